@@ -1,0 +1,14 @@
+package io.distill4j.cli;
+
+import java.util.List;
+
+/** The registry of subcommands, in pipeline order. */
+final class Commands {
+    private Commands() {}
+
+    static List<Command> all() {
+        return List.of(
+                new GenerateSampleCommand(),
+                new ShardCommand());
+    }
+}

@@ -1,0 +1,49 @@
+package io.distill4j.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The whole configuration of a run, parsed once from HOCON into immutable records and validated.
+ * Stages receive the record they need; nothing below reads keys by string.
+ */
+public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, String> hadoop,
+                              SampleSettings sample, DatasetSettings dataset, ShardSettings shard,
+                              String redactedJson) {
+    /** Setting names whose values must never reach a log, a manifest or a saved configuration. */
+    private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|access\\.key|session\\.token|credential).*");
+
+    public static Distill4jConfig from(Config resolved) {
+        Keys root = new Keys(resolved, ConfigLoader.ROOT);
+        return new Distill4jConfig(
+                root.nonEmpty("work-dir"),
+                SparkSettings.from(root.child("spark")),
+                root.child("hadoop").stringMap("conf"),
+                SampleSettings.from(root.child("sample")),
+                DatasetSettings.from(root.child("dataset")),
+                ShardSettings.from(root.child("shard")),
+                redact(resolved));
+    }
+
+    /** True for Hadoop/Spark setting names that hold credentials. */
+    public static boolean isSecret(String key) {
+        return SECRET.matcher(key).matches();
+    }
+
+    private static String redact(Config resolved) {
+        Config c = resolved.withOnlyPath(ConfigLoader.ROOT);
+        for (String tree : new String[] {"distill4j.hadoop.conf", "distill4j.spark.conf"}) {
+            if (!c.hasPath(tree)) continue;
+            for (var e : c.getConfig(tree).entrySet()) {
+                if (isSecret(e.getKey())) {
+                    c = c.withValue(tree + "." + e.getKey(), ConfigValueFactory.fromAnyRef("<redacted>"));
+                }
+            }
+        }
+        return c.root().render(ConfigRenderOptions.concise().setFormatted(true));
+    }
+}

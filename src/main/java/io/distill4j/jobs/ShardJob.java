@@ -1,0 +1,175 @@
+package io.distill4j.jobs;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.config.DatasetSettings;
+import io.distill4j.config.ShardSettings;
+import io.distill4j.data.BadSampleException;
+import io.distill4j.data.SampleDecoder;
+import io.distill4j.data.ShardRecord;
+import io.distill4j.data.SourceSample;
+import io.distill4j.storage.AtomicOutput;
+import io.distill4j.storage.HadoopConf;
+import io.distill4j.storage.Manifest;
+import io.distill4j.storage.StageOutputException;
+import io.distill4j.storage.Storage;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * SHARD: source dataset -> Parquet training shards, one row per sample.
+ *
+ * <p>The driver lists samples (Cityscapes directory walk, or one streaming pass over the COCO
+ * annotation JSON); executors read, decode and resize them. {@code shard.num-shards} sets both
+ * the number of Parquet files per split and the decode parallelism: samples are split into
+ * contiguous sorted ranges, so reruns produce the same files. Nothing is shuffled. The output is
+ * written to a temporary sibling and committed with {@code _manifest.json} (counts per split,
+ * class histogram, skipped samples, source, configuration).
+ */
+public final class ShardJob {
+    private final SparkSession spark;
+    private final DatasetSettings dataset;
+    private final ShardSettings settings;
+
+    public ShardJob(SparkSession spark, DatasetSettings dataset, ShardSettings settings) {
+        this.spark = spark;
+        this.dataset = dataset;
+        this.settings = settings;
+    }
+
+    /** What a shard run did: per split counts and the samples it skipped. */
+    public record Result(String output, Map<String, Long> counts, List<Skipped> skipped) {}
+
+    /** A sample left out under {@code on-bad-sample = skip}, with the file and the reason. */
+    public record Skipped(String sampleId, String file, String reason) implements Serializable {}
+
+    /** The outcome of decoding one sample: a record or the reason it is bad. */
+    private record Outcome(ShardRecord record, Skipped bad) implements Serializable {}
+
+    public Result run() {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Path root = Storage.path(dataset.root());
+        Path out = Storage.path(settings.output());
+        FileSystem srcFs = Storage.fs(root, sc.hadoopConfiguration());
+        FileSystem outFs = Storage.fs(out, sc.hadoopConfiguration());
+        if (!exists(srcFs, root)) {
+            throw new StageOutputException("dataset root " + root + " does not exist (distill4j.dataset.root)");
+        }
+        DatasetSource source = DatasetSource.open(dataset.kind(), srcFs, root);
+        AtomicOutput output = AtomicOutput.begin(outFs, out, settings.overwrite());
+        HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
+        Map<String, Long> counts = new LinkedHashMap<>();
+        List<Skipped> skipped = new ArrayList<>();
+        ObjectNode histograms = Manifest.JSON.createObjectNode();
+        try {
+            for (String split : dataset.splits()) {
+                List<SourceSample> samples = source.list(split);
+                if (samples.isEmpty()) {
+                    throw new StageOutputException("split '" + split + "' of " + root + " has no samples");
+                }
+                sc.setJobGroup("SHARD", String.format("SHARD %s/%s: %d samples -> %d shards %s", dataset.kind().id(),
+                        split, samples.size(), settings.numShards(), settings.compression()), false);
+                SplitResult r = shardSplit(sc, samples, split, hadoop, new Path(output.tempDir(), split));
+                counts.put(split, r.rows);
+                skipped.addAll(r.skipped);
+                histograms.set(split, r.histogram);
+            }
+            ObjectNode m = Manifest.create("shard");
+            m.put("dataset", dataset.kind().id());
+            m.put("source", root.toString());
+            m.put("image_format", ShardSchema.IMAGE_FORMAT);
+            m.put("height", settings.height());
+            m.put("width", settings.width());
+            m.put("num_shards", settings.numShards());
+            m.put("compression", settings.compression());
+            ObjectNode c = m.putObject("count");
+            counts.forEach(c::put);
+            m.set("class_histogram", histograms);
+            m.set("categories", source.categoriesJson());
+            ArrayNode sk = m.putArray("skipped");
+            for (Skipped s : skipped) sk.addObject().put("sample_id", s.sampleId()).put("file", s.file()).put("reason", s.reason());
+            output.commit(m);
+            return new Result(out.toString(), counts, skipped);
+        } catch (RuntimeException e) {
+            output.abort();
+            throw e;
+        }
+    }
+
+    private record SplitResult(long rows, List<Skipped> skipped, ObjectNode histogram) {}
+
+    private SplitResult shardSplit(JavaSparkContext sc, List<SourceSample> samples, String split, HadoopConf hadoop, Path dir) {
+        int height = settings.height();
+        int width = settings.width();
+        boolean skip = settings.skipBadSamples();
+        JavaRDD<Outcome> outcomes = sc.parallelize(samples, Math.min(settings.numShards(), samples.size()))
+                .mapPartitions(it -> {
+                    List<Outcome> res = new ArrayList<>();
+                    while (it.hasNext()) {
+                        SourceSample s = it.next();
+                        FileSystem fs = Storage.fs(new Path(s.imageUri()), hadoop.get());
+                        try {
+                            res.add(new Outcome(SampleDecoder.decode(s, fs, height, width), null));
+                        } catch (BadSampleException e) {
+                            if (!skip) throw e;
+                            res.add(new Outcome(null, new Skipped(e.sampleId(), e.file(), e.reason())));
+                        }
+                    }
+                    return res.iterator();
+                }).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        try {
+            JavaRDD<ShardRecord> good = outcomes.filter(o -> o.record != null).map(o -> o.record);
+            spark.createDataFrame(good.map(ShardSchema::toRow), ShardSchema.SCHEMA)
+                    .write().option("compression", settings.compression()).parquet(dir.toString());
+            List<Skipped> bad = outcomes.filter(o -> o.bad != null).map(o -> o.bad).collect();
+            long rows = good.count();
+            return new SplitResult(rows, bad, histogram(good));
+        } finally {
+            outcomes.unpersist();
+        }
+    }
+
+    /** Pixels per trainId (segmentation) or objects per category id (detection). */
+    private ObjectNode histogram(JavaRDD<ShardRecord> good) {
+        Map<Integer, Long> counts = good.mapPartitions(it -> {
+            TreeMap<Integer, Long> h = new TreeMap<>();
+            while (it.hasNext()) {
+                ShardRecord r = it.next();
+                if (r.segLabel() != null) {
+                    long[] px = new long[256];
+                    for (byte b : r.segLabel()) px[b & 0xFF]++;
+                    for (int i = 0; i < 256; i++) if (px[i] > 0) h.merge(i, px[i], Long::sum);
+                } else if (r.categoryIds() != null) {
+                    for (int id : r.categoryIds()) h.merge(id, 1L, Long::sum);
+                }
+            }
+            return List.of(h).iterator();
+        }).reduce((a, b) -> {
+            TreeMap<Integer, Long> m = new TreeMap<>(a);
+            b.forEach((k, v) -> m.merge(k, v, Long::sum));
+            return m;
+        });
+        ObjectNode n = Manifest.JSON.createObjectNode();
+        new TreeMap<>(counts).forEach((k, v) -> n.put(Integer.toString(k), v));
+        return n;
+    }
+
+    private static boolean exists(FileSystem fs, Path p) {
+        try {
+            return fs.exists(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + p, e);
+        }
+    }
+}

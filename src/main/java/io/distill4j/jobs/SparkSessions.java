@@ -1,0 +1,43 @@
+package io.distill4j.jobs;
+
+import io.distill4j.config.Distill4jConfig;
+import io.distill4j.config.SparkSettings;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.Map;
+
+/**
+ * Creates the Spark session every job runs in. Under spark-submit the master and the cluster's
+ * settings come from spark-submit and win; the embedded mode (no Spark installation) uses
+ * {@code distill4j.spark.master}. Kryo is set up with ND4J's registrator because DL4J ships
+ * INDArrays through Spark.
+ */
+public final class SparkSessions {
+    private SparkSessions() {}
+
+    public static SparkSession start(Distill4jConfig config) {
+        SparkSettings s = config.spark();
+        // new SparkConf() reads the spark.* system properties that spark-submit sets.
+        SparkConf conf = new SparkConf();
+        boolean embedded = !conf.contains("spark.master");
+        if (embedded) {
+            conf.setMaster(s.master());
+            conf.set("spark.ui.enabled", Boolean.toString(s.ui()));
+            // Local runs need no shuffle service and should not leave files behind.
+            conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+        }
+        conf.setIfMissing("spark.app.name", s.appName());
+        if (s.serializer().equals("kryo")) {
+            conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+            conf.set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        } else {
+            conf.set("spark.serializer", "org.apache.spark.serializer.JavaSerializer");
+        }
+        // Large binary columns (images, logits): keep Parquet pages and vectorized batches modest.
+        conf.setIfMissing("spark.sql.parquet.columnarReaderBatchSize", "256");
+        for (Map.Entry<String, String> e : s.extra().entrySet()) conf.set(e.getKey(), e.getValue());
+        for (Map.Entry<String, String> e : config.hadoop().entrySet()) conf.set("spark.hadoop." + e.getKey(), e.getValue());
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+}

@@ -1,0 +1,31 @@
+package io.distill4j.storage;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+
+/** Resolves user path strings (plain, file://, hdfs://, s3a://) to Hadoop file systems. */
+public final class Storage {
+    private Storage() {}
+
+    /** A path; relative local paths are made absolute so executors in other JVMs see the same file. */
+    public static Path path(String location) {
+        URI uri = URI.create(location.replace(" ", "%20"));
+        if (uri.getScheme() == null) {
+            return new Path(new java.io.File(location).getAbsoluteFile().toURI());
+        }
+        return new Path(location);
+    }
+
+    public static FileSystem fs(Path path, Configuration conf) {
+        try {
+            return path.getFileSystem(conf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open file system for " + path + ": " + e.getMessage(), e);
+        }
+    }
+}
