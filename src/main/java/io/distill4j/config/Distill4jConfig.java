@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  */
 public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, String> hadoop,
                               SampleSettings sample, DatasetSettings dataset, ShardSettings shard,
-                              String redactedJson) {
+                              ModelSettings model, io.distill4j.train.TrainSettings train, TeacherSettings teacher,
+                              CacheSettings cache, DistillSettings distill, EvaluateSettings evaluate,
+                              PipelineSettings pipeline, String redactedJson) {
     /** Setting names whose values must never reach a log, a manifest or a saved configuration. */
     private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|access\\.key|session\\.token|credential).*");
 
@@ -26,7 +28,27 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
                 SampleSettings.from(root.child("sample")),
                 DatasetSettings.from(root.child("dataset")),
                 ShardSettings.from(root.child("shard")),
+                ModelSettings.from(root.child("model")),
+                train(root.child("train")),
+                TeacherSettings.from(root.child("teacher")),
+                CacheSettings.from(root.child("cache"), resolved),
+                DistillSettings.from(root.child("distill"), resolved),
+                EvaluateSettings.from(root.child("evaluate")),
+                PipelineSettings.from(resolved),
                 redact(resolved));
+    }
+
+    private static io.distill4j.train.TrainSettings train(Keys k) {
+        return new io.distill4j.train.TrainSettings(k.intIn("epochs", 1, 100_000), k.intIn("batch-size-per-worker", 1, 4096),
+                k.intIn("averaging-frequency", 1, 100_000), k.intIn("workers", 0, 100_000),
+                k.doubleIn("learning-rate", 1e-9, 10), k.longIn("seed", Long.MIN_VALUE, Long.MAX_VALUE),
+                k.intIn("prefetch", 0, 64));
+    }
+
+    /** A copy for another distill run (the pipeline trains several students from one configuration). */
+    public Distill4jConfig withDistill(DistillSettings d) {
+        return new Distill4jConfig(workDir, spark, hadoop, sample, dataset, shard, model, train, teacher, cache, d,
+                evaluate, pipeline, redactedJson);
     }
 
     /** True for Hadoop/Spark setting names that hold credentials. */

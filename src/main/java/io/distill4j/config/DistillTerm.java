@@ -1,0 +1,65 @@
+package io.distill4j.config;
+
+import com.typesafe.config.Config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One distillation term of a student run: which loss, on which student tap against which teacher
+ * output, with its weight and temperature.
+ */
+public record DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau) {
+    /** The loss families wired into the student graph. */
+    public enum Kind {
+        PIXEL_KD("pixel-kd"), CWD("cwd"), AT("at"), PAIRWISE("pairwise");
+
+        private final String id;
+
+        Kind(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        static Kind parse(String s, String where) {
+            for (Kind k : values()) if (k.id.equals(s.toLowerCase(Locale.ROOT))) return k;
+            throw new ConfigException(where + ".kind: must be one of pixel-kd, cwd, at, pairwise, got '" + s + "'");
+        }
+    }
+
+    /** A short name for the graph output and metrics: e.g. "pixel-kd@logits". */
+    public String outputName() {
+        return kind.id + "@" + studentTap;
+    }
+
+    static List<DistillTerm> list(Config root, String key) {
+        List<DistillTerm> terms = new ArrayList<>();
+        List<? extends Config> list;
+        try {
+            list = root.getConfigList(key);
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException(key + ": expected a list of term objects: " + e.getMessage());
+        }
+        for (int i = 0; i < list.size(); i++) {
+            Config o = list.get(i);
+            String where = key + "[" + i + "]";
+            ObjectKeys.check(o, where, Set.of("kind", "student-tap", "teacher-output", "weight", "tau"));
+            try {
+                double weight = o.getDouble("weight");
+                double tau = o.hasPath("tau") ? o.getDouble("tau") : 1.0;
+                if (!(weight >= 0)) throw new ConfigException(where + ".weight: must be >= 0, got " + weight);
+                if (!(tau > 0)) throw new ConfigException(where + ".tau: must be > 0, got " + tau);
+                terms.add(new DistillTerm(Kind.parse(o.getString("kind"), where), o.getString("student-tap"),
+                        o.getString("teacher-output"), weight, tau));
+            } catch (com.typesafe.config.ConfigException e) {
+                throw new ConfigException(where + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(terms);
+    }
+}
