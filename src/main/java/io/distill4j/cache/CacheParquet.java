@@ -1,5 +1,6 @@
 package io.distill4j.cache;
 
+import io.distill4j.tensor.EncodedTensor;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -75,15 +76,16 @@ public final class CacheParquet {
 
     private static Group toGroup(SimpleGroupFactory groups, CacheRow r) {
         Group g = groups.newGroup();
-        g.append("sample_id", r.sampleId()).append("output", r.output()).append("view", r.view()).append("codec", r.codec());
+        EncodedTensor t = r.tensor();
+        g.append("sample_id", r.sampleId()).append("output", r.output()).append("view", r.view()).append("codec", t.codec());
         Group shape = g.addGroup("shape");
-        for (int d : r.shape()) shape.addGroup("list").append("element", d);
-        g.append("data", Binary.fromConstantByteArray(r.data()));
-        if (r.scale() != null) {
+        for (int d : t.shape()) shape.addGroup("list").append("element", d);
+        g.append("data", Binary.fromConstantByteArray(t.data()));
+        if (t.scale() != null) {
             Group scale = g.addGroup("scale");
-            for (float s : r.scale()) scale.addGroup("list").append("element", s);
+            for (float s : t.scale()) scale.addGroup("list").append("element", s);
         }
-        if (r.topkIdx() != null) g.append("topk_idx", Binary.fromConstantByteArray(r.topkIdx()));
+        if (t.topkIdx() != null) g.append("topk_idx", Binary.fromConstantByteArray(t.topkIdx()));
         return g;
     }
 
@@ -103,7 +105,7 @@ public final class CacheParquet {
                 }
                 byte[] topk = g.getFieldRepetitionCount("topk_idx") > 0 ? g.getBinary("topk_idx", 0).getBytes() : null;
                 rows.add(new CacheRow(g.getString("sample_id", 0), g.getString("output", 0), g.getString("view", 0),
-                        g.getString("codec", 0), shape, g.getBinary("data", 0).getBytes(), scale, topk));
+                        new EncodedTensor(g.getString("codec", 0), shape, g.getBinary("data", 0).getBytes(), scale, topk)));
             }
         } catch (IOException | RuntimeException e) {
             throw new CacheFormatException("cannot read teacher cache file " + file + ": " + e.getMessage(), e);

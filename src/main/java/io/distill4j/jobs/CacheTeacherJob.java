@@ -1,0 +1,203 @@
+package io.distill4j.jobs;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.cache.CacheParquet;
+import io.distill4j.cache.CacheRow;
+import io.distill4j.cache.ModelFiles;
+import io.distill4j.cache.TeacherFingerprint;
+import io.distill4j.cache.TeacherInference;
+import io.distill4j.cache.TeacherOnExecutor;
+import io.distill4j.config.CacheSettings;
+import io.distill4j.config.Distill4jConfig;
+import io.distill4j.data.ShardRecord;
+import io.distill4j.model.ModelBlueprint;
+import io.distill4j.storage.HadoopConf;
+import io.distill4j.storage.Manifest;
+import io.distill4j.storage.ShardFiles;
+import io.distill4j.storage.StageOutputException;
+import io.distill4j.storage.Storage;
+import io.distill4j.tensor.TensorCodec;
+import io.distill4j.tensor.TensorCodecs;
+import io.distill4j.train.Examples;
+import io.distill4j.train.Networks;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * CACHE-TEACHER: runs the teacher once over the shards and caches the configured outputs in
+ * {@code cache.output/<teacher fingerprint>/<split>/part-*.parquet}, one row per sample and output.
+ *
+ * <p>One Spark task per shard file: the task borrows the executor's teacher (deserialized once per
+ * JVM from a broadcast), infers in minibatches of {@code cache.batch-size}, encodes each output
+ * with its codec and commits one cache file named after the shard file by rename. A rerun skips
+ * shard files whose cache file exists, so a job killed halfway resumes, and a retried task
+ * replaces its file: every sample is cached exactly once. Parallelism = number of shard files
+ * still to do; concurrent tasks per executor follow {@code spark.executor.cores / spark.task.cpus}.
+ */
+public final class CacheTeacherJob {
+    private final SparkSession spark;
+    private final Distill4jConfig config;
+    private final PrintStream console;
+
+    public CacheTeacherJob(SparkSession spark, Distill4jConfig config, PrintStream console) {
+        this.spark = spark;
+        this.config = config;
+        this.console = console;
+    }
+
+    public record Result(String dir, String fingerprint, Map<String, Long> rows, int filesWritten, int filesSkipped) {}
+
+    /** What a task needs to run the teacher; small, so it ships in the closure. */
+    private record TaskSpec(String fingerprint, Map<String, String> vertexToOutput, Map<String, String> codecs,
+                            Map<String, int[]> shapes, int batchSize, String compression, String view,
+                            HadoopConf hadoop, String outDir) implements Serializable {}
+
+    public Result run() throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        CacheSettings cs = config.cache();
+        Shards shards = Shards.open(spark, config.shard().output());
+        Path teacherDir = Storage.path(config.teacher().dir());
+        FileSystem tfs = Storage.fs(teacherDir, sc.hadoopConfiguration());
+        Path modelFile = new Path(teacherDir, TrainTeacherJob.MODEL_FILE);
+        if (!tfs.exists(modelFile)) {
+            throw new StageOutputException("no teacher at " + modelFile + ": run train-teacher first, or put a DL4J "
+                    + "ComputationGraph zip there (teacher.dir)");
+        }
+        ComputationGraph teacher = ModelFiles.read(tfs, modelFile, false);
+        String preprocessing = Examples.preprocessing(shards.height(), shards.width());
+        String fp = TeacherFingerprint.of(teacher, preprocessing);
+        Path out = new Path(Storage.path(cs.output()), fp);
+        FileSystem fs = Storage.fs(out, sc.hadoopConfiguration());
+        if (Manifest.exists(fs, out)) {
+            console.println("[cache-teacher] " + out + " is complete for teacher " + fp + "; nothing to do");
+            return new Result(out.toString(), fp, counts(Manifest.read(fs, out)), 0, 0);
+        }
+        // Resolve requested outputs to teacher vertices and learn their shapes from one forward pass.
+        ModelBlueprint bp = Networks.teacher(config, shards.height(), shards.width());
+        Map<String, String> vertexToOutput = new LinkedHashMap<>();
+        Map<String, String> codecs = new LinkedHashMap<>();
+        for (CacheSettings.Output o : cs.outputs()) {
+            String vertex = bp.taps().containsKey(o.name()) ? bp.tap(o.name()).vertexName() : o.name();
+            if (teacher.getVertex(vertex) == null) {
+                throw new StageOutputException("cache.outputs: the teacher " + modelFile + " has no tap or vertex '" + o.name()
+                        + "' (taps: " + bp.taps().keySet() + ")");
+            }
+            vertexToOutput.put(vertex, o.name());
+            codecs.put(vertex, o.codec());
+            TensorCodecs.forSpec(o.codec());
+        }
+        Map<String, int[]> shapes = shapes(teacher, shards.height(), shards.width(), vertexToOutput.keySet());
+        Broadcast<byte[]> teacherBytes = sc.broadcast(ModelFiles.bytes(teacher));
+        HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
+        int written = 0;
+        int skipped = 0;
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (String split : cs.splits()) {
+            Path splitOut = new Path(out, split);
+            fs.mkdirs(splitOut);
+            List<String> todo = new ArrayList<>();
+            List<Path> files = ShardFiles.list(Storage.fs(shards.root(), sc.hadoopConfiguration()), shards.root(), split);
+            for (Path f : files) {
+                if (fs.exists(new Path(splitOut, f.getName()))) skipped++;
+                else todo.add(f.toString());
+            }
+            TaskSpec spec = new TaskSpec(fp, vertexToOutput, codecs, shapes, cs.batchSize(), cs.compression(),
+                    TeacherInference.identityView(shards.height(), shards.width()), hadoop, splitOut.toString());
+            sc.setJobGroup("CACHE-TEACHER", String.format(Locale.ROOT, "CACHE-TEACHER %s %d/%d shard files %s teacher %s",
+                    split, todo.size(), files.size(), codecs.values(), fp), false);
+            if (!todo.isEmpty()) {
+                sc.parallelize(todo, todo.size()).foreach(file -> cacheOneShard(file, spec, teacherBytes));
+                written += todo.size();
+            }
+            long n = 0;
+            for (Path f : files) n += CacheParquet.rowCount(sc.hadoopConfiguration(), new Path(splitOut, f.getName()));
+            rows.put(split, n);
+            console.printf("[cache-teacher] %s: %d shard files cached (%d already done), %d rows%n", split, todo.size(),
+                    files.size() - todo.size(), n);
+        }
+        teacherBytes.destroy();
+        ObjectNode m = Manifest.create("cache-teacher");
+        m.put("fingerprint", fp);
+        m.put("teacher", modelFile.toString());
+        m.put("preprocessing", preprocessing);
+        m.put("view", TeacherInference.identityView(shards.height(), shards.width()));
+        m.put("shards", shards.root().toString());
+        ArrayNode outs = m.putArray("outputs");
+        for (Map.Entry<String, String> e : vertexToOutput.entrySet()) {
+            ObjectNode o = outs.addObject().put("name", e.getValue()).put("vertex", e.getKey()).put("codec", codecs.get(e.getKey()));
+            ArrayNode shape = o.putArray("shape");
+            for (int d : shapes.get(e.getKey())) shape.add(d);
+        }
+        ObjectNode count = m.putObject("count");
+        ObjectNode rowCount = m.putObject("rows");
+        int nOutputs = vertexToOutput.size();
+        rows.forEach((k, v) -> {
+            count.put(k, v / nOutputs);
+            rowCount.put(k, v);
+        });
+        Manifest.write(fs, out, m);
+        console.println("[cache-teacher] wrote " + out);
+        return new Result(out.toString(), fp, rows, written, skipped);
+    }
+
+    private static Map<String, Long> counts(ObjectNode manifest) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        manifest.path("rows").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asLong()));
+        return m;
+    }
+
+    private static Map<String, int[]> shapes(ComputationGraph teacher, int h, int w, Iterable<String> vertices) {
+        INDArray probe = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, h, w);
+        Map<String, INDArray> acts = teacher.feedForward(new INDArray[] {probe}, false, false);
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (String v : vertices) {
+            long[] s = acts.get(v).shape();
+            shapes.put(v, new int[] {(int) s[1], (int) s[2], (int) s[3]});
+        }
+        return shapes;
+    }
+
+    private static void cacheOneShard(String shardFile, TaskSpec spec, Broadcast<byte[]> teacherBytes) {
+        Configuration conf = spec.hadoop.get();
+        Path in = new Path(shardFile);
+        Path out = new Path(spec.outDir, in.getName());
+        FaultInjection.maybeFail("cache-teacher", in.getName());
+        List<ShardRecord> samples = ShardFiles.read(conf, in);
+        ComputationGraph teacher = TeacherOnExecutor.borrow(spec.fingerprint, teacherBytes::value);
+        try {
+            List<Map<String, float[]>> values = TeacherInference.run(teacher, samples, List.copyOf(spec.vertexToOutput.keySet()),
+                    spec.batchSize);
+            Map<String, TensorCodec> codecs = new LinkedHashMap<>();
+            spec.codecs.forEach((k, v) -> codecs.put(k, TensorCodecs.forSpec(v)));
+            List<CacheRow> rows = new ArrayList<>();
+            for (int i = 0; i < samples.size(); i++) {
+                rows.addAll(TeacherInference.rows(samples.get(i).sampleId(), spec.view, values.get(i), spec.shapes,
+                        spec.vertexToOutput, codecs));
+            }
+            CacheParquet.writeAtomically(Storage.fs(out, conf), conf, out, rows,
+                    CompressionCodecName.fromConf(spec.compression.equals("uncompressed") ? "UNCOMPRESSED"
+                            : spec.compression.toUpperCase(Locale.ROOT)));
+        } finally {
+            TeacherOnExecutor.giveBack(spec.fingerprint, teacher);
+        }
+    }
+
+}

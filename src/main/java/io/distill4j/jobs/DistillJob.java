@@ -1,0 +1,210 @@
+package io.distill4j.jobs;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.cache.ModelFiles;
+import io.distill4j.cache.TeacherFingerprint;
+import io.distill4j.cache.TeacherInference;
+import io.distill4j.cache.TeacherOnExecutor;
+import io.distill4j.config.Distill4jConfig;
+import io.distill4j.config.DistillSettings;
+import io.distill4j.data.ShardRecord;
+import io.distill4j.model.ModelBlueprint;
+import io.distill4j.model.TapInfo;
+import io.distill4j.storage.Manifest;
+import io.distill4j.storage.StageOutputException;
+import io.distill4j.storage.Storage;
+import io.distill4j.train.Examples;
+import io.distill4j.train.Networks;
+import io.distill4j.train.RunDirectory;
+import io.distill4j.train.SegmentationObjective;
+import io.distill4j.train.TrainingDriver;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * DISTILL: trains the student on the executors with synchronous parameter averaging against the
+ * teacher's outputs, read from the cache (joined to the shards on sample_id, decoded on the
+ * executors) or computed online by a broadcast teacher inside the data pipeline. With no
+ * distillation terms the same job trains the baseline student. Writes
+ * {@code runs/<run-id>/}: student.zip (student only: no adapters, no distillation outputs),
+ * checkpoints/, metrics.jsonl, config.conf, _manifest.json.
+ */
+public final class DistillJob {
+    public static final String STUDENT_FILE = "student.zip";
+    private final SparkSession spark;
+    private final Distill4jConfig config;
+    private final PrintStream console;
+    private final boolean overwrite;
+
+    public DistillJob(SparkSession spark, Distill4jConfig config, boolean overwrite, PrintStream console) {
+        this.spark = spark;
+        this.config = config;
+        this.overwrite = overwrite;
+        this.console = console;
+    }
+
+    public record Result(String runDir, long examples, long missingTeacher, double secondsPerEpoch) {}
+
+    public Result run() throws Exception {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        DistillSettings ds = config.distill();
+        Shards shards = Shards.open(spark, config.shard().output());
+        shards.requireSegmentation("distill");
+        String label = "distill " + ds.runId();
+        ModelBlueprint bp = Networks.student(config, shards.height(), shards.width());
+        String preprocessing = Examples.preprocessing(shards.height(), shards.width());
+        boolean distilling = ds.terms().stream().anyMatch(t -> t.weight() > 0);
+
+        Map<String, TapInfo> teacherOutputs = Map.of();
+        TeacherCache cache = null;
+        ComputationGraph onlineTeacher = null;
+        String fingerprint = null;
+        if (distilling) {
+            Path teacherFile = new Path(Storage.path(config.teacher().dir()), TrainTeacherJob.MODEL_FILE);
+            ComputationGraph teacher = ModelFiles.read(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile, false);
+            fingerprint = TeacherFingerprint.of(teacher, preprocessing);
+            if (ds.onlineTeacher()) {
+                onlineTeacher = teacher;
+                teacherOutputs = Networks.teacher(config, shards.height(), shards.width()).taps();
+            } else {
+                cache = TeacherCache.open(spark, config.cache().output(), fingerprint, preprocessing);
+                teacherOutputs = cache.outputs();
+            }
+        }
+        SegmentationObjective objective = SegmentationObjective.of(bp, teacherOutputs, ds.terms());
+        List<String> needed = new ArrayList<>(new LinkedHashSet<>(objective.terms().stream()
+                .map(t -> t.teacherTap().name()).toList()));
+
+        Path dir = new Path(Storage.path(ds.runsDir()), ds.runId());
+        FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
+        RunDirectory run = new RunDirectory(fs, dir);
+        if (run.isComplete()) {
+            if (!overwrite) throw new StageOutputException("run " + dir + " is complete; pass --overwrite to train it again");
+            run.clear();
+        }
+
+        IntFunction<JavaRDD<MultiDataSet>> data;
+        long missing = 0;
+        if (!distilling) {
+            JavaRDD<ShardRecord> train = shards.records("train");
+            data = epoch -> train.map(r -> Examples.build(r, objective, Map.of()));
+        } else if (cache != null) {
+            Dataset<Row> joined = cache.joinTo(shards.frame("train"), "train", needed);
+            org.apache.spark.sql.Column anyMissing = null;
+            for (String n : needed) {
+                org.apache.spark.sql.Column c = col(TeacherCache.column(n)).isNull();
+                anyMissing = anyMissing == null ? c : anyMissing.or(c);
+            }
+            missing = joined.filter(anyMissing).count();
+            if (missing > 0 && !ds.skipMissingTeacher()) {
+                List<String> ids = joined.filter(anyMissing).select("sample_id").limit(3).as(
+                        org.apache.spark.sql.Encoders.STRING()).collectAsList();
+                throw new StageOutputException(missing + " training samples have no cached teacher output in " + cache.dir()
+                        + " (e.g. " + String.join(", ", ids) + "); rerun cache-teacher, or set distill.on-missing-teacher=skip");
+            }
+            Dataset<Row> usable = missing > 0 ? joined.filter(org.apache.spark.sql.functions.not(anyMissing)) : joined;
+            if (missing > 0) console.printf("[%s] skipping %d samples with no cached teacher output%n", label, missing);
+            int[] columns = needed.stream().mapToInt(n -> usable.schema().fieldIndex(TeacherCache.column(n))).toArray();
+            List<String> names = List.copyOf(needed);
+            JavaRDD<Row> rows = usable.javaRDD();
+            data = epoch -> rows.map(row -> {
+                Map<String, float[]> t = new LinkedHashMap<>();
+                for (int i = 0; i < columns.length; i++) t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
+                return Examples.build(ShardSchema.fromRow(row), objective, t);
+            });
+        } else {
+            data = onlineData(sc, shards, objective, onlineTeacher, fingerprint, needed, teacherOutputs);
+        }
+
+        MultiDataSet probe = org.nd4j.linalg.dataset.MultiDataSet.merge(data.apply(0).take(config.train().batchSizePerWorker()));
+        run.writeText("config.conf", config.redactedJson());
+        sc.setJobGroup("DISTILL", "DISTILL " + ds.runId() + " terms " + objective.outputNames() + " teacher "
+                + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"), false);
+        console.printf("[%s] student %s; outputs %s; teacher %s%n", label, bp.describe(), objective.outputNames(),
+                fingerprint == null ? "none (baseline)" : fingerprint + (ds.onlineTeacher() ? " (online)" : " (cached)"));
+        TrainingDriver.Trained trained = TrainingDriver.run(sc, fs, run, objective.configuration(), config.train(), data, probe,
+                ds.resume(), label, console);
+
+        ComputationGraph student = exportStudent(objective, trained.net());
+        ModelFiles.write(fs, run.file(STUDENT_FILE), student, false);
+        double secondsPerEpoch = run.metrics().stream().mapToDouble(m -> m.path("seconds").asDouble()).average().orElse(Double.NaN);
+        ObjectNode m = Manifest.create("distill");
+        m.put("run_id", ds.runId());
+        m.put("model", STUDENT_FILE);
+        m.put("teacher_fingerprint", fingerprint);
+        m.put("teacher_mode", distilling ? (ds.onlineTeacher() ? "online" : "cached") : "none");
+        m.put("preprocessing", preprocessing);
+        m.put("architecture", bp.describe());
+        m.put("epochs", config.train().epochs());
+        m.put("seconds_per_epoch", secondsPerEpoch);
+        m.put("missing_teacher", missing);
+        ArrayNode terms = m.putArray("terms");
+        for (SegmentationObjective.Term t : objective.terms()) {
+            terms.addObject().put("output", t.output()).put("kind", t.term().kind().id()).put("student_tap", t.term().studentTap())
+                    .put("teacher_output", t.term().teacherOutput()).put("weight", t.term().weight()).put("tau", t.term().tau());
+        }
+        m.putObject("count").put("train", shards.count("train") - missing);
+        run.complete(m);
+        console.printf("[%s] wrote %s%n", label, run.file(STUDENT_FILE));
+        return new Result(dir.toString(), shards.count("train") - missing, missing, secondsPerEpoch);
+    }
+
+    /** Teacher outputs computed inside the data pipeline by a teacher broadcast to the executors. */
+    private IntFunction<JavaRDD<MultiDataSet>> onlineData(JavaSparkContext sc, Shards shards, SegmentationObjective objective,
+                                                          ComputationGraph teacher, String fp, List<String> needed,
+                                                          Map<String, TapInfo> taps) {
+        Broadcast<byte[]> bytes = sc.broadcast(ModelFiles.bytes(teacher));
+        Map<String, String> vertexToName = new LinkedHashMap<>();
+        for (String n : needed) vertexToName.put(taps.get(n).vertexName(), n);
+        int batch = config.cache().batchSize();
+        JavaRDD<ShardRecord> train = shards.records("train");
+        return epoch -> train.mapPartitions(it -> {
+            List<ShardRecord> part = new ArrayList<>();
+            it.forEachRemaining(part::add);
+            ComputationGraph t = TeacherOnExecutor.borrow(fp, bytes::value);
+            try {
+                List<Map<String, float[]>> values = TeacherInference.run(t, part, List.copyOf(vertexToName.keySet()), batch);
+                List<MultiDataSet> out = new ArrayList<>(part.size());
+                for (int i = 0; i < part.size(); i++) {
+                    Map<String, float[]> byName = new LinkedHashMap<>();
+                    values.get(i).forEach((v, a) -> byName.put(vertexToName.get(v), a));
+                    out.add(Examples.build(part.get(i), objective, byName));
+                }
+                return out.iterator();
+            } finally {
+                TeacherOnExecutor.giveBack(fp, t);
+            }
+        });
+    }
+
+    /** The student body and task output, with the trained parameters copied layer by layer. */
+    static ComputationGraph exportStudent(SegmentationObjective objective, ComputationGraph trained) {
+        ComputationGraph student = new ComputationGraph(objective.studentOnlyConfiguration());
+        student.init();
+        for (Layer l : student.getLayers()) {
+            String name = l.conf().getLayer().getLayerName();
+            if (l.numParams() > 0) l.setParams(trained.getLayer(name).params().dup());
+        }
+        return student;
+    }
+}

@@ -1,0 +1,77 @@
+package io.distill4j.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.data.ShardRecord;
+import io.distill4j.storage.Manifest;
+import io.distill4j.storage.StageOutputException;
+import io.distill4j.storage.Storage;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** A committed shard output: its manifest and its splits as Spark data. */
+public final class Shards {
+    private final SparkSession spark;
+    private final Path root;
+    private final ObjectNode manifest;
+
+    private Shards(SparkSession spark, Path root, ObjectNode manifest) {
+        this.spark = spark;
+        this.root = root;
+        this.manifest = manifest;
+    }
+
+    /** Opens shards, refusing a directory without a manifest (an interrupted shard run). */
+    public static Shards open(SparkSession spark, String location) {
+        Path root = Storage.path(location);
+        FileSystem fs = Storage.fs(root, spark.sparkContext().hadoopConfiguration());
+        return new Shards(spark, root, Manifest.read(fs, root));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public ObjectNode manifest() {
+        return manifest;
+    }
+
+    public String dataset() {
+        return manifest.path("dataset").asText();
+    }
+
+    public int height() {
+        return manifest.path("height").asInt();
+    }
+
+    public int width() {
+        return manifest.path("width").asInt();
+    }
+
+    public long count(String split) {
+        return manifest.path("count").path(split).asLong(-1);
+    }
+
+    public Dataset<Row> frame(String split) {
+        if (!manifest.path("count").has(split)) {
+            throw new StageOutputException("shards " + root + " have no split '" + split + "' (they hold "
+                    + manifest.path("count").toString() + ")");
+        }
+        return spark.read().parquet(new Path(root, split).toString());
+    }
+
+    public JavaRDD<ShardRecord> records(String split) {
+        return frame(split).javaRDD().map(ShardSchema::fromRow);
+    }
+
+    /** Refuses a task this build cannot train on. */
+    public void requireSegmentation(String stage) {
+        if (!dataset().equals("cityscapes")) {
+            throw new StageOutputException(stage + ": shards " + root + " hold '" + dataset()
+                    + "'; this stage trains the segmentation models (detection training is not built yet)");
+        }
+    }
+}

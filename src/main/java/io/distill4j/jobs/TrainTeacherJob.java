@@ -1,0 +1,96 @@
+package io.distill4j.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.cache.ModelFiles;
+import io.distill4j.cache.TeacherFingerprint;
+import io.distill4j.config.Distill4jConfig;
+import io.distill4j.data.ShardRecord;
+import io.distill4j.model.ModelBlueprint;
+import io.distill4j.storage.Manifest;
+import io.distill4j.storage.StageOutputException;
+import io.distill4j.storage.Storage;
+import io.distill4j.train.Examples;
+import io.distill4j.train.RunDirectory;
+import io.distill4j.train.SegmentationObjective;
+import io.distill4j.train.TrainSettings;
+import io.distill4j.train.TrainingDriver;
+import io.distill4j.train.Networks;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TRAIN-TEACHER: supervised training of the segmentation teacher on the train shards with the
+ * same Spark parameter-averaging trainer as distill. Writes {@code teacher.zip}, checkpoints,
+ * metrics.jsonl and a manifest with the teacher fingerprint into {@code teacher.dir}.
+ */
+public final class TrainTeacherJob {
+    public static final String MODEL_FILE = "teacher.zip";
+    private final SparkSession spark;
+    private final Distill4jConfig config;
+    private final PrintStream console;
+
+    public TrainTeacherJob(SparkSession spark, Distill4jConfig config, PrintStream console) {
+        this.spark = spark;
+        this.config = config;
+        this.console = console;
+    }
+
+    public record Result(String dir, String fingerprint, int epochs) {}
+
+    public Result run() throws Exception {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Shards shards = Shards.open(spark, config.shard().output());
+        shards.requireSegmentation("train-teacher");
+        Path dir = Storage.path(config.teacher().dir());
+        FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
+        RunDirectory run = new RunDirectory(fs, dir);
+        if (run.isComplete()) {
+            if (!config.teacher().overwrite()) {
+                throw new StageOutputException("teacher " + dir + " already exists; pass --overwrite (teacher.overwrite=true) "
+                        + "to train a new one");
+            }
+            run.clear();
+        }
+        ModelBlueprint bp = Networks.teacher(config, shards.height(), shards.width());
+        SegmentationObjective objective = SegmentationObjective.of(bp, Map.of(), List.of());
+        console.println("[train-teacher] " + bp.describe());
+        TrainSettings ts = config.train().withEpochs(config.teacher().epochs());
+        sc.setJobGroup("TRAIN-TEACHER", "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count("train") + " samples", false);
+        JavaRDD<ShardRecord> train = shards.records("train");
+        MultiDataSet probe = probeBatch(train, objective, ts.batchSizePerWorker());
+        TrainingDriver.Trained t = TrainingDriver.run(sc, fs, run, objective.configuration(), ts,
+                epoch -> train.map(r -> Examples.build(r, objective, Map.of())), probe, true, "train-teacher", console);
+        ComputationGraph net = t.net();
+        ModelFiles.write(fs, run.file(MODEL_FILE), net, false);
+        String preprocessing = Examples.preprocessing(shards.height(), shards.width());
+        String fp = TeacherFingerprint.of(net, preprocessing);
+        run.writeText("config.conf", config.redactedJson());
+        ObjectNode m = Manifest.create("train-teacher");
+        m.put("fingerprint", fp);
+        m.put("model", MODEL_FILE);
+        m.put("architecture", bp.describe());
+        m.put("preprocessing", preprocessing);
+        m.put("epochs", ts.epochs());
+        m.put("shards", shards.root().toString());
+        m.putObject("count").put("train", shards.count("train"));
+        run.complete(m);
+        console.println("[train-teacher] wrote " + run.file(MODEL_FILE) + " (fingerprint " + fp + ")");
+        return new Result(dir.toString(), fp, ts.epochs());
+    }
+
+    /** The first minibatch of the split, scored per output after each epoch. */
+    static MultiDataSet probeBatch(JavaRDD<ShardRecord> split, SegmentationObjective objective, int size) {
+        List<ShardRecord> first = split.take(size);
+        List<MultiDataSet> list = first.stream().map(r -> Examples.build(r, objective, Map.of())).toList();
+        return org.nd4j.linalg.dataset.MultiDataSet.merge(list);
+    }
+}

@@ -1,0 +1,91 @@
+package io.distill4j.train;
+
+import io.distill4j.data.ShardRecord;
+import io.distill4j.model.InputNormalization;
+import io.distill4j.model.TapInfo;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+
+/**
+ * Turns one shard sample (and its decoded teacher targets) into a one-example {@link MultiDataSet}
+ * whose labels follow {@link SegmentationObjective#outputNames()}. Pure and Spark-free: executors
+ * call it inside mapPartitions, tests call it directly.
+ */
+public final class Examples {
+    private Examples() {}
+
+    /**
+     * What the network's input is made of: compared between the teacher cache and the student,
+     * so a cache computed on other inputs is refused.
+     */
+    public static String preprocessing(int height, int width) {
+        return "resize=" + height + "x" + width + ";normalize=imagenet-mean-std;layout=nchw-rgb;view=identity";
+    }
+
+    /** The normalised image as [1, 3, H, W]. */
+    public static INDArray image(ShardRecord r) {
+        float[] chw = InputNormalization.normalizeChw(r.image(), r.height(), r.width());
+        return Nd4j.create(chw, new long[] {1, 3, r.height(), r.width()}, 'c');
+    }
+
+    /**
+     * Ground-truth trainIds at the logits grid: the label at the centre of each output cell
+     * (nearest neighbour, so ignore stays 255 and no class is invented by interpolation).
+     */
+    public static byte[] labelsAtGrid(byte[] label, int height, int width, int gridH, int gridW) {
+        byte[] out = new byte[gridH * gridW];
+        for (int y = 0; y < gridH; y++) {
+            int sy = Math.min(height - 1, (int) ((y + 0.5) * height / gridH));
+            for (int x = 0; x < gridW; x++) {
+                int sx = Math.min(width - 1, (int) ((x + 0.5) * width / gridW));
+                out[y * gridW + x] = label[sy * width + sx];
+            }
+        }
+        return out;
+    }
+
+    private static float[] validMask(byte[] grid) {
+        float[] m = new float[grid.length];
+        for (int i = 0; i < m.length; i++) m[i] = (grid[i] & 0xFF) == 255 ? 0f : 1f;
+        return m;
+    }
+
+    /**
+     * @param teacher decoded teacher outputs by name (CHW floats); may be empty for the baseline
+     */
+    public static MultiDataSet build(ShardRecord r, SegmentationObjective objective, Map<String, float[]> teacher) {
+        TapInfo logits = objective.logits();
+        byte[] grid = labelsAtGrid(r.segLabel(), r.height(), r.width(), logits.height(), logits.width());
+        int hw = grid.length;
+        INDArray[] labels = new INDArray[1 + objective.terms().size()];
+        float[] task = new float[hw];
+        for (int i = 0; i < hw; i++) task[i] = grid[i] & 0xFF;
+        float[] valid = validMask(grid);
+        labels[0] = Nd4j.create(task, new long[] {1, hw}, 'c');
+        int k = 1;
+        for (SegmentationObjective.Term term : objective.terms()) {
+            float[] t = teacher.get(term.teacherTap().name());
+            if (t == null) {
+                throw new IllegalStateException("sample " + r.sampleId() + ": no teacher output '" + term.teacherTap().name() + "'");
+            }
+            if (t.length != term.teacherTap().flatSize()) {
+                throw new IllegalStateException("sample " + r.sampleId() + ": teacher output '" + term.teacherTap().name()
+                        + "' has " + t.length + " values, expected " + term.teacherTap().flatSize());
+            }
+            float[] row = t;
+            if (SegmentationObjective.labelsCarryMask(term)) {
+                TapInfo tap = term.teacherTap();
+                float[] mask = tap.height() == logits.height() && tap.width() == logits.width() ? valid
+                        : validMask(labelsAtGrid(r.segLabel(), r.height(), r.width(), tap.height(), tap.width()));
+                row = new float[t.length + mask.length];
+                System.arraycopy(t, 0, row, 0, t.length);
+                System.arraycopy(mask, 0, row, t.length, mask.length);
+            }
+            labels[k++] = Nd4j.create(row, new long[] {1, row.length}, 'c');
+        }
+        return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {image(r)}, labels);
+    }
+}

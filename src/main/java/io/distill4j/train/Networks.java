@@ -1,0 +1,32 @@
+package io.distill4j.train;
+
+import io.distill4j.config.Distill4jConfig;
+import io.distill4j.config.ModelSettings;
+import io.distill4j.data.cityscapes.CityscapesLabels;
+import io.distill4j.model.ContextHead;
+import io.distill4j.model.ModelBlueprint;
+import io.distill4j.model.ModelSpec;
+import io.distill4j.model.SegmentationModel;
+import io.distill4j.model.Task;
+
+/**
+ * The segmentation teacher and student of a configuration, at the shards' resolution. The
+ * teacher gets the pyramid-pooling context head, the student none: the capacity gap that makes
+ * distillation worth doing.
+ */
+public final class Networks {
+    private Networks() {}
+
+    public static ModelBlueprint teacher(Distill4jConfig c, int height, int width) {
+        return SegmentationModel.blueprint(spec("seg-teacher", c.model().teacher(), ContextHead.PYRAMID_POOLING, c, height, width));
+    }
+
+    public static ModelBlueprint student(Distill4jConfig c, int height, int width) {
+        return SegmentationModel.blueprint(spec("seg-student", c.model().student(), ContextHead.NONE, c, height, width));
+    }
+
+    private static ModelSpec spec(String name, ModelSettings.Net n, ContextHead head, Distill4jConfig c, int h, int w) {
+        return new ModelSpec(Task.SEGMENTATION, name, n.width(), n.depth(), n.outputStride(), CityscapesLabels.NUM_CLASSES,
+                h, w, c.train().seed(), head, c.train().learningRate());
+    }
+}

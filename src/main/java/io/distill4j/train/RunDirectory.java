@@ -1,0 +1,151 @@
+package io.distill4j.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.cache.ModelFiles;
+import io.distill4j.storage.Manifest;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A training run's directory: {@code checkpoints/epoch-NNNN.zip} (network + updater state after
+ * each epoch), {@code metrics.jsonl}, {@code config.conf} (credentials redacted), the exported
+ * model, and {@code _manifest.json} written last. A directory without the manifest is an
+ * interrupted run: training resumes from its newest checkpoint.
+ */
+public final class RunDirectory {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CHECKPOINT = Pattern.compile("epoch-(\\d{4})\\.zip");
+    private final FileSystem fs;
+    private final Path dir;
+
+    public RunDirectory(FileSystem fs, Path dir) {
+        this.fs = fs;
+        this.dir = dir;
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    public Path file(String name) {
+        return new Path(dir, name);
+    }
+
+    public boolean isComplete() {
+        try {
+            return Manifest.exists(fs, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes the run (used when the user asks to start over). */
+    public void clear() {
+        try {
+            if (fs.exists(dir)) fs.delete(dir, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    /** A completed epoch's checkpoint. */
+    public record Checkpoint(int epoch, Path file) {}
+
+    public Optional<Checkpoint> latestCheckpoint() {
+        Path cdir = new Path(dir, "checkpoints");
+        try {
+            if (!fs.exists(cdir)) return Optional.empty();
+            Checkpoint best = null;
+            for (FileStatus st : fs.listStatus(cdir)) {
+                Matcher m = CHECKPOINT.matcher(st.getPath().getName());
+                if (m.matches()) {
+                    int e = Integer.parseInt(m.group(1));
+                    if (best == null || e > best.epoch) best = new Checkpoint(e, st.getPath());
+                }
+            }
+            return Optional.ofNullable(best);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + cdir, e);
+        }
+    }
+
+    public void saveCheckpoint(int epoch, ComputationGraph net) {
+        ModelFiles.write(fs, new Path(new Path(dir, "checkpoints"), String.format("epoch-%04d.zip", epoch)), net, true);
+    }
+
+    /** Appends an epoch's metrics, dropping lines of epochs at or after it (left by an interrupted run). */
+    public void appendMetrics(ObjectNode line) {
+        int epoch = line.path("epoch").asInt();
+        List<String> kept = new ArrayList<>();
+        for (String l : readLines("metrics.jsonl")) {
+            try {
+                if (JSON.readTree(l).path("epoch").asInt() < epoch) kept.add(l);
+            } catch (IOException e) {
+                // a torn last line of an interrupted write: drop it
+            }
+        }
+        try {
+            kept.add(JSON.writeValueAsString(line));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writeText("metrics.jsonl", String.join("\n", kept) + "\n");
+    }
+
+    public List<JsonNode> metrics() {
+        List<JsonNode> out = new ArrayList<>();
+        for (String l : readLines("metrics.jsonl")) {
+            try {
+                out.add(JSON.readTree(l));
+            } catch (IOException ignored) {
+                // torn line
+            }
+        }
+        return out;
+    }
+
+    public void writeText(String name, String text) {
+        Path f = new Path(dir, name);
+        try (FSDataOutputStream out = fs.create(f, true)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + f, e);
+        }
+    }
+
+    private List<String> readLines(String name) {
+        Path f = new Path(dir, name);
+        List<String> lines = new ArrayList<>();
+        try {
+            if (!fs.exists(f)) return lines;
+            try (FSDataInputStream in = fs.open(f);
+                 BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) if (!l.isBlank()) lines.add(l);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f, e);
+        }
+        return lines;
+    }
+
+    public void complete(ObjectNode manifest) {
+        Manifest.write(fs, dir, manifest);
+    }
+}

@@ -1,0 +1,128 @@
+package io.distill4j.train;
+
+import io.distill4j.config.DistillTerm;
+import io.distill4j.distill.AttentionTransferLoss;
+import io.distill4j.distill.ChannelWiseDistillationLoss;
+import io.distill4j.distill.PairwiseSimilarityLoss;
+import io.distill4j.distill.PixelKdLoss;
+import io.distill4j.model.GraphHeads;
+import io.distill4j.model.ModelBlueprint;
+import io.distill4j.model.TapInfo;
+import io.distill4j.model.loss.SegmentationCrossEntropyLoss;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training objective of a segmentation network: the task output (cross-entropy, ignore 255)
+ * plus one output per distillation term, each a LossLayer on a tap (through a 1x1 adapter when
+ * the student's and the teacher's channel counts differ). It also knows which labels each output
+ * expects, so the data pipeline and the graph cannot disagree. With no terms it is the baseline.
+ */
+public final class SegmentationObjective implements Serializable {
+    public static final String TASK_OUTPUT = "task";
+    private static final long serialVersionUID = 1L;
+
+    /** One distillation output: the term, the student tap it reads, the teacher output it matches. */
+    public record Term(String output, DistillTerm term, TapInfo studentTap, TapInfo teacherTap) implements Serializable {}
+
+    private final TapInfo logits;
+    private final List<Term> terms;
+    private final transient ModelBlueprint blueprint;
+
+    private SegmentationObjective(ModelBlueprint blueprint, TapInfo logits, List<Term> terms) {
+        this.blueprint = blueprint;
+        this.logits = logits;
+        this.terms = List.copyOf(terms);
+    }
+
+    /**
+     * @param teacherOutputs shapes of the teacher outputs available (from the cache manifest or the teacher)
+     */
+    public static SegmentationObjective of(ModelBlueprint student, Map<String, TapInfo> teacherOutputs, List<DistillTerm> dts) {
+        List<Term> terms = new ArrayList<>();
+        for (DistillTerm t : dts) {
+            if (t.weight() == 0) continue;
+            TapInfo s = student.tap(t.studentTap());
+            TapInfo te = teacherOutputs.get(t.teacherOutput());
+            if (te == null) {
+                throw new IllegalArgumentException("distillation term " + t.outputName() + ": the teacher has no output '"
+                        + t.teacherOutput() + "' (available: " + teacherOutputs.keySet() + "; add it to cache.outputs)");
+            }
+            if (s.height() != te.height() || s.width() != te.width()) {
+                throw new IllegalArgumentException("distillation term " + t.outputName() + ": student tap " + s.name() + " is "
+                        + s.height() + "x" + s.width() + " but teacher output " + te.name() + " is " + te.height() + "x"
+                        + te.width() + "; pick taps at the same stride");
+            }
+            terms.add(new Term(uniqueName(terms, t.outputName()), t, s, te));
+        }
+        return new SegmentationObjective(student, student.tap("logits"), terms);
+    }
+
+    private static String uniqueName(List<Term> existing, String name) {
+        String n = name;
+        for (int i = 2; existing.stream().anyMatch(e -> e.output.equals(name)); i++) n = name + "#" + i;
+        return n;
+    }
+
+    public List<Term> terms() {
+        return terms;
+    }
+
+    public TapInfo logits() {
+        return logits;
+    }
+
+    /** Output names in graph order: the task first, then each term. */
+    public List<String> outputNames() {
+        List<String> names = new ArrayList<>();
+        names.add(TASK_OUTPUT);
+        for (Term t : terms) names.add(t.output);
+        return names;
+    }
+
+    /** The graph to train: student body, task output, term outputs and their adapters. */
+    public ComputationGraphConfiguration configuration() {
+        GraphBuilder g = blueprint.graphBuilder();
+        GraphHeads.addLossOutput(g, TASK_OUTPUT, logits, taskLoss());
+        for (Term t : terms) {
+            TapInfo s = t.studentTap;
+            boolean needsAdapter = s.channels() != t.teacherTap.channels()
+                    && (t.term.kind() == DistillTerm.Kind.PIXEL_KD || t.term.kind() == DistillTerm.Kind.CWD);
+            if (needsAdapter) s = GraphHeads.addConvAdapter(g, "adapter_" + t.output, s, t.teacherTap.channels());
+            GraphHeads.addLossOutput(g, t.output, s, loss(t, s));
+        }
+        return g.setOutputs(outputNames().toArray(new String[0])).build();
+    }
+
+    /** The deployable student: body and task output only (no adapters, no distillation outputs). */
+    public ComputationGraphConfiguration studentOnlyConfiguration() {
+        GraphBuilder g = blueprint.graphBuilder();
+        GraphHeads.addLossOutput(g, TASK_OUTPUT, logits, taskLoss());
+        return g.setOutputs(TASK_OUTPUT).build();
+    }
+
+    private SegmentationCrossEntropyLoss taskLoss() {
+        return new SegmentationCrossEntropyLoss(logits.channels(), logits.height(), logits.width());
+    }
+
+    private static ILossFunction loss(Term t, TapInfo s) {
+        DistillTerm d = t.term;
+        return switch (d.kind()) {
+            case PIXEL_KD -> new PixelKdLoss(s.channels(), s.height(), s.width(), d.tau(), d.weight());
+            case CWD -> new ChannelWiseDistillationLoss(s.channels(), s.height(), s.width(), d.tau(), d.weight());
+            case AT -> new AttentionTransferLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 1000.0, 2.0, d.weight());
+            case PAIRWISE -> new PairwiseSimilarityLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 0, d.weight());
+        };
+    }
+
+    /** Whether the term's labels carry the per-pixel valid mask after the teacher map (pixel KD does). */
+    public static boolean labelsCarryMask(Term t) {
+        return t.term.kind() == DistillTerm.Kind.PIXEL_KD;
+    }
+}

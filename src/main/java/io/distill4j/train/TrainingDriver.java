@@ -1,0 +1,63 @@
+package io.distill4j.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.cache.ModelFiles;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+import java.io.PrintStream;
+import java.util.Optional;
+import java.util.function.IntFunction;
+
+/**
+ * Runs a training job in a {@link RunDirectory}: starts fresh or from the newest checkpoint,
+ * trains with {@link SparkTrainer}, and after every epoch saves a checkpoint (with updater state),
+ * appends a line to metrics.jsonl and prints a progress line.
+ */
+public final class TrainingDriver {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TrainingDriver() {}
+
+    /** What was trained: the network and the epoch training started from (1 = fresh). */
+    public record Trained(ComputationGraph net, int firstEpoch) {}
+
+    public static Trained run(JavaSparkContext sc, FileSystem fs, RunDirectory run, ComputationGraphConfiguration conf,
+                              TrainSettings settings, IntFunction<JavaRDD<MultiDataSet>> data, MultiDataSet probeBatch,
+                              boolean resume, String label, PrintStream console) throws Exception {
+        ComputationGraph net;
+        int first = 1;
+        Optional<RunDirectory.Checkpoint> ckpt = resume ? run.latestCheckpoint() : Optional.empty();
+        if (ckpt.isPresent()) {
+            net = ModelFiles.read(fs, ckpt.get().file(), true);
+            first = ckpt.get().epoch() + 1;
+            console.printf("[%s] resuming from %s (epoch %d of %d done)%n", label, ckpt.get().file(), ckpt.get().epoch(),
+                    settings.epochs());
+        } else {
+            if (!resume) run.clear();
+            net = new ComputationGraph(conf);
+            net.init();
+        }
+        if (first > settings.epochs()) return new Trained(net, first);
+        ScoreProbe probe = probeBatch == null ? null : new ScoreProbe(probeBatch);
+        ComputationGraph trained = new SparkTrainer(sc, settings).train(net, first, data, probe, (epoch, n, m) -> {
+            run.saveCheckpoint(epoch, n);
+            ObjectNode line = JSON.createObjectNode();
+            line.put("epoch", epoch).put("score", m.score()).put("examples", m.examples()).put("seconds", m.seconds())
+                    .put("examples_per_s", m.examplesPerSecond()).put("averaging_ms", m.averagingMs());
+            ObjectNode terms = line.putObject("terms");
+            m.terms().forEach(terms::put);
+            run.appendMetrics(line);
+            StringBuilder t = new StringBuilder();
+            m.terms().forEach((k, v) -> t.append(String.format(" %s=%.4f", k, v)));
+            console.printf("[%s] epoch %d/%d  loss %.4f %s  %.1f s  %.1f img/s%n", label, epoch, settings.epochs(),
+                    m.score(), t.toString().trim(), m.seconds(), m.examplesPerSecond());
+        });
+        return new Trained(trained, first);
+    }
+}
