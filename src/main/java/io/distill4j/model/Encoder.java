@@ -40,6 +40,9 @@ final class Encoder {
                 .convolutionMode(ConvolutionMode.Same)
                 .graphBuilder()
                 .addInputs(INPUT)
+                // The trainer puts outputs on some taps only (e.g. a loss on "heatmap" alone):
+                // the remaining head vertices must not make the configuration invalid.
+                .allowDisconnected(true)
                 .setInputTypes(InputType.convolutional(spec.inputHeight(), spec.inputWidth(), InputNormalization.CHANNELS));
     }
 
