@@ -1,0 +1,117 @@
+package io.distill4j.model;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossL2;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A model body without output layers: the contract between the model builders and the trainer.
+ * {@link #graphBuilder()} gives a fresh {@link GraphBuilder} (global settings: seed, Adam with the
+ * spec's learning rate, ReLU init, ConvolutionMode.Same, float; input "image" [N,3,H,W]) whose
+ * vertices end at the taps; the trainer adds output layers on chosen taps (usually with
+ * {@link GraphHeads#addLossOutput}), sets the outputs and builds. Each call returns a new builder,
+ * so a blueprint can be completed several ways (teacher training, distillation, evaluation).
+ */
+public final class ModelBlueprint {
+
+    private final ModelSpec spec;
+    private final Supplier<GraphBuilder> body;
+    private final Map<String, TapInfo> taps;
+
+    ModelBlueprint(ModelSpec spec, Supplier<GraphBuilder> body, Map<String, TapInfo> taps) {
+        this.spec = spec;
+        this.body = body;
+        this.taps = Collections.unmodifiableMap(new LinkedHashMap<>(taps));
+    }
+
+    /** The builder for the spec's task. */
+    public static ModelBlueprint of(ModelSpec spec) {
+        return switch (spec.task()) {
+            case SEGMENTATION -> SegmentationModel.blueprint(spec);
+            case DETECTION -> DetectionModel.blueprint(spec);
+        };
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** A new builder holding the body (no outputs set). */
+    public GraphBuilder graphBuilder() {
+        return body.get();
+    }
+
+    /** Taps in network order (input side first). */
+    public Map<String, TapInfo> taps() {
+        return taps;
+    }
+
+    public TapInfo tap(String name) {
+        TapInfo tap = taps.get(name);
+        if (tap == null) {
+            throw new IllegalArgumentException("model '" + spec.name() + "' has no tap '" + name + "'; taps: "
+                    + taps.keySet());
+        }
+        return tap;
+    }
+
+    /**
+     * The body plus one {@link GraphHeads#addLossOutput LossLayer} output per entry (tap name ->
+     * loss), named {@code "out_" + tap}, in the map's order, built into a configuration.
+     */
+    public ComputationGraphConfiguration withLossOutputs(Map<String, ILossFunction> lossPerTap) {
+        if (lossPerTap.isEmpty()) {
+            throw new IllegalArgumentException("model '" + spec.name() + "': at least one output is needed");
+        }
+        GraphBuilder graph = graphBuilder();
+        String[] outputs = new String[lossPerTap.size()];
+        int i = 0;
+        for (Map.Entry<String, ILossFunction> e : lossPerTap.entrySet()) {
+            outputs[i++] = GraphHeads.addLossOutput(graph, outputName(e.getKey()), tap(e.getKey()), e.getValue());
+        }
+        return graph.setOutputs(outputs).build();
+    }
+
+    /** The output-layer name {@link #withLossOutputs} gives a tap. */
+    public static String outputName(String tap) {
+        return "out_" + tap;
+    }
+
+    /** Trainable parameters of the body (output layers add none). */
+    public long parameterCount() {
+        GraphBuilder graph = graphBuilder();
+        TapInfo last = List.copyOf(taps.values()).get(taps.size() - 1);
+        // A parameter-free output so the graph can be built and counted.
+        graph.addLayer("count_out", new CnnLossLayer.Builder(new LossL2()).activation(Activation.IDENTITY).build(),
+                last.vertexName());
+        ComputationGraph net = new ComputationGraph(graph.setOutputs("count_out").build());
+        net.init();
+        return net.numParams();
+    }
+
+    /** Name, architecture settings, parameter count and every tap's shape. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(spec.name()).append(" (").append(spec.task()).append("): width=").append(spec.width())
+                .append(" depth=").append(spec.depth()).append(" outputStride=").append(spec.outputStride())
+                .append(" context=").append(spec.contextHead()).append(" classes=").append(spec.numClasses())
+                .append(" input=3x").append(spec.inputHeight()).append('x').append(spec.inputWidth())
+                .append(" params=").append(parameterCount()).append('\n');
+        for (TapInfo tap : taps.values()) {
+            sb.append("  tap ").append(tap.name()).append(" <- ").append(tap.vertexName()).append(": ")
+                    .append(tap.channels()).append('x').append(tap.height()).append('x').append(tap.width())
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+}

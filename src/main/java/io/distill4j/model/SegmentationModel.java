@@ -1,0 +1,41 @@
+package io.distill4j.model;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.nd4j.linalg.activations.Activation;
+
+import java.util.Map;
+
+/**
+ * Segmentation teacher and student (same class, sized by {@link ModelSpec}): the shared encoder,
+ * then a 1x1 conv to per-pixel class logits at the output stride, never upsampled (losses and the
+ * teacher cache work at that resolution).
+ *
+ * <p>Taps: {@code stage1} (stride 4), {@code stage2}, {@code stage3}, {@code neck}, {@code logits}
+ * ([N, numClasses, H/os, W/os], identity activation).
+ */
+public final class SegmentationModel {
+
+    private SegmentationModel() {
+    }
+
+    public static ModelBlueprint blueprint(ModelSpec spec) {
+        if (spec.task() != Task.SEGMENTATION) {
+            throw new IllegalArgumentException("model spec '" + spec.name() + "': task must be SEGMENTATION, is "
+                    + spec.task());
+        }
+        Map<String, TapInfo> taps = write(Encoder.newGraph(spec), spec);
+        return new ModelBlueprint(spec, () -> {
+            GraphBuilder graph = Encoder.newGraph(spec);
+            write(graph, spec);
+            return graph;
+        }, taps);
+    }
+
+    private static Map<String, TapInfo> write(GraphBuilder graph, ModelSpec spec) {
+        Map<String, TapInfo> taps = Encoder.write(graph, spec);
+        String logits = new GraphBlocks(graph).conv("logits", taps.get("neck").vertexName(), spec.numClasses(), 1,
+                Activation.IDENTITY, 0.0);
+        taps.put("logits", new TapInfo("logits", logits, spec.numClasses(), spec.gridHeight(), spec.gridWidth()));
+        return taps;
+    }
+}

@@ -1,0 +1,117 @@
+package io.distill4j.util;
+
+import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The one place where distill4j configures ND4J's native back end. Call {@link #init()} (or
+ * {@link #init(int, boolean)}) first thing in every entry point, before anything touches
+ * {@code Nd4j}: the native library is chosen when ND4J first loads and cannot change afterwards.
+ *
+ * <p>What it does, and why (numbers in STACK.md, Speed):
+ * <ol>
+ *   <li>Pins JavaCPP to the {@code linux-x86_64-onednn-avx2} build of libnd4j. nd4j-native brings
+ *       the plain {@code linux-x86_64} jar too; JavaCPP picks among the extensions the presets
+ *       declare in its own order, so the choice is made explicit with
+ *       {@code org.bytedeco.javacpp.platform.extension}, and only when that build is on the class
+ *       path (a deployment without it keeps JavaCPP's default instead of failing to load).</li>
+ *   <li>Turns DL4J's layer helpers on ({@code org.eclipse.deeplearning4j.helpers.disable=false});
+ *       with the {@code org.nd4j.nativeblas.Nd4jCpu} shim in this project, convolution, batch
+ *       normalisation and pooling layers then run through oneDNN instead of im2col + gemm.</li>
+ *   <li>Gives ND4J a thread count (default: available processors) for its own pool and for
+ *       OpenMP, which oneDNN uses; OMP_NUM_THREADS cannot be set from inside the JVM.</li>
+ * </ol>
+ * Helpers are read when a layer is instantiated: {@link #setLayerHelpersEnabled(boolean)} affects
+ * networks initialised afterwards only.
+ */
+public final class NativeSetup {
+
+    /** The ND4J native build distill4j runs on (pom: nd4j.classifier). */
+    public static final String ONEDNN_PLATFORM_EXTENSION = "-onednn-avx2";
+    static final String PLATFORM_EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+    static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
+    private static final String ONEDNN_LIBRARY_RESOURCE =
+            "/org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64" + ONEDNN_PLATFORM_EXTENSION + "/libnd4jcpu.so";
+
+    private NativeSetup() {
+    }
+
+    /** oneDNN build, layer helpers on, one thread per available processor. */
+    public static synchronized NativeStatus init() {
+        return init(Runtime.getRuntime().availableProcessors(), true);
+    }
+
+    /**
+     * @param threads       threads for ND4J's pool and OpenMP, at least 1
+     * @param layerHelpers  whether DL4J layers built from now on use the oneDNN helpers
+     */
+    public static synchronized NativeStatus init(int threads, boolean layerHelpers) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, cannot be: " + threads);
+        }
+        if (System.getProperty(PLATFORM_EXTENSION_PROPERTY) == null
+                && NativeSetup.class.getResource(ONEDNN_LIBRARY_RESOURCE) != null) {
+            System.setProperty(PLATFORM_EXTENSION_PROPERTY, ONEDNN_PLATFORM_EXTENSION);
+        }
+        setLayerHelpersEnabled(layerHelpers);
+        setThreads(threads);
+        return status();
+    }
+
+    /** Switches DL4J's oneDNN layer helpers for layers instantiated after this call. */
+    public static synchronized void setLayerHelpersEnabled(boolean enabled) {
+        // Only DL4J's layer-level switch: libnd4j's own op helpers (Environment.allowHelpers) stay
+        // on either way, so "off" means exactly DL4J's built-in im2col path.
+        System.setProperty(HELPERS_DISABLE_PROPERTY, Boolean.toString(!enabled));
+    }
+
+    /** Sets ND4J's thread counts (its own pool and OpenMP's). */
+    public static synchronized void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, cannot be: " + threads);
+        }
+        // Measured on M2: Environment.maxThreads is fixed when libnd4j starts and ignores setMaxThreads;
+        // setMaxMasterThreads is clamped to it. OpenMP's count (4 by default on a 2-core machine:
+        // oversubscribed) is what oneDNN and most libnd4j ops use, and it can be changed here.
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    }
+
+    /** What is loaded and switched on right now. */
+    public static NativeStatus status() {
+        Nd4j.getExecutioner(); // makes sure the back end (and its native library) is loaded
+        String library = loadedNativeLibrary();
+        boolean helpersRequested = !Boolean.parseBoolean(System.getProperty(HELPERS_DISABLE_PROPERTY, "true"));
+        boolean helpers = helpersRequested && BaseMKLDNNHelper.mklDnnEnabled();
+        int threads = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+        return new NativeStatus(library, library.contains("onednn"), helpers, threads);
+    }
+
+    /** The loaded libnd4jcpu.so, from this process's memory map (Linux only). */
+    static String loadedNativeLibrary() {
+        Path maps = Path.of("/proc/self/maps");
+        if (!Files.isReadable(maps)) {
+            return "unknown";
+        }
+        try {
+            List<String> lines = Files.readAllLines(maps);
+            for (String line : lines) {
+                int slash = line.indexOf('/');
+                if (slash >= 0 && line.endsWith("libnd4jcpu.so")) {
+                    return line.substring(slash);
+                }
+            }
+            return "unknown";
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + maps, e);
+        }
+    }
+}
