@@ -9,6 +9,11 @@ final class Commands {
     static List<Command> all() {
         return List.of(
                 new GenerateSampleCommand(),
-                new ShardCommand());
+                new ShardCommand(),
+                new TrainTeacherCommand(),
+                new CacheTeacherCommand(),
+                new DistillCommand(),
+                new EvaluateCommand(),
+                new PipelineCommand());
     }
 }

@@ -1,0 +1,42 @@
+package io.distill4j.cli;
+
+import io.distill4j.config.Distill4jConfig;
+import io.distill4j.jobs.EvaluateJob;
+import io.distill4j.jobs.PipelineReport;
+import io.distill4j.storage.Storage;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code evaluate}: score the teacher and every finished student run on the validation shards. */
+final class EvaluateCommand extends StageCommand {
+    @Override
+    public String name() {
+        return "evaluate";
+    }
+
+    @Override
+    public String summary() {
+        return "mIoU (Cityscapes rules) of the teacher and the students; report/ per model and a comparison";
+    }
+
+    @Override
+    public String usage() {
+        return usageWith("", """
+                Evaluates the teacher (distill4j.teacher.dir) and every complete run under distill4j.distill.runs-dir
+                on distill4j.evaluate.split, writes each model's report/metrics.json and prints the comparison table.""");
+    }
+
+    @Override
+    protected int run(SparkSession spark, Distill4jConfig config, CommandLine cl) throws Exception {
+        EvaluateJob job = new EvaluateJob(spark, config, System.out);
+        List<EvaluateJob.Evaluated> results = new ArrayList<>();
+        results.add(job.evaluate("teacher", Storage.path(config.teacher().dir())));
+        for (String run : PipelineReport.completeRuns(spark, config)) {
+            results.add(job.evaluate(run, new org.apache.hadoop.fs.Path(Storage.path(config.distill().runsDir()), run)));
+        }
+        System.out.println(PipelineReport.write(spark, config, results));
+        return 0;
+    }
+}

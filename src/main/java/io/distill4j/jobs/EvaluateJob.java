@@ -1,0 +1,101 @@
+package io.distill4j.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.cache.ModelFiles;
+import io.distill4j.cache.TeacherOnExecutor;
+import io.distill4j.config.Distill4jConfig;
+import io.distill4j.data.ShardRecord;
+import io.distill4j.data.cityscapes.CityscapesLabels;
+import io.distill4j.eval.SegmentationMetrics;
+import io.distill4j.storage.Manifest;
+import io.distill4j.storage.Storage;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * EVALUATE: runs a segmentation model over a split's shards on the executors (broadcast model,
+ * minibatch inference in mapPartitions), sums the confusion matrices across executors and
+ * computes per-class IoU, mIoU and pixel accuracy by the Cityscapes rules. Writes the model's
+ * {@code report/metrics.json} (the contract in DESIGN.md) and a per-class table.
+ */
+public final class EvaluateJob {
+    private final SparkSession spark;
+    private final Distill4jConfig config;
+    private final PrintStream console;
+
+    public EvaluateJob(SparkSession spark, Distill4jConfig config, PrintStream console) {
+        this.spark = spark;
+        this.config = config;
+        this.console = console;
+    }
+
+    /** One evaluated model: its metrics and the predictions of the first samples (for pictures). */
+    public record Evaluated(String model, SegmentationMetrics metrics, ObjectNode json, Path reportDir,
+                            List<ShardRecord> samples, List<byte[]> predictions) {}
+
+    /**
+     * Evaluates the model of a complete stage output (a teacher directory or a distill run): the
+     * file its manifest names; the report goes to {@code dir/report}.
+     */
+    public Evaluated evaluate(String modelName, Path dir) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        ObjectNode manifest = Manifest.read(Storage.fs(dir, sc.hadoopConfiguration()), dir);
+        Path modelFile = new Path(dir, manifest.path("model").asText(DistillJob.STUDENT_FILE));
+        Path reportDir = new Path(dir, "report");
+        String split = config.evaluate().split();
+        Shards shards = Shards.open(spark, config.shard().output());
+        shards.requireSegmentation("evaluate");
+        FileSystem fs = Storage.fs(modelFile, sc.hadoopConfiguration());
+        ComputationGraph net = ModelFiles.read(fs, modelFile, false);
+        Broadcast<byte[]> bytes = sc.broadcast(ModelFiles.bytes(net));
+        String key = "eval:" + modelFile + ":" + System.nanoTime();
+        int batch = config.cache().batchSize();
+        sc.setJobGroup("EVALUATE", "EVALUATE " + modelName + " on " + split + " (" + shards.count(split) + " samples)", false);
+        JavaRDD<ShardRecord> records = shards.records(split);
+        SegmentationMetrics metrics = records.mapPartitions(it -> {
+            List<ShardRecord> part = new ArrayList<>();
+            it.forEachRemaining(part::add);
+            SegmentationMetrics m = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES);
+            if (part.isEmpty()) return List.of(m).iterator();
+            ComputationGraph model = TeacherOnExecutor.borrow(key, bytes::value);
+            try {
+                List<byte[]> preds = SegmentationPredictor.predict(model, part, batch);
+                for (int i = 0; i < part.size(); i++) m.add(part.get(i).segLabel(), preds.get(i));
+            } finally {
+                TeacherOnExecutor.giveBack(key, model);
+            }
+            return List.of(m).iterator();
+        }).reduce(SegmentationMetrics::merge);
+        bytes.destroy();
+        List<ShardRecord> shown = records.take(config.evaluate().overlays());
+        List<byte[]> shownPreds = SegmentationPredictor.predict(net, shown, batch);
+        ObjectNode json = metrics.toMetricsJson(modelName, split, CityscapesLabels.TRAIN_NAMES);
+        FileSystem rfs = Storage.fs(reportDir, sc.hadoopConfiguration());
+        write(rfs, new Path(reportDir, "metrics.json"), json.toPrettyString());
+        write(rfs, new Path(reportDir, "per-class.txt"), metrics.toTable(CityscapesLabels.TRAIN_NAMES));
+        console.printf("[evaluate] %s: mIoU %.4f  pixel accuracy %.4f  (%s, %d samples) -> %s%n", modelName,
+                metrics.meanIou(), metrics.pixelAccuracy(), split, shards.count(split), reportDir);
+        return new Evaluated(modelName, metrics, json, reportDir, shown, shownPreds);
+    }
+
+    static void write(FileSystem fs, Path file, String text) {
+        try (FSDataOutputStream out = fs.create(file, true)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}
