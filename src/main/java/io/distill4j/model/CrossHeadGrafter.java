@@ -103,9 +103,15 @@ public final class CrossHeadGrafter {
         return new GraftedHead(input, copiedLayers, outputs);
     }
 
-    /** Copies the teacher's parameters into the grafted frozen layers of an initialised student. */
+    /**
+     * Copies the teacher's parameters into the grafted frozen layers of an initialised student
+     * (copies removed by {@link GraphHeads#pruneToOutputs} are skipped).
+     */
     public static void copyTeacherParameters(ComputationGraph student, ComputationGraph teacher, GraftedHead head) {
         for (Map.Entry<String, String> e : head.copiedLayers().entrySet()) {
+            if (student.getVertex(e.getValue()) == null) {
+                continue; // pruned: that branch carries no loss in this student
+            }
             Layer source = teacher.getLayer(e.getKey());
             Layer target = student.getLayer(e.getValue());
             if (source == null || target == null) {

@@ -29,6 +29,36 @@ public final class GraphHeads {
     }
 
     /**
+     * Removes every vertex from which no network output can be reached (e.g. the {@code reg}
+     * branch when only {@code heatmap} gets a loss). Call after {@code setOutputs}, before
+     * {@code build}: DL4J M2 accepts such dangling vertices with allowDisconnected but then fails
+     * the backward pass ("Cannot do backward pass: all epsilons not set").
+     *
+     * @return the builder, for chaining
+     */
+    public static GraphBuilder pruneToOutputs(GraphBuilder graph) {
+        java.util.List<String> outputs = graph.getNetworkOutputs();
+        if (outputs == null || outputs.isEmpty()) {
+            throw new IllegalStateException("pruneToOutputs needs the outputs set first (setOutputs)");
+        }
+        java.util.Map<String, java.util.List<String>> inputs = graph.getVertexInputs();
+        java.util.Set<String> needed = new java.util.HashSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(outputs);
+        while (!todo.isEmpty()) {
+            String vertex = todo.poll();
+            if (needed.add(vertex)) {
+                todo.addAll(inputs.getOrDefault(vertex, java.util.List.of()));
+            }
+        }
+        for (String vertex : java.util.List.copyOf(graph.getVertices().keySet())) {
+            if (!needed.contains(vertex)) {
+                graph.removeVertex(vertex, true);
+            }
+        }
+        return graph;
+    }
+
+    /**
      * Adds a trainable 1x1 convolution (with bias, identity activation) from a tap to
      * {@code outChannels}: the adapter that lets a student map be compared with a teacher map of
      * another width (CWD / feature distillation).

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * {@link #graphBuilder()} gives a fresh {@link GraphBuilder} (global settings: seed, Adam with the
  * spec's learning rate, ReLU init, ConvolutionMode.Same, float; input "image" [N,3,H,W]) whose
  * vertices end at the taps; the trainer adds output layers on chosen taps (usually with
- * {@link GraphHeads#addLossOutput}), sets the outputs and builds. Each call returns a new builder,
+ * {@link GraphHeads#addLossOutput}), sets the outputs, calls {@link GraphHeads#pruneToOutputs}
+ * when some head branch gets no loss, and builds. Each call returns a new builder,
  * so a blueprint can be completed several ways (teacher training, distillation, evaluation).
  */
 public final class ModelBlueprint {
@@ -67,7 +68,8 @@ public final class ModelBlueprint {
 
     /**
      * The body plus one {@link GraphHeads#addLossOutput LossLayer} output per entry (tap name ->
-     * loss), named {@code "out_" + tap}, in the map's order, built into a configuration.
+     * loss), named {@code "out_" + tap}, in the map's order, built into a configuration. Vertices
+     * that lead to none of these outputs are removed ({@link GraphHeads#pruneToOutputs}).
      */
     public ComputationGraphConfiguration withLossOutputs(Map<String, ILossFunction> lossPerTap) {
         if (lossPerTap.isEmpty()) {
@@ -79,7 +81,7 @@ public final class ModelBlueprint {
         for (Map.Entry<String, ILossFunction> e : lossPerTap.entrySet()) {
             outputs[i++] = GraphHeads.addLossOutput(graph, outputName(e.getKey()), tap(e.getKey()), e.getValue());
         }
-        return graph.setOutputs(outputs).build();
+        return GraphHeads.pruneToOutputs(graph.setOutputs(outputs)).build();
     }
 
     /** The output-layer name {@link #withLossOutputs} gives a tap. */
