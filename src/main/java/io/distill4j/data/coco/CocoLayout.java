@@ -39,6 +39,14 @@ public final class CocoLayout {
      * @throws IllegalArgumentException when an image listed in the JSON is missing on disk
      */
     public static List<SourceSample> list(FileSystem fs, Path root, String split) throws IOException {
+        return listing(fs, root, split).samples();
+    }
+
+    /** A split's samples together with the annotation file they came from (for its categories). */
+    public record Listing(CocoInstances instances, List<SourceSample> samples) {}
+
+    /** Like {@link #list}, keeping the parsed instances so the JSON is read once. */
+    public static Listing listing(FileSystem fs, Path root, String split) throws IOException {
         Path json = annotationFile(root, split);
         if (!fs.exists(json)) throw new FileNotFoundException("COCO annotation file " + json + " does not exist");
         Path imageDir = new Path(root, split);
@@ -65,6 +73,6 @@ public final class CocoLayout {
             samples.add(SourceSample.coco(sampleId, split, file.toString(), image.id(), image.height(), image.width(), objects));
         }
         Collections.sort(samples);
-        return samples;
+        return new Listing(coco, samples);
     }
 }
