@@ -11,7 +11,8 @@ import java.util.Set;
  * One distillation term of a student run: which loss, on which student tap against which teacher
  * output, with its weight and temperature.
  */
-public record DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau) {
+public record DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau)
+        implements java.io.Serializable {
     /** The loss families wired into the student graph. */
     public enum Kind {
         PIXEL_KD("pixel-kd"), CWD("cwd"), AT("at"), PAIRWISE("pairwise");

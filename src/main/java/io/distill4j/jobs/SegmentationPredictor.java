@@ -18,13 +18,23 @@ import java.util.List;
 public final class SegmentationPredictor {
     private SegmentationPredictor() {}
 
-    /** trainId maps (H*W bytes) for each sample, computed in minibatches. */
+    /** The vertex whose activations are the class logits in every distill4j segmentation model. */
+    public static final String LOGITS_VERTEX = "logits";
+
+    /**
+     * trainId maps (H*W bytes) for each sample, computed in minibatches. Reads the logits vertex
+     * (NCHW) rather than the network output, which a loss layer has flattened to [N, C*H*W].
+     */
     public static List<byte[]> predict(ComputationGraph net, List<ShardRecord> samples, int batchSize) {
         List<byte[]> out = new ArrayList<>(samples.size());
         for (int from = 0; from < samples.size(); from += batchSize) {
             List<ShardRecord> batch = samples.subList(from, Math.min(samples.size(), from + batchSize));
             INDArray input = Nd4j.concat(0, batch.stream().map(Examples::image).toArray(INDArray[]::new));
-            INDArray logits = net.outputSingle(false, input).castTo(DataType.FLOAT);
+            INDArray logits = net.feedForward(input, false).get(LOGITS_VERTEX);
+            if (logits == null || logits.rank() != 4) {
+                throw new IllegalArgumentException("the model has no NCHW '" + LOGITS_VERTEX + "' vertex to predict from");
+            }
+            logits = logits.castTo(DataType.FLOAT);
             long c = logits.size(1);
             int h = (int) logits.size(2);
             int w = (int) logits.size(3);

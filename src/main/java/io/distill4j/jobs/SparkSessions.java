@@ -16,8 +16,23 @@ import java.util.Map;
 public final class SparkSessions {
     private SparkSessions() {}
 
+    /**
+     * JVM properties every driver and executor needs. DL4J's training statistics take their
+     * clock from an NTP server by default, which fails on machines without internet access
+     * ("Could not successfully query NTP server"); the local clock is what a cluster's
+     * synchronised nodes have anyway.
+     */
+    static final Map<String, String> JVM_PROPERTIES = Map.of(
+            org.deeplearning4j.spark.time.TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY,
+            org.deeplearning4j.spark.time.SystemClockTimeSource.class.getName());
+
     public static SparkSession start(Distill4jConfig config) {
         SparkSettings s = config.spark();
+        StringBuilder executorOpts = new StringBuilder();
+        for (Map.Entry<String, String> p : JVM_PROPERTIES.entrySet()) {
+            System.setProperty(p.getKey(), p.getValue());
+            executorOpts.append(" -D").append(p.getKey()).append('=').append(p.getValue());
+        }
         // new SparkConf() reads the spark.* system properties that spark-submit sets.
         SparkConf conf = new SparkConf();
         boolean embedded = !conf.contains("spark.master");
@@ -30,13 +45,15 @@ public final class SparkSessions {
         conf.setIfMissing("spark.app.name", s.appName());
         if (s.serializer().equals("kryo")) {
             conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-            conf.set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+            conf.set("spark.kryo.registrator", Distill4jKryoRegistrator.class.getName());
         } else {
             conf.set("spark.serializer", "org.apache.spark.serializer.JavaSerializer");
         }
         // Large binary columns (images, logits): keep Parquet pages and vectorized batches modest.
         conf.setIfMissing("spark.sql.parquet.columnarReaderBatchSize", "256");
         for (Map.Entry<String, String> e : s.extra().entrySet()) conf.set(e.getKey(), e.getValue());
+        conf.set("spark.executor.extraJavaOptions",
+                (conf.get("spark.executor.extraJavaOptions", "") + executorOpts).trim());
         for (Map.Entry<String, String> e : config.hadoop().entrySet()) conf.set("spark.hadoop." + e.getKey(), e.getValue());
         return SparkSession.builder().config(conf).getOrCreate();
     }

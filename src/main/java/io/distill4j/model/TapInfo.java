@@ -9,7 +9,8 @@ package io.distill4j.model;
  * @param height     H (at the tap's stride, never upsampled)
  * @param width      W
  */
-public record TapInfo(String name, String vertexName, int channels, int height, int width) {
+public record TapInfo(String name, String vertexName, int channels, int height, int width)
+        implements java.io.Serializable {
 
     public TapInfo {
         if (name == null || name.isBlank() || vertexName == null || vertexName.isBlank()) {
