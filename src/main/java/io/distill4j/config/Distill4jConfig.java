@@ -42,7 +42,11 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
         return new io.distill4j.train.TrainSettings(k.intIn("epochs", 1, 100_000), k.intIn("batch-size-per-worker", 1, 4096),
                 k.intIn("averaging-frequency", 1, 100_000), k.intIn("workers", 0, 100_000),
                 k.doubleIn("learning-rate", 1e-9, 10), k.longIn("seed", Long.MIN_VALUE, Long.MAX_VALUE),
-                k.intIn("prefetch", 0, 64));
+                k.intIn("prefetch", 0, 64), switch (k.oneOf("repartition", "always", "never", "when-workers-differ")) {
+                    case "never" -> org.deeplearning4j.spark.api.Repartition.Never;
+                    case "when-workers-differ" -> org.deeplearning4j.spark.api.Repartition.NumPartitionsWorkersDiffers;
+                    default -> org.deeplearning4j.spark.api.Repartition.Always;
+                });
     }
 
     /** A copy for another distill run (the pipeline trains several students from one configuration). */

@@ -4,7 +4,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -55,7 +54,7 @@ public final class SparkTrainer {
                     .averagingFrequency(settings.averagingFrequency())
                     .workerPrefetchNumBatches(settings.prefetch())
                     .rddTrainingApproach(RDDTrainingApproach.Direct)
-                    .repartionData(Repartition.Always)
+                    .repartionData(settings.repartition())
                     .saveUpdater(true)
                     .rngSeed(settings.seed() + epoch)
                     .collectTrainingStats(true)

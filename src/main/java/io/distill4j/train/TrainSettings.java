@@ -1,5 +1,7 @@
 package io.distill4j.train;
 
+import org.deeplearning4j.spark.api.Repartition;
+
 import java.io.Serializable;
 
 /**
@@ -9,10 +11,11 @@ import java.io.Serializable;
  * @param averagingFrequency   minibatches each worker fits between two parameter averagings
  * @param workers              data partitions trained in parallel; 0 = Spark's default parallelism
  * @param prefetch             minibatches each worker prepares ahead of the step (async iterator)
+ * @param repartition          when DL4J repartitions the data before each averaging round
  */
 public record TrainSettings(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
-                            double learningRate, long seed, int prefetch) implements Serializable {
+                            double learningRate, long seed, int prefetch, Repartition repartition) implements Serializable {
     public TrainSettings withEpochs(int e) {
-        return new TrainSettings(e, batchSizePerWorker, averagingFrequency, workers, learningRate, seed, prefetch);
+        return new TrainSettings(e, batchSizePerWorker, averagingFrequency, workers, learningRate, seed, prefetch, repartition);
     }
 }

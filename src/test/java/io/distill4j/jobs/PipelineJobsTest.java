@@ -1,0 +1,271 @@
+package io.distill4j.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.cache.CacheParquet;
+import io.distill4j.cache.CacheRow;
+import io.distill4j.cache.ModelFiles;
+import io.distill4j.config.Distill4jConfig;
+import io.distill4j.data.ShardRecord;
+import io.distill4j.storage.Manifest;
+import io.distill4j.storage.ShardFiles;
+import io.distill4j.storage.StageOutputException;
+import io.distill4j.tensor.TensorCodecs;
+import io.distill4j.train.Examples;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * train-teacher -> cache-teacher -> distill -> evaluate on the generated sample under a real
+ * local[2] Spark. The tests run in order and share the stage outputs, as a user's pipeline does.
+ */
+@Tag("spark")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineJobsTest {
+    @TempDir
+    static java.nio.file.Path tmp;
+    static java.nio.file.Path sample;
+    static java.nio.file.Path work;
+    static SparkSession spark;
+    static final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+
+    @BeforeAll
+    static void start() throws Exception {
+        sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
+        work = tmp.resolve("work");
+        Distill4jConfig c = config();
+        spark = SparkTestSupport.spark(c);
+        new ShardJob(spark, c.dataset(), c.shard()).run();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) spark.stop();
+    }
+
+    static Distill4jConfig config(String... extra) {
+        String[] all = new String[extra.length + 1];
+        all[0] = "cache.outputs=[{name=logits, codec=fp16}, {name=neck, codec=int8}]";
+        System.arraycopy(extra, 0, all, 1, extra.length);
+        return SparkTestSupport.config(work, sample, all);
+    }
+
+    static FileSystem fs() throws Exception {
+        return FileSystem.getLocal(new Configuration());
+    }
+
+    static Path cacheDir() throws Exception {
+        java.nio.file.Path root = work.resolve("teacher-cache");
+        try (var s = Files.list(root)) {
+            return new Path(s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .findFirst().orElseThrow().toUri());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void teacherTrainsAndRecordsItsFingerprint() throws Exception {
+        TrainTeacherJob.Result r = new TrainTeacherJob(spark, config(), quiet).run();
+        ObjectNode m = Manifest.read(fs(), new Path(work.resolve("teacher").toUri()));
+        assertEquals(r.fingerprint(), m.path("fingerprint").asText());
+        assertEquals(16, r.fingerprint().length());
+        assertTrue(Files.isRegularFile(work.resolve("teacher/teacher.zip")));
+        assertEquals(2, Files.readAllLines(work.resolve("teacher/metrics.jsonl")).size(), "one metrics line per epoch");
+    }
+
+    @Test
+    @Order(2)
+    void cachedRowsEqualDirectTeacherOutputWithinCodecError() throws Exception {
+        CacheTeacherJob.Result r = new CacheTeacherJob(spark, config(), quiet).run();
+        assertEquals(16L, r.rows().get("train"), "8 samples x 2 outputs");
+        ComputationGraph teacher = ModelSerializer.restoreComputationGraph(work.resolve("teacher/teacher.zip").toFile(), false);
+        Configuration conf = new Configuration();
+        List<Path> shardFiles = ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train");
+        ShardRecord s = ShardFiles.read(conf, shardFiles.get(0)).get(0);
+        Map<String, INDArray> acts = teacher.feedForward(new INDArray[] {Examples.image(s)}, false, false);
+        float[] logits = acts.get("logits").dup('c').data().asFloat();
+        float[] neck = acts.get("neck").dup('c').data().asFloat();
+        Map<String, float[]> cached = new HashMap<>();
+        for (CacheRow row : CacheParquet.read(conf, new Path(new Path(r.dir(), "train"), shardFiles.get(0).getName()))) {
+            if (row.sampleId().equals(s.sampleId())) cached.put(row.output(), TensorCodecs.forSpec(row.tensor().codec()).decode(row.tensor()));
+        }
+        assertEquals(Set.of("logits", "neck"), cached.keySet());
+        for (int i = 0; i < logits.length; i++) {
+            assertEquals(logits[i], cached.get("logits")[i], Math.abs(logits[i]) * 1e-3 + 1e-4, "fp16 logit " + i);
+        }
+        float max = 0;
+        for (float v : neck) max = Math.max(max, Math.abs(v));
+        for (int i = 0; i < neck.length; i++) {
+            // per-channel scale <= global max / 127; rounding error is at most half a step
+            assertEquals(neck[i], cached.get("neck")[i], max / 127 / 2 + 1e-5, "int8 neck " + i);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void cacheIsPlainParquetWithOneRowPerSampleAndOutput() throws Exception {
+        List<Row> rows = spark.read().parquet(cacheDir() + "/train").collectAsList();
+        assertEquals(16, rows.size());
+        Set<String> keys = new HashSet<>();
+        for (Row r : rows) assertTrue(keys.add(r.getString(r.fieldIndex("sample_id")) + "/" + r.getString(r.fieldIndex("output"))));
+        Row r = rows.get(0);
+        List<Integer> shape = r.getList(r.fieldIndex("shape"));
+        assertEquals(3, shape.size());
+        assertTrue(r.getString(r.fieldIndex("view")).startsWith("crop=0,0,32,64"));
+    }
+
+    @Test
+    @Order(4)
+    void interruptedCacheRunResumesAndCachesEverySampleExactlyOnce() throws Exception {
+        Path dir = cacheDir();
+        List<Path> shardFiles = ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train");
+        // Simulate a crash after the first shard file: its output exists, the rest and the manifest do not.
+        fs().delete(new Path(dir, Manifest.FILE_NAME), false);
+        fs().delete(new Path(new Path(dir, "train"), shardFiles.get(1).getName()), false);
+        // The rerun's task for the missing file fails once on purpose; the job fails and commits nothing.
+        System.setProperty("distill4j.fault.cache-teacher", shardFiles.get(1).getName());
+        try {
+            assertThrows(Exception.class, () -> new CacheTeacherJob(spark, config(), quiet).run());
+            assertFalse(Manifest.exists(fs(), dir));
+            CacheTeacherJob.Result r = new CacheTeacherJob(spark, config(), quiet).run();
+            assertEquals(1, r.filesWritten());
+            assertEquals(1, r.filesSkipped());
+            assertEquals(16L, r.rows().get("train"));
+        } finally {
+            System.clearProperty("distill4j.fault.cache-teacher");
+        }
+        List<Row> rows = spark.read().parquet(dir + "/train").collectAsList();
+        Set<String> keys = new HashSet<>();
+        for (Row r : rows) assertTrue(keys.add(r.getString(0) + "/" + r.getString(1)), "duplicate " + r.getString(0));
+        assertEquals(16, keys.size());
+    }
+
+    @Test
+    @Order(5)
+    void distillationLowersItsLossesAndExportsALoadableStudent() throws Exception {
+        Distill4jConfig c = config("distill.run-id=kd", "train.epochs=4",
+                "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2},"
+                        + "{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]");
+        DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
+        List<String> lines = Files.readAllLines(work.resolve("runs/kd/metrics.jsonl"));
+        assertEquals(4, lines.size());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode first = json.readTree(lines.get(0)).path("terms");
+        JsonNode last = json.readTree(lines.get(3)).path("terms");
+        for (String term : List.of("task", "pixel-kd@logits", "cwd@neck")) {
+            assertTrue(last.path(term).asDouble() < first.path(term).asDouble(), term + ": " + first + " -> " + last);
+        }
+        ComputationGraph student = ModelSerializer.restoreComputationGraph(work.resolve("runs/kd/student.zip").toFile(), false);
+        assertEquals(List.of("task"), student.getConfiguration().getNetworkOutputs(), "no distillation outputs exported");
+        assertTrue(student.getConfiguration().getVertices().keySet().stream().noneMatch(v -> v.startsWith("adapter_")),
+                "no adapters exported");
+        INDArray out = student.feedForward(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 32, 64), false).get("logits");
+        assertEquals(List.of(2L, 19L, 8L, 16L), java.util.Arrays.stream(out.shape()).boxed().toList());
+        assertEquals(8, r.examples());
+    }
+
+    @Test
+    @Order(6)
+    void resumedRunEqualsUninterruptedRun() throws Exception {
+        String terms = "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]";
+        new DistillJob(spark, config("distill.run-id=full", "train.epochs=3", terms), false, quiet).run();
+        new DistillJob(spark, config("distill.run-id=split", "train.epochs=1", terms), false, quiet).run();
+        // "Crash" after epoch 1: the run has its checkpoint but no manifest; rerun with the full budget.
+        fs().delete(new Path(work.resolve("runs/split/_manifest.json").toUri()), false);
+        new DistillJob(spark, config("distill.run-id=split", "train.epochs=3", terms), false, quiet).run();
+        INDArray a = ModelSerializer.restoreComputationGraph(work.resolve("runs/full/student.zip").toFile(), false).params();
+        INDArray b = ModelSerializer.restoreComputationGraph(work.resolve("runs/split/student.zip").toFile(), false).params();
+        double diff = a.sub(b).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+        assertTrue(diff < 1e-4, "relative parameter difference " + diff);
+        assertEquals(3, Files.readAllLines(work.resolve("runs/split/metrics.jsonl")).size());
+    }
+
+    @Test
+    @Order(7)
+    void missingOrMismatchedCacheIsRefusedWithTheReason() throws Exception {
+        String terms = "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]";
+        StageOutputException missing = assertThrows(StageOutputException.class, () -> new DistillJob(spark,
+                config("distill.run-id=m1", terms, "cache.output=\"" + tmp.resolve("empty-cache") + "\""), false, quiet).run());
+        assertTrue(missing.getMessage().contains("no teacher cache for teacher"), missing.getMessage());
+
+        Path manifest = new Path(cacheDir(), Manifest.FILE_NAME);
+        ObjectNode m = Manifest.read(fs(), cacheDir());
+        String original = m.toPrettyString();
+        m.put("preprocessing", "resize=16x32;normalize=none");
+        Files.writeString(java.nio.file.Path.of(manifest.toUri()), m.toPrettyString());
+        try {
+            StageOutputException e = assertThrows(StageOutputException.class,
+                    () -> new DistillJob(spark, config("distill.run-id=m2", terms), false, quiet).run());
+            assertTrue(e.getMessage().contains("field 'preprocessing'"), e.getMessage());
+        } finally {
+            Files.writeString(java.nio.file.Path.of(manifest.toUri()), original);
+        }
+
+        // Samples the cache lacks: refused by default, skipped and counted on request.
+        Path victim = new Path(new Path(cacheDir(), "train"), ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train")
+                .get(0).getName());
+        java.nio.file.Path saved = tmp.resolve("saved.parquet");
+        Files.copy(java.nio.file.Path.of(victim.toUri()), saved);
+        fs().delete(victim, false);
+        try {
+            StageOutputException e = assertThrows(StageOutputException.class,
+                    () -> new DistillJob(spark, config("distill.run-id=m3", terms), false, quiet).run());
+            assertTrue(e.getMessage().contains("have no cached teacher output"), e.getMessage());
+            DistillJob.Result r = new DistillJob(spark, config("distill.run-id=m4", terms, "train.epochs=1",
+                    "distill.on-missing-teacher=skip"), false, quiet).run();
+            assertEquals(4, r.missingTeacher());
+            assertEquals(4, r.examples());
+        } finally {
+            Files.copy(saved, java.nio.file.Path.of(victim.toUri()));
+        }
+    }
+
+    @Test
+    @Order(8)
+    void evaluateWritesTheMetricsContract() throws Exception {
+        EvaluateJob.Evaluated e = new EvaluateJob(spark, config(), quiet).evaluate("kd", new Path(work.resolve("runs/kd").toUri()));
+        JsonNode m = new ObjectMapper().readTree(work.resolve("runs/kd/report/metrics.json").toFile());
+        assertEquals("segmentation", m.path("task").asText());
+        assertEquals("kd", m.path("model").asText());
+        assertEquals("val", m.path("split").asText());
+        assertTrue(m.has("miou") && m.has("pixel_accuracy") && m.path("iou").has("road"), m.toString());
+        assertEquals(4L * 32 * 64 - countIgnored(), e.metrics().totalPixels());
+    }
+
+    private static long countIgnored() throws Exception {
+        long n = 0;
+        for (Path f : ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "val")) {
+            for (ShardRecord r : ShardFiles.read(new Configuration(), f)) for (byte b : r.segLabel()) if ((b & 0xFF) == 255) n++;
+        }
+        return n;
+    }
+}
