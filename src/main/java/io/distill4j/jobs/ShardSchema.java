@@ -7,6 +7,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
+
 import java.util.List;
 
 /**
@@ -51,23 +54,24 @@ public final class ShardSchema {
                 row.getLong(13), row.getString(14));
     }
 
-    private static List<Float> boxed(float[] a) {
+    // Spark's row encoder takes arrays as Scala Seqs (a java.util.List fails with ClassCastException).
+    private static Seq<Float> boxed(float[] a) {
         if (a == null) return null;
-        Float[] b = new Float[a.length];
-        for (int i = 0; i < a.length; i++) b[i] = a[i];
-        return List.of(b);
+        List<Float> b = new java.util.ArrayList<>(a.length);
+        for (float v : a) b.add(v);
+        return JavaConverters.asScalaBuffer(b).toSeq();
     }
 
-    private static List<Integer> boxed(int[] a) {
+    private static Seq<Integer> boxed(int[] a) {
         if (a == null) return null;
-        return java.util.Arrays.stream(a).boxed().toList();
+        return JavaConverters.asScalaBuffer(java.util.Arrays.stream(a).boxed().toList()).toSeq();
     }
 
-    private static List<Boolean> boxed(boolean[] a) {
+    private static Seq<Boolean> boxed(boolean[] a) {
         if (a == null) return null;
-        Boolean[] b = new Boolean[a.length];
-        for (int i = 0; i < a.length; i++) b[i] = a[i];
-        return List.of(b);
+        List<Boolean> b = new java.util.ArrayList<>(a.length);
+        for (boolean v : a) b.add(v);
+        return JavaConverters.asScalaBuffer(b).toSeq();
     }
 
     private static float[] floats(List<Float> l) {

@@ -144,6 +144,9 @@ class ShardJobTest {
             victim = s.filter(p -> p.toString().endsWith(".png")).sorted().findFirst().orElseThrow();
         }
         Files.write(victim, new byte[] {1, 2, 3, 4, 5});
+        // Hadoop's local file system would refuse the file for its stale .crc before decoding: a
+        // corrupt upload has a matching checksum, so drop it to reach the decoder.
+        Files.deleteIfExists(victim.resolveSibling("." + victim.getFileName() + ".crc"));
         Distill4jConfig fail = SparkTestSupport.config(tmp.resolve("w4"), sample, "dataset.root=\"" + copy + "\"",
                 "dataset.splits=[val]");
         Exception e = assertThrows(Exception.class, () -> new ShardJob(spark, fail.dataset(), fail.shard()).run());
