@@ -217,17 +217,16 @@ class PipelineJobsTest {
                 config("distill.run-id=m1", terms, "cache.output=\"" + tmp.resolve("empty-cache") + "\""), false, quiet).run());
         assertTrue(missing.getMessage().contains("no teacher cache for teacher"), missing.getMessage());
 
-        Path manifest = new Path(cacheDir(), Manifest.FILE_NAME);
         ObjectNode m = Manifest.read(fs(), cacheDir());
-        String original = m.toPrettyString();
+        ObjectNode original = m.deepCopy();
         m.put("preprocessing", "resize=16x32;normalize=none");
-        Files.writeString(java.nio.file.Path.of(manifest.toUri()), m.toPrettyString());
+        Manifest.write(fs(), cacheDir(), m);
         try {
             StageOutputException e = assertThrows(StageOutputException.class,
                     () -> new DistillJob(spark, config("distill.run-id=m2", terms), false, quiet).run());
             assertTrue(e.getMessage().contains("field 'preprocessing'"), e.getMessage());
         } finally {
-            Files.writeString(java.nio.file.Path.of(manifest.toUri()), original);
+            Manifest.write(fs(), cacheDir(), original);
         }
 
         // Samples the cache lacks: refused by default, skipped and counted on request.
