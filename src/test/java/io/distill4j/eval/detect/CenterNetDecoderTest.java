@@ -70,7 +70,7 @@ class CenterNetDecoderTest {
 
     @Test
     void gaussianRadiusFollowsCenterNetsRule() {
-        // CenterNet gaussian_radius((h, w) = (10, 10), 0.7): r1 = 19.07.., r2 = 18.94.., r3 = 2.73.. is the smallest
+        // CenterNet gaussian_radius((h, w) = (10, 10), 0.7): r1 = 19.07.., r2 = 36.73.., r3 = 2.73.. is the smallest
         double r = CenterNetTargets.gaussianRadius(10, 10, 0.7);
         double b3 = -2 * 0.7 * 20;
         double expected = (b3 + Math.sqrt(b3 * b3 - 4 * (4 * 0.7) * (-0.3 * 100))) / 2;
