@@ -1,7 +1,6 @@
 package io.distill4j.data;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -32,10 +31,5 @@ public final class DataFiles {
         try (OutputStream out = fs.create(file, true)) {
             out.write(bytes);
         }
-    }
-
-    /** Opens a file for streaming reads. */
-    public static InputStream open(FileSystem fs, Path file) throws IOException {
-        return fs.open(file);
     }
 }

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -45,7 +46,11 @@ public final class ImageOps {
      * @throws IllegalArgumentException when the bytes are not a decodable 8-bit RGB/grey image
      */
     public static ChwImage decodeRgb(byte[] encoded) {
-        BufferedImage img = read(encoded);
+        return rgbOf(read(encoded));
+    }
+
+    /** RGB planes of a decoded image (package-private so tests can feed every raster layout). */
+    static ChwImage rgbOf(BufferedImage img) {
         ColorModel cm = img.getColorModel();
         Raster raster = img.getRaster();
         int h = img.getHeight();
@@ -76,6 +81,7 @@ public final class ImageOps {
         if (bands != 1 && bands != 3) {
             throw new IllegalArgumentException("image has " + bands + " channels; expected RGB (3) or grey (1)");
         }
+        if (copyInterleaved(raster, bands, out)) return new ChwImage(3, h, w, out);
         int[] row = new int[w * bands];
         for (int y = 0; y < h; y++) {
             raster.getPixels(0, y, w, 1, row);
@@ -229,6 +235,34 @@ public final class ImageOps {
             i1[d] = Math.min(lo + 1, in - 1);
             frac[d] = (float) (s - lo);
         }
+    }
+
+    /**
+     * Fast path for the common case (what ImageIO's PNG and JPEG readers return): bytes interleaved
+     * per pixel in one bank. Reads the bank directly instead of going through the generic per-sample
+     * raster API, several times faster on full-size images. Returns false when the layout differs.
+     */
+    private static boolean copyInterleaved(Raster raster, int bands, byte[] out) {
+        if (!(raster.getDataBuffer() instanceof DataBufferByte buffer)
+                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel model)
+                || buffer.getNumBanks() != 1 || raster.getSampleModelTranslateX() != 0
+                || raster.getSampleModelTranslateY() != 0) {
+            return false;
+        }
+        byte[] data = buffer.getData();
+        int w = raster.getWidth(), h = raster.getHeight(), plane = w * h;
+        int stride = model.getPixelStride(), scan = model.getScanlineStride();
+        int[] offsets = model.getBandOffsets();
+        int base = buffer.getOffset();
+        for (int c = 0; c < 3; c++) {
+            int offset = base + offsets[bands == 1 ? 0 : c];
+            int dst = c * plane;
+            for (int y = 0; y < h; y++) {
+                int src = offset + y * scan;
+                for (int x = 0; x < w; x++, src += stride) out[dst++] = data[src];
+            }
+        }
+        return true;
     }
 
     private static BufferedImage toBufferedImage(ChwImage rgb) {

@@ -19,6 +19,8 @@ public final class SegmentationMetrics implements Serializable {
 
     private final int numClasses;
     private final long[] counts;
+    /** Per ground-truth class: pixels predicted as 255 (no evaluated class), always misses. */
+    private final long[] unlabeledPredictions;
 
     /** An empty matrix for {@code numClasses} classes (1..255). */
     public SegmentationMetrics(int numClasses) {
@@ -27,6 +29,7 @@ public final class SegmentationMetrics implements Serializable {
         }
         this.numClasses = numClasses;
         this.counts = new long[numClasses * numClasses];
+        this.unlabeledPredictions = new long[numClasses];
     }
 
     public int numClasses() {
@@ -35,8 +38,9 @@ public final class SegmentationMetrics implements Serializable {
 
     /**
      * Counts one label map pair (same length, unsigned trainIds). Pixels whose ground truth is 255
-     * are skipped; any other ground truth or prediction outside 0..K-1 is an error, because it
-     * means the caller forgot to map labelIds to trainIds.
+     * are skipped. A prediction of 255 (a labelId that is not evaluated) is a false negative of the
+     * ground-truth class and a false positive of none, as in the official Cityscapes script. Any
+     * other value outside 0..K-1 is an error: the caller forgot to map labelIds to trainIds.
      */
     public SegmentationMetrics add(byte[] gtTrainIds, byte[] predTrainIds) {
         if (gtTrainIds.length != predTrainIds.length) {
@@ -47,6 +51,10 @@ public final class SegmentationMetrics implements Serializable {
             int g = gtTrainIds[i] & 0xFF;
             if (g == IGNORE) continue;
             int p = predTrainIds[i] & 0xFF;
+            if (p == IGNORE && g < numClasses) {
+                unlabeledPredictions[g]++;
+                continue;
+            }
             if (g >= numClasses || p >= numClasses) {
                 throw new IllegalArgumentException("pixel " + i + ": ground truth " + g + " / prediction " + p
                         + " outside 0.." + (numClasses - 1) + " (and not the ignore value 255)");
@@ -63,6 +71,7 @@ public final class SegmentationMetrics implements Serializable {
                     + numClasses + "-class one");
         }
         for (int i = 0; i < counts.length; i++) counts[i] += other.counts[i];
+        for (int i = 0; i < numClasses; i++) unlabeledPredictions[i] += other.unlabeledPredictions[i];
         return this;
     }
 
@@ -75,6 +84,7 @@ public final class SegmentationMetrics implements Serializable {
     public long totalPixels() {
         long s = 0;
         for (long c : counts) s += c;
+        for (long c : unlabeledPredictions) s += c;
         return s;
     }
 
@@ -83,7 +93,7 @@ public final class SegmentationMetrics implements Serializable {
         double[] iou = new double[numClasses];
         for (int c = 0; c < numClasses; c++) {
             long tp = count(c, c);
-            long gtTotal = 0;
+            long gtTotal = unlabeledPredictions[c];
             long predTotal = 0;
             for (int k = 0; k < numClasses; k++) {
                 gtTotal += count(c, k);

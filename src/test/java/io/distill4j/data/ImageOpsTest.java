@@ -102,6 +102,29 @@ class ImageOpsTest {
     }
 
     @Test
+    void interleavedFastPathAgreesWithGenericRasterPath() {
+        int w = 5, h = 3;
+        BufferedImage packed = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        BufferedImage interleaved = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = ((x * 50) << 16) | ((y * 80) << 8) | (x * 10 + y);
+                packed.setRGB(x, y, rgb);
+                interleaved.setRGB(x, y, rgb);
+            }
+        }
+        ChwImage generic = ImageOps.rgbOf(packed);
+        assertArrayEquals(generic.data(), ImageOps.rgbOf(interleaved).data());
+        assertEquals(150, generic.get(0, 1, 3));
+        assertEquals(160, generic.get(1, 2, 3));
+        assertEquals(32, generic.get(2, 2, 3));
+        // A sub-image shares a translated raster: the fast path must step aside.
+        ChwImage sub = ImageOps.rgbOf(interleaved.getSubimage(1, 1, 3, 2));
+        assertEquals(generic.get(0, 1, 1), sub.get(0, 0, 0));
+        assertEquals(generic.get(2, 2, 3), sub.get(2, 1, 2));
+    }
+
+    @Test
     void jpegDecodesToRoughlyTheEncodedColours() {
         byte[] v = new byte[3 * 16 * 16];
         java.util.Arrays.fill(v, 0, 256, (byte) 200);

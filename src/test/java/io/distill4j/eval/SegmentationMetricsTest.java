@@ -49,6 +49,15 @@ class SegmentationMetricsTest {
     }
 
     @Test
+    void predictingAnUnevaluatedLabelIsAMissForTheGtClassOnly() {
+        // gt 0,0 predicted 0,255: class 0 TP 1, FN 1 -> 0.5; no class gains a false positive
+        SegmentationMetrics m = new SegmentationMetrics(2).add(new byte[] {0, 0, 1}, new byte[] {0, I, 1});
+        assertEquals(0.5, m.iou()[0], 1e-15);
+        assertEquals(1.0, m.iou()[1], 1e-15);
+        assertEquals(2.0 / 3, m.pixelAccuracy(), 1e-15);
+    }
+
+    @Test
     void mergeEqualsCountingEverythingInOneMatrix() throws Exception {
         byte[] gt1 = {0, 1, 2};
         byte[] pr1 = {0, 2, 2};

@@ -66,7 +66,10 @@ final class Canvas {
             case SPECKLE -> 0.8f + 0.4f * rng.nextFloat();
             case GRID -> (x % Math.max(2, period) == 0 || y % Math.max(2, period) == 0) ? 0.6f : 1f;
         };
-        put(y, x, new int[] {(int) (colour[0] * f), (int) (colour[1] * f), (int) (colour[2] * f)});
+        int i = y * width + x, plane = height * width;
+        rgb[i] = (byte) clamp((int) (colour[0] * f));
+        rgb[plane + i] = (byte) clamp((int) (colour[1] * f));
+        rgb[2 * plane + i] = (byte) clamp((int) (colour[2] * f));
     }
 
     static int clamp(int v) {

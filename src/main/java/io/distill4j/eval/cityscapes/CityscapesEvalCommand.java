@@ -1,0 +1,150 @@
+package io.distill4j.eval.cityscapes;
+
+import io.distill4j.cli.Command;
+import io.distill4j.data.cityscapes.CityscapesLabels;
+import io.distill4j.eval.CommandArgs;
+import io.distill4j.eval.MetricsJson;
+import io.distill4j.eval.SegmentationMetrics;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code cityscapes-eval --gt GTFINE_SPLIT_DIR --pred PRED_DIR [--out metrics.json]}: walks
+ * {@code *_gtFine_labelIds.png} under the split (cities as sub-directories), finds for each the
+ * prediction PNG whose name starts with the image base name {@code {city}_{seq}_{frame}} anywhere
+ * under PRED_DIR (official submission format, labelIds), maps both to trainIds and accumulates one
+ * confusion matrix over the split.
+ */
+public final class CityscapesEvalCommand implements Command {
+    static final String GT_SUFFIX = "_gtFine_labelIds.png";
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public CityscapesEvalCommand() {
+        this(System.out, System.err);
+    }
+
+    /** For tests and embedding: where the table and the errors go. */
+    public CityscapesEvalCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public String name() {
+        return "cityscapes-eval";
+    }
+
+    @Override
+    public String summary() {
+        return "Cityscapes per-class IoU and mIoU of labelId prediction PNGs against gtFine";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                Usage: cityscapes-eval --gt GTFINE_SPLIT_DIR --pred PRED_DIR [--out metrics.json]
+                                       [--model NAME] [--split NAME]
+                  --gt     e.g. cityscapes/gtFine/val (cities as sub-directories, *_gtFine_labelIds.png)
+                  --pred   prediction PNGs of labelIds named {city}_{seq}_{frame}*.png (searched recursively)
+                  --out    write {"task":"segmentation","miou":..,"iou":{..}} (NaN as null)
+                  --model  model name recorded in the JSON (default: the prediction directory name)
+                  --split  split name recorded in the JSON (default: the gt directory name)
+                """;
+    }
+
+    @Override
+    public int run(List<String> args) throws Exception {
+        CommandArgs a;
+        try {
+            a = CommandArgs.parse(args, List.of("--gt", "--pred", "--out", "--model", "--split"));
+            a.require("--gt");
+            a.require("--pred");
+        } catch (IllegalArgumentException e) {
+            err.println("cityscapes-eval: " + e.getMessage());
+            err.print(usage());
+            return 2;
+        }
+        if (a.has("--help")) {
+            out.print(usage());
+            return 0;
+        }
+        Path gtDir = Path.of(a.get("--gt"));
+        Path predDir = Path.of(a.get("--pred"));
+        try {
+            SegmentationMetrics metrics = evaluate(gtDir, predDir);
+            out.print(metrics.toTable(CityscapesLabels.TRAIN_NAMES));
+            if (a.has("--out")) {
+                Path outFile = Path.of(a.get("--out"));
+                String model = a.getOrDefault("--model", String.valueOf(predDir.toAbsolutePath().normalize().getFileName()));
+                String split = a.getOrDefault("--split", String.valueOf(gtDir.toAbsolutePath().normalize().getFileName()));
+                MetricsJson.write(metrics.toMetricsJson(model, split, CityscapesLabels.TRAIN_NAMES), outFile);
+                out.println("wrote " + outFile);
+            }
+            return 0;
+        } catch (IOException e) {
+            err.println("cityscapes-eval: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The confusion matrix of the whole split; errors name the file at fault. */
+    public static SegmentationMetrics evaluate(Path gtDir, Path predDir) throws IOException {
+        if (!Files.isDirectory(gtDir)) throw new IOException("--gt " + gtDir + ": no such directory");
+        if (!Files.isDirectory(predDir)) throw new IOException("--pred " + predDir + ": no such directory");
+        List<Path> gtFiles;
+        try (Stream<Path> s = Files.walk(gtDir)) {
+            gtFiles = s.filter(p -> p.getFileName().toString().endsWith(GT_SUFFIX)).sorted().collect(Collectors.toList());
+        }
+        if (gtFiles.isEmpty()) throw new IOException(gtDir + ": no *" + GT_SUFFIX + " files");
+        Map<String, Path> predictions = indexPredictions(predDir);
+        SegmentationMetrics metrics = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES);
+        for (Path gtFile : gtFiles) {
+            String name = gtFile.getFileName().toString();
+            String base = name.substring(0, name.length() - GT_SUFFIX.length());
+            Path predFile = predictions.get(base);
+            if (predFile == null) {
+                throw new IOException("no prediction for " + gtFile + " (expected " + base + "*.png under " + predDir + ")");
+            }
+            LabelPng.Labels gt = LabelPng.read(gtFile);
+            LabelPng.Labels pred = LabelPng.read(predFile);
+            if (gt.width() != pred.width() || gt.height() != pred.height()) {
+                throw new IOException(predFile + ": size " + pred.width() + "x" + pred.height()
+                        + " differs from ground truth " + gtFile + " " + gt.width() + "x" + gt.height());
+            }
+            CityscapesLabels.toTrainIds(gt.values());
+            CityscapesLabels.toTrainIds(pred.values());
+            // a predicted labelId that is not evaluated maps to 255: SegmentationMetrics counts it as a miss
+            metrics.add(gt.values(), pred.values());
+        }
+        return metrics;
+    }
+
+    /** Image base name {@code {city}_{seq}_{frame}} to prediction file; duplicates are an error. */
+    private static Map<String, Path> indexPredictions(Path predDir) throws IOException {
+        Map<String, Path> index = new HashMap<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(predDir)) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().collect(Collectors.toList());
+        }
+        for (Path f : files) {
+            String[] parts = f.getFileName().toString().replace(".png", "").split("_");
+            if (parts.length < 3) continue;
+            String base = parts[0] + "_" + parts[1] + "_" + parts[2];
+            Path previous = index.putIfAbsent(base, f);
+            if (previous != null) {
+                throw new IOException("two predictions for " + base + ": " + previous + " and " + f);
+            }
+        }
+        return index;
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * The standalone {@code cityscapes-eval} command: per-class IoU and mIoU of labelId prediction
+ * PNGs (the official submission format) against a gtFine split, by the Cityscapes rules.
+ */
+package io.distill4j.eval.cityscapes;
