@@ -14,6 +14,8 @@ final class Commands {
                 new CacheTeacherCommand(),
                 new DistillCommand(),
                 new EvaluateCommand(),
-                new PipelineCommand());
+                new PipelineCommand(),
+                new io.distill4j.eval.coco.CocoEvalCommand(),
+                new io.distill4j.eval.cityscapes.CityscapesEvalCommand());
     }
 }
