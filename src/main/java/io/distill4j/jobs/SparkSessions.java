@@ -24,13 +24,17 @@ public final class SparkSessions {
      */
     static final Map<String, String> JVM_PROPERTIES = Map.of(
             org.deeplearning4j.spark.time.TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY,
-            org.deeplearning4j.spark.time.SystemClockTimeSource.class.getName());
+            org.deeplearning4j.spark.time.SystemClockTimeSource.class.getName(),
+            // Executors in other JVMs never run NativeSetup.init(): give them the same oneDNN
+            // build and DL4J layer helpers through their start-up options.
+            "org.bytedeco.javacpp.platform.extension", io.distill4j.util.NativeSetup.ONEDNN_PLATFORM_EXTENSION,
+            "org.eclipse.deeplearning4j.helpers.disable", "false");
 
     public static SparkSession start(Distill4jConfig config) {
         SparkSettings s = config.spark();
         StringBuilder executorOpts = new StringBuilder();
         for (Map.Entry<String, String> p : JVM_PROPERTIES.entrySet()) {
-            System.setProperty(p.getKey(), p.getValue());
+            if (System.getProperty(p.getKey()) == null) System.setProperty(p.getKey(), p.getValue());
             executorOpts.append(" -D").append(p.getKey()).append('=').append(p.getValue());
         }
         // new SparkConf() reads the spark.* system properties that spark-submit sets.
