@@ -1,0 +1,235 @@
+package io.distill4j.eval.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.eval.MetricsJson;
+import io.distill4j.eval.coco.CocoDetection;
+import io.distill4j.eval.coco.CocoGt;
+import io.distill4j.eval.coco.CocoStats;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Writes a run's local {@code report/} directory: {@code metrics.json}, the per-class table as
+ * {@code per_class.csv} and {@code per_class.html}, sample pictures under {@code samples/},
+ * {@code curves_loss.png} / {@code curves_metrics.png} from a {@code metrics.jsonl}, and an
+ * {@code index.html} that shows whatever of these exists.
+ */
+public final class ReportWriter {
+    /** Fields of a metrics.jsonl line that are axes or bookkeeping, never plotted as series. */
+    private static final Set<String> NOT_SERIES = Set.of("epoch", "iteration", "step", "time", "timestamp");
+
+    private final Path dir;
+
+    public ReportWriter(Path reportDir) throws IOException {
+        this.dir = Files.createDirectories(reportDir);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Writes metrics.json and the per-class table derived from it (segmentation IoU or COCO stats). */
+    public Path writeMetrics(ObjectNode metrics) throws IOException {
+        Path file = dir.resolve("metrics.json");
+        MetricsJson.write(metrics, file);
+        List<String[]> rows = tableRows(metrics);
+        StringBuilder csv = new StringBuilder();
+        for (String[] r : rows) csv.append(String.join(",", r)).append('\n');
+        Files.writeString(dir.resolve("per_class.csv"), csv.toString());
+        Files.writeString(dir.resolve("per_class.html"), Html.page(title(metrics), htmlTable(rows)));
+        return file;
+    }
+
+    /** Header row then data rows: (class, IoU %) for segmentation, (metric, value) for detection. */
+    static List<String[]> tableRows(JsonNode metrics) {
+        List<String[]> rows = new ArrayList<>();
+        String task = metrics.path("task").asText();
+        if (task.equals("segmentation")) {
+            rows.add(new String[] {"class", "IoU %"});
+            Iterator<Map.Entry<String, JsonNode>> it = metrics.path("iou").fields();
+            while (it.hasNext()) {
+                var e = it.next();
+                rows.add(new String[] {e.getKey(), percent(e.getValue())});
+            }
+            rows.add(new String[] {"mIoU", percent(metrics.path("miou"))});
+            rows.add(new String[] {"pixel accuracy", percent(metrics.path("pixel_accuracy"))});
+        } else if (task.equals("detection")) {
+            rows.add(new String[] {"metric", "value"});
+            for (String name : CocoStats.NAMES) {
+                JsonNode v = metrics.path(name);
+                rows.add(new String[] {name, v.isNumber() ? String.format("%.4f", v.asDouble()) : "n/a"});
+            }
+        } else {
+            throw new IllegalArgumentException("metrics.json task must be segmentation or detection, got '" + task + "'");
+        }
+        return rows;
+    }
+
+    private static String percent(JsonNode v) {
+        return v.isNumber() ? String.format("%.2f", 100 * v.asDouble()) : "n/a";
+    }
+
+    private static String title(JsonNode metrics) {
+        return metrics.path("model").asText("model") + " on " + metrics.path("split").asText("split")
+                + " (" + metrics.path("task").asText() + ")";
+    }
+
+    static String htmlTable(List<String[]> rows) {
+        StringBuilder sb = new StringBuilder("<table>\n");
+        for (int i = 0; i < rows.size(); i++) {
+            String cell = i == 0 ? "th" : "td";
+            sb.append("<tr>");
+            for (String c : rows.get(i)) sb.append('<').append(cell).append('>').append(Html.escape(c)).append("</").append(cell).append('>');
+            sb.append("</tr>\n");
+        }
+        return sb.append("</table>\n").toString();
+    }
+
+    /**
+     * image | ground truth | teacher | student overlays as {@code samples/<id>_strip.png}, and with a
+     * teacher also {@code samples/<id>_agreement.png} (pixels where teacher and student differ).
+     *
+     * @param imageChw uint8 RGB, 3 x h x w
+     * @param teacher  trainIds, or null when the run has no teacher
+     * @return the files written
+     */
+    public List<Path> addSegmentationSample(String sampleId, byte[] imageChw, int h, int w, byte[] gt,
+                                            byte[] teacher, byte[] student) throws IOException {
+        List<BufferedImage> panels = new ArrayList<>(List.of(Pictures.image(imageChw, h, w),
+                Pictures.overlay(imageChw, gt, h, w)));
+        List<String> captions = new ArrayList<>(List.of("image", "ground truth"));
+        if (teacher != null) {
+            panels.add(Pictures.overlay(imageChw, teacher, h, w));
+            captions.add("teacher");
+        }
+        panels.add(Pictures.overlay(imageChw, student, h, w));
+        captions.add("student");
+        List<Path> written = new ArrayList<>();
+        written.add(png(Pictures.strip(panels, captions), "samples/" + safe(sampleId) + "_strip.png"));
+        if (teacher != null) {
+            written.add(png(Pictures.agreement(imageChw, teacher, student, h, w),
+                    "samples/" + safe(sampleId) + "_agreement.png"));
+        }
+        return written;
+    }
+
+    /** Ground-truth and detected boxes with class names as {@code samples/<id>_boxes.png}. */
+    public Path addDetectionSample(String sampleId, byte[] imageChw, int h, int w, List<CocoGt> gts,
+                                   List<CocoDetection> detections, Map<Integer, String> categoryNames) throws IOException {
+        return png(Pictures.boxes(imageChw, h, w, gts, detections, categoryNames), "samples/" + safe(sampleId) + "_boxes.png");
+    }
+
+    /**
+     * Line charts from a metrics.jsonl (one JSON object per line): numeric fields whose name contains
+     * "loss" go to {@code curves_loss.png}, other numeric fields to {@code curves_metrics.png}; the x
+     * axis is {@code iteration} where a line has it, else {@code epoch}, else the line number.
+     *
+     * @return the charts written (none when the file has no such fields)
+     */
+    public List<Path> writeCurves(Path metricsJsonl) throws IOException {
+        Map<String, List<double[]>> loss = new LinkedHashMap<>();
+        Map<String, List<double[]>> other = new LinkedHashMap<>();
+        boolean anyIteration = false;
+        List<JsonNode> lines = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(metricsJsonl)) {
+            String line;
+            int n = 0;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (line.isBlank()) continue;
+                JsonNode node;
+                try {
+                    node = MetricsJson.MAPPER.readTree(line);
+                } catch (IOException e) {
+                    throw new IOException(metricsJsonl + " line " + n + ": malformed JSON", e);
+                }
+                if (!node.isObject()) throw new IOException(metricsJsonl + " line " + n + ": not a JSON object");
+                anyIteration |= node.has("iteration");
+                lines.add(node);
+            }
+        }
+        String xName = anyIteration ? "iteration" : "epoch";
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode node = lines.get(i);
+            double x = node.has(xName) ? node.get(xName).asDouble() : (anyIteration ? Double.NaN : i);
+            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            while (it.hasNext()) {
+                var e = it.next();
+                if (!e.getValue().isNumber() || NOT_SERIES.contains(e.getKey())) continue;
+                (e.getKey().contains("loss") ? loss : other).computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(new double[] {x, e.getValue().asDouble()});
+            }
+        }
+        List<Path> written = new ArrayList<>();
+        if (!loss.isEmpty()) written.add(png(chart("Training losses", xName, "loss", loss).render(900, 480), "curves_loss.png"));
+        if (!other.isEmpty()) written.add(png(chart("Metrics", xName, "value", other).render(900, 480), "curves_metrics.png"));
+        return written;
+    }
+
+    private static LineChart chart(String title, String x, String y, Map<String, List<double[]>> data) {
+        LineChart chart = new LineChart(title, x, y);
+        data.forEach((name, points) -> chart.add(name, new LineChart.Series(
+                points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray())));
+        return chart;
+    }
+
+    /** index.html with the metrics table and every PNG now in the report directory. */
+    public Path writeIndex(String title) throws IOException {
+        StringBuilder body = new StringBuilder();
+        Path metrics = dir.resolve("metrics.json");
+        if (Files.exists(metrics)) {
+            ObjectNode m = MetricsJson.read(metrics);
+            body.append("<h2>").append(Html.escape(title(m))).append("</h2>\n").append(htmlTable(tableRows(m)));
+            body.append("<p><a href=\"metrics.json\">metrics.json</a> · <a href=\"per_class.csv\">per_class.csv</a></p>\n");
+        }
+        List<String> pngs;
+        try (Stream<Path> s = Files.walk(dir)) {
+            pngs = s.filter(p -> p.toString().endsWith(".png"))
+                    .map(p -> dir.relativize(p).toString().replace('\\', '/')).sorted().collect(Collectors.toList());
+        }
+        List<String> curves = pngs.stream().filter(p -> p.startsWith("curves_")).toList();
+        List<String> samples = pngs.stream().filter(p -> !p.startsWith("curves_")).toList();
+        if (!curves.isEmpty()) {
+            body.append("<h2>Curves</h2>\n");
+            for (String p : curves) body.append(img(p));
+        }
+        if (!samples.isEmpty()) {
+            body.append("<h2>Samples</h2>\n<p>Strips: image | ground truth | teacher | student (Cityscapes colours, "
+                    + "ignore black). Agreement maps: magenta where teacher and student differ.</p>\n");
+            for (String p : samples) body.append("<h3>").append(Html.escape(p)).append("</h3>\n").append(img(p));
+        }
+        Path index = dir.resolve("index.html");
+        Files.writeString(index, Html.page(title, body.toString()));
+        return index;
+    }
+
+    private static String img(String relative) {
+        return "<img src=\"" + Html.escape(relative) + "\" alt=\"" + Html.escape(relative) + "\">\n";
+    }
+
+    private Path png(BufferedImage img, String relative) throws IOException {
+        Path file = dir.resolve(relative);
+        Files.createDirectories(file.getParent());
+        if (!ImageIO.write(img, "png", file.toFile())) throw new IOException(file + ": no PNG writer");
+        return file;
+    }
+
+    /** Sample ids such as cityscapes/val/aachen/aachen_000000_000019 become one file-name-safe word. */
+    static String safe(String id) {
+        return id.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}

@@ -1,0 +1,156 @@
+package io.distill4j.eval.report;
+
+import io.distill4j.data.cityscapes.CityscapesLabels;
+import io.distill4j.eval.MetricsJson;
+import io.distill4j.eval.SegmentationMetrics;
+import io.distill4j.eval.coco.CocoDetection;
+import io.distill4j.eval.coco.CocoGt;
+import io.distill4j.eval.coco.CocoStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ReportWriterTest {
+    private static final int H = 8;
+    private static final int W = 12;
+
+    private static byte[] greyImage() {
+        byte[] chw = new byte[3 * H * W];
+        java.util.Arrays.fill(chw, (byte) 100);
+        return chw;
+    }
+
+    private static byte[] map(int value) {
+        byte[] m = new byte[H * W];
+        java.util.Arrays.fill(m, (byte) value);
+        return m;
+    }
+
+    @Test
+    void segmentationStripAndAgreementMapShowWhereMapsDiffer(@TempDir Path dir) throws Exception {
+        ReportWriter report = new ReportWriter(dir.resolve("report"));
+        byte[] gt = map(0);
+        gt[0] = (byte) 255; // ignored pixel
+        byte[] teacher = map(0);
+        byte[] student = map(0);
+        student[5 * W + 7] = 13; // car where the teacher says road
+        List<Path> files = report.addSegmentationSample("cityscapes/val/aachen/aachen_000000_000019",
+                greyImage(), H, W, gt, teacher, student);
+        assertEquals(2, files.size());
+        BufferedImage strip = ImageIO.read(files.get(0).toFile());
+        assertEquals(4 * W, strip.getWidth(), "image | gt | teacher | student");
+        int top = strip.getHeight() - H;
+        assertTrue(top > 0, "caption row above the panels");
+        assertEquals(0x000000, strip.getRGB(W, top) & 0xFFFFFF, "ignore pixel is black in the gt panel");
+        int teacherPx = strip.getRGB(2 * W + 7, top + 5) & 0xFFFFFF;
+        int studentPx = strip.getRGB(3 * W + 7, top + 5) & 0xFFFFFF;
+        assertNotEquals(teacherPx, studentPx, "road vs car overlay colours differ");
+        assertEquals(teacherPx, strip.getRGB(3 * W + 6, top + 5) & 0xFFFFFF, "agreeing pixels look alike");
+
+        BufferedImage agreement = ImageIO.read(files.get(1).toFile());
+        assertEquals(W, agreement.getWidth());
+        assertEquals(H, agreement.getHeight());
+        assertEquals(Pictures.DISAGREE_RGB, agreement.getRGB(7, 5) & 0xFFFFFF);
+        assertNotEquals(Pictures.DISAGREE_RGB, agreement.getRGB(6, 5) & 0xFFFFFF);
+        assertTrue(files.get(0).getFileName().toString().startsWith("cityscapes_val_aachen_"));
+    }
+
+    @Test
+    void stripWithoutTeacherHasThreePanelsAndNoAgreementMap(@TempDir Path dir) throws Exception {
+        List<Path> files = new ReportWriter(dir).addSegmentationSample("s1", greyImage(), H, W, map(1), null, map(2));
+        assertEquals(1, files.size());
+        assertEquals(3 * W, ImageIO.read(files.get(0).toFile()).getWidth());
+    }
+
+    @Test
+    void detectionSampleDrawsBoxes(@TempDir Path dir) throws Exception {
+        Path file = new ReportWriter(dir).addDetectionSample("coco/val2017/000000000139", new byte[3 * 60 * 80], 60, 80,
+                List.of(new CocoGt(139, 1, 5, 5, 20, 20, 400, false)),
+                List.of(new CocoDetection(139, 1, 40, 20, 30, 30, 0.87)), Map.of(1, "person"));
+        BufferedImage img = ImageIO.read(file.toFile());
+        assertEquals(80, img.getWidth());
+        assertEquals(60, img.getHeight());
+        assertEquals(0x00C000, img.getRGB(5, 15) & 0xFFFFFF, "gt box edge");
+        assertEquals(0, img.getRGB(50, 40) & 0xFFFFFF, "inside a box stays the image");
+        int edge = img.getRGB(40, 45);
+        assertTrue((edge >> 16 & 0xFF) > 150 && (edge & 0xFF) < 100, "detection edge is red");
+    }
+
+    @Test
+    void curvesComeFromMetricsJsonlWithLossesAndMetricsApart(@TempDir Path dir) throws Exception {
+        Path jsonl = dir.resolve("metrics.jsonl");
+        Files.writeString(jsonl, """
+                {"epoch":0,"iteration":10,"loss":2.5,"loss_kd":1.0}
+                {"epoch":0,"iteration":20,"loss":2.0,"loss_kd":0.8}
+                {"epoch":1,"iteration":30,"loss":1.5,"loss_kd":0.5,"val_miou":0.31}
+
+                {"epoch":1,"iteration":40,"loss":1.2,"loss_kd":0.4,"val_miou":0.35}
+                """);
+        List<Path> charts = new ReportWriter(dir.resolve("report")).writeCurves(jsonl);
+        assertEquals(List.of("curves_loss.png", "curves_metrics.png"),
+                charts.stream().map(p -> p.getFileName().toString()).toList());
+        BufferedImage loss = ImageIO.read(charts.get(0).toFile());
+        assertEquals(900, loss.getWidth());
+        assertEquals(480, loss.getHeight());
+        long coloured = 0;
+        for (int y = 0; y < loss.getHeight(); y++) {
+            for (int x = 0; x < loss.getWidth(); x++) {
+                int p = loss.getRGB(x, y);
+                int r = p >> 16 & 0xFF, g = p >> 8 & 0xFF, b = p & 0xFF;
+                if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 80) coloured++;
+            }
+        }
+        assertTrue(coloured > 200, "lines and legend are drawn in colour: " + coloured);
+    }
+
+    @Test
+    void malformedJsonlLineIsNamed(@TempDir Path dir) throws Exception {
+        Path jsonl = Files.writeString(dir.resolve("metrics.jsonl"), "{\"loss\":1}\n{oops\n");
+        var e = assertThrows(java.io.IOException.class, () -> new ReportWriter(dir.resolve("r")).writeCurves(jsonl));
+        assertTrue(e.getMessage().contains("metrics.jsonl line 2"), e.getMessage());
+    }
+
+    @Test
+    void indexReferencesEveryPngAndTheTables(@TempDir Path dir) throws Exception {
+        ReportWriter report = new ReportWriter(dir.resolve("report"));
+        SegmentationMetrics m = new SegmentationMetrics(19).add(map(0), map(0));
+        report.writeMetrics(m.toMetricsJson("student", "val", CityscapesLabels.TRAIN_NAMES));
+        report.addSegmentationSample("a", greyImage(), H, W, map(0), map(0), map(1));
+        report.addSegmentationSample("b", greyImage(), H, W, map(0), null, map(1));
+        Path jsonl = Files.writeString(dir.resolve("metrics.jsonl"), "{\"epoch\":0,\"loss\":1}\n{\"epoch\":1,\"loss\":0.5}\n");
+        report.writeCurves(jsonl);
+        String html = Files.readString(report.writeIndex("run 42"));
+        List<String> pngs;
+        try (Stream<Path> s = Files.walk(report.directory())) {
+            pngs = s.filter(p -> p.toString().endsWith(".png"))
+                    .map(p -> report.directory().relativize(p).toString().replace('\\', '/')).toList();
+        }
+        assertEquals(4, pngs.size(), pngs.toString());
+        for (String p : pngs) assertTrue(html.contains("src=\"" + p + "\""), p + " missing from index.html");
+        assertTrue(html.contains("<td>road</td><td>100.00</td>"), "per-class table in the index");
+        String csv = Files.readString(report.directory().resolve("per_class.csv"));
+        assertTrue(csv.startsWith("class,IoU %\nroad,100.00\nsidewalk,n/a\n"), csv);
+        assertTrue(Files.exists(report.directory().resolve("per_class.html")));
+        assertEquals("segmentation", MetricsJson.read(report.directory().resolve("metrics.json")).get("task").asText());
+    }
+
+    @Test
+    void detectionMetricsGiveATwelveRowTable(@TempDir Path dir) throws Exception {
+        ReportWriter report = new ReportWriter(dir);
+        double[] s = {0.4, 0.6, 0.45, -1, 0.3, 0.5, 0.3, 0.5, 0.55, -1, 0.4, 0.6};
+        report.writeMetrics(new CocoStats(s, Map.of()).toMetricsJson("teacher", "val2017"));
+        List<String> lines = Files.readAllLines(dir.resolve("per_class.csv"));
+        assertEquals(13, lines.size());
+        assertEquals("AP,0.4000", lines.get(1));
+        assertEquals("AP_small,-1.0000", lines.get(4));
+    }
+}
