@@ -32,9 +32,10 @@ final class EvaluateCommand extends StageCommand {
     protected int run(SparkSession spark, Distill4jConfig config, CommandLine cl) throws Exception {
         EvaluateJob job = new EvaluateJob(spark, config, System.out);
         List<EvaluateJob.Evaluated> results = new ArrayList<>();
-        results.add(job.evaluate("teacher", Storage.path(config.teacher().dir())));
+        EvaluateJob.Evaluated teacher = job.evaluate("teacher", Storage.path(config.teacher().dir()));
+        results.add(teacher);
         for (String run : PipelineReport.completeRuns(spark, config)) {
-            results.add(job.evaluate(run, new org.apache.hadoop.fs.Path(Storage.path(config.distill().runsDir()), run)));
+            results.add(job.evaluate(run, new org.apache.hadoop.fs.Path(Storage.path(config.distill().runsDir()), run), teacher));
         }
         System.out.println(PipelineReport.write(spark, config, results));
         return 0;

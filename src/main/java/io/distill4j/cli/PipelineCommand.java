@@ -81,8 +81,11 @@ final class PipelineCommand extends StageCommand {
         System.out.println("[pipeline] 6/6 evaluate");
         EvaluateJob eval = new EvaluateJob(spark, config, System.out);
         List<EvaluateJob.Evaluated> results = new ArrayList<>();
-        results.add(eval.evaluate("teacher", teacher));
-        for (String run : runs) results.add(eval.evaluate(run, new Path(Storage.path(config.distill().runsDir()), run)));
+        EvaluateJob.Evaluated teacherEval = eval.evaluate("teacher", teacher);
+        results.add(teacherEval);
+        for (String run : runs) {
+            results.add(eval.evaluate(run, new Path(Storage.path(config.distill().runsDir()), run), teacherEval));
+        }
         String table = PipelineReport.write(spark, config, results);
         System.out.printf("%n[pipeline] done in %.1f min. Outputs under %s:%n", (System.nanoTime() - start) / 60e9,
                 Storage.path(config.workDir()));

@@ -7,6 +7,7 @@ import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.cityscapes.CityscapesLabels;
 import io.distill4j.eval.SegmentationMetrics;
+import io.distill4j.eval.report.ReportWriter;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.Storage;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -51,6 +52,14 @@ public final class EvaluateJob {
      * file its manifest names; the report goes to {@code dir/report}.
      */
     public Evaluated evaluate(String modelName, Path dir) {
+        return evaluate(modelName, dir, null);
+    }
+
+    /**
+     * @param teacher the teacher's evaluation, whose predictions on the same samples are drawn beside
+     *                this model's (null for the teacher itself)
+     */
+    public Evaluated evaluate(String modelName, Path dir, Evaluated teacher) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ObjectNode manifest = Manifest.read(Storage.fs(dir, sc.hadoopConfiguration()), dir);
         Path modelFile = new Path(dir, manifest.path("model").asText(DistillJob.STUDENT_FILE));
@@ -84,11 +93,70 @@ public final class EvaluateJob {
         List<byte[]> shownPreds = SegmentationPredictor.predict(net, shown, batch);
         ObjectNode json = metrics.toMetricsJson(modelName, split, CityscapesLabels.TRAIN_NAMES);
         FileSystem rfs = Storage.fs(reportDir, sc.hadoopConfiguration());
-        write(rfs, new Path(reportDir, "metrics.json"), json.toPrettyString());
-        write(rfs, new Path(reportDir, "per-class.txt"), metrics.toTable(CityscapesLabels.TRAIN_NAMES));
+        List<byte[]> teacherPreds = teacher != null && teacher.samples().size() == shown.size() ? teacher.predictions() : null;
+        writeReport(rfs, dir, reportDir, modelName, json, metrics, shown, shownPreds, teacherPreds);
         console.printf("[evaluate] %s: mIoU %.4f  pixel accuracy %.4f  (%s, %d samples) -> %s%n", modelName,
                 metrics.meanIou(), metrics.pixelAccuracy(), split, shards.count(split), reportDir);
         return new Evaluated(modelName, metrics, json, reportDir, shown, shownPreds);
+    }
+
+    /**
+     * metrics.json, per-class tables, image | ground truth | teacher | student strips, agreement maps,
+     * loss curves and index.html. ReportWriter draws on a local disk (Java2D and java.nio); the files
+     * are then copied to the report directory, which may be on HDFS or S3.
+     */
+    private static void writeReport(FileSystem fs, Path modelDir, Path reportDir, String model, ObjectNode json,
+                                    SegmentationMetrics metrics, List<ShardRecord> shown, List<byte[]> preds,
+                                    List<byte[]> teacherPreds) {
+        java.nio.file.Path local = null;
+        try {
+            local = java.nio.file.Files.createTempDirectory("distill4j-report");
+            ReportWriter w = new ReportWriter(local);
+            w.writeMetrics(json);
+            java.nio.file.Files.writeString(local.resolve("per-class.txt"), metrics.toTable(CityscapesLabels.TRAIN_NAMES));
+            for (int i = 0; i < shown.size(); i++) {
+                ShardRecord r = shown.get(i);
+                w.addSegmentationSample(r.sampleId(), r.image(), r.height(), r.width(), r.segLabel(),
+                        teacherPreds == null ? null : teacherPreds.get(i), preds.get(i));
+            }
+            java.nio.file.Path curves = flattenedMetrics(fs, new Path(modelDir, "metrics.jsonl"), local);
+            if (curves != null) {
+                w.writeCurves(curves);
+                java.nio.file.Files.delete(curves);
+            }
+            w.writeIndex("distill4j report: " + model);
+            try (var files = java.nio.file.Files.walk(local)) {
+                for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                    Path target = new Path(reportDir, local.relativize(f).toString().replace('\\', '/'));
+                    fs.copyFromLocalFile(false, true, new Path(f.toUri()), target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write report " + reportDir + ": " + e.getMessage(), e);
+        } finally {
+            if (local != null) org.apache.commons.io.FileUtils.deleteQuietly(local.toFile());
+        }
+    }
+
+    /** metrics.jsonl with each term's score as a top-level "loss ..." field, as the chart expects. */
+    private static java.nio.file.Path flattenedMetrics(FileSystem fs, Path metrics, java.nio.file.Path dir) throws IOException {
+        if (!fs.exists(metrics)) return null;
+        StringBuilder out = new StringBuilder();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(metrics), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.isBlank()) continue;
+                ObjectNode n = (ObjectNode) Manifest.JSON.readTree(line);
+                ObjectNode flat = Manifest.JSON.createObjectNode();
+                flat.put("epoch", n.path("epoch").asInt());
+                flat.put("loss (training, all terms)", n.path("score").asDouble());
+                n.path("terms").fields().forEachRemaining(e -> flat.put("loss " + e.getKey(), e.getValue().asDouble()));
+                flat.put("images per second", n.path("examples_per_s").asDouble());
+                out.append(flat.toString()).append("\n");
+            }
+        }
+        java.nio.file.Path f = dir.resolve("metrics-flat.jsonl");
+        java.nio.file.Files.writeString(f, out);
+        return f;
     }
 
     static void write(FileSystem fs, Path file, String text) {

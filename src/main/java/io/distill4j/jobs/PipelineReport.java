@@ -3,6 +3,7 @@ package io.distill4j.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.config.Distill4jConfig;
+import io.distill4j.eval.report.ComparisonReport;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.Storage;
 import org.apache.hadoop.fs.FileStatus;
@@ -69,7 +70,23 @@ public final class PipelineReport {
                 + "by the Cityscapes rules over the whole split. Seeds: train.seed = " + config.train().seed() + " (one seed).\n\n"
                 + table;
         EvaluateJob.write(fs, location(config), doc);
+        writeHtml(fs, config, results);
         return table;
+    }
+
+    /** comparison.html beside comparison.md, when a baseline run is among the results. */
+    private static void writeHtml(FileSystem fs, Distill4jConfig config, List<EvaluateJob.Evaluated> results) {
+        String baseline = results.stream().anyMatch(e -> e.model().equals("baseline")) ? "baseline" : null;
+        if (baseline == null) return;
+        List<ComparisonReport.Entry> entries = new ArrayList<>();
+        for (EvaluateJob.Evaluated e : results) entries.add(new ComparisonReport.Entry(e.model(), e.json()));
+        try {
+            java.nio.file.Path tmp = java.nio.file.Files.createTempFile("comparison", ".html");
+            new ComparisonReport(entries, baseline).writeHtml(tmp);
+            fs.copyFromLocalFile(true, true, new Path(tmp.toUri()), new Path(location(config).getParent(), "comparison.html"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the comparison page: " + e.getMessage(), e);
+        }
     }
 
     private static String terms(ObjectNode m) {
