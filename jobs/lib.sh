@@ -56,6 +56,6 @@ run_distill4j() {
     exec "${submit[@]}" "$TARGET/distill4j-shaded.jar" "${args[@]}"
   fi
   # shellcheck disable=SC2086
-  exec java ${DISTILL4J_JAVA_OPTS:--Xmx6g} $opens -Dlog4j2.configurationFile="$DISTILL4J_HOME/jobs/conf/log4j2.properties" \
+  exec java ${DISTILL4J_JAVA_OPTS:--Xmx6g} $opens -Djava.awt.headless=true -Dlog4j2.configurationFile="$DISTILL4J_HOME/jobs/conf/log4j2.properties" \
     -cp "$TARGET/distill4j.jar:$(cat "$TARGET/classpath.txt")" io.distill4j.cli.Main "${args[@]}"
 }

@@ -67,16 +67,21 @@ final class PipelineCommand extends StageCommand {
         System.out.println("[pipeline] 4/6 cache-teacher");
         new CacheTeacherJob(spark, config, System.out).run();
         List<String> runs = new ArrayList<>();
-        for (PipelineSettings.StudentRun s : config.pipeline().students()) {
-            Distill4jConfig c = config.withDistill(config.distill().withRun(s.runId(), s.terms()));
-            Path dir = new Path(Storage.path(c.distill().runsDir()), s.runId());
-            runs.add(s.runId());
-            if (Manifest.exists(fs, dir)) {
-                System.out.println("[pipeline] 5/6 distill " + s.runId() + ": reusing " + dir);
-                continue;
+        List<Long> seeds = config.pipeline().seeds();
+        for (long seed : seeds) {
+            for (PipelineSettings.StudentRun s : config.pipeline().students()) {
+                String id = PipelineReport.runId(s.runId(), seed, seeds.size() > 1);
+                Distill4jConfig c = config.withDistill(config.distill().withRun(id, s.terms()))
+                        .withTrain(config.train().withSeed(seed));
+                Path dir = new Path(Storage.path(c.distill().runsDir()), id);
+                runs.add(id);
+                if (Manifest.exists(fs, dir)) {
+                    System.out.println("[pipeline] 5/6 distill " + id + ": reusing " + dir);
+                    continue;
+                }
+                System.out.println("[pipeline] 5/6 distill " + id);
+                new DistillJob(spark, c, false, System.out).run();
             }
-            System.out.println("[pipeline] 5/6 distill " + s.runId());
-            new DistillJob(spark, c, false, System.out).run();
         }
         System.out.println("[pipeline] 6/6 evaluate");
         EvaluateJob eval = new EvaluateJob(spark, config, System.out);

@@ -55,6 +55,12 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
                 evaluate, pipeline, redactedJson);
     }
 
+    /** A copy with other training settings (the pipeline's per-seed runs). */
+    public Distill4jConfig withTrain(io.distill4j.train.TrainSettings t) {
+        return new Distill4jConfig(workDir, spark, hadoop, sample, dataset, shard, model, t, teacher, cache, distill,
+                evaluate, pipeline, redactedJson);
+    }
+
     /** True for Hadoop/Spark setting names that hold credentials. */
     public static boolean isSecret(String key) {
         return SECRET.matcher(key).matches();

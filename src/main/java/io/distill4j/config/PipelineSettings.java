@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The student runs the {@code pipeline} command trains, in order. */
-public record PipelineSettings(List<StudentRun> students) {
+/** The student runs the {@code pipeline} command trains, in order, once per seed. */
+public record PipelineSettings(List<StudentRun> students, List<Long> seeds) {
     /** One student run: its id and distillation terms (empty = baseline). */
     public record StudentRun(String runId, List<DistillTerm> terms) {}
 
@@ -20,6 +20,8 @@ public record PipelineSettings(List<StudentRun> students) {
             ObjectKeys.check(o, key + "[" + i + "]", Set.of("run-id", "terms"));
             runs.add(new StudentRun(o.getString("run-id"), DistillTerm.list(o.atKey("x"), "x.terms")));
         }
-        return new PipelineSettings(List.copyOf(runs));
+        List<Long> seeds = root.getLongList("distill4j.pipeline.seeds");
+        if (seeds.isEmpty()) throw new ConfigException("distill4j.pipeline.seeds: must name at least one seed");
+        return new PipelineSettings(List.copyOf(runs), List.copyOf(seeds));
     }
 }

@@ -14,7 +14,9 @@ import org.apache.spark.sql.SparkSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -46,37 +48,62 @@ public final class PipelineReport {
         return ids;
     }
 
-    /** Writes comparison.md and returns the table. */
+    /** The student run id for one seed: the plain id for a single seed, else {@code id-s<seed>}. */
+    public static String runId(String base, long seed, boolean severalSeeds) {
+        return severalSeeds ? base + "-s" + seed : base;
+    }
+
+    private static String group(String model) {
+        return model.replaceFirst("-s-?\\d+$", "");
+    }
+
+    /**
+     * Writes comparison.md (and comparison.html) and returns the table: one row per model, with the
+     * mean and the spread (sample standard deviation) over the seeds each student was trained with.
+     */
     public static String write(SparkSession spark, Distill4jConfig config, List<EvaluateJob.Evaluated> results) {
         FileSystem fs = Storage.fs(location(config), spark.sparkContext().hadoopConfiguration());
-        double baseline = Double.NaN;
-        for (EvaluateJob.Evaluated e : results) if (e.model().equals("baseline")) baseline = e.metrics().meanIou();
+        Map<String, List<EvaluateJob.Evaluated>> groups = new LinkedHashMap<>();
+        for (EvaluateJob.Evaluated e : results) groups.computeIfAbsent(group(e.model()), k -> new ArrayList<>()).add(e);
+        double baseline = groups.containsKey("baseline") ? mean(groups.get("baseline"), r -> r.metrics().meanIou()) : Double.NaN;
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "| model | mIoU | pixel acc | mIoU vs baseline | s/epoch | distillation terms |%n"));
-        t.append("|---|---:|---:|---:|---:|---|\n");
-        for (EvaluateJob.Evaluated e : results) {
-            Path dir = e.reportDir().getParent();
-            ObjectNode m = Manifest.read(fs, dir);
-            double miou = e.metrics().meanIou();
-            String delta = e.model().equals("teacher") || Double.isNaN(baseline) ? "" :
+        t.append("| model | seeds | mIoU | pixel acc | mIoU vs baseline | s/epoch | distillation terms |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---|\n");
+        for (Map.Entry<String, List<EvaluateJob.Evaluated>> g : groups.entrySet()) {
+            List<EvaluateJob.Evaluated> runs = g.getValue();
+            ObjectNode m = Manifest.read(fs, runs.get(0).reportDir().getParent());
+            double miou = mean(runs, r -> r.metrics().meanIou());
+            String spread = runs.size() > 1 ? String.format(Locale.ROOT, " ± %.2f", 100 * std(runs, r -> r.metrics().meanIou())) : "";
+            String delta = g.getKey().equals("teacher") || Double.isNaN(baseline) ? "" :
                     String.format(Locale.ROOT, "%+.2f", 100 * (miou - baseline));
-            double spe = m.path("seconds_per_epoch").asDouble(Double.NaN);
-            t.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %s | %s | %s |%n", e.model(), 100 * miou,
-                    100 * e.metrics().pixelAccuracy(), delta, Double.isNaN(spe) ? "" : String.format(Locale.ROOT, "%.1f", spe),
-                    terms(m)));
+            double spe = mean(runs, r -> Manifest.read(fs, r.reportDir().getParent()).path("seconds_per_epoch").asDouble(Double.NaN));
+            t.append(String.format(Locale.ROOT, "| %s | %d | %.2f%s | %.2f | %s | %s | %s |%n", g.getKey(), runs.size(), 100 * miou,
+                    spread, 100 * mean(runs, r -> r.metrics().pixelAccuracy()), delta,
+                    Double.isNaN(spe) ? "" : String.format(Locale.ROOT, "%.1f", spe), terms(m)));
         }
         String table = t.toString();
         String doc = "# distill4j comparison (" + config.evaluate().split() + " split)\n\nmIoU and pixel accuracy in %, "
-                + "by the Cityscapes rules over the whole split. Seeds: train.seed = " + config.train().seed() + " (one seed).\n\n"
-                + table;
+                + "by the Cityscapes rules over the whole split; mean ± sample standard deviation over the seeds "
+                + config.pipeline().seeds() + " (the teacher is trained once).\n\n" + table;
         EvaluateJob.write(fs, location(config), doc);
         writeHtml(fs, config, results);
         return table;
     }
 
+    private static double mean(List<EvaluateJob.Evaluated> runs, java.util.function.ToDoubleFunction<EvaluateJob.Evaluated> f) {
+        return runs.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    private static double std(List<EvaluateJob.Evaluated> runs, java.util.function.ToDoubleFunction<EvaluateJob.Evaluated> f) {
+        double m = mean(runs, f);
+        double ss = runs.stream().mapToDouble(f).map(v -> (v - m) * (v - m)).sum();
+        return Math.sqrt(ss / (runs.size() - 1));
+    }
+
     /** comparison.html beside comparison.md, when a baseline run is among the results. */
     private static void writeHtml(FileSystem fs, Distill4jConfig config, List<EvaluateJob.Evaluated> results) {
-        String baseline = results.stream().anyMatch(e -> e.model().equals("baseline")) ? "baseline" : null;
+        String baseline = results.stream().map(EvaluateJob.Evaluated::model).filter(m -> group(m).equals("baseline"))
+                .findFirst().orElse(null);
         if (baseline == null) return;
         List<ComparisonReport.Entry> entries = new ArrayList<>();
         for (EvaluateJob.Evaluated e : results) entries.add(new ComparisonReport.Entry(e.model(), e.json()));

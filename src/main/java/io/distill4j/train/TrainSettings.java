@@ -15,6 +15,10 @@ import java.io.Serializable;
  */
 public record TrainSettings(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
                             double learningRate, long seed, int prefetch, Repartition repartition) implements Serializable {
+    public TrainSettings withSeed(long s) {
+        return new TrainSettings(epochs, batchSizePerWorker, averagingFrequency, workers, learningRate, s, prefetch, repartition);
+    }
+
     public TrainSettings withEpochs(int e) {
         return new TrainSettings(e, batchSizePerWorker, averagingFrequency, workers, learningRate, seed, prefetch, repartition);
     }
