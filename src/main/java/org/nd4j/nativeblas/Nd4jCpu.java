@@ -30,9 +30,21 @@ public final class Nd4jCpu {
             return INSTANCE;
         }
 
-        /** Whether the loaded libnd4j was built with oneDNN and has it switched on. */
+        /**
+         * Whether the loaded libnd4j was built with oneDNN and has it switched on. Reached by
+         * reflection so that this class also compiles against the CUDA backend (mvn -Pcuda), where
+         * the CPU bindings are absent and the answer is false.
+         */
         public boolean isUseMKLDNN() {
-            return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+            try {
+                Class<?> env = Class.forName("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment");
+                Object instance = env.getMethod("getInstance").invoke(null);
+                return (Boolean) env.getMethod("isUseONEDNN").invoke(instance);
+            } catch (ClassNotFoundException e) {
+                return false;
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("ND4J's CPU Environment changed: " + e, e);
+            }
         }
     }
 }
