@@ -146,6 +146,7 @@ public final class EvaluateJob {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.isBlank()) continue;
                 ObjectNode n = (ObjectNode) Manifest.JSON.readTree(line);
+                if (n.path("kind").asText("epoch").equals("iteration")) continue;
                 ObjectNode flat = Manifest.JSON.createObjectNode();
                 flat.put("epoch", n.path("epoch").asInt());
                 flat.put("loss (training, all terms)", n.path("score").asDouble());

@@ -8,6 +8,7 @@ import java.util.Map;
  * @param score          DL4J's averaged training score over the epoch's minibatches (all terms, weighted)
  * @param terms          each loss term's score on the fixed probe batch after the epoch
  * @param averagingMs    time the driver spent aggregating and averaging parameters
+ * @param iterations     the workers' per-minibatch lines (JSON), in time order
  */
 public record EpochMetrics(int epoch, double score, Map<String, Double> terms, long examples, double seconds,
-                           double examplesPerSecond, long averagingMs) {}
+                           double examplesPerSecond, long averagingMs, java.util.List<String> iterations) {}

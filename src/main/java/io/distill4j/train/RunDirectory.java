@@ -90,9 +90,12 @@ public final class RunDirectory {
         ModelFiles.write(fs, new Path(new Path(dir, "checkpoints"), String.format("epoch-%04d.zip", epoch)), net, true);
     }
 
-    /** Appends an epoch's metrics, dropping lines of epochs at or after it (left by an interrupted run). */
-    public void appendMetrics(ObjectNode line) {
-        int epoch = line.path("epoch").asInt();
+    /**
+     * Appends an epoch's per-iteration lines and its summary line, dropping lines of epochs at or
+     * after it (left by an interrupted run).
+     */
+    public void appendMetrics(List<String> iterationLines, ObjectNode epochLine) {
+        int epoch = epochLine.path("epoch").asInt();
         List<String> kept = new ArrayList<>();
         for (String l : readLines("metrics.jsonl")) {
             try {
@@ -101,19 +104,22 @@ public final class RunDirectory {
                 // a torn last line of an interrupted write: drop it
             }
         }
+        kept.addAll(iterationLines);
         try {
-            kept.add(JSON.writeValueAsString(line));
+            kept.add(JSON.writeValueAsString(epochLine));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         writeText("metrics.jsonl", String.join("\n", kept) + "\n");
     }
 
+    /** The per-epoch summary lines. */
     public List<JsonNode> metrics() {
         List<JsonNode> out = new ArrayList<>();
         for (String l : readLines("metrics.jsonl")) {
             try {
-                out.add(JSON.readTree(l));
+                JsonNode n = JSON.readTree(l);
+                if (n.path("kind").asText("epoch").equals("epoch")) out.add(n);
             } catch (IOException ignored) {
                 // torn line
             }

@@ -2,6 +2,7 @@ package io.distill4j.train;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
@@ -60,6 +61,8 @@ public final class SparkTrainer {
                     .collectTrainingStats(true)
                     .build();
             SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, tm);
+            CollectionAccumulator<String> iterations = sc.sc().collectionAccumulator("iterations-epoch-" + epoch);
+            sparkNet.setListeners(new IterationScores(iterations, epoch));
             JavaRDD<MultiDataSet> rdd = data.apply(epoch);
             long start = System.nanoTime();
             net = sparkNet.fitMultiDataSet(rdd);
@@ -67,10 +70,17 @@ public final class SparkTrainer {
             long examples = rdd.count();
             EpochMetrics m = new EpochMetrics(epoch, sparkNet.getScore(),
                     probe == null ? java.util.Map.of() : probe.scores(net), examples, seconds, examples / seconds,
-                    averagingMs(sparkNet.getSparkTrainingStats()));
+                    averagingMs(sparkNet.getSparkTrainingStats()), sortedByTime(iterations.value()));
             callback.afterEpoch(epoch, net, m);
         }
         return net;
+    }
+
+    /** Iteration lines in the order they happened (workers report in parallel). */
+    private static List<String> sortedByTime(List<String> lines) {
+        List<String> sorted = new java.util.ArrayList<>(lines);
+        sorted.sort(java.util.Comparator.comparingLong(l -> Long.parseLong(l.replaceAll(".*\"time_ms\":(\\d+).*", "$1"))));
+        return sorted;
     }
 
     private static long averagingMs(SparkTrainingStats stats) {

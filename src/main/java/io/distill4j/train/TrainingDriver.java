@@ -48,11 +48,11 @@ public final class TrainingDriver {
         ComputationGraph trained = new SparkTrainer(sc, settings).train(net, first, data, probe, (epoch, n, m) -> {
             run.saveCheckpoint(epoch, n);
             ObjectNode line = JSON.createObjectNode();
-            line.put("epoch", epoch).put("score", m.score()).put("examples", m.examples()).put("seconds", m.seconds())
+            line.put("kind", "epoch").put("epoch", epoch).put("score", m.score()).put("examples", m.examples()).put("seconds", m.seconds())
                     .put("examples_per_s", m.examplesPerSecond()).put("averaging_ms", m.averagingMs());
             ObjectNode terms = line.putObject("terms");
             m.terms().forEach(terms::put);
-            run.appendMetrics(line);
+            run.appendMetrics(m.iterations(), line);
             StringBuilder t = new StringBuilder();
             m.terms().forEach((k, v) -> t.append(String.format(" %s=%.4f", k, v)));
             console.printf("[%s] epoch %d/%d  loss %.4f %s  %.1f s  %.1f img/s%n", label, epoch, settings.epochs(),

@@ -99,7 +99,10 @@ class PipelineJobsTest {
         assertEquals(r.fingerprint(), m.path("fingerprint").asText());
         assertEquals(16, r.fingerprint().length());
         assertTrue(Files.isRegularFile(work.resolve("teacher/teacher.zip")));
-        assertEquals(2, Files.readAllLines(work.resolve("teacher/metrics.jsonl")).size(), "one metrics line per epoch");
+        List<String> lines = Files.readAllLines(work.resolve("teacher/metrics.jsonl"));
+        assertEquals(2, epochLines(lines).size(), "one summary line per epoch");
+        // 8 samples, 2 workers x batch 4, averaging every minibatch: one minibatch per worker per epoch
+        assertEquals(4, lines.stream().filter(l -> l.contains("\"kind\":\"iteration\"")).count(), "per-iteration lines");
     }
 
     @Test
@@ -176,7 +179,7 @@ class PipelineJobsTest {
                 "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2},"
                         + "{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]");
         DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
-        List<String> lines = Files.readAllLines(work.resolve("runs/kd/metrics.jsonl"));
+        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/kd/metrics.jsonl")));
         assertEquals(4, lines.size());
         ObjectMapper json = new ObjectMapper();
         JsonNode first = json.readTree(lines.get(0)).path("terms");
@@ -206,7 +209,7 @@ class PipelineJobsTest {
         INDArray b = ModelSerializer.restoreComputationGraph(work.resolve("runs/split/student.zip").toFile(), false).params();
         double diff = a.sub(b).norm2Number().doubleValue() / a.norm2Number().doubleValue();
         assertTrue(diff < 1e-4, "relative parameter difference " + diff);
-        assertEquals(3, Files.readAllLines(work.resolve("runs/split/metrics.jsonl")).size());
+        assertEquals(3, epochLines(Files.readAllLines(work.resolve("runs/split/metrics.jsonl"))).size());
     }
 
     @Test
@@ -258,6 +261,10 @@ class PipelineJobsTest {
         assertEquals("val", m.path("split").asText());
         assertTrue(m.has("miou") && m.has("pixel_accuracy") && m.path("iou").has("road"), m.toString());
         assertEquals(4L * 32 * 64 - countIgnored(), e.metrics().totalPixels());
+    }
+
+    private static List<String> epochLines(List<String> lines) {
+        return lines.stream().filter(l -> l.contains("\"kind\":\"epoch\"")).toList();
     }
 
     private static long countIgnored() throws Exception {
