@@ -15,7 +15,9 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
         implements java.io.Serializable {
     /** The loss families wired into the student graph. */
     public enum Kind {
-        PIXEL_KD("pixel-kd"), CWD("cwd"), AT("at"), PAIRWISE("pairwise");
+        PIXEL_KD("pixel-kd"), CWD("cwd"), AT("at"), PAIRWISE("pairwise"),
+        /** CrossKD: the teacher's layers after its tap of the student-tap's name, frozen, fed by the student. */
+        CROSSKD("crosskd");
 
         private final String id;
 
@@ -29,7 +31,7 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
 
         static Kind parse(String s, String where) {
             for (Kind k : values()) if (k.id.equals(s.toLowerCase(Locale.ROOT))) return k;
-            throw new ConfigException(where + ".kind: must be one of pixel-kd, cwd, at, pairwise, got '" + s + "'");
+            throw new ConfigException(where + ".kind: must be one of pixel-kd, cwd, at, pairwise, crosskd, got '" + s + "'");
         }
     }
 

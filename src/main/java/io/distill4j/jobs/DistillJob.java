@@ -78,11 +78,13 @@ public final class DistillJob {
         Map<String, TapInfo> teacherOutputs = Map.of();
         TeacherCache cache = null;
         ComputationGraph onlineTeacher = null;
+        ComputationGraph teacherNet = null;
         String fingerprint = null;
         if (distilling) {
             Path teacherFile = new Path(Storage.path(config.teacher().dir()), TrainTeacherJob.MODEL_FILE);
             ComputationGraph teacher = ModelFiles.read(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile, false);
             fingerprint = TeacherFingerprint.of(teacher, preprocessing);
+            teacherNet = teacher;
             if (ds.onlineTeacher()) {
                 onlineTeacher = teacher;
                 teacherOutputs = Networks.teacher(config, shards.height(), shards.width()).taps();
@@ -91,7 +93,8 @@ public final class DistillJob {
                 teacherOutputs = cache.outputs();
             }
         }
-        SegmentationObjective objective = SegmentationObjective.of(bp, teacherOutputs, ds.terms());
+        SegmentationObjective objective = SegmentationObjective.of(bp, teacherOutputs, ds.terms(), teacherNet,
+                Networks.teacher(config, shards.height(), shards.width()).taps());
         List<String> needed = new ArrayList<>(new LinkedHashSet<>(objective.terms().stream()
                 .map(t -> t.teacherTap().name()).toList()));
 
@@ -142,7 +145,7 @@ public final class DistillJob {
                 + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"), false);
         console.printf("[%s] student %s; outputs %s; teacher %s%n", label, bp.describe(), objective.outputNames(),
                 fingerprint == null ? "none (baseline)" : fingerprint + (ds.onlineTeacher() ? " (online)" : " (cached)"));
-        TrainingDriver.Trained trained = TrainingDriver.run(sc, fs, run, objective.configuration(), config.train(), data, probe,
+        TrainingDriver.Trained trained = TrainingDriver.run(sc, fs, run, objective, config.train(), data, probe,
                 ds.resume(), label, console);
 
         ComputationGraph student = exportStudent(objective, trained.net());

@@ -67,7 +67,7 @@ public final class TrainTeacherJob {
         sc.setJobGroup("TRAIN-TEACHER", "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count("train") + " samples", false);
         JavaRDD<ShardRecord> train = shards.records("train");
         MultiDataSet probe = probeBatch(train, objective, ts.batchSizePerWorker());
-        TrainingDriver.Trained t = TrainingDriver.run(sc, fs, run, objective.configuration(), ts,
+        TrainingDriver.Trained t = TrainingDriver.run(sc, fs, run, objective, ts,
                 epoch -> train.map(r -> Examples.build(r, objective, Map.of())), probe, true, "train-teacher", console);
         ComputationGraph net = t.net();
         ModelFiles.write(fs, run.file(MODEL_FILE), net, false);

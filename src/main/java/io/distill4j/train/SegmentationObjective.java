@@ -5,12 +5,15 @@ import io.distill4j.distill.AttentionTransferLoss;
 import io.distill4j.distill.ChannelWiseDistillationLoss;
 import io.distill4j.distill.PairwiseSimilarityLoss;
 import io.distill4j.distill.PixelKdLoss;
+import io.distill4j.model.CrossHeadGrafter;
+import io.distill4j.model.GraftedHead;
 import io.distill4j.model.GraphHeads;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.loss.SegmentationCrossEntropyLoss;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 import java.io.Serializable;
@@ -34,17 +37,33 @@ public final class SegmentationObjective implements Serializable {
     private final TapInfo logits;
     private final List<Term> terms;
     private final transient ModelBlueprint blueprint;
+    /** The teacher and its taps, for CrossKD terms (driver side only). */
+    private final transient ComputationGraph teacher;
+    private final transient Map<String, TapInfo> teacherTaps;
+    private final transient Map<String, GraftedHead> grafts = new java.util.LinkedHashMap<>();
 
-    private SegmentationObjective(ModelBlueprint blueprint, TapInfo logits, List<Term> terms) {
+    private SegmentationObjective(ModelBlueprint blueprint, TapInfo logits, List<Term> terms, ComputationGraph teacher,
+                                  Map<String, TapInfo> teacherTaps) {
         this.blueprint = blueprint;
         this.logits = logits;
         this.terms = List.copyOf(terms);
+        this.teacher = teacher;
+        this.teacherTaps = teacherTaps;
     }
 
     /**
      * @param teacherOutputs shapes of the teacher outputs available (from the cache manifest or the teacher)
      */
     public static SegmentationObjective of(ModelBlueprint student, Map<String, TapInfo> teacherOutputs, List<DistillTerm> dts) {
+        return of(student, teacherOutputs, dts, null, Map.of());
+    }
+
+    /**
+     * @param teacher     the teacher network, needed by CrossKD terms (its head is grafted); may be null otherwise
+     * @param teacherTaps the teacher's taps (from its blueprint)
+     */
+    public static SegmentationObjective of(ModelBlueprint student, Map<String, TapInfo> teacherOutputs, List<DistillTerm> dts,
+                                           ComputationGraph teacher, Map<String, TapInfo> teacherTaps) {
         List<Term> terms = new ArrayList<>();
         for (DistillTerm t : dts) {
             if (t.weight() == 0) continue;
@@ -54,6 +73,9 @@ public final class SegmentationObjective implements Serializable {
                 throw new IllegalArgumentException("distillation term " + t.outputName() + ": the teacher has no output '"
                         + t.teacherOutput() + "' (available: " + teacherOutputs.keySet() + "; add it to cache.outputs)");
             }
+            if (t.kind() == DistillTerm.Kind.CROSSKD && teacher == null) {
+                throw new IllegalArgumentException("distillation term " + t.outputName() + ": CrossKD needs the teacher model");
+            }
             if (s.height() != te.height() || s.width() != te.width()) {
                 throw new IllegalArgumentException("distillation term " + t.outputName() + ": student tap " + s.name() + " is "
                         + s.height() + "x" + s.width() + " but teacher output " + te.name() + " is " + te.height() + "x"
@@ -61,7 +83,7 @@ public final class SegmentationObjective implements Serializable {
             }
             terms.add(new Term(uniqueName(terms, t.outputName()), t, s, te));
         }
-        return new SegmentationObjective(student, student.tap("logits"), terms);
+        return new SegmentationObjective(student, student.tap("logits"), terms, teacher, teacherTaps);
     }
 
     private static String uniqueName(List<Term> existing, String name) {
@@ -90,14 +112,32 @@ public final class SegmentationObjective implements Serializable {
     public ComputationGraphConfiguration configuration() {
         GraphBuilder g = blueprint.graphBuilder();
         GraphHeads.addLossOutput(g, TASK_OUTPUT, logits, taskLoss());
+        grafts.clear();
         for (Term t : terms) {
             TapInfo s = t.studentTap;
+            if (t.term.kind() == DistillTerm.Kind.CROSSKD) {
+                // Student features through the teacher's frozen later layers, distilled like pixel KD.
+                GraftedHead head = CrossHeadGrafter.graft(g, s, teacher, teacherTaps, t.term.studentTap(), "crosskd_" + s.name() + "_");
+                grafts.put(t.output, head);
+                TapInfo cross = head.output(t.teacherTap.name());
+                GraphHeads.addLossOutput(g, t.output, cross, new PixelKdLoss(cross.channels(), cross.height(), cross.width(),
+                        t.term.tau(), t.term.weight()));
+                continue;
+            }
             boolean needsAdapter = s.channels() != t.teacherTap.channels()
                     && (t.term.kind() == DistillTerm.Kind.PIXEL_KD || t.term.kind() == DistillTerm.Kind.CWD);
             if (needsAdapter) s = GraphHeads.addConvAdapter(g, "adapter_" + t.output, s, t.teacherTap.channels());
             GraphHeads.addLossOutput(g, t.output, s, loss(t, s));
         }
         return g.setOutputs(outputNames().toArray(new String[0])).build();
+    }
+
+    /**
+     * Prepares a freshly initialised network of {@link #configuration()}: copies the teacher's
+     * parameters into the grafted CrossKD layers. (A checkpoint already holds them.)
+     */
+    public void initialize(ComputationGraph net) {
+        for (GraftedHead head : grafts.values()) CrossHeadGrafter.copyTeacherParameters(net, teacher, head);
     }
 
     /** The deployable student: body and task output only (no adapters, no distillation outputs). */
@@ -118,11 +158,12 @@ public final class SegmentationObjective implements Serializable {
             case CWD -> new ChannelWiseDistillationLoss(s.channels(), s.height(), s.width(), d.tau(), d.weight());
             case AT -> new AttentionTransferLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 1000.0, 2.0, d.weight());
             case PAIRWISE -> new PairwiseSimilarityLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 0, d.weight());
+            case CROSSKD -> throw new IllegalStateException("CrossKD outputs are built by the grafter");
         };
     }
 
     /** Whether the term's labels carry the per-pixel valid mask after the teacher map (pixel KD does). */
     public static boolean labelsCarryMask(Term t) {
-        return t.term.kind() == DistillTerm.Kind.PIXEL_KD;
+        return t.term.kind() == DistillTerm.Kind.PIXEL_KD || t.term.kind() == DistillTerm.Kind.CROSSKD;
     }
 }

@@ -6,7 +6,6 @@ import io.distill4j.cache.ModelFiles;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
@@ -27,7 +26,7 @@ public final class TrainingDriver {
     /** What was trained: the network and the epoch training started from (1 = fresh). */
     public record Trained(ComputationGraph net, int firstEpoch) {}
 
-    public static Trained run(JavaSparkContext sc, FileSystem fs, RunDirectory run, ComputationGraphConfiguration conf,
+    public static Trained run(JavaSparkContext sc, FileSystem fs, RunDirectory run, SegmentationObjective objective,
                               TrainSettings settings, IntFunction<JavaRDD<MultiDataSet>> data, MultiDataSet probeBatch,
                               boolean resume, String label, PrintStream console) throws Exception {
         ComputationGraph net;
@@ -40,8 +39,9 @@ public final class TrainingDriver {
                     settings.epochs());
         } else {
             if (!resume) run.clear();
-            net = new ComputationGraph(conf);
+            net = new ComputationGraph(objective.configuration());
             net.init();
+            objective.initialize(net);
         }
         if (first > settings.epochs()) return new Trained(net, first);
         ScoreProbe probe = probeBatch == null ? null : new ScoreProbe(probeBatch);

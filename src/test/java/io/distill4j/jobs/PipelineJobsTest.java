@@ -263,6 +263,27 @@ class PipelineJobsTest {
         assertEquals(4L * 32 * 64 - countIgnored(), e.metrics().totalPixels());
     }
 
+    @Test
+    @Order(9)
+    void crossKdTrainsTheStudentThroughTheTeachersFrozenHead() throws Exception {
+        Distill4jConfig c = config("distill.run-id=crosskd", "train.epochs=3",
+                "distill.terms=[{kind=crosskd, student-tap=neck, teacher-output=logits, weight=1, tau=2}]");
+        new DistillJob(spark, c, false, quiet).run();
+        ComputationGraph last = ModelSerializer.restoreComputationGraph(work.resolve("runs/crosskd/checkpoints/epoch-0003.zip")
+                .toFile(), false);
+        ComputationGraph teacher = ModelSerializer.restoreComputationGraph(work.resolve("teacher/teacher.zip").toFile(), false);
+        INDArray frozen = last.getLayer("crosskd_neck_logits").params();
+        assertEquals(teacher.getLayer("logits").params(), frozen, "the grafted teacher head stays frozen");
+        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/crosskd/metrics.jsonl")));
+        ObjectMapper json = new ObjectMapper();
+        double first = json.readTree(lines.get(0)).path("terms").path("crosskd@neck").asDouble();
+        double end = json.readTree(lines.get(2)).path("terms").path("crosskd@neck").asDouble();
+        assertTrue(end < first, "CrossKD loss " + first + " -> " + end);
+        ComputationGraph student = ModelSerializer.restoreComputationGraph(work.resolve("runs/crosskd/student.zip").toFile(), false);
+        assertTrue(student.getConfiguration().getVertices().keySet().stream().noneMatch(v -> v.startsWith("crosskd_")),
+                "no teacher layers in the exported student");
+    }
+
     private static List<String> epochLines(List<String> lines) {
         return lines.stream().filter(l -> l.contains("\"kind\":\"epoch\"")).toList();
     }
