@@ -17,7 +17,9 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
     public enum Kind {
         PIXEL_KD("pixel-kd"), CWD("cwd"), AT("at"), PAIRWISE("pairwise"),
         /** CrossKD: the teacher's layers after its tap of the student-tap's name, frozen, fed by the student. */
-        CROSSKD("crosskd");
+        CROSSKD("crosskd"),
+        /** Deep mutual learning: a peer student trained in the same graph; no teacher, nothing cached. */
+        MUTUAL("mutual");
 
         private final String id;
 
@@ -31,7 +33,7 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
 
         static Kind parse(String s, String where) {
             for (Kind k : values()) if (k.id.equals(s.toLowerCase(Locale.ROOT))) return k;
-            throw new ConfigException(where + ".kind: must be one of pixel-kd, cwd, at, pairwise, crosskd, got '" + s + "'");
+            throw new ConfigException(where + ".kind: must be one of pixel-kd, cwd, at, pairwise, crosskd, mutual, got '" + s + "'");
         }
     }
 

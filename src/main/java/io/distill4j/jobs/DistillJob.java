@@ -14,7 +14,9 @@ import io.distill4j.model.TapInfo;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
+import io.distill4j.config.DistillTerm;
 import io.distill4j.train.Examples;
+import io.distill4j.train.GraphCopies;
 import io.distill4j.train.Networks;
 import io.distill4j.train.RunDirectory;
 import io.distill4j.train.SegmentationObjective;
@@ -27,7 +29,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
@@ -51,6 +52,8 @@ import static org.apache.spark.sql.functions.col;
  */
 public final class DistillJob {
     public static final String STUDENT_FILE = "student.zip";
+    /** The second student of a mutual-learning run. */
+    public static final String PEER_FILE = "peer.zip";
     private final SparkSession spark;
     private final Distill4jConfig config;
     private final PrintStream console;
@@ -73,7 +76,7 @@ public final class DistillJob {
         String label = "distill " + ds.runId();
         ModelBlueprint bp = Networks.student(config, shards.height(), shards.width());
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
-        boolean distilling = ds.terms().stream().anyMatch(t -> t.weight() > 0);
+        boolean distilling = ds.terms().stream().anyMatch(t -> t.weight() > 0 && t.kind() != DistillTerm.Kind.MUTUAL);
 
         Map<String, TapInfo> teacherOutputs = Map.of();
         TeacherCache cache = null;
@@ -96,7 +99,7 @@ public final class DistillJob {
         SegmentationObjective objective = SegmentationObjective.of(bp, teacherOutputs, ds.terms(), teacherNet,
                 Networks.teacher(config, shards.height(), shards.width()).taps());
         List<String> needed = new ArrayList<>(new LinkedHashSet<>(objective.terms().stream()
-                .map(t -> t.teacherTap().name()).toList()));
+                .filter(t -> t.term().kind() != DistillTerm.Kind.MUTUAL).map(t -> t.teacherTap().name()).toList()));
 
         Path dir = new Path(Storage.path(ds.runsDir()), ds.runId());
         FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
@@ -150,6 +153,13 @@ public final class DistillJob {
 
         ComputationGraph student = exportStudent(objective, trained.net());
         ModelFiles.write(fs, run.file(STUDENT_FILE), student, false);
+        if (objective.hasPeer()) {
+            // Mutual learning trained two students; the peer is exported on its own too.
+            ComputationGraph peer = new ComputationGraph(objective.studentOnlyConfiguration());
+            peer.init();
+            GraphCopies.copyParameters(trained.net(), SegmentationObjective.PEER_PREFIX, peer);
+            ModelFiles.write(fs, run.file(PEER_FILE), peer, false);
+        }
         double secondsPerEpoch = run.metrics().stream().mapToDouble(m -> m.path("seconds").asDouble()).average().orElse(Double.NaN);
         ObjectNode m = Manifest.create("distill");
         m.put("run_id", ds.runId());
@@ -204,10 +214,7 @@ public final class DistillJob {
     static ComputationGraph exportStudent(SegmentationObjective objective, ComputationGraph trained) {
         ComputationGraph student = new ComputationGraph(objective.studentOnlyConfiguration());
         student.init();
-        for (Layer l : student.getLayers()) {
-            String name = l.conf().getLayer().getLayerName();
-            if (l.numParams() > 0) l.setParams(trained.getLayer(name).params().dup());
-        }
+        GraphCopies.copyParameters(trained, "", student);
         return student;
     }
 }

@@ -60,13 +60,18 @@ public final class Examples {
         TapInfo logits = objective.logits();
         byte[] grid = labelsAtGrid(r.segLabel(), r.height(), r.width(), logits.height(), logits.width());
         int hw = grid.length;
-        INDArray[] labels = new INDArray[1 + objective.terms().size()];
+        INDArray[] labels = new INDArray[objective.outputNames().size()];
         float[] task = new float[hw];
         for (int i = 0; i < hw; i++) task[i] = grid[i] & 0xFF;
         float[] valid = validMask(grid);
         labels[0] = Nd4j.create(task, new long[] {1, hw}, 'c');
         int k = 1;
         for (SegmentationObjective.Term term : objective.terms()) {
+            if (term.term().kind() == io.distill4j.config.DistillTerm.Kind.MUTUAL) {
+                labels[k++] = labels[0].dup();                                   // the peer's task labels
+                labels[k++] = Nd4j.create(valid, new long[] {1, valid.length}, 'c'); // the mutual term's mask
+                continue;
+            }
             float[] t = teacher.get(term.teacherTap().name());
             if (t == null) {
                 throw new IllegalStateException("sample " + r.sampleId() + ": no teacher output '" + term.teacherTap().name() + "'");

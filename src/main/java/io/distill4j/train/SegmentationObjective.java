@@ -29,6 +29,8 @@ import java.util.Map;
  */
 public final class SegmentationObjective implements Serializable {
     public static final String TASK_OUTPUT = "task";
+    /** Vertex-name prefix of the peer student of a mutual-learning term. */
+    public static final String PEER_PREFIX = "peer_";
     private static final long serialVersionUID = 1L;
 
     /** One distillation output: the term, the student tap it reads, the teacher output it matches. */
@@ -68,6 +70,17 @@ public final class SegmentationObjective implements Serializable {
         for (DistillTerm t : dts) {
             if (t.weight() == 0) continue;
             TapInfo s = student.tap(t.studentTap());
+            if (t.kind() == DistillTerm.Kind.MUTUAL) {
+                if (!s.name().equals("logits")) {
+                    throw new IllegalArgumentException("distillation term " + t.outputName() + ": mutual learning works on "
+                            + "student-tap logits");
+                }
+                if (terms.stream().anyMatch(x -> x.term.kind() == DistillTerm.Kind.MUTUAL)) {
+                    throw new IllegalArgumentException("only one mutual-learning term per run (two students)");
+                }
+                terms.add(new Term(uniqueName(terms, t.outputName()), t, s, s));
+                continue;
+            }
             TapInfo te = teacherOutputs.get(t.teacherOutput());
             if (te == null) {
                 throw new IllegalArgumentException("distillation term " + t.outputName() + ": the teacher has no output '"
@@ -100,12 +113,20 @@ public final class SegmentationObjective implements Serializable {
         return logits;
     }
 
-    /** Output names in graph order: the task first, then each term. */
+    /** Output names in graph order: the task first, then each term (mutual learning: the peer's task, then the term). */
     public List<String> outputNames() {
         List<String> names = new ArrayList<>();
         names.add(TASK_OUTPUT);
-        for (Term t : terms) names.add(t.output);
+        for (Term t : terms) {
+            if (t.term.kind() == DistillTerm.Kind.MUTUAL) names.add(PEER_PREFIX + TASK_OUTPUT);
+            names.add(t.output);
+        }
         return names;
+    }
+
+    /** Whether the run trains a peer student beside the student (mutual learning). */
+    public boolean hasPeer() {
+        return terms.stream().anyMatch(t -> t.term.kind() == DistillTerm.Kind.MUTUAL);
     }
 
     /** The graph to train: student body, task output, term outputs and their adapters. */
@@ -115,6 +136,18 @@ public final class SegmentationObjective implements Serializable {
         grafts.clear();
         for (Term t : terms) {
             TapInfo s = t.studentTap;
+            if (t.term.kind() == DistillTerm.Kind.MUTUAL) {
+                // A second student with every vertex prefixed, its own task output, and the mutual KL
+                // over both students' logits concatenated along channels.
+                GraphCopies.addPrefixedBody(g, studentOnlyConfiguration(), PEER_PREFIX);
+                TapInfo peer = new TapInfo(PEER_PREFIX + s.name(), PEER_PREFIX + s.vertexName(), s.channels(), s.height(), s.width());
+                GraphHeads.addLossOutput(g, PEER_PREFIX + TASK_OUTPUT, peer, taskLoss());
+                String merged = "mutual_" + s.name();
+                g.addVertex(merged, new org.deeplearning4j.nn.conf.graph.MergeVertex(), s.vertexName(), peer.vertexName());
+                GraphHeads.addLossOutput(g, t.output, new TapInfo(merged, merged, 2 * s.channels(), s.height(), s.width()),
+                        new io.distill4j.distill.MutualKdLoss(s.channels(), s.height(), s.width(), t.term.tau(), t.term.weight()));
+                continue;
+            }
             if (t.term.kind() == DistillTerm.Kind.CROSSKD) {
                 // Student features through the teacher's frozen later layers, distilled like pixel KD.
                 GraftedHead head = CrossHeadGrafter.graft(g, s, teacher, teacherTaps, t.term.studentTap(), "crosskd_" + s.name() + "_");
@@ -158,7 +191,7 @@ public final class SegmentationObjective implements Serializable {
             case CWD -> new ChannelWiseDistillationLoss(s.channels(), s.height(), s.width(), d.tau(), d.weight());
             case AT -> new AttentionTransferLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 1000.0, 2.0, d.weight());
             case PAIRWISE -> new PairwiseSimilarityLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 0, d.weight());
-            case CROSSKD -> throw new IllegalStateException("CrossKD outputs are built by the grafter");
+            case CROSSKD, MUTUAL -> throw new IllegalStateException(d.kind() + " outputs are built in configuration()");
         };
     }
 

@@ -284,6 +284,30 @@ class PipelineJobsTest {
                 "no teacher layers in the exported student");
     }
 
+    @Test
+    @Order(10)
+    void mutualLearningTrainsTwoStudentsAndExportsEach() throws Exception {
+        Distill4jConfig c = config("distill.run-id=mutual", "train.epochs=3",
+                "distill.terms=[{kind=mutual, student-tap=logits, teacher-output=none, weight=1, tau=1}]");
+        DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
+        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/mutual/metrics.jsonl")));
+        ObjectMapper json = new ObjectMapper();
+        JsonNode first = json.readTree(lines.get(0)).path("terms");
+        JsonNode last = json.readTree(lines.get(2)).path("terms");
+        for (String term : List.of("task", "peer_task")) {
+            assertTrue(last.path(term).asDouble() < first.path(term).asDouble(), term + ": " + first + " -> " + last);
+        }
+        assertTrue(last.has("mutual@logits"), last.toString());
+        ComputationGraph a = ModelSerializer.restoreComputationGraph(work.resolve("runs/mutual/student.zip").toFile(), false);
+        ComputationGraph b = ModelSerializer.restoreComputationGraph(work.resolve("runs/mutual/peer.zip").toFile(), false);
+        assertEquals(a.numParams(), b.numParams());
+        assertFalse(a.params().equals(b.params()), "two different students");
+        assertTrue(a.getConfiguration().getVertices().keySet().stream().noneMatch(v -> v.startsWith("peer_")));
+        INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 32, 64);
+        assertEquals(a.feedForward(x, false).get("logits").shapeInfoToString(), b.feedForward(x, false).get("logits").shapeInfoToString());
+        assertEquals(0, r.missingTeacher());
+    }
+
     private static List<String> epochLines(List<String> lines) {
         return lines.stream().filter(l -> l.contains("\"kind\":\"epoch\"")).toList();
     }
