@@ -308,6 +308,30 @@ class PipelineJobsTest {
         assertEquals(0, r.missingTeacher());
     }
 
+    @Test
+    @Order(11)
+    void notebookRunsHeadlessOnTheOutputs() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/jupyter").canExecute()
+                        || System.getenv("PATH").contains("jupyter"),
+                "Jupyter is not installed (apt-get install jupyter-nbconvert python3-pandas python3-matplotlib python3-ipykernel)");
+        java.nio.file.Path out = tmp.resolve("overview.ipynb");
+        ProcessBuilder pb = new ProcessBuilder("jupyter", "nbconvert", "--to", "notebook", "--execute",
+                "notebooks/run_overview.ipynb", "--output", out.toString()).redirectErrorStream(true);
+        pb.environment().put("DISTILL4J_WORK", work.toString());
+        Process p = pb.start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), log);
+        JsonNode nb = new ObjectMapper().readTree(out.toFile());
+        int images = 0;
+        for (JsonNode cell : nb.path("cells")) {
+            for (JsonNode o : cell.path("outputs")) {
+                assertFalse(o.path("output_type").asText().equals("error"), o.toString());
+                if (o.path("data").has("image/png")) images++;
+            }
+        }
+        assertTrue(images >= 1, "the notebook draws the training curves");
+    }
+
     private static List<String> epochLines(List<String> lines) {
         return lines.stream().filter(l -> l.contains("\"kind\":\"epoch\"")).toList();
     }
