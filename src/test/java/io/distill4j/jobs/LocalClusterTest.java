@@ -6,6 +6,7 @@ import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.util.NativeSetup;
+import io.distill4j.util.NativeStatus;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -116,9 +117,18 @@ class LocalClusterTest {
             assertEquals(LocalClusterSupport.EXECUTORS + 1, spark.sparkContext().statusTracker().getExecutorInfos().length,
                     () -> "driver plus every executor registered" + LocalClusterSupport.executorLogs(sparkHome));
             long driver = ProcessHandle.current().pid();
-            Set<Long> pids = new HashSet<>(JavaSparkContext.fromSparkContext(spark.sparkContext())
-                    .parallelize(IntStream.range(0, 8).boxed().toList(), 8).map(i -> ProcessHandle.current().pid()).collect());
-            assertFalse(pids.contains(driver), "tasks ran in the driver JVM: " + pids);
+            // Executors never run NativeSetup.init(): they must get the oneDNN build and DL4J's
+            // layer helpers from the options the session gives them.
+            List<String> executors = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .parallelize(IntStream.range(0, 8).boxed().toList(), 8)
+                    .map(i -> {
+                        NativeStatus n = NativeSetup.status();
+                        return ProcessHandle.current().pid() + " oneDNN=" + n.oneDnnBuild() + " helpers=" + n.layerHelpersActive();
+                    }).collect();
+            for (String e : executors) {
+                assertFalse(e.startsWith(driver + " "), "a task ran in the driver JVM: " + executors);
+                assertTrue(e.endsWith("oneDNN=true helpers=true"), "executor without the oneDNN set-up: " + executors);
+            }
 
             ShardJob.Result shards = timed("shard", () -> new ShardJob(spark, c.dataset(), c.shard()).run());
             assertEquals(8L, shards.counts().get("train"));
@@ -206,6 +216,20 @@ class LocalClusterTest {
 
     @Test
     @Order(4)
+    void onlineTeacherDistillationRunsTheBroadcastTeacherOnExecutors() throws Exception {
+        Distill4jConfig c = config(LocalClusterSupport.overrides(), "distill.run-id=online", "distill.teacher-mode=online",
+                "train.epochs=1", "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]");
+        DistillJob.Result r = timed("distill, online teacher (1 epoch)", () -> new DistillJob(spark, c, false, quiet).run());
+        assertEquals(8, r.examples());
+        List<String> lines = Files.readAllLines(work.resolve("runs/online/metrics.jsonl"));
+        assertEquals(1, lines.size());
+        double kd = new ObjectMapper().readTree(lines.get(0)).path("terms").path("pixel-kd@logits").asDouble(Double.NaN);
+        assertTrue(Double.isFinite(kd) && kd > 0, lines.get(0));
+        assertTrue(Files.isRegularFile(work.resolve("runs/online/student.zip")));
+    }
+
+    @Test
+    @Order(5)
     void evaluationSumsEveryValidationPixelAcrossExecutors() throws Exception {
         Distill4jConfig c = config(LocalClusterSupport.overrides());
         EvaluateJob.Evaluated e = timed("evaluate", () -> new EvaluateJob(spark, c, quiet)
