@@ -118,13 +118,17 @@ class LocalClusterTest {
                     () -> "driver plus every executor registered" + LocalClusterSupport.executorLogs(sparkHome));
             long driver = ProcessHandle.current().pid();
             // Executors never run NativeSetup.init(): they must get the oneDNN build and DL4J's
-            // layer helpers from the options the session gives them.
+            // layer helpers from the options the session gives them. Their OpenMP thread count is
+            // printed only: measured at 4 per 1-core executor on 2 cores, and still 4 with
+            // OMP_NUM_THREADS=1 in the executor's environment (spark.executorEnv).
             List<String> executors = JavaSparkContext.fromSparkContext(spark.sparkContext())
                     .parallelize(IntStream.range(0, 8).boxed().toList(), 8)
                     .map(i -> {
                         NativeStatus n = NativeSetup.status();
-                        return ProcessHandle.current().pid() + " oneDNN=" + n.oneDnnBuild() + " helpers=" + n.layerHelpersActive();
+                        return ProcessHandle.current().pid() + " threads=" + n.threads() + " oneDNN=" + n.oneDnnBuild()
+                                + " helpers=" + n.layerHelpersActive();
                     }).collect();
+            System.out.println("[local-cluster] executors: " + new java.util.TreeSet<>(executors));
             for (String e : executors) {
                 assertFalse(e.startsWith(driver + " "), "a task ran in the driver JVM: " + executors);
                 assertTrue(e.endsWith("oneDNN=true helpers=true"), "executor without the oneDNN set-up: " + executors);
