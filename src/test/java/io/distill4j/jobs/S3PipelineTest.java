@@ -117,11 +117,7 @@ class S3PipelineTest {
                 + "\"fs.s3a.endpoint\"=\"" + server.endpoint() + "\", "
                 + "\"fs.s3a.path.style.access\"=\"true\", "
                 + "\"fs.s3a.connection.ssl.enabled\"=\"false\", "
-                + "\"fs.s3a.change.detection.mode\"=\"none\", "
-                // S3A's default deletes every parent directory marker after each write; S3Proxy's
-                // filesystem backend stores markers as real directories and retries deleting
-                // non-empty ones with back-off, so each write stalled for seconds.
-                + "\"fs.s3a.directory.marker.retention\"=\"keep\", "
+                // only the keys below, never AWS_* variables or a profile of the machine running the test
                 + "\"fs.s3a.aws.credentials.provider\"=\"org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider\", "
                 + "\"fs.s3a.access.key\"=\"" + ACCESS_KEY + "\", "
                 + "\"fs.s3a.secret.key\"=\"" + SECRET_KEY + "\", "
