@@ -21,17 +21,27 @@ final class SparkTestSupport {
     /** A small sample: Cityscapes 8 train / 4 val at 128x64, COCO 6 / 3 at 96x96. */
     static java.nio.file.Path generateSample(java.nio.file.Path root) throws Exception {
         Files.createDirectories(root);
-        SampleSpec spec = new SampleSpec(11, new SampleSpec.DatasetSize(8, 4, 128, 64), new SampleSpec.DatasetSize(6, 3, 96, 96));
-        SampleDatasetGenerator.generate(FileSystem.getLocal(new Configuration()), new Path(root.toUri()), spec);
+        generateSample(FileSystem.getLocal(new Configuration()), new Path(root.toUri()));
         return root;
+    }
+
+    /** The same sample written through any Hadoop file system (e.g. straight onto s3a://). */
+    static void generateSample(FileSystem fs, Path root) throws Exception {
+        SampleSpec spec = new SampleSpec(11, new SampleSpec.DatasetSize(8, 4, 128, 64), new SampleSpec.DatasetSize(6, 3, 96, 96));
+        SampleDatasetGenerator.generate(fs, root, spec);
     }
 
     /** Configuration with everything under {@code work}, small models, local[2]. */
     static Distill4jConfig config(java.nio.file.Path work, java.nio.file.Path sample, String... extra) {
+        return config(work.toString(), sample.resolve("cityscapes").toString(), extra);
+    }
+
+    /** The same settings for any work directory and Cityscapes root (local paths or URIs). */
+    static Distill4jConfig config(String workDir, String cityscapesRoot, String... extra) {
         List<String> o = new ArrayList<>(List.of(
-                "work-dir=\"" + work + "\"",
+                "work-dir=\"" + workDir + "\"",
                 "spark.master=\"local[2]\"",
-                "dataset.root=\"" + sample.resolve("cityscapes") + "\"",
+                "dataset.root=\"" + cityscapesRoot + "\"",
                 "shard.height=32", "shard.width=64", "shard.num-shards=2",
                 "model.teacher.width=8", "model.teacher.depth=1",
                 "model.student.width=4", "model.student.depth=1",
