@@ -141,8 +141,11 @@ class LocalClusterTest {
 
             TrainTeacherJob.Result t = timed("train-teacher (1 epoch)", () -> new TrainTeacherJob(spark, c, quiet).run());
             assertEquals(16, t.fingerprint().length());
-            List<String> lines = Files.readAllLines(work.resolve("teacher/metrics.jsonl"));
-            assertEquals(1, lines.size(), "one metrics line per epoch");
+            List<String> all = Files.readAllLines(work.resolve("teacher/metrics.jsonl"));
+            List<String> lines = epochLines(all);
+            assertEquals(1, lines.size(), "one summary line per epoch");
+            assertTrue(all.stream().anyMatch(l -> l.contains("\"kind\":\"iteration\"")),
+                    "per-iteration lines reach the driver from executor JVMs");
             JsonNode m = new ObjectMapper().readTree(lines.get(0));
             assertEquals(8, m.path("examples").asLong());
             assertTrue(Double.isFinite(m.path("score").asDouble()) && m.path("score").asDouble() > 0, m.toString());
@@ -201,7 +204,7 @@ class LocalClusterTest {
         Distill4jConfig c = config(LocalClusterSupport.overrides(), "distill.run-id=kd", "train.epochs=2", TERMS);
         DistillJob.Result r = timed("distill (2 epochs)", () -> new DistillJob(spark, c, false, quiet).run());
         assertEquals(8, r.examples());
-        List<String> lines = Files.readAllLines(work.resolve("runs/kd/metrics.jsonl"));
+        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/kd/metrics.jsonl")));
         assertEquals(2, lines.size());
         ObjectMapper json = new ObjectMapper();
         for (String line : lines) {
@@ -225,7 +228,7 @@ class LocalClusterTest {
                 "train.epochs=1", "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]");
         DistillJob.Result r = timed("distill, online teacher (1 epoch)", () -> new DistillJob(spark, c, false, quiet).run());
         assertEquals(8, r.examples());
-        List<String> lines = Files.readAllLines(work.resolve("runs/online/metrics.jsonl"));
+        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/online/metrics.jsonl")));
         assertEquals(1, lines.size());
         double kd = new ObjectMapper().readTree(lines.get(0)).path("terms").path("pixel-kd@logits").asDouble(Double.NaN);
         assertTrue(Double.isFinite(kd) && kd > 0, lines.get(0));
@@ -245,5 +248,10 @@ class LocalClusterTest {
         assertEquals(4L * 32 * 64 - ignored, e.metrics().totalPixels());
         JsonNode m = new ObjectMapper().readTree(work.resolve("runs/kd/report/metrics.json").toFile());
         assertTrue(m.has("miou") && Double.isFinite(m.path("miou").asDouble()), m.toString());
+    }
+
+    /** The per-epoch summary lines of a metrics.jsonl (per-iteration lines are interleaved). */
+    private static List<String> epochLines(List<String> lines) {
+        return lines.stream().filter(l -> l.contains("\"kind\":\"epoch\"")).toList();
     }
 }
