@@ -164,4 +164,13 @@ class ShardJobTest {
         assertTrue(listed.path("file").asText().contains(victim.getFileName().toString()), listed.toString());
         assertArrayEquals(new String[] {"val"}, new String[] {r.counts().keySet().iterator().next()});
     }
+
+    @Test
+    void missingDatasetRootIsNamedAndNothingIsWritten() throws Exception {
+        java.nio.file.Path missing = tmp.resolve("no-such-dataset");
+        Distill4jConfig c = SparkTestSupport.config(tmp.resolve("w6"), sample, "dataset.root=\"" + missing + "\"");
+        StageOutputException e = assertThrows(StageOutputException.class, () -> new ShardJob(spark, c.dataset(), c.shard()).run());
+        assertTrue(e.getMessage().contains("no-such-dataset") && e.getMessage().contains("distill4j.dataset.root"), e.getMessage());
+        assertTrue(!Files.exists(tmp.resolve("w6").resolve("shards")), "no output directory was created");
+    }
 }
