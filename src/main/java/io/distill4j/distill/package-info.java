@@ -1,0 +1,51 @@
+/**
+ * Distillation losses as stateless DL4J {@code ILossFunction}s, exactly as /work/shared/METHODS.md
+ * (docs) defines them: {@link io.distill4j.distill.PixelKdLoss} (pixel-wise and classification KD,
+ * deep mutual learning), {@link io.distill4j.distill.ChannelWiseDistillationLoss} (CWD),
+ * {@link io.distill4j.distill.AttentionTransferLoss} (AT), {@link io.distill4j.distill.FspLoss},
+ * {@link io.distill4j.distill.PairwiseSimilarityLoss} and {@link io.distill4j.distill.SigmoidKdLoss}
+ * (heatmap KD); {@link io.distill4j.distill.LossBench} times them on realistic maps.
+ *
+ * <h2>Wiring</h2>
+ * Each loss sits on a {@code LossLayer} with IDENTITY activation fed through
+ * {@code CnnToFeedForwardPreProcessor(H, W, C)}, which flattens an NCHW map in c order of [C, H, W]
+ * per example (M2 source: a plain {@code reshape('c', N, C*H*W)}; its backprop reshapes back the
+ * same way). The loss knows C, H, W from its own JSON fields. Labels are the teacher tensors flattened
+ * the same way and may be wider or narrower than the output (a mask after the logits, a teacher with
+ * another channel count, an FSP matrix): DL4J's {@code LossLayer} passes labels through unchecked,
+ * and {@code LossGraphWiringTest} fits such a graph. Extra-column layouts are in each class comment.
+ * Configurations survive {@code toJson}/{@code fromJson} (shaded Jackson {@code @JsonProperty} fields
+ * and a {@code @JsonCreator} constructor), which is how Spark ships them to executors.
+ *
+ * <h2>Normalisation convention (read in DL4J M2's source)</h2>
+ * {@code LossLayer.computeScore} and {@code BaseOutputLayer.computeScore} call the loss with
+ * {@code average=false} and divide by the minibatch size N themselves; {@code computeGradient}'s
+ * result is backpropagated as is and {@code BaseMultiLayerUpdater#divideByMinibatch} divides the
+ * parameter gradients by N. So every loss returns, per example, terms whose sum is {@code N * L}, and
+ * the gradient of that sum; {@code computeScore(average=true)} is L. The trained objective and the
+ * reported score are then exactly METHODS.md's L, including batch-level denominators such as the
+ * number of valid pixels |R| of the whole batch (pixel KD, segmentation CE, focal, masked L1: there
+ * each example's row carries {@code N/|R|}, so rows are not per-example means). DL4J per-example
+ * label masks are refused: masks travel in label columns. {@code LossTestSupport} checks both
+ * identities, finite differences, and DL4J's {@code GradientCheckUtil} on a conv graph per loss.
+ *
+ * <h2>CrossKD (Wang et al. 2023): no new loss</h2>
+ * In the student graph, the student head's intermediate features feed copies of the teacher's later
+ * head layers wrapped as {@code FrozenVertex} (teacher weights, never updated); their output goes to
+ * a {@code LossLayer} with {@link io.distill4j.distill.PixelKdLoss} (segmentation / softmax heads) or
+ * {@link io.distill4j.distill.SigmoidKdLoss} (CenterNet heatmaps) whose labels are the cached teacher
+ * logits of the same head, and regression outputs use {@code MaskedL1Loss} masked to foreground.
+ * Gradients flow through the frozen layers into the student's head only.
+ *
+ * <h2>Deep mutual learning: no new loss</h2>
+ * Each peer gets a {@link io.distill4j.distill.PixelKdLoss} with tau = 1 whose labels are the other
+ * peer's logits from the previous forward pass (detached: they enter as labels, so no gradient flows
+ * into the peer). That is KL(p_peer || p_self) averaged over valid pixels, pinned by
+ * {@code PixelKdLossTest}. Teacher-free, so nothing is cached.
+ *
+ * <h2>Channel counts</h2>
+ * Pixel KD, CWD, sigmoid KD compare the same channels: when student and teacher differ, a 1x1
+ * convolution adapter on the student (in the graph, not here) maps them. AT and pair-wise compare
+ * spatial structure and take both channel counts; all need equal H, W (resize in the graph).
+ */
+package io.distill4j.distill;
