@@ -37,11 +37,12 @@
  * logits of the same head, and regression outputs use {@code MaskedL1Loss} masked to foreground.
  * Gradients flow through the frozen layers into the student's head only.
  *
- * <h2>Deep mutual learning: no new loss</h2>
- * Each peer gets a {@link io.distill4j.distill.PixelKdLoss} with tau = 1 whose labels are the other
- * peer's logits from the previous forward pass (detached: they enter as labels, so no gradient flows
- * into the peer). That is KL(p_peer || p_self) averaged over valid pixels, pinned by
- * {@code PixelKdLossTest}. Teacher-free, so nothing is cached.
+ * <h2>Deep mutual learning</h2>
+ * Both students live in one graph (the peer's vertices prefixed) so DL4J's parameter averaging trains
+ * them together; their logits are concatenated along channels into one
+ * {@link io.distill4j.distill.MutualKdLoss} output, which applies {@link io.distill4j.distill.PixelKdLoss}
+ * to each side with the other side as the detached teacher: KL(p_peer || p_self) per student, averaged
+ * over valid pixels. Teacher-free, so nothing is cached.
  *
  * <h2>Channel counts</h2>
  * Pixel KD, CWD, sigmoid KD compare the same channels: when student and teacher differ, a 1x1
