@@ -2,11 +2,9 @@ package io.distill4j.distill;
 
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-import io.distill4j.model.loss.DenseLossFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Objects;
 
 /**
  * Deep mutual learning (Zhang et al. 2018) for two networks trained together in one graph: the
@@ -21,27 +19,12 @@ import java.util.Objects;
  * so the gradient is deliberately not the derivative of the score. Labels: the per-pixel valid
  * mask [N, H*W], or [N, 0] columns for none.
  */
-public final class MutualKdLoss extends DenseLossFunction {
-    @JsonProperty("channels")
-    private final int channels;
-    @JsonProperty("height")
-    private final int height;
-    @JsonProperty("width")
-    private final int width;
-    @JsonProperty("tau")
-    private final double tau;
-    @JsonProperty("weight")
-    private final double weight;
-
+public final class MutualKdLoss extends TemperedMapLoss {
     @JsonCreator
     public MutualKdLoss(@JsonProperty("channels") int channels, @JsonProperty("height") int height,
                         @JsonProperty("width") int width, @JsonProperty("tau") double tau,
                         @JsonProperty("weight") double weight) {
-        this.channels = positive("channels", channels);
-        this.height = positive("height", height);
-        this.width = positive("width", width);
-        this.tau = positive("tau", tau);
-        this.weight = weight(weight);
+        super(channels, height, width, tau, weight);
     }
 
     @Override
@@ -59,21 +42,5 @@ public final class MutualKdLoss extends DenseLossFunction {
         Terms bFromA = kd.evaluate(Nd4j.hstack(a, mask), b, withGradient);
         INDArray perExample = aFromB.perExample().add(bFromA.perExample());
         return new Terms(perExample, withGradient ? Nd4j.hstack(aFromB.gradient(), bFromA.gradient()) : null);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof MutualKdLoss m && m.channels == channels && m.height == height && m.width == width
-                && m.tau == tau && m.weight == weight;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(channels, height, width, tau, weight);
-    }
-
-    @Override
-    public String toString() {
-        return "MutualKdLoss(C=" + channels + ", " + height + "x" + width + ", tau=" + tau + ", weight=" + weight + ")";
     }
 }

@@ -1,13 +1,11 @@
 package io.distill4j.distill;
 
-import io.distill4j.model.loss.DenseLossFunction;
 import io.distill4j.model.loss.StableMath;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
-import java.util.Objects;
 
 /**
  * Pixel-wise knowledge distillation (Hinton et al. 2015 per pixel; Liu et al. CVPR 2019):
@@ -22,28 +20,13 @@ import java.util.Objects;
  * a per-pixel valid mask [N, H*W] (1 keep, 0 ignore). Gradient: {@code tau * (q^S - q^T)} per
  * valid pixel, scaled as above; masked pixels get exactly zero.
  */
-public final class PixelKdLoss extends DenseLossFunction {
-
-    @JsonProperty("channels")
-    private final int channels;
-    @JsonProperty("height")
-    private final int height;
-    @JsonProperty("width")
-    private final int width;
-    @JsonProperty("tau")
-    private final double tau;
-    @JsonProperty("weight")
-    private final double weight;
+public final class PixelKdLoss extends TemperedMapLoss {
 
     @JsonCreator
     public PixelKdLoss(@JsonProperty("channels") int channels, @JsonProperty("height") int height,
                        @JsonProperty("width") int width, @JsonProperty("tau") double tau,
                        @JsonProperty("weight") double weight) {
-        this.channels = positive("channels", channels);
-        this.height = positive("height", height);
-        this.width = positive("width", width);
-        this.tau = positive("tau", tau);
-        this.weight = weight(weight);
+        super(channels, height, width, tau, weight);
     }
 
     @Override
@@ -68,42 +51,5 @@ public final class PixelKdLoss extends DenseLossFunction {
         INDArray gradient = Transforms.exp(logQs, false).subi(qt).muli(keep.reshape('c', n, 1, pixels))
                 .muli(scale / tau);
         return new Terms(perExample, gradient.reshape('c', n, columns));
-    }
-
-    public int getChannels() {
-        return channels;
-    }
-
-    public int getHeight() {
-        return height;
-    }
-
-    public int getWidth() {
-        return width;
-    }
-
-    public double getTau() {
-        return tau;
-    }
-
-    public double getWeight() {
-        return weight;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof PixelKdLoss other && channels == other.channels && height == other.height
-                && width == other.width && tau == other.tau && weight == other.weight;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(channels, height, width, tau, weight);
-    }
-
-    @Override
-    public String toString() {
-        return "PixelKdLoss(channels=" + channels + ", height=" + height + ", width=" + width + ", tau=" + tau
-                + ", weight=" + weight + ")";
     }
 }

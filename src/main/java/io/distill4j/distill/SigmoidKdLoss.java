@@ -1,13 +1,11 @@
 package io.distill4j.distill;
 
-import io.distill4j.model.loss.DenseLossFunction;
 import io.distill4j.model.loss.StableMath;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
-import java.util.Objects;
 
 /**
  * Knowledge distillation for per-class sigmoid outputs (CenterNet heatmaps, CrossKD on detectors):
@@ -20,28 +18,13 @@ import java.util.Objects;
  *
  * <p>Output: student logits [N, C*H*W]; labels: teacher logits [N, C*H*W].
  */
-public final class SigmoidKdLoss extends DenseLossFunction {
-
-    @JsonProperty("channels")
-    private final int channels;
-    @JsonProperty("height")
-    private final int height;
-    @JsonProperty("width")
-    private final int width;
-    @JsonProperty("tau")
-    private final double tau;
-    @JsonProperty("weight")
-    private final double weight;
+public final class SigmoidKdLoss extends TemperedMapLoss {
 
     @JsonCreator
     public SigmoidKdLoss(@JsonProperty("channels") int channels, @JsonProperty("height") int height,
                          @JsonProperty("width") int width, @JsonProperty("tau") double tau,
                          @JsonProperty("weight") double weight) {
-        this.channels = positive("channels", channels);
-        this.height = positive("height", height);
-        this.width = positive("width", width);
-        this.tau = positive("tau", tau);
-        this.weight = weight(weight);
+        super(channels, height, width, tau, weight);
     }
 
     @Override
@@ -67,42 +50,5 @@ public final class SigmoidKdLoss extends DenseLossFunction {
         }
         INDArray gradient = Transforms.exp(logPs, false).subi(pt).muli(scale / tau);
         return new Terms(perExample, gradient);
-    }
-
-    public int getChannels() {
-        return channels;
-    }
-
-    public int getHeight() {
-        return height;
-    }
-
-    public int getWidth() {
-        return width;
-    }
-
-    public double getTau() {
-        return tau;
-    }
-
-    public double getWeight() {
-        return weight;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SigmoidKdLoss other && channels == other.channels && height == other.height
-                && width == other.width && tau == other.tau && weight == other.weight;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(channels, height, width, tau, weight);
-    }
-
-    @Override
-    public String toString() {
-        return "SigmoidKdLoss(channels=" + channels + ", height=" + height + ", width=" + width + ", tau=" + tau
-                + ", weight=" + weight + ")";
     }
 }
