@@ -101,8 +101,12 @@ public final class SegmentationObjective implements Serializable {
 
     private static String uniqueName(List<Term> existing, String name) {
         String n = name;
-        for (int i = 2; existing.stream().anyMatch(e -> e.output.equals(name)); i++) n = name + "#" + i;
+        for (int i = 2; taken(existing, n); i++) n = name + "#" + i;
         return n;
+    }
+
+    private static boolean taken(List<Term> existing, String output) {
+        return existing.stream().anyMatch(e -> e.output.equals(output));
     }
 
     public List<Term> terms() {
