@@ -27,16 +27,7 @@ public final class DetectionModel {
     }
 
     public static ModelBlueprint blueprint(ModelSpec spec) {
-        if (spec.task() != Task.DETECTION) {
-            throw new IllegalArgumentException("model spec '" + spec.name() + "': task must be DETECTION, is "
-                    + spec.task());
-        }
-        Map<String, TapInfo> taps = write(Encoder.newGraph(spec), spec);
-        return new ModelBlueprint(spec, () -> {
-            GraphBuilder graph = Encoder.newGraph(spec);
-            write(graph, spec);
-            return graph;
-        }, taps);
+        return ModelBlueprint.written(spec, Task.DETECTION, DetectionModel::write);
     }
 
     private static Map<String, TapInfo> write(GraphBuilder graph, ModelSpec spec) {

@@ -43,6 +43,24 @@ public final class ModelBlueprint {
         };
     }
 
+    /**
+     * A blueprint of {@code task} whose body {@code writer} puts onto a fresh graph (from the spec's
+     * global settings) each time one is asked for; the taps come from one such writing.
+     */
+    static ModelBlueprint written(ModelSpec spec, Task task,
+                                  java.util.function.BiFunction<GraphBuilder, ModelSpec, Map<String, TapInfo>> writer) {
+        if (spec.task() != task) {
+            throw new IllegalArgumentException("model spec '" + spec.name() + "': task must be " + task + ", is "
+                    + spec.task());
+        }
+        Map<String, TapInfo> taps = writer.apply(Encoder.newGraph(spec), spec);
+        return new ModelBlueprint(spec, () -> {
+            GraphBuilder graph = Encoder.newGraph(spec);
+            writer.apply(graph, spec);
+            return graph;
+        }, taps);
+    }
+
     public ModelSpec spec() {
         return spec;
     }

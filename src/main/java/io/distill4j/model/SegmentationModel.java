@@ -19,16 +19,7 @@ public final class SegmentationModel {
     }
 
     public static ModelBlueprint blueprint(ModelSpec spec) {
-        if (spec.task() != Task.SEGMENTATION) {
-            throw new IllegalArgumentException("model spec '" + spec.name() + "': task must be SEGMENTATION, is "
-                    + spec.task());
-        }
-        Map<String, TapInfo> taps = write(Encoder.newGraph(spec), spec);
-        return new ModelBlueprint(spec, () -> {
-            GraphBuilder graph = Encoder.newGraph(spec);
-            write(graph, spec);
-            return graph;
-        }, taps);
+        return ModelBlueprint.written(spec, Task.SEGMENTATION, SegmentationModel::write);
     }
 
     private static Map<String, TapInfo> write(GraphBuilder graph, ModelSpec spec) {
