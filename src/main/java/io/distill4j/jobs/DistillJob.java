@@ -142,13 +142,12 @@ public final class DistillJob {
             data = onlineData(sc, shards, objective, onlineTeacher, fingerprint, needed, teacherOutputs);
         }
 
-        MultiDataSet probe = org.nd4j.linalg.dataset.MultiDataSet.merge(data.apply(0).take(config.train().batchSizePerWorker()));
         run.writeText("config.conf", config.redactedJson());
         sc.setJobGroup("DISTILL", "DISTILL " + ds.runId() + " terms " + objective.outputNames() + " teacher "
                 + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"), false);
         console.printf("[%s] student %s; outputs %s; teacher %s%n", label, bp.describe(), objective.outputNames(),
                 fingerprint == null ? "none (baseline)" : fingerprint + (ds.onlineTeacher() ? " (online)" : " (cached)"));
-        TrainingDriver.Trained trained = TrainingDriver.run(sc, fs, run, objective, config.train(), data, probe,
+        TrainingDriver.Trained trained = TrainingDriver.run(sc, fs, run, objective, config.train(), data,
                 ds.resume(), label, console);
 
         ComputationGraph student = exportStudent(objective, trained.net());

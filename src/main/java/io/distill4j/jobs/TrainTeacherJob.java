@@ -21,7 +21,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -66,9 +65,8 @@ public final class TrainTeacherJob {
         TrainSettings ts = config.train().withEpochs(config.teacher().epochs());
         sc.setJobGroup("TRAIN-TEACHER", "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count("train") + " samples", false);
         JavaRDD<ShardRecord> train = shards.records("train");
-        MultiDataSet probe = probeBatch(train, objective, ts.batchSizePerWorker());
         TrainingDriver.Trained t = TrainingDriver.run(sc, fs, run, objective, ts,
-                epoch -> train.map(r -> Examples.build(r, objective, Map.of())), probe, true, "train-teacher", console);
+                epoch -> train.map(r -> Examples.build(r, objective, Map.of())), true, "train-teacher", console);
         ComputationGraph net = t.net();
         ModelFiles.write(fs, run.file(MODEL_FILE), net, false);
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
@@ -85,12 +83,5 @@ public final class TrainTeacherJob {
         run.complete(m);
         console.println("[train-teacher] wrote " + run.file(MODEL_FILE) + " (fingerprint " + fp + ")");
         return new Result(dir.toString(), fp, ts.epochs());
-    }
-
-    /** The first minibatch of the split, scored per output after each epoch. */
-    static MultiDataSet probeBatch(JavaRDD<ShardRecord> split, SegmentationObjective objective, int size) {
-        List<ShardRecord> first = split.take(size);
-        List<MultiDataSet> list = first.stream().map(r -> Examples.build(r, objective, Map.of())).toList();
-        return org.nd4j.linalg.dataset.MultiDataSet.merge(list);
     }
 }

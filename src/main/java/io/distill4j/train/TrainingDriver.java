@@ -27,7 +27,7 @@ public final class TrainingDriver {
     public record Trained(ComputationGraph net, int firstEpoch) {}
 
     public static Trained run(JavaSparkContext sc, FileSystem fs, RunDirectory run, SegmentationObjective objective,
-                              TrainSettings settings, IntFunction<JavaRDD<MultiDataSet>> data, MultiDataSet probeBatch,
+                              TrainSettings settings, IntFunction<JavaRDD<MultiDataSet>> data,
                               boolean resume, String label, PrintStream console) throws Exception {
         ComputationGraph net;
         int first = 1;
@@ -44,7 +44,9 @@ public final class TrainingDriver {
             objective.initialize(net);
         }
         if (first > settings.epochs()) return new Trained(net, first);
-        ScoreProbe probe = probeBatch == null ? null : new ScoreProbe(probeBatch);
+        // The probe whose per-term scores metrics.jsonl records: the first minibatch of the data.
+        ScoreProbe probe = new ScoreProbe(org.nd4j.linalg.dataset.MultiDataSet.merge(
+                data.apply(first).take(settings.batchSizePerWorker())));
         ComputationGraph trained = new SparkTrainer(sc, settings).train(net, first, data, probe, (epoch, n, m) -> {
             run.saveCheckpoint(epoch, n);
             ObjectNode line = JSON.createObjectNode();
