@@ -10,7 +10,6 @@ import io.distill4j.eval.SegmentationMetrics;
 import io.distill4j.eval.report.ReportWriter;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.Storage;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -158,13 +157,5 @@ public final class EvaluateJob {
         java.nio.file.Path f = dir.resolve("metrics-flat.jsonl");
         java.nio.file.Files.writeString(f, out);
         return f;
-    }
-
-    static void write(FileSystem fs, Path file, String text) {
-        try (FSDataOutputStream out = fs.create(file, true)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
     }
 }

@@ -85,7 +85,7 @@ public final class PipelineReport {
         String doc = "# distill4j comparison (" + config.evaluate().split() + " split)\n\nmIoU and pixel accuracy in %, "
                 + "by the Cityscapes rules over the whole split; mean ± sample standard deviation over the seeds "
                 + config.pipeline().seeds() + " (the teacher is trained once).\n\n" + table;
-        EvaluateJob.write(fs, location(config), doc);
+        Storage.writeText(fs, location(config), doc);
         writeHtml(fs, config, results);
         return table;
     }

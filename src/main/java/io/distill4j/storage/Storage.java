@@ -21,6 +21,15 @@ public final class Storage {
         return new Path(location);
     }
 
+    /** Writes a small UTF-8 text file (replacing it). */
+    public static void writeText(FileSystem fs, Path file, String text) {
+        try (org.apache.hadoop.fs.FSDataOutputStream out = fs.create(file, true)) {
+            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
     public static FileSystem fs(Path path, Configuration conf) {
         try {
             return path.getFileSystem(conf);

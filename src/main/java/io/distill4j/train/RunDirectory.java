@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.storage.Manifest;
 import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -128,12 +127,7 @@ public final class RunDirectory {
     }
 
     public void writeText(String name, String text) {
-        Path f = new Path(dir, name);
-        try (FSDataOutputStream out = fs.create(f, true)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + f, e);
-        }
+        io.distill4j.storage.Storage.writeText(fs, new Path(dir, name), text);
     }
 
     private List<String> readLines(String name) {
