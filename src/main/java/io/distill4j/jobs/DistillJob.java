@@ -170,6 +170,8 @@ public final class DistillJob {
         m.put("epochs", config.train().epochs());
         m.put("seconds_per_epoch", secondsPerEpoch);
         m.put("missing_teacher", missing);
+        ArrayNode used = m.putArray("teacher_outputs");
+        needed.forEach(used::add);
         ArrayNode terms = m.putArray("terms");
         for (SegmentationObjective.Term t : objective.terms()) {
             terms.addObject().put("output", t.output()).put("kind", t.term().kind().id()).put("student_tap", t.term().studentTap())

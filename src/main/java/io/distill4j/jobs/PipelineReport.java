@@ -67,8 +67,10 @@ public final class PipelineReport {
         for (EvaluateJob.Evaluated e : results) groups.computeIfAbsent(group(e.model()), k -> new ArrayList<>()).add(e);
         double baseline = groups.containsKey("baseline") ? mean(groups.get("baseline"), r -> r.metrics().meanIou()) : Double.NaN;
         StringBuilder t = new StringBuilder();
-        t.append("| model | seeds | mIoU | pixel acc | mIoU vs baseline | s/epoch | distillation terms |\n");
-        t.append("|---|---:|---:|---:|---:|---:|---|\n");
+        double baselineSpe = groups.containsKey("baseline") ? mean(groups.get("baseline"), r -> secondsPerEpoch(fs, r)) : Double.NaN;
+        Map<String, Map<String, Double>> bytesByFingerprint = new LinkedHashMap<>();
+        t.append("| model | seeds | mIoU | pixel acc | mIoU vs baseline | s/epoch | time vs baseline | teacher cache B/sample | distillation terms |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Map.Entry<String, List<EvaluateJob.Evaluated>> g : groups.entrySet()) {
             List<EvaluateJob.Evaluated> runs = g.getValue();
             ObjectNode m = Manifest.read(fs, runs.get(0).reportDir().getParent());
@@ -76,10 +78,14 @@ public final class PipelineReport {
             String spread = runs.size() > 1 ? String.format(Locale.ROOT, " ± %.2f", 100 * std(runs, r -> r.metrics().meanIou())) : "";
             String delta = g.getKey().equals("teacher") || Double.isNaN(baseline) ? "" :
                     String.format(Locale.ROOT, "%+.2f", 100 * (miou - baseline));
-            double spe = mean(runs, r -> Manifest.read(fs, r.reportDir().getParent()).path("seconds_per_epoch").asDouble(Double.NaN));
-            t.append(String.format(Locale.ROOT, "| %s | %d | %.2f%s | %.2f | %s | %s | %s |%n", g.getKey(), runs.size(), 100 * miou,
-                    spread, 100 * mean(runs, r -> r.metrics().pixelAccuracy()), delta,
-                    Double.isNaN(spe) ? "" : String.format(Locale.ROOT, "%.1f", spe), terms(m)));
+            double spe = mean(runs, r -> secondsPerEpoch(fs, r));
+            boolean teacherRow = m.path("stage").asText().equals("train-teacher");
+            String ratio = teacherRow || Double.isNaN(spe) || Double.isNaN(baselineSpe) ? ""
+                    : String.format(Locale.ROOT, "%.2fx", spe / baselineSpe);
+            t.append(String.format(Locale.ROOT, "| %s | %d | %.2f%s | %.2f | %s | %s | %s | %s | %s |%n", g.getKey(), runs.size(),
+                    100 * miou, spread, 100 * mean(runs, r -> r.metrics().pixelAccuracy()), delta,
+                    Double.isNaN(spe) ? "" : String.format(Locale.ROOT, "%.1f", spe), ratio,
+                    teacherRow ? "" : cacheBytes(spark, config, m, bytesByFingerprint), terms(m)));
         }
         String table = t.toString();
         String doc = "# distill4j comparison (" + config.evaluate().split() + " split)\n\nmIoU and pixel accuracy in %, "
@@ -88,6 +94,27 @@ public final class PipelineReport {
         Storage.writeText(fs, location(config), doc);
         writeHtml(fs, config, results);
         return table;
+    }
+
+    private static double secondsPerEpoch(FileSystem fs, EvaluateJob.Evaluated r) {
+        return Manifest.read(fs, r.reportDir().getParent()).path("seconds_per_epoch").asDouble(Double.NaN);
+    }
+
+    /**
+     * Bytes per training sample of the cached teacher outputs a run read: 0 for runs that need no
+     * teacher, "online" for runs that computed the teacher's outputs every epoch instead.
+     */
+    private static String cacheBytes(SparkSession spark, Distill4jConfig config, ObjectNode run,
+                                     Map<String, Map<String, Double>> byFingerprint) {
+        String mode = run.path("teacher_mode").asText("none");
+        if (mode.equals("none")) return "0";
+        if (mode.equals("online")) return "online";
+        String fp = run.path("teacher_fingerprint").asText();
+        Map<String, Double> perOutput = byFingerprint.computeIfAbsent(fp, f ->
+                TeacherCache.bytesPerSample(spark, new Path(Storage.path(config.cache().output()), f), "train"));
+        double total = 0;
+        for (JsonNode o : run.path("teacher_outputs")) total += perOutput.getOrDefault(o.asText(), Double.NaN);
+        return String.format(Locale.ROOT, "%.0f", total);
     }
 
     private static double mean(List<EvaluateJob.Evaluated> runs, java.util.function.ToDoubleFunction<EvaluateJob.Evaluated> f) {

@@ -101,6 +101,24 @@ public final class TeacherCache {
         return joined;
     }
 
+    /**
+     * Mean bytes one sample's row of each output takes in a cache split (encoded payload, top-k
+     * indices and int8 scales; Parquet's own compression comes on top): what a method costs in storage.
+     */
+    public static Map<String, Double> bytesPerSample(SparkSession spark, Path cacheDir, String split) {
+        Dataset<Row> cache = spark.read().parquet(new Path(cacheDir, split).toString());
+        org.apache.spark.sql.Column bytes = org.apache.spark.sql.functions.length(col("data"))
+                .plus(org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.length(col("topk_idx")),
+                        org.apache.spark.sql.functions.lit(0)))
+                .plus(org.apache.spark.sql.functions.when(col("scale").isNull(), 0)
+                        .otherwise(org.apache.spark.sql.functions.size(col("scale")).multiply(4)));
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Row r : cache.groupBy("output").agg(org.apache.spark.sql.functions.avg(bytes)).collectAsList()) {
+            out.put(r.getString(0), r.getDouble(1));
+        }
+        return out;
+    }
+
     public static String column(String output) {
         return "t_" + output.replaceAll("[^A-Za-z0-9_]", "_");
     }

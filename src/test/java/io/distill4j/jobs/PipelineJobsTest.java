@@ -332,6 +332,39 @@ class PipelineJobsTest {
         assertTrue(images >= 1, "the notebook draws the training curves");
     }
 
+    @Test
+    @Order(12)
+    void comparisonTableShowsTimeAndCacheBytesEachMethodCosts() throws Exception {
+        Distill4jConfig c = config();
+        EvaluateJob job = new EvaluateJob(spark, c, quiet);
+        EvaluateJob.Evaluated teacher = job.evaluate("teacher", new Path(work.resolve("teacher").toUri()));
+        // The mutual run stands in for the baseline row here: like a baseline it reads no teacher.
+        List<EvaluateJob.Evaluated> rows = List.of(teacher,
+                job.evaluate("baseline", new Path(work.resolve("runs/mutual").toUri()), teacher),
+                job.evaluate("kd", new Path(work.resolve("runs/kd").toUri()), teacher));
+        String table = PipelineReport.write(spark, c, rows);
+        JsonNode cache = new ObjectMapper().readTree(new java.io.File(cacheDir().toUri().getPath(), "_manifest.json"));
+        long expected = 0;
+        for (JsonNode o : cache.path("outputs")) {
+            long n = 1;
+            for (JsonNode d : o.path("shape")) n *= d.asLong();
+            long channels = o.path("shape").get(0).asLong();
+            expected += switch (o.path("codec").asText()) {
+                case "fp16" -> 2 * n;
+                case "int8" -> n + 4 * channels;
+                default -> throw new AssertionError(o.toString());
+            };
+        }
+        String kdRow = table.lines().filter(l -> l.startsWith("| kd |")).findFirst().orElseThrow();
+        String[] cells = kdRow.split("\\|");
+        assertEquals(String.valueOf(expected), cells[8].trim(), "logits fp16 + neck int8 bytes per sample: " + table);
+        assertTrue(cells[7].trim().matches("\\d+\\.\\d\\dx"), "time relative to the baseline: " + kdRow);
+        String baselineRow = table.lines().filter(l -> l.startsWith("| baseline |")).findFirst().orElseThrow();
+        assertEquals("1.00x", baselineRow.split("\\|")[7].trim());
+        assertEquals("0", baselineRow.split("\\|")[8].trim(), "a run without a teacher reads no cache");
+        assertTrue(Files.readString(work.resolve("report/comparison.md")).contains(kdRow));
+    }
+
     private static List<String> epochLines(List<String> lines) {
         return lines.stream().filter(l -> l.contains("\"kind\":\"epoch\"")).toList();
     }
