@@ -73,6 +73,7 @@ public final class DistillJob {
         DistillSettings ds = config.distill();
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "distill");
+        String split = shards.trainSplit("distill");
         String label = "distill " + ds.runId();
         ModelBlueprint bp = models.student();
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
@@ -111,10 +112,10 @@ public final class DistillJob {
         IntFunction<JavaRDD<MultiDataSet>> data;
         long missing = 0;
         if (!distilling) {
-            JavaRDD<ShardRecord> train = shards.records("train");
+            JavaRDD<ShardRecord> train = shards.records(split);
             data = epoch -> train.map(r -> objective.example(r, Map.of()));
         } else if (cache != null) {
-            Dataset<Row> joined = cache.joinTo(shards.frame("train"), "train", needed);
+            Dataset<Row> joined = cache.joinTo(shards.frame(split), split, needed);
             org.apache.spark.sql.Column anyMissing = null;
             for (String n : needed) {
                 org.apache.spark.sql.Column c = col(TeacherCache.column(n)).isNull();
@@ -138,7 +139,7 @@ public final class DistillJob {
                 return objective.example(ShardSchema.fromRow(row), t);
             });
         } else {
-            data = onlineData(sc, shards, objective, onlineTeacher, fingerprint, needed, teacherOutputs);
+            data = onlineData(sc, shards.records(split), objective, onlineTeacher, fingerprint, needed, teacherOutputs);
         }
 
         run.writeText("config.conf", config.redactedJson());
@@ -176,21 +177,21 @@ public final class DistillJob {
             terms.addObject().put("output", e.getKey()).put("kind", t.kind().id()).put("student_tap", t.studentTap())
                     .put("teacher_output", t.teacherOutput()).put("weight", t.weight()).put("tau", t.tau());
         }
-        m.putObject("count").put("train", shards.count("train") - missing);
+        m.put("train_split", split);
+        m.putObject("count").put("train", shards.count(split) - missing);
         run.complete(m);
         console.printf("[%s] wrote %s%n", label, run.file(STUDENT_FILE));
-        return new Result(dir.toString(), shards.count("train") - missing, missing, secondsPerEpoch);
+        return new Result(dir.toString(), shards.count(split) - missing, missing, secondsPerEpoch);
     }
 
     /** Teacher outputs computed inside the data pipeline by a teacher broadcast to the executors. */
-    private IntFunction<JavaRDD<MultiDataSet>> onlineData(JavaSparkContext sc, Shards shards, TrainingObjective objective,
+    private IntFunction<JavaRDD<MultiDataSet>> onlineData(JavaSparkContext sc, JavaRDD<ShardRecord> train, TrainingObjective objective,
                                                           ComputationGraph teacher, String fp, List<String> needed,
                                                           Map<String, TapInfo> taps) {
         Broadcast<byte[]> bytes = sc.broadcast(ModelFiles.bytes(teacher));
         Map<String, String> vertexToName = new LinkedHashMap<>();
         for (String n : needed) vertexToName.put(taps.get(n).vertexName(), n);
         int batch = config.cache().batchSize();
-        JavaRDD<ShardRecord> train = shards.records("train");
         return epoch -> train.mapPartitions(it -> {
             List<ShardRecord> part = new ArrayList<>();
             it.forEachRemaining(part::add);

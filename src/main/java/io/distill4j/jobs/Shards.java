@@ -70,6 +70,22 @@ public final class Shards {
     }
 
     /**
+     * The split the training stages train on: {@code train} (Cityscapes), or else the one split
+     * whose name starts with "train" ({@code train2017} for COCO).
+     */
+    public String trainSplit(String stage) {
+        java.util.List<String> splits = new java.util.ArrayList<>();
+        manifest.path("count").fieldNames().forEachRemaining(splits::add);
+        if (splits.contains("train")) return "train";
+        java.util.List<String> train = splits.stream().filter(s -> s.startsWith("train")).toList();
+        if (train.size() != 1) {
+            throw new StageOutputException(stage + ": shards " + root + " hold splits " + splits + "; the training split is "
+                    + "'train' or a single split starting with 'train' (dataset.splits)");
+        }
+        return train.get(0);
+    }
+
+    /**
      * The task the shards are for, from the manifest's {@code dataset}: cityscapes -> segmentation,
      * coco -> detection.
      */

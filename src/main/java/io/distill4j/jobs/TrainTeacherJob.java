@@ -48,6 +48,7 @@ public final class TrainTeacherJob {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "train-teacher");
+        String split = shards.trainSplit("train-teacher");
         Path dir = Storage.path(config.teacher().dir());
         FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
         RunDirectory run = new RunDirectory(fs, dir);
@@ -62,8 +63,8 @@ public final class TrainTeacherJob {
         TrainingObjective objective = models.teacherObjective(bp);
         console.println("[train-teacher] " + bp.describe());
         TrainSettings ts = config.train().withEpochs(config.teacher().epochs());
-        sc.setJobGroup("TRAIN-TEACHER", "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count("train") + " samples", false);
-        JavaRDD<ShardRecord> train = shards.records("train");
+        sc.setJobGroup("TRAIN-TEACHER", "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count(split) + " samples of " + split, false);
+        JavaRDD<ShardRecord> train = shards.records(split);
         TrainingDriver.Trained t = TrainingDriver.run(sc, fs, run, objective, ts,
                 epoch -> train.map(r -> objective.example(r, Map.of())), true, "train-teacher", console);
         ComputationGraph net = t.net();
@@ -79,7 +80,8 @@ public final class TrainTeacherJob {
         m.put("preprocessing", preprocessing);
         m.put("epochs", ts.epochs());
         m.put("shards", shards.root().toString());
-        m.putObject("count").put("train", shards.count("train"));
+        m.put("train_split", split);
+        m.putObject("count").put("train", shards.count(split));
         run.complete(m);
         console.println("[train-teacher] wrote " + run.file(MODEL_FILE) + " (fingerprint " + fp + ")");
         return new Result(dir.toString(), fp, ts.epochs());
