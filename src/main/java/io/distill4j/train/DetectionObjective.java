@@ -66,6 +66,7 @@ public final class DetectionObjective implements TrainingObjective {
     private final transient ModelBlueprint blueprint;
     private final transient ComputationGraph teacher;
     private final transient Map<String, TapInfo> teacherTaps;
+    /** CrossKD grafts by student tap, filled by {@link #configuration()}. */
     private final transient Map<String, GraftedHead> grafts = new LinkedHashMap<>();
 
     private DetectionObjective(ModelBlueprint blueprint, int[] categoryIds, List<Term> terms, ComputationGraph teacher,
@@ -218,10 +219,11 @@ public final class DetectionObjective implements TrainingObjective {
             TapInfo s = t.studentTap;
             DistillTerm d = t.term;
             if (d.kind() == DistillTerm.Kind.CROSSKD) {
-                // Student head features through the teacher's frozen later layers; the unused
-                // grafted branch is pruned below.
-                GraftedHead head = CrossHeadGrafter.graft(g, s, teacher, teacherTaps, d.studentTap(), "crosskd_" + s.name() + "_");
-                grafts.put(t.output, head);
+                // Student head features through the teacher's frozen later layers, grafted once per
+                // student tap (a heatmap and a reg term share the graft); an unused branch is pruned below.
+                TapInfo from = s;
+                GraftedHead head = grafts.computeIfAbsent(s.name(), k -> CrossHeadGrafter.graft(g, from, teacher, teacherTaps,
+                        d.studentTap(), "crosskd_" + from.name() + "_"));
                 TapInfo cross = head.output(t.teacherTap.name());
                 ILossFunction loss = t.centreMasked
                         ? new MaskedL1Loss(cross.channels(), cross.height(), cross.width(), d.weight())

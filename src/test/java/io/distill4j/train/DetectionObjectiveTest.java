@@ -146,4 +146,31 @@ class DetectionObjectiveTest {
                 () -> DetectionExamples.targets(sample(), new int[] {3, 4}, 4));
         assertTrue(e.getMessage().contains("s1") && e.getMessage().contains("18"), e.getMessage());
     }
+
+    @Test
+    void crossKdGraftsTheTeachersFrozenHeadOntoTheStudentsHeadFeatures() {
+        ModelBlueprint teacherModel = DetectionModel.blueprint(new ModelSpec(Task.DETECTION, "det-teacher", 8, 1, 4, 2, 32, 32, 42L,
+                ContextHead.PYRAMID_POOLING, 1e-2));
+        ComputationGraph teacher = new ComputationGraph(DetectionObjective.of(teacherModel, CATEGORIES).studentOnlyConfiguration());
+        teacher.init();
+        List<DistillTerm> terms = List.of(new DistillTerm(DistillTerm.Kind.CROSSKD, "head_feat", "heatmap", 1.0, 1.0),
+                new DistillTerm(DistillTerm.Kind.CROSSKD, "head_feat", "reg", 1.0, 1.0));
+        DetectionObjective o = DetectionObjective.of(student(), CATEGORIES, teacherModel.taps(), terms, teacher, teacherModel.taps());
+        assertEquals(List.of(false, true), o.terms().stream().map(DetectionObjective.Term::centreMasked).toList(),
+                "the reg term carries the ground-truth centre mask");
+        Map<String, float[]> values = new LinkedHashMap<>();
+        values.put("heatmap", new float[2 * 64]);
+        values.put("reg", new float[4 * 64]);
+        MultiDataSet ex = o.example(sample(), values);
+        assertEquals(4 * 64 + 64, ex.getLabels(4).size(1));
+        ComputationGraph net = new ComputationGraph(o.configuration());
+        net.init();
+        o.initialize(net);
+        String grafted = "crosskd_head_feat_heatmap";
+        assertEquals(teacher.getLayer("heatmap").params(), net.getLayer(grafted).params(), "teacher parameters copied");
+        net.setInputs(ex.getFeatures());
+        net.setLabels(ex.getLabels());
+        net.computeGradientAndScore();
+        assertTrue(Double.isFinite(net.score()), "score " + net.score());
+    }
 }
