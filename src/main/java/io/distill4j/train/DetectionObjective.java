@@ -250,7 +250,12 @@ public final class DetectionObjective implements TrainingObjective {
         };
     }
 
-    /** Heatmap focal loss, and size / offset L1 on subsets of the reg channels. */
+    /**
+     * Heatmap focal loss, and size / offset L1 on subsets of the reg channels. DL4J M2's
+     * SubsetVertex infers its CNN output type with {@code from - to + 1} channels (0 here, hence an
+     * InputType warning at build time); harmless because only a parameter-free LossLayer with an
+     * explicit preprocessor follows it, and the forward pass itself slices the right channels.
+     */
     private void addTaskOutputs(GraphBuilder g) {
         int h = heatmap.height();
         int w = heatmap.width();
