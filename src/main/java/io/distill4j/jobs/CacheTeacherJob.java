@@ -20,7 +20,6 @@ import io.distill4j.storage.Storage;
 import io.distill4j.tensor.TensorCodec;
 import io.distill4j.tensor.TensorCodecs;
 import io.distill4j.train.Examples;
-import io.distill4j.train.Networks;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -42,7 +41,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * CACHE-TEACHER: runs the teacher once over the shards and caches the configured outputs in
+ * CACHE-TEACHER: runs the teacher once over the shards and caches the configured outputs (taps of
+ * the segmentation or detection teacher the shards call for, e.g. logits, or heatmap and reg) in
  * {@code cache.output/<teacher fingerprint>/<split>/part-*.parquet}, one row per sample and output.
  *
  * <p>One Spark task per shard file: the task borrows the executor's teacher (deserialized once per
@@ -74,6 +74,7 @@ public final class CacheTeacherJob {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CacheSettings cs = config.cache();
         Shards shards = Shards.open(spark, config.shard().output());
+        TaskModels models = TaskModels.of(config, shards, "cache-teacher");
         Path teacherDir = Storage.path(config.teacher().dir());
         FileSystem tfs = Storage.fs(teacherDir, sc.hadoopConfiguration());
         Path modelFile = new Path(teacherDir, TrainTeacherJob.MODEL_FILE);
@@ -81,6 +82,7 @@ public final class CacheTeacherJob {
             throw new StageOutputException("no teacher at " + modelFile + ": run train-teacher first, or put a DL4J "
                     + "ComputationGraph zip there (teacher.dir)");
         }
+        models.requireTeacherTask(tfs, teacherDir);
         ComputationGraph teacher = ModelFiles.read(tfs, modelFile, false);
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
         String fp = TeacherFingerprint.of(teacher, preprocessing);
@@ -91,7 +93,7 @@ public final class CacheTeacherJob {
             return new Result(out.toString(), fp, counts(Manifest.read(fs, out)), 0, 0);
         }
         // Resolve requested outputs to teacher vertices and learn their shapes from one forward pass.
-        ModelBlueprint bp = Networks.teacher(config, shards.height(), shards.width());
+        ModelBlueprint bp = models.teacher();
         Map<String, String> vertexToOutput = new LinkedHashMap<>();
         Map<String, String> codecs = new LinkedHashMap<>();
         for (CacheSettings.Output o : cs.outputs()) {
@@ -140,6 +142,7 @@ public final class CacheTeacherJob {
         m.put("preprocessing", preprocessing);
         m.put("view", TeacherInference.identityView(shards.height(), shards.width()));
         m.put("shards", shards.root().toString());
+        m.put("task", TaskModels.id(models.task()));
         ArrayNode outs = m.putArray("outputs");
         for (Map.Entry<String, String> e : vertexToOutput.entrySet()) {
             ObjectNode o = outs.addObject().put("name", e.getValue()).put("vertex", e.getKey()).put("codec", codecs.get(e.getKey()));

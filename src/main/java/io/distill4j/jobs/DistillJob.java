@@ -17,10 +17,10 @@ import io.distill4j.storage.Storage;
 import io.distill4j.config.DistillTerm;
 import io.distill4j.train.Examples;
 import io.distill4j.train.GraphCopies;
-import io.distill4j.train.Networks;
 import io.distill4j.train.RunDirectory;
 import io.distill4j.train.SegmentationObjective;
 import io.distill4j.train.TrainingDriver;
+import io.distill4j.train.TrainingObjective;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -35,7 +35,6 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -45,7 +44,8 @@ import static org.apache.spark.sql.functions.col;
 /**
  * DISTILL: trains the student on the executors with synchronous parameter averaging against the
  * teacher's outputs, read from the cache (joined to the shards on sample_id, decoded on the
- * executors) or computed online by a broadcast teacher inside the data pipeline. With no
+ * executors) or computed online by a broadcast teacher inside the data pipeline. The shards decide
+ * the task: a segmentation student on Cityscapes, a CenterNet detector on COCO. With no
  * distillation terms the same job trains the baseline student. Writes
  * {@code runs/<run-id>/}: student.zip (student only: no adapters, no distillation outputs),
  * checkpoints/, metrics.jsonl, config.conf, _manifest.json.
@@ -72,9 +72,10 @@ public final class DistillJob {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         DistillSettings ds = config.distill();
         Shards shards = Shards.open(spark, config.shard().output());
-        shards.requireSegmentation("distill");
+        TaskModels models = TaskModels.of(config, shards, "distill");
+        String split = shards.trainSplit("distill");
         String label = "distill " + ds.runId();
-        ModelBlueprint bp = Networks.student(config, shards.height(), shards.width());
+        ModelBlueprint bp = models.student();
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
         boolean distilling = ds.terms().stream().anyMatch(t -> t.weight() > 0 && t.kind() != DistillTerm.Kind.MUTUAL);
 
@@ -85,21 +86,20 @@ public final class DistillJob {
         String fingerprint = null;
         if (distilling) {
             Path teacherFile = new Path(Storage.path(config.teacher().dir()), TrainTeacherJob.MODEL_FILE);
+            models.requireTeacherTask(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile.getParent());
             ComputationGraph teacher = ModelFiles.read(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile, false);
             fingerprint = TeacherFingerprint.of(teacher, preprocessing);
             teacherNet = teacher;
             if (ds.onlineTeacher()) {
                 onlineTeacher = teacher;
-                teacherOutputs = Networks.teacher(config, shards.height(), shards.width()).taps();
+                teacherOutputs = models.teacher().taps();
             } else {
                 cache = TeacherCache.open(spark, config.cache().output(), fingerprint, preprocessing);
                 teacherOutputs = cache.outputs();
             }
         }
-        SegmentationObjective objective = SegmentationObjective.of(bp, teacherOutputs, ds.terms(), teacherNet,
-                Networks.teacher(config, shards.height(), shards.width()).taps());
-        List<String> needed = new ArrayList<>(new LinkedHashSet<>(objective.terms().stream()
-                .filter(t -> t.term().kind() != DistillTerm.Kind.MUTUAL).map(t -> t.teacherTap().name()).toList()));
+        TrainingObjective objective = models.studentObjective(bp, teacherOutputs, ds.terms(), teacherNet);
+        List<String> needed = objective.teacherOutputsNeeded();
 
         Path dir = new Path(Storage.path(ds.runsDir()), ds.runId());
         FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
@@ -112,10 +112,10 @@ public final class DistillJob {
         IntFunction<JavaRDD<MultiDataSet>> data;
         long missing = 0;
         if (!distilling) {
-            JavaRDD<ShardRecord> train = shards.records("train");
-            data = epoch -> train.map(r -> Examples.build(r, objective, Map.of()));
+            JavaRDD<ShardRecord> train = shards.records(split);
+            data = epoch -> train.map(r -> objective.example(r, Map.of()));
         } else if (cache != null) {
-            Dataset<Row> joined = cache.joinTo(shards.frame("train"), "train", needed);
+            Dataset<Row> joined = cache.joinTo(shards.frame(split), split, needed);
             org.apache.spark.sql.Column anyMissing = null;
             for (String n : needed) {
                 org.apache.spark.sql.Column c = col(TeacherCache.column(n)).isNull();
@@ -136,10 +136,10 @@ public final class DistillJob {
             data = epoch -> rows.map(row -> {
                 Map<String, float[]> t = new LinkedHashMap<>();
                 for (int i = 0; i < columns.length; i++) t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
-                return Examples.build(ShardSchema.fromRow(row), objective, t);
+                return objective.example(ShardSchema.fromRow(row), t);
             });
         } else {
-            data = onlineData(sc, shards, objective, onlineTeacher, fingerprint, needed, teacherOutputs);
+            data = onlineData(sc, shards.records(split), objective, onlineTeacher, fingerprint, needed, teacherOutputs);
         }
 
         run.writeText("config.conf", config.redactedJson());
@@ -167,31 +167,33 @@ public final class DistillJob {
         m.put("teacher_mode", distilling ? (ds.onlineTeacher() ? "online" : "cached") : "none");
         m.put("preprocessing", preprocessing);
         m.put("architecture", bp.describe());
+        models.describe(m, bp);
         m.put("epochs", config.train().epochs());
         m.put("seconds_per_epoch", secondsPerEpoch);
         m.put("missing_teacher", missing);
         ArrayNode used = m.putArray("teacher_outputs");
         needed.forEach(used::add);
         ArrayNode terms = m.putArray("terms");
-        for (SegmentationObjective.Term t : objective.terms()) {
-            terms.addObject().put("output", t.output()).put("kind", t.term().kind().id()).put("student_tap", t.term().studentTap())
-                    .put("teacher_output", t.term().teacherOutput()).put("weight", t.term().weight()).put("tau", t.term().tau());
+        for (Map.Entry<String, DistillTerm> e : objective.distillationOutputs().entrySet()) {
+            DistillTerm t = e.getValue();
+            terms.addObject().put("output", e.getKey()).put("kind", t.kind().id()).put("student_tap", t.studentTap())
+                    .put("teacher_output", t.teacherOutput()).put("weight", t.weight()).put("tau", t.tau());
         }
-        m.putObject("count").put("train", shards.count("train") - missing);
+        m.put("train_split", split);
+        m.putObject("count").put("train", shards.count(split) - missing);
         run.complete(m);
         console.printf("[%s] wrote %s%n", label, run.file(STUDENT_FILE));
-        return new Result(dir.toString(), shards.count("train") - missing, missing, secondsPerEpoch);
+        return new Result(dir.toString(), shards.count(split) - missing, missing, secondsPerEpoch);
     }
 
     /** Teacher outputs computed inside the data pipeline by a teacher broadcast to the executors. */
-    private IntFunction<JavaRDD<MultiDataSet>> onlineData(JavaSparkContext sc, Shards shards, SegmentationObjective objective,
+    private IntFunction<JavaRDD<MultiDataSet>> onlineData(JavaSparkContext sc, JavaRDD<ShardRecord> train, TrainingObjective objective,
                                                           ComputationGraph teacher, String fp, List<String> needed,
                                                           Map<String, TapInfo> taps) {
         Broadcast<byte[]> bytes = sc.broadcast(ModelFiles.bytes(teacher));
         Map<String, String> vertexToName = new LinkedHashMap<>();
         for (String n : needed) vertexToName.put(taps.get(n).vertexName(), n);
         int batch = config.cache().batchSize();
-        JavaRDD<ShardRecord> train = shards.records("train");
         return epoch -> train.mapPartitions(it -> {
             List<ShardRecord> part = new ArrayList<>();
             it.forEachRemaining(part::add);
@@ -202,7 +204,7 @@ public final class DistillJob {
                 for (int i = 0; i < part.size(); i++) {
                     Map<String, float[]> byName = new LinkedHashMap<>();
                     values.get(i).forEach((v, a) -> byName.put(vertexToName.get(v), a));
-                    out.add(Examples.build(part.get(i), objective, byName));
+                    out.add(objective.example(part.get(i), byName));
                 }
                 return out.iterator();
             } finally {
@@ -212,7 +214,7 @@ public final class DistillJob {
     }
 
     /** The student body and task output, with the trained parameters copied layer by layer. */
-    static ComputationGraph exportStudent(SegmentationObjective objective, ComputationGraph trained) {
+    static ComputationGraph exportStudent(TrainingObjective objective, ComputationGraph trained) {
         ComputationGraph student = new ComputationGraph(objective.studentOnlyConfiguration());
         student.init();
         GraphCopies.copyParameters(trained, "", student);

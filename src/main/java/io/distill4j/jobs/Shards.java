@@ -1,6 +1,8 @@
 package io.distill4j.jobs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.model.Task;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.StageOutputException;
@@ -65,6 +67,53 @@ public final class Shards {
 
     public JavaRDD<ShardRecord> records(String split) {
         return frame(split).javaRDD().map(ShardSchema::fromRow);
+    }
+
+    /**
+     * The split the training stages train on: {@code train} (Cityscapes), or else the one split
+     * whose name starts with "train" ({@code train2017} for COCO).
+     */
+    public String trainSplit(String stage) {
+        java.util.List<String> splits = new java.util.ArrayList<>();
+        manifest.path("count").fieldNames().forEachRemaining(splits::add);
+        if (splits.contains("train")) return "train";
+        java.util.List<String> train = splits.stream().filter(s -> s.startsWith("train")).toList();
+        if (train.size() != 1) {
+            throw new StageOutputException(stage + ": shards " + root + " hold splits " + splits + "; the training split is "
+                    + "'train' or a single split starting with 'train' (dataset.splits)");
+        }
+        return train.get(0);
+    }
+
+    /**
+     * The task the shards are for, from the manifest's {@code dataset}: cityscapes -> segmentation,
+     * coco -> detection.
+     */
+    public Task task(String stage) {
+        return switch (dataset()) {
+            case "cityscapes" -> Task.SEGMENTATION;
+            case "coco" -> Task.DETECTION;
+            default -> throw new StageOutputException(stage + ": shards " + root + " have dataset '" + dataset()
+                    + "' in " + Manifest.FILE_NAME + "; expected 'cityscapes' or 'coco'");
+        };
+    }
+
+    /** The COCO category id of each detection class index, from the manifest's {@code categories}. */
+    public int[] categoryIds() {
+        JsonNode cats = manifest.path("categories");
+        int[] ids = new int[cats.size()];
+        java.util.Arrays.fill(ids, -1);
+        for (JsonNode c : cats) {
+            int index = c.path("index").asInt(-1);
+            if (index < 0 || index >= ids.length || ids[index] != -1) {
+                throw new StageOutputException("shards " + root + ": field 'categories' has a bad or repeated index " + c);
+            }
+            ids[index] = c.path("id").asInt();
+        }
+        if (ids.length == 0) {
+            throw new StageOutputException("shards " + root + ": field 'categories' is empty; a detector needs at least one class");
+        }
+        return ids;
     }
 
     /** Refuses a task this build cannot train on. */

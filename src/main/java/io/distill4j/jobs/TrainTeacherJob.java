@@ -11,10 +11,9 @@ import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.train.Examples;
 import io.distill4j.train.RunDirectory;
-import io.distill4j.train.SegmentationObjective;
 import io.distill4j.train.TrainSettings;
+import io.distill4j.train.TrainingObjective;
 import io.distill4j.train.TrainingDriver;
-import io.distill4j.train.Networks;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -23,12 +22,12 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Map;
 
 /**
- * TRAIN-TEACHER: supervised training of the segmentation teacher on the train shards with the
- * same Spark parameter-averaging trainer as distill. Writes {@code teacher.zip}, checkpoints,
+ * TRAIN-TEACHER: supervised training of the teacher on the train shards (a segmentation network
+ * on Cityscapes shards, a CenterNet detector on COCO shards) with the same Spark
+ * parameter-averaging trainer as distill. Writes {@code teacher.zip}, checkpoints,
  * metrics.jsonl and a manifest with the teacher fingerprint into {@code teacher.dir}.
  */
 public final class TrainTeacherJob {
@@ -48,7 +47,8 @@ public final class TrainTeacherJob {
     public Result run() throws Exception {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Shards shards = Shards.open(spark, config.shard().output());
-        shards.requireSegmentation("train-teacher");
+        TaskModels models = TaskModels.of(config, shards, "train-teacher");
+        String split = shards.trainSplit("train-teacher");
         Path dir = Storage.path(config.teacher().dir());
         FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
         RunDirectory run = new RunDirectory(fs, dir);
@@ -59,14 +59,14 @@ public final class TrainTeacherJob {
             }
             run.clear();
         }
-        ModelBlueprint bp = Networks.teacher(config, shards.height(), shards.width());
-        SegmentationObjective objective = SegmentationObjective.of(bp, Map.of(), List.of());
+        ModelBlueprint bp = models.teacher();
+        TrainingObjective objective = models.teacherObjective(bp);
         console.println("[train-teacher] " + bp.describe());
         TrainSettings ts = config.train().withEpochs(config.teacher().epochs());
-        sc.setJobGroup("TRAIN-TEACHER", "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count("train") + " samples", false);
-        JavaRDD<ShardRecord> train = shards.records("train");
+        sc.setJobGroup("TRAIN-TEACHER", "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count(split) + " samples of " + split, false);
+        JavaRDD<ShardRecord> train = shards.records(split);
         TrainingDriver.Trained t = TrainingDriver.run(sc, fs, run, objective, ts,
-                epoch -> train.map(r -> Examples.build(r, objective, Map.of())), true, "train-teacher", console);
+                epoch -> train.map(r -> objective.example(r, Map.of())), true, "train-teacher", console);
         ComputationGraph net = t.net();
         ModelFiles.write(fs, run.file(MODEL_FILE), net, false);
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
@@ -76,10 +76,12 @@ public final class TrainTeacherJob {
         m.put("fingerprint", fp);
         m.put("model", MODEL_FILE);
         m.put("architecture", bp.describe());
+        models.describe(m, bp);
         m.put("preprocessing", preprocessing);
         m.put("epochs", ts.epochs());
         m.put("shards", shards.root().toString());
-        m.putObject("count").put("train", shards.count("train"));
+        m.put("train_split", split);
+        m.putObject("count").put("train", shards.count(split));
         run.complete(m);
         console.println("[train-teacher] wrote " + run.file(MODEL_FILE) + " (fingerprint " + fp + ")");
         return new Result(dir.toString(), fp, ts.epochs());

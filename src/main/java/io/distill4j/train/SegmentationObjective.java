@@ -27,7 +27,7 @@ import java.util.Map;
  * the student's and the teacher's channel counts differ). It also knows which labels each output
  * expects, so the data pipeline and the graph cannot disagree. With no terms it is the baseline.
  */
-public final class SegmentationObjective implements Serializable {
+public final class SegmentationObjective implements TrainingObjective {
     public static final String TASK_OUTPUT = "task";
     /** Vertex-name prefix of the peer student of a mutual-learning term. */
     public static final String PEER_PREFIX = "peer_";
@@ -202,5 +202,28 @@ public final class SegmentationObjective implements Serializable {
     /** Whether the term's labels carry the per-pixel valid mask after the teacher map (pixel KD does). */
     public static boolean labelsCarryMask(Term t) {
         return t.term.kind() == DistillTerm.Kind.PIXEL_KD || t.term.kind() == DistillTerm.Kind.CROSSKD;
+    }
+
+    @Override
+    public io.distill4j.model.Task task() {
+        return io.distill4j.model.Task.SEGMENTATION;
+    }
+
+    @Override
+    public Map<String, DistillTerm> distillationOutputs() {
+        Map<String, DistillTerm> out = new java.util.LinkedHashMap<>();
+        for (Term t : terms) out.put(t.output, t.term);
+        return out;
+    }
+
+    @Override
+    public List<String> teacherOutputsNeeded() {
+        return List.copyOf(new java.util.LinkedHashSet<>(terms.stream()
+                .filter(t -> t.term.kind() != DistillTerm.Kind.MUTUAL).map(t -> t.teacherTap.name()).toList()));
+    }
+
+    @Override
+    public org.nd4j.linalg.dataset.api.MultiDataSet example(io.distill4j.data.ShardRecord record, Map<String, float[]> teacher) {
+        return Examples.build(record, this, teacher);
     }
 }

@@ -26,7 +26,7 @@ public final class TrainingDriver {
     /** What was trained: the network and the epoch training started from (1 = fresh). */
     public record Trained(ComputationGraph net, int firstEpoch) {}
 
-    public static Trained run(JavaSparkContext sc, FileSystem fs, RunDirectory run, SegmentationObjective objective,
+    public static Trained run(JavaSparkContext sc, FileSystem fs, RunDirectory run, TrainingObjective objective,
                               TrainSettings settings, IntFunction<JavaRDD<MultiDataSet>> data,
                               boolean resume, String label, PrintStream console) throws Exception {
         ComputationGraph net;
