@@ -209,6 +209,12 @@ class EvaluateJobTest {
             assertEquals(2, s.filter(p -> p.toString().endsWith("_strip.png")).count());
         }
         assertEquals(2, e.detections().size());
+
+        // the comparison table of `evaluate` shows the detection headline numbers
+        String table = PipelineReport.write(spark, c, List.of(e));
+        assertTrue(table.startsWith("| model | seeds | AP | AP50 | AP vs baseline |"), table);
+        assertTrue(table.contains(String.format(java.util.Locale.ROOT, "| det | 1 | %.2f | %.2f |",
+                100 * m.path("AP").asDouble(), 100 * m.path("AP50").asDouble())), table);
     }
 
     /** Shards cityscapes val at {@code height x width}, evaluates a random segmentation net with export on. */
