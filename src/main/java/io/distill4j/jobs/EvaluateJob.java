@@ -107,6 +107,15 @@ public final class EvaluateJob {
         }
         FileSystem fs = Storage.fs(modelFile, sc.hadoopConfiguration());
         ComputationGraph net = ModelFiles.read(fs, modelFile, false);
+        List<String> heads = dataset.equals("coco")
+                ? List.of(DetectionPredictor.HEATMAP_VERTEX, DetectionPredictor.REG_VERTEX)
+                : List.of(SegmentationPredictor.LOGITS_VERTEX);
+        for (String head : heads) {
+            if (!net.getConfiguration().getVertices().containsKey(head)) {
+                throw new StageOutputException("evaluate: model " + modelFile + " has no '" + head + "' vertex, which "
+                        + dataset + " shards need (" + shards.root() + "); is it a model of the other task?");
+            }
+        }
         Broadcast<byte[]> bytes = sc.broadcast(ModelFiles.bytes(net));
         try {
             Model model = new Model(modelName, dir, new Path(dir, "report"), net, bytes,

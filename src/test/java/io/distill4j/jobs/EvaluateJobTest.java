@@ -210,6 +210,14 @@ class EvaluateJobTest {
         }
         assertEquals(2, e.detections().size());
 
+        // a segmentation model on COCO shards is refused before any Spark job, naming the model file
+        ModelSpec segSpec = new ModelSpec(Task.SEGMENTATION, "seg-on-coco", 4, 1, 4, 19, 48, 48, 5L, ContextHead.NONE, 1e-3);
+        Path wrong = saveModel("seg-on-coco", build(SegmentationModel.blueprint(segSpec), "logits"), 48, 48);
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(io.distill4j.storage.StageOutputException.class,
+                () -> new EvaluateJob(spark, c, quiet).evaluate("seg-on-coco", wrong));
+        assertTrue(refused.getMessage().contains("seg-on-coco/teacher.zip") && refused.getMessage().contains("'heatmap'"),
+                refused.getMessage());
+
         // the comparison table of `evaluate` shows the detection headline numbers
         String table = PipelineReport.write(spark, c, List.of(e));
         assertTrue(table.startsWith("| model | seeds | AP | AP50 | AP vs baseline |"), table);
