@@ -18,14 +18,16 @@ final class EvaluateCommand extends StageCommand {
 
     @Override
     public String summary() {
-        return "mIoU (Cityscapes rules) of the teacher and the students; report/ per model and a comparison";
+        return "mIoU (Cityscapes) or COCO AP of the teacher and the students; report/ per model and a comparison";
     }
 
     @Override
     public String usage() {
         return usageWith("", """
                 Evaluates the teacher (distill4j.teacher.dir) and every complete run under distill4j.distill.runs-dir
-                on distill4j.evaluate.split, writes each model's report/metrics.json and prints the comparison table.""");
+                on distill4j.evaluate.split, writes each model's report/metrics.json and prints the comparison table.
+                COCO shards: also report/detections.json (COCO results format). Cityscapes shards with
+                distill4j.evaluate.export-predictions=true: also report/predictions/*.png (labelIds). See docs/evaluation.md.""");
     }
 
     @Override

@@ -7,9 +7,22 @@ import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.cityscapes.CityscapesLabels;
 import io.distill4j.eval.SegmentationMetrics;
+import io.distill4j.eval.cityscapes.LabelIdPredictions;
+import io.distill4j.eval.cityscapes.LabelPng;
+import io.distill4j.eval.coco.CocoDetection;
+import io.distill4j.eval.coco.CocoEvaluator;
+import io.distill4j.eval.coco.CocoGroundTruth;
+import io.distill4j.eval.coco.CocoGt;
+import io.distill4j.eval.coco.CocoResultsJson;
+import io.distill4j.eval.coco.CocoStats;
+import io.distill4j.eval.detect.DetectorClasses;
+import io.distill4j.eval.detect.ShardBoxes;
 import io.distill4j.eval.report.ReportWriter;
+import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
+import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -20,18 +33,33 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * EVALUATE: runs a segmentation model over a split's shards on the executors (broadcast model,
- * minibatch inference in mapPartitions), sums the confusion matrices across executors and
- * computes per-class IoU, mIoU and pixel accuracy by the Cityscapes rules. Writes the model's
- * {@code report/metrics.json} (the contract in DESIGN.md) and a per-class table.
+ * EVALUATE: runs a model over a split's shards on the executors (broadcast model, minibatch
+ * inference in mapPartitions) and scores it by the task the shards hold.
+ *
+ * <p>Cityscapes shards: the confusion matrices are summed across executors into per-class IoU,
+ * mIoU and pixel accuracy (Cityscapes rules, at the shard resolution); with
+ * {@code evaluate.export-predictions} each executor also writes its predictions as Cityscapes
+ * labelId PNGs at the original image size under {@code report/predictions/}. COCO shards: each
+ * executor decodes its images' CenterNet outputs into detections in original image pixels with
+ * original category ids and returns them with the images' ground truth; the driver writes
+ * {@code report/detections.json} (COCO results format) and computes the twelve COCOeval numbers.
+ * Either way the report holds {@code metrics.json} (the contract in DESIGN.md), a table and
+ * pictures of the first samples. Nothing is shuffled; the parallelism is the shards' partitions.
  */
 public final class EvaluateJob {
+    /** Where {@code evaluate.export-predictions} writes the Cityscapes labelId PNGs, under the report. */
+    public static final String PREDICTIONS_DIR = "predictions";
+    /** The detections of a COCO evaluation in COCO results format, under the report. */
+    public static final String DETECTIONS_FILE = "detections.json";
+
     private final SparkSession spark;
     private final Distill4jConfig config;
     private final PrintStream console;
@@ -42,9 +70,18 @@ public final class EvaluateJob {
         this.console = console;
     }
 
-    /** One evaluated model: its metrics and the predictions of the first samples (for pictures). */
-    public record Evaluated(String model, SegmentationMetrics metrics, ObjectNode json, Path reportDir,
-                            List<ShardRecord> samples, List<byte[]> predictions) {}
+    /**
+     * One evaluated model: its metrics and what it predicted on the first samples (for pictures).
+     *
+     * @param task        "segmentation" or "detection", as in metrics.json
+     * @param metrics     the confusion matrix (segmentation; null for detection)
+     * @param stats       the twelve COCOeval numbers (detection; null for segmentation)
+     * @param predictions trainId maps of {@code samples} (segmentation; empty for detection)
+     * @param detections  detections on {@code samples} in original image pixels (detection; empty for segmentation)
+     */
+    public record Evaluated(String model, String task, SegmentationMetrics metrics, CocoStats stats, ObjectNode json,
+                            Path reportDir, List<ShardRecord> samples, List<byte[]> predictions,
+                            List<List<CocoDetection>> detections) {}
 
     /**
      * Evaluates the model of a complete stage output (a teacher directory or a distill run): the
@@ -62,76 +99,218 @@ public final class EvaluateJob {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ObjectNode manifest = Manifest.read(Storage.fs(dir, sc.hadoopConfiguration()), dir);
         Path modelFile = new Path(dir, manifest.path("model").asText(DistillJob.STUDENT_FILE));
-        Path reportDir = new Path(dir, "report");
-        String split = config.evaluate().split();
         Shards shards = Shards.open(spark, config.shard().output());
-        shards.requireSegmentation("evaluate");
+        String dataset = shards.dataset();
+        if (!dataset.equals("cityscapes") && !dataset.equals("coco")) {
+            throw new StageOutputException("evaluate: shards " + shards.root() + " have dataset '" + dataset + "' in "
+                    + Manifest.FILE_NAME + "; expected 'cityscapes' or 'coco'");
+        }
         FileSystem fs = Storage.fs(modelFile, sc.hadoopConfiguration());
         ComputationGraph net = ModelFiles.read(fs, modelFile, false);
+        List<String> heads = dataset.equals("coco")
+                ? List.of(DetectionPredictor.HEATMAP_VERTEX, DetectionPredictor.REG_VERTEX)
+                : List.of(SegmentationPredictor.LOGITS_VERTEX);
+        for (String head : heads) {
+            if (!net.getConfiguration().getVertices().containsKey(head)) {
+                throw new StageOutputException("evaluate: model " + modelFile + " has no '" + head + "' vertex, which "
+                        + dataset + " shards need (" + shards.root() + "); is it a model of the other task?");
+            }
+        }
         Broadcast<byte[]> bytes = sc.broadcast(ModelFiles.bytes(net));
-        String key = "eval:" + modelFile + ":" + System.nanoTime();
+        try {
+            Model model = new Model(modelName, dir, new Path(dir, "report"), net, bytes,
+                    "eval:" + modelFile + ":" + System.nanoTime());
+            String split = config.evaluate().split();
+            sc.setJobGroup("EVALUATE", "EVALUATE " + modelName + " (" + dataset + ") on " + split + " ("
+                    + shards.count(split) + " samples)", false);
+            return dataset.equals("coco") ? detection(sc, shards, model, teacher) : segmentation(sc, shards, model, teacher);
+        } finally {
+            bytes.destroy();
+        }
+    }
+
+    /** The model under evaluation: on the driver, and broadcast to the executors under a pool key. */
+    private record Model(String name, Path dir, Path reportDir, ComputationGraph net, Broadcast<byte[]> bytes,
+                         String key) {}
+
+    private Evaluated segmentation(JavaSparkContext sc, Shards shards, Model model, Evaluated teacher) {
+        String split = config.evaluate().split();
         int batch = config.cache().batchSize();
-        sc.setJobGroup("EVALUATE", "EVALUATE " + modelName + " on " + split + " (" + shards.count(split) + " samples)", false);
+        Broadcast<byte[]> bytes = model.bytes();
+        String key = model.key();
+        Path predictionsDir = config.evaluate().exportPredictions() ? new Path(model.reportDir(), PREDICTIONS_DIR) : null;
+        if (predictionsDir != null) clearDirectory(Storage.fs(predictionsDir, sc.hadoopConfiguration()), predictionsDir);
+        HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
         JavaRDD<ShardRecord> records = shards.records(split);
         SegmentationMetrics metrics = records.mapPartitions(it -> {
             List<ShardRecord> part = new ArrayList<>();
             it.forEachRemaining(part::add);
             SegmentationMetrics m = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES);
             if (part.isEmpty()) return List.of(m).iterator();
-            ComputationGraph model = TeacherOnExecutor.borrow(key, bytes::value);
+            ComputationGraph net = TeacherOnExecutor.borrow(key, bytes::value);
             try {
-                List<byte[]> preds = SegmentationPredictor.predict(model, part, batch);
-                for (int i = 0; i < part.size(); i++) m.add(part.get(i).segLabel(), preds.get(i));
+                List<byte[]> preds = SegmentationPredictor.predict(net, part, batch);
+                for (int i = 0; i < part.size(); i++) {
+                    m.add(part.get(i).segLabel(), preds.get(i));
+                    if (predictionsDir != null) writeLabelIdPng(hadoop, predictionsDir, part.get(i), preds.get(i));
+                }
             } finally {
-                TeacherOnExecutor.giveBack(key, model);
+                TeacherOnExecutor.giveBack(key, net);
             }
             return List.of(m).iterator();
         }).reduce(SegmentationMetrics::merge);
-        bytes.destroy();
         List<ShardRecord> shown = records.take(config.evaluate().overlays());
-        List<byte[]> shownPreds = SegmentationPredictor.predict(net, shown, batch);
-        ObjectNode json = metrics.toMetricsJson(modelName, split, CityscapesLabels.TRAIN_NAMES);
-        FileSystem rfs = Storage.fs(reportDir, sc.hadoopConfiguration());
-        List<byte[]> teacherPreds = teacher != null && teacher.samples().size() == shown.size() ? teacher.predictions() : null;
-        writeReport(rfs, dir, reportDir, modelName, json, metrics, shown, shownPreds, teacherPreds);
-        console.printf("[evaluate] %s: mIoU %.4f  pixel accuracy %.4f  (%s, %d samples) -> %s%n", modelName,
-                metrics.meanIou(), metrics.pixelAccuracy(), split, shards.count(split), reportDir);
-        return new Evaluated(modelName, metrics, json, reportDir, shown, shownPreds);
+        List<byte[]> shownPreds = SegmentationPredictor.predict(model.net(), shown, batch);
+        ObjectNode json = metrics.toMetricsJson(model.name(), split, CityscapesLabels.TRAIN_NAMES);
+        List<byte[]> teacherPreds = teacher != null && teacher.predictions().size() == shown.size() ? teacher.predictions() : null;
+        writeReport(sc, model, json, (w, local) -> {
+            java.nio.file.Files.writeString(local.resolve("per-class.txt"), metrics.toTable(CityscapesLabels.TRAIN_NAMES));
+            for (int i = 0; i < shown.size(); i++) {
+                ShardRecord r = shown.get(i);
+                w.addSegmentationSample(r.sampleId(), r.image(), r.height(), r.width(), r.segLabel(),
+                        teacherPreds == null ? null : teacherPreds.get(i), shownPreds.get(i));
+            }
+        });
+        console.printf("[evaluate] %s: mIoU %.4f  pixel accuracy %.4f  (%s, %d samples) -> %s%s%n", model.name(),
+                metrics.meanIou(), metrics.pixelAccuracy(), split, shards.count(split), model.reportDir(),
+                predictionsDir == null ? "" : " (labelId PNGs in " + predictionsDir + ")");
+        return new Evaluated(model.name(), "segmentation", metrics, null, json, model.reportDir(), shown, shownPreds, List.of());
+    }
+
+    /** The official-format PNG of one prediction: labelIds, nearest-neighbour upsampled to the original size. */
+    private static void writeLabelIdPng(HadoopConf hadoop, Path dir, ShardRecord r, byte[] trainIds) throws IOException {
+        Path file = new Path(dir, LabelIdPredictions.fileName(r.sourceUri()));
+        byte[] labelIds = LabelIdPredictions.labelIds(trainIds, r.height(), r.width(), r.origHeight(), r.origWidth());
+        byte[] png = LabelPng.encode(r.origWidth(), r.origHeight(), labelIds);
+        FileSystem fs = Storage.fs(file, hadoop.get());
+        try (FSDataOutputStream out = fs.create(file, true)) {
+            out.write(png);
+        }
+    }
+
+    /** One image's ground truth and detections, as executors hand them to the driver. */
+    private record ImageResult(long imageId, String sampleId, List<CocoGt> groundTruth, List<CocoDetection> detections)
+            implements Serializable {}
+
+    private Evaluated detection(JavaSparkContext sc, Shards shards, Model model, Evaluated teacher) {
+        String split = config.evaluate().split();
+        int batch = config.cache().batchSize();
+        Broadcast<byte[]> bytes = model.bytes();
+        String key = model.key();
+        DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().path("categories"),
+                new Path(shards.root(), Manifest.FILE_NAME).toString());
+        DetectionPredictor predictor = new DetectionPredictor(classes.categoryIds(), config.evaluate().maxDetections(),
+                config.evaluate().scoreThreshold());
+        JavaRDD<ShardRecord> records = shards.records(split);
+        List<ImageResult> images = new ArrayList<>(records.mapPartitions(it -> {
+            List<ShardRecord> part = new ArrayList<>();
+            it.forEachRemaining(part::add);
+            List<ImageResult> out = new ArrayList<>(part.size());
+            if (part.isEmpty()) return out.iterator();
+            ComputationGraph net = TeacherOnExecutor.borrow(key, bytes::value);
+            try {
+                List<List<CocoDetection>> dets = predictor.predict(net, part, batch);
+                for (int i = 0; i < part.size(); i++) {
+                    ShardRecord r = part.get(i);
+                    out.add(new ImageResult(r.imageId(), r.sampleId(), ShardBoxes.groundTruth(r), dets.get(i)));
+                }
+            } finally {
+                TeacherOnExecutor.giveBack(key, net);
+            }
+            return out.iterator();
+        }).collect());
+        images.sort(Comparator.comparingLong(ImageResult::imageId));
+        List<Long> imageIds = new ArrayList<>(images.size());
+        List<CocoGt> gts = new ArrayList<>();
+        List<CocoDetection> detections = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            ImageResult r = images.get(i);
+            if (i > 0 && images.get(i - 1).imageId() == r.imageId()) {
+                throw new StageOutputException("shards " + shards.root() + "/" + split + ": samples " + images.get(i - 1).sampleId()
+                        + " and " + r.sampleId() + " share COCO image id " + r.imageId());
+            }
+            imageIds.add(r.imageId());
+            gts.addAll(r.groundTruth());
+            detections.addAll(r.detections());
+        }
+        CocoStats stats = CocoEvaluator.evaluate(CocoGroundTruth.of(imageIds, classes.names(), gts), detections);
+        ObjectNode json = stats.toMetricsJson(model.name(), split);
+        List<ShardRecord> shown = records.take(config.evaluate().overlays());
+        List<List<CocoDetection>> shownDets = predictor.predict(model.net(), shown, batch);
+        List<List<CocoDetection>> teacherDets = teacher != null && teacher.detections().size() == shown.size()
+                ? teacher.detections() : null;
+        writeReport(sc, model, json, (w, local) -> {
+            CocoResultsJson.write(detections, local.resolve(DETECTIONS_FILE));
+            java.nio.file.Files.writeString(local.resolve("summary.txt"), stats.summarize());
+            java.nio.file.Files.writeString(local.resolve("per_category.csv"), perCategoryCsv(stats, classes));
+            for (int i = 0; i < shown.size(); i++) {
+                ShardRecord r = shown.get(i);
+                w.addDetectionStrip(r.sampleId(), r.image(), r.height(), r.width(),
+                        ShardBoxes.groundTruth(r).stream().map(g -> ShardBoxes.toShardPixels(g, r)).toList(),
+                        teacherDets == null ? null : inShardPixels(teacherDets.get(i), r),
+                        inShardPixels(shownDets.get(i), r), classes.names());
+            }
+        });
+        console.printf("[evaluate] %s: AP %.4f  AP50 %.4f  AP75 %.4f  (%s, %d images, %d detections) -> %s%n", model.name(),
+                stats.get("AP"), stats.get("AP50"), stats.get("AP75"), split, images.size(), detections.size(),
+                model.reportDir());
+        return new Evaluated(model.name(), "detection", null, stats, json, model.reportDir(), shown, List.of(), shownDets);
+    }
+
+    private static List<CocoDetection> inShardPixels(List<CocoDetection> dets, ShardRecord r) {
+        return dets.stream().map(d -> ShardBoxes.toShardPixels(d, r)).toList();
+    }
+
+    /** AP@[.50:.95] per category: id, name, AP (-1 where the split has no ground truth of it, as COCOeval). */
+    private static String perCategoryCsv(CocoStats stats, DetectorClasses classes) {
+        StringBuilder sb = new StringBuilder("category_id,name,AP\n");
+        stats.categoryAp().forEach((id, ap) -> sb.append(id).append(',')
+                .append(classes.names().getOrDefault(id, String.valueOf(id)).replace(",", " ")).append(',')
+                .append(ap).append('\n'));
+        return sb.toString();
+    }
+
+    private static void clearDirectory(FileSystem fs, Path dir) {
+        try {
+            if (fs.exists(dir)) fs.delete(dir, true);
+            fs.mkdirs(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What a task adds to the local report directory beside metrics.json, curves and index.html. */
+    private interface ReportContent {
+        void write(ReportWriter writer, java.nio.file.Path localDir) throws IOException;
     }
 
     /**
-     * metrics.json, per-class tables, image | ground truth | teacher | student strips, agreement maps,
-     * loss curves and index.html. ReportWriter draws on a local disk (Java2D and java.nio); the files
-     * are then copied to the report directory, which may be on HDFS or S3.
+     * metrics.json, the table, the task's own files, loss curves and index.html. ReportWriter draws
+     * on a local disk (Java2D and java.nio); the files are then copied to the report directory,
+     * which may be on HDFS or S3.
      */
-    private static void writeReport(FileSystem fs, Path modelDir, Path reportDir, String model, ObjectNode json,
-                                    SegmentationMetrics metrics, List<ShardRecord> shown, List<byte[]> preds,
-                                    List<byte[]> teacherPreds) {
+    private static void writeReport(JavaSparkContext sc, Model model, ObjectNode json, ReportContent content) {
+        FileSystem fs = Storage.fs(model.reportDir(), sc.hadoopConfiguration());
         java.nio.file.Path local = null;
         try {
             local = java.nio.file.Files.createTempDirectory("distill4j-report");
             ReportWriter w = new ReportWriter(local);
             w.writeMetrics(json);
-            java.nio.file.Files.writeString(local.resolve("per-class.txt"), metrics.toTable(CityscapesLabels.TRAIN_NAMES));
-            for (int i = 0; i < shown.size(); i++) {
-                ShardRecord r = shown.get(i);
-                w.addSegmentationSample(r.sampleId(), r.image(), r.height(), r.width(), r.segLabel(),
-                        teacherPreds == null ? null : teacherPreds.get(i), preds.get(i));
-            }
-            java.nio.file.Path curves = flattenedMetrics(fs, new Path(modelDir, "metrics.jsonl"), local);
+            content.write(w, local);
+            java.nio.file.Path curves = flattenedMetrics(fs, new Path(model.dir(), "metrics.jsonl"), local);
             if (curves != null) {
                 w.writeCurves(curves);
                 java.nio.file.Files.delete(curves);
             }
-            w.writeIndex("distill4j report: " + model);
+            w.writeIndex("distill4j report: " + model.name());
             try (var files = java.nio.file.Files.walk(local)) {
                 for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
-                    Path target = new Path(reportDir, local.relativize(f).toString().replace('\\', '/'));
+                    Path target = new Path(model.reportDir(), local.relativize(f).toString().replace('\\', '/'));
                     fs.copyFromLocalFile(false, true, new Path(f.toUri()), target);
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write report " + reportDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write report " + model.reportDir() + ": " + e.getMessage(), e);
         } finally {
             if (local != null) org.apache.commons.io.FileUtils.deleteQuietly(local.toFile());
         }

@@ -21,8 +21,8 @@ import java.util.Locale;
 
 /**
  * The comparison a user wants after a pipeline: teacher, baseline and distilled students side by
- * side (mIoU, pixel accuracy, gain over the baseline, training time per epoch, distillation
- * terms), printed and written to {@code <work-dir>/report/comparison.md}.
+ * side (mIoU and pixel accuracy, or COCO AP and AP50; gain over the baseline, training time per
+ * epoch, distillation terms), printed and written to {@code <work-dir>/report/comparison.md}.
  */
 public final class PipelineReport {
     private PipelineReport() {}
@@ -65,17 +65,19 @@ public final class PipelineReport {
         FileSystem fs = Storage.fs(location(config), spark.sparkContext().hadoopConfiguration());
         Map<String, List<EvaluateJob.Evaluated>> groups = new LinkedHashMap<>();
         for (EvaluateJob.Evaluated e : results) groups.computeIfAbsent(group(e.model()), k -> new ArrayList<>()).add(e);
-        double baseline = groups.containsKey("baseline") ? mean(groups.get("baseline"), r -> r.metrics().meanIou()) : Double.NaN;
+        Headline h = Headline.of(results);
+        double baseline = groups.containsKey("baseline") ? mean(groups.get("baseline"), h::primary) : Double.NaN;
         StringBuilder t = new StringBuilder();
         double baselineSpe = groups.containsKey("baseline") ? mean(groups.get("baseline"), r -> secondsPerEpoch(fs, r)) : Double.NaN;
         Map<String, Map<String, Double>> bytesByFingerprint = new LinkedHashMap<>();
-        t.append("| model | seeds | mIoU | pixel acc | mIoU vs baseline | s/epoch | time vs baseline | teacher cache B/sample | distillation terms |\n");
+        t.append("| model | seeds | " + h.primaryName + " | " + h.secondaryName + " | " + h.primaryName
+                + " vs baseline | s/epoch | time vs baseline | teacher cache B/sample | distillation terms |\n");
         t.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Map.Entry<String, List<EvaluateJob.Evaluated>> g : groups.entrySet()) {
             List<EvaluateJob.Evaluated> runs = g.getValue();
             ObjectNode m = Manifest.read(fs, runs.get(0).reportDir().getParent());
-            double miou = mean(runs, r -> r.metrics().meanIou());
-            String spread = runs.size() > 1 ? String.format(Locale.ROOT, " ± %.2f", 100 * std(runs, r -> r.metrics().meanIou())) : "";
+            double miou = mean(runs, h::primary);
+            String spread = runs.size() > 1 ? String.format(Locale.ROOT, " ± %.2f", 100 * std(runs, h::primary)) : "";
             String delta = g.getKey().equals("teacher") || Double.isNaN(baseline) ? "" :
                     String.format(Locale.ROOT, "%+.2f", 100 * (miou - baseline));
             double spe = mean(runs, r -> secondsPerEpoch(fs, r));
@@ -83,13 +85,13 @@ public final class PipelineReport {
             String ratio = teacherRow || Double.isNaN(spe) || Double.isNaN(baselineSpe) ? ""
                     : String.format(Locale.ROOT, "%.2fx", spe / baselineSpe);
             t.append(String.format(Locale.ROOT, "| %s | %d | %.2f%s | %.2f | %s | %s | %s | %s | %s |%n", g.getKey(), runs.size(),
-                    100 * miou, spread, 100 * mean(runs, r -> r.metrics().pixelAccuracy()), delta,
+                    100 * miou, spread, 100 * mean(runs, h::secondary), delta,
                     Double.isNaN(spe) ? "" : String.format(Locale.ROOT, "%.1f", spe), ratio,
                     teacherRow ? "" : cacheBytes(spark, config, m, bytesByFingerprint), terms(m)));
         }
         String table = t.toString();
-        String doc = "# distill4j comparison (" + config.evaluate().split() + " split)\n\nmIoU and pixel accuracy in %, "
-                + "by the Cityscapes rules over the whole split; mean ± sample standard deviation over the seeds "
+        String doc = "# distill4j comparison (" + config.evaluate().split() + " split)\n\n" + h.primaryName + " and "
+                + h.secondaryName + " in %, by the " + h.rules + " rules over the whole split; mean ± sample standard deviation over the seeds "
                 + config.pipeline().seeds() + " (the teacher is trained once).\n\n" + table;
         Storage.writeText(fs, location(config), doc);
         writeHtml(fs, config, results);
@@ -111,10 +113,31 @@ public final class PipelineReport {
         if (mode.equals("online")) return "online";
         String fp = run.path("teacher_fingerprint").asText();
         Map<String, Double> perOutput = byFingerprint.computeIfAbsent(fp, f ->
-                TeacherCache.bytesPerSample(spark, new Path(Storage.path(config.cache().output()), f), "train"));
+                TeacherCache.bytesPerSample(spark, new Path(Storage.path(config.cache().output()), f),
+                        run.path("train_split").asText("train")));
         double total = 0;
         for (JsonNode o : run.path("teacher_outputs")) total += perOutput.getOrDefault(o.asText(), Double.NaN);
         return String.format(Locale.ROOT, "%.0f", total);
+    }
+
+    /**
+     * The two numbers the table shows, read from each model's metrics.json: mIoU and pixel accuracy
+     * for segmentation, COCO AP and AP50 for detection.
+     */
+    private record Headline(String primaryKey, String primaryName, String secondaryKey, String secondaryName, String rules) {
+        static Headline of(List<EvaluateJob.Evaluated> results) {
+            boolean detection = !results.isEmpty() && results.get(0).task().equals("detection");
+            return detection ? new Headline("AP", "AP", "AP50", "AP50", "COCOeval")
+                    : new Headline("miou", "mIoU", "pixel_accuracy", "pixel acc", "Cityscapes");
+        }
+
+        double primary(EvaluateJob.Evaluated e) {
+            return e.json().path(primaryKey).asDouble(Double.NaN);
+        }
+
+        double secondary(EvaluateJob.Evaluated e) {
+            return e.json().path(secondaryKey).asDouble(Double.NaN);
+        }
     }
 
     private static double mean(List<EvaluateJob.Evaluated> runs, java.util.function.ToDoubleFunction<EvaluateJob.Evaluated> f) {

@@ -38,8 +38,22 @@ public final class LabelPng {
 
     /** Writes 8-bit grey labels, the format {@link #read} and the official scripts accept. */
     public static void write(Path file, int width, int height, byte[] values) throws IOException {
+        if (!ImageIO.write(grey(width, height, values), "png", file.toFile())) throw new IOException(file + ": no PNG writer");
+    }
+
+    /** The PNG file {@link #write} would write, as bytes (for files on Hadoop file systems). */
+    public static byte[] encode(int width, int height, byte[] values) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        if (!ImageIO.write(grey(width, height, values), "png", out)) throw new IOException("no PNG writer");
+        return out.toByteArray();
+    }
+
+    private static BufferedImage grey(int width, int height, byte[] values) {
+        if (values.length != width * height) {
+            throw new IllegalArgumentException(values.length + " labels for a " + width + "x" + height + " image");
+        }
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
         img.getRaster().setDataElements(0, 0, width, height, values);
-        if (!ImageIO.write(img, "png", file.toFile())) throw new IOException(file + ": no PNG writer");
+        return img;
     }
 }

@@ -134,6 +134,28 @@ public final class ReportWriter {
     }
 
     /**
+     * ground truth | teacher | model boxes over the image as {@code samples/<id>_strip.png}: ground
+     * truth in green (crowd dashed), detections in red with "name score". Boxes in the image's
+     * pixels.
+     *
+     * @param teacher the teacher's detections, or null when the run has no teacher
+     * @return the file written
+     */
+    public Path addDetectionStrip(String sampleId, byte[] imageChw, int h, int w, List<CocoGt> gts,
+                                  List<CocoDetection> teacher, List<CocoDetection> detections,
+                                  Map<Integer, String> categoryNames) throws IOException {
+        List<BufferedImage> panels = new ArrayList<>(List.of(Pictures.boxes(imageChw, h, w, gts, List.of(), categoryNames)));
+        List<String> captions = new ArrayList<>(List.of("ground truth"));
+        if (teacher != null) {
+            panels.add(Pictures.boxes(imageChw, h, w, List.of(), teacher, categoryNames));
+            captions.add("teacher");
+        }
+        panels.add(Pictures.boxes(imageChw, h, w, List.of(), detections, categoryNames));
+        captions.add(teacher != null ? "student" : "model");
+        return png(Pictures.strip(panels, captions), "samples/" + safe(sampleId) + "_strip.png");
+    }
+
+    /**
      * Line charts from a metrics.jsonl (one JSON object per line): numeric fields whose name contains
      * "loss" go to {@code curves_loss.png}, other numeric fields to {@code curves_metrics.png}; the x
      * axis is {@code iteration} where a line has it, else {@code epoch}, else the line number.
@@ -208,8 +230,9 @@ public final class ReportWriter {
             for (String p : curves) body.append(img(p));
         }
         if (!samples.isEmpty()) {
-            body.append("<h2>Samples</h2>\n<p>Strips: image | ground truth | teacher | student (Cityscapes colours, "
-                    + "ignore black). Agreement maps: magenta where teacher and student differ.</p>\n");
+            body.append("<h2>Samples</h2>\n<p>Segmentation strips: image | ground truth | teacher | student (Cityscapes "
+                    + "colours, ignore black); agreement maps: magenta where teacher and student differ. Detection strips: "
+                    + "ground truth (green, crowd dashed) | teacher | student detections (red, with scores).</p>\n");
             for (String p : samples) body.append("<h3>").append(Html.escape(p)).append("</h3>\n").append(img(p));
         }
         Path index = dir.resolve("index.html");

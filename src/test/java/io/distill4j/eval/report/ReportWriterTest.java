@@ -86,6 +86,25 @@ class ReportWriterTest {
     }
 
     @Test
+    void detectionStripPutsGroundTruthTeacherAndStudentSideBySide(@TempDir Path dir) throws Exception {
+        List<CocoGt> gt = List.of(new CocoGt(139, 1, 5, 5, 20, 20, 400, false));
+        List<CocoDetection> teacher = List.of(new CocoDetection(139, 1, 6, 6, 20, 20, 0.9));
+        List<CocoDetection> student = List.of(new CocoDetection(139, 1, 40, 20, 30, 30, 0.87));
+        Path file = new ReportWriter(dir).addDetectionStrip("coco/val2017/000000000139", new byte[3 * 60 * 80], 60, 80,
+                gt, teacher, student, Map.of(1, "person"));
+        BufferedImage img = ImageIO.read(file.toFile());
+        assertEquals(3 * 80, img.getWidth(), "ground truth | teacher | student");
+        int header = img.getHeight() - 60;
+        assertEquals(0x00C000, img.getRGB(5, header + 15) & 0xFFFFFF, "gt box edge in the first panel");
+        assertEquals(0, img.getRGB(80 + 5, header + 15) & 0xFFFFFF & 0x00FF00, "no ground truth in the teacher panel");
+        int edge = img.getRGB(160 + 40, header + 45);
+        assertTrue((edge >> 16 & 0xFF) > 150 && (edge & 0xFF) < 100, "student detection edge is red in the third panel");
+        BufferedImage alone = ImageIO.read(new ReportWriter(dir.resolve("b")).addDetectionStrip("s", new byte[3 * 60 * 80],
+                60, 80, gt, null, student, Map.of(1, "person")).toFile());
+        assertEquals(2 * 80, alone.getWidth(), "without a teacher: ground truth | model");
+    }
+
+    @Test
     void curvesComeFromMetricsJsonlWithLossesAndMetricsApart(@TempDir Path dir) throws Exception {
         Path jsonl = dir.resolve("metrics.jsonl");
         Files.writeString(jsonl, """
