@@ -32,11 +32,18 @@ class MclObjectiveTest {
                 ContextHead.NONE, 0.01));
     }
 
-    /** A segmentation record whose left half is class 1 and right half class 2, with random pixels. */
+    /**
+     * A segmentation record whose left half is class 1 and right half class 2; its pixels are a
+     * colour of its own (drawn from the seed) plus noise, so images can be told apart.
+     */
     static ShardRecord record(String id, long seed) {
         int h = 16, w = 32;
+        Random random = new Random(seed);
         byte[] image = new byte[3 * h * w];
-        new Random(seed).nextBytes(image);
+        for (int c = 0; c < 3; c++) {
+            int colour = random.nextInt(200);
+            for (int i = 0; i < h * w; i++) image[c * h * w + i] = (byte) (colour + random.nextInt(56));
+        }
         byte[] label = new byte[h * w];
         for (int i = 0; i < label.length; i++) label[i] = (byte) (i % w < w / 2 ? 1 : 2);
         label[3] = (byte) 255;
