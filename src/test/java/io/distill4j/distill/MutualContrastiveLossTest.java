@@ -1,7 +1,18 @@
 package io.distill4j.distill;
 
 import io.distill4j.model.loss.LossTestSupport;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.BeforeAll;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -121,6 +132,28 @@ class MutualContrastiveLossTest {
         MutualContrastiveLoss loss = new MutualContrastiveLoss(3, 0.05, 0, 1, 0, 1);
         double value = score(loss, Nd4j.zeros(DataType.DOUBLE, 3, 0), array(z));
         assertTrue(value < 1e-6, "aligned and separated: " + value);
+    }
+
+    @Test
+    void dl4jGradientCheckPassesThroughBothNetworksMergedIntoTheLossLayer() {
+        for (MutualContrastiveLoss loss : new MutualContrastiveLoss[] {new MutualContrastiveLoss(D, 0.5, 1, 1, 0, 0),
+                new MutualContrastiveLoss(D, 0.5, 0, 1, 0, 0)}) {
+            ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.DOUBLE)
+                    .updater(new NoOp()).weightInit(WeightInit.XAVIER).graphBuilder()
+                    .addInputs("in").setInputTypes(InputType.feedForward(4))
+                    .addLayer("a", new DenseLayer.Builder().nIn(4).nOut(D).activation(Activation.TANH).build(), "in")
+                    .addLayer("b", new DenseLayer.Builder().nIn(4).nOut(D).activation(Activation.TANH).build(), "in")
+                    .addVertex("merge", new MergeVertex(), "a", "b")
+                    .addLayer("loss", new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(), "merge")
+                    .setOutputs("loss").build();
+            ComputationGraph graph = new ComputationGraph(conf);
+            graph.init();
+            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(graph)
+                    .inputs(new INDArray[] {array(random(8, N, 4, 1.0))}).labels(new INDArray[] {ids()})
+                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
+                    .print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false));
+            assertTrue(ok, "DL4J gradient check of " + loss);
+        }
     }
 
     @Test
