@@ -19,7 +19,18 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
         /** CrossKD: the teacher's layers after its tap of the student-tap's name, frozen, fed by the student. */
         CROSSKD("crosskd"),
         /** Deep mutual learning: a peer student trained in the same graph; no teacher, nothing cached. */
-        MUTUAL("mutual");
+        MUTUAL("mutual"),
+        /**
+         * Mutual contrastive learning (Yang et al. 2022): a peer student as for {@link #MUTUAL}, and
+         * contrastive terms between the student's projected student-tap and the peer's projected
+         * tap named by teacher-output (the peer plays the teacher's part).
+         */
+        MCL("mcl"),
+        /**
+         * Layer-wise MCL (Yang et al. 2023) with uniform weights: student-tap and teacher-output list
+         * taps separated by commas; every (student tap, peer tap) pair gets an MCL term of weight / pairs.
+         */
+        L_MCL("l-mcl");
 
         private final String id;
 
@@ -31,9 +42,20 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
             return id;
         }
 
+        /** Whether the term trains against a peer student instead of a teacher (nothing cached). */
+        public boolean teacherFree() {
+            return this == MUTUAL || this == MCL || this == L_MCL;
+        }
+
+        /** Whether the term contrasts projected embeddings of the student and its peer. */
+        public boolean contrastive() {
+            return this == MCL || this == L_MCL;
+        }
+
         static Kind parse(String s, String where) {
             for (Kind k : values()) if (k.id.equals(s.toLowerCase(Locale.ROOT))) return k;
-            throw new ConfigException(where + ".kind: must be one of pixel-kd, cwd, at, pairwise, crosskd, mutual, got '" + s + "'");
+            throw new ConfigException(where + ".kind: must be one of "
+                    + String.join(", ", java.util.Arrays.stream(values()).map(Kind::id).toList()) + ", got '" + s + "'");
         }
     }
 

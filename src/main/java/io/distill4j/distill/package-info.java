@@ -44,6 +44,13 @@
  * to each side with the other side as the detached teacher: KL(p_peer || p_self) per student, averaged
  * over valid pixels. Teacher-free, so nothing is cached.
  *
+ * <h2>Mutual contrastive learning</h2>
+ * {@link io.distill4j.distill.MutualContrastiveLoss} (MCL, Yang et al. 2022/2023) sits on a
+ * {@code LossLayer} fed by a merge of both students' projection heads, [z_a | z_b] as [N, 2*D] with
+ * no preprocessor; labels are an image id per row ([N, 1]) so an image and its flipped view are
+ * positives wherever DL4J's batching puts them. It normalises the projections itself and returns
+ * vanilla, interactive and soft contrastive terms; see docs/methods-mcl.md.
+ *
  * <h2>Channel counts</h2>
  * Pixel KD, CWD, sigmoid KD compare the same channels: when student and teacher differ, a 1x1
  * convolution adapter on the student (in the graph, not here) maps them. AT and pair-wise compare

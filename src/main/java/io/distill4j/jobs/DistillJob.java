@@ -52,7 +52,7 @@ import static org.apache.spark.sql.functions.col;
  */
 public final class DistillJob {
     public static final String STUDENT_FILE = "student.zip";
-    /** The second student of a mutual-learning run. */
+    /** The second student of a mutual-learning or mutual contrastive run. */
     public static final String PEER_FILE = "peer.zip";
     private final SparkSession spark;
     private final Distill4jConfig config;
@@ -77,7 +77,7 @@ public final class DistillJob {
         String label = "distill " + ds.runId();
         ModelBlueprint bp = models.student();
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
-        boolean distilling = ds.terms().stream().anyMatch(t -> t.weight() > 0 && t.kind() != DistillTerm.Kind.MUTUAL);
+        boolean distilling = ds.terms().stream().anyMatch(t -> t.weight() > 0 && !t.kind().teacherFree());
 
         Map<String, TapInfo> teacherOutputs = Map.of();
         TeacherCache cache = null;
@@ -153,7 +153,7 @@ public final class DistillJob {
         ComputationGraph student = exportStudent(objective, trained.net());
         ModelFiles.write(fs, run.file(STUDENT_FILE), student, false);
         if (objective.hasPeer()) {
-            // Mutual learning trained two students; the peer is exported on its own too.
+            // Mutual (contrastive) learning trained two students; the peer is exported on its own too.
             ComputationGraph peer = new ComputationGraph(objective.studentOnlyConfiguration());
             peer.init();
             GraphCopies.copyParameters(trained.net(), SegmentationObjective.PEER_PREFIX, peer);

@@ -57,6 +57,48 @@ public final class Examples {
      * @param teacher decoded teacher outputs by name (CHW floats); may be empty for the baseline
      */
     public static MultiDataSet build(ShardRecord r, SegmentationObjective objective, Map<String, float[]> teacher) {
+        if (objective.viewsPerImage() == 1) {
+            return view(r, objective, teacher);
+        }
+        // MCL: the image and its horizontal flip travel as one two-example element, so they usually
+        // share a minibatch; the loss pairs them by image id, not by position.
+        return org.nd4j.linalg.dataset.MultiDataSet.merge(java.util.List.of(view(r, objective, teacher),
+                view(flippedHorizontally(r), objective, teacher)));
+    }
+
+    /**
+     * The id that marks rows showing one image for the MCL loss: 24 bits of the sample id's hash,
+     * exact in float32. Two images of one minibatch share an id with probability about
+     * batch^2 / 2^25, which only adds a spurious positive pair.
+     */
+    public static float imageId(String sampleId) {
+        return sampleId.hashCode() & 0xFFFFFF;
+    }
+
+    /** The record mirrored left to right: image and label alike (the second MCL view). */
+    public static ShardRecord flippedHorizontally(ShardRecord r) {
+        int h = r.height(), w = r.width();
+        byte[] image = r.image();
+        byte[] flipped = new byte[image.length];
+        for (int row = 0; row < 3 * h; row++) {
+            for (int x = 0; x < w; x++) flipped[row * w + x] = image[row * w + w - 1 - x];
+        }
+        byte[] label = r.segLabel();
+        byte[] flippedLabel = null;
+        if (label != null) {
+            flippedLabel = new byte[label.length];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) flippedLabel[y * w + x] = label[y * w + w - 1 - x];
+            }
+        }
+        if (r.boxes() != null) {
+            throw new IllegalArgumentException("sample " + r.sampleId() + ": flipped views are made for segmentation samples only");
+        }
+        return new ShardRecord(r.sampleId(), r.dataset(), r.split(), h, w, r.origHeight(), r.origWidth(), flipped,
+                flippedLabel, null, null, null, null, r.imageId(), r.sourceUri());
+    }
+
+    private static MultiDataSet view(ShardRecord r, SegmentationObjective objective, Map<String, float[]> teacher) {
         TapInfo logits = objective.logits();
         byte[] grid = labelsAtGrid(r.segLabel(), r.height(), r.width(), logits.height(), logits.width());
         int hw = grid.length;
@@ -66,10 +108,14 @@ public final class Examples {
         float[] valid = validMask(grid);
         labels[0] = Nd4j.create(task, new long[] {1, hw}, 'c');
         int k = 1;
+        if (objective.hasPeer()) labels[k++] = labels[0].dup();                  // the peer's task labels
         for (SegmentationObjective.Term term : objective.terms()) {
             if (term.term().kind() == io.distill4j.config.DistillTerm.Kind.MUTUAL) {
-                labels[k++] = labels[0].dup();                                   // the peer's task labels
                 labels[k++] = Nd4j.create(valid, new long[] {1, valid.length}, 'c'); // the mutual term's mask
+                continue;
+            }
+            if (term.term().kind().contrastive()) {
+                labels[k++] = Nd4j.create(new float[] {imageId(r.sampleId())}, new long[] {1, 1}, 'c');
                 continue;
             }
             float[] t = teacher.get(term.teacherTap().name());

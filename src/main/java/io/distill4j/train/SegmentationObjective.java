@@ -3,6 +3,7 @@ package io.distill4j.train;
 import io.distill4j.config.DistillTerm;
 import io.distill4j.distill.AttentionTransferLoss;
 import io.distill4j.distill.ChannelWiseDistillationLoss;
+import io.distill4j.distill.MutualContrastiveLoss;
 import io.distill4j.distill.PairwiseSimilarityLoss;
 import io.distill4j.distill.PixelKdLoss;
 import io.distill4j.model.CrossHeadGrafter;
@@ -13,7 +14,12 @@ import io.distill4j.model.TapInfo;
 import io.distill4j.model.loss.SegmentationCrossEntropyLoss;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 import java.io.Serializable;
@@ -26,11 +32,16 @@ import java.util.Map;
  * plus one output per distillation term, each a LossLayer on a tap (through a 1x1 adapter when
  * the student's and the teacher's channel counts differ). It also knows which labels each output
  * expects, so the data pipeline and the graph cannot disagree. With no terms it is the baseline.
+ * Teacher-free terms (mutual learning, MCL, L-MCL) put a peer student, its vertices prefixed
+ * {@value #PEER_PREFIX}, into the same graph with its own task output; MCL terms add a projection
+ * head per network and one {@link MutualContrastiveLoss} output per (student tap, peer tap) pair.
  */
 public final class SegmentationObjective implements TrainingObjective {
     public static final String TASK_OUTPUT = "task";
     /** Vertex-name prefix of the peer student of a mutual-learning term. */
     public static final String PEER_PREFIX = "peer_";
+    /** Size of the MCL projection heads' embeddings (the paper's 128). */
+    public static final int MCL_EMBEDDING = 128;
     private static final long serialVersionUID = 1L;
 
     /** One distillation output: the term, the student tap it reads, the teacher output it matches. */
@@ -69,6 +80,10 @@ public final class SegmentationObjective implements TrainingObjective {
         List<Term> terms = new ArrayList<>();
         for (DistillTerm t : dts) {
             if (t.weight() == 0) continue;
+            if (t.kind().contrastive()) {
+                addContrastiveTerms(student, t, terms);
+                continue;
+            }
             TapInfo s = student.tap(t.studentTap());
             if (t.kind() == DistillTerm.Kind.MUTUAL) {
                 if (!s.name().equals("logits")) {
@@ -96,7 +111,40 @@ public final class SegmentationObjective implements TrainingObjective {
             }
             terms.add(new Term(uniqueName(terms, t.outputName()), t, s, te));
         }
+        boolean contrastive = terms.stream().anyMatch(x -> x.term.kind().contrastive());
+        Term withTeacher = terms.stream().filter(x -> !x.term.kind().teacherFree()).findFirst().orElse(null);
+        if (contrastive && withTeacher != null) {
+            throw new IllegalArgumentException("distillation term " + withTeacher.output + ": mutual contrastive learning "
+                    + "trains on a flipped second view of every image, for which the teacher has no output; "
+                    + "run mcl / l-mcl without teacher terms");
+        }
         return new SegmentationObjective(student, student.tap("logits"), terms, teacher, teacherTaps);
+    }
+
+    /**
+     * MCL: one term between the student's tap and the peer's tap named by teacher-output. L-MCL:
+     * one term per (student tap, peer tap) pair of the two comma-separated lists, weight / pairs each.
+     */
+    private static void addContrastiveTerms(ModelBlueprint student, DistillTerm t, List<Term> terms) {
+        List<String> own = tapList(t.studentTap());
+        List<String> peer = tapList(t.teacherOutput());
+        if (t.kind() == DistillTerm.Kind.MCL && (own.size() != 1 || peer.size() != 1)) {
+            throw new IllegalArgumentException("distillation term " + t.outputName() + ": mcl takes one student-tap and one "
+                    + "teacher-output (the peer's tap); use l-mcl for lists of taps");
+        }
+        double weight = t.weight() / (own.size() * peer.size());
+        for (String a : own) {
+            for (String b : peer) {
+                TapInfo s = student.tap(a);
+                TapInfo p = student.tap(b);
+                DistillTerm pair = new DistillTerm(t.kind(), a, b, weight, t.tau());
+                terms.add(new Term(uniqueName(terms, t.kind().id() + "@" + a + "~" + b), pair, s, p));
+            }
+        }
+    }
+
+    private static List<String> tapList(String taps) {
+        return java.util.Arrays.stream(taps.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     private static String uniqueName(List<Term> existing, String name) {
@@ -117,20 +165,26 @@ public final class SegmentationObjective implements TrainingObjective {
         return logits;
     }
 
-    /** Output names in graph order: the task first, then each term (mutual learning: the peer's task, then the term). */
+    /** Output names in graph order: the task first, the peer's task when there is a peer, then each term. */
     public List<String> outputNames() {
         List<String> names = new ArrayList<>();
         names.add(TASK_OUTPUT);
-        for (Term t : terms) {
-            if (t.term.kind() == DistillTerm.Kind.MUTUAL) names.add(PEER_PREFIX + TASK_OUTPUT);
-            names.add(t.output);
-        }
+        if (hasPeer()) names.add(PEER_PREFIX + TASK_OUTPUT);
+        for (Term t : terms) names.add(t.output);
         return names;
     }
 
-    /** Whether the run trains a peer student beside the student (mutual learning). */
+    /** Whether the run trains a peer student beside the student (mutual learning, MCL). */
     public boolean hasPeer() {
-        return terms.stream().anyMatch(t -> t.term.kind() == DistillTerm.Kind.MUTUAL);
+        return terms.stream().anyMatch(t -> t.term.kind().teacherFree());
+    }
+
+    /**
+     * Views of each image a training example holds: 2 (the image and its horizontal flip) when an
+     * MCL term needs a second view for its vanilla contrastive positives, else 1.
+     */
+    public int viewsPerImage() {
+        return terms.stream().anyMatch(t -> t.term.kind().contrastive()) ? 2 : 1;
     }
 
     /** The graph to train: student body, task output, term outputs and their adapters. */
@@ -138,14 +192,20 @@ public final class SegmentationObjective implements TrainingObjective {
         GraphBuilder g = blueprint.graphBuilder();
         GraphHeads.addLossOutput(g, TASK_OUTPUT, logits, taskLoss());
         grafts.clear();
+        if (hasPeer()) {
+            // A second student with every vertex prefixed and its own task output.
+            GraphCopies.addPrefixedBody(g, studentOnlyConfiguration(), PEER_PREFIX);
+            GraphHeads.addLossOutput(g, PEER_PREFIX + TASK_OUTPUT, peerTap(logits), taskLoss());
+        }
         for (Term t : terms) {
             TapInfo s = t.studentTap;
+            if (t.term.kind().contrastive()) {
+                addContrastiveOutput(g, t);
+                continue;
+            }
             if (t.term.kind() == DistillTerm.Kind.MUTUAL) {
-                // A second student with every vertex prefixed, its own task output, and the mutual KL
-                // over both students' logits concatenated along channels.
-                GraphCopies.addPrefixedBody(g, studentOnlyConfiguration(), PEER_PREFIX);
-                TapInfo peer = new TapInfo(PEER_PREFIX + s.name(), PEER_PREFIX + s.vertexName(), s.channels(), s.height(), s.width());
-                GraphHeads.addLossOutput(g, PEER_PREFIX + TASK_OUTPUT, peer, taskLoss());
+                // The mutual KL over both students' logits concatenated along channels.
+                TapInfo peer = peerTap(s);
                 String merged = "mutual_" + s.name();
                 g.addVertex(merged, new org.deeplearning4j.nn.conf.graph.MergeVertex(), s.vertexName(), peer.vertexName());
                 GraphHeads.addLossOutput(g, t.output, new TapInfo(merged, merged, 2 * s.channels(), s.height(), s.width()),
@@ -167,6 +227,31 @@ public final class SegmentationObjective implements TrainingObjective {
             GraphHeads.addLossOutput(g, t.output, s, loss(t, s));
         }
         return g.setOutputs(outputNames().toArray(new String[0])).build();
+    }
+
+    private static TapInfo peerTap(TapInfo s) {
+        return new TapInfo(PEER_PREFIX + s.name(), PEER_PREFIX + s.vertexName(), s.channels(), s.height(), s.width());
+    }
+
+    /**
+     * A projection head per network (global average pool of the tap, then a linear map to
+     * {@link #MCL_EMBEDDING} dimensions), both projections concatenated into one
+     * {@link MutualContrastiveLoss} output that normalises them and contrasts them.
+     */
+    private static void addContrastiveOutput(GraphBuilder g, Term t) {
+        String own = projectionHead(g, "mcl_a_" + t.output, t.studentTap);
+        String peer = projectionHead(g, "mcl_b_" + t.output, peerTap(t.teacherTap));
+        String merged = "mcl_merge_" + t.output;
+        g.addVertex(merged, new org.deeplearning4j.nn.conf.graph.MergeVertex(), own, peer);
+        g.addLayer(t.output, new LossLayer.Builder(MutualContrastiveLoss.all(MCL_EMBEDDING, t.term.tau(), t.term.weight()))
+                .activation(Activation.IDENTITY).build(), merged);
+    }
+
+    private static String projectionHead(GraphBuilder g, String name, TapInfo tap) {
+        g.addLayer(name + "_pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), tap.vertexName());
+        g.addLayer(name + "_proj", new DenseLayer.Builder().nIn(tap.channels()).nOut(MCL_EMBEDDING)
+                .activation(Activation.IDENTITY).build(), name + "_pool");
+        return name + "_proj";
     }
 
     /**
@@ -195,7 +280,7 @@ public final class SegmentationObjective implements TrainingObjective {
             case CWD -> new ChannelWiseDistillationLoss(s.channels(), s.height(), s.width(), d.tau(), d.weight());
             case AT -> new AttentionTransferLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 1000.0, 2.0, d.weight());
             case PAIRWISE -> new PairwiseSimilarityLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 0, d.weight());
-            case CROSSKD, MUTUAL -> throw new IllegalStateException(d.kind() + " outputs are built in configuration()");
+            case CROSSKD, MUTUAL, MCL, L_MCL -> throw new IllegalStateException(d.kind() + " outputs are built in configuration()");
         };
     }
 
@@ -219,7 +304,7 @@ public final class SegmentationObjective implements TrainingObjective {
     @Override
     public List<String> teacherOutputsNeeded() {
         return List.copyOf(new java.util.LinkedHashSet<>(terms.stream()
-                .filter(t -> t.term.kind() != DistillTerm.Kind.MUTUAL).map(t -> t.teacherTap.name()).toList()));
+                .filter(t -> !t.term.kind().teacherFree()).map(t -> t.teacherTap.name()).toList()));
     }
 
     @Override

@@ -2,6 +2,7 @@
  * Training on Spark: the task objectives behind {@link io.distill4j.train.TrainingObjective}
  * (segmentation, CenterNet detection: graph outputs and the labels each expects), the one-example
  * MultiDataSets built from shards and teacher outputs, the parameter-averaging trainer,
- * run directories with checkpoints and metrics, and resume.
+ * run directories with checkpoints and metrics, and resume. Teacher-free terms (mutual learning,
+ * MCL) train a peer student inside the same graph; MCL examples hold each image and its flip.
  */
 package io.distill4j.train;

@@ -309,6 +309,31 @@ class PipelineJobsTest {
     }
 
     @Test
+    @Order(10)
+    void mutualContrastiveLearningTrainsTwoStudentsAndExportsEachWithoutItsHeads() throws Exception {
+        Distill4jConfig c = config("distill.run-id=mcl", "train.epochs=2",
+                "distill.terms=[{kind=l-mcl, student-tap=\"neck,logits\", teacher-output=logits, weight=1, tau=0.2}]");
+        DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
+        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/mcl/metrics.jsonl")));
+        JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1)).path("terms");
+        for (String term : List.of("task", "peer_task", "l-mcl@neck~logits", "l-mcl@logits~logits")) {
+            assertTrue(Double.isFinite(last.path(term).asDouble(Double.NaN)), term + " in " + last);
+        }
+        ComputationGraph a = ModelSerializer.restoreComputationGraph(work.resolve("runs/mcl/student.zip").toFile(), false);
+        ComputationGraph b = ModelSerializer.restoreComputationGraph(work.resolve("runs/mcl/peer.zip").toFile(), false);
+        assertEquals(a.numParams(), b.numParams());
+        assertFalse(a.params().equals(b.params()), "two different students");
+        for (ComputationGraph g : List.of(a, b)) {
+            assertTrue(g.getConfiguration().getVertices().keySet().stream().noneMatch(v -> v.startsWith("peer_") || v.startsWith("mcl_")),
+                    g.getConfiguration().getVertices().keySet().toString());
+        }
+        JsonNode manifest = new ObjectMapper().readTree(work.resolve("runs/mcl/_manifest.json").toFile());
+        assertEquals("none", manifest.path("teacher_mode").asText());
+        assertEquals(2, manifest.path("terms").size(), "one term per tap pair");
+        assertEquals(0, r.missingTeacher());
+    }
+
+    @Test
     @Order(11)
     void notebookRunsHeadlessOnTheOutputs() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/jupyter").canExecute()
