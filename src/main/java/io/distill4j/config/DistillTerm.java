@@ -9,17 +9,30 @@ import java.util.Set;
 
 /**
  * One distillation term of a student run: which loss, on which student tap against which teacher
- * output, with its weight and temperature.
+ * output, with its weight and temperature; a {@code darkrank} term also carries its
+ * {@link DarkRankOptions} (the other kinds carry {@link DarkRankOptions#DEFAULTS}, unused).
  */
-public record DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau)
+public record DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau,
+                          DarkRankOptions darkRank)
         implements java.io.Serializable {
+    public DistillTerm {
+        java.util.Objects.requireNonNull(darkRank, "darkRank options (DarkRankOptions.DEFAULTS for other kinds)");
+    }
+
+    /** A term of any kind with the default darkrank settings. */
+    public DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau) {
+        this(kind, studentTap, teacherOutput, weight, tau, DarkRankOptions.DEFAULTS);
+    }
+
     /** The loss families wired into the student graph. */
     public enum Kind {
         PIXEL_KD("pixel-kd"), CWD("cwd"), AT("at"), PAIRWISE("pairwise"),
         /** CrossKD: the teacher's layers after its tap of the student-tap's name, frozen, fed by the student. */
         CROSSKD("crosskd"),
         /** Deep mutual learning: a peer student trained in the same graph; no teacher, nothing cached. */
-        MUTUAL("mutual");
+        MUTUAL("mutual"),
+        /** DarkRank: the teacher's ranking of the other images of the minibatch around each image. */
+        DARKRANK("darkrank");
 
         private final String id;
 
@@ -33,7 +46,8 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
 
         static Kind parse(String s, String where) {
             for (Kind k : values()) if (k.id.equals(s.toLowerCase(Locale.ROOT))) return k;
-            throw new ConfigException(where + ".kind: must be one of pixel-kd, cwd, at, pairwise, crosskd, mutual, got '" + s + "'");
+            throw new ConfigException(where + ".kind: must be one of " + java.util.Arrays.stream(values()).map(Kind::id)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ", got '" + s + "'");
         }
     }
 
@@ -53,14 +67,19 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
         for (int i = 0; i < list.size(); i++) {
             Config o = list.get(i);
             String where = key + "[" + i + "]";
-            ObjectKeys.check(o, where, Set.of("kind", "student-tap", "teacher-output", "weight", "tau"));
+            Set<String> keys = new java.util.HashSet<>(Set.of("kind", "student-tap", "teacher-output", "weight", "tau"));
+            boolean darkRank = o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String k
+                    && k.toLowerCase(Locale.ROOT).equals(Kind.DARKRANK.id());
+            if (darkRank) keys.addAll(DarkRankOptions.KEYS);
+            ObjectKeys.check(o, where, keys);
             try {
                 double weight = o.getDouble("weight");
                 double tau = o.hasPath("tau") ? o.getDouble("tau") : 1.0;
                 if (!(weight >= 0)) throw new ConfigException(where + ".weight: must be >= 0, got " + weight);
                 if (!(tau > 0)) throw new ConfigException(where + ".tau: must be > 0, got " + tau);
                 terms.add(new DistillTerm(Kind.parse(o.getString("kind"), where), o.getString("student-tap"),
-                        o.getString("teacher-output"), weight, tau));
+                        o.getString("teacher-output"), weight, tau,
+                        darkRank ? DarkRankOptions.read(o, where) : DarkRankOptions.DEFAULTS));
             } catch (com.typesafe.config.ConfigException e) {
                 throw new ConfigException(where + ": " + e.getMessage());
             }
