@@ -44,6 +44,13 @@
  * to each side with the other side as the detached teacher: KL(p_peer || p_self) per student, averaged
  * over valid pixels. Teacher-free, so nothing is cached.
  *
+ * <h2>DarkRank: a cross-sample loss</h2>
+ * {@link io.distill4j.distill.DarkRankLoss} (Chen et al. AAAI 2018) is the one loss whose terms mix
+ * examples: each image of the minibatch ranks the others, so it needs DL4J's minibatch (the Spark
+ * workers merge the one-example MultiDataSets to {@code batch-size-per-worker}); a minibatch of one
+ * contributes 0. {@link io.distill4j.distill.PlackettLuce} holds the ranking probabilities it uses.
+ * docs/methods-darkrank.md gives the formulas as implemented.
+ *
  * <h2>Channel counts</h2>
  * Pixel KD, CWD, sigmoid KD compare the same channels: when student and teacher differ, a 1x1
  * convolution adapter on the student (in the graph, not here) maps them. AT and pair-wise compare

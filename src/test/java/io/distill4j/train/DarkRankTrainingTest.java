@@ -117,7 +117,7 @@ class DarkRankTrainingTest {
             double before = probe.scores(net).get("darkrank@logits");
             MinibatchSizeRecorder.GRADIENT_BATCH_SIZES.clear();
 
-            TrainSettings ts = new TrainSettings(6, 4, 1, 2, 0.01, 1, 0, Repartition.Never);
+            TrainSettings ts = new TrainSettings(4, 4, 1, 2, 0.01, 1, 0, Repartition.Never);
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             JavaRDD<MultiDataSet> rdd = sc.parallelize(examples, 2);
             List<Long> sizes = List.copyOf(MinibatchSizeRecorder.GRADIENT_BATCH_SIZES);
