@@ -120,14 +120,12 @@ class DarkRankTrainingTest {
             TrainSettings ts = new TrainSettings(4, 4, 1, 2, 0.01, 1, 0, Repartition.Never);
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             JavaRDD<MultiDataSet> rdd = sc.parallelize(examples, 2);
-            List<Long> sizes = List.copyOf(MinibatchSizeRecorder.GRADIENT_BATCH_SIZES);
             ComputationGraph trained = new SparkTrainer(sc, ts).train(net, 1, e -> rdd, null, (e, n, m) -> { });
             List<Long> seen = List.copyOf(MinibatchSizeRecorder.GRADIENT_BATCH_SIZES);
             double after = probe.scores(trained).get("darkrank@logits");
 
             System.out.printf("darkrank loss on the fixed batch of %d: %.4f -> %.4f after %d epochs; gradient batch sizes %s%n",
                     IMAGES, before, after, ts.epochs(), seen);
-            assertTrue(sizes.isEmpty());
             assertTrue(!seen.isEmpty(), "the darkrank loss computed gradients on the workers");
             assertTrue(seen.stream().allMatch(n -> n == 4), "minibatches of 4 one-image examples: " + seen);
             assertTrue(before > 0, "untrained student disagrees with the teacher: " + before);
