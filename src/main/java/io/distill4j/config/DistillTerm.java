@@ -9,10 +9,21 @@ import java.util.Set;
 
 /**
  * One distillation term of a student run: which loss, on which student tap against which teacher
- * output, with its weight and temperature.
+ * output, with its weight and temperature; a {@code darkrank} term also carries its
+ * {@link DarkRankOptions} (the other kinds carry {@link DarkRankOptions#DEFAULTS}, unused).
  */
-public record DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau)
+public record DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau,
+                          DarkRankOptions darkRank)
         implements java.io.Serializable {
+    public DistillTerm {
+        java.util.Objects.requireNonNull(darkRank, "darkRank options (DarkRankOptions.DEFAULTS for other kinds)");
+    }
+
+    /** A term of any kind with the default darkrank settings. */
+    public DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau) {
+        this(kind, studentTap, teacherOutput, weight, tau, DarkRankOptions.DEFAULTS);
+    }
+
     /** The loss families wired into the student graph. */
     public enum Kind {
         PIXEL_KD("pixel-kd"), CWD("cwd"), AT("at"), PAIRWISE("pairwise"),
@@ -30,7 +41,9 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
          * Layer-wise MCL (Yang et al. 2023) with uniform weights: student-tap and teacher-output list
          * taps separated by commas; every (student tap, peer tap) pair gets an MCL term of weight / pairs.
          */
-        L_MCL("l-mcl");
+        L_MCL("l-mcl"),
+        /** DarkRank: the teacher's ranking of the other images of the minibatch around each image. */
+        DARKRANK("darkrank");
 
         private final String id;
 
@@ -75,14 +88,19 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
         for (int i = 0; i < list.size(); i++) {
             Config o = list.get(i);
             String where = key + "[" + i + "]";
-            ObjectKeys.check(o, where, Set.of("kind", "student-tap", "teacher-output", "weight", "tau"));
+            Set<String> keys = new java.util.HashSet<>(Set.of("kind", "student-tap", "teacher-output", "weight", "tau"));
+            boolean darkRank = o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String k
+                    && k.toLowerCase(Locale.ROOT).equals(Kind.DARKRANK.id());
+            if (darkRank) keys.addAll(DarkRankOptions.KEYS);
+            ObjectKeys.check(o, where, keys);
             try {
                 double weight = o.getDouble("weight");
                 double tau = o.hasPath("tau") ? o.getDouble("tau") : 1.0;
                 if (!(weight >= 0)) throw new ConfigException(where + ".weight: must be >= 0, got " + weight);
                 if (!(tau > 0)) throw new ConfigException(where + ".tau: must be > 0, got " + tau);
                 terms.add(new DistillTerm(Kind.parse(o.getString("kind"), where), o.getString("student-tap"),
-                        o.getString("teacher-output"), weight, tau));
+                        o.getString("teacher-output"), weight, tau,
+                        darkRank ? DarkRankOptions.read(o, where) : DarkRankOptions.DEFAULTS));
             } catch (com.typesafe.config.ConfigException e) {
                 throw new ConfigException(where + ": " + e.getMessage());
             }

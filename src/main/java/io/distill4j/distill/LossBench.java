@@ -16,7 +16,8 @@ import java.util.Locale;
  * Times forward + backward ({@code computeGradientAndScore}) of every loss on realistic fp32 maps:
  * batch 8, 19 x 128 x 256 logits (Cityscapes at stride 8 of 1024 x 2048), 256 x 64 x 128 features,
  * pair-wise on 256 x 64 x 128 pooled by 4 (512 nodes: its |R|^2 affinity is the cost), FSP on two
- * 128-channel 64 x 128 maps, CenterNet heads 80 x 128 x 128. Prints the median of the runs in ms.
+ * 128-channel 64 x 128 maps, DarkRank on the logits against the teacher features (pooling both is
+ * most of its cost), CenterNet heads 80 x 128 x 128. Prints the median of the runs in ms.
  *
  * <pre>
  *   mvn -B -o -q compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile
@@ -72,6 +73,12 @@ public final class LossBench {
         time("FSP 128+128 x64x128", new FspLoss(128, 128, fh, fw, 1), fspTeacher, studentFeatures, runs);
         time("Pairwise 256x64x128 pooled by 4 (512 nodes)", new PairwiseSimilarityLoss(features, features, fh, fw,
                 4, 1), teacherFeatures, studentFeatures, runs);
+        time("DarkRank soft k=4, logits 19x128x256 vs 256x64x128", new DarkRankLoss(classes, pixels, features,
+                fh * fw, 3, 3, 4, DarkRankLoss.Transfer.SOFT, 1), teacherFeatures, logits, runs);
+        time("DarkRank soft k=6 (720 orders), same maps", new DarkRankLoss(classes, pixels, features, fh * fw, 3, 3,
+                6, DarkRankLoss.Transfer.SOFT, 1), teacherFeatures, logits, runs);
+        time("DarkRank hard k=7, same maps", new DarkRankLoss(classes, pixels, features, fh * fw, 3, 3, 7,
+                DarkRankLoss.Transfer.HARD, 1), teacherFeatures, logits, runs);
         time("SigmoidKd heatmaps 80x128x128", new SigmoidKdLoss(heatClasses, hh, hh, 2, 1), heatTeacher,
                 heatLogits, runs);
         time("SegmentationCE 19x128x256", new SegmentationCrossEntropyLoss(classes, h, w), trainIds, logits, runs);

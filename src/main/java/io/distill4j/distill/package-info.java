@@ -51,6 +51,13 @@
  * positives wherever DL4J's batching puts them. It normalises the projections itself and returns
  * vanilla, interactive and soft contrastive terms; see docs/methods-mcl.md.
  *
+ * <h2>DarkRank: a cross-sample loss</h2>
+ * {@link io.distill4j.distill.DarkRankLoss} (Chen et al. AAAI 2018) is the one loss whose terms mix
+ * examples: each image of the minibatch ranks the others, so it needs DL4J's minibatch (the Spark
+ * workers merge the one-example MultiDataSets to {@code batch-size-per-worker}); a minibatch of one
+ * contributes 0. {@link io.distill4j.distill.PlackettLuce} holds the ranking probabilities it uses.
+ * docs/methods-darkrank.md gives the formulas as implemented.
+ *
  * <h2>Channel counts</h2>
  * Pixel KD, CWD, sigmoid KD compare the same channels: when student and teacher differ, a 1x1
  * convolution adapter on the student (in the graph, not here) maps them. AT and pair-wise compare

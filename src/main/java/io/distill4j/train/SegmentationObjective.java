@@ -4,6 +4,7 @@ import io.distill4j.config.DistillTerm;
 import io.distill4j.distill.AttentionTransferLoss;
 import io.distill4j.distill.ChannelWiseDistillationLoss;
 import io.distill4j.distill.MutualContrastiveLoss;
+import io.distill4j.distill.DarkRankLoss;
 import io.distill4j.distill.PairwiseSimilarityLoss;
 import io.distill4j.distill.PixelKdLoss;
 import io.distill4j.model.CrossHeadGrafter;
@@ -104,7 +105,8 @@ public final class SegmentationObjective implements TrainingObjective {
             if (t.kind() == DistillTerm.Kind.CROSSKD && teacher == null) {
                 throw new IllegalArgumentException("distillation term " + t.outputName() + ": CrossKD needs the teacher model");
             }
-            if (s.height() != te.height() || s.width() != te.width()) {
+            // DarkRank pools each map to one embedding per image, so the two grids may differ.
+            if (t.kind() != DistillTerm.Kind.DARKRANK && (s.height() != te.height() || s.width() != te.width())) {
                 throw new IllegalArgumentException("distillation term " + t.outputName() + ": student tap " + s.name() + " is "
                         + s.height() + "x" + s.width() + " but teacher output " + te.name() + " is " + te.height() + "x"
                         + te.width() + "; pick taps at the same stride");
@@ -280,6 +282,10 @@ public final class SegmentationObjective implements TrainingObjective {
             case CWD -> new ChannelWiseDistillationLoss(s.channels(), s.height(), s.width(), d.tau(), d.weight());
             case AT -> new AttentionTransferLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 1000.0, 2.0, d.weight());
             case PAIRWISE -> new PairwiseSimilarityLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 0, d.weight());
+            case DARKRANK -> new DarkRankLoss(s.channels(), s.height() * s.width(), t.teacherTap.channels(),
+                    t.teacherTap.height() * t.teacherTap.width(), d.darkRank().alpha(), d.darkRank().beta(),
+                    d.darkRank().listSize(), d.darkRank().soft() ? DarkRankLoss.Transfer.SOFT : DarkRankLoss.Transfer.HARD,
+                    d.weight());
             case CROSSKD, MUTUAL, MCL, L_MCL -> throw new IllegalStateException(d.kind() + " outputs are built in configuration()");
         };
     }
