@@ -66,7 +66,10 @@ public final class SparkSessions {
     /**
      * ND4J/oneDNN threads per task, in one place: the plugin sets them in every task thread, and
      * {@code OMP_NUM_THREADS} in executor JVMs sizes libnd4j's pool, OpenBLAS and OpenMP's default
-     * before the first task. A user's own {@code spark.executorEnv.OMP_NUM_THREADS} wins.
+     * before the first task. {@code OMP_WAIT_POLICY=PASSIVE} makes OpenMP threads sleep instead of
+     * spin at barriers: on a loaded or shared node a spinning thread burns the time slice its
+     * partner needs (measured: student step 5.1 s spinning vs 0.14 s passive with 2 threads on a
+     * loaded 2-core machine, docs/performance.md). A user's own {@code spark.executorEnv.*} wins.
      */
     static void nativeThreads(SparkConf conf, int override) {
         String plugins = conf.get("spark.plugins", "");
@@ -77,5 +80,6 @@ public final class SparkSessions {
         conf.set(NativeThreadsPlugin.THREADS_KEY, Integer.toString(override));
         int perTask = override > 0 ? override : conf.getInt("spark.task.cpus", 1);
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(perTask));
+        conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
     }
 }

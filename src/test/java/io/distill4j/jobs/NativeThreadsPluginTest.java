@@ -40,6 +40,7 @@ class NativeThreadsPluginTest {
         org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf(false).set("spark.task.cpus", "2");
         SparkSessions.nativeThreads(conf, 0);
         assertEquals("2", conf.get("spark.executorEnv.OMP_NUM_THREADS"));
+        assertEquals("PASSIVE", conf.get("spark.executorEnv.OMP_WAIT_POLICY"));
         assertTrue(conf.get("spark.plugins").contains(NativeThreadsPlugin.class.getName()));
         SparkSessions.nativeThreads(conf.set("spark.executorEnv.OMP_NUM_THREADS", "6"), 0);
         assertEquals("6", conf.get("spark.executorEnv.OMP_NUM_THREADS"), "the user's own setting wins");
