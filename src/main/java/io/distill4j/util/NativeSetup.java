@@ -65,7 +65,7 @@ public final class NativeSetup {
     }
 
     /**
-     * @param threads       threads for ND4J's pool and OpenMP, at least 1
+     * @param threads       ND4J threads (see {@link #setThreads(int)}) for the calling thread, at least 1
      * @param layerHelpers  whether DL4J layers built from now on use the oneDNN helpers
      */
     public static synchronized NativeStatus init(int threads, boolean layerHelpers) {
