@@ -56,9 +56,30 @@ public final class SparkSessions {
         // Large binary columns (images, logits): keep Parquet pages and vectorized batches modest.
         conf.setIfMissing("spark.sql.parquet.columnarReaderBatchSize", "256");
         for (Map.Entry<String, String> e : s.extra().entrySet()) conf.set(e.getKey(), e.getValue());
+        nativeThreads(conf, s.nativeThreads());
         conf.set("spark.executor.extraJavaOptions",
                 (conf.get("spark.executor.extraJavaOptions", "") + executorOpts).trim());
         for (Map.Entry<String, String> e : config.hadoop().entrySet()) conf.set("spark.hadoop." + e.getKey(), e.getValue());
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /**
+     * ND4J/oneDNN threads per task, in one place: the plugin sets them in every task thread, and
+     * {@code OMP_NUM_THREADS} in executor JVMs sizes libnd4j's pool, OpenBLAS and OpenMP's default
+     * before the first task. {@code OMP_WAIT_POLICY=PASSIVE} makes OpenMP threads sleep instead of
+     * spin at barriers: on a loaded or shared node a spinning thread burns the time slice its
+     * partner needs (measured: student step 5.1 s spinning vs 0.14 s passive with 2 threads on a
+     * loaded 2-core machine, docs/performance.md). A user's own {@code spark.executorEnv.*} wins.
+     */
+    static void nativeThreads(SparkConf conf, int override) {
+        String plugins = conf.get("spark.plugins", "");
+        String plugin = NativeThreadsPlugin.class.getName();
+        if (!java.util.Arrays.asList(plugins.split(",")).contains(plugin)) {
+            conf.set("spark.plugins", plugins.isBlank() ? plugin : plugins + "," + plugin);
+        }
+        conf.set(NativeThreadsPlugin.THREADS_KEY, Integer.toString(override));
+        int perTask = override > 0 ? override : conf.getInt("spark.task.cpus", 1);
+        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(perTask));
+        conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
     }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
  *
  * <pre>
  * mvn -B -o -q compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile
- * java -cp target/classes:$(cat target/classpath.txt) io.distill4j.model.ModelBench [threads] [repetitions]
+ * java -cp target/classes:$(cat target/classpath.txt) io.distill4j.model.ModelBench [threads] [repetitions] [student]
  * /usr/bin/python3 bench/torch_peer.py [threads] [repetitions]
  * </pre>
  */
@@ -32,20 +32,24 @@ public final class ModelBench {
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : Runtime.getRuntime().availableProcessors();
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        // "student": only the student, only with helpers (the default path), for quick A/B runs.
+        boolean studentOnly = args.length > 2 && args[2].equals("student");
         System.out.println(NativeSetup.init(threads, true));
         int batch = 8;
         int[][] sizes = {{64, 128}, {128, 256}};
         System.out.printf("%-12s %-9s %12s %12s %12s %12s %8s %8s%n", "model", "input", "train-off", "train-on",
                 "fwd-off", "fwd-on", "train x", "fwd x");
         for (int[] size : sizes) {
-            for (ModelSpec spec : new ModelSpec[] {ModelSpec.segmentationStudent(19, size[0], size[1]),
-                    ModelSpec.segmentationTeacher(19, size[0], size[1])}) {
+            ModelSpec[] specs = studentOnly ? new ModelSpec[] {ModelSpec.segmentationStudent(19, size[0], size[1])}
+                    : new ModelSpec[] {ModelSpec.segmentationStudent(19, size[0], size[1]),
+                    ModelSpec.segmentationTeacher(19, size[0], size[1])};
+            for (ModelSpec spec : specs) {
                 ModelBlueprint blueprint = ModelBlueprint.of(spec);
                 ComputationGraphConfiguration conf = blueprint.withLossOutputs(Map.of("logits", new LossL2()));
                 TapInfo logits = blueprint.tap("logits");
                 INDArray image = Nd4j.randn(batch, 3, size[0], size[1]);
                 MultiDataSet data = new MultiDataSet(image, Nd4j.randn(batch, logits.flatSize()));
-                double[] off = time(conf, false, data, reps);
+                double[] off = studentOnly ? new double[] {Double.NaN, Double.NaN} : time(conf, false, data, reps);
                 double[] on = time(conf, true, data, reps);
                 System.out.printf("%-12s %-9s %10.1fms %10.1fms %10.1fms %10.1fms %7.2fx %7.2fx%n", spec.name(),
                         size[0] + "x" + size[1], off[0], on[0], off[1], on[1], off[0] / on[0], off[1] / on[1]);

@@ -25,9 +25,25 @@ import java.util.List;
  *   <li>Turns DL4J's layer helpers on ({@code org.eclipse.deeplearning4j.helpers.disable=false});
  *       with the {@code org.nd4j.nativeblas.Nd4jCpu} shim in this project, convolution, batch
  *       normalisation and pooling layers then run through oneDNN instead of im2col + gemm.</li>
- *   <li>Gives ND4J a thread count (default: available processors) for its own pool and for
- *       OpenMP, which oneDNN uses; OMP_NUM_THREADS cannot be set from inside the JVM.</li>
+ *   <li>Gives ND4J a thread count (default: available processors), see {@link #setThreads(int)}.</li>
  * </ol>
+ *
+ * <p>Threads: what controls them in M2 (read from the bytecode and measured, docs/performance.md).
+ * <ul>
+ *   <li>OpenMP (oneDNN's convolution and batch-norm primitives, libnd4j's OpenMP loops): its count
+ *       is <b>per calling thread</b> in libgomp; threads that never set it use the process default,
+ *       which libgomp takes from {@code OMP_NUM_THREADS} or the processor count when the library
+ *       loads. ND4J's {@code NativeOpsHolder} then calls {@code setOmpNumThreads(4)} unconditionally
+ *       on the thread that loads ND4J, after honouring {@code OMP_NUM_THREADS}: that thread always
+ *       reports 4, even on 2 cores. Spark task threads therefore need the count set in the task's
+ *       own thread: {@code io.distill4j.jobs.NativeThreadsPlugin} does it.</li>
+ *   <li>libnd4j's own pool ({@code Environment.maxThreads}) is sized once from
+ *       {@code OMP_NUM_THREADS} or the hardware; {@code setMaxThreads} is ignored. The per-op
+ *       parallelism ({@code maxMasterThreads}) is process-wide and clamped to that pool.</li>
+ *   <li>OpenBLAS (gemm outside oneDNN) has one process-wide count.</li>
+ * </ul>
+ * {@code OMP_NUM_THREADS} in an executor's environment ({@code spark.executorEnv}, set by
+ * {@code SparkSessions}) sizes all three defaults before anything runs.
  * Helpers are read when a layer is instantiated: {@link #setLayerHelpersEnabled(boolean)} affects
  * networks initialised afterwards only.
  */
@@ -49,7 +65,7 @@ public final class NativeSetup {
     }
 
     /**
-     * @param threads       threads for ND4J's pool and OpenMP, at least 1
+     * @param threads       ND4J threads (see {@link #setThreads(int)}) for the calling thread, at least 1
      * @param layerHelpers  whether DL4J layers built from now on use the oneDNN helpers
      */
     public static synchronized NativeStatus init(int threads, boolean layerHelpers) {
@@ -72,17 +88,31 @@ public final class NativeSetup {
         System.setProperty(HELPERS_DISABLE_PROPERTY, Boolean.toString(!enabled));
     }
 
-    /** Sets ND4J's thread counts (its own pool and OpenMP's). */
-    public static synchronized void setThreads(int threads) {
+    /**
+     * Sets the OpenMP count of the <b>calling thread</b> (what oneDNN uses for the ops this thread
+     * runs) and the process-wide libnd4j per-op count (clamped to its pool) and OpenBLAS count.
+     * Call it in every thread that runs ND4J ops with a count other than the process default.
+     */
+    public static void setThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, cannot be: " + threads);
         }
-        // Measured on M2: Environment.maxThreads is fixed when libnd4j starts and ignores setMaxThreads;
-        // setMaxMasterThreads is clamped to it. OpenMP's count (4 by default on a 2-core machine:
-        // oversubscribed) is what oneDNN and most libnd4j ops use, and it can be changed here.
-        Nd4j.getEnvironment().setMaxThreads(threads);
+        // Environment.setMaxThreads is a no-op in M2 (the pool is sized at start-up): not called.
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+    }
+
+    /**
+     * Threads for one Spark task's ND4J work: {@code override} when positive, else the
+     * {@code spark.task.cpus} the scheduler reserves per task (so executor cores / concurrent
+     * tasks), never more than the processors this JVM sees and never less than 1.
+     */
+    public static int threadsPerTask(int taskCpus, int override, int availableProcessors) {
+        if (taskCpus < 1) throw new IllegalArgumentException("spark.task.cpus must be at least 1, cannot be: " + taskCpus);
+        if (override < 0) throw new IllegalArgumentException("thread override must be 0 (auto) or positive, cannot be: " + override);
+        if (override > 0) return override;
+        return Math.max(1, Math.min(taskCpus, availableProcessors));
     }
 
     /** What is loaded and switched on right now. */
@@ -92,7 +122,8 @@ public final class NativeSetup {
         boolean helpersRequested = !Boolean.parseBoolean(System.getProperty(HELPERS_DISABLE_PROPERTY, "true"));
         boolean helpers = helpersRequested && BaseMKLDNNHelper.mklDnnEnabled();
         int threads = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
-        return new NativeStatus(library, library.contains("onednn"), helpers, threads);
+        return new NativeStatus(library, library.contains("onednn"), helpers, threads,
+                Nd4j.getEnvironment().maxMasterThreads(), Nd4j.factory().blas().getMaxThreads());
     }
 
     /** The loaded libnd4jcpu.so, from this process's memory map (Linux only). */

@@ -48,6 +48,35 @@ class OneDnnHelperEquivalenceTest {
         check(ModelBlueprint.of(ModelSpec.detectionStudent(3, 32, 32)));
     }
 
+    /** The thread count (NativeSetup.setThreads, per Spark task) changes speed only. */
+    @Test
+    void segmentationStudentAgreesWithOneAndTwoThreads() {
+        ModelBlueprint blueprint = ModelBlueprint.of(ModelSpec.segmentationStudent(4, 32, 32));
+        ComputationGraphConfiguration conf = TestGraphs.withBuiltInLosses(blueprint);
+        Nd4j.getRandom().setSeed(7);
+        INDArray image = Nd4j.randn(2, 3, 32, 32);
+        INDArray[] labels = labels(blueprint, 2);
+        double[] scores = new double[2];
+        INDArray[] gradients = new INDArray[2];
+        int[] threads = {1, 2};
+        try {
+            for (int i = 0; i < 2; i++) {
+                NativeSetup.setThreads(threads[i]);
+                assertEquals(threads[i], NativeSetup.status().threads());
+                ComputationGraph net = TestGraphs.init(conf.clone());
+                net.setInputs(image);
+                net.setLabels(labels);
+                net.computeGradientAndScore();
+                scores[i] = net.score();
+                gradients[i] = net.gradient().gradient().dup();
+            }
+        } finally {
+            NativeSetup.setThreads(2);
+        }
+        assertEquals(scores[0], scores[1], 1e-5 * Math.abs(scores[0]), "score");
+        assertClose(gradients[0], gradients[1], 1e-4, "gradient with 1 vs 2 threads");
+    }
+
     private static void check(ModelBlueprint blueprint) {
         ComputationGraphConfiguration conf = TestGraphs.withBuiltInLosses(blueprint);
         NativeSetup.setLayerHelpersEnabled(false);

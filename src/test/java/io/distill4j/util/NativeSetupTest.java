@@ -58,6 +58,36 @@ class NativeSetupTest {
         assertThrows(IllegalArgumentException.class, () -> NativeSetup.init(0, true));
     }
 
+    /**
+     * Pins why Spark tasks need {@code NativeThreadsPlugin}: OpenMP's count set in one thread does
+     * not reach another; each thread sets its own.
+     */
+    @Test
+    void openMpThreadCountIsPerCallingThread() throws Exception {
+        NativeSetup.setThreads(3);
+        int[] seen = new int[2];
+        Thread other = new Thread(() -> {
+            seen[0] = NativeSetup.status().threads();
+            NativeSetup.setThreads(3);
+            seen[1] = NativeSetup.status().threads();
+        });
+        other.start();
+        other.join();
+        NativeSetup.setThreads(2);
+        assertTrue(seen[0] != 3, "another thread saw the main thread's count: libgomp changed");
+        assertEquals(3, seen[1]);
+    }
+
+    @Test
+    void threadsPerTaskFollowsTaskCpusUnlessOverridden() {
+        assertEquals(1, NativeSetup.threadsPerTask(1, 0, 16));
+        assertEquals(4, NativeSetup.threadsPerTask(4, 0, 16));
+        assertEquals(2, NativeSetup.threadsPerTask(4, 0, 2), "capped at the processors the JVM sees");
+        assertEquals(8, NativeSetup.threadsPerTask(1, 8, 2), "an explicit override is taken as given");
+        assertThrows(IllegalArgumentException.class, () -> NativeSetup.threadsPerTask(0, 0, 2));
+        assertThrows(IllegalArgumentException.class, () -> NativeSetup.threadsPerTask(1, -1, 2));
+    }
+
     /** Fails if any conv, batch-norm or pooling layer silently runs without (or drops) its oneDNN helper. */
     @Test
     void convBatchNormAndPoolingLayersRunOnOneDnnHelpersThroughATrainingStep() throws Exception {
