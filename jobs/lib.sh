@@ -42,6 +42,10 @@ run_distill4j() {
     esac
   done
   ensure_built
+  # OpenMP threads that spin at barriers starve each other when Spark runs several tasks (or other
+  # processes share the cores): passive waiting was 15-40x faster at load 13-15 (docs/performance.md).
+  # It has to be in the environment before the JVM loads ND4J; executors get it from SparkSessions.
+  export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
   local opens; opens="$(jvm_opens)"
   if [[ -n "$master" || -n "${SPARK_HOME:-}" ]]; then
     [[ -n "${SPARK_HOME:-}" ]] || { log "--master needs SPARK_HOME (a Spark 3.5 installation) to find spark-submit"; exit 2; }
