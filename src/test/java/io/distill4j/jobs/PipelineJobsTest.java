@@ -309,7 +309,7 @@ class PipelineJobsTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void mutualContrastiveLearningTrainsTwoStudentsAndExportsEachWithoutItsHeads() throws Exception {
         Distill4jConfig c = config("distill.run-id=mcl", "train.epochs=2",
                 "distill.terms=[{kind=l-mcl, student-tap=\"neck,logits\", teacher-output=logits, weight=1, tau=0.2}]");
@@ -334,7 +334,7 @@ class PipelineJobsTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void notebookRunsHeadlessOnTheOutputs() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/jupyter").canExecute()
                         || System.getenv("PATH").contains("jupyter"),
@@ -358,7 +358,7 @@ class PipelineJobsTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void comparisonTableShowsTimeAndCacheBytesEachMethodCosts() throws Exception {
         Distill4jConfig c = config();
         EvaluateJob job = new EvaluateJob(spark, c, quiet);
@@ -388,6 +388,25 @@ class PipelineJobsTest {
         assertEquals("1.00x", baselineRow.split("\\|")[7].trim());
         assertEquals("0", baselineRow.split("\\|")[8].trim(), "a run without a teacher reads no cache");
         assertTrue(Files.readString(work.resolve("report/comparison.md")).contains(kdRow));
+    }
+
+    @Test
+    @Order(14)
+    void darkRankTransfersTheTeachersRankingThroughTheDistillJob() throws Exception {
+        // alpha = 30: pooled ReLU features of different images are nearly parallel, so at the paper's
+        // alpha = 3 every score is near 0 and the ranking barely trains (docs/methods-darkrank.md).
+        Distill4jConfig c = config("distill.run-id=darkrank", "train.epochs=4",
+                "distill.terms=[{kind=darkrank, student-tap=neck, teacher-output=neck, weight=1, mode=hard, list-size=3, alpha=30}]");
+        DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
+        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/darkrank/metrics.jsonl")));
+        ObjectMapper json = new ObjectMapper();
+        double first = json.readTree(lines.get(0)).path("terms").path("darkrank@neck").asDouble(Double.NaN);
+        double last = json.readTree(lines.get(lines.size() - 1)).path("terms").path("darkrank@neck").asDouble(Double.NaN);
+        assertTrue(last < first, "DarkRank loss " + first + " -> " + last);
+        JsonNode manifest = json.readTree(work.resolve("runs/darkrank/_manifest.json").toFile());
+        assertEquals(List.of("neck"), java.util.stream.StreamSupport.stream(manifest.path("teacher_outputs").spliterator(), false)
+                .map(JsonNode::asText).toList(), "the run read the teacher's neck from the cache");
+        assertEquals(8, r.examples());
     }
 
     private static List<String> epochLines(List<String> lines) {
