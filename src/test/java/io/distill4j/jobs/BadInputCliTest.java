@@ -178,9 +178,10 @@ class BadInputCliTest {
                 "cache.output=" + q(tmp.resolve("cache-x")));
         assertTrue(teacher.contains(nowhere.toString()) && teacher.contains("teacher.dir"), teacher);
         String shards = failsLeavingOutputsIntact("distill", "shard.output=" + q(nowhere), "distill.runs-dir=" + q(tmp.resolve("runs-x")));
-        assertTrue(shards.contains(nowhere.toString()), shards);
+        assertTrue(shards.contains(nowhere.toString()) && shards.contains("shard.output"), shards);
         Run conf = cli("shard", "--conf", nowhere.resolve("experiment.conf").toString());
-        assertTrue(conf.code != 0 && conf.err.contains("experiment.conf"), conf.err);
+        assertEquals(1, conf.code, conf.err);
+        assertTrue(conf.errorLine().contains("configuration file not found: " + nowhere.resolve("experiment.conf")), conf.err);
     }
 
     @Test

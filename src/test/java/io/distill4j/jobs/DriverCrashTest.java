@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The driver dies (SIGKILL, as when its node is lost) and the user runs the same command again.
  * Each driver is {@code io.distill4j.cli.Main} in a child JVM on the embedded {@code local[2]}
  * Spark, started from the project's class path exactly as {@code jobs/distill4j} starts it; the
- * fault hook {@code distill4j.fault.<stage>.hold} holds one task so that the kill lands while the
+ * fault hook {@code distill4j-fault.<stage>.hold} holds one task so that the kill lands while the
  * stage provably runs: cache-teacher after one of its two cache files is committed, distill in
  * epoch 2 after epoch 1's checkpoint.
  */
@@ -82,7 +82,7 @@ class DriverCrashTest {
     @Order(1)
     void cacheTeacherRerunAfterDriverKillSkipsCommittedFilesAndCachesEverySampleOnce() throws Exception {
         Path hold = tmp.resolve("hold-cache");
-        try (ChildJvm first = driver(List.of("distill4j.fault.cache-teacher.hold=" + hold), "cache-teacher")) {
+        try (ChildJvm first = driver(List.of("distill4j-fault.cache-teacher.hold=" + hold), "cache-teacher")) {
             long holder = FaultTestSupport.awaitHold(first, hold, "cache-teacher", 240);
             assertEquals(first.process().pid(), holder, "on local[2] the task runs in the driver JVM");
             first.awaitCondition("the other shard file's cache file", 60, () -> {
@@ -111,7 +111,8 @@ class DriverCrashTest {
     void distillRerunAfterDriverKillResumesFromTheLastCheckpoint() throws Exception {
         Path hold = tmp.resolve("hold-distill");
         Path run = work.resolve("runs/kd");
-        try (ChildJvm first = driver(List.of("distill4j.fault.distill.hold=" + hold, "distill4j.fault.distill.hold.item=epoch-2"), "distill", "train.epochs=3")) {
+        try (ChildJvm first = driver(List.of("distill4j-fault.distill.hold=" + hold,
+                "distill4j-fault.distill.hold.item=epoch-2"), "distill", "train.epochs=3")) {
             FaultTestSupport.awaitHold(first, hold, "distill", 240);
             assertTrue(Files.isRegularFile(run.resolve("checkpoints/epoch-0001.zip")), "epoch 1 not checkpointed" + first.tail());
             FaultTestSupport.killHard(first.process().pid());

@@ -91,6 +91,8 @@ final class StandaloneCluster implements AutoCloseable {
                 "--class", "io.distill4j.cli.Main", "--name", name,
                 "--executor-memory", "1g", "--executor-cores", Integer.toString(WORKER_CORES),
                 "--conf", "spark.ui.enabled=false",
+                // Executors reach the driver on the loopback address, like master and worker.
+                "--conf", "spark.driver.host=127.0.0.1",
                 "--conf", "spark.executor.extraJavaOptions=" + executorOpts,
                 "--conf", "spark.task.maxFailures=4",
                 jar.toString()));

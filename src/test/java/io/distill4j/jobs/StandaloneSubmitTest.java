@@ -109,7 +109,7 @@ class StandaloneSubmitTest {
     void cacheTeacherFinishesAfterItsExecutorIsKilledAndCachesEverySampleOnce() throws Exception {
         FaultTestSupport.writeUntrainedTeacher(config(), 32, 64, 0);
         Path hold = tmp.resolve("hold-cache");
-        try (ChildJvm submit = cluster.submit("cache-teacher", List.of("distill4j.fault.cache-teacher.hold=" + hold),
+        try (ChildJvm submit = cluster.submit("cache-teacher", List.of("distill4j-fault.cache-teacher.hold=" + hold),
                 args("cache-teacher"))) {
             long executor = heldExecutor(submit, hold, "cache-teacher");
             FaultTestSupport.killHard(executor);
@@ -129,7 +129,8 @@ class StandaloneSubmitTest {
     @Order(3)
     void distillFinishesAfterItsExecutorIsKilledMidEpoch() throws Exception {
         Path hold = tmp.resolve("hold-distill");
-        try (ChildJvm submit = cluster.submit("distill", List.of("distill4j.fault.distill.hold=" + hold, "distill4j.fault.distill.hold.item=epoch-2"),
+        try (ChildJvm submit = cluster.submit("distill",
+                List.of("distill4j-fault.distill.hold=" + hold, "distill4j-fault.distill.hold.item=epoch-2"),
                 args("distill", "distill.run-id=kd", "train.epochs=2"))) {
             // The hook holds the first row of epoch 2: epoch 1 is checkpointed by then.
             long executor = heldExecutor(submit, hold, "distill");
