@@ -225,7 +225,8 @@ class BadInputCliTest {
         Files.createDirectories(empty.resolve("leftImg8bit/val"));
         Files.createDirectories(empty.resolve("gtFine/val"));
         String line = failsLeavingOutputsIntact("shard", "dataset.root=" + q(empty), "shard.output=" + q(tmp.resolve("shards-empty")));
-        assertTrue(line.contains(empty.resolve("leftImg8bit/train").toString()), line);
+        assertTrue(line.contains(empty.resolve("leftImg8bit/train").toString()) && line.contains("holds no"), line);
+        assertTrue(!line.contains("Exception"), "a Java class name is noise to the user: " + line);
     }
 
     @Test
