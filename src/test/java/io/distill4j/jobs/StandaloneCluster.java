@@ -75,8 +75,9 @@ final class StandaloneCluster implements AutoCloseable {
 
     /**
      * Starts {@code spark-submit --master spark://... --class io.distill4j.cli.Main <shaded jar> appArgs}
-     * in client mode, with the Java 17 options the jobs scripts pass, one executor of every worker
-     * core, and the extra executor system properties given (e.g. fault hooks).
+     * in client mode, with the Java 17 options the jobs scripts pass, one executor holding all the
+     * worker's cores (one JVM to start, and to start again after a kill), and the extra executor
+     * system properties given (e.g. fault hooks).
      */
     ChildJvm submit(String name, List<String> executorProperties, List<String> appArgs) {
         Path jar = Path.of(SHADED_JAR).toAbsolutePath();
