@@ -183,6 +183,7 @@ public final class CacheTeacherJob {
         Path in = new Path(shardFile);
         Path out = new Path(spec.outDir, in.getName());
         FaultInjection.maybeFail("cache-teacher", in.getName());
+        FaultInjection.maybeHold("cache-teacher", in.getName());
         List<ShardRecord> samples = ShardFiles.read(conf, in);
         ComputationGraph teacher = TeacherOnExecutor.borrow(spec.fingerprint, teacherBytes::value);
         try {

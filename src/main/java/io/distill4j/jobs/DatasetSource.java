@@ -8,6 +8,7 @@ import io.distill4j.data.cityscapes.CityscapesLayout;
 import io.distill4j.data.coco.CocoCategory;
 import io.distill4j.data.coco.CocoLayout;
 import io.distill4j.storage.Manifest;
+import io.distill4j.storage.StageOutputException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -46,6 +47,10 @@ final class DatasetSource {
             return listing.samples();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list split '" + split + "' of " + root + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            // The layouts' "holds no images", "image without label file", ... messages name the
+            // path already; as a stage error they reach the user without a Java class name.
+            throw new StageOutputException(e.getMessage(), e);
         }
     }
 

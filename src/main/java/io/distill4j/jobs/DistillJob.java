@@ -134,6 +134,7 @@ public final class DistillJob {
             List<String> names = List.copyOf(needed);
             JavaRDD<Row> rows = usable.javaRDD();
             data = epoch -> rows.map(row -> {
+                FaultInjection.maybeHold("distill", "epoch-" + epoch);
                 Map<String, float[]> t = new LinkedHashMap<>();
                 for (int i = 0; i < columns.length; i++) t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
                 return objective.example(ShardSchema.fromRow(row), t);

@@ -30,6 +30,14 @@ public final class Shards {
     public static Shards open(SparkSession spark, String location) {
         Path root = Storage.path(location);
         FileSystem fs = Storage.fs(root, spark.sparkContext().hadoopConfiguration());
+        try {
+            if (!fs.exists(root)) {
+                throw new io.distill4j.storage.StageOutputException("no shards at " + root
+                        + " (distill4j.shard.output): run shard first");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + root + ": " + e.getMessage(), e);
+        }
         return new Shards(spark, root, Manifest.read(fs, root));
     }
 

@@ -49,10 +49,14 @@ public final class AtomicOutput {
             }
             Path parent = target.getParent();
             if (parent != null && !fs.exists(parent) && !fs.mkdirs(parent)) {
-                throw new StageOutputException("cannot create directory " + parent);
+                throw new StageOutputException("cannot write output " + target + ": cannot create directory " + parent
+                        + " (is its parent writable?)");
             }
             Path temp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
-            if (!fs.mkdirs(temp)) throw new StageOutputException("cannot create " + temp);
+            if (!fs.mkdirs(temp)) {
+                throw new StageOutputException("cannot write output " + target + ": cannot create " + temp.getName() + " in "
+                        + parent + " (is it writable?)");
+            }
             return new AtomicOutput(fs, target, temp);
         } catch (IOException e) {
             throw new StageOutputException("cannot prepare output " + target + ": " + e.getMessage(), e);

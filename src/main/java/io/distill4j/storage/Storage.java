@@ -12,11 +12,15 @@ import java.net.URI;
 public final class Storage {
     private Storage() {}
 
-    /** A path; relative local paths are made absolute so executors in other JVMs see the same file. */
+    /**
+     * A path; relative local paths are made absolute so executors in other JVMs see the same file.
+     * Not through {@code File.toURI()}: for an existing directory that appends a '/', and a Hadoop
+     * path ending in '/' has an empty name, so a sibling built from it lands inside the directory.
+     */
     public static Path path(String location) {
         URI uri = URI.create(location.replace(" ", "%20"));
         if (uri.getScheme() == null) {
-            return new Path(new java.io.File(location).getAbsoluteFile().toURI());
+            return new Path("file", null, new java.io.File(location).getAbsoluteFile().toPath().normalize().toString());
         }
         return new Path(location);
     }

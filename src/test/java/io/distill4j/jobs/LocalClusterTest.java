@@ -161,7 +161,7 @@ class LocalClusterTest {
         String target = shardFiles("train").get(1).getName();
         // Executors read the hook at task time from their own system properties; each executor JVM
         // fails the task for this shard file once, so the file needs at most three attempts.
-        Distill4jConfig faulty = config(LocalClusterSupport.overrides("distill4j.fault.cache-teacher=" + target));
+        Distill4jConfig faulty = config(LocalClusterSupport.overrides("distill4j-fault.cache-teacher=" + target));
         spark = timed("start session 2", () -> SparkTestSupport.spark(faulty));
         List<String> failures = new CopyOnWriteArrayList<>();
         spark.sparkContext().addSparkListener(new SparkListener() {

@@ -155,7 +155,7 @@ class PipelineJobsTest {
         fs().delete(new Path(dir, Manifest.FILE_NAME), false);
         fs().delete(new Path(new Path(dir, "train"), shardFiles.get(1).getName()), false);
         // The rerun's task for the missing file fails once on purpose; the job fails and commits nothing.
-        System.setProperty("distill4j.fault.cache-teacher", shardFiles.get(1).getName());
+        System.setProperty("distill4j-fault.cache-teacher", shardFiles.get(1).getName());
         try {
             assertThrows(Exception.class, () -> new CacheTeacherJob(spark, config(), quiet).run());
             assertFalse(Manifest.exists(fs(), dir));
@@ -164,7 +164,7 @@ class PipelineJobsTest {
             assertEquals(1, r.filesSkipped());
             assertEquals(16L, r.rows().get("train"));
         } finally {
-            System.clearProperty("distill4j.fault.cache-teacher");
+            System.clearProperty("distill4j-fault.cache-teacher");
         }
         List<Row> rows = spark.read().parquet(dir + "/train").collectAsList();
         Set<String> keys = new HashSet<>();

@@ -38,6 +38,11 @@ final class SparkTestSupport {
 
     /** The same settings for any work directory and Cityscapes root (local paths or URIs). */
     static Distill4jConfig config(String workDir, String cityscapesRoot, String... extra) {
+        return ConfigLoader.load(null, overrides(workDir, cityscapesRoot, extra));
+    }
+
+    /** The same settings as command-line {@code key=value} arguments, for tests that run the CLI. */
+    static List<String> overrides(String workDir, String cityscapesRoot, String... extra) {
         List<String> o = new ArrayList<>(List.of(
                 "work-dir=\"" + workDir + "\"",
                 "spark.master=\"local[2]\"",
@@ -48,7 +53,7 @@ final class SparkTestSupport {
                 "train.batch-size-per-worker=4", "train.averaging-frequency=1", "train.epochs=2",
                 "teacher.epochs=2", "cache.batch-size=3"));
         o.addAll(List.of(extra));
-        return ConfigLoader.load(null, o);
+        return o;
     }
 
     static SparkSession spark(Distill4jConfig config) {

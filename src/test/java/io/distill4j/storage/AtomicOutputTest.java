@@ -70,4 +70,20 @@ class AtomicOutputTest {
         o.commit(manifest("fresh"));
         assertFalse(fs().exists(new Path(target, "half-written")));
     }
+
+    @Test
+    void existingDirectoryGivenAsAPlainPathIsReplacedInPlace() throws Exception {
+        // A user's plain local path to an existing directory (an interrupted output, or --overwrite).
+        java.nio.file.Path dir = Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(dir.resolve("stale"), "left by an interrupted run");
+        Path target = Storage.path(dir.toString());
+        assertEquals("out", target.getName(), "a trailing '/' would make the output's siblings land inside it: " + target);
+        AtomicOutput.begin(fs(), target, false).commit(manifest("first"));
+        AtomicOutput.begin(fs(), Storage.path(dir.toString()), true).commit(manifest("second"));
+        assertEquals("second", Manifest.read(fs(), target).path("tag").asText());
+        assertFalse(Files.exists(dir.resolve("stale")));
+        try (var siblings = Files.list(tmp)) {
+            assertEquals(java.util.List.of(dir), siblings.toList(), "temporary or moved-aside directories left behind");
+        }
+    }
 }
