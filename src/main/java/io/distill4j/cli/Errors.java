@@ -19,7 +19,12 @@ public final class Errors {
         Throwable chosen = ours != null ? ours : deepest;
         String msg = chosen.getMessage();
         if (msg == null || msg.isBlank()) msg = chosen.getClass().getSimpleName();
-        if (ours == null && !(chosen instanceof java.io.IOException)) msg = chosen.getClass().getSimpleName() + ": " + msg;
+        if (ours == null && msg.contains("is not a Parquet file")) {
+            // Parquet's reader names the file; the class name (RuntimeException) would tell nothing.
+            msg = "corrupt or truncated Parquet file: " + msg;
+        } else if (ours == null && !(chosen instanceof java.io.IOException)) {
+            msg = chosen.getClass().getSimpleName() + ": " + msg;
+        }
         return msg.lines().findFirst().orElse(msg);
     }
 }

@@ -147,6 +147,7 @@ class BadInputCliTest {
         String line = failsLeavingOutputsIntact("distill", "cache.output=" + q(cacheRoot),
                 "distill.runs-dir=" + q(tmp.resolve("runs-corrupt")), "train.epochs=1");
         assertTrue(line.contains(part.getFileName().toString()), line);
+        assertTrue(line.contains("corrupt or truncated Parquet file"), line);
     }
 
     @Test
