@@ -152,19 +152,13 @@ public final class DetectionObjective implements TrainingObjective {
         return new Term(output, t, s, te, centreMasked);
     }
 
-    private static String uniqueName(List<Term> existing, String name) {
-        String n = name;
-        for (int i = 2; taken(existing, n); i++) n = name + "#" + i;
-        return n;
-    }
-
-    private static boolean taken(List<Term> existing, String output) {
-        return existing.stream().anyMatch(e -> e.output.equals(output));
-    }
-
     @Override
     public Task task() {
         return Task.DETECTION;
+    }
+
+    private static String uniqueName(List<Term> existing, String name) {
+        return TrainingObjective.uniqueOutputName(existing.stream().map(Term::output).toList(), name);
     }
 
     public List<Term> terms() {

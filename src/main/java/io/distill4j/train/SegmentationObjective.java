@@ -150,13 +150,7 @@ public final class SegmentationObjective implements TrainingObjective {
     }
 
     private static String uniqueName(List<Term> existing, String name) {
-        String n = name;
-        for (int i = 2; taken(existing, n); i++) n = name + "#" + i;
-        return n;
-    }
-
-    private static boolean taken(List<Term> existing, String output) {
-        return existing.stream().anyMatch(e -> e.output.equals(output));
+        return TrainingObjective.uniqueOutputName(existing.stream().map(Term::output).toList(), name);
     }
 
     public List<Term> terms() {

@@ -19,6 +19,16 @@ import java.util.Map;
  */
 public interface TrainingObjective extends Serializable {
 
+    /**
+     * {@code name}, or {@code name#2}, {@code name#3} ... when an earlier term already has that output
+     * name (two terms of the same kind on the same tap).
+     */
+    static String uniqueOutputName(List<String> taken, String name) {
+        String n = name;
+        for (int i = 2; taken.contains(n); i++) n = name + "#" + i;
+        return n;
+    }
+
     /** The dense task the objective trains. */
     Task task();
 
