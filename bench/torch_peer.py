@@ -196,7 +196,8 @@ def main():
                 print(f"{name:16s} {h}x{w:<6d} {params:9d} {median(train):8.1f}ms {median(fwd):8.1f}ms")
         # Teacher maps of the teacher's tap shapes (random, as PeerBench feeds DL4J), CE labels 0..18.
         x = torch.randn(8, 3, h, w)
-        teacher_maps = {"logits": torch.randn(8, 19, h // 8, w // 8), "neck": torch.randn(8, 64, h // 8, w // 8)}
+        teacher_neck = 2 * 32  # Seg.neck's channels for the teacher's width 32
+        teacher_maps = {"logits": torch.randn(8, 19, h // 8, w // 8), "neck": torch.randn(8, teacher_neck, h // 8, w // 8)}
         labels = torch.randint(0, 19, (8, h // 8, w // 8))
         for set_name, terms in TERM_SETS:
             ms = distill_step_ms(Seg(16, 1, False, 19), teacher_maps, terms, x, labels, tau, reps)

@@ -35,9 +35,11 @@ import java.util.Map;
  * the logits, at and pairwise on the neck, and all four together, against random teacher maps of
  * the teacher's tap shapes. Then, with the same threads, it runs {@code bench/torch_peer.py --json}
  * (the same architectures and losses in PyTorch) and prints DL4J ms, PyTorch ms and DL4J/PyTorch per
- * row. Without /usr/bin/python3 or torch it says so and prints the DL4J column only.
+ * row. Without /usr/bin/python3 or torch it says so and prints the DL4J column only. The child
+ * inherits the environment, so both sides run under the same {@code OMP_WAIT_POLICY}; the load
+ * average is printed at the start and the end, since the two halves run one after the other.
  * <pre>
- * java -cp target/classes:$(cat target/classpath.txt) io.distill4j.bench.PeerBench [threads] [repetitions]
+ * OMP_WAIT_POLICY=PASSIVE java -cp target/classes:$(cat target/classpath.txt) io.distill4j.bench.PeerBench [threads] [repetitions]
  * </pre>
  */
 public final class PeerBench {
