@@ -57,8 +57,11 @@ public final class ModelBench {
         }
     }
 
-    /** {median train-step ms, median forward ms} after two warm-up steps. */
-    private static double[] time(ComputationGraphConfiguration conf, boolean helpers, MultiDataSet data, int reps) {
+    /**
+     * {median train-step ms, median forward ms} after two warm-up steps, with oneDNN layer helpers
+     * on or off (left on afterwards). Also used by {@code bench.PeerBench}.
+     */
+    public static double[] time(ComputationGraphConfiguration conf, boolean helpers, MultiDataSet data, int reps) {
         NativeSetup.setLayerHelpersEnabled(helpers);
         ComputationGraph net = new ComputationGraph(conf.clone());
         net.init();
@@ -82,7 +85,23 @@ public final class ModelBench {
         return new double[] {median(train), median(forward)};
     }
 
-    private static double median(double[] values) {
+    /**
+     * Median ms of one {@code net.fit(data)} after two warm-up fits: the step time of any training
+     * graph (the distillation graphs of {@code bench.PeerBench}).
+     */
+    public static double medianFitMs(ComputationGraph net, MultiDataSet data, int reps) {
+        for (int i = 0; i < 2; i++) net.fit(data);
+        double[] fit = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            net.fit(data);
+            fit[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return median(fit);
+    }
+
+    /** The upper median (the middle of an odd count), as {@code bench/torch_peer.py} takes it. */
+    public static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
