@@ -5,6 +5,9 @@
  * {@link io.distill4j.distill.AttentionTransferLoss} (AT), {@link io.distill4j.distill.FspLoss},
  * {@link io.distill4j.distill.PairwiseSimilarityLoss} and {@link io.distill4j.distill.SigmoidKdLoss}
  * (heatmap KD); {@link io.distill4j.distill.LossBench} times them on realistic maps.
+ * {@link io.distill4j.distill.HolisticCritic} (plain doubles, no DL4J) is the WGAN-GP critic of holistic
+ * distillation (Liu et al. 2019) with a hand-derived gradient-penalty gradient, trained on the driver
+ * by {@link io.distill4j.distill.CriticAdam}.
  *
  * <h2>Wiring</h2>
  * Each loss sits on a {@code LossLayer} with IDENTITY activation fed through
