@@ -10,18 +10,30 @@ import java.util.Set;
 /**
  * One distillation term of a student run: which loss, on which student tap against which teacher
  * output, with its weight and temperature; a {@code darkrank} term also carries its
- * {@link DarkRankOptions} (the other kinds carry {@link DarkRankOptions#DEFAULTS}, unused).
+ * {@link DarkRankOptions} and a {@code holistic} term its {@link HolisticOptions} (the other kinds
+ * carry the defaults, unused).
  */
 public record DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau,
-                          DarkRankOptions darkRank)
+                          DarkRankOptions darkRank, HolisticOptions holistic)
         implements java.io.Serializable {
     public DistillTerm {
         java.util.Objects.requireNonNull(darkRank, "darkRank options (DarkRankOptions.DEFAULTS for other kinds)");
+        java.util.Objects.requireNonNull(holistic, "holistic options (HolisticOptions.DEFAULTS for other kinds)");
     }
 
-    /** A term of any kind with the default darkrank settings. */
+    /** A term of any kind with the default darkrank and holistic settings. */
     public DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau) {
-        this(kind, studentTap, teacherOutput, weight, tau, DarkRankOptions.DEFAULTS);
+        this(kind, studentTap, teacherOutput, weight, tau, DarkRankOptions.DEFAULTS, HolisticOptions.DEFAULTS);
+    }
+
+    /** A darkrank term with its settings. */
+    public DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau, DarkRankOptions darkRank) {
+        this(kind, studentTap, teacherOutput, weight, tau, darkRank, HolisticOptions.DEFAULTS);
+    }
+
+    /** A holistic term with its critic settings. */
+    public DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau, HolisticOptions holistic) {
+        this(kind, studentTap, teacherOutput, weight, tau, DarkRankOptions.DEFAULTS, holistic);
     }
 
     /** The loss families wired into the student graph. */
@@ -43,7 +55,12 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
          */
         L_MCL("l-mcl"),
         /** DarkRank: the teacher's ranking of the other images of the minibatch around each image. */
-        DARKRANK("darkrank");
+        DARKRANK("darkrank"),
+        /**
+         * Holistic distillation (Liu et al. 2019): a Wasserstein critic, trained between epochs on
+         * teacher maps (real) and student maps (fake), scores the student's segmentation map.
+         */
+        HOLISTIC("holistic");
 
         private final String id;
 
@@ -92,6 +109,9 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
             boolean darkRank = o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String k
                     && k.toLowerCase(Locale.ROOT).equals(Kind.DARKRANK.id());
             if (darkRank) keys.addAll(DarkRankOptions.KEYS);
+            boolean holistic = o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String hk
+                    && hk.toLowerCase(Locale.ROOT).equals(Kind.HOLISTIC.id());
+            if (holistic) keys.addAll(HolisticOptions.KEYS);
             ObjectKeys.check(o, where, keys);
             try {
                 double weight = o.getDouble("weight");
@@ -100,7 +120,8 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
                 if (!(tau > 0)) throw new ConfigException(where + ".tau: must be > 0, got " + tau);
                 terms.add(new DistillTerm(Kind.parse(o.getString("kind"), where), o.getString("student-tap"),
                         o.getString("teacher-output"), weight, tau,
-                        darkRank ? DarkRankOptions.read(o, where) : DarkRankOptions.DEFAULTS));
+                        darkRank ? DarkRankOptions.read(o, where) : DarkRankOptions.DEFAULTS,
+                        holistic ? HolisticOptions.read(o, where) : HolisticOptions.DEFAULTS));
             } catch (com.typesafe.config.ConfigException e) {
                 throw new ConfigException(where + ": " + e.getMessage());
             }

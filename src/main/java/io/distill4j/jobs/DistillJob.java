@@ -17,6 +17,8 @@ import io.distill4j.storage.Storage;
 import io.distill4j.config.DistillTerm;
 import io.distill4j.train.Examples;
 import io.distill4j.train.GraphCopies;
+import io.distill4j.train.HolisticCriticRounds;
+import io.distill4j.train.SparkTrainer;
 import io.distill4j.train.RunDirectory;
 import io.distill4j.train.SegmentationObjective;
 import io.distill4j.train.TrainingDriver;
@@ -148,8 +150,10 @@ public final class DistillJob {
                 + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"), false);
         console.printf("[%s] student %s; outputs %s; teacher %s%n", label, bp.describe(), objective.outputNames(),
                 fingerprint == null ? "none (baseline)" : fingerprint + (ds.onlineTeacher() ? " (online)" : " (cached)"));
+        SparkTrainer.BetweenEpochs critic = objective instanceof SegmentationObjective so && !so.holisticTerms().isEmpty()
+                ? new HolisticCriticRounds(sc, run, so, config.train()) : null;
         TrainingDriver.Trained trained = TrainingDriver.run(sc, fs, run, objective, config.train(), data,
-                ds.resume(), label, console);
+                ds.resume(), label, console, critic);
 
         ComputationGraph student = exportStudent(objective, trained.net());
         ModelFiles.write(fs, run.file(STUDENT_FILE), student, false);
@@ -160,7 +164,10 @@ public final class DistillJob {
             GraphCopies.copyParameters(trained.net(), SegmentationObjective.PEER_PREFIX, peer);
             ModelFiles.write(fs, run.file(PEER_FILE), peer, false);
         }
-        double secondsPerEpoch = run.metrics().stream().mapToDouble(m -> m.path("seconds").asDouble()).average().orElse(Double.NaN);
+        // An epoch's time includes the driver's work before it (the holistic critic's round).
+        double secondsPerEpoch = run.metrics().stream()
+                .mapToDouble(m -> m.path("seconds").asDouble() + m.path("before_epoch").path("seconds").asDouble(0))
+                .average().orElse(Double.NaN);
         ObjectNode m = Manifest.create("distill");
         m.put("run_id", ds.runId());
         m.put("model", STUDENT_FILE);

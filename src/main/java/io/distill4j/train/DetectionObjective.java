@@ -113,9 +113,10 @@ public final class DetectionObjective implements TrainingObjective {
     private static Term term(ModelBlueprint student, String output, DistillTerm t, Map<String, TapInfo> teacherOutputs,
                              ComputationGraph teacher) {
         String where = "distill.terms: term " + t.outputName();
-        if (t.kind() == DistillTerm.Kind.DARKRANK) {
-            throw new IllegalArgumentException(where + ": darkrank ranks whole-image embeddings and is wired for "
-                    + "segmentation students; a detector takes pixel-kd (heatmap), cwd, at, pairwise or crosskd");
+        if (t.kind() == DistillTerm.Kind.DARKRANK || t.kind() == DistillTerm.Kind.HOLISTIC) {
+            throw new IllegalArgumentException(where + ": " + t.kind().id() + " is wired for segmentation students "
+                    + "(whole-image embeddings, class-probability maps); a detector takes pixel-kd (heatmap), cwd, at, "
+                    + "pairwise or crosskd");
         }
         if (t.kind().teacherFree()) {
             throw new IllegalArgumentException(where + ": mutual and contrastive learning are built for segmentation; a detector "
@@ -244,7 +245,7 @@ public final class DetectionObjective implements TrainingObjective {
             case CWD -> new ChannelWiseDistillationLoss(s.channels(), s.height(), s.width(), d.tau(), d.weight());
             case AT -> new AttentionTransferLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 1000.0, 2.0, d.weight());
             case PAIRWISE -> new PairwiseSimilarityLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 0, d.weight());
-            case CROSSKD, MUTUAL, MCL, L_MCL, DARKRANK -> throw new IllegalStateException(d.kind() + " outputs are not built by loss()");
+            case CROSSKD, MUTUAL, MCL, L_MCL, DARKRANK, HOLISTIC -> throw new IllegalStateException(d.kind() + " outputs are not built by loss()");
         };
     }
 

@@ -9,6 +9,8 @@ import java.util.Map;
  * @param terms          each loss term's score on the fixed probe batch after the epoch
  * @param averagingMs    time the driver spent aggregating and averaging parameters
  * @param iterations     the workers' per-minibatch lines (JSON), in time order
+ * @param beforeEpoch    what the driver-side step before the fit reported (the holistic critic's round), or empty
  */
 public record EpochMetrics(int epoch, double score, Map<String, Double> terms, long examples, double seconds,
-                           double examplesPerSecond, long averagingMs, java.util.List<String> iterations) {}
+                           double examplesPerSecond, long averagingMs, java.util.List<String> iterations,
+                           Map<String, Double> beforeEpoch) {}

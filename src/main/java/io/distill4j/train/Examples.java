@@ -47,6 +47,27 @@ public final class Examples {
         return out;
     }
 
+    /**
+     * A 3-channel CHW image averaged over the cells of a gridH x gridW grid (each input pixel goes
+     * to the cell its centre falls in), so the holistic critic sees the image at its map's grid.
+     */
+    public static float[] imageAtGrid(float[] chw, int height, int width, int gridH, int gridW) {
+        float[] out = new float[3 * gridH * gridW];
+        int[] count = new int[gridH * gridW];
+        for (int y = 0; y < height; y++) {
+            int gy = Math.min(gridH - 1, (int) ((y + 0.5) * gridH / height));
+            for (int x = 0; x < width; x++) {
+                int cell = gy * gridW + Math.min(gridW - 1, (int) ((x + 0.5) * gridW / width));
+                count[cell]++;
+                for (int c = 0; c < 3; c++) out[c * gridH * gridW + cell] += chw[(c * height + y) * width + x];
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < count.length; i++) out[c * count.length + i] /= Math.max(1, count[i]);
+        }
+        return out;
+    }
+
     private static float[] validMask(byte[] grid) {
         float[] m = new float[grid.length];
         for (int i = 0; i < m.length; i++) m[i] = (grid[i] & 0xFF) == 255 ? 0f : 1f;
@@ -127,7 +148,14 @@ public final class Examples {
                         + "' has " + t.length + " values, expected " + term.teacherTap().flatSize());
             }
             float[] row = t;
-            if (SegmentationObjective.labelsCarryMask(term)) {
+            if (term.term().kind() == io.distill4j.config.DistillTerm.Kind.HOLISTIC) {
+                // The critic's condition (the image at the map grid), then the teacher map (its real sample).
+                float[] img = imageAtGrid(InputNormalization.normalizeChw(r.image(), r.height(), r.width()), r.height(), r.width(),
+                        logits.height(), logits.width());
+                row = new float[img.length + t.length];
+                System.arraycopy(img, 0, row, 0, img.length);
+                System.arraycopy(t, 0, row, img.length, t.length);
+            } else if (SegmentationObjective.labelsCarryMask(term)) {
                 TapInfo tap = term.teacherTap();
                 float[] mask = tap.height() == logits.height() && tap.width() == logits.width() ? valid
                         : validMask(labelsAtGrid(r.segLabel(), r.height(), r.width(), tap.height(), tap.width()));

@@ -5,6 +5,8 @@ import io.distill4j.distill.AttentionTransferLoss;
 import io.distill4j.distill.ChannelWiseDistillationLoss;
 import io.distill4j.distill.MutualContrastiveLoss;
 import io.distill4j.distill.DarkRankLoss;
+import io.distill4j.distill.HolisticCritic;
+import io.distill4j.distill.HolisticLoss;
 import io.distill4j.distill.PairwiseSimilarityLoss;
 import io.distill4j.distill.PixelKdLoss;
 import io.distill4j.model.CrossHeadGrafter;
@@ -44,6 +46,8 @@ public final class SegmentationObjective implements TrainingObjective {
     /** Size of the MCL projection heads' embeddings (the paper's 128). */
     public static final int MCL_EMBEDDING = 128;
     private static final long serialVersionUID = 1L;
+    /** The critic a holistic term's graph is built with; training replaces it before the first epoch. */
+    private static final long INITIAL_CRITIC_SEED = 1;
 
     /** One distillation output: the term, the student tap it reads, the teacher output it matches. */
     public record Term(String output, DistillTerm term, TapInfo studentTap, TapInfo teacherTap) implements Serializable {}
@@ -104,6 +108,15 @@ public final class SegmentationObjective implements TrainingObjective {
             }
             if (t.kind() == DistillTerm.Kind.CROSSKD && teacher == null) {
                 throw new IllegalArgumentException("distillation term " + t.outputName() + ": CrossKD needs the teacher model");
+            }
+            if (t.kind() == DistillTerm.Kind.HOLISTIC && (!s.name().equals("logits") || te.channels() != s.channels())) {
+                throw new IllegalArgumentException("distillation term " + t.outputName() + ": holistic distillation scores "
+                        + "class-probability maps: student-tap must be logits and teacher-output the teacher's logits ("
+                        + s.channels() + " channels), got " + s.name() + " and " + te.name() + " (" + te.channels() + ")");
+            }
+            if (t.kind() == DistillTerm.Kind.HOLISTIC && terms.stream().anyMatch(x -> x.term.kind() == DistillTerm.Kind.HOLISTIC)) {
+                throw new IllegalArgumentException("distillation term " + t.outputName() + ": only one holistic term per run "
+                        + "(one critic)");
             }
             // DarkRank pools each map to one embedding per image, so the two grids may differ.
             if (t.kind() != DistillTerm.Kind.DARKRANK && (s.height() != te.height() || s.width() != te.width())) {
@@ -280,8 +293,15 @@ public final class SegmentationObjective implements TrainingObjective {
                     t.teacherTap.height() * t.teacherTap.width(), d.darkRank().alpha(), d.darkRank().beta(),
                     d.darkRank().listSize(), d.darkRank().soft() ? DarkRankLoss.Transfer.SOFT : DarkRankLoss.Transfer.HARD,
                     d.weight());
+            case HOLISTIC -> new HolisticLoss(s.channels(), s.height(), s.width(), d.tau(), d.weight(),
+                    new HolisticCritic(s.channels(), d.holistic().hidden(), d.holistic().kernel(), INITIAL_CRITIC_SEED));
             case CROSSKD, MUTUAL, MCL, L_MCL -> throw new IllegalStateException(d.kind() + " outputs are built in configuration()");
         };
+    }
+
+    /** The holistic-distillation outputs (critic trained between epochs), in graph order. */
+    public List<Term> holisticTerms() {
+        return terms.stream().filter(t -> t.term.kind() == DistillTerm.Kind.HOLISTIC).toList();
     }
 
     /** Whether the term's labels carry the per-pixel valid mask after the teacher map (pixel KD does). */

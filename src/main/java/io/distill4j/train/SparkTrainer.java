@@ -32,6 +32,18 @@ public final class SparkTrainer {
         void afterEpoch(int epoch, ComputationGraph net, EpochMetrics metrics) throws Exception;
     }
 
+    /**
+     * Driver-side work before each epoch's Spark fit, e.g. training the holistic critic against the
+     * current student and installing it in the network's loss.
+     */
+    public interface BetweenEpochs {
+        /** Called once before training starts at {@code firstEpoch} (above 1 when a run resumes). */
+        void start(int firstEpoch) throws Exception;
+
+        /** @return values recorded in the epoch's metrics line (e.g. the critic's losses) */
+        java.util.Map<String, Double> beforeEpoch(int epoch, ComputationGraph net, JavaRDD<MultiDataSet> data) throws Exception;
+    }
+
     private final JavaSparkContext sc;
     private final TrainSettings settings;
 
@@ -48,8 +60,19 @@ public final class SparkTrainer {
      */
     public ComputationGraph train(ComputationGraph net, int firstEpoch, IntFunction<JavaRDD<MultiDataSet>> data,
                                   ScoreProbe probe, EpochCallback callback) throws Exception {
+        return train(net, firstEpoch, data, probe, null, callback);
+    }
+
+    /**
+     * As above, running {@code between} (if not null) on the driver before every epoch's fit.
+     */
+    public ComputationGraph train(ComputationGraph net, int firstEpoch, IntFunction<JavaRDD<MultiDataSet>> data,
+                                  ScoreProbe probe, BetweenEpochs between, EpochCallback callback) throws Exception {
         int workers = settings.workers() > 0 ? settings.workers() : sc.defaultParallelism();
+        if (between != null && firstEpoch <= settings.epochs()) between.start(firstEpoch);
         for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {
+            JavaRDD<MultiDataSet> rdd = data.apply(epoch);
+            java.util.Map<String, Double> before = between == null ? java.util.Map.of() : between.beforeEpoch(epoch, net, rdd);
             ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, 1)
                     .batchSizePerWorker(settings.batchSizePerWorker())
                     .averagingFrequency(settings.averagingFrequency())
@@ -63,14 +86,13 @@ public final class SparkTrainer {
             SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, tm);
             CollectionAccumulator<String> iterations = sc.sc().collectionAccumulator("iterations-epoch-" + epoch);
             sparkNet.setListeners(new IterationScores(iterations, epoch));
-            JavaRDD<MultiDataSet> rdd = data.apply(epoch);
             long start = System.nanoTime();
             net = sparkNet.fitMultiDataSet(rdd);
             double seconds = (System.nanoTime() - start) / 1e9;
             long examples = rdd.count();
             EpochMetrics m = new EpochMetrics(epoch, sparkNet.getScore(),
                     probe == null ? java.util.Map.of() : probe.scores(net), examples, seconds, examples / seconds,
-                    averagingMs(sparkNet.getSparkTrainingStats()), sortedByTime(iterations.value()));
+                    averagingMs(sparkNet.getSparkTrainingStats()), sortedByTime(iterations.value()), before);
             callback.afterEpoch(epoch, net, m);
         }
         return net;

@@ -29,6 +29,17 @@ public final class TrainingDriver {
     public static Trained run(JavaSparkContext sc, FileSystem fs, RunDirectory run, TrainingObjective objective,
                               TrainSettings settings, IntFunction<JavaRDD<MultiDataSet>> data,
                               boolean resume, String label, PrintStream console) throws Exception {
+        return run(sc, fs, run, objective, settings, data, resume, label, console, null);
+    }
+
+    /**
+     * As above; {@code between} (may be null) runs on the driver before every epoch (the holistic
+     * critic's rounds) and what it reports goes into the epoch's metrics line under "before_epoch".
+     */
+    public static Trained run(JavaSparkContext sc, FileSystem fs, RunDirectory run, TrainingObjective objective,
+                              TrainSettings settings, IntFunction<JavaRDD<MultiDataSet>> data,
+                              boolean resume, String label, PrintStream console,
+                              SparkTrainer.BetweenEpochs between) throws Exception {
         ComputationGraph net;
         int first = 1;
         Optional<RunDirectory.Checkpoint> ckpt = resume ? run.latestCheckpoint() : Optional.empty();
@@ -47,16 +58,24 @@ public final class TrainingDriver {
         // The probe whose per-term scores metrics.jsonl records: the first minibatch of the data.
         ScoreProbe probe = new ScoreProbe(org.nd4j.linalg.dataset.MultiDataSet.merge(
                 data.apply(first).take(settings.batchSizePerWorker())));
-        ComputationGraph trained = new SparkTrainer(sc, settings).train(net, first, data, probe, (epoch, n, m) -> {
+        ComputationGraph trained = new SparkTrainer(sc, settings).train(net, first, data, probe, between, (epoch, n, m) -> {
             run.saveCheckpoint(epoch, n);
             ObjectNode line = JSON.createObjectNode();
             line.put("kind", "epoch").put("epoch", epoch).put("score", m.score()).put("examples", m.examples()).put("seconds", m.seconds())
                     .put("examples_per_s", m.examplesPerSecond()).put("averaging_ms", m.averagingMs());
             ObjectNode terms = line.putObject("terms");
             m.terms().forEach(terms::put);
+            if (!m.beforeEpoch().isEmpty()) {
+                ObjectNode before = line.putObject("before_epoch");
+                m.beforeEpoch().forEach(before::put);
+            }
             run.appendMetrics(m.iterations(), line);
             StringBuilder t = new StringBuilder();
             m.terms().forEach((k, v) -> t.append(String.format(" %s=%.4f", k, v)));
+            if (m.beforeEpoch().containsKey("wasserstein")) {
+                t.append(String.format(" critic: W=%.4f loss=%.4f (%.0f steps, %.1f s)", m.beforeEpoch().get("wasserstein"),
+                        m.beforeEpoch().get("critic_loss"), m.beforeEpoch().get("critic_steps"), m.beforeEpoch().get("seconds")));
+            }
             console.printf("[%s] epoch %d/%d  loss %.4f %s  %.1f s  %.1f img/s%n", label, epoch, settings.epochs(),
                     m.score(), t.toString().trim(), m.seconds(), m.examplesPerSecond());
         });

@@ -409,6 +409,52 @@ class PipelineJobsTest {
         assertEquals(8, r.examples());
     }
 
+    @Test
+    @Order(15)
+    void holisticDistillationAlternatesCriticAndStudentAndResumesExactly() throws Exception {
+        String terms = "distill.terms=[{kind=holistic, student-tap=logits, teacher-output=logits, weight=0.1, critic-steps=5,"
+                + " critic-warmup-steps=20, critic-batch=4, critic-images=8, critic-hidden=8}]";
+        new DistillJob(spark, config("distill.run-id=hol-full", "train.epochs=3", terms), false, quiet).run();
+        new DistillJob(spark, config("distill.run-id=hol-split", "train.epochs=1", terms), false, quiet).run();
+        // "Crash" after epoch 1: checkpoint and critic state are there, the manifest is not; rerun with the full budget.
+        fs().delete(new Path(work.resolve("runs/hol-split/_manifest.json").toUri()), false);
+        new DistillJob(spark, config("distill.run-id=hol-split", "train.epochs=3", terms), false, quiet).run();
+
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/hol-full/metrics.jsonl")));
+        assertEquals(3, lines.size());
+        for (String l : lines) {
+            JsonNode before = json.readTree(l).path("before_epoch");
+            assertTrue(before.path("wasserstein").asDouble() > 0, "the critic tells teacher maps from the student's: " + l);
+            assertTrue(before.path("critic_steps").asInt() > 0, l);
+            assertTrue(json.readTree(l).path("terms").has("holistic@logits"), l);
+        }
+        assertEquals(25, json.readTree(lines.get(0)).path("before_epoch").path("critic_steps").asInt(), "warm-up + steps");
+        INDArray a = ModelSerializer.restoreComputationGraph(work.resolve("runs/hol-full/student.zip").toFile(), false).params();
+        ComputationGraph split = ModelSerializer.restoreComputationGraph(work.resolve("runs/hol-split/student.zip").toFile(), false);
+        assertEquals(List.of("task"), split.getConfiguration().getNetworkOutputs(), "the critic is not part of the student");
+        double diff = a.sub(split.params()).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+        assertTrue(diff < 1e-4, "resumed vs uninterrupted student: relative parameter difference " + diff);
+        double[] full = criticParams(json, "hol-full"), resumed = criticParams(json, "hol-split");
+        double num = 0, den = 0;
+        for (int i = 0; i < full.length; i++) {
+            num += (full[i] - resumed[i]) * (full[i] - resumed[i]);
+            den += full[i] * full[i];
+        }
+        assertTrue(Math.sqrt(num / den) < 1e-4, "resumed vs uninterrupted critic of epoch 3: " + Math.sqrt(num / den));
+        JsonNode manifest = json.readTree(work.resolve("runs/hol-full/_manifest.json").toFile());
+        assertEquals("holistic", manifest.path("terms").get(0).path("kind").asText());
+        assertEquals(List.of("logits"), java.util.stream.StreamSupport.stream(manifest.path("teacher_outputs").spliterator(), false)
+                .map(JsonNode::asText).toList(), "the critic's real samples are the cached teacher logits");
+    }
+
+    private static double[] criticParams(ObjectMapper json, String run) throws Exception {
+        JsonNode n = json.readTree(work.resolve("runs/" + run + "/critic/epoch-0003.json").toFile()).path("params");
+        double[] out = new double[n.size()];
+        for (int i = 0; i < out.length; i++) out[i] = n.get(i).asDouble();
+        return out;
+    }
+
     private static List<String> epochLines(List<String> lines) {
         return lines.stream().filter(l -> l.contains("\"kind\":\"epoch\"")).toList();
     }
