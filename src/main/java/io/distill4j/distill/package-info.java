@@ -61,6 +61,13 @@
  * contributes 0. {@link io.distill4j.distill.PlackettLuce} holds the ranking probabilities it uses.
  * docs/methods-darkrank.md gives the formulas as implemented.
  *
+ * <h2>Holistic distillation: a loss that carries a critic</h2>
+ * {@link io.distill4j.distill.HolisticLoss} scores the student's class probabilities with a frozen
+ * {@link io.distill4j.distill.HolisticCritic} whose parameters are fields of the loss, so the
+ * configuration broadcast of parameter averaging ships each round's critic to the workers; the
+ * critic itself is trained between epochs (io.distill4j.train.HolisticCriticRounds);
+ * docs/methods-holistic.md.
+ *
  * <h2>Channel counts</h2>
  * Pixel KD, CWD, sigmoid KD compare the same channels: when student and teacher differ, a 1x1
  * convolution adapter on the student (in the graph, not here) maps them. AT and pair-wise compare

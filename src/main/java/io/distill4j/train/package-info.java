@@ -4,5 +4,7 @@
  * MultiDataSets built from shards and teacher outputs, the parameter-averaging trainer,
  * run directories with checkpoints and metrics, and resume. Teacher-free terms (mutual learning,
  * MCL) train a peer student inside the same graph; MCL examples hold each image and its flip.
+ * Holistic distillation's critic is trained on the driver between epochs by
+ * {@link io.distill4j.train.HolisticCriticRounds} through {@link io.distill4j.train.SparkTrainer.BetweenEpochs}.
  */
 package io.distill4j.train;
