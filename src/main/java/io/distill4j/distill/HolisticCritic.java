@@ -199,26 +199,46 @@ public final class HolisticCritic implements Serializable {
                 throw new IllegalArgumentException("eps[" + i + "] must be in [0, 1], cannot be: " + eps[i]);
             }
         }
+        // Samples are independent: each gets its own gradient on a pool thread, and the parts are
+        // summed in index order so the result does not depend on scheduling (exact resume).
+        double share = 1.0 / n;
+        SampleTerms[] parts = new SampleTerms[n];
+        java.util.stream.IntStream.range(0, n).parallel().forEach(i -> parts[i] = sampleTerms(i, real.get(i), fake.get(i),
+                images.get(i), h, w, lambda, eps[i], share));
         double[] gradient = new double[params.length];
         double wasserstein = 0;
         double penalty = 0;
-        double share = 1.0 / n;
-        for (int i = 0; i < n; i++) {
-            double[] r = checkedSample("real[" + i + "]", real.get(i), classes, h, w);
-            double[] f = checkedSample("fake[" + i + "]", fake.get(i), classes, h, w);
-            double[] image = checkedSample("images[" + i + "]", images.get(i), IMAGE_CHANNELS, h, w);
-            Pass onReal = forward(r, image, h, w);
-            Pass onFake = forward(f, image, h, w);
-            wasserstein += share * (scoreOf(onReal) - scoreOf(onFake));
-            addScoreGradient(onFake, share, gradient);
-            addScoreGradient(onReal, -share, gradient);
-            double[] interpolate = new double[r.length];
-            for (int j = 0; j < interpolate.length; j++) {
-                interpolate[j] = eps[i] * r[j] + (1 - eps[i]) * f[j];
+        for (SampleTerms part : parts) {
+            wasserstein += part.wasserstein;
+            penalty += part.penalty;
+            for (int j = 0; j < gradient.length; j++) {
+                gradient[j] += part.gradient[j];
             }
-            penalty += share * addPenaltyGradient(forward(interpolate, image, h, w), lambda, share, gradient);
         }
         return new Step(penalty - wasserstein, wasserstein, penalty, gradient);
+    }
+
+    /** Sample i's share of the step: its Wasserstein and penalty terms and their parameter gradient. */
+    private record SampleTerms(double wasserstein, double penalty, double[] gradient) {
+    }
+
+    private SampleTerms sampleTerms(int i, double[] realMap, double[] fakeMap, double[] imageMap, int h, int w, double lambda,
+                                    double eps, double share) {
+        double[] r = checkedSample("real[" + i + "]", realMap, classes, h, w);
+        double[] f = checkedSample("fake[" + i + "]", fakeMap, classes, h, w);
+        double[] image = checkedSample("images[" + i + "]", imageMap, IMAGE_CHANNELS, h, w);
+        double[] gradient = new double[params.length];
+        Pass onReal = forward(r, image, h, w);
+        Pass onFake = forward(f, image, h, w);
+        double wasserstein = share * (scoreOf(onReal) - scoreOf(onFake));
+        addScoreGradient(onFake, share, gradient);
+        addScoreGradient(onReal, -share, gradient);
+        double[] interpolate = new double[r.length];
+        for (int j = 0; j < interpolate.length; j++) {
+            interpolate[j] = eps * r[j] + (1 - eps) * f[j];
+        }
+        double penalty = share * addPenaltyGradient(forward(interpolate, image, h, w), lambda, share, gradient);
+        return new SampleTerms(wasserstein, penalty, gradient);
     }
 
     /**
