@@ -78,7 +78,7 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
                                  @JsonProperty("softVanillaWeight") double softVanillaWeight,
                                  @JsonProperty("softInteractiveWeight") double softInteractiveWeight,
                                  @JsonProperty("anchorWeights") double[] anchorWeights) {
-        if (anchorWeights != null) new AnchorWeights(embedding, anchorWeights);
+        if (anchorWeights != null) new AnchorWeights(embedding, anchorWeights); // checks length and finiteness
         this.anchorWeights = anchorWeights == null ? null : anchorWeights.clone();
         this.embedding = positive("embedding", embedding);
         this.tau = positive("tau", tau);
