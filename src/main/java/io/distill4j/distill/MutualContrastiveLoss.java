@@ -1,6 +1,7 @@
 package io.distill4j.distill;
 
 import io.distill4j.model.loss.DenseLossFunction;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -163,8 +164,8 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
      */
     public double[] anchorLosses(INDArray labels, INDArray output, INDArray targets) {
         requireColumns(targets, "soft targets' projections", "[N, 2*D] ([a | b])", 2L * embedding);
-        return contrasts(labels.castTo(output.dataType()), output, targets.castTo(output.dataType())).perAnchor.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
-                .reshape(output.size(0)).toDoubleVector();
+        INDArray perAnchor = contrasts(labels.castTo(output.dataType()), output, targets.castTo(output.dataType())).perAnchor;
+        return perAnchor.castTo(DataType.DOUBLE).reshape(output.size(0)).toDoubleVector();
     }
 
     /** alpha(n) per anchor of the output [z_a | z_b], or all ones for uniform weights. */
@@ -194,7 +195,7 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
     }
 
     private static double[][] rows(INDArray v) {
-        return v.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+        return v.castTo(DataType.DOUBLE).toDoubleMatrix();
     }
 
     private Contrasts contrasts(INDArray labels, INDArray output, INDArray targets) {

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** L-MCL with meta-learned anchor weights: meta rounds on the driver between Spark epochs on local[2]. */
 @Tag("spark")
 class MetaWeightSparkTrainingTest {
-    private static final int EPOCHS = 5;
+    private static final int EPOCHS = 4;
 
     @TempDir
     java.nio.file.Path tmp;
