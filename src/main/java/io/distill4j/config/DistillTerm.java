@@ -10,15 +10,28 @@ import java.util.Set;
 /**
  * One distillation term of a student run: which loss, on which student tap against which teacher
  * output, with its weight and temperature; a {@code darkrank} term also carries its
- * {@link DarkRankOptions} and a {@code holistic} term its {@link HolisticOptions} (the other kinds
- * carry the defaults, unused).
+ * {@link DarkRankOptions}, a {@code holistic} term its {@link HolisticOptions} and an {@code l-mcl}
+ * term its {@link LayerWeightOptions} (the other kinds carry the defaults, unused).
  */
 public record DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau,
-                          DarkRankOptions darkRank, HolisticOptions holistic)
+                          DarkRankOptions darkRank, HolisticOptions holistic, LayerWeightOptions layerWeights)
         implements java.io.Serializable {
     public DistillTerm {
         java.util.Objects.requireNonNull(darkRank, "darkRank options (DarkRankOptions.DEFAULTS for other kinds)");
         java.util.Objects.requireNonNull(holistic, "holistic options (HolisticOptions.DEFAULTS for other kinds)");
+        java.util.Objects.requireNonNull(layerWeights, "layer-weight options (LayerWeightOptions.DEFAULTS for other kinds)");
+    }
+
+    /** A term with darkrank and holistic settings and uniform l-mcl layer weights. */
+    public DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau,
+                       DarkRankOptions darkRank, HolisticOptions holistic) {
+        this(kind, studentTap, teacherOutput, weight, tau, darkRank, holistic, LayerWeightOptions.DEFAULTS);
+    }
+
+    /** An l-mcl term with its layer-weight settings. */
+    public DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau,
+                       LayerWeightOptions layerWeights) {
+        this(kind, studentTap, teacherOutput, weight, tau, DarkRankOptions.DEFAULTS, HolisticOptions.DEFAULTS, layerWeights);
     }
 
     /** A term of any kind with the default darkrank and holistic settings. */
@@ -50,8 +63,9 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
          */
         MCL("mcl"),
         /**
-         * Layer-wise MCL (Yang et al. 2023) with uniform weights: student-tap and teacher-output list
-         * taps separated by commas; every (student tap, peer tap) pair gets an MCL term of weight / pairs.
+         * Layer-wise MCL (Yang et al. 2023): student-tap and teacher-output list taps separated by
+         * commas; every (student tap, peer tap) pair gets an MCL term of weight / pairs, its anchors
+         * weighted uniformly or by meta-learned weights ({@link LayerWeightOptions}).
          */
         L_MCL("l-mcl"),
         /** DarkRank: the teacher's ranking of the other images of the minibatch around each image. */
@@ -112,6 +126,9 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
             boolean holistic = o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String hk
                     && hk.toLowerCase(Locale.ROOT).equals(Kind.HOLISTIC.id());
             if (holistic) keys.addAll(HolisticOptions.KEYS);
+            boolean layerWise = o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String lk
+                    && lk.toLowerCase(Locale.ROOT).equals(Kind.L_MCL.id());
+            if (layerWise) keys.addAll(LayerWeightOptions.KEYS);
             ObjectKeys.check(o, where, keys);
             try {
                 double weight = o.getDouble("weight");
@@ -121,7 +138,8 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
                 terms.add(new DistillTerm(Kind.parse(o.getString("kind"), where), o.getString("student-tap"),
                         o.getString("teacher-output"), weight, tau,
                         darkRank ? DarkRankOptions.read(o, where) : DarkRankOptions.DEFAULTS,
-                        holistic ? HolisticOptions.read(o, where) : HolisticOptions.DEFAULTS));
+                        holistic ? HolisticOptions.read(o, where) : HolisticOptions.DEFAULTS,
+                        layerWise ? LayerWeightOptions.read(o, where) : LayerWeightOptions.DEFAULTS));
             } catch (com.typesafe.config.ConfigException e) {
                 throw new ConfigException(where + ": " + e.getMessage());
             }

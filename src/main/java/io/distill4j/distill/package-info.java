@@ -52,7 +52,10 @@
  * {@code LossLayer} fed by a merge of both students' projection heads, [z_a | z_b] as [N, 2*D] with
  * no preprocessor; labels are an image id per row ([N, 1]) so an image and its flipped view are
  * positives wherever DL4J's batching puts them. It normalises the projections itself and returns
- * vanilla, interactive and soft contrastive terms; see docs/methods-mcl.md.
+ * vanilla, interactive and soft contrastive terms; see docs/methods-mcl.md. For L-MCL with
+ * meta-learned layer weights it carries {@link io.distill4j.distill.AnchorWeights} (Wq, Wk in plain
+ * doubles, shipped in its JSON like the holistic critic) and weighs each anchor's rows by
+ * alpha = sigmoid((Wq v_a).(Wk v_b)), detached in the backward pass.
  *
  * <h2>DarkRank: a cross-sample loss</h2>
  * {@link io.distill4j.distill.DarkRankLoss} (Chen et al. AAAI 2018) is the one loss whose terms mix

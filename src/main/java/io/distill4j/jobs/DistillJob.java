@@ -18,6 +18,7 @@ import io.distill4j.config.DistillTerm;
 import io.distill4j.train.Examples;
 import io.distill4j.train.GraphCopies;
 import io.distill4j.train.HolisticCriticRounds;
+import io.distill4j.train.MetaWeightRounds;
 import io.distill4j.train.SparkTrainer;
 import io.distill4j.train.RunDirectory;
 import io.distill4j.train.SegmentationObjective;
@@ -152,6 +153,10 @@ public final class DistillJob {
                 fingerprint == null ? "none (baseline)" : fingerprint + (ds.onlineTeacher() ? " (online)" : " (cached)"));
         SparkTrainer.BetweenEpochs critic = objective instanceof SegmentationObjective so && !so.holisticTerms().isEmpty()
                 ? new HolisticCriticRounds(sc, run, so, config.train()) : null;
+        // Holistic and (l-)mcl terms cannot be combined (mcl refuses teacher terms), so at most one round runs.
+        if (objective instanceof SegmentationObjective so && !so.metaWeightedTerms().isEmpty()) {
+            critic = new MetaWeightRounds(sc, run, so, config.train());
+        }
         TrainingDriver.Trained trained = TrainingDriver.run(sc, fs, run, objective, config.train(), data,
                 ds.resume(), label, console, critic);
 

@@ -48,6 +48,13 @@ public final class SegmentationObjective implements TrainingObjective {
     private static final long serialVersionUID = 1L;
     /** The critic a holistic term's graph is built with; training replaces it before the first epoch. */
     private static final long INITIAL_CRITIC_SEED = 1;
+    /**
+     * Standard deviation of the meta-learned anchor weights' initial Wq, Wk: with unit projections
+     * and d = 16, (Wq v_a).(Wk v_b) then has std about 0.1 * 0.1 * 4 = 0.04, so every alpha starts near 0.5.
+     */
+    public static final double INITIAL_META_STD = 0.1;
+    /** Vertex-name prefix of the merged [z_a | z_b] projections feeding an MCL output. */
+    public static final String MCL_MERGE_PREFIX = "mcl_merge_";
 
     /** One distillation output: the term, the student tap it reads, the teacher output it matches. */
     public record Term(String output, DistillTerm term, TapInfo studentTap, TapInfo teacherTap) implements Serializable {}
@@ -152,7 +159,7 @@ public final class SegmentationObjective implements TrainingObjective {
             for (String b : peer) {
                 TapInfo s = student.tap(a);
                 TapInfo p = student.tap(b);
-                DistillTerm pair = new DistillTerm(t.kind(), a, b, weight, t.tau());
+                DistillTerm pair = new DistillTerm(t.kind(), a, b, weight, t.tau(), t.layerWeights());
                 terms.add(new Term(uniqueName(terms, t.kind().id() + "@" + a + "~" + b), pair, s, p));
             }
         }
@@ -250,10 +257,15 @@ public final class SegmentationObjective implements TrainingObjective {
     private static void addContrastiveOutput(GraphBuilder g, Term t) {
         String own = projectionHead(g, "mcl_a_" + t.output, t.studentTap);
         String peer = projectionHead(g, "mcl_b_" + t.output, peerTap(t.teacherTap));
-        String merged = "mcl_merge_" + t.output;
+        String merged = MCL_MERGE_PREFIX + t.output;
         g.addVertex(merged, new org.deeplearning4j.nn.conf.graph.MergeVertex(), own, peer);
-        g.addLayer(t.output, new LossLayer.Builder(MutualContrastiveLoss.all(MCL_EMBEDDING, t.term.tau(), t.term.weight()))
-                .activation(Activation.IDENTITY).build(), merged);
+        MutualContrastiveLoss loss = MutualContrastiveLoss.all(MCL_EMBEDDING, t.term.tau(), t.term.weight());
+        if (isMetaWeighted(t)) {
+            // Placeholder anchor weights (alpha near 0.5); MetaWeightRounds replaces them before the first epoch.
+            loss = loss.withAnchorWeights(io.distill4j.distill.AnchorWeights.random(MCL_EMBEDDING,
+                    t.term.layerWeights().metaDim(), INITIAL_META_STD, t.output.hashCode()));
+        }
+        g.addLayer(t.output, new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(), merged);
     }
 
     private static String projectionHead(GraphBuilder g, String name, TapInfo tap) {
@@ -297,6 +309,15 @@ public final class SegmentationObjective implements TrainingObjective {
                     new HolisticCritic(s.channels(), d.holistic().hidden(), d.holistic().kernel(), INITIAL_CRITIC_SEED));
             case CROSSKD, MUTUAL, MCL, L_MCL -> throw new IllegalStateException(d.kind() + " outputs are built in configuration()");
         };
+    }
+
+    private static boolean isMetaWeighted(Term t) {
+        return t.term.kind() == DistillTerm.Kind.L_MCL && t.term.layerWeights().meta();
+    }
+
+    /** The L-MCL outputs whose anchor weights are meta-learned between epochs, in graph order. */
+    public List<Term> metaWeightedTerms() {
+        return terms.stream().filter(SegmentationObjective::isMetaWeighted).toList();
     }
 
     /** The holistic-distillation outputs (critic trained between epochs), in graph order. */

@@ -448,6 +448,46 @@ class PipelineJobsTest {
                 .map(JsonNode::asText).toList(), "the critic's real samples are the cached teacher logits");
     }
 
+    @Test
+    @Order(16)
+    void metaLayerWeightsOfLmclTrainBetweenEpochsAndResumeExactly() throws Exception {
+        String terms = "distill.terms=[{kind=l-mcl, student-tap=\"neck,logits\", teacher-output=logits, weight=1, tau=0.2,"
+                + " layer-weights=meta, meta-steps=1, meta-learning-rate=0.01}]";
+        new DistillJob(spark, config("distill.run-id=meta-full", "train.epochs=3", terms), false, quiet).run();
+        new DistillJob(spark, config("distill.run-id=meta-split", "train.epochs=1", terms), false, quiet).run();
+        // "Crash" after epoch 1: checkpoint and meta state are there, the manifest is not; rerun with the full budget.
+        fs().delete(new Path(work.resolve("runs/meta-split/_manifest.json").toUri()), false);
+        new DistillJob(spark, config("distill.run-id=meta-split", "train.epochs=3", terms), false, quiet).run();
+
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/meta-full/metrics.jsonl")));
+        assertEquals(3, lines.size());
+        for (String l : lines) {
+            JsonNode before = json.readTree(l).path("before_epoch");
+            assertEquals(1, before.path("meta_steps").asInt(), l);
+            for (String pair : List.of("l-mcl@neck~logits", "l-mcl@logits~logits")) {
+                double alpha = before.path("alpha@" + pair).asDouble(Double.NaN);
+                assertTrue(alpha > 0 && alpha < 1, pair + " in " + l);
+            }
+        }
+        INDArray a = ModelSerializer.restoreComputationGraph(work.resolve("runs/meta-full/student.zip").toFile(), false).params();
+        INDArray b = ModelSerializer.restoreComputationGraph(work.resolve("runs/meta-split/student.zip").toFile(), false).params();
+        double diff = a.sub(b).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+        assertTrue(diff < 1e-4, "resumed vs uninterrupted student: relative parameter difference " + diff);
+        JsonNode full = json.readTree(work.resolve("runs/meta-full/meta/epoch-0003.json").toFile()).path("params");
+        JsonNode resumed = json.readTree(work.resolve("runs/meta-split/meta/epoch-0003.json").toFile()).path("params");
+        for (String pair : List.of("l-mcl@neck~logits", "l-mcl@logits~logits")) {
+            double num = 0, den = 0;
+            for (int i = 0; i < full.path(pair).size(); i++) {
+                double x = full.path(pair).get(i).asDouble(), y = resumed.path(pair).get(i).asDouble();
+                num += (x - y) * (x - y);
+                den += x * x;
+            }
+            assertTrue(den > 0 && Math.sqrt(num / den) < 1e-4, pair + ": resumed vs uninterrupted phi of epoch 3: "
+                    + Math.sqrt(num / den));
+        }
+    }
+
     private static double[] criticParams(ObjectMapper json, String run) throws Exception {
         JsonNode n = json.readTree(work.resolve("runs/" + run + "/critic/epoch-0003.json").toFile()).path("params");
         double[] out = new double[n.size()];

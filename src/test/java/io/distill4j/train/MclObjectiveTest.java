@@ -65,6 +65,33 @@ class MclObjectiveTest {
     }
 
     @Test
+    void metaLayerWeightsPutSmallAnchorWeightsIntoEveryPairAndSurviveTheJsonRoundTrip() {
+        DistillTerm lmcl = new DistillTerm(DistillTerm.Kind.L_MCL, "stage2, logits", "logits", 1.0, 0.2,
+                io.distill4j.config.LayerWeightOptions.metaDefaults());
+        SegmentationObjective o = SegmentationObjective.of(tinyStudent(), Map.of(), List.of(lmcl));
+        assertEquals(List.of("l-mcl@stage2~logits", "l-mcl@logits~logits"),
+                o.metaWeightedTerms().stream().map(SegmentationObjective.Term::output).toList());
+        ComputationGraphConfiguration conf = o.configuration();
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        MultiDataSet batch = org.nd4j.linalg.dataset.MultiDataSet.merge(List.of(Examples.build(record("a", 1), o, Map.of()),
+                Examples.build(record("b", 2), o, Map.of())));
+        var activations = net.feedForward(batch.getFeatures(), true, false);
+        for (SegmentationObjective.Term t : o.metaWeightedTerms()) {
+            MutualContrastiveLoss loss = LookAheadMetaGradient.contrastiveLoss(net, t.output());
+            assertEquals(16, loss.anchorWeights().dim());
+            for (double alpha : loss.anchorAlpha(activations.get(SegmentationObjective.MCL_MERGE_PREFIX + t.output()))) {
+                assertEquals(0.5, alpha, 0.05, "initial alpha of " + t.output());
+            }
+        }
+        assertEquals(conf, ComputationGraphConfiguration.fromJson(conf.toJson()));
+        assertTrue(SegmentationObjective.of(tinyStudent(), Map.of(), List.of(new DistillTerm(DistillTerm.Kind.L_MCL, "logits",
+                "logits", 1.0, 0.2))).metaWeightedTerms().isEmpty(), "uniform by default");
+        net.fit(batch);
+        assertTrue(Double.isFinite(net.score()));
+    }
+
+    @Test
     void graphConfigurationHoldingMclSurvivesTheJsonRoundTrip() {
         DistillTerm mcl = new DistillTerm(DistillTerm.Kind.MCL, "neck", "logits", 0.5, 0.1);
         ComputationGraphConfiguration conf = SegmentationObjective.of(tinyStudent(), Map.of(), List.of(mcl)).configuration();

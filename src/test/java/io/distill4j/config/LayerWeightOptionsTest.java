@@ -1,0 +1,60 @@
+package io.distill4j.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LayerWeightOptionsTest {
+
+    private static DistillTerm only(String term) {
+        List<DistillTerm> terms = ConfigLoader.load(null, List.of("distill.terms=[" + term + "]")).distill().terms();
+        assertEquals(1, terms.size());
+        return terms.get(0);
+    }
+
+    private static String refused(String term) {
+        return assertThrows(ConfigException.class, () -> only(term)).getMessage();
+    }
+
+    private static final String LMCL = "{kind=l-mcl, student-tap=\"stage2,logits\", teacher-output=logits, weight=1, tau=0.1";
+
+    @Test
+    void lmclTermWithoutExtraKeysHasUniformWeights() {
+        DistillTerm t = only(LMCL + "}");
+        assertEquals(LayerWeightOptions.DEFAULTS, t.layerWeights());
+        assertFalse(t.layerWeights().meta());
+        assertEquals("uniform", t.layerWeights().mode());
+        assertEquals(new LayerWeightOptions(false, 4, 1e-3, 0.01, 16), LayerWeightOptions.DEFAULTS);
+        assertEquals(LayerWeightOptions.DEFAULTS, new DistillTerm(DistillTerm.Kind.MCL, "a", "b", 1, 1).layerWeights());
+    }
+
+    @Test
+    void lmclTermReadsEveryMetaKey() {
+        DistillTerm t = only(LMCL + ", layer-weights = Meta, meta-steps = 3, meta-learning-rate = 0.02,"
+                + " meta-virtual-lr = 0.5, meta-dim = 8}");
+        assertEquals(new LayerWeightOptions(true, 3, 0.02, 0.5, 8), t.layerWeights());
+        assertEquals(LayerWeightOptions.metaDefaults(), only(LMCL + ", layer-weights = meta}").layerWeights());
+    }
+
+    @Test
+    void metaKeysOnAnotherKindAreUnknown() {
+        String m = refused("{kind=mcl, student-tap=logits, teacher-output=logits, weight=1, meta-steps=2}");
+        assertTrue(m.contains("distill4j.distill.terms[0]") && m.contains("meta-steps"), m);
+        String p = refused("{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, layer-weights=meta}");
+        assertTrue(p.contains("layer-weights"), p);
+    }
+
+    @Test
+    void invalidMetaSettingsAreRefusedNamingTheKey() {
+        assertTrue(refused(LMCL + ", layer-weights = learned}").contains("distill4j.distill.terms[0].layer-weights"));
+        assertTrue(refused(LMCL + ", meta-steps = 0}").contains("distill4j.distill.terms[0].meta-steps"));
+        assertTrue(refused(LMCL + ", meta-dim = 0}").contains("distill4j.distill.terms[0].meta-dim"));
+        assertTrue(refused(LMCL + ", meta-learning-rate = 0}").contains("distill4j.distill.terms[0].meta-learning-rate"));
+        assertTrue(refused(LMCL + ", meta-virtual-lr = -1}").contains("distill4j.distill.terms[0].meta-virtual-lr"));
+    }
+}
