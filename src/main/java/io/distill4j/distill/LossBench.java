@@ -17,7 +17,8 @@ import java.util.Locale;
  * batch 8, 19 x 128 x 256 logits (Cityscapes at stride 8 of 1024 x 2048), 256 x 64 x 128 features,
  * pair-wise on 256 x 64 x 128 pooled by 4 (512 nodes: its |R|^2 affinity is the cost), FSP on two
  * 128-channel 64 x 128 maps, DarkRank on the logits against the teacher features (pooling both is
- * most of its cost), CenterNet heads 80 x 128 x 128. Prints the median of the runs in ms.
+ * most of its cost), the holistic student term and one critic step on the logits, CenterNet heads
+ * 80 x 128 x 128. Prints the median of the runs in ms.
  *
  * <pre>
  *   mvn -B -o -q compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile
@@ -79,11 +80,40 @@ public final class LossBench {
                 6, DarkRankLoss.Transfer.SOFT, 1), teacherFeatures, logits, runs);
         time("DarkRank hard k=7, same maps", new DarkRankLoss(classes, pixels, features, fh * fw, 3, 3, 7,
                 DarkRankLoss.Transfer.HARD, 1), teacherFeatures, logits, runs);
+        // Holistic: labels = the image at the logits grid (3 channels) then the teacher logits.
+        INDArray holisticLabels = Nd4j.concat(1, Nd4j.randn(DataType.FLOAT, BATCH, 3L * pixels), teacherLogits);
+        time("Holistic student term, critic 32 hidden 3x3, 19x128x256", new HolisticLoss(classes, h, w, 1, 0.1,
+                new HolisticCritic(classes, 32, 3, 1)), holisticLabels, logits, runs);
+        timeCriticStep(classes, h, w, runs);
         time("SigmoidKd heatmaps 80x128x128", new SigmoidKdLoss(heatClasses, hh, hh, 2, 1), heatTeacher,
                 heatLogits, runs);
         time("SegmentationCE 19x128x256", new SegmentationCrossEntropyLoss(classes, h, w), trainIds, logits, runs);
         time("CenterNetFocal 80x128x128", new CenterNetFocalLoss(heatClasses, hh, hh), heatmaps, heatLogits, runs);
         time("MaskedL1 2x128x128", new MaskedL1Loss(2, hh, hh, 1), regressionLabels, regression, runs);
+    }
+
+    /** One WGAN-GP critic step (driver side) on BATCH real/fake pairs of the given map size. */
+    private static void timeCriticStep(int classes, int h, int w, int runs) {
+        HolisticCritic critic = new HolisticCritic(classes, 32, 3, 1);
+        java.util.Random random = new java.util.Random(1);
+        java.util.List<double[]> real = new java.util.ArrayList<>(), fake = new java.util.ArrayList<>(),
+                images = new java.util.ArrayList<>();
+        for (int i = 0; i < BATCH; i++) {
+            real.add(HolisticLoss.softmax(random.doubles((long) classes * h * w).map(x -> 6 * x).toArray(), classes, h * w, 1));
+            fake.add(HolisticLoss.softmax(random.doubles((long) classes * h * w).toArray(), classes, h * w, 1));
+            images.add(random.doubles(3L * h * w).toArray());
+        }
+        double[] eps = random.doubles(BATCH).toArray();
+        critic.step(real, fake, images, h, w, 10, eps); // warm-up
+        long[] nanos = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            critic.step(real, fake, images, h, w, 10, eps);
+            nanos[i] = System.nanoTime() - start;
+        }
+        java.util.Arrays.sort(nanos);
+        System.out.printf(Locale.ROOT, "%-58s %10.1f%n", "Holistic critic step (driver, all cores), 8 pairs " + classes + "x" + h + "x" + w,
+                nanos[runs / 2] / 1e6);
     }
 
     private static void time(String what, ILossFunction loss, INDArray labels, INDArray output, int runs) {
