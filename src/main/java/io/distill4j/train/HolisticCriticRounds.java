@@ -1,7 +1,6 @@
 package io.distill4j.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.config.HolisticOptions;
@@ -9,8 +8,6 @@ import io.distill4j.distill.CriticAdam;
 import io.distill4j.distill.HolisticCritic;
 import io.distill4j.distill.HolisticLoss;
 import io.distill4j.model.TapInfo;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -22,9 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -52,7 +47,8 @@ import java.util.Random;
  * sample and minibatches are seeded by (seed, epoch).
  */
 public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Run-directory folder of the per-epoch critic state. */
+    static final String STATE_FOLDER = "critic";
     /** WGAN-GP's Adam (Gulrajani et al. 2017): beta1 = 0, beta2 = 0.9. */
     static final double BETA1 = 0.0;
     static final double BETA2 = 0.9;
@@ -100,29 +96,10 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
             adam = new CriticAdam(critic.numParams(), options().learningRate(), BETA1, BETA2, ADAM_EPSILON);
             return;
         }
-        Path file = stateFile(firstEpoch - 1);
-        try {
-            FileSystem fs = file.getFileSystem(sc.hadoopConfiguration());
-            if (!fs.exists(file)) {
-                throw new io.distill4j.storage.StageOutputException("cannot resume holistic distillation: " + file
-                        + " (the critic trained before epoch " + (firstEpoch - 1) + ") is missing; rerun with --overwrite");
-            }
-            JsonNode n;
-            try (var in = fs.open(file)) {
-                n = JSON.readTree(in);
-            }
-            critic = HolisticCritic.of(n.path("classes").asInt(), n.path("hidden").asInt(), n.path("kernel").asInt(),
-                    doubles(n.path("params")));
-            JsonNode a = n.path("adam");
-            adam = CriticAdam.restore(a.path("learning_rate").asDouble(), a.path("beta1").asDouble(), a.path("beta2").asDouble(),
-                    a.path("epsilon").asDouble(), a.path("step").asLong(), doubles(a.path("m")), doubles(a.path("v")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    private Path stateFile(int epoch) {
-        return run.file(String.format("critic/epoch-%04d.json", epoch));
+        JsonNode n = RoundState.read(run, sc.hadoopConfiguration(), STATE_FOLDER, firstEpoch - 1, "the critic");
+        critic = HolisticCritic.of(n.path("classes").asInt(), n.path("hidden").asInt(), n.path("kernel").asInt(),
+                RoundState.doubles(n.path("params")));
+        adam = RoundState.adam(n);
     }
 
     @Override
@@ -246,36 +223,17 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
     }
 
     private void saveState(int epoch) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = RoundState.create();
         n.put("epoch", epoch).put("output", term.output()).put("classes", critic.classes()).put("hidden", critic.hidden())
                 .put("kernel", critic.kernel());
-        putDoubles(n, "params", critic.params());
-        ObjectNode a = n.putObject("adam");
-        a.put("learning_rate", adam.learningRate()).put("beta1", adam.beta1()).put("beta2", adam.beta2())
-                .put("epsilon", adam.epsilon()).put("step", adam.step());
-        putDoubles(a, "m", adam.m());
-        putDoubles(a, "v", adam.v());
-        try {
-            run.writeText(String.format("critic/epoch-%04d.json", epoch), JSON.writeValueAsString(n));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        RoundState.putDoubles(n, "params", critic.params());
+        RoundState.putAdam(n, adam);
+        RoundState.write(run, STATE_FOLDER, epoch, n);
     }
 
     /** The critic trained most recently (the one installed in the network). */
     public HolisticCritic critic() {
         return critic;
-    }
-
-    private static void putDoubles(ObjectNode n, String key, double[] values) {
-        var arr = n.putArray(key);
-        for (double v : values) arr.add(v);
-    }
-
-    private static double[] doubles(JsonNode arr) {
-        double[] out = new double[arr.size()];
-        for (int i = 0; i < out.length; i++) out[i] = arr.get(i).asDouble();
-        return out;
     }
 
     private static double[] toDouble(float[] f) {

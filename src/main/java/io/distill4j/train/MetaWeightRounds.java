@@ -1,20 +1,15 @@
 package io.distill4j.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.config.LayerWeightOptions;
 import io.distill4j.distill.AnchorWeights;
 import io.distill4j.distill.CriticAdam;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +33,8 @@ import java.util.Map;
  * (seed, epoch).
  */
 public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Run-directory folder of the per-epoch meta state. */
+    static final String STATE_FOLDER = "meta";
     /** Adam's usual moments for the meta parameters (Meta-Weight-Net trains them with plain Adam too). */
     static final double BETA1 = 0.9;
     static final double BETA2 = 0.999;
@@ -83,36 +79,16 @@ public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
             adam = new CriticAdam(flat().length, options.metaLearningRate(), BETA1, BETA2, ADAM_EPSILON);
             return;
         }
-        Path file = stateFile(firstEpoch - 1);
-        try {
-            FileSystem fs = file.getFileSystem(sc.hadoopConfiguration());
-            if (!fs.exists(file)) {
-                throw new io.distill4j.storage.StageOutputException("cannot resume l-mcl meta weights: " + file
-                        + " (the weights trained before epoch " + (firstEpoch - 1) + ") is missing; rerun with --overwrite");
+        JsonNode n = RoundState.read(run, sc.hadoopConfiguration(), STATE_FOLDER, firstEpoch - 1, "the l-mcl meta weights");
+        for (String k : outputs) {
+            JsonNode p = n.path("params").path(k);
+            if (p.isMissingNode()) {
+                throw new IllegalArgumentException(run.file(RoundState.name(STATE_FOLDER, firstEpoch - 1))
+                        + ": no meta weights for output " + k);
             }
-            JsonNode n;
-            try (var in = fs.open(file)) {
-                n = JSON.readTree(in);
-            }
-            for (String k : outputs) {
-                JsonNode p = n.path("params").path(k);
-                if (p.isMissingNode()) throw new IllegalArgumentException(file + ": no meta weights for output " + k);
-                weights.put(k, new AnchorWeights(n.path("embedding").asInt(), doubles(p)));
-            }
-            JsonNode a = n.path("adam");
-            adam = CriticAdam.restore(a.path("learning_rate").asDouble(), a.path("beta1").asDouble(), a.path("beta2").asDouble(),
-                    a.path("epsilon").asDouble(), a.path("step").asLong(), doubles(a.path("m")), doubles(a.path("v")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            weights.put(k, new AnchorWeights(n.path("embedding").asInt(), RoundState.doubles(p)));
         }
-    }
-
-    private Path stateFile(int epoch) {
-        return run.file(stateName(epoch));
-    }
-
-    private static String stateName(int epoch) {
-        return String.format("meta/epoch-%04d.json", epoch);
+        adam = RoundState.adam(n);
     }
 
     @Override
@@ -185,20 +161,12 @@ public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
     }
 
     private void saveState(int epoch) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = RoundState.create();
         n.put("epoch", epoch).put("embedding", SegmentationObjective.MCL_EMBEDDING).put("dim", options.metaDim());
         ObjectNode params = n.putObject("params");
-        for (String k : outputs) putDoubles(params, k, weights.get(k).params());
-        ObjectNode a = n.putObject("adam");
-        a.put("learning_rate", adam.learningRate()).put("beta1", adam.beta1()).put("beta2", adam.beta2())
-                .put("epsilon", adam.epsilon()).put("step", adam.step());
-        putDoubles(a, "m", adam.m());
-        putDoubles(a, "v", adam.v());
-        try {
-            run.writeText(stateName(epoch), JSON.writeValueAsString(n));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        for (String k : outputs) RoundState.putDoubles(params, k, weights.get(k).params());
+        RoundState.putAdam(n, adam);
+        RoundState.write(run, STATE_FOLDER, epoch, n);
     }
 
     /** The anchor weights trained most recently (those installed in the network), per output. */
@@ -209,16 +177,5 @@ public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
     /** The meta optimiser's step count so far. */
     public long adamSteps() {
         return adam.step();
-    }
-
-    private static void putDoubles(ObjectNode n, String key, double[] values) {
-        var arr = n.putArray(key);
-        for (double v : values) arr.add(v);
-    }
-
-    private static double[] doubles(JsonNode arr) {
-        double[] out = new double[arr.size()];
-        for (int i = 0; i < out.length; i++) out[i] = arr.get(i).asDouble();
-        return out;
     }
 }
