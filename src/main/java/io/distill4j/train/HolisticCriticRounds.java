@@ -11,9 +11,6 @@ import io.distill4j.model.TapInfo;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -126,7 +123,7 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
             critic = critic.withParams(adam.update(critic.params(), st.gradient()));
             lossSum += st.loss();
         }
-        install(net, term.output(), currentLoss(net));
+        OutputLosses.replace(net, term.output(), OutputLosses.get(net, term.output(), HolisticLoss.class).withCritic(critic));
         saveState(epoch);
         Map<String, Double> out = new LinkedHashMap<>();
         double real = 0, fake = 0;
@@ -141,30 +138,6 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
         out.put("images", (double) d.real.size());
         out.put("seconds", (System.nanoTime() - started) / 1e9);
         return out;
-    }
-
-    private HolisticLoss currentLoss(ComputationGraph net) {
-        return lossOf(net, term.output()).withCritic(critic);
-    }
-
-    /** The holistic loss of output {@code output} in the network's configuration. */
-    public static HolisticLoss lossOf(ComputationGraph net, String output) {
-        GraphVertex v = net.getConfiguration().getVertices().get(output);
-        if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof LossLayer l
-                && l.getLossFn() instanceof HolisticLoss h) {
-            return h;
-        }
-        throw new IllegalArgumentException("output " + output + " is not a holistic-distillation loss");
-    }
-
-    /**
-     * Replaces the loss of output {@code output} in the configuration (what Spark broadcasts and
-     * checkpoints record) and in the live layer (what this JVM's training and scoring use).
-     */
-    public static void install(ComputationGraph net, String output, HolisticLoss loss) {
-        lossOf(net, output);
-        ((LossLayer) ((LayerVertex) net.getConfiguration().getVertices().get(output)).getLayerConf().getLayer()).setLossFn(loss);
-        if (net.getLayer(output).conf().getLayer() instanceof LossLayer live) live.setLossFn(loss);
     }
 
     /** The round's triples: a seeded sample of the epoch's examples through the current student, on the executors. */

@@ -2,9 +2,6 @@ package io.distill4j.train;
 
 import io.distill4j.distill.MutualContrastiveLoss;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
@@ -96,7 +93,7 @@ public final class LookAheadMetaGradient {
         Map<String, INDArray> atTheta = total.feedForward(batch.getFeatures(), true, false);
         List<String> netOutputs = net.getConfiguration().getNetworkOutputs();
         for (String k : outputs) {
-            MutualContrastiveLoss loss = contrastiveLoss(net, k);
+            MutualContrastiveLoss loss = OutputLosses.get(net, k, MutualContrastiveLoss.class);
             if (loss.anchorWeights() == null) throw new IllegalArgumentException("output " + k + " has uniform anchor weights");
             losses.put(k, loss);
             merged.put(k, atTheta.get(SegmentationObjective.MCL_MERGE_PREFIX + k).dup());
@@ -164,34 +161,11 @@ public final class LookAheadMetaGradient {
     static ComputationGraph taskOnly(ComputationGraph net) {
         ComputationGraph task = net.clone();
         for (String o : task.getConfiguration().getNetworkOutputs()) {
-            if (isContrastive(task, o)) {
-                MutualContrastiveLoss l = contrastiveLoss(task, o);
-                install(task, o, new MutualContrastiveLoss(l.getEmbedding(), l.getTau(), 0, 0, 0, 0));
+            if (OutputLosses.is(task, o, MutualContrastiveLoss.class)) {
+                MutualContrastiveLoss l = OutputLosses.get(task, o, MutualContrastiveLoss.class);
+                OutputLosses.replace(task, o, new MutualContrastiveLoss(l.getEmbedding(), l.getTau(), 0, 0, 0, 0));
             }
         }
         return task;
-    }
-
-    private static boolean isContrastive(ComputationGraph net, String output) {
-        GraphVertex v = net.getConfiguration().getVertices().get(output);
-        return v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof LossLayer l
-                && l.getLossFn() instanceof MutualContrastiveLoss;
-    }
-
-    /** The MCL loss of output {@code output} in the network's configuration. */
-    public static MutualContrastiveLoss contrastiveLoss(ComputationGraph net, String output) {
-        if (!isContrastive(net, output)) throw new IllegalArgumentException("output " + output + " is not an MCL loss");
-        return (MutualContrastiveLoss) ((LossLayer) ((LayerVertex) net.getConfiguration().getVertices().get(output))
-                .getLayerConf().getLayer()).getLossFn();
-    }
-
-    /**
-     * Replaces the MCL loss of output {@code output} in the configuration (what Spark broadcasts and
-     * checkpoints record) and in the live layer (what this JVM's training and scoring use).
-     */
-    public static void install(ComputationGraph net, String output, MutualContrastiveLoss loss) {
-        contrastiveLoss(net, output);
-        ((LossLayer) ((LayerVertex) net.getConfiguration().getVertices().get(output)).getLayerConf().getLayer()).setLossFn(loss);
-        if (net.getLayer(output).conf().getLayer() instanceof LossLayer live) live.setLossFn(loss);
     }
 }

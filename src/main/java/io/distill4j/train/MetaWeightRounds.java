@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.config.LayerWeightOptions;
 import io.distill4j.distill.AnchorWeights;
 import io.distill4j.distill.CriticAdam;
+import io.distill4j.distill.MutualContrastiveLoss;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -133,7 +134,7 @@ public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
 
     private void installAll(ComputationGraph net) {
         for (String k : outputs) {
-            LookAheadMetaGradient.install(net, k, LookAheadMetaGradient.contrastiveLoss(net, k).withAnchorWeights(weights.get(k)));
+            OutputLosses.replace(net, k, OutputLosses.get(net, k, MutualContrastiveLoss.class).withAnchorWeights(weights.get(k)));
         }
     }
 

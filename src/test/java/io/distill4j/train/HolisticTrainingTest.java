@@ -167,9 +167,9 @@ class HolisticTrainingTest {
             }
             // The workers trained against the installed critic, which is the one in the network, its
             // configuration (what Spark broadcasts) and its checkpoint bytes.
-            HolisticLoss installed = HolisticCriticRounds.lossOf(trained, OUTPUT);
+            HolisticLoss installed = OutputLosses.get(trained, OUTPUT, HolisticLoss.class);
             assertArrayEquals(critics.get(2), installed.critic().params(), 0.0);
-            assertArrayEquals(critics.get(2), HolisticCriticRounds.lossOf(ModelFiles.fromBytes(ModelFiles.bytes(trained)), OUTPUT)
+            assertArrayEquals(critics.get(2), OutputLosses.get(ModelFiles.fromBytes(ModelFiles.bytes(trained)), OUTPUT, HolisticLoss.class)
                     .critic().params(), 0.0);
             for (int e = 1; e <= 3; e++) {
                 assertTrue(fs.exists(run.file(String.format("critic/epoch-%04d.json", e))), "critic state of epoch " + e);

@@ -65,7 +65,7 @@ class LookAheadMetaGradientTest {
         // Wide weights so alpha spreads over (0, 1) and its derivative differs between anchors.
         for (int k = 0; k < outputs.size(); k++) {
             String out = outputs.get(k);
-            LookAheadMetaGradient.install(net, out, LookAheadMetaGradient.contrastiveLoss(net, out)
+            OutputLosses.replace(net, out, OutputLosses.get(net, out, MutualContrastiveLoss.class)
                     .withAnchorWeights(AnchorWeights.random(SegmentationObjective.MCL_EMBEDDING, 4, 1.0, 11 + k)));
         }
         MultiDataSet batch = batch(o, 3, DataType.DOUBLE);
@@ -85,7 +85,7 @@ class LookAheadMetaGradientTest {
         List<String> outputs = o.metaWeightedTerms().stream().map(SegmentationObjective.Term::output).toList();
         for (int k = 0; k < outputs.size(); k++) {
             String out = outputs.get(k);
-            LookAheadMetaGradient.install(f, out, LookAheadMetaGradient.contrastiveLoss(f, out)
+            OutputLosses.replace(f, out, OutputLosses.get(f, out, MutualContrastiveLoss.class)
                     .withAnchorWeights(AnchorWeights.random(SegmentationObjective.MCL_EMBEDDING, 4, 1.0, 11 + k)));
         }
         ComputationGraph d = f.convertDataType(DataType.DOUBLE);
@@ -124,10 +124,10 @@ class LookAheadMetaGradientTest {
     /** Brute force: L_task(theta - eta grad L_total(theta, alpha(phi + delta e_i))), plain DL4J calls. */
     private static double lookAheadTaskLoss(ComputationGraph net, String output, int entry, double delta, MultiDataSet batch) {
         ComputationGraph moved = net.clone();
-        MutualContrastiveLoss loss = LookAheadMetaGradient.contrastiveLoss(moved, output);
+        MutualContrastiveLoss loss = OutputLosses.get(moved, output, MutualContrastiveLoss.class);
         double[] phi = loss.anchorWeights().params();
         phi[entry] += delta;
-        LookAheadMetaGradient.install(moved, output, loss.withAnchorWeights(loss.anchorWeights().withParams(phi)));
+        OutputLosses.replace(moved, output, loss.withAnchorWeights(loss.anchorWeights().withParams(phi)));
         moved.setInputs(batch.getFeatures());
         moved.setLabels(batch.getLabels());
         moved.computeGradientAndScore();

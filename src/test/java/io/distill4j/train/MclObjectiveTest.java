@@ -78,7 +78,7 @@ class MclObjectiveTest {
                 Examples.build(record("b", 2), o, Map.of())));
         var activations = net.feedForward(batch.getFeatures(), true, false);
         for (SegmentationObjective.Term t : o.metaWeightedTerms()) {
-            MutualContrastiveLoss loss = LookAheadMetaGradient.contrastiveLoss(net, t.output());
+            MutualContrastiveLoss loss = OutputLosses.get(net, t.output(), MutualContrastiveLoss.class);
             assertEquals(16, loss.anchorWeights().dim());
             for (double alpha : loss.anchorAlpha(activations.get(SegmentationObjective.MCL_MERGE_PREFIX + t.output()))) {
                 assertEquals(0.5, alpha, 0.05, "initial alpha of " + t.output());

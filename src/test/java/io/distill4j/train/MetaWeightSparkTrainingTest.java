@@ -97,7 +97,7 @@ class MetaWeightSparkTrainingTest {
             assertTrue(losses.get(EPOCHS - 1) < before, "the L-MCL loss falls: " + before + " -> " + losses);
             // The workers trained with the installed weights: those of the last round are in the network.
             for (String k : outputs) {
-                assertEquals(phi.get(EPOCHS).get(k), LookAheadMetaGradient.contrastiveLoss(trained, k).anchorWeights());
+                assertEquals(phi.get(EPOCHS).get(k), OutputLosses.get(trained, k, MutualContrastiveLoss.class).anchorWeights());
             }
             for (int e = 1; e <= EPOCHS; e++) {
                 assertTrue(fs.exists(run.file(String.format("meta/epoch-%04d.json", e))), "meta state of epoch " + e);
@@ -126,7 +126,7 @@ class MetaWeightSparkTrainingTest {
         List<String> all = net.getConfiguration().getNetworkOutputs();
         double sum = 0;
         for (String k : outputs) {
-            MutualContrastiveLoss loss = LookAheadMetaGradient.contrastiveLoss(net, k);
+            MutualContrastiveLoss loss = OutputLosses.get(net, k, MutualContrastiveLoss.class);
             sum += Arrays.stream(loss.anchorLosses(batch.getLabels(all.indexOf(k)),
                     activations.get(SegmentationObjective.MCL_MERGE_PREFIX + k).castTo(DataType.FLOAT))).sum();
         }
