@@ -151,14 +151,15 @@ public final class DistillJob {
                 + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"), false);
         console.printf("[%s] student %s; outputs %s; teacher %s%n", label, bp.describe(), objective.outputNames(),
                 fingerprint == null ? "none (baseline)" : fingerprint + (ds.onlineTeacher() ? " (online)" : " (cached)"));
-        SparkTrainer.BetweenEpochs critic = objective instanceof SegmentationObjective so && !so.holisticTerms().isEmpty()
-                ? new HolisticCriticRounds(sc, run, so, config.train()) : null;
-        // Holistic and (l-)mcl terms cannot be combined (mcl refuses teacher terms), so at most one round runs.
-        if (objective instanceof SegmentationObjective so && !so.metaWeightedTerms().isEmpty()) {
-            critic = new MetaWeightRounds(sc, run, so, config.train());
+        // Driver-side training between epochs. Holistic and (l-)mcl terms cannot be combined (mcl
+        // refuses teacher terms), so at most one of these rounds applies.
+        SparkTrainer.BetweenEpochs between = null;
+        if (objective instanceof SegmentationObjective so) {
+            if (!so.holisticTerms().isEmpty()) between = new HolisticCriticRounds(sc, run, so, config.train());
+            else if (!so.metaWeightedTerms().isEmpty()) between = new MetaWeightRounds(sc, run, so, config.train());
         }
         TrainingDriver.Trained trained = TrainingDriver.run(sc, fs, run, objective, config.train(), data,
-                ds.resume(), label, console, critic);
+                ds.resume(), label, console, between);
 
         ComputationGraph student = exportStudent(objective, trained.net());
         ModelFiles.write(fs, run.file(STUDENT_FILE), student, false);

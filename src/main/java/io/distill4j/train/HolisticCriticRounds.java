@@ -140,6 +140,12 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
         return out;
     }
 
+    @Override
+    public String describe(Map<String, Double> r) {
+        return String.format("critic: W=%.4f loss=%.4f (%.0f steps, %.1f s)", r.get("wasserstein"), r.get("critic_loss"),
+                r.get("critic_steps"), r.get("seconds"));
+    }
+
     /** The round's triples: a seeded sample of the epoch's examples through the current student, on the executors. */
     private List<Triple> studentMaps(ComputationGraph net, JavaRDD<MultiDataSet> data, int epoch) {
         int wanted = options().criticImages();

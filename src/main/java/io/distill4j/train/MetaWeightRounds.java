@@ -132,6 +132,15 @@ public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
         return out;
     }
 
+    @Override
+    public String describe(Map<String, Double> r) {
+        StringBuilder t = new StringBuilder("meta:");
+        r.forEach((k, v) -> {
+            if (k.startsWith("alpha@")) t.append(String.format(" %s=%.3f", k, v));
+        });
+        return t.append(String.format(" (%.0f steps, %.1f s)", r.get("meta_steps"), r.get("seconds"))).toString();
+    }
+
     private void installAll(ComputationGraph net) {
         for (String k : outputs) {
             OutputLosses.replace(net, k, OutputLosses.get(net, k, MutualContrastiveLoss.class).withAnchorWeights(weights.get(k)));

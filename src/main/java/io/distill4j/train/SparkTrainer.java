@@ -42,6 +42,9 @@ public final class SparkTrainer {
 
         /** @return values recorded in the epoch's metrics line (e.g. the critic's losses) */
         java.util.Map<String, Double> beforeEpoch(int epoch, ComputationGraph net, JavaRDD<MultiDataSet> data) throws Exception;
+
+        /** A few words for the epoch's console line from what {@link #beforeEpoch} reported. */
+        String describe(java.util.Map<String, Double> report);
     }
 
     private final JavaSparkContext sc;

@@ -72,17 +72,7 @@ public final class TrainingDriver {
             run.appendMetrics(m.iterations(), line);
             StringBuilder t = new StringBuilder();
             m.terms().forEach((k, v) -> t.append(String.format(" %s=%.4f", k, v)));
-            if (m.beforeEpoch().containsKey("wasserstein")) {
-                t.append(String.format(" critic: W=%.4f loss=%.4f (%.0f steps, %.1f s)", m.beforeEpoch().get("wasserstein"),
-                        m.beforeEpoch().get("critic_loss"), m.beforeEpoch().get("critic_steps"), m.beforeEpoch().get("seconds")));
-            }
-            if (m.beforeEpoch().containsKey("meta_steps")) {
-                t.append(" meta:");
-                m.beforeEpoch().forEach((k, v) -> {
-                    if (k.startsWith("alpha@")) t.append(String.format(" %s=%.3f", k, v));
-                });
-                t.append(String.format(" (%.0f steps, %.1f s)", m.beforeEpoch().get("meta_steps"), m.beforeEpoch().get("seconds")));
-            }
+            if (between != null && !m.beforeEpoch().isEmpty()) t.append(' ').append(between.describe(m.beforeEpoch()));
             console.printf("[%s] epoch %d/%d  loss %.4f %s  %.1f s  %.1f img/s%n", label, epoch, settings.epochs(),
                     m.score(), t.toString().trim(), m.seconds(), m.examplesPerSecond());
         });

@@ -153,6 +153,11 @@ class HolisticTrainingTest {
                     before.add(probe.scores(n).get(OUTPUT));
                     return m;
                 }
+
+                @Override
+                public String describe(Map<String, Double> report) {
+                    return rounds.describe(report);
+                }
             };
             ComputationGraph trained = new SparkTrainer(sc, ts).train(net, 1, e -> rdd, null, recorded,
                     (e, n, m) -> after.add(probe.scores(n).get(OUTPUT)));

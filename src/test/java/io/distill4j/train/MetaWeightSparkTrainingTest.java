@@ -80,6 +80,11 @@ class MetaWeightSparkTrainingTest {
                     phi.add(rounds.weights());
                     return m;
                 }
+
+                @Override
+                public String describe(Map<String, Double> report) {
+                    return rounds.describe(report);
+                }
             };
             ComputationGraph trained = new SparkTrainer(sc, ts).train(net, 1, e -> rdd, null, recorded,
                     (e, n, m) -> losses.add(contrastiveLoss(n, probe, outputs)));
