@@ -23,16 +23,10 @@ public record DarkRankOptions(double alpha, double beta, int listSize, boolean s
 
     /** Reads the optional darkrank keys of a term object, each defaulting to {@link #DEFAULTS}. */
     static DarkRankOptions read(Config o, String where) {
-        double alpha = o.hasPath("alpha") ? o.getDouble("alpha") : DEFAULT_ALPHA;
-        double beta = o.hasPath("beta") ? o.getDouble("beta") : DEFAULT_BETA;
+        double alpha = TermOptions.positive(o, where, "alpha", DEFAULT_ALPHA);
+        double beta = TermOptions.positive(o, where, "beta", DEFAULT_BETA);
         int listSize = o.hasPath("list-size") ? o.getInt("list-size") : DEFAULT_LIST_SIZE;
         String mode = o.hasPath("mode") ? o.getString("mode").toLowerCase(Locale.ROOT) : "soft";
-        if (!(alpha > 0) || Double.isInfinite(alpha)) {
-            throw new ConfigException(where + ".alpha: must be a finite number > 0, got " + alpha);
-        }
-        if (!(beta > 0) || Double.isInfinite(beta)) {
-            throw new ConfigException(where + ".beta: must be a finite number > 0, got " + beta);
-        }
         if (!mode.equals("soft") && !mode.equals("hard")) {
             throw new ConfigException(where + ".mode: must be soft or hard, got '" + mode + "'");
         }

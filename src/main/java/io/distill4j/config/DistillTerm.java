@@ -120,14 +120,11 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
             Config o = list.get(i);
             String where = key + "[" + i + "]";
             Set<String> keys = new java.util.HashSet<>(Set.of("kind", "student-tap", "teacher-output", "weight", "tau"));
-            boolean darkRank = o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String k
-                    && k.toLowerCase(Locale.ROOT).equals(Kind.DARKRANK.id());
+            boolean darkRank = hasKind(o, Kind.DARKRANK);
             if (darkRank) keys.addAll(DarkRankOptions.KEYS);
-            boolean holistic = o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String hk
-                    && hk.toLowerCase(Locale.ROOT).equals(Kind.HOLISTIC.id());
+            boolean holistic = hasKind(o, Kind.HOLISTIC);
             if (holistic) keys.addAll(HolisticOptions.KEYS);
-            boolean layerWise = o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String lk
-                    && lk.toLowerCase(Locale.ROOT).equals(Kind.L_MCL.id());
+            boolean layerWise = hasKind(o, Kind.L_MCL);
             if (layerWise) keys.addAll(LayerWeightOptions.KEYS);
             ObjectKeys.check(o, where, keys);
             try {
@@ -145,5 +142,11 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
             }
         }
         return List.copyOf(terms);
+    }
+
+    /** Whether the term object's kind is {@code kind} (before the kind is validated: unknown reads as none). */
+    private static boolean hasKind(Config o, Kind kind) {
+        return o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String k
+                && k.toLowerCase(Locale.ROOT).equals(kind.id());
     }
 }

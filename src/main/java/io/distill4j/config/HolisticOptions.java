@@ -28,31 +28,22 @@ public record HolisticOptions(int criticSteps, int warmupSteps, int criticBatch,
     /** Reads the optional holistic keys of a term object, each defaulting to {@link #DEFAULTS}. */
     static HolisticOptions read(Config o, String where) {
         HolisticOptions d = DEFAULTS;
-        int steps = atLeast(o, where, "critic-steps", d.criticSteps, 0);
-        int warmup = atLeast(o, where, "critic-warmup-steps", d.warmupSteps, 0);
-        int batch = atLeast(o, where, "critic-batch", d.criticBatch, 1);
-        int images = atLeast(o, where, "critic-images", d.criticImages, 1);
-        int hidden = atLeast(o, where, "critic-hidden", d.hidden, 1);
-        int kernel = atLeast(o, where, "critic-kernel", d.kernel, 1);
+        int steps = TermOptions.atLeast(o, where, "critic-steps", d.criticSteps, 0);
+        int warmup = TermOptions.atLeast(o, where, "critic-warmup-steps", d.warmupSteps, 0);
+        int batch = TermOptions.atLeast(o, where, "critic-batch", d.criticBatch, 1);
+        int images = TermOptions.atLeast(o, where, "critic-images", d.criticImages, 1);
+        int hidden = TermOptions.atLeast(o, where, "critic-hidden", d.hidden, 1);
+        int kernel = TermOptions.atLeast(o, where, "critic-kernel", d.kernel, 1);
         if (kernel % 2 == 0) throw new ConfigException(where + ".critic-kernel: must be odd, got " + kernel);
         if (steps + warmup == 0) {
             throw new ConfigException(where + ".critic-steps: the critic would never train (critic-steps and "
                     + "critic-warmup-steps are both 0)");
         }
-        double lr = o.hasPath("critic-learning-rate") ? o.getDouble("critic-learning-rate") : d.learningRate;
-        if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw new ConfigException(where + ".critic-learning-rate: must be a finite number > 0, got " + lr);
-        }
+        double lr = TermOptions.positive(o, where, "critic-learning-rate", d.learningRate);
         double gp = o.hasPath("gradient-penalty") ? o.getDouble("gradient-penalty") : d.gradientPenalty;
         if (!(gp >= 0) || Double.isInfinite(gp)) {
             throw new ConfigException(where + ".gradient-penalty: must be a finite number >= 0, got " + gp);
         }
         return new HolisticOptions(steps, warmup, batch, images, lr, gp, hidden, kernel);
-    }
-
-    private static int atLeast(Config o, String where, String key, int fallback, int min) {
-        int v = o.hasPath(key) ? o.getInt(key) : fallback;
-        if (v < min) throw new ConfigException(where + "." + key + ": must be at least " + min + ", got " + v);
-        return v;
     }
 }

@@ -37,21 +37,11 @@ public record LayerWeightOptions(boolean meta, int metaSteps, double metaLearnin
         if (!mode.equals("uniform") && !mode.equals("meta")) {
             throw new ConfigException(where + ".layer-weights: must be uniform or meta, got '" + mode + "'");
         }
-        int steps = o.hasPath("meta-steps") ? o.getInt("meta-steps") : d.metaSteps;
-        if (steps < 1) throw new ConfigException(where + ".meta-steps: must be at least 1, got " + steps);
-        int dim = o.hasPath("meta-dim") ? o.getInt("meta-dim") : d.metaDim;
-        if (dim < 1) throw new ConfigException(where + ".meta-dim: must be at least 1, got " + dim);
-        double lr = positive(o, where, "meta-learning-rate", d.metaLearningRate);
-        double eta = positive(o, where, "meta-virtual-lr", d.metaVirtualLr);
+        int steps = TermOptions.atLeast(o, where, "meta-steps", d.metaSteps, 1);
+        int dim = TermOptions.atLeast(o, where, "meta-dim", d.metaDim, 1);
+        double lr = TermOptions.positive(o, where, "meta-learning-rate", d.metaLearningRate);
+        double eta = TermOptions.positive(o, where, "meta-virtual-lr", d.metaVirtualLr);
         return new LayerWeightOptions(mode.equals("meta"), steps, lr, eta, dim);
-    }
-
-    private static double positive(Config o, String where, String key, double fallback) {
-        double v = o.hasPath(key) ? o.getDouble(key) : fallback;
-        if (!(v > 0) || Double.isInfinite(v)) {
-            throw new ConfigException(where + "." + key + ": must be a finite number > 0, got " + v);
-        }
-        return v;
     }
 
     /** "uniform" or "meta", as written in the configuration. */
