@@ -27,8 +27,11 @@ public final class Examples {
 
     /** The normalised image as [1, 3, H, W]. */
     public static INDArray image(ShardRecord r) {
-        float[] chw = InputNormalization.normalizeChw(r.image(), r.height(), r.width());
-        return Nd4j.create(chw, new long[] {1, 3, r.height(), r.width()}, 'c');
+        return image(r, InputNormalization.normalizeChw(r.image(), r.height(), r.width()));
+    }
+
+    private static INDArray image(ShardRecord r, float[] normalizedChw) {
+        return Nd4j.create(normalizedChw, new long[] {1, 3, r.height(), r.width()}, 'c');
     }
 
     /**
@@ -121,6 +124,8 @@ public final class Examples {
 
     private static MultiDataSet view(ShardRecord r, SegmentationObjective objective, Map<String, float[]> teacher) {
         TapInfo logits = objective.logits();
+        // The network's input; a holistic term's label also holds it, averaged to the logits grid.
+        float[] normalized = InputNormalization.normalizeChw(r.image(), r.height(), r.width());
         byte[] grid = labelsAtGrid(r.segLabel(), r.height(), r.width(), logits.height(), logits.width());
         int hw = grid.length;
         INDArray[] labels = new INDArray[objective.outputNames().size()];
@@ -150,7 +155,7 @@ public final class Examples {
             float[] row = t;
             if (term.term().kind() == io.distill4j.config.DistillTerm.Kind.HOLISTIC) {
                 // The critic's condition (the image at the map grid), then the teacher map (its real sample).
-                float[] img = imageAtGrid(InputNormalization.normalizeChw(r.image(), r.height(), r.width()), r.height(), r.width(),
+                float[] img = imageAtGrid(normalized, r.height(), r.width(),
                         logits.height(), logits.width());
                 row = new float[img.length + t.length];
                 System.arraycopy(img, 0, row, 0, img.length);
@@ -165,6 +170,6 @@ public final class Examples {
             }
             labels[k++] = Nd4j.create(row, new long[] {1, row.length}, 'c');
         }
-        return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {image(r)}, labels);
+        return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {image(r, normalized)}, labels);
     }
 }
