@@ -67,7 +67,7 @@ final class GenerateSampleCommand implements Command {
         SampleSpec spec = new SampleSpec(s.seed(),
                 new SampleSpec.DatasetSize(s.cityscapes().train(), s.cityscapes().val(), s.cityscapes().width(), s.cityscapes().height()),
                 new SampleSpec.DatasetSize(s.coco().train(), s.coco().val(), s.coco().width(), s.coco().height()));
-        AtomicOutput output = AtomicOutput.begin(fs, out, true);
+        AtomicOutput output = AtomicOutput.begin(fs, out, true, "generate-sample", "distill4j.sample.output", System.out::println);
         try {
             GeneratedSample g = SampleDatasetGenerator.generate(fs, output.tempDir(), spec);
             ObjectNode m = Manifest.create("generate-sample");

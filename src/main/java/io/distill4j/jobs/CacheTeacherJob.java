@@ -14,6 +14,9 @@ import io.distill4j.data.ShardRecord;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
+import io.distill4j.storage.OutputPlacement;
+import io.distill4j.storage.OwnedDirectory;
+import io.distill4j.storage.ReaderLeases;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
@@ -53,6 +56,8 @@ import java.util.Map;
  * still to do; concurrent tasks per executor follow {@code spark.executor.cores / spark.task.cpus}.
  */
 public final class CacheTeacherJob {
+    /** The configuration key naming the directory that holds one cache per teacher fingerprint. */
+    public static final String CACHE_KEY = "distill4j.cache.output";
     private final SparkSession spark;
     private final Distill4jConfig config;
     private final PrintStream console;
@@ -72,6 +77,18 @@ public final class CacheTeacherJob {
 
     public Result run() throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Path cacheRoot = Storage.path(config.cache().output());
+        Path shardsDir = Storage.path(config.shard().output());
+        Path teacherDir = Storage.path(config.teacher().dir());
+        OutputPlacement.requireApart(CACHE_KEY, cacheRoot, Map.of(Shards.KEY, shardsDir, TrainTeacherJob.TEACHER_KEY, teacherDir));
+        try (ReaderLeases leases = new ReaderLeases(sc.hadoopConfiguration(), "cache-teacher", console::println)) {
+            leases.hold(shardsDir);
+            leases.hold(teacherDir);
+            return run(sc);
+        }
+    }
+
+    private Result run(JavaSparkContext sc) throws IOException {
         CacheSettings cs = config.cache();
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "cache-teacher");
@@ -107,6 +124,16 @@ public final class CacheTeacherJob {
             TensorCodecs.forSpec(o.codec());
         }
         Map<String, int[]> shapes = shapes(teacher, shards.height(), shards.width(), vertexToOutput.keySet());
+        try (OwnedDirectory owned = OwnedDirectory.claim(fs, out, "cache-teacher", CACHE_KEY, null, console::println)) {
+            return cache(sc, cs, shards, models, modelFile, teacher, preprocessing, fp, vertexToOutput, codecs, shapes, owned);
+        }
+    }
+
+    private Result cache(JavaSparkContext sc, CacheSettings cs, Shards shards, TaskModels models, Path modelFile,
+                         ComputationGraph teacher, String preprocessing, String fp, Map<String, String> vertexToOutput,
+                         Map<String, String> codecs, Map<String, int[]> shapes, OwnedDirectory owned) throws IOException {
+        Path out = owned.path();
+        FileSystem fs = owned.fs();
         Broadcast<byte[]> teacherBytes = sc.broadcast(ModelFiles.bytes(teacher));
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
         int written = 0;
@@ -156,6 +183,7 @@ public final class CacheTeacherJob {
             count.put(k, v / nOutputs);
             rowCount.put(k, v);
         });
+        owned.verifyStillOwned();
         Manifest.write(fs, out, m);
         console.println("[cache-teacher] wrote " + out);
         return new Result(out.toString(), fp, rows, written, skipped);

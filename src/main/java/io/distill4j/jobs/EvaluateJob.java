@@ -20,6 +20,9 @@ import io.distill4j.eval.detect.ShardBoxes;
 import io.distill4j.eval.report.ReportWriter;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
+import io.distill4j.storage.OutputPlacement;
+import io.distill4j.storage.OwnedDirectory;
+import io.distill4j.storage.ReaderLeases;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -39,6 +42,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * EVALUATE: runs a model over a split's shards on the executors (broadcast model, minibatch
@@ -97,6 +101,16 @@ public final class EvaluateJob {
      */
     public Evaluated evaluate(String modelName, Path dir, Evaluated teacher) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Path shardsDir = Storage.path(config.shard().output());
+        OutputPlacement.requireApart("the report of " + dir, new Path(dir, "report"), Map.of(Shards.KEY, shardsDir));
+        try (ReaderLeases leases = new ReaderLeases(sc.hadoopConfiguration(), "evaluate", console::println)) {
+            leases.hold(shardsDir);
+            leases.hold(dir);
+            return evaluateHeld(sc, modelName, dir, teacher);
+        }
+    }
+
+    private Evaluated evaluateHeld(JavaSparkContext sc, String modelName, Path dir, Evaluated teacher) {
         ObjectNode manifest = Manifest.read(Storage.fs(dir, sc.hadoopConfiguration()), dir);
         Path modelFile = new Path(dir, manifest.path("model").asText(DistillJob.STUDENT_FILE));
         Shards shards = Shards.open(spark, config.shard().output());
@@ -116,9 +130,11 @@ public final class EvaluateJob {
                         + dataset + " shards need (" + shards.root() + "); is it a model of the other task?");
             }
         }
+        Path reportDir = new Path(dir, "report");
         Broadcast<byte[]> bytes = sc.broadcast(ModelFiles.bytes(net));
-        try {
-            Model model = new Model(modelName, dir, new Path(dir, "report"), net, bytes,
+        try (OwnedDirectory report = OwnedDirectory.claim(Storage.fs(reportDir, sc.hadoopConfiguration()), reportDir, "evaluate",
+                "the report of " + dir, "metrics.json", console::println)) {
+            Model model = new Model(modelName, dir, reportDir, net, bytes,
                     "eval:" + modelFile + ":" + System.nanoTime());
             String split = config.evaluate().split();
             sc.setJobGroup("EVALUATE", "EVALUATE " + modelName + " (" + dataset + ") on " + split + " ("

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.eval.report.ComparisonReport;
 import io.distill4j.storage.Manifest;
+import io.distill4j.storage.OwnedDirectory;
 import io.distill4j.storage.Storage;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -93,8 +94,13 @@ public final class PipelineReport {
         String doc = "# distill4j comparison (" + config.evaluate().split() + " split)\n\n" + h.primaryName + " and "
                 + h.secondaryName + " in %, by the " + h.rules + " rules over the whole split; mean ± sample standard deviation over the seeds "
                 + config.pipeline().seeds() + " (the teacher is trained once).\n\n" + table;
-        Storage.writeText(fs, location(config), doc);
-        writeHtml(fs, config, results);
+        Path dir = location(config).getParent();
+        try (OwnedDirectory owned = OwnedDirectory.claim(fs, dir, "pipeline", "distill4j.work-dir", "comparison.md",
+                System.out::println)) {
+            Storage.writeText(fs, location(config), doc);
+            writeHtml(fs, config, results);
+            owned.verifyStillOwned();
+        }
         return table;
     }
 

@@ -11,6 +11,7 @@ import io.distill4j.data.SourceSample;
 import io.distill4j.storage.AtomicOutput;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
+import io.distill4j.storage.OutputPlacement;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import org.apache.hadoop.fs.FileSystem;
@@ -38,6 +39,8 @@ import java.util.TreeMap;
  * class histogram, skipped samples, source, configuration).
  */
 public final class ShardJob {
+    /** The configuration key naming this stage's input. */
+    public static final String DATASET_KEY = "distill4j.dataset.root";
     private final SparkSession spark;
     private final DatasetSettings dataset;
     private final ShardSettings settings;
@@ -63,11 +66,12 @@ public final class ShardJob {
         Path out = Storage.path(settings.output());
         FileSystem srcFs = Storage.fs(root, sc.hadoopConfiguration());
         FileSystem outFs = Storage.fs(out, sc.hadoopConfiguration());
+        OutputPlacement.requireApart(Shards.KEY, out, Map.of(DATASET_KEY, root));
         if (!exists(srcFs, root)) {
             throw new StageOutputException("dataset root " + root + " does not exist (distill4j.dataset.root)");
         }
         DatasetSource source = DatasetSource.open(dataset.kind(), srcFs, root);
-        AtomicOutput output = AtomicOutput.begin(outFs, out, settings.overwrite());
+        AtomicOutput output = AtomicOutput.begin(outFs, out, settings.overwrite(), "shard", Shards.KEY, System.out::println);
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
         Map<String, Long> counts = new LinkedHashMap<>();
         List<Skipped> skipped = new ArrayList<>();

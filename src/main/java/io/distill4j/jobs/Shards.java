@@ -16,6 +16,8 @@ import org.apache.spark.sql.SparkSession;
 
 /** A committed shard output: its manifest and its splits as Spark data. */
 public final class Shards {
+    /** The configuration key naming the shards directory. */
+    public static final String KEY = "distill4j.shard.output";
     private final SparkSession spark;
     private final Path root;
     private final ObjectNode manifest;

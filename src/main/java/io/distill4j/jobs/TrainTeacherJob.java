@@ -7,6 +7,9 @@ import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.storage.Manifest;
+import io.distill4j.storage.OutputPlacement;
+import io.distill4j.storage.OwnedDirectory;
+import io.distill4j.storage.ReaderLeases;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.train.Examples;
@@ -32,6 +35,8 @@ import java.util.Map;
  */
 public final class TrainTeacherJob {
     public static final String MODEL_FILE = "teacher.zip";
+    /** The configuration key naming the teacher directory (this stage's output). */
+    public static final String TEACHER_KEY = "distill4j.teacher.dir";
     private final SparkSession spark;
     private final Distill4jConfig config;
     private final PrintStream console;
@@ -46,12 +51,24 @@ public final class TrainTeacherJob {
 
     public Result run() throws Exception {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Shards shards = Shards.open(spark, config.shard().output());
-        TaskModels models = TaskModels.of(config, shards, "train-teacher");
-        String split = shards.trainSplit("train-teacher");
         Path dir = Storage.path(config.teacher().dir());
+        Path shardsDir = Storage.path(config.shard().output());
+        OutputPlacement.requireApart(TEACHER_KEY, dir, Map.of(Shards.KEY, shardsDir));
         FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
-        RunDirectory run = new RunDirectory(fs, dir);
+        try (ReaderLeases leases = new ReaderLeases(sc.hadoopConfiguration(), "train-teacher", console::println)) {
+            leases.hold(shardsDir);
+            Shards shards = Shards.open(spark, config.shard().output());
+            TaskModels models = TaskModels.of(config, shards, "train-teacher");
+            try (OwnedDirectory owned = OwnedDirectory.claim(fs, dir, "train-teacher", TEACHER_KEY, null, console::println)) {
+                return train(sc, shards, models, new RunDirectory(owned));
+            }
+        }
+    }
+
+    private Result train(JavaSparkContext sc, Shards shards, TaskModels models, RunDirectory run) throws Exception {
+        String split = shards.trainSplit("train-teacher");
+        Path dir = run.path();
+        FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
         if (run.isComplete()) {
             if (!config.teacher().overwrite()) {
                 throw new StageOutputException("teacher " + dir + " already exists; pass --overwrite (teacher.overwrite=true) "

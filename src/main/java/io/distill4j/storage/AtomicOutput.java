@@ -5,61 +5,99 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
- * Writes a stage output so that readers only ever see a complete one.
+ * Writes a stage output so that readers only ever see a complete one, and never destroys what
+ * distill4j did not write.
  *
- * <p>Everything goes to a temporary sibling ({@code .NAME.tmp-<uuid>}); {@link #commit} writes
- * {@code _manifest.json} last, then renames the sibling into place. On HDFS and local disks the
+ * <p>{@link #begin} takes the output's {@link OutputLock}, removes stale temporary siblings of
+ * killed runs ({@link LeftoverTemps}), and creates a temporary sibling ({@code .NAME.tmp-<uuid>})
+ * whose first file is distill4j's {@link OutputMarker}. {@link #commit} writes
+ * {@code _manifest.json} last, checks that the lock is still this run's and that the target is
+ * still what {@code begin} saw, then renames the sibling into place. On HDFS and local disks the
  * rename is atomic. On S3 a rename is a copy, so there the manifest is the commit marker: a
- * directory without it is incomplete, and {@link #begin} removes it before writing again.
- * An existing complete output is refused unless {@code overwrite} is set; when it is, the old
- * output is moved aside and deleted only after the new one is in place, so a crash never leaves
- * the user with neither.
+ * directory without it is incomplete and is replaced by the next run.
+ *
+ * <p>An existing directory is replaced only when it is ours (it carries the marker); a user's
+ * folder is refused even with {@code overwrite}. An existing complete output is refused unless
+ * {@code overwrite} is set, and while a live {@link ReaderLease} exists on it. The old output is
+ * moved aside and deleted only after the new one is in place, so a crash never leaves the user
+ * with neither.
  */
 public final class AtomicOutput {
     private final FileSystem fs;
     private final Path target;
     private final Path temp;
+    private final OutputLock lock;
+    private final OutputMarker.State seen;
 
-    private AtomicOutput(FileSystem fs, Path target, Path temp) {
+    private AtomicOutput(FileSystem fs, Path target, Path temp, OutputLock lock, OutputMarker.State seen) {
         this.fs = fs;
         this.target = target;
         this.temp = temp;
+        this.lock = lock;
+        this.seen = seen;
+    }
+
+    /** As {@link #begin(FileSystem, Path, boolean, String, String, Consumer)} for an unnamed stage. */
+    public static AtomicOutput begin(FileSystem fs, Path target, boolean overwrite) {
+        PrintStream out = System.out;
+        return begin(fs, target, overwrite, "distill4j", "the output", out::println);
     }
 
     /**
-     * Prepares a temporary sibling of {@code target}.
+     * Locks {@code target} and prepares a temporary sibling of it.
      *
-     * @throws StageOutputException when a complete output exists and {@code overwrite} is false
+     * @param stage the stage writing (recorded in the lock and the marker)
+     * @param key   the configuration key naming {@code target}, for error lines
+     * @param say   where one-line notes go (a dead run's lock taken over, leftovers removed)
+     * @throws StageOutputException when the target is not ours, is complete and {@code overwrite}
+     *                              is false, is being read, or is being written by another run
      */
-    public static AtomicOutput begin(FileSystem fs, Path target, boolean overwrite) {
+    public static AtomicOutput begin(FileSystem fs, Path target, boolean overwrite, String stage, String key,
+                                     Consumer<String> say) {
+        Path parent = target.getParent();
         try {
-            if (fs.exists(target)) {
-                if (Manifest.exists(fs, target) && !overwrite) {
-                    throw new StageOutputException("output " + target + " already exists; pass --overwrite "
-                            + "(or overwrite=true) to replace it");
-                }
-                if (!Manifest.exists(fs, target)) {
-                    // An incomplete output of an interrupted run: it holds nothing worth keeping.
-                    fs.delete(target, true);
-                }
-            }
-            Path parent = target.getParent();
             if (parent != null && !fs.exists(parent) && !fs.mkdirs(parent)) {
                 throw new StageOutputException("cannot write output " + target + ": cannot create directory " + parent
                         + " (is its parent writable?)");
             }
+        } catch (IOException e) {
+            throw new StageOutputException("cannot prepare output " + target + ": " + e.getMessage(), e);
+        }
+        // Refuse a user's folder before leaving any trace (a lock file) beside it.
+        if (OutputMarker.state(fs, target).kind() == OutputMarker.Kind.FOREIGN) {
+            throw new StageOutputException(OutputMarker.notOurs(target, key));
+        }
+        OutputLock lock = OutputLock.acquire(fs, target, stage, say);
+        try {
+            OutputMarker.State seen = OutputMarker.state(fs, target);
+            if (seen.kind() == OutputMarker.Kind.FOREIGN) throw new StageOutputException(OutputMarker.notOurs(target, key));
+            if (seen.kind() == OutputMarker.Kind.OURS && Manifest.exists(fs, target)) {
+                if (!overwrite) {
+                    throw new StageOutputException("output " + target + " already exists; pass --overwrite "
+                            + "(or overwrite=true) to replace it");
+                }
+                ReaderLease.requireNoLiveReaders(fs, target, "replace");
+            }
+            LeftoverTemps.removeSiblings(fs, target, say);
             Path temp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
             if (!fs.mkdirs(temp)) {
                 throw new StageOutputException("cannot write output " + target + ": cannot create " + temp.getName() + " in "
                         + parent + " (is it writable?)");
             }
-            return new AtomicOutput(fs, target, temp);
+            OutputMarker.write(fs, temp, lock.holder());
+            return new AtomicOutput(fs, target, temp, lock, seen);
         } catch (IOException e) {
+            lock.close();
             throw new StageOutputException("cannot prepare output " + target + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
     }
 
@@ -72,12 +110,28 @@ public final class AtomicOutput {
         return target;
     }
 
-    /** Writes the manifest into the temporary directory and moves it into place. */
+    /** The run writing this output (its id is in the lock and the marker). */
+    public StageRun run() {
+        return lock.holder();
+    }
+
+    /**
+     * Writes the manifest into the temporary directory and moves it into place, after checking
+     * that no other run committed or took the lock meanwhile; if one did, this run's result is
+     * discarded and the other's output is left as it is.
+     */
     public void commit(JsonNode manifest) {
-        Manifest.write(fs, temp, manifest);
         try {
+            Manifest.write(fs, temp, manifest);
+            lock.verifyHeld();
+            OutputMarker.State now = OutputMarker.state(fs, target);
+            if (!now.equals(seen)) {
+                throw new StageOutputException("output " + target + " changed while this run wrote it (another run committed "
+                        + (now.run() == null ? "or removed it" : "run " + now.run()) + "); this run's result is discarded");
+            }
             Path old = null;
-            if (fs.exists(target)) {
+            if (now.exists()) {
+                ReaderLease.requireNoLiveReaders(fs, target, "replace");
                 old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
                 if (!fs.rename(target, old)) throw new StageOutputException("cannot move aside " + target);
             }
@@ -87,12 +141,26 @@ public final class AtomicOutput {
             }
             if (old != null) fs.delete(old, true);
         } catch (IOException e) {
+            deleteTemp();
             throw new StageOutputException("cannot commit " + target + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteTemp();
+            throw e;
+        } finally {
+            lock.close();
         }
     }
 
     /** Removes the temporary directory after a failure; the previous output stays untouched. */
     public void abort() {
+        try {
+            deleteTemp();
+        } finally {
+            lock.close();
+        }
+    }
+
+    private void deleteTemp() {
         try {
             fs.delete(temp, true);
         } catch (IOException e) {

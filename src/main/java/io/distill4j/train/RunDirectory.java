@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.storage.Manifest;
+import io.distill4j.storage.OwnedDirectory;
+import io.distill4j.storage.StageOutputException;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -33,10 +35,20 @@ public final class RunDirectory {
     private static final Pattern CHECKPOINT = Pattern.compile("epoch-(\\d{4})\\.zip");
     private final FileSystem fs;
     private final Path dir;
+    private final OwnedDirectory owned;
 
+    /** A run directory this process does not hold a claim on (reading, tests). */
     public RunDirectory(FileSystem fs, Path dir) {
         this.fs = fs;
         this.dir = dir;
+        this.owned = null;
+    }
+
+    /** The run directory a stage claimed (locked, distill4j's own) and writes. */
+    public RunDirectory(OwnedDirectory owned) {
+        this.fs = owned.fs();
+        this.dir = owned.path();
+        this.owned = owned;
     }
 
     public Path path() {
@@ -55,12 +67,21 @@ public final class RunDirectory {
         }
     }
 
-    /** Deletes the run (used when the user asks to start over). */
+    /**
+     * Empties the run (used when the user asks to start over). Only a claimed directory, or one
+     * that is absent or empty, is touched: anything else may be a user's.
+     */
     public void clear() {
+        if (owned != null) {
+            owned.clear();
+            return;
+        }
         try {
-            if (fs.exists(dir)) fs.delete(dir, true);
+            if (fs.exists(dir) && fs.listStatus(dir).length > 0) {
+                throw new StageOutputException("refusing to clear " + dir + ": it is not claimed by this run");
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
+            throw new UncheckedIOException("cannot inspect " + dir, e);
         }
     }
 
@@ -145,7 +166,9 @@ public final class RunDirectory {
         return lines;
     }
 
+    /** Writes the manifest last, after checking this run still holds the directory. */
     public void complete(ObjectNode manifest) {
+        if (owned != null) owned.verifyStillOwned();
         Manifest.write(fs, dir, manifest);
     }
 }
