@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>Siblings {@code .NAME.tmp-<uuid>} and {@code .NAME.old-<uuid>} of an atomic output that
- *       carry distill4j's {@link OutputMarker}; one without it is not ours and is kept.</li>
+ *       carry distill4j's {@link OutputMarker}, unless a live process of this host made them; one
+ *       without the marker is not ours and is kept.</li>
  *   <li>Temporary files {@code .FILE.tmp-<uuid>} (model files, teacher-cache files) inside an
  *       output that is distill4j's own.</li>
  * </ul>
@@ -44,13 +45,23 @@ public final class LeftoverTemps {
             }
             for (FileStatus st : siblings) {
                 if (!st.isDirectory() || !mine.matcher(st.getPath().getName()).matches()) continue;
-                if (OutputMarker.isOurs(fs, st.getPath()) && fs.delete(st.getPath(), true)) removed.add(st.getPath());
+                if (!OutputMarker.isOurs(fs, st.getPath()) || ofLiveProcessHere(fs, st.getPath())) continue;
+                if (fs.delete(st.getPath(), true)) removed.add(st.getPath());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean up beside " + target + ": " + e.getMessage(), e);
         }
         report(removed, "beside " + target, say);
         return removed;
+    }
+
+    /**
+     * A temp made by a process of this host that is still alive is kept even without the lock
+     * (a lock lost on storage without create-if-absent): that process may still be writing it.
+     */
+    private static boolean ofLiveProcessHere(FileSystem fs, Path dir) {
+        return OutputMarker.read(fs, dir).map(r -> r.host().equals(StageRun.thisHost())
+                && ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false)).orElse(false);
     }
 
     /** Deletes {@code .FILE.tmp-<uuid>} files anywhere under {@code dir}, which must be ours. */

@@ -62,7 +62,9 @@ class AtomicOutputTest {
 
     @Test
     void incompleteOutputIsTreatedAsAbsent() throws Exception {
+        // An interrupted run of distill4j: its marker, some files, no manifest.
         Path target = new Path(tmp.toUri().toString(), "out");
+        OutputMarker.write(fs(), target, StageRun.start("test"));
         fs().mkdirs(new Path(target, "half-written"));
         StageOutputException e = assertThrows(StageOutputException.class, () -> Manifest.read(fs(), target));
         assertTrue(e.getMessage().contains("_manifest.json is missing"), e.getMessage());
@@ -77,6 +79,7 @@ class AtomicOutputTest {
         java.nio.file.Path dir = Files.createDirectories(tmp.resolve("out"));
         Files.writeString(dir.resolve("stale"), "left by an interrupted run");
         Path target = Storage.path(dir.toString());
+        OutputMarker.write(fs(), target, StageRun.start("test"));
         assertEquals("out", target.getName(), "a trailing '/' would make the output's siblings land inside it: " + target);
         AtomicOutput.begin(fs(), target, false).commit(manifest("first"));
         AtomicOutput.begin(fs(), Storage.path(dir.toString()), true).commit(manifest("second"));
