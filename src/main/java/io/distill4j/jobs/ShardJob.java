@@ -119,6 +119,7 @@ public final class ShardJob {
         boolean skip = settings.skipBadSamples();
         JavaRDD<Outcome> outcomes = sc.parallelize(samples, Math.min(settings.numShards(), samples.size()))
                 .mapPartitions(it -> {
+                    FaultInjection.maybeHold("shard", split);
                     List<Outcome> res = new ArrayList<>();
                     while (it.hasNext()) {
                         SourceSample s = it.next();

@@ -92,8 +92,9 @@ public final class OutputMarker {
      * configuration key naming it ("distill4j.…"), or a description of it.
      */
     public static String notOurs(Path dir, String key) {
-        String remedy = key.startsWith("distill4j.") ? "set " + key + " to a new directory, or move those files away"
-                : "move those files away";
+        String remedy = !key.startsWith("distill4j.") ? "move those files away"
+                : key.endsWith(".run-id") ? "choose another " + key + ", or move those files away"
+                : "set " + key + " to a new directory, or move those files away";
         return "output " + dir + " (" + key + ") holds files distill4j did not write (no " + FILE_NAME
                 + "); nothing was deleted: " + remedy;
     }

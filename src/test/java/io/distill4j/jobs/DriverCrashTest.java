@@ -3,6 +3,8 @@ package io.distill4j.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.util.NativeSetup;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -141,9 +143,12 @@ class DriverCrashTest {
     @Test
     @Order(3)
     void shardRedoesAnOutputDirectoryLeftWithoutManifest() throws Exception {
-        // What an interrupted commit on object storage leaves: files, but no _manifest.json.
+        // What an interrupted commit on object storage leaves: distill4j's marker and files, but no
+        // _manifest.json (a directory without the marker is a user's and is refused: OutputSafetyCliTest).
         Path shards = tmp.resolve("shards-interrupted");
         Files.createDirectories(shards.resolve("train"));
+        io.distill4j.storage.OutputMarker.write(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(shards.toUri()),
+                io.distill4j.storage.StageRun.start("shard"));
         Files.writeString(shards.resolve("train/part-00007.parquet"), "half a file");
         try (ChildJvm shard = driver(List.of(), "shard", "shard.output=\"" + shards + "\"")) {
             assertEquals(0, shard.await(240), "shard over an incomplete output failed" + shard.tail());
