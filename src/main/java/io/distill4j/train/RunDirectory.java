@@ -98,9 +98,11 @@ public final class RunDirectory {
     public record Resumable<T>(Optional<Checkpoint> checkpoint, Optional<T> loaded, List<String> unreadable) {
         /** The one line that says what resuming did ({@code label} prefixes it, {@code epochs} is the run's length). */
         public String describe(String label, int epochs) {
-            String skipped = unreadable.isEmpty() ? "" : (unreadable.size() == 1 ? "the newer checkpoint " : "the newer checkpoints ")
-                    + String.join(", ", unreadable) + (unreadable.size() == 1 ? " is" : " are")
-                    + " unreadable (truncated?) and moved aside as *.unreadable";
+            String skipped = unreadable.isEmpty() ? "" : unreadable.size() == 1
+                    ? "the newer checkpoint " + unreadable.get(0) + " is unreadable (truncated?) and was moved aside to "
+                            + unreadable.get(0) + ".unreadable"
+                    : "the newer checkpoints " + String.join(", ", unreadable) + " are unreadable (truncated?) and were moved "
+                            + "aside to NAME.unreadable";
             if (checkpoint.isEmpty()) {
                 return "[" + label + "] no readable checkpoint: " + skipped + "; training starts over from epoch 1";
             }
