@@ -45,8 +45,10 @@ final class InterruptNotice implements AutoCloseable {
     /** The command ended by itself (success or error): nothing to announce. */
     @Override
     public void close() {
+        // A failure while the JVM shuts down is the job the shutdown cancelled: the hook still has to speak.
+        if (shuttingDown()) return;
         finished = true;
-        if (!ShutdownHookManager.get().isShutdownInProgress()) ShutdownHookManager.get().removeShutdownHook(hook);
+        ShutdownHookManager.get().removeShutdownHook(hook);
     }
 
     /** True while the JVM is shutting down (then the failure a shutdown causes is not the user's error). */
