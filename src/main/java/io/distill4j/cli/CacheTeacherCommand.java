@@ -29,4 +29,15 @@ final class CacheTeacherCommand extends StageCommand {
         new CacheTeacherJob(spark, config, System.out).run();
         return 0;
     }
+
+    @Override
+    protected Output output(Distill4jConfig config) {
+        return new Output(config.cache().output(), "cache.output");
+    }
+
+    @Override
+    protected String keptWhenInterrupted(Distill4jConfig config, org.apache.hadoop.conf.Configuration hadoop) {
+        return "every cache file already committed under " + config.cache().output()
+                + " is kept; rerunning the same command caches only the rest";
+    }
 }

@@ -45,4 +45,15 @@ final class DistillCommand extends StageCommand {
         new DistillJob(spark, config, cl.flag("--overwrite"), System.out).run();
         return 0;
     }
+
+    @Override
+    protected Output output(Distill4jConfig config) {
+        return new Output(config.distill().runsDir() + "/" + config.distill().runId(), "distill.runs-dir");
+    }
+
+    @Override
+    protected String keptWhenInterrupted(Distill4jConfig config, org.apache.hadoop.conf.Configuration hadoop) {
+        return keptCheckpoints(new org.apache.hadoop.fs.Path(io.distill4j.storage.Storage.path(config.distill().runsDir()),
+                config.distill().runId()), hadoop);
+    }
 }

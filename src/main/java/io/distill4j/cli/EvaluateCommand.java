@@ -42,4 +42,9 @@ final class EvaluateCommand extends StageCommand {
         System.out.println(PipelineReport.write(spark, config, results));
         return 0;
     }
+
+    @Override
+    protected String keptWhenInterrupted(Distill4jConfig config, org.apache.hadoop.conf.Configuration hadoop) {
+        return "the models and their earlier reports are unchanged; rerunning the same command evaluates again";
+    }
 }

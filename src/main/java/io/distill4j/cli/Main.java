@@ -51,9 +51,12 @@ public final class Main {
             err.println(c.usage());
             return 2;
         } catch (Exception | Error e) {
+            // Ctrl-C: the failure is the job the shutdown cancelled; InterruptNotice has said what was kept.
+            if (InterruptNotice.shuttingDown()) return 130;
             err.println("distill4j " + c.name() + ": error: " + Errors.describe(e));
             if (System.getenv("DISTILL4J_DEBUG") != null) e.printStackTrace(err);
-            else err.println("(set DISTILL4J_DEBUG=1 for the stack trace)");
+            else err.println(LogFile.path().map(f -> "(details in " + f + "; DISTILL4J_DEBUG=1 prints the stack trace here)")
+                    .orElse("(set DISTILL4J_DEBUG=1 for the stack trace)"));
             return 1;
         }
     }

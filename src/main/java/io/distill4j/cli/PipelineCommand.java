@@ -56,6 +56,7 @@ final class PipelineCommand extends StageCommand {
         } else {
             ShardJob.Result r = new ShardJob(spark, config.dataset(), config.shard()).run();
             System.out.println("[pipeline] 2/6 shard: wrote " + r.output() + " " + r.counts());
+            r.warningLine().ifPresent(System.out::println);
         }
         Path teacher = Storage.path(config.teacher().dir());
         if (Manifest.exists(fs, teacher)) {
@@ -102,5 +103,11 @@ final class PipelineCommand extends StageCommand {
         System.out.println();
         System.out.println(table);
         return 0;
+    }
+
+    @Override
+    protected String keptWhenInterrupted(Distill4jConfig config, org.apache.hadoop.conf.Configuration hadoop) {
+        return "every complete stage output, committed cache file and training checkpoint under " + config.workDir()
+                + " is kept; rerunning the same command resumes";
     }
 }

@@ -41,6 +41,18 @@ final class ShardCommand extends StageCommand {
         ShardJob.Result r = new ShardJob(spark, config.dataset(), config.shard()).run();
         System.out.println("[shard] wrote " + r.output() + " " + r.counts()
                 + (r.skipped().isEmpty() ? "" : ", skipped " + r.skipped().size() + " bad samples (listed in the manifest)"));
+        r.warningLine().ifPresent(System.out::println);
         return 0;
+    }
+
+    @Override
+    protected Output output(Distill4jConfig config) {
+        return new Output(config.shard().output(), "shard.output");
+    }
+
+    @Override
+    protected String keptWhenInterrupted(Distill4jConfig config, org.apache.hadoop.conf.Configuration hadoop) {
+        return "shards are committed all at once, so nothing of this run is kept and committed outputs are unchanged;"
+                + " rerunning the same command shards again";
     }
 }

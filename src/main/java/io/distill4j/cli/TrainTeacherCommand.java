@@ -42,4 +42,14 @@ final class TrainTeacherCommand extends StageCommand {
         new TrainTeacherJob(spark, config, System.out).run();
         return 0;
     }
+
+    @Override
+    protected Output output(Distill4jConfig config) {
+        return new Output(config.teacher().dir(), "teacher.dir");
+    }
+
+    @Override
+    protected String keptWhenInterrupted(Distill4jConfig config, org.apache.hadoop.conf.Configuration hadoop) {
+        return keptCheckpoints(io.distill4j.storage.Storage.path(config.teacher().dir()), hadoop);
+    }
 }

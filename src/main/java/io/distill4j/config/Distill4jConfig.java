@@ -21,7 +21,7 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
 
     public static Distill4jConfig from(Config resolved) {
         Keys root = new Keys(resolved, ConfigLoader.ROOT);
-        return new Distill4jConfig(
+        Distill4jConfig c = new Distill4jConfig(
                 root.nonEmpty("work-dir"),
                 SparkSettings.from(root.child("spark")),
                 root.child("hadoop").stringMap("conf"),
@@ -36,6 +36,8 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
                 EvaluateSettings.from(root.child("evaluate")),
                 PipelineSettings.from(resolved),
                 redact(resolved));
+        ShardSizeRule.check(root.child("shard"), c.shard(), c.model());
+        return c;
     }
 
     private static io.distill4j.train.TrainSettings train(Keys k) {

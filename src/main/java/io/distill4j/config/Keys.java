@@ -31,6 +31,11 @@ final class Keys {
         return prefix + "." + name;
     }
 
+    /** A problem with this subtree's key {@code name} that only a check across records can see. */
+    ConfigException invalid(String name, String problem) {
+        return error(name, problem);
+    }
+
     private ConfigException error(String name, String problem) {
         String k = key(name);
         String origin = config.hasPathOrNull(k) ? config.getValue(k).origin().description() : "reference.conf";

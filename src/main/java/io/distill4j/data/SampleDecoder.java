@@ -29,13 +29,18 @@ public final class SampleDecoder {
 
     /** Decodes and resizes one sample. */
     public static ShardRecord decode(SourceSample s, FileSystem fs, int targetHeight, int targetWidth) {
+        return decode(s, fs, targetHeight, targetWidth, new java.util.ArrayList<>());
+    }
+
+    /** Decodes and resizes one sample, adding to {@code warnings} what looks like a mistake but can be trained on. */
+    public static ShardRecord decode(SourceSample s, FileSystem fs, int targetHeight, int targetWidth, List<SampleWarning> warnings) {
         if (targetHeight <= 0 || targetWidth <= 0) {
             throw new IllegalArgumentException("target size must be positive, got " + targetHeight + "x" + targetWidth);
         }
         ChwImage image = decodeImage(s, read(s, fs, s.imageUri()));
         ChwImage resized = ImageOps.resizeBilinear(image, targetHeight, targetWidth);
         if (s.isCityscapes()) {
-            byte[] seg = decodeLabels(s, fs, image, targetHeight, targetWidth);
+            byte[] seg = decodeLabels(s, fs, image, targetHeight, targetWidth, warnings);
             return new ShardRecord(s.sampleId(), s.dataset(), s.split(), targetHeight, targetWidth,
                     image.height(), image.width(), resized.data(), seg, null, null, null, null, -1, s.imageUri());
         }
@@ -67,7 +72,8 @@ public final class SampleDecoder {
                 image.width(), resized.data(), null, boxes, categories, areas, crowd, s.imageId(), s.imageUri());
     }
 
-    private static byte[] decodeLabels(SourceSample s, FileSystem fs, ChwImage image, int targetHeight, int targetWidth) {
+    private static byte[] decodeLabels(SourceSample s, FileSystem fs, ChwImage image, int targetHeight, int targetWidth,
+                                       List<SampleWarning> warnings) {
         ChwImage labels;
         try {
             labels = ImageOps.decodeLabelPng(read(s, fs, s.labelUri()));
@@ -77,6 +83,14 @@ public final class SampleDecoder {
         if (labels.height() != image.height() || labels.width() != image.width()) {
             throw new BadSampleException(s.sampleId(), s.labelUri(), "label map is " + labels.width() + "x"
                     + labels.height() + " (WxH) but its image is " + image.width() + "x" + image.height());
+        }
+        java.util.SortedMap<Integer, Long> outside = CityscapesLabels.outsideTable(labels.data());
+        if (!outside.isEmpty()) {
+            long pixels = outside.values().stream().mapToLong(Long::longValue).sum();
+            warnings.add(new SampleWarning(s.sampleId(), s.labelUri(), pixels + " of " + labels.data().length
+                    + " pixels have label ids outside the Cityscapes table (0.." + CityscapesLabels.MAX_LABEL_ID + "): "
+                    + outside.keySet().stream().limit(5).map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                    + (outside.size() > 5 ? ", ..." : "") + "; trained as ignore"));
         }
         byte[] seg = ImageOps.resizeNearest(labels, targetHeight, targetWidth).data();
         CityscapesLabels.toTrainIds(seg);

@@ -6,6 +6,7 @@ import io.distill4j.config.DatasetSettings;
 import io.distill4j.config.ShardSettings;
 import io.distill4j.data.BadSampleException;
 import io.distill4j.data.SampleDecoder;
+import io.distill4j.data.SampleWarning;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.SourceSample;
 import io.distill4j.storage.AtomicOutput;
@@ -52,13 +53,21 @@ public final class ShardJob {
     }
 
     /** What a shard run did: per split counts and the samples it skipped. */
-    public record Result(String output, Map<String, Long> counts, List<Skipped> skipped) {}
+    public record Result(String output, Map<String, Long> counts, List<Skipped> skipped, List<SampleWarning> warnings) {
+        /** The console line for the warnings (empty when there are none): their count and where they are listed. */
+        public java.util.Optional<String> warningLine() {
+            if (warnings.isEmpty()) return java.util.Optional.empty();
+            return java.util.Optional.of("[shard] warning: " + warnings.size() + (warnings.size() == 1 ? " sample looks" : " samples look")
+                    + " wrong but was sharded (first: " + warnings.get(0).sampleId() + ": " + warnings.get(0).detail()
+                    + "); all are listed under \"warnings\" in " + output + "/" + Manifest.FILE_NAME);
+        }
+    }
 
     /** A sample left out under {@code on-bad-sample = skip}, with the file and the reason. */
     public record Skipped(String sampleId, String file, String reason) implements Serializable {}
 
     /** The outcome of decoding one sample: a record or the reason it is bad. */
-    private record Outcome(ShardRecord record, Skipped bad) implements Serializable {}
+    private record Outcome(ShardRecord record, Skipped bad, List<SampleWarning> warnings) implements Serializable {}
 
     public Result run() {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -75,6 +84,7 @@ public final class ShardJob {
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
         Map<String, Long> counts = new LinkedHashMap<>();
         List<Skipped> skipped = new ArrayList<>();
+        List<SampleWarning> warnings = new ArrayList<>();
         ObjectNode histograms = Manifest.JSON.createObjectNode();
         try {
             for (String split : dataset.splits()) {
@@ -87,6 +97,7 @@ public final class ShardJob {
                 SplitResult r = shardSplit(sc, samples, split, hadoop, new Path(output.tempDir(), split));
                 counts.put(split, r.rows);
                 skipped.addAll(r.skipped);
+                warnings.addAll(r.warnings);
                 histograms.set(split, r.histogram);
             }
             ObjectNode m = Manifest.create("shard");
@@ -103,15 +114,18 @@ public final class ShardJob {
             m.set("categories", source.categoriesJson());
             ArrayNode sk = m.putArray("skipped");
             for (Skipped s : skipped) sk.addObject().put("sample_id", s.sampleId()).put("file", s.file()).put("reason", s.reason());
+            ArrayNode wn = m.putArray("warnings");
+            for (SampleWarning w : warnings) wn.addObject().put("sample_id", w.sampleId()).put("file", w.file()).put("warning", w.detail());
             output.commit(m);
-            return new Result(out.toString(), counts, skipped);
-        } catch (RuntimeException e) {
+            return new Result(out.toString(), counts, skipped, warnings);
+        } catch (Exception e) {
+            // Also Spark's SparkException (checked, thrown from Scala undeclared): a failed task must not leave the temp directory.
             output.abort();
             throw e;
         }
     }
 
-    private record SplitResult(long rows, List<Skipped> skipped, ObjectNode histogram) {}
+    private record SplitResult(long rows, List<Skipped> skipped, List<SampleWarning> warnings, ObjectNode histogram) {}
 
     private SplitResult shardSplit(JavaSparkContext sc, List<SourceSample> samples, String split, HadoopConf hadoop, Path dir) {
         int height = settings.height();
@@ -125,10 +139,11 @@ public final class ShardJob {
                         SourceSample s = it.next();
                         FileSystem fs = Storage.fs(new Path(s.imageUri()), hadoop.get());
                         try {
-                            res.add(new Outcome(SampleDecoder.decode(s, fs, height, width), null));
+                            List<SampleWarning> warned = new ArrayList<>();
+                            res.add(new Outcome(SampleDecoder.decode(s, fs, height, width, warned), null, warned));
                         } catch (BadSampleException e) {
                             if (!skip) throw e;
-                            res.add(new Outcome(null, new Skipped(e.sampleId(), e.file(), e.reason())));
+                            res.add(new Outcome(null, new Skipped(e.sampleId(), e.file(), e.reason()), List.of()));
                         }
                     }
                     return res.iterator();
@@ -138,8 +153,9 @@ public final class ShardJob {
             spark.createDataFrame(good.map(ShardSchema::toRow), ShardSchema.SCHEMA)
                     .write().option("compression", settings.compression()).parquet(dir.toString());
             List<Skipped> bad = outcomes.filter(o -> o.bad != null).map(o -> o.bad).collect();
+            List<SampleWarning> warned = outcomes.flatMap(o -> o.warnings.iterator()).collect();
             long rows = good.count();
-            return new SplitResult(rows, bad, histogram(good));
+            return new SplitResult(rows, bad, warned, histogram(good));
         } finally {
             outcomes.unpersist();
         }

@@ -3,6 +3,7 @@ package io.distill4j.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.cache.CacheFormatException;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OwnedDirectory;
@@ -19,8 +20,10 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -89,21 +92,71 @@ public final class RunDirectory {
     public record Checkpoint(int epoch, Path file) {}
 
     public Optional<Checkpoint> latestCheckpoint() {
+        return checkpoints().stream().findFirst();
+    }
+
+    /** Every checkpoint of the run, newest first. */
+    public List<Checkpoint> checkpoints() {
         Path cdir = new Path(dir, "checkpoints");
         try {
-            if (!fs.exists(cdir)) return Optional.empty();
-            Checkpoint best = null;
+            List<Checkpoint> found = new ArrayList<>();
+            if (!fs.exists(cdir)) return found;
             for (FileStatus st : fs.listStatus(cdir)) {
                 Matcher m = CHECKPOINT.matcher(st.getPath().getName());
-                if (m.matches()) {
-                    int e = Integer.parseInt(m.group(1));
-                    if (best == null || e > best.epoch) best = new Checkpoint(e, st.getPath());
-                }
+                if (m.matches()) found.add(new Checkpoint(Integer.parseInt(m.group(1)), st.getPath()));
             }
-            return Optional.ofNullable(best);
+            found.sort(Comparator.comparingInt(Checkpoint::epoch).reversed());
+            return found;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + cdir, e);
         }
+    }
+
+    /**
+     * What resuming found: the newest checkpoint {@code read} could load (empty when none could),
+     * and the newer ones it could not, each moved aside to {@code NAME.unreadable}.
+     */
+    public record Resumable<T>(Optional<Checkpoint> checkpoint, Optional<T> loaded, List<String> unreadable) {
+        /** The one line that says what resuming did ({@code label} prefixes it, {@code epochs} is the run's length). */
+        public String describe(String label, int epochs) {
+            String skipped = unreadable.isEmpty() ? "" : unreadable.size() == 1
+                    ? "the newer checkpoint " + unreadable.get(0) + " is unreadable (truncated?) and was moved aside to "
+                            + unreadable.get(0) + ".unreadable"
+                    : "the newer checkpoints " + String.join(", ", unreadable) + " are unreadable (truncated?) and were moved "
+                            + "aside to NAME.unreadable";
+            if (checkpoint.isEmpty()) {
+                return "[" + label + "] no readable checkpoint: " + skipped + "; training starts over from epoch 1";
+            }
+            Checkpoint c = checkpoint.get();
+            return "[" + label + "] resuming from " + c.file() + " (epoch " + c.epoch() + " of " + epochs + " done)"
+                    + (skipped.isEmpty() ? "" : ": " + skipped);
+        }
+    }
+
+    /**
+     * Finds the newest checkpoint that loads. A checkpoint cut short (a full disk, a copy that
+     * stopped) would otherwise block every resume; it is moved aside, not deleted, so nothing the
+     * user might want to inspect is lost, and its epoch is trained again.
+     */
+    public <T> Resumable<T> newestReadable(Function<Path, T> read) {
+        List<String> unreadable = new ArrayList<>();
+        for (Checkpoint c : checkpoints()) {
+            try {
+                T loaded = read.apply(c.file());
+                return new Resumable<>(Optional.of(c), Optional.of(loaded), unreadable);
+            } catch (CacheFormatException e) {
+                unreadable.add(c.file().getName());
+                Path aside = new Path(c.file().getParent(), c.file().getName() + ".unreadable");
+                try {
+                    if (fs.exists(aside)) fs.delete(aside, false);
+                    if (!fs.rename(c.file(), aside)) throw new IOException("rename to " + aside + " failed");
+                } catch (IOException io) {
+                    throw new UncheckedIOException("checkpoint " + c.file() + " is unreadable and cannot be moved aside ("
+                            + io.getMessage() + "): delete it to resume from the one before it", io);
+                }
+            }
+        }
+        return new Resumable<>(Optional.empty(), Optional.empty(), unreadable);
     }
 
     public void saveCheckpoint(int epoch, ComputationGraph net) {

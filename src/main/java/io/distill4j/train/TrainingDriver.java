@@ -42,12 +42,12 @@ public final class TrainingDriver {
                               SparkTrainer.BetweenEpochs between) throws Exception {
         ComputationGraph net;
         int first = 1;
-        Optional<RunDirectory.Checkpoint> ckpt = resume ? run.latestCheckpoint() : Optional.empty();
-        if (ckpt.isPresent()) {
-            net = ModelFiles.read(fs, ckpt.get().file(), true);
-            first = ckpt.get().epoch() + 1;
-            console.printf("[%s] resuming from %s (epoch %d of %d done)%n", label, ckpt.get().file(), ckpt.get().epoch(),
-                    settings.epochs());
+        RunDirectory.Resumable<ComputationGraph> from = resume ? run.newestReadable(f -> ModelFiles.read(fs, f, true))
+                : new RunDirectory.Resumable<>(Optional.empty(), Optional.empty(), java.util.List.of());
+        if (from.checkpoint().isPresent() || !from.unreadable().isEmpty()) console.println(from.describe(label, settings.epochs()));
+        if (from.loaded().isPresent()) {
+            net = from.loaded().get();
+            first = from.checkpoint().get().epoch() + 1;
         } else {
             if (!resume) run.clear();
             net = new ComputationGraph(objective.configuration());

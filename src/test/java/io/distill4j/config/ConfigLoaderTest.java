@@ -86,10 +86,10 @@ class ConfigLoaderTest {
     @Test
     void systemPropertiesOverrideTheFile() throws Exception {
         File f = conf("distill4j.shard.height = 32\n");
-        System.setProperty("distill4j.shard.height", "24");
+        System.setProperty("distill4j.shard.height", "48");
         try {
             com.typesafe.config.ConfigFactory.invalidateCaches();
-            assertEquals(24, ConfigLoader.load(f, List.of()).shard().height());
+            assertEquals(48, ConfigLoader.load(f, List.of()).shard().height());
         } finally {
             System.clearProperty("distill4j.shard.height");
             com.typesafe.config.ConfigFactory.invalidateCaches();

@@ -248,6 +248,49 @@ class BadInputCliTest {
         assertTrue(line.contains("sample "), line);
     }
 
+    /** A copy of the sample's COCO tree whose train annotation file {@code edit} rewrites; returns that file. */
+    static Path cocoCopyWithEditedTrainJson(String name, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+        Path coco = copyTree(sample.resolve("coco"), tmp.resolve(name));
+        Path json;
+        try (Stream<Path> s = Files.list(coco.resolve("annotations"))) {
+            json = s.filter(p -> p.getFileName().toString().matches("instances_train.*\\.json")).findFirst().orElseThrow();
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = (ObjectNode) mapper.readTree(json.toFile());
+        edit.accept(root);
+        replaceBytes(json, mapper.writeValueAsBytes(root));
+        return json;
+    }
+
+    static String cocoShardFails(Path json, String outName) throws IOException {
+        Path root = json.getParent().getParent();
+        return failsLeavingOutputsIntact("shard", "dataset.kind=coco", "dataset.splits=[train2017]", "dataset.root=" + q(root),
+                "shard.height=32", "shard.width=32", "shard.output=" + q(tmp.resolve(outName)));
+    }
+
+    @Test
+    void cocoSplitWithoutAnnotationsIsRefusedNamingTheFile() throws Exception {
+        Path json = cocoCopyWithEditedTrainJson("coco-no-annotations", root -> root.putArray("annotations"));
+        String line = cocoShardFails(json, "shards-coco-empty");
+        assertTrue(line.contains(json.getFileName().toString()) && line.contains("but no annotations"), line);
+    }
+
+    @Test
+    void cocoJsonWithoutCategoriesNamesTheMissingArray() throws Exception {
+        Path json = cocoCopyWithEditedTrainJson("coco-no-categories", root -> root.remove("categories"));
+        String line = cocoShardFails(json, "shards-coco-nocat");
+        assertTrue(line.contains(json.getFileName().toString()) && line.contains("no top-level 'categories' array"), line);
+        assertTrue(!line.contains("unknown category_id"), line);
+    }
+
+    @Test
+    void shardSizeTheNetworksCannotTakeIsRefusedBeforeAnythingRuns() throws Exception {
+        String line = failsLeavingOutputsIntact("shard", "shard.height=60", "shard.output=" + q(tmp.resolve("shards-60")));
+        assertTrue(line.contains("distill4j.shard.height: shard size 60x64 (HxW) cannot feed the models") && line.contains("e.g. 64x64"),
+                line);
+        assertTrue(!Files.exists(tmp.resolve("shards-60")), "nothing written");
+    }
+
     @Test
     void labelMapOfAnotherSizeThanItsImageNamesTheFile() throws Exception {
         Path city = copyTree(sample.resolve("cityscapes"), tmp.resolve("cityscapes-odd-size"));

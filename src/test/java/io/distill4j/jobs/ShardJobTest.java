@@ -166,6 +166,41 @@ class ShardJobTest {
     }
 
     @Test
+    void labelIdsOutsideTheCityscapesTableAreShardedAsIgnoreButCountedAndListed() throws Exception {
+        java.nio.file.Path copy = tmp.resolve("foreign-label-ids");
+        org.apache.commons.io.FileUtils.copyDirectory(sample.resolve("cityscapes").toFile(), copy.toFile());
+        java.nio.file.Path victim;
+        try (var s = Files.walk(copy.resolve("gtFine/val"))) {
+            victim = s.filter(p -> p.toString().endsWith("_gtFine_labelIds.png")).sorted().findFirst().orElseThrow();
+        }
+        // A label map of another table: its top rows use ids 40 and 200, which Cityscapes does not have.
+        ChwImage labels = ImageOps.decodeLabelPng(Files.readAllBytes(victim));
+        byte[] ids = labels.data().clone();
+        int row = labels.width();
+        for (int i = 0; i < 2 * row; i++) ids[i] = (byte) (i < row ? 40 : 200);
+        Files.write(victim, ImageOps.encodeLabelPng(new ChwImage(1, labels.height(), labels.width(), ids)));
+        Files.deleteIfExists(victim.resolveSibling("." + victim.getFileName() + ".crc"));
+
+        Distill4jConfig c = SparkTestSupport.config(tmp.resolve("w7"), sample, "dataset.root=\"" + copy + "\"", "dataset.splits=[val]");
+        ShardJob.Result r = new ShardJob(spark, c.dataset(), c.shard()).run();
+        assertEquals(4L, r.counts().get("val"), "the sample is sharded, not skipped");
+        assertEquals(1, r.warnings().size());
+        JsonNode listed = Manifest.read(fs(), new Path(r.output())).path("warnings");
+        assertEquals(1, listed.size(), listed.toString());
+        assertTrue(listed.get(0).path("file").asText().endsWith(victim.getFileName().toString()), listed.toString());
+        assertTrue(listed.get(0).path("warning").asText().startsWith((2 * row) + " of " + ids.length
+                + " pixels have label ids outside the Cityscapes table (0..33): 40, 200; trained as ignore"), listed.toString());
+        String line = r.warningLine().orElseThrow();
+        assertTrue(line.startsWith("[shard] warning: 1 sample looks wrong but was sharded (first: " + listed.get(0).path("sample_id").asText())
+                && line.endsWith("all are listed under \"warnings\" in " + r.output() + "/_manifest.json"), line);
+        // The clean sample gives no warning at all.
+        Distill4jConfig clean = SparkTestSupport.config(tmp.resolve("w8"), sample, "dataset.splits=[val]");
+        ShardJob.Result ok = new ShardJob(spark, clean.dataset(), clean.shard()).run();
+        assertTrue(ok.warnings().isEmpty() && ok.warningLine().isEmpty());
+        assertEquals(0, Manifest.read(fs(), new Path(ok.output())).path("warnings").size());
+    }
+
+    @Test
     void missingDatasetRootIsNamedAndNothingIsWritten() throws Exception {
         java.nio.file.Path missing = tmp.resolve("no-such-dataset");
         Distill4jConfig c = SparkTestSupport.config(tmp.resolve("w6"), sample, "dataset.root=\"" + missing + "\"");

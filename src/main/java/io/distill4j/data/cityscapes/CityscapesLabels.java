@@ -43,6 +43,22 @@ public final class CityscapesLabels {
         return LABEL_IDS[trainId];
     }
 
+    /** The largest labelId of the Cityscapes label table; larger values are no Cityscapes label. */
+    public static final int MAX_LABEL_ID = 33;
+
+    /**
+     * The values above {@link #MAX_LABEL_ID} in a labelId map, ascending, with their pixel counts
+     * (empty for a clean map). {@link #toTrainIds} turns them into ignore like any unevaluated label,
+     * so without this check a map of another label table would train as mostly ignore, silently.
+     */
+    public static java.util.SortedMap<Integer, Long> outsideTable(byte[] labelIds) {
+        long[] px = new long[256];
+        for (byte b : labelIds) px[b & 0xFF]++;
+        java.util.SortedMap<Integer, Long> out = new java.util.TreeMap<>();
+        for (int v = MAX_LABEL_ID + 1; v < 256; v++) if (px[v] > 0) out.put(v, px[v]);
+        return out;
+    }
+
     /** Maps a buffer of labelIds to trainIds in place. */
     public static void toTrainIds(byte[] labels) {
         for (int i = 0; i < labels.length; i++) labels[i] = (byte) TO_TRAIN[labels[i] & 0xFF];

@@ -48,23 +48,27 @@ public final class CocoInstancesReader {
     /**
      * Reads annotations from a stream; {@code source} names it in errors.
      *
-     * @throws CocoFormatException for malformed JSON (with line and column), a missing or mistyped
-     *                             field, a duplicate id, or an annotation whose image or category is unknown
+     * @throws CocoFormatException for malformed JSON (with line and column), a missing top-level
+     *                             array, a missing or mistyped field, a duplicate id, or an annotation
+     *                             whose image or category is unknown
      */
     public CocoInstances read(InputStream in, String source) throws IOException {
         List<CocoImage> images = new ArrayList<>();
         List<CocoCategory> categories = new ArrayList<>();
         List<CocoAnnotation> annotations = new ArrayList<>();
+        Set<String> sections = new HashSet<>();
         try (JsonParser p = JSON.createParser(in)) {
             Parse parse = new Parse(p, source);
             parse.expect(p.nextToken(), JsonToken.START_OBJECT, "the top level");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
+                sections.add(field);
                 switch (field) {
                     case "images" -> parse.array(value, field, () -> images.add(parse.image()));
                     case "categories" -> parse.array(value, field, () -> categories.add(parse.category()));
-                    case "annotations" -> parse.array(value, field, () -> annotations.add(parse.annotation(keepSegmentations)));
+                    case "annotations" -> parse.array(value, field,
+                            () -> annotations.add(parse.annotation(annotations.size(), keepSegmentations)));
                     default -> p.skipChildren();
                 }
             }
@@ -73,6 +77,13 @@ public final class CocoInstancesReader {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw new CocoFormatException(source, "malformed JSON" + where + ": " + e.getOriginalMessage(), e);
+        }
+        // Without these every annotation would be reported as pointing at an unknown id.
+        for (String required : List.of("images", "categories", "annotations")) {
+            if (!sections.contains(required)) {
+                throw new CocoFormatException(source, "no top-level '" + required + "' array"
+                        + (required.equals("annotations") ? " (an image_info file? distill4j needs instances_*.json)" : ""));
+            }
         }
         return assemble(source, images, categories, annotations);
     }
@@ -164,7 +175,8 @@ public final class CocoInstancesReader {
             return new CocoCategory(id, name, supercategory == null ? "" : supercategory);
         }
 
-        CocoAnnotation annotation(boolean keepSegmentation) throws IOException {
+        /** Reads the entry at {@code index} of 'annotations'; errors name the id, or the position while the id is unknown. */
+        CocoAnnotation annotation(int index, boolean keepSegmentation) throws IOException {
             expect(p.currentToken(), JsonToken.START_OBJECT, "an entry of 'annotations'");
             Long id = null, imageId = null;
             Integer categoryId = null;
@@ -179,38 +191,46 @@ public final class CocoInstancesReader {
                     case "id" -> id = longValue("annotations.id");
                     case "image_id" -> imageId = longValue("annotations.image_id");
                     case "category_id" -> categoryId = intValue("annotations.category_id");
-                    case "bbox" -> bbox = bbox(id);
+                    case "bbox" -> bbox = bbox(annotationName(index, id));
                     case "area" -> area = doubleValue("annotations.area");
                     case "iscrowd" -> iscrowd = flag("annotations.iscrowd");
                     case "segmentation" -> {
-                        if (keepSegmentation) segmentation = segmentation(id);
+                        if (keepSegmentation) segmentation = segmentation(annotationName(index, id));
                         else p.skipChildren();
                     }
                     default -> p.skipChildren();
                 }
             }
-            String name = "annotation " + (id == null ? "without id" : id);
-            if (id == null || imageId == null || categoryId == null || bbox == null) {
-                throw error(name + " lacks one of id, image_id, category_id, bbox");
-            }
+            String name = annotationName(index, id);
+            List<String> missing = new ArrayList<>();
+            if (id == null) missing.add("id");
+            if (imageId == null) missing.add("image_id");
+            if (categoryId == null) missing.add("category_id");
+            if (bbox == null) missing.add("bbox");
+            if (!missing.isEmpty()) throw error(name + " lacks " + String.join(", ", missing));
             if (Double.isNaN(area)) throw error(name + " lacks area");
             return new CocoAnnotation(id, imageId, categoryId, bbox, area, iscrowd, segmentation);
         }
 
-        private float[] bbox(Long id) throws IOException {
+        /** "annotation 42", or by its position while its id is unknown: "annotation #3 (counted from 0)". */
+        private static String annotationName(int index, Long id) {
+            return id != null ? "annotation " + id : "annotation #" + index + " (counted from 0)";
+        }
+
+        private float[] bbox(String name) throws IOException {
             double[] v = numbers("annotations.bbox");
-            if (v.length != 4) throw error("annotation " + id + ": bbox has " + v.length + " numbers, expected 4");
+            if (v.length != 4) throw error(name + ": bbox has " + v.length + " numbers, expected 4");
             return new float[] {(float) v[0], (float) v[1], (float) v[2], (float) v[3]};
         }
 
-        private CocoSegmentation segmentation(Long id) throws IOException {
+        private CocoSegmentation segmentation(String name) throws IOException {
             JsonToken t = p.currentToken();
             if (t == JsonToken.START_ARRAY) {
                 List<double[]> polygons = new ArrayList<>();
                 while (p.nextToken() != JsonToken.END_ARRAY) polygons.add(numbers("annotations.segmentation polygon"));
                 return new CocoSegmentation.Polygons(polygons);
             }
-            expect(t, JsonToken.START_OBJECT, "annotation " + id + " segmentation (list of polygons or RLE object)");
+            expect(t, JsonToken.START_OBJECT, name + " segmentation (list of polygons or RLE object)");
             int[] size = null;
             int[] counts = null;
             String compressed = null;
@@ -220,7 +240,7 @@ public final class CocoInstancesReader {
                 switch (f) {
                     case "size" -> {
                         double[] s = numbers("segmentation.size");
-                        if (s.length != 2) throw error("annotation " + id + ": RLE size must be [height, width]");
+                        if (s.length != 2) throw error(name + ": RLE size must be [height, width]");
                         size = new int[] {(int) s[0], (int) s[1]};
                     }
                     case "counts" -> {
@@ -236,14 +256,14 @@ public final class CocoInstancesReader {
                 }
             }
             if (size == null || (counts == null && compressed == null)) {
-                throw error("annotation " + id + ": RLE segmentation needs counts and size");
+                throw error(name + ": RLE segmentation needs counts and size");
             }
             try {
                 return compressed != null
                         ? new CocoSegmentation.Rle(CocoRle.fromString(compressed, size[0], size[1]), true)
                         : new CocoSegmentation.Rle(CocoRle.ofCounts(size[0], size[1], counts), false);
             } catch (IllegalArgumentException e) {
-                throw error("annotation " + id + ": " + e.getMessage());
+                throw error(name + ": " + e.getMessage());
             }
         }
 

@@ -35,7 +35,7 @@ public final class CocoLayout {
      * Lists a split, sorted by sample id ({@code coco/{split}/{file name without extension}}).
      *
      * @throws FileNotFoundException    when the annotation file or the image directory is missing
-     * @throws CocoFormatException      when the annotation file is malformed
+     * @throws CocoFormatException      when the annotation file is malformed or holds no annotations
      * @throws IllegalArgumentException when an image listed in the JSON is missing on disk
      */
     public static List<SourceSample> list(FileSystem fs, Path root, String split) throws IOException {
@@ -54,6 +54,11 @@ public final class CocoLayout {
             throw new FileNotFoundException("COCO image directory " + imageDir + " (for " + json + ") does not exist");
         }
         CocoInstances coco = new CocoInstancesReader(false).read(fs, json);
+        if (coco.annotationCount() == 0) {
+            // Images without objects are fine one by one; a whole split without any is a wrong file.
+            throw new CocoFormatException(json.toString(), "holds " + coco.images().size()
+                    + " images but no annotations: nothing to train or evaluate on (an image_info file, or the wrong split?)");
+        }
         Set<String> present = new HashSet<>();
         for (FileStatus f : fs.listStatus(imageDir)) if (f.isFile()) present.add(f.getPath().getName());
 

@@ -81,15 +81,22 @@ public final class CityscapesEvalCommand implements Command {
         Path gtDir = Path.of(a.get("--gt"));
         Path predDir = Path.of(a.get("--pred"));
         try {
-            SegmentationMetrics metrics = evaluate(gtDir, predDir);
+            Evaluation e = evaluateSplit(gtDir, predDir);
+            SegmentationMetrics metrics = e.metrics();
             out.print(metrics.toTable(CityscapesLabels.TRAIN_NAMES));
             if (a.has("--out")) {
                 Path outFile = Path.of(a.get("--out"));
                 String model = a.getOrDefault("--model", String.valueOf(predDir.toAbsolutePath().normalize().getFileName()));
                 String split = a.getOrDefault("--split", String.valueOf(gtDir.toAbsolutePath().normalize().getFileName()));
-                MetricsJson.write(metrics.toMetricsJson(model, split, CityscapesLabels.TRAIN_NAMES), outFile);
+                var json = metrics.toMetricsJson(model, split, CityscapesLabels.TRAIN_NAMES);
+                if (!e.unscored().isEmpty()) {
+                    var list = json.putArray(UNSCORED_FIELD);
+                    e.unscored().forEach(p -> list.add(p.toString()));
+                }
+                MetricsJson.write(json, outFile);
                 out.println("wrote " + outFile);
             }
+            if (!e.unscored().isEmpty()) err.println(unscoredWarning(e.unscored(), a.has("--out") ? a.get("--out") : null));
             return 0;
         } catch (IOException e) {
             err.println("cityscapes-eval: " + e.getMessage());
@@ -97,8 +104,30 @@ public final class CityscapesEvalCommand implements Command {
         }
     }
 
+    /** Where {@code --out} lists the predictions that had no ground truth. */
+    static final String UNSCORED_FIELD = "unscored_predictions";
+
+    /**
+     * The split's confusion matrix, and the predictions that matched no ground-truth file: not an
+     * error (a prediction directory may cover more), but a deleted label must not go unnoticed.
+     */
+    public record Evaluation(SegmentationMetrics metrics, List<Path> unscored) {}
+
+    static String unscoredWarning(List<Path> unscored, String outFile) {
+        String first = unscored.stream().limit(3).map(p -> p.getFileName().toString()).collect(Collectors.joining(", "));
+        return "cityscapes-eval: warning: " + unscored.size() + (unscored.size() == 1 ? " prediction has" : " predictions have")
+                + " no ground truth and " + (unscored.size() == 1 ? "was" : "were") + " not scored (a deleted label, or "
+                + "another split?): " + first + (unscored.size() > 3 ? ", ..." : "")
+                + (outFile != null ? "; all are listed under \"" + UNSCORED_FIELD + "\" in " + outFile : "");
+    }
+
     /** The confusion matrix of the whole split; errors name the file at fault. */
     public static SegmentationMetrics evaluate(Path gtDir, Path predDir) throws IOException {
+        return evaluateSplit(gtDir, predDir).metrics();
+    }
+
+    /** As {@link #evaluate}, also returning the predictions no ground truth matched. */
+    public static Evaluation evaluateSplit(Path gtDir, Path predDir) throws IOException {
         if (!Files.isDirectory(gtDir)) throw new IOException("--gt " + gtDir + ": no such directory");
         if (!Files.isDirectory(predDir)) throw new IOException("--pred " + predDir + ": no such directory");
         List<Path> gtFiles;
@@ -107,6 +136,8 @@ public final class CityscapesEvalCommand implements Command {
         }
         if (gtFiles.isEmpty()) throw new IOException(gtDir + ": no *" + GT_SUFFIX + " files");
         Map<String, Path> predictions = indexPredictions(predDir);
+        java.util.Set<Path> matched = new java.util.HashSet<>();
+        TrainIdSuspicion suspicion = new TrainIdSuspicion();
         SegmentationMetrics metrics = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES);
         for (Path gtFile : gtFiles) {
             String name = gtFile.getFileName().toString();
@@ -121,12 +152,17 @@ public final class CityscapesEvalCommand implements Command {
                 throw new IOException(predFile + ": size " + pred.width() + "x" + pred.height()
                         + " differs from ground truth " + gtFile + " " + gt.width() + "x" + gt.height());
             }
+            matched.add(predFile);
+            suspicion.add(pred.values());
             CityscapesLabels.toTrainIds(gt.values());
             CityscapesLabels.toTrainIds(pred.values());
             // a predicted labelId that is not evaluated maps to 255: SegmentationMetrics counts it as a miss
             metrics.add(gt.values(), pred.values());
         }
-        return metrics;
+        java.util.Optional<String> trainIds = suspicion.verdict();
+        if (trainIds.isPresent()) throw new IOException("--pred " + predDir + ": " + trainIds.get());
+        List<Path> unscored = predictions.values().stream().filter(p -> !matched.contains(p)).sorted().toList();
+        return new Evaluation(metrics, unscored);
     }
 
     /** Image base name {@code {city}_{seq}_{frame}} to prediction file; duplicates are an error. */

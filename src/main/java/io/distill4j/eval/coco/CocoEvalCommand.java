@@ -80,7 +80,7 @@ public final class CocoEvalCommand implements Command {
             try {
                 stats = CocoEvaluator.evaluate(gt, detections);
             } catch (IllegalArgumentException e) {
-                throw new IOException(resultsFile + ": " + e.getMessage() + " " + gtFile, e);
+                throw new IOException(resultsFile + ": " + e.getMessage() + " (ground truth " + gtFile + ")", e);
             }
             out.print(stats.summarize());
             if (a.has("--out")) {

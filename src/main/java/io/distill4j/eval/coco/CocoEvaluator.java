@@ -47,9 +47,30 @@ public final class CocoEvaluator {
     }
 
     /**
+     * Results none of whose categories is in the ground truth would score 0 AP for no visible reason:
+     * almost certainly the results of a model with another label map (e.g. contiguous 0..79
+     * indices for COCO's 1..90 ids). Dropping some categories is normal; dropping all is refused.
+     */
+    private static void requireSharedCategory(CocoGroundTruth gt, List<CocoDetection> detections) {
+        if (detections.isEmpty()) return;
+        TreeSet<Integer> used = new TreeSet<>();
+        for (CocoDetection d : detections) used.add(d.categoryId());
+        for (int c : used) if (gt.categories().containsKey(c)) return;
+        throw new IllegalArgumentException("none of the " + detections.size() + " results has a category_id of the ground truth "
+                + "(results use " + sample(used) + "; ground truth has " + sample(new TreeSet<>(gt.categories().keySet()))
+                + "): results of a model with another label map?");
+    }
+
+    private static String sample(TreeSet<Integer> ids) {
+        return ids.size() <= 6 ? ids.toString() : ids.stream().limit(6).map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(", ", "[", ", ... (" + ids.size() + " ids)]"));
+    }
+
+    /**
      * Evaluates {@code detections} against {@code gt}. Like pycocotools' {@code loadRes}, a detection
      * on an image that is not in the ground truth is an error; detections of categories not in the
-     * ground truth are dropped, as {@code getAnnIds(catIds=...)} drops them.
+     * ground truth are dropped, as {@code getAnnIds(catIds=...)} drops them, unless every detection's
+     * category is absent (then this refuses them, naming both id sets).
      */
     public static CocoStats evaluate(CocoGroundTruth gt, List<CocoDetection> detections) {
         Set<Long> images = new HashSet<>(gt.imageIds());
@@ -60,6 +81,7 @@ public final class CocoEvaluator {
             }
         }
         List<Integer> catIds = new ArrayList<>(new TreeSet<>(gt.categories().keySet()));
+        requireSharedCategory(gt, detections);
         List<Long> imgIds = gt.imageIds();
         Map<Long, Integer> imgIndex = new HashMap<>();
         for (int i = 0; i < imgIds.size(); i++) imgIndex.put(imgIds.get(i), i);

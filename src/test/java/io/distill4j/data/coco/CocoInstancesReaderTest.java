@@ -130,4 +130,27 @@ class CocoInstancesReaderTest {
         assertTrue(e.getMessage().contains("annotation 13: bbox has 3 numbers, expected 4"), e.getMessage());
         assertTrue(e.getMessage().contains("line 11"), e.getMessage());
     }
+
+    @Test
+    void missingTopLevelArrayIsNamedNotReportedAsUnknownIds() {
+        for (String section : new String[] {"images", "categories", "annotations"}) {
+            String without = JSON.replace("\"" + section + "\":", "\"" + section + "_renamed\":");
+            CocoFormatException e = assertThrows(CocoFormatException.class, () -> read(without, false), section);
+            assertTrue(e.getMessage().startsWith("COCO file ann/instances_test.json: no top-level '" + section + "' array"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void annotationWithoutIdIsNamedByItsPosition() {
+        // The third annotation (#2) loses its id; its bbox comes before anything else could name it.
+        String noId = JSON.replace("{\"id\": 12, \"image_id\": 285, \"category_id\": 1, \"bbox\": [1, 0, 3, 3]",
+                "{\"bbox\": [1, 0, 3], \"image_id\": 285, \"category_id\": 1");
+        CocoFormatException e = assertThrows(CocoFormatException.class, () -> read(noId, false));
+        assertTrue(e.getMessage().contains("annotation #2 (counted from 0): bbox has 3 numbers, expected 4"), e.getMessage());
+        assertFalse(e.getMessage().contains("null"), e.getMessage());
+        String lacksId = JSON.replace("{\"id\": 12, ", "{");
+        CocoFormatException lacks = assertThrows(CocoFormatException.class, () -> read(lacksId, false));
+        assertTrue(lacks.getMessage().contains("annotation #2 (counted from 0) lacks id (line"), lacks.getMessage());
+    }
 }

@@ -68,4 +68,17 @@ class CocoLayoutTest {
         IOException e = assertThrows(IOException.class, () -> CocoLayout.list(fs, root, "train2017"));
         assertTrue(e.getMessage().contains("annotations/instances_train2017.json"), e.getMessage());
     }
+
+    @Test
+    void splitWithoutAnyAnnotationIsRefusedNamingTheFile() throws IOException {
+        FileSystem fs = FileSystem.getLocal(new Configuration());
+        Path root = new Path(tmp.toUri().toString(), "coco-empty");
+        String json = "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"height\": 4, \"width\": 4}],"
+                + " \"categories\": [{\"id\": 1, \"name\": \"x\"}], \"annotations\": []}";
+        DataFiles.write(fs, CocoLayout.annotationFile(root, "train2017"), json.getBytes(StandardCharsets.UTF_8));
+        fs.mkdirs(new Path(root, "train2017"));
+        DataFiles.write(fs, new Path(root, "train2017/a.jpg"), new byte[] {1});
+        CocoFormatException e = assertThrows(CocoFormatException.class, () -> CocoLayout.list(fs, root, "train2017"));
+        assertTrue(e.getMessage().contains("annotations/instances_train2017.json: holds 1 images but no annotations"), e.getMessage());
+    }
 }

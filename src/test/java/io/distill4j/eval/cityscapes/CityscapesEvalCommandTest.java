@@ -61,6 +61,39 @@ class CityscapesEvalCommandTest {
     }
 
     @Test
+    void trainIdPredictionsAreRefusedNotScored(@TempDir Path dir) throws Exception {
+        Path gt = dir.resolve("gt");
+        Path pred = dir.resolve("pred");
+        writeSplit(gt, pred);
+        // The same scene written as trainIds: sidewalk 1, building 2, car 13, sky 10.
+        LabelPng.write(pred.resolve("aachen_000000_000019_leftImg8bit_pred.png"), 4, 2, new byte[] {1, 2, 13, 13, 2, 10, 13, 10});
+        LabelPng.write(pred.resolve("any/depth/bonn_000001_000002.png"), 2, 1, new byte[] {0, 0});
+        assertEquals(1, command.run(List.of("--gt", gt.toString(), "--pred", pred.toString())));
+        String e = stderr.toString().trim();
+        assertEquals(1, e.lines().count(), e);
+        assertTrue(e.startsWith("cityscapes-eval: --pred " + pred + ": the predictions look like trainIds, not labelIds: "
+                + "every value is in 0..18 and 50.0% of the pixels carry labelIds Cityscapes does not evaluate (1, 2, 10)"), e);
+    }
+
+    @Test
+    void predictionWithoutGroundTruthIsScoredWithoutItAndListed(@TempDir Path dir) throws Exception {
+        Path gt = dir.resolve("gtFine/val");
+        Path pred = dir.resolve("pred");
+        writeSplit(gt, pred);
+        // cologne's label was deleted from the ground truth; its prediction stays.
+        LabelPng.write(pred.resolve("cologne_000003_000004_leftImg8bit.png"), 2, 1, new byte[] {7, 26});
+        Path out = dir.resolve("metrics.json");
+        assertEquals(0, command.run(List.of("--gt", gt.toString(), "--pred", pred.toString(), "--out", out.toString())));
+        String e = stderr.toString().trim();
+        assertEquals("cityscapes-eval: warning: 1 prediction has no ground truth and was not scored (a deleted label, or "
+                + "another split?): cologne_000003_000004_leftImg8bit.png; all are listed under \"unscored_predictions\" in "
+                + out, e);
+        JsonNode json = MetricsJson.read(out);
+        assertEquals(pred.resolve("cologne_000003_000004_leftImg8bit.png").toString(), json.get("unscored_predictions").get(0).asText());
+        assertEquals((2.0 / 3 + 0.6) / 2, json.get("miou").asDouble(), 1e-12, "the same scores as without it");
+    }
+
+    @Test
     void missingPredictionIsAnErrorNamingTheFile(@TempDir Path dir) throws Exception {
         Path gt = dir.resolve("gt");
         Path pred = dir.resolve("pred");

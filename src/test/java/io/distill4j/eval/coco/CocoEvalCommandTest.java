@@ -54,6 +54,24 @@ class CocoEvalCommandTest {
     }
 
     @Test
+    void resultsWhoseCategoriesAreAllAbsentFromTheGroundTruthAreRefused(@TempDir Path dir) throws Exception {
+        Path gt = Files.writeString(dir.resolve("gt.json"), PycocotoolsFixture.GT);
+        // Contiguous indices (0, 1) where the ground truth has ids 48 and 49: another label map.
+        Path res = Files.writeString(dir.resolve("res.json"),
+                "[{\"image_id\": 718, \"category_id\": 0, \"bbox\": [0, 0, 1, 1], \"score\": 0.5},"
+                        + " {\"image_id\": 718, \"category_id\": 1, \"bbox\": [0, 0, 2, 2], \"score\": 0.4}]");
+        assertEquals(1, command.run(List.of("--gt", gt.toString(), "--results", res.toString())));
+        String e = stderr.toString().trim();
+        assertEquals(1, e.lines().count(), e);
+        assertTrue(e.startsWith("coco-eval: " + res + ": none of the 2 results has a category_id of the ground truth "
+                + "(results use [0, 1]; ground truth has [48, 49])"), e);
+        // One category in common is enough: the others are dropped as pycocotools drops them.
+        Files.writeString(res, "[{\"image_id\": 718, \"category_id\": 0, \"bbox\": [0, 0, 1, 1], \"score\": 0.5},"
+                + " {\"image_id\": 718, \"category_id\": 49, \"bbox\": [0, 0, 2, 2], \"score\": 0.4}]");
+        assertEquals(0, command.run(List.of("--gt", gt.toString(), "--results", res.toString())));
+    }
+
+    @Test
     void resultOnAnUnknownImageNamesTheResultsFileAndImage(@TempDir Path dir) throws Exception {
         Path gt = Files.writeString(dir.resolve("gt.json"), PycocotoolsFixture.GT);
         Path res = Files.writeString(dir.resolve("res.json"),
