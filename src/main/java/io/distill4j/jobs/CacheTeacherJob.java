@@ -16,7 +16,7 @@ import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
 import io.distill4j.storage.OwnedDirectory;
-import io.distill4j.storage.ReaderLeases;
+import io.distill4j.storage.StageClaims;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
@@ -76,20 +76,19 @@ public final class CacheTeacherJob {
                             HadoopConf hadoop, String outDir) implements Serializable {}
 
     public Result run() throws IOException {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path cacheRoot = Storage.path(config.cache().output());
-        Path shardsDir = Storage.path(config.shard().output());
-        Path teacherDir = Storage.path(config.teacher().dir());
-        OutputPlacement.requireApart(CACHE_KEY, cacheRoot, Map.of(Shards.KEY, shardsDir, TrainTeacherJob.TEACHER_KEY, teacherDir));
-        try (ReaderLeases leases = new ReaderLeases(sc.hadoopConfiguration(), "cache-teacher", console::println)) {
-            leases.hold(shardsDir);
-            leases.hold(teacherDir);
-            return run(sc);
+        OutputPlacement.requireApart(CACHE_KEY, Storage.path(config.cache().output()), Map.of(
+                Shards.KEY, Storage.path(config.shard().output()), TrainTeacherJob.TEACHER_KEY, Storage.path(config.teacher().dir())));
+        try (StageClaims claims = new StageClaims(spark.sparkContext().hadoopConfiguration(), "cache-teacher", console::println)) {
+            return run(claims);
         }
     }
 
-    private Result run(JavaSparkContext sc) throws IOException {
+    /** The run, holding leases on the shards and the teacher and the claim of the cache directory. */
+    private Result run(StageClaims claims) throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CacheSettings cs = config.cache();
+        claims.hold(Storage.path(config.shard().output()));
+        claims.hold(Storage.path(config.teacher().dir()));
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "cache-teacher");
         Path teacherDir = Storage.path(config.teacher().dir());
@@ -124,16 +123,7 @@ public final class CacheTeacherJob {
             TensorCodecs.forSpec(o.codec());
         }
         Map<String, int[]> shapes = shapes(teacher, shards.height(), shards.width(), vertexToOutput.keySet());
-        try (OwnedDirectory owned = OwnedDirectory.claim(fs, out, "cache-teacher", CACHE_KEY, null, console::println)) {
-            return cache(sc, cs, shards, models, modelFile, teacher, preprocessing, fp, vertexToOutput, codecs, shapes, owned);
-        }
-    }
-
-    private Result cache(JavaSparkContext sc, CacheSettings cs, Shards shards, TaskModels models, Path modelFile,
-                         ComputationGraph teacher, String preprocessing, String fp, Map<String, String> vertexToOutput,
-                         Map<String, String> codecs, Map<String, int[]> shapes, OwnedDirectory owned) throws IOException {
-        Path out = owned.path();
-        FileSystem fs = owned.fs();
+        OwnedDirectory owned = claims.claim(fs, out, CACHE_KEY, null);
         Broadcast<byte[]> teacherBytes = sc.broadcast(ModelFiles.bytes(teacher));
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
         int written = 0;

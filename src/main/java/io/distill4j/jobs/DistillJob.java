@@ -13,8 +13,7 @@ import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.TapInfo;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
-import io.distill4j.storage.OwnedDirectory;
-import io.distill4j.storage.ReaderLeases;
+import io.distill4j.storage.StageClaims;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.config.DistillTerm;
@@ -77,19 +76,20 @@ public final class DistillJob {
     public record Result(String runDir, long examples, long missingTeacher, double secondsPerEpoch) {}
 
     public Result run() throws Exception {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        DistillSettings ds = config.distill();
-        Path dir = new Path(Storage.path(ds.runsDir()), ds.runId());
-        OutputPlacement.requireApart(RUN_KEY, dir, Map.of(Shards.KEY, Storage.path(config.shard().output()),
+        Path runDir = new Path(Storage.path(config.distill().runsDir()), config.distill().runId());
+        OutputPlacement.requireApart(RUN_KEY, runDir, Map.of(Shards.KEY, Storage.path(config.shard().output()),
                 TrainTeacherJob.TEACHER_KEY, Storage.path(config.teacher().dir()),
                 CacheTeacherJob.CACHE_KEY, Storage.path(config.cache().output())));
-        try (ReaderLeases leases = new ReaderLeases(sc.hadoopConfiguration(), "distill", console::println)) {
-            leases.hold(Storage.path(config.shard().output()));
-            return run(sc, ds, dir, leases);
+        try (StageClaims claims = new StageClaims(spark.sparkContext().hadoopConfiguration(), "distill", console::println)) {
+            return run(claims);
         }
     }
 
-    private Result run(JavaSparkContext sc, DistillSettings ds, Path dir, ReaderLeases leases) throws Exception {
+    /** The run, holding leases on the shards, teacher and cache it reads and the claim of its run directory. */
+    private Result run(StageClaims claims) throws Exception {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        DistillSettings ds = config.distill();
+        claims.hold(Storage.path(config.shard().output()));
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "distill");
         String split = shards.trainSplit("distill");
@@ -104,7 +104,7 @@ public final class DistillJob {
         ComputationGraph teacherNet = null;
         String fingerprint = null;
         if (distilling) {
-            Path teacherFile = new Path(leases.hold(Storage.path(config.teacher().dir())), TrainTeacherJob.MODEL_FILE);
+            Path teacherFile = new Path(claims.hold(Storage.path(config.teacher().dir())), TrainTeacherJob.MODEL_FILE);
             models.requireTeacherTask(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile.getParent());
             ComputationGraph teacher = ModelFiles.read(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile, false);
             fingerprint = TeacherFingerprint.of(teacher, preprocessing);
@@ -113,7 +113,7 @@ public final class DistillJob {
                 onlineTeacher = teacher;
                 teacherOutputs = models.teacher().taps();
             } else {
-                leases.hold(new Path(Storage.path(config.cache().output()), fingerprint));
+                claims.hold(new Path(Storage.path(config.cache().output()), fingerprint));
                 cache = TeacherCache.open(spark, config.cache().output(), fingerprint, preprocessing);
                 teacherOutputs = cache.outputs();
             }
@@ -121,101 +121,100 @@ public final class DistillJob {
         TrainingObjective objective = models.studentObjective(bp, teacherOutputs, ds.terms(), teacherNet);
         List<String> needed = objective.teacherOutputsNeeded();
 
+        Path dir = new Path(Storage.path(ds.runsDir()), ds.runId());
         FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
-        try (OwnedDirectory owned = OwnedDirectory.claim(fs, dir, "distill", RUN_KEY, null, console::println)) {
-            RunDirectory run = new RunDirectory(owned);
-            if (run.isComplete()) {
-                if (!overwrite) throw new StageOutputException("run " + dir + " is complete; pass --overwrite to train it again");
-                run.clear();
-            }
-
-            IntFunction<JavaRDD<MultiDataSet>> data;
-            long missing = 0;
-            if (!distilling) {
-                JavaRDD<ShardRecord> train = shards.records(split);
-                data = epoch -> train.map(r -> objective.example(r, Map.of()));
-            } else if (cache != null) {
-                Dataset<Row> joined = cache.joinTo(shards.frame(split), split, needed);
-                org.apache.spark.sql.Column anyMissing = null;
-                for (String n : needed) {
-                    org.apache.spark.sql.Column c = col(TeacherCache.column(n)).isNull();
-                    anyMissing = anyMissing == null ? c : anyMissing.or(c);
-                }
-                missing = joined.filter(anyMissing).count();
-                if (missing > 0 && !ds.skipMissingTeacher()) {
-                    List<String> ids = joined.filter(anyMissing).select("sample_id").limit(3).as(
-                            org.apache.spark.sql.Encoders.STRING()).collectAsList();
-                    throw new StageOutputException(missing + " training samples have no cached teacher output in " + cache.dir()
-                            + " (e.g. " + String.join(", ", ids) + "); rerun cache-teacher, or set distill.on-missing-teacher=skip");
-                }
-                Dataset<Row> usable = missing > 0 ? joined.filter(org.apache.spark.sql.functions.not(anyMissing)) : joined;
-                if (missing > 0) console.printf("[%s] skipping %d samples with no cached teacher output%n", label, missing);
-                int[] columns = needed.stream().mapToInt(n -> usable.schema().fieldIndex(TeacherCache.column(n))).toArray();
-                List<String> names = List.copyOf(needed);
-                JavaRDD<Row> rows = usable.javaRDD();
-                data = epoch -> rows.map(row -> {
-                    FaultInjection.maybeHold("distill", "epoch-" + epoch);
-                    Map<String, float[]> t = new LinkedHashMap<>();
-                    for (int i = 0; i < columns.length; i++) t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
-                    return objective.example(ShardSchema.fromRow(row), t);
-                });
-            } else {
-                data = onlineData(sc, shards.records(split), objective, onlineTeacher, fingerprint, needed, teacherOutputs);
-            }
-
-            run.writeText("config.conf", config.redactedJson());
-            sc.setJobGroup("DISTILL", "DISTILL " + ds.runId() + " terms " + objective.outputNames() + " teacher "
-                    + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"), false);
-            console.printf("[%s] student %s; outputs %s; teacher %s%n", label, bp.describe(), objective.outputNames(),
-                    fingerprint == null ? "none (baseline)" : fingerprint + (ds.onlineTeacher() ? " (online)" : " (cached)"));
-            // Driver-side training between epochs. Holistic and (l-)mcl terms cannot be combined (mcl
-            // refuses teacher terms), so at most one of these rounds applies.
-            SparkTrainer.BetweenEpochs between = null;
-            if (objective instanceof SegmentationObjective so) {
-                if (!so.holisticTerms().isEmpty()) between = new HolisticCriticRounds(sc, run, so, config.train());
-                else if (!so.metaWeightedTerms().isEmpty()) between = new MetaWeightRounds(sc, run, so, config.train());
-            }
-            TrainingDriver.Trained trained = TrainingDriver.run(sc, fs, run, objective, config.train(), data,
-                    ds.resume(), label, console, between);
-
-            ComputationGraph student = exportStudent(objective, trained.net());
-            ModelFiles.write(fs, run.file(STUDENT_FILE), student, false);
-            if (objective.hasPeer()) {
-                // Mutual (contrastive) learning trained two students; the peer is exported on its own too.
-                ComputationGraph peer = new ComputationGraph(objective.studentOnlyConfiguration());
-                peer.init();
-                GraphCopies.copyParameters(trained.net(), SegmentationObjective.PEER_PREFIX, peer);
-                ModelFiles.write(fs, run.file(PEER_FILE), peer, false);
-            }
-            // An epoch's time includes the driver's work before it (the holistic critic's round).
-            double secondsPerEpoch = run.metrics().stream()
-                    .mapToDouble(m -> m.path("seconds").asDouble() + m.path("before_epoch").path("seconds").asDouble(0))
-                    .average().orElse(Double.NaN);
-            ObjectNode m = Manifest.create("distill");
-            m.put("run_id", ds.runId());
-            m.put("model", STUDENT_FILE);
-            m.put("teacher_fingerprint", fingerprint);
-            m.put("teacher_mode", distilling ? (ds.onlineTeacher() ? "online" : "cached") : "none");
-            m.put("preprocessing", preprocessing);
-            m.put("architecture", bp.describe());
-            models.describe(m, bp);
-            m.put("epochs", config.train().epochs());
-            m.put("seconds_per_epoch", secondsPerEpoch);
-            m.put("missing_teacher", missing);
-            ArrayNode used = m.putArray("teacher_outputs");
-            needed.forEach(used::add);
-            ArrayNode terms = m.putArray("terms");
-            for (Map.Entry<String, DistillTerm> e : objective.distillationOutputs().entrySet()) {
-                DistillTerm t = e.getValue();
-                terms.addObject().put("output", e.getKey()).put("kind", t.kind().id()).put("student_tap", t.studentTap())
-                        .put("teacher_output", t.teacherOutput()).put("weight", t.weight()).put("tau", t.tau());
-            }
-            m.put("train_split", split);
-            m.putObject("count").put("train", shards.count(split) - missing);
-            run.complete(m);
-            console.printf("[%s] wrote %s%n", label, run.file(STUDENT_FILE));
-            return new Result(dir.toString(), shards.count(split) - missing, missing, secondsPerEpoch);
+        RunDirectory run = new RunDirectory(claims.claim(fs, dir, RUN_KEY, null));
+        if (run.isComplete()) {
+            if (!overwrite) throw new StageOutputException("run " + dir + " is complete; pass --overwrite to train it again");
+            run.clear();
         }
+
+        IntFunction<JavaRDD<MultiDataSet>> data;
+        long missing = 0;
+        if (!distilling) {
+            JavaRDD<ShardRecord> train = shards.records(split);
+            data = epoch -> train.map(r -> objective.example(r, Map.of()));
+        } else if (cache != null) {
+            Dataset<Row> joined = cache.joinTo(shards.frame(split), split, needed);
+            org.apache.spark.sql.Column anyMissing = null;
+            for (String n : needed) {
+                org.apache.spark.sql.Column c = col(TeacherCache.column(n)).isNull();
+                anyMissing = anyMissing == null ? c : anyMissing.or(c);
+            }
+            missing = joined.filter(anyMissing).count();
+            if (missing > 0 && !ds.skipMissingTeacher()) {
+                List<String> ids = joined.filter(anyMissing).select("sample_id").limit(3).as(
+                        org.apache.spark.sql.Encoders.STRING()).collectAsList();
+                throw new StageOutputException(missing + " training samples have no cached teacher output in " + cache.dir()
+                        + " (e.g. " + String.join(", ", ids) + "); rerun cache-teacher, or set distill.on-missing-teacher=skip");
+            }
+            Dataset<Row> usable = missing > 0 ? joined.filter(org.apache.spark.sql.functions.not(anyMissing)) : joined;
+            if (missing > 0) console.printf("[%s] skipping %d samples with no cached teacher output%n", label, missing);
+            int[] columns = needed.stream().mapToInt(n -> usable.schema().fieldIndex(TeacherCache.column(n))).toArray();
+            List<String> names = List.copyOf(needed);
+            JavaRDD<Row> rows = usable.javaRDD();
+            data = epoch -> rows.map(row -> {
+                FaultInjection.maybeHold("distill", "epoch-" + epoch);
+                Map<String, float[]> t = new LinkedHashMap<>();
+                for (int i = 0; i < columns.length; i++) t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
+                return objective.example(ShardSchema.fromRow(row), t);
+            });
+        } else {
+            data = onlineData(sc, shards.records(split), objective, onlineTeacher, fingerprint, needed, teacherOutputs);
+        }
+
+        run.writeText("config.conf", config.redactedJson());
+        sc.setJobGroup("DISTILL", "DISTILL " + ds.runId() + " terms " + objective.outputNames() + " teacher "
+                + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"), false);
+        console.printf("[%s] student %s; outputs %s; teacher %s%n", label, bp.describe(), objective.outputNames(),
+                fingerprint == null ? "none (baseline)" : fingerprint + (ds.onlineTeacher() ? " (online)" : " (cached)"));
+        // Driver-side training between epochs. Holistic and (l-)mcl terms cannot be combined (mcl
+        // refuses teacher terms), so at most one of these rounds applies.
+        SparkTrainer.BetweenEpochs between = null;
+        if (objective instanceof SegmentationObjective so) {
+            if (!so.holisticTerms().isEmpty()) between = new HolisticCriticRounds(sc, run, so, config.train());
+            else if (!so.metaWeightedTerms().isEmpty()) between = new MetaWeightRounds(sc, run, so, config.train());
+        }
+        TrainingDriver.Trained trained = TrainingDriver.run(sc, fs, run, objective, config.train(), data,
+                ds.resume(), label, console, between);
+
+        ComputationGraph student = exportStudent(objective, trained.net());
+        ModelFiles.write(fs, run.file(STUDENT_FILE), student, false);
+        if (objective.hasPeer()) {
+            // Mutual (contrastive) learning trained two students; the peer is exported on its own too.
+            ComputationGraph peer = new ComputationGraph(objective.studentOnlyConfiguration());
+            peer.init();
+            GraphCopies.copyParameters(trained.net(), SegmentationObjective.PEER_PREFIX, peer);
+            ModelFiles.write(fs, run.file(PEER_FILE), peer, false);
+        }
+        // An epoch's time includes the driver's work before it (the holistic critic's round).
+        double secondsPerEpoch = run.metrics().stream()
+                .mapToDouble(m -> m.path("seconds").asDouble() + m.path("before_epoch").path("seconds").asDouble(0))
+                .average().orElse(Double.NaN);
+        ObjectNode m = Manifest.create("distill");
+        m.put("run_id", ds.runId());
+        m.put("model", STUDENT_FILE);
+        m.put("teacher_fingerprint", fingerprint);
+        m.put("teacher_mode", distilling ? (ds.onlineTeacher() ? "online" : "cached") : "none");
+        m.put("preprocessing", preprocessing);
+        m.put("architecture", bp.describe());
+        models.describe(m, bp);
+        m.put("epochs", config.train().epochs());
+        m.put("seconds_per_epoch", secondsPerEpoch);
+        m.put("missing_teacher", missing);
+        ArrayNode used = m.putArray("teacher_outputs");
+        needed.forEach(used::add);
+        ArrayNode terms = m.putArray("terms");
+        for (Map.Entry<String, DistillTerm> e : objective.distillationOutputs().entrySet()) {
+            DistillTerm t = e.getValue();
+            terms.addObject().put("output", e.getKey()).put("kind", t.kind().id()).put("student_tap", t.studentTap())
+                    .put("teacher_output", t.teacherOutput()).put("weight", t.weight()).put("tau", t.tau());
+        }
+        m.put("train_split", split);
+        m.putObject("count").put("train", shards.count(split) - missing);
+        run.complete(m);
+        console.printf("[%s] wrote %s%n", label, run.file(STUDENT_FILE));
+        return new Result(dir.toString(), shards.count(split) - missing, missing, secondsPerEpoch);
     }
 
     /** Teacher outputs computed inside the data pipeline by a teacher broadcast to the executors. */

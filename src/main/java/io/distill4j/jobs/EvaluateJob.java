@@ -21,8 +21,7 @@ import io.distill4j.eval.report.ReportWriter;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
-import io.distill4j.storage.OwnedDirectory;
-import io.distill4j.storage.ReaderLeases;
+import io.distill4j.storage.StageClaims;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -100,17 +99,18 @@ public final class EvaluateJob {
      *                this model's (null for the teacher itself)
      */
     public Evaluated evaluate(String modelName, Path dir, Evaluated teacher) {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path shardsDir = Storage.path(config.shard().output());
-        OutputPlacement.requireApart("the report of " + dir, new Path(dir, "report"), Map.of(Shards.KEY, shardsDir));
-        try (ReaderLeases leases = new ReaderLeases(sc.hadoopConfiguration(), "evaluate", console::println)) {
-            leases.hold(shardsDir);
-            leases.hold(dir);
-            return evaluateHeld(sc, modelName, dir, teacher);
+        OutputPlacement.requireApart("the report of " + dir, new Path(dir, "report"),
+                Map.of(Shards.KEY, Storage.path(config.shard().output())));
+        try (StageClaims claims = new StageClaims(spark.sparkContext().hadoopConfiguration(), "evaluate", console::println)) {
+            claims.hold(Storage.path(config.shard().output()));
+            claims.hold(dir);
+            return evaluate(modelName, dir, teacher, claims);
         }
     }
 
-    private Evaluated evaluateHeld(JavaSparkContext sc, String modelName, Path dir, Evaluated teacher) {
+    /** The evaluation, holding leases on the shards and the model directory and the claim of the report. */
+    private Evaluated evaluate(String modelName, Path dir, Evaluated teacher, StageClaims claims) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ObjectNode manifest = Manifest.read(Storage.fs(dir, sc.hadoopConfiguration()), dir);
         Path modelFile = new Path(dir, manifest.path("model").asText(DistillJob.STUDENT_FILE));
         Shards shards = Shards.open(spark, config.shard().output());
@@ -130,10 +130,11 @@ public final class EvaluateJob {
                         + dataset + " shards need (" + shards.root() + "); is it a model of the other task?");
             }
         }
-        Path reportDir = new Path(dir, "report");
+        // A report of an older version (no marker) is recognised by its metrics.json.
+        Path reportDir = claims.claim(Storage.fs(dir, sc.hadoopConfiguration()), new Path(dir, "report"), "the report of " + dir,
+                "metrics.json").path();
         Broadcast<byte[]> bytes = sc.broadcast(ModelFiles.bytes(net));
-        try (OwnedDirectory report = OwnedDirectory.claim(Storage.fs(reportDir, sc.hadoopConfiguration()), reportDir, "evaluate",
-                "the report of " + dir, "metrics.json", console::println)) {
+        try {
             Model model = new Model(modelName, dir, reportDir, net, bytes,
                     "eval:" + modelFile + ":" + System.nanoTime());
             String split = config.evaluate().split();

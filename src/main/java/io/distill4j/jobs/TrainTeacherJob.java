@@ -8,8 +8,7 @@ import io.distill4j.data.ShardRecord;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
-import io.distill4j.storage.OwnedDirectory;
-import io.distill4j.storage.ReaderLeases;
+import io.distill4j.storage.StageClaims;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.train.Examples;
@@ -50,25 +49,23 @@ public final class TrainTeacherJob {
     public record Result(String dir, String fingerprint, int epochs) {}
 
     public Result run() throws Exception {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path dir = Storage.path(config.teacher().dir());
-        Path shardsDir = Storage.path(config.shard().output());
-        OutputPlacement.requireApart(TEACHER_KEY, dir, Map.of(Shards.KEY, shardsDir));
-        FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
-        try (ReaderLeases leases = new ReaderLeases(sc.hadoopConfiguration(), "train-teacher", console::println)) {
-            leases.hold(shardsDir);
-            Shards shards = Shards.open(spark, config.shard().output());
-            TaskModels models = TaskModels.of(config, shards, "train-teacher");
-            try (OwnedDirectory owned = OwnedDirectory.claim(fs, dir, "train-teacher", TEACHER_KEY, null, console::println)) {
-                return train(sc, shards, models, new RunDirectory(owned));
-            }
+        OutputPlacement.requireApart(TEACHER_KEY, Storage.path(config.teacher().dir()),
+                Map.of(Shards.KEY, Storage.path(config.shard().output())));
+        try (StageClaims claims = new StageClaims(spark.sparkContext().hadoopConfiguration(), "train-teacher", console::println)) {
+            return run(claims);
         }
     }
 
-    private Result train(JavaSparkContext sc, Shards shards, TaskModels models, RunDirectory run) throws Exception {
+    /** The run, holding a lease on the shards and the claim of the teacher directory. */
+    private Result run(StageClaims claims) throws Exception {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        claims.hold(Storage.path(config.shard().output()));
+        Shards shards = Shards.open(spark, config.shard().output());
+        TaskModels models = TaskModels.of(config, shards, "train-teacher");
         String split = shards.trainSplit("train-teacher");
-        Path dir = run.path();
+        Path dir = Storage.path(config.teacher().dir());
         FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
+        RunDirectory run = new RunDirectory(claims.claim(fs, dir, TEACHER_KEY, null));
         if (run.isComplete()) {
             if (!config.teacher().overwrite()) {
                 throw new StageOutputException("teacher " + dir + " already exists; pass --overwrite (teacher.overwrite=true) "

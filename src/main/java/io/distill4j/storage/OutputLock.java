@@ -84,8 +84,8 @@ public final class OutputLock implements AutoCloseable {
             throw new StageOutputException("output " + output + ": could not take its lock " + file
                     + " (other runs kept taking it); retry");
         } catch (IOException e) {
-            throw new StageOutputException("cannot lock output " + output + ": cannot create " + file
-                    + " (is " + output.getParent() + " writable?): " + e.getMessage(), e);
+            throw new StageOutputException("cannot write output " + output + ": cannot create " + file.getName() + " in "
+                    + output.getParent() + " (is it writable?)", e);
         }
     }
 
@@ -131,7 +131,8 @@ public final class OutputLock implements AutoCloseable {
         return file;
     }
 
-    private void beat() {
+    // synchronized with close(): a beat running while the lock is released must not write it back.
+    private synchronized void beat() {
         if (released || lostTo != null) return;
         Optional<StageRun> now = current(fs, file);
         if (now.isPresent() && !now.get().run().equals(holder.run())) {
@@ -164,7 +165,7 @@ public final class OutputLock implements AutoCloseable {
 
     /** Stops the heartbeat and deletes the lock if it is still this run's. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (released) return;
         released = true;
         heartbeat.cancel(false);

@@ -15,7 +15,7 @@ public final class OutputPlacement {
     private OutputPlacement() {}
 
     /**
-     * @param outputKey the configuration key naming {@code output}
+     * @param outputKey the configuration key naming {@code output} ("distill4j.…"), or a description of it
      * @param inputs    configuration key to input location, for every input of the stage
      */
     public static void requireApart(String outputKey, Path output, Map<String, Path> inputs) {
@@ -29,8 +29,10 @@ public final class OutputPlacement {
                 where = "contains the input ";
             }
             if (where != null) {
+                String remedy = outputKey.startsWith("distill4j.") ? "set " + outputKey + " to a directory outside it"
+                        : "move it out of " + in.getKey();
                 throw new StageOutputException("output " + output + " (" + outputKey + ") " + where + in.getKey() + " (" + input
-                        + "): writing there could destroy it; set " + outputKey + " to a directory outside it");
+                        + "): writing there could destroy it; " + remedy);
             }
         }
     }

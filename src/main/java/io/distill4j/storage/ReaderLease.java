@@ -100,7 +100,8 @@ public final class ReaderLease implements AutoCloseable {
         return reader;
     }
 
-    private void beat() {
+    // synchronized with close(): a beat running while the lease is released must not write it back.
+    private synchronized void beat() {
         if (released) return;
         try {
             SmallFiles.replace(fs, file, reader.beating(Instant.now()).toJson());
@@ -110,7 +111,7 @@ public final class ReaderLease implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (released) return;
         released = true;
         heartbeat.cancel(false);
