@@ -10,9 +10,9 @@ import static io.distill4j.onnx.export.OnnxGraphBuilder.real;
 
 /**
  * {@link BatchNormalization} -> BatchNormalization (inference form, running statistics). With
- * useLogStd (DL4J M2's default) the layer stores log10 of the standard deviation and computes
- * var = (10^log10std)^2 - eps; the exported var is that, computed in double, so ONNX's
- * sqrt(var + eps) is DL4J's std. lockGammaBeta layers have no gamma/beta parameters: the fixed
+ * useLogStd (DL4J M2's default) the layer stores log10 of a standard deviation s, and its inference
+ * divides by sqrt(s^2 + eps) (measured: with s = 0.01 and eps = 1e-5 the output is x / 0.010488),
+ * so the exported var is s^2, computed in double. lockGammaBeta layers have no gamma/beta parameters: the fixed
  * values are written per channel. The configured activation is ignored, as DL4J ignores it.
  */
 final class BatchNormalizationMapping implements VertexMapping {
@@ -30,7 +30,7 @@ final class BatchNormalizationMapping implements VertexMapping {
             var = new double[c];
             for (int i = 0; i < c; i++) {
                 double std = Math.pow(10, log10std[i]);
-                var[i] = std * std - bn.getEps();
+                var[i] = std * std;
             }
         } else {
             var = flat(v.param("var"));

@@ -67,8 +67,10 @@ final class OrtSupport {
     }
 
     /**
-     * Gives every parameter a random value in [-0.5, 0.5) (so batch norm's statistics matter), and
-     * every plain variance a positive one.
+     * Makes a freshly initialised net look trained: batch norm statistics and affine terms and the
+     * biases get random values of the size training gives them (so a wrong mean, variance or
+     * parameterisation shows), weights keep their fan-in scaled initialisation (so activations stay in
+     * the range a trained net has, where float32 rounding is what a real export sees).
      */
     static void randomize(ComputationGraph net, long seed) {
         Nd4j.getRandom().setSeed(seed);
@@ -78,11 +80,17 @@ final class OrtSupport {
                 continue;
             }
             for (Map.Entry<String, INDArray> p : params.entrySet()) {
-                INDArray r = Nd4j.rand(p.getValue().dataType(), p.getValue().shape()).subi(0.5);
-                if (p.getKey().equals("var")) {
-                    r.addi(1.0);
+                INDArray u = Nd4j.rand(p.getValue().dataType(), p.getValue().shape());
+                INDArray value = switch (p.getKey()) {
+                    case "b", "beta", "mean" -> u.subi(0.5).muli(0.4);
+                    case "gamma" -> u.addi(0.5);
+                    case "var" -> u.addi(0.5).muli(u);
+                    case "log10stdev" -> org.nd4j.linalg.ops.transforms.Transforms.log(u.addi(0.5), 10);
+                    default -> null;
+                };
+                if (value != null) {
+                    p.getValue().assign(value);
                 }
-                p.getValue().assign(r);
             }
         }
     }

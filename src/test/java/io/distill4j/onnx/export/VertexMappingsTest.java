@@ -187,6 +187,26 @@ class VertexMappingsTest {
     }
 
     @Test
+    void batchNormalizationWithASmallStdWhereEpsilonMatters() throws Exception {
+        // s = 0.01 against eps = 1e-5: sqrt(s^2 + eps) and s differ by 5%, so either wrong reading fails.
+        for (boolean logStd : new boolean[] {true, false}) {
+            GraphBuilder g = graph(ConvolutionMode.Same, 4, 5);
+            g.addLayer("logits", new BatchNormalization.Builder().useLogStd(logStd).build(), "image");
+            ComputationGraph net = new ComputationGraph(g.setOutputs("logits").build());
+            net.init();
+            Map<String, INDArray> p = net.getVertex("logits").paramTable(false);
+            if (logStd) {
+                p.get("log10stdev").assign(-2);
+            } else {
+                p.get("var").assign(1e-4);
+            }
+            INDArray x = OrtSupport.input(5, 1, 3, 4, 5);
+            INDArray ort = OrtSupport.run(OnnxExporter.export(net, SpatialSize.DYNAMIC).model().toByteArray(), x).get("logits");
+            OrtSupport.assertClose(OrtSupport.dl4j(net, x, "logits"), ort, "useLogStd=" + logStd);
+        }
+    }
+
+    @Test
     void batchNormalizationIgnoresItsConfiguredActivationAsDl4jDoes() throws Exception {
         GraphBuilder g = graph(ConvolutionMode.Same, 4, 5);
         g.addLayer("logits", new BatchNormalization.Builder().activation(Activation.SIGMOID).build(), "image");
