@@ -17,14 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs exported models in ONNX Runtime and compares them with DL4J, relative to each tensor's scale. */
-final class OrtSupport {
+public final class OrtSupport {
     /** Largest |ORT - DL4J| allowed, as a fraction of the DL4J tensor's largest magnitude. */
-    static final double RELATIVE_TOLERANCE = 1e-4;
+    public static final double RELATIVE_TOLERANCE = 1e-4;
 
     private OrtSupport() {}
 
     /** Every output of {@code model} on {@code input} (NCHW float), as arrays of their ORT shapes. */
-    static Map<String, INDArray> run(byte[] model, INDArray input) throws OrtException {
+    public static Map<String, INDArray> run(byte[] model, INDArray input) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
@@ -55,7 +55,7 @@ final class OrtSupport {
      * Fails unless the shapes agree and max |actual - expected| is within the tolerance of
      * max |expected|; returns that relative error.
      */
-    static double assertClose(INDArray expected, INDArray actual, String what) {
+    public static double assertClose(INDArray expected, INDArray actual, String what) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         double scale = expected.amaxNumber().doubleValue();
         double error = expected.sub(actual).amaxNumber().doubleValue();
