@@ -56,7 +56,7 @@ public final class OnnxForwardBench {
                 for (int[] size : new int[][] {{64, 128}, {512, 1024}}) {
                     for (int batch : new int[] {1, 8}) {
                         INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, size[0], size[1]).subi(0.5).muli(4);
-                        double dl4j = median(reps, () -> net.feedForward(x, false).get("logits"));
+                        double dl4j = median(reps, () -> net.outputSingle(false, x));
                         float[] data = x.dup('c').data().asFloat();
                         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), x.shape())) {
                             double ort = median(reps, () -> {

@@ -7,6 +7,13 @@ import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.cityscapes.CityscapesLabels;
 import io.distill4j.eval.SegmentationMetrics;
+import io.distill4j.eval.coco.CocoDetection;
+import io.distill4j.eval.coco.CocoEvaluator;
+import io.distill4j.eval.coco.CocoGroundTruth;
+import io.distill4j.eval.coco.CocoGt;
+import io.distill4j.eval.coco.CocoStats;
+import io.distill4j.eval.detect.DetectorClasses;
+import io.distill4j.eval.detect.ShardBoxes;
 import io.distill4j.onnx.export.ExportOnnxCommand;
 import io.distill4j.onnx.export.OrtSupport;
 import io.distill4j.train.Examples;
@@ -29,7 +36,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The student a real distill run trained on the sample (local[2], baseline, no teacher), written
  * as student.onnx by {@code distill.export-onnx = true}: its file is in the run and the manifest,
  * and ONNX Runtime's arg-max predictions on the val shards score the same mIoU as DL4J's through
- * the project's confusion matrix. {@code export-onnx} writes the same file from student.zip.
+ * the project's confusion matrix; the CenterNet student trained on the COCO half gives the same
+ * detections and COCOeval numbers. {@code export-onnx} writes the same file from student.zip.
  */
 @Tag("spark")
 class StudentOnnxJobTest {
@@ -46,6 +56,7 @@ class StudentOnnxJobTest {
     static java.nio.file.Path work;
     static SparkSession spark;
     static Distill4jConfig config;
+    static Distill4jConfig coco;
     static final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
 
     @BeforeAll
@@ -57,6 +68,13 @@ class StudentOnnxJobTest {
         spark = SparkTestSupport.spark(config);
         new ShardJob(spark, config.dataset(), config.shard()).run();
         new DistillJob(spark, config, false, quiet).run();
+        // The COCO half of the same sample: a CenterNet student at 32x32 (an 8x8 grid at stride 4).
+        coco = SparkTestSupport.config(work, sample, "dataset.kind=coco", "dataset.root=\"" + sample.resolve("coco") + "\"",
+                "dataset.splits=[train2017, val2017]", "shard.height=32", "shard.width=32",
+                "shard.output=\"" + work.resolve("coco-shards") + "\"", "distill.runs-dir=\"" + work.resolve("coco-runs") + "\"",
+                "distill.run-id=det", "distill.terms=[]", "train.epochs=3", "distill.export-onnx=true");
+        new ShardJob(spark, coco.dataset(), coco.shard()).run();
+        new DistillJob(spark, coco, false, quiet).run();
     }
 
     @AfterAll
@@ -108,6 +126,55 @@ class StudentOnnxJobTest {
         assertEquals(0, differing, "pixels whose arg-max differs between DL4J and ONNX Runtime");
         assertEquals(fromDl4j.meanIou(), fromOrt.meanIou(), 1e-12);
         assertEquals(fromDl4j.pixelAccuracy(), fromOrt.pixelAccuracy(), 1e-12);
+    }
+
+    @Test
+    void onnxRuntimeDetectionsScoreTheSameCocoStatsAsDl4jOnTheValShards() throws Exception {
+        java.nio.file.Path run = work.resolve("coco-runs/det");
+        ComputationGraph student = ModelSerializer.restoreComputationGraph(run.resolve("student.zip").toFile(), false);
+        byte[] onnx = Files.readAllBytes(run.resolve(DistillJob.STUDENT_ONNX_FILE));
+        Shards shards = Shards.open(spark, coco.shard().output());
+        List<ShardRecord> val = shards.records("val2017").collect();
+        DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().path("categories"), "coco shards");
+        DetectionPredictor predictor = new DetectionPredictor(classes.categoryIds(), 100, 0.01);
+
+        List<List<CocoDetection>> dl4j = predictor.predict(student, val, 2);
+        INDArray input = Nd4j.concat(0, val.stream().map(Examples::image).toArray(INDArray[]::new));
+        Map<String, INDArray> ort = OrtSupport.run(onnx, input);
+        Map<String, INDArray> reference = student.feedForward(input, false);
+        OrtSupport.assertClose(reference.get("heatmap"), ort.get("heatmap"), "val heatmap");
+        OrtSupport.assertClose(reference.get("reg"), ort.get("reg"), "val reg");
+
+        List<Long> imageIds = new ArrayList<>();
+        List<CocoGt> gts = new ArrayList<>();
+        List<CocoDetection> fromDl4j = new ArrayList<>();
+        List<CocoDetection> fromOrt = new ArrayList<>();
+        INDArray heat = ort.get("heatmap");
+        int h = (int) heat.size(2);
+        int w = (int) heat.size(3);
+        for (int i = 0; i < val.size(); i++) {
+            ShardRecord r = val.get(i);
+            imageIds.add(r.imageId());
+            gts.addAll(ShardBoxes.groundTruth(r));
+            fromDl4j.addAll(dl4j.get(i));
+            fromOrt.addAll(predictor.decode(r, heat.get(NDArrayIndex.point(i)).dup('c').data().asFloat(),
+                    ort.get("reg").get(NDArrayIndex.point(i)).dup('c').data().asFloat(), h, w));
+        }
+        assertTrue(fromOrt.size() > 0, "no detections to compare");
+        assertEquals(fromDl4j.size(), fromOrt.size(), "detections");
+        for (int i = 0; i < fromDl4j.size(); i++) {
+            CocoDetection a = fromDl4j.get(i);
+            CocoDetection b = fromOrt.get(i);
+            assertEquals(a.imageId(), b.imageId());
+            assertEquals(a.categoryId(), b.categoryId());
+            assertEquals(a.score(), b.score(), 1e-4, "score of detection " + i);
+            assertEquals(a.x(), b.x(), 1e-2);
+            assertEquals(a.w(), b.w(), 1e-2);
+        }
+        CocoGroundTruth gt = CocoGroundTruth.of(imageIds, classes.names(), gts);
+        CocoStats a = CocoEvaluator.evaluate(gt, fromDl4j);
+        CocoStats b = CocoEvaluator.evaluate(gt, fromOrt);
+        assertArrayEquals(a.stats(), b.stats(), 1e-9, "the twelve COCOeval numbers");
     }
 
     @Test
