@@ -224,6 +224,56 @@ class VertexMappingsTest {
         assertTrue(e.getMessage().contains("'logits'") && e.getMessage().contains("dilated"), e.getMessage());
     }
 
+    /** conv (no bias, explicit padding) -> BN, as torchvision writes its blocks. */
+    private static String convBn(GraphBuilder g, String name, String in, int k, int stride, int pad, int dilation,
+                                 int nOut, int groupsOfDepthwise) {
+        if (groupsOfDepthwise > 0) {
+            g.addLayer(name, new DepthwiseConvolution2D.Builder(k, k).stride(stride, stride).padding(pad, pad)
+                    .dilation(dilation, dilation).depthMultiplier(1).hasBias(false).activation(Activation.IDENTITY).build(), in);
+        } else {
+            g.addLayer(name, new ConvolutionLayer.Builder(k, k).stride(stride, stride).padding(pad, pad)
+                    .dilation(dilation, dilation).nOut(nOut).hasBias(false).activation(Activation.IDENTITY).build(), in);
+        }
+        g.addLayer(name + "_bn", new BatchNormalization.Builder().build(), name);
+        return name + "_bn";
+    }
+
+    @Test
+    void torchvisionStyleResNetAndMobileNetV2BlocksWithADilatedStage() throws Exception {
+        // What the backbones' students are made of: 7x7/2 stem and 3x3/2 max pool with explicit padding
+        // (Truncate), BasicBlock with a 1x1/2 downsample, a dilated (output stride 8) Bottleneck, and a
+        // MobileNetV2 inverted residual (expand 1x1, depthwise 3x3, ReLU6, linear projection, add).
+        GraphBuilder g = graph(ConvolutionMode.Truncate, 64, 96);
+        String x = convBn(g, "stem", "image", 7, 2, 3, 1, 8, 0);
+        g.addLayer("stem_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), x);
+        g.addLayer("maxpool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(3, 3).stride(2, 2).padding(1, 1)
+                .build(), "stem_relu");
+        String a = convBn(g, "b1_conv1", "maxpool", 3, 2, 1, 1, 16, 0);
+        g.addLayer("b1_relu1", new ActivationLayer.Builder().activation(Activation.RELU).build(), a);
+        String b = convBn(g, "b1_conv2", "b1_relu1", 3, 1, 1, 1, 16, 0);
+        String down = convBn(g, "b1_down", "maxpool", 1, 2, 0, 1, 16, 0);
+        g.addVertex("b1_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), b, down);
+        g.addLayer("b1", new ActivationLayer.Builder().activation(Activation.RELU).build(), "b1_add");
+        String c1 = convBn(g, "b2_conv1", "b1", 1, 1, 0, 1, 8, 0);
+        g.addLayer("b2_relu1", new ActivationLayer.Builder().activation(Activation.RELU).build(), c1);
+        String c2 = convBn(g, "b2_conv2", "b2_relu1", 3, 1, 2, 2, 8, 0);
+        g.addLayer("b2_relu2", new ActivationLayer.Builder().activation(Activation.RELU).build(), c2);
+        String c3 = convBn(g, "b2_conv3", "b2_relu2", 1, 1, 0, 1, 16, 0);
+        g.addVertex("b2_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), c3, "b1");
+        g.addLayer("b2", new ActivationLayer.Builder().activation(Activation.RELU).build(), "b2_add");
+        String e = convBn(g, "ir_expand", "b2", 1, 1, 0, 1, 48, 0);
+        g.addLayer("ir_relu1", new ActivationLayer.Builder().activation(Activation.RELU6).build(), e);
+        // Undilated: DL4J M2 itself fails a dilated depthwise convolution here ("could not create a
+        // descriptor for a dilated convolution forward propagation primitive", oneDNN).
+        String d = convBn(g, "ir_dw", "ir_relu1", 3, 1, 1, 1, 48, 1);
+        g.addLayer("ir_relu2", new ActivationLayer.Builder().activation(Activation.RELU6).build(), d);
+        String p = convBn(g, "ir_project", "ir_relu2", 1, 1, 0, 1, 16, 0);
+        g.addVertex("ir", new ElementWiseVertex(ElementWiseVertex.Op.Add), p, "b2");
+        g.addLayer("logits", new ConvolutionLayer.Builder(1, 1).nOut(19).activation(Activation.IDENTITY).build(), "ir");
+        OnnxExporter.Exported exported = check(g, 64, 96);
+        assertEquals(8.0, exported.outputs().get("logits").stride());
+    }
+
     @Test
     void anUnmappedLayerOnTheHeadPathIsRefusedByName() {
         GraphBuilder g = graph(ConvolutionMode.Same, 8, 8);
