@@ -1,7 +1,6 @@
 package io.distill4j.onnx.export;
 
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 
 import java.util.List;
 
