@@ -224,9 +224,26 @@ public final class OnnxExporter {
                 .setType(Onnx.TypeProto.newBuilder().setTensorType(t)).build();
     }
 
-    private static String version() {
+    /**
+     * The project version: the jar manifest's, else the pom.properties Maven puts into every jar it
+     * builds (the jar plugin here writes no Implementation-Version), else "dev" (classes directory).
+     */
+    static String version() {
         String v = OnnxExporter.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        if (v != null) {
+            return v;
+        }
+        try (java.io.InputStream in = OnnxExporter.class.getResourceAsStream(
+                "/META-INF/maven/io.distill4j/distill4j/pom.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                return p.getProperty("version", "dev");
+            }
+        } catch (java.io.IOException e) {
+            // falls back to "dev" below
+        }
+        return "dev";
     }
 
     private static String join(float[] values) {
