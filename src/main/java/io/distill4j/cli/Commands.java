@@ -15,6 +15,7 @@ final class Commands {
                 new DistillCommand(),
                 new EvaluateCommand(),
                 new PipelineCommand(),
+                new io.distill4j.onnx.export.ExportOnnxCommand(),
                 new io.distill4j.eval.coco.CocoEvalCommand(),
                 new io.distill4j.eval.cityscapes.CityscapesEvalCommand());
     }

@@ -4,9 +4,19 @@ import com.typesafe.config.Config;
 
 import java.util.List;
 
-/** One distill run: where it writes, where the teacher comes from, and its terms. */
+/**
+ * One distill run: where it writes, where the teacher comes from, and its terms.
+ *
+ * @param exportOnnx also write student.onnx beside student.zip (distill4j.distill.export-onnx)
+ */
 public record DistillSettings(String runsDir, String runId, boolean onlineTeacher, boolean skipMissingTeacher,
-                              boolean resume, List<DistillTerm> terms) {
+                              boolean resume, List<DistillTerm> terms, boolean exportOnnx) {
+    /** A run that writes no ONNX file (export-onnx = false). */
+    public DistillSettings(String runsDir, String runId, boolean onlineTeacher, boolean skipMissingTeacher,
+                           boolean resume, List<DistillTerm> terms) {
+        this(runsDir, runId, onlineTeacher, skipMissingTeacher, resume, terms, false);
+    }
+
     static DistillSettings from(Keys k, Config root) {
         String runId = k.nonEmpty("run-id");
         if (!runId.matches("[A-Za-z0-9._-]+")) {
@@ -14,10 +24,10 @@ public record DistillSettings(String runsDir, String runId, boolean onlineTeache
         }
         return new DistillSettings(k.nonEmpty("runs-dir"), runId, k.oneOf("teacher-mode", "cached", "online").equals("online"),
                 k.oneOf("on-missing-teacher", "fail", "skip").equals("skip"), k.bool("resume"),
-                DistillTerm.list(root, "distill4j.distill.terms"));
+                DistillTerm.list(root, "distill4j.distill.terms"), k.bool("export-onnx"));
     }
 
     public DistillSettings withRun(String id, List<DistillTerm> t) {
-        return new DistillSettings(runsDir, id, onlineTeacher, skipMissingTeacher, resume, t);
+        return new DistillSettings(runsDir, id, onlineTeacher, skipMissingTeacher, resume, t, exportOnnx);
     }
 }

@@ -11,6 +11,11 @@ import io.distill4j.config.DistillSettings;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.TapInfo;
+import io.distill4j.onnx.export.ExportOnnxCommand;
+import io.distill4j.onnx.export.OnnxExportException;
+import io.distill4j.onnx.export.OnnxExporter;
+import io.distill4j.onnx.export.OnnxFiles;
+import io.distill4j.onnx.export.SpatialSize;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
 import io.distill4j.storage.StageClaims;
@@ -53,12 +58,15 @@ import static org.apache.spark.sql.functions.col;
  * the task: a segmentation student on Cityscapes, a CenterNet detector on COCO. With no
  * distillation terms the same job trains the baseline student. Writes
  * {@code runs/<run-id>/}: student.zip (student only: no adapters, no distillation outputs),
- * checkpoints/, metrics.jsonl, config.conf, _manifest.json.
+ * with distill.export-onnx also student.onnx (the same student as ONNX), checkpoints/,
+ * metrics.jsonl, config.conf, _manifest.json.
  */
 public final class DistillJob {
     public static final String STUDENT_FILE = "student.zip";
     /** The configuration key that picks the run directory (this stage's output) under distill.runs-dir. */
     public static final String RUN_KEY = "distill4j.distill.run-id";
+    /** The student as ONNX, written beside student.zip when distill.export-onnx is on. */
+    public static final String STUDENT_ONNX_FILE = "student.onnx";
     /** The second student of a mutual-learning or mutual contrastive run. */
     public static final String PEER_FILE = "peer.zip";
     private final SparkSession spark;
@@ -120,6 +128,11 @@ public final class DistillJob {
         }
         TrainingObjective objective = models.studentObjective(bp, teacherOutputs, ds.terms(), teacherNet);
         List<String> needed = objective.teacherOutputsNeeded();
+        SpatialSize onnxSize = new SpatialSize(shards.height(), shards.width());
+        if (ds.exportOnnx()) {
+            // Fail before training, not after it, when the student has a layer the exporter cannot write.
+            exportOnnx(exportStudent(objective, null), onnxSize, "distill4j.distill.export-onnx");
+        }
 
         Path dir = new Path(Storage.path(ds.runsDir()), ds.runId());
         FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
@@ -180,6 +193,11 @@ public final class DistillJob {
 
         ComputationGraph student = exportStudent(objective, trained.net());
         ModelFiles.write(fs, run.file(STUDENT_FILE), student, false);
+        if (ds.exportOnnx()) {
+            OnnxExporter.Exported onnx = exportOnnx(student, onnxSize, "distill4j.distill.export-onnx");
+            OnnxFiles.write(fs, run.file(STUDENT_ONNX_FILE), onnx.model());
+            console.printf("[%s] wrote %s: %s%n", label, run.file(STUDENT_ONNX_FILE), ExportOnnxCommand.describe(onnx));
+        }
         if (objective.hasPeer()) {
             // Mutual (contrastive) learning trained two students; the peer is exported on its own too.
             ComputationGraph peer = new ComputationGraph(objective.studentOnlyConfiguration());
@@ -194,6 +212,7 @@ public final class DistillJob {
         ObjectNode m = Manifest.create("distill");
         m.put("run_id", ds.runId());
         m.put("model", STUDENT_FILE);
+        if (ds.exportOnnx()) m.put("onnx", STUDENT_ONNX_FILE);
         m.put("teacher_fingerprint", fingerprint);
         m.put("teacher_mode", distilling ? (ds.onlineTeacher() ? "online" : "cached") : "none");
         m.put("preprocessing", preprocessing);
@@ -244,11 +263,22 @@ public final class DistillJob {
         });
     }
 
-    /** The student body and task output, with the trained parameters copied layer by layer. */
+    /**
+     * The student body and task output, with the trained parameters copied layer by layer (freshly
+     * initialised when {@code trained} is null).
+     */
     static ComputationGraph exportStudent(TrainingObjective objective, ComputationGraph trained) {
         ComputationGraph student = new ComputationGraph(objective.studentOnlyConfiguration());
         student.init();
-        GraphCopies.copyParameters(trained, "", student);
+        if (trained != null) GraphCopies.copyParameters(trained, "", student);
         return student;
+    }
+
+    private static OnnxExporter.Exported exportOnnx(ComputationGraph student, SpatialSize size, String key) {
+        try {
+            return OnnxExporter.export(student, size);
+        } catch (OnnxExportException e) {
+            throw new StageOutputException(key + " = true, but the student cannot be exported: " + e.getMessage());
+        }
     }
 }
