@@ -221,7 +221,7 @@ public final class PipelineReport {
         return b.toString();
     }
 
-    /** (epoch, training loss) and (epoch, validation metric) from a run's epoch lines in metrics.jsonl. */
+    /** (epoch, task loss) and (epoch, validation metric) from a run's epoch lines in metrics.jsonl. */
     private static void readCurves(FileSystem fs, Path metrics, List<double[]> loss, List<double[]> validation) {
         try {
             if (!fs.exists(metrics)) return;
@@ -239,7 +239,9 @@ public final class PipelineReport {
                     }
                     if (!node.path("kind").asText("epoch").equals("epoch") || !node.has("epoch")) continue;
                     double epoch = node.path("epoch").asDouble();
-                    if (node.path("score").isNumber()) loss.add(new double[] {epoch, node.path("score").asDouble()});
+                    // the task term is comparable across methods; the total adds each method's own terms
+                    JsonNode task = node.path("terms").path("task");
+                    if (task.isNumber()) loss.add(new double[] {epoch, task.asDouble()});
                     JsonNode v = node.path("validation").path("value");
                     if (v.isNumber()) validation.add(new double[] {epoch, v.asDouble()});
                 }

@@ -27,7 +27,7 @@ public final class ComparisonPage {
      *
      * @param reportHref  link to its report/index.html, relative to the page where possible
      * @param metrics     its metrics.json
-     * @param loss        (epoch, training loss) points; empty when the run has no metrics.jsonl
+     * @param loss        (epoch, task loss) points, the loss every method shares; empty without metrics.jsonl
      * @param validation  (epoch, validation metric) points; empty without train.validate-every
      */
     public record Run(String id, String reportHref, JsonNode metrics, List<double[]> loss, List<double[]> validation) {}
@@ -95,7 +95,8 @@ public final class ComparisonPage {
         }
         body.append("<p>").append(Html.escape(introduction)).append("</p>\n").append(tableHtml());
         List<Path> charts = new ArrayList<>();
-        LineChart loss = curves("Training loss per epoch (mean over seeds)", "training loss (all terms)", Run::loss, 1);
+        LineChart loss = curves("Task loss per epoch (mean over seeds; distillation terms not included)",
+                "task loss", Run::loss, 1);
         if (!loss.isEmpty()) charts.add(png(loss, dir.resolve(name + "_loss.png")));
         LineChart validation = curves("Validation " + headline() + " per epoch (mean over seeds)",
                 "validation " + headline() + " %", Run::validation, 100);
