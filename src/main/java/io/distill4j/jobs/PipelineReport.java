@@ -239,9 +239,17 @@ public final class PipelineReport {
                     }
                     if (!node.path("kind").asText("epoch").equals("epoch") || !node.has("epoch")) continue;
                     double epoch = node.path("epoch").asDouble();
-                    // the task term is comparable across methods; the total adds each method's own terms
-                    JsonNode task = node.path("terms").path("task");
-                    if (task.isNumber()) loss.add(new double[] {epoch, task.asDouble()});
+                    // the task terms are comparable across methods; the total adds each method's own terms
+                    double task = 0;
+                    boolean any = false;
+                    for (var it = node.path("terms").fields(); it.hasNext(); ) {
+                        var t = it.next();
+                        if ((t.getKey().equals("task") || t.getKey().startsWith("task_")) && t.getValue().isNumber()) {
+                            task += t.getValue().asDouble(); // detection: task_heatmap + task_size + task_offset
+                            any = true;
+                        }
+                    }
+                    if (any) loss.add(new double[] {epoch, task});
                     JsonNode v = node.path("validation").path("value");
                     if (v.isNumber()) validation.add(new double[] {epoch, v.asDouble()});
                 }

@@ -165,7 +165,7 @@ class ReportsInBrowserTest {
         String dir = System.getProperty("reports.screenshots");
         if (dir == null) return;
         long height = (Long) browser.executeScript("return document.body.scrollHeight");
-        browser.manage().window().setSize(new Dimension(1400, (int) Math.min(height + 40, 2400)));
+        browser.manage().window().setSize(new Dimension(1400, (int) Math.min(height + 40, 3200)));
         Files.write(Files.createDirectories(Path.of(dir)).resolve(name), browser.getScreenshotAs(OutputType.BYTES));
         browser.manage().window().setSize(new Dimension(1400, 1000));
     }

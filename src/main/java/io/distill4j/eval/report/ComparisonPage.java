@@ -102,11 +102,12 @@ public final class ComparisonPage {
                 "validation " + headline() + " %", Run::validation, 100);
         if (!validation.isEmpty()) charts.add(png(validation, dir.resolve(name + "_validation.png")));
         if (!charts.isEmpty()) {
-            body.append("<h2>Training curves</h2>\n");
+            body.append("<h2>Training curves</h2>\n<div class=\"charts\">\n");
             for (Path c : charts) {
                 body.append("<img src=\"").append(Html.escape(c.getFileName().toString())).append("\" alt=\"")
                         .append(Html.escape(c.getFileName().toString())).append("\">\n");
             }
+            body.append("</div>\n");
         }
         body.append(task.equals("segmentation") ? "<h2>Per-class IoU %</h2>\n" : "<h2>COCO metrics %</h2>\n")
                 .append(sideBySideHtml());
@@ -178,7 +179,7 @@ public final class ComparisonPage {
             for (double v : e.getValue()) if (!Double.isNaN(v)) best = Math.max(best, v);
             sb.append("<tr><td>").append(Html.escape(e.getKey())).append("</td>");
             for (double v : e.getValue()) {
-                sb.append(v == best && groups.size() > 1 ? "<td class=\"best\">" : "<td>")
+                sb.append(v == best && best > 0 && groups.size() > 1 ? "<td class=\"best\">" : "<td>")
                         .append(Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", 100 * v)).append("</td>");
             }
             sb.append("</tr>\n");
@@ -244,7 +245,7 @@ public final class ComparisonPage {
     }
 
     private static Path png(LineChart chart, Path file) throws IOException {
-        if (!ImageIO.write(chart.render(ReportWriter.CHART_W + 100, ReportWriter.CHART_H + 40), "png", file.toFile())) {
+        if (!ImageIO.write(chart.render(ReportWriter.CHART_W, ReportWriter.CHART_H + 40), "png", file.toFile())) {
             throw new IOException(file + ": no PNG writer");
         }
         return file;

@@ -35,8 +35,12 @@ public final class ReportWriter {
     /** Fields of a metrics.jsonl line that are axes or bookkeeping, never plotted as series. */
     private static final Set<String> NOT_SERIES = Set.of("epoch", "iteration", "step", "time", "timestamp");
 
-    static final int CHART_W = 900;
-    static final int CHART_H = 420;
+    static final int CHART_W = 640;
+    static final int CHART_H = 400;
+    /** Detections a picture shows at most per panel: the best-scoring, twice the ground truth boxes, at least 3. */
+    static int boxesShown(int groundTruth) {
+        return Math.max(3, 2 * groundTruth);
+    }
 
     private final Path dir;
 
@@ -165,15 +169,25 @@ public final class ReportWriter {
                                   List<CocoDetection> teacher, List<CocoDetection> detections,
                                   Map<Integer, String> categoryNames) throws IOException {
         int f = Pictures.scaleFor(w);
+        int k = boxesShown(gts.size());
         List<BufferedImage> panels = new ArrayList<>(List.of(Pictures.boxes(imageChw, h, w, f, gts, List.of(), categoryNames)));
         List<String> captions = new ArrayList<>(List.of("ground truth · " + gts.size() + " boxes"));
         if (teacher != null) {
-            panels.add(Pictures.boxes(imageChw, h, w, f, List.of(), teacher, categoryNames));
-            captions.add("teacher · " + teacher.size() + " detections");
+            panels.add(Pictures.boxes(imageChw, h, w, f, List.of(), best(teacher, k), categoryNames));
+            captions.add("teacher · " + shown(teacher, k));
         }
-        panels.add(Pictures.boxes(imageChw, h, w, f, List.of(), detections, categoryNames));
-        captions.add((teacher != null ? "student · " : "model · ") + detections.size() + " detections");
+        panels.add(Pictures.boxes(imageChw, h, w, f, List.of(), best(detections, k), categoryNames));
+        captions.add((teacher != null ? "student · " : "model · ") + shown(detections, k));
         return png(Pictures.strip(sampleId, panels, captions), "samples/" + safe(sampleId) + "_strip.png");
+    }
+
+    /** The {@code k} best-scoring detections: an untrained or low-threshold model's hundred boxes hide the image. */
+    static List<CocoDetection> best(List<CocoDetection> detections, int k) {
+        return detections.stream().sorted(java.util.Comparator.comparingDouble(CocoDetection::score).reversed()).limit(k).toList();
+    }
+
+    private static String shown(List<CocoDetection> detections, int k) {
+        return detections.size() <= k ? detections.size() + " detections" : "best " + k + " of " + detections.size() + " detections";
     }
 
     /**
@@ -260,8 +274,9 @@ public final class ReportWriter {
                 .sorted(java.util.Comparator.comparing((String p) -> p.replaceFirst("_(strip|agreement|boxes)\\.png$", ""))
                         .thenComparing(p -> !p.endsWith("_strip.png"))).toList();
         if (!curves.isEmpty()) {
-            body.append("<h2>Training curves</h2>\n");
+            body.append("<h2>Training curves</h2>\n<div class=\"charts\">\n");
             for (String p : curves) body.append(img(p, "chart " + p));
+            body.append("</div>\n");
         }
         if (!samples.isEmpty()) {
             body.append("<h2>Samples</h2>\n");
@@ -272,7 +287,8 @@ public final class ReportWriter {
                         + "and mark in cyan the pixels where teacher and student differ.</p>\n").append(Legend.html());
             } else {
                 body.append("<p>Each strip: ground truth (green, crowd dashed) | teacher | student detections (red, "
-                        + "class name and score), enlarged (nearest neighbour).</p>\n");
+                        + "class name and score; the best-scoring, twice as many as ground-truth boxes, at least 3), "
+                        + "enlarged (nearest neighbour).</p>\n");
             }
             for (String p : samples) body.append(img(p, "sample " + p));
         }

@@ -132,6 +132,15 @@ class ReportWriterTest {
     }
 
     @Test
+    void detectionPicturesShowOnlyTheBestScoringBoxes() {
+        List<CocoDetection> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) many.add(new CocoDetection(1, 1, i, i, 5, 5, 0.05 * i));
+        assertEquals(3, ReportWriter.boxesShown(1));
+        assertEquals(8, ReportWriter.boxesShown(4));
+        assertEquals(List.of(0.45, 0.4, 0.35), ReportWriter.best(many, 3).stream().map(d -> Math.round(d.score() * 100) / 100.0).toList());
+    }
+
+    @Test
     void curvesComeFromMetricsJsonlWithLossesAndMetricsApart(@TempDir Path dir) throws Exception {
         Path jsonl = dir.resolve("metrics.jsonl");
         Files.writeString(jsonl, """
