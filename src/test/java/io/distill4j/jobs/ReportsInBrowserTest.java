@@ -107,7 +107,7 @@ class ReportsInBrowserTest {
     @Test
     void segmentationReportShowsEveryPictureAndLink() throws Exception {
         Path page = work.resolve("runs/kd-s1/report/index.html");
-        check(page, 6);
+        check(page, 5);
         String text = browser.findElement(By.tagName("body")).getText();
         assertTrue(text.contains("mIoU") && text.contains("motorcycle") && text.contains("teacher and student differ"), text);
         assertFalse(browser.findElements(By.cssSelector("img[src*='validation']")).isEmpty(),

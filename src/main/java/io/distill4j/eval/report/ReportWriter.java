@@ -110,17 +110,17 @@ public final class ReportWriter {
     }
 
     /**
-     * image | ground truth | teacher | student overlays as {@code samples/<id>_strip.png}, enlarged
-     * to a legible size, titled with the sample's id and each prediction captioned with its mIoU on
-     * this image; with a teacher also {@code samples/<id>_agreement.png} (pixels where teacher and
-     * student differ in {@link Pictures#DISAGREE_RGB}).
+     * image | ground truth | teacher | student | agreement as {@code samples/<id>_strip.png},
+     * enlarged to a legible size, titled with the sample's id, each prediction captioned with its
+     * mIoU on this image; the agreement panel (with a teacher) greys the image and marks in
+     * {@link Pictures#DISAGREE_RGB} the pixels where teacher and student differ.
      *
      * @param imageChw uint8 RGB, 3 x h x w
-     * @param teacher  trainIds, or null when the run has no teacher
-     * @return the files written
+     * @param teacher  trainIds, or null when the run has no teacher (then no agreement panel)
+     * @return the file written
      */
-    public List<Path> addSegmentationSample(String sampleId, byte[] imageChw, int h, int w, byte[] gt,
-                                            byte[] teacher, byte[] student) throws IOException {
+    public Path addSegmentationSample(String sampleId, byte[] imageChw, int h, int w, byte[] gt,
+                                      byte[] teacher, byte[] student) throws IOException {
         int f = Pictures.scaleFor(w);
         List<BufferedImage> panels = new ArrayList<>(List.of(Pictures.image(imageChw, h, w),
                 Pictures.overlay(imageChw, gt, h, w)));
@@ -131,17 +131,14 @@ public final class ReportWriter {
         }
         panels.add(Pictures.overlay(imageChw, student, h, w));
         captions.add((teacher != null ? "student · " : "model · ") + imageIou(gt, student));
-        List<Path> written = new ArrayList<>();
-        written.add(png(Pictures.strip(sampleId, panels.stream().map(p -> Pictures.upscale(p, f)).toList(), captions),
-                "samples/" + safe(sampleId) + "_strip.png"));
         if (teacher != null) {
             int differ = 0;
             for (int i = 0; i < student.length; i++) if (teacher[i] != student[i]) differ++;
-            String caption = String.format(Locale.ROOT, "teacher and student differ on %.1f%% of pixels (cyan)", 100.0 * differ / student.length);
-            written.add(png(Pictures.strip(sampleId, List.of(Pictures.upscale(Pictures.agreement(imageChw, teacher, student, h, w), f)),
-                    List.of(caption)), "samples/" + safe(sampleId) + "_agreement.png"));
+            panels.add(Pictures.agreement(imageChw, teacher, student, h, w));
+            captions.add(String.format(Locale.ROOT, "teacher vs student · %.1f%% differ", 100.0 * differ / student.length));
         }
-        return written;
+        return png(Pictures.strip(sampleId, panels.stream().map(p -> Pictures.upscale(p, f)).toList(), captions),
+                "samples/" + safe(sampleId) + "_strip.png");
     }
 
     /** "mIoU 43.2%" of one prediction against the image's ground truth (classes present in either). */
@@ -269,10 +266,7 @@ public final class ReportWriter {
         }
         List<String> curves = pngs.stream().filter(p -> p.startsWith("curves_"))
                 .sorted(java.util.Comparator.comparing((String p) -> !p.equals("curves_loss.png"))).toList();
-        // each sample's strip, then its agreement map
-        List<String> samples = pngs.stream().filter(p -> !p.startsWith("curves_"))
-                .sorted(java.util.Comparator.comparing((String p) -> p.replaceFirst("_(strip|agreement|boxes)\\.png$", ""))
-                        .thenComparing(p -> !p.endsWith("_strip.png"))).toList();
+        List<String> samples = pngs.stream().filter(p -> !p.startsWith("curves_")).toList();
         if (!curves.isEmpty()) {
             body.append("<h2>Training curves</h2>\n<div class=\"charts\">\n");
             for (String p : curves) body.append(img(p, "chart " + p));
@@ -281,10 +275,11 @@ public final class ReportWriter {
         if (!samples.isEmpty()) {
             body.append("<h2>Samples</h2>\n");
             if (segmentation) {
-                body.append("<p>Each strip: image | ground truth | teacher | student, enlarged (nearest neighbour); the label "
-                        + "colours are blended half with the image, ignored pixels are black. Captions give each prediction's "
-                        + "mIoU on that image (classes in its ground truth or prediction). Agreement maps grey the image "
-                        + "and mark in cyan the pixels where teacher and student differ.</p>\n").append(Legend.html());
+                body.append("<p>Each strip: image | ground truth | teacher | student | agreement, enlarged (nearest "
+                        + "neighbour); the label colours are blended half with the image, ignored pixels are black. Captions "
+                        + "give each prediction's mIoU on that image (classes in its ground truth or prediction). The "
+                        + "agreement panel greys the image and marks in cyan the pixels where teacher and student differ."
+                        + "</p>\n").append(Legend.html());
             } else {
                 body.append("<p>Each strip: ground truth (green, crowd dashed) | teacher | student detections (red, "
                         + "class name and score; the best-scoring, twice as many as ground-truth boxes, at least 3), "
