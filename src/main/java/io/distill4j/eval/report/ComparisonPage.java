@@ -124,7 +124,7 @@ public final class ComparisonPage {
 
     /** The console's table; the model cell links to each seed's report. */
     private String tableHtml() {
-        StringBuilder sb = new StringBuilder("<table>\n<tr>");
+        StringBuilder sb = new StringBuilder("<table class=\"comparison\">\n<tr>");
         for (String h : table.get(0)) sb.append("<th>").append(Html.escape(h)).append("</th>");
         sb.append("</tr>\n");
         int deltaColumn = -1;

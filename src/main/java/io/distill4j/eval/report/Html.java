@@ -11,7 +11,8 @@ final class Html {
             + ".key{display:inline-flex;align-items:center;gap:5px}"
             + ".swatch{display:inline-block;width:16px;height:16px;border:1px solid #888}"
             + "nav{margin:0 0 12px}nav a{margin-right:14px}"
-            + "td.best{font-weight:bold}.charts{display:flex;flex-wrap:wrap;gap:0 16px}";
+            + "td.best{font-weight:bold}.charts{display:flex;flex-wrap:wrap;gap:0 16px}"
+            + "table.comparison td:last-child,table.comparison th:last-child{text-align:left}";
 
     private Html() {}
 
