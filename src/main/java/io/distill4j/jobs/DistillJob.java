@@ -29,6 +29,7 @@ import io.distill4j.train.MetaWeightRounds;
 import io.distill4j.train.SparkTrainer;
 import io.distill4j.train.RunDirectory;
 import io.distill4j.train.SegmentationObjective;
+import io.distill4j.train.EpochValidator;
 import io.distill4j.train.TrainingDriver;
 import io.distill4j.train.TrainingObjective;
 import org.apache.hadoop.fs.FileSystem;
@@ -188,8 +189,10 @@ public final class DistillJob {
             if (!so.holisticTerms().isEmpty()) between = new HolisticCriticRounds(sc, run, so, config.train());
             else if (!so.metaWeightedTerms().isEmpty()) between = new MetaWeightRounds(sc, run, so, config.train());
         }
+        EpochValidator validator = config.train().validateEvery() > 0
+                ? new EvaluateJob(spark, config, console).validator(net -> exportStudent(objective, net)) : null;
         TrainingDriver.Trained trained = TrainingDriver.run(sc, fs, run, objective, config.train(), data,
-                ds.resume(), label, console, between);
+                ds.resume(), label, console, between, validator);
 
         ComputationGraph student = exportStudent(objective, trained.net());
         ModelFiles.write(fs, run.file(STUDENT_FILE), student, false);

@@ -18,6 +18,7 @@ import io.distill4j.eval.coco.CocoStats;
 import io.distill4j.eval.detect.DetectorClasses;
 import io.distill4j.eval.detect.ShardBoxes;
 import io.distill4j.eval.report.ReportWriter;
+import io.distill4j.train.EpochValidator;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
@@ -42,6 +43,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * EVALUATE: runs a model over a split's shards on the executors (broadcast model, minibatch
@@ -71,6 +73,36 @@ public final class EvaluateJob {
         this.spark = spark;
         this.config = config;
         this.console = console;
+    }
+
+    /**
+     * The validator of {@code train.validate-every}: scores {@code toModel} of the training graph on
+     * evaluate.split with this job's evaluator (Cityscapes mIoU or COCO AP), writing no report.
+     *
+     * @param toModel the model to score from the training graph (the student alone, for distill)
+     */
+    public EpochValidator validator(UnaryOperator<ComputationGraph> toModel) {
+        return training -> {
+            ComputationGraph net = toModel.apply(training);
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            Shards shards = Shards.open(spark, config.shard().output());
+            String split = config.evaluate().split();
+            int batch = config.cache().batchSize();
+            Broadcast<byte[]> bytes = sc.broadcast(ModelFiles.bytes(net));
+            try {
+                if (shards.dataset().equals("coco")) {
+                    DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().path("categories"),
+                            new Path(shards.root(), Manifest.FILE_NAME).toString());
+                    DetectionPredictor predictor = new DetectionPredictor(classes.categoryIds(), config.evaluate().maxDetections(),
+                            config.evaluate().scoreThreshold());
+                    CocoStats stats = detectionScores(shards, split, shards.records(split), bytes, null, batch, predictor, classes).stats();
+                    return new EpochValidator.Score("AP", stats.get("AP"), net);
+                }
+                return new EpochValidator.Score("mIoU", segmentationMetrics(sc, shards.records(split), bytes, null, batch, null).meanIou(), net);
+            } finally {
+                bytes.destroy();
+            }
+        };
     }
 
     /**
@@ -157,25 +189,8 @@ public final class EvaluateJob {
         String key = model.key();
         Path predictionsDir = config.evaluate().exportPredictions() ? new Path(model.reportDir(), PREDICTIONS_DIR) : null;
         if (predictionsDir != null) clearDirectory(Storage.fs(predictionsDir, sc.hadoopConfiguration()), predictionsDir);
-        HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
         JavaRDD<ShardRecord> records = shards.records(split);
-        SegmentationMetrics metrics = records.mapPartitions(it -> {
-            List<ShardRecord> part = new ArrayList<>();
-            it.forEachRemaining(part::add);
-            SegmentationMetrics m = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES);
-            if (part.isEmpty()) return List.of(m).iterator();
-            ComputationGraph net = TeacherOnExecutor.borrow(key, bytes::value);
-            try {
-                List<byte[]> preds = SegmentationPredictor.predict(net, part, batch);
-                for (int i = 0; i < part.size(); i++) {
-                    m.add(part.get(i).segLabel(), preds.get(i));
-                    if (predictionsDir != null) writeLabelIdPng(hadoop, predictionsDir, part.get(i), preds.get(i));
-                }
-            } finally {
-                TeacherOnExecutor.giveBack(key, net);
-            }
-            return List.of(m).iterator();
-        }).reduce(SegmentationMetrics::merge);
+        SegmentationMetrics metrics = segmentationMetrics(sc, records, bytes, key, batch, predictionsDir);
         List<ShardRecord> shown = records.take(config.evaluate().overlays());
         List<byte[]> shownPreds = SegmentationPredictor.predict(model.net(), shown, batch);
         ObjectNode json = metrics.toMetricsJson(model.name(), split, CityscapesLabels.TRAIN_NAMES);
@@ -192,6 +207,33 @@ public final class EvaluateJob {
                 metrics.meanIou(), metrics.pixelAccuracy(), split, shards.count(split), model.reportDir(),
                 predictionsDir == null ? "" : " (labelId PNGs in " + predictionsDir + ")");
         return new Evaluated(model.name(), "segmentation", metrics, null, json, model.reportDir(), shown, shownPreds, List.of());
+    }
+
+    /**
+     * The confusion matrix of a model over the records, computed on the executors (and labelId PNGs
+     * when asked). {@code key} names the executors' pool of the model; null deserializes it once per
+     * partition and keeps nothing (validation scores a new model every time).
+     */
+    private static SegmentationMetrics segmentationMetrics(JavaSparkContext sc, JavaRDD<ShardRecord> records,
+                                                           Broadcast<byte[]> bytes, String key, int batch, Path predictionsDir) {
+        HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
+        return records.mapPartitions(it -> {
+            List<ShardRecord> part = new ArrayList<>();
+            it.forEachRemaining(part::add);
+            SegmentationMetrics m = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES);
+            if (part.isEmpty()) return List.of(m).iterator();
+            ComputationGraph net = key == null ? ModelFiles.fromBytes(bytes.value()) : TeacherOnExecutor.borrow(key, bytes::value);
+            try {
+                List<byte[]> preds = SegmentationPredictor.predict(net, part, batch);
+                for (int i = 0; i < part.size(); i++) {
+                    m.add(part.get(i).segLabel(), preds.get(i));
+                    if (predictionsDir != null) writeLabelIdPng(hadoop, predictionsDir, part.get(i), preds.get(i));
+                }
+            } finally {
+                if (key != null) TeacherOnExecutor.giveBack(key, net);
+            }
+            return List.of(m).iterator();
+        }).reduce(SegmentationMetrics::merge);
     }
 
     /** The official-format PNG of one prediction: labelIds, nearest-neighbour upsampled to the original size. */
@@ -219,38 +261,9 @@ public final class EvaluateJob {
         DetectionPredictor predictor = new DetectionPredictor(classes.categoryIds(), config.evaluate().maxDetections(),
                 config.evaluate().scoreThreshold());
         JavaRDD<ShardRecord> records = shards.records(split);
-        List<ImageResult> images = new ArrayList<>(records.mapPartitions(it -> {
-            List<ShardRecord> part = new ArrayList<>();
-            it.forEachRemaining(part::add);
-            List<ImageResult> out = new ArrayList<>(part.size());
-            if (part.isEmpty()) return out.iterator();
-            ComputationGraph net = TeacherOnExecutor.borrow(key, bytes::value);
-            try {
-                List<List<CocoDetection>> dets = predictor.predict(net, part, batch);
-                for (int i = 0; i < part.size(); i++) {
-                    ShardRecord r = part.get(i);
-                    out.add(new ImageResult(r.imageId(), r.sampleId(), ShardBoxes.groundTruth(r), dets.get(i)));
-                }
-            } finally {
-                TeacherOnExecutor.giveBack(key, net);
-            }
-            return out.iterator();
-        }).collect());
-        images.sort(Comparator.comparingLong(ImageResult::imageId));
-        List<Long> imageIds = new ArrayList<>(images.size());
-        List<CocoGt> gts = new ArrayList<>();
-        List<CocoDetection> detections = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            ImageResult r = images.get(i);
-            if (i > 0 && images.get(i - 1).imageId() == r.imageId()) {
-                throw new StageOutputException("shards " + shards.root() + "/" + split + ": samples " + images.get(i - 1).sampleId()
-                        + " and " + r.sampleId() + " share COCO image id " + r.imageId());
-            }
-            imageIds.add(r.imageId());
-            gts.addAll(r.groundTruth());
-            detections.addAll(r.detections());
-        }
-        CocoStats stats = CocoEvaluator.evaluate(CocoGroundTruth.of(imageIds, classes.names(), gts), detections);
+        DetectionScores scores = detectionScores(shards, split, records, bytes, key, batch, predictor, classes);
+        CocoStats stats = scores.stats();
+        List<CocoDetection> detections = scores.detections();
         ObjectNode json = stats.toMetricsJson(model.name(), split);
         List<ShardRecord> shown = records.take(config.evaluate().overlays());
         List<List<CocoDetection>> shownDets = predictor.predict(model.net(), shown, batch);
@@ -269,9 +282,50 @@ public final class EvaluateJob {
             }
         });
         console.printf("[evaluate] %s: AP %.4f  AP50 %.4f  AP75 %.4f  (%s, %d images, %d detections) -> %s%n", model.name(),
-                stats.get("AP"), stats.get("AP50"), stats.get("AP75"), split, images.size(), detections.size(),
+                stats.get("AP"), stats.get("AP50"), stats.get("AP75"), split, scores.images(), detections.size(),
                 model.reportDir());
         return new Evaluated(model.name(), "detection", null, stats, json, model.reportDir(), shown, List.of(), shownDets);
+    }
+
+    /** The twelve COCOeval numbers of a model over the records, its detections and the number of images. */
+    private record DetectionScores(CocoStats stats, int images, List<CocoDetection> detections) {}
+
+    private static DetectionScores detectionScores(Shards shards, String split, JavaRDD<ShardRecord> records,
+                                                   Broadcast<byte[]> bytes, String key, int batch,
+                                                   DetectionPredictor predictor, DetectorClasses classes) {
+        List<ImageResult> images = new ArrayList<>(records.mapPartitions(it -> {
+            List<ShardRecord> part = new ArrayList<>();
+            it.forEachRemaining(part::add);
+            List<ImageResult> out = new ArrayList<>(part.size());
+            if (part.isEmpty()) return out.iterator();
+            ComputationGraph net = key == null ? ModelFiles.fromBytes(bytes.value()) : TeacherOnExecutor.borrow(key, bytes::value);
+            try {
+                List<List<CocoDetection>> dets = predictor.predict(net, part, batch);
+                for (int i = 0; i < part.size(); i++) {
+                    ShardRecord r = part.get(i);
+                    out.add(new ImageResult(r.imageId(), r.sampleId(), ShardBoxes.groundTruth(r), dets.get(i)));
+                }
+            } finally {
+                if (key != null) TeacherOnExecutor.giveBack(key, net);
+            }
+            return out.iterator();
+        }).collect());
+        images.sort(Comparator.comparingLong(ImageResult::imageId));
+        List<Long> imageIds = new ArrayList<>(images.size());
+        List<CocoGt> gts = new ArrayList<>();
+        List<CocoDetection> detections = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            ImageResult r = images.get(i);
+            if (i > 0 && images.get(i - 1).imageId() == r.imageId()) {
+                throw new StageOutputException("shards " + shards.root() + "/" + split + ": samples " + images.get(i - 1).sampleId()
+                        + " and " + r.sampleId() + " share COCO image id " + r.imageId());
+            }
+            imageIds.add(r.imageId());
+            gts.addAll(r.groundTruth());
+            detections.addAll(r.detections());
+        }
+        return new DetectionScores(CocoEvaluator.evaluate(CocoGroundTruth.of(imageIds, classes.names(), gts), detections),
+                images.size(), detections);
     }
 
     private static List<CocoDetection> inShardPixels(List<CocoDetection> dets, ShardRecord r) {
@@ -347,6 +401,8 @@ public final class EvaluateJob {
                 flat.put("loss (training, all terms)", n.path("score").asDouble());
                 n.path("terms").fields().forEachRemaining(e -> flat.put("loss " + e.getKey(), e.getValue().asDouble()));
                 flat.put("images per second", n.path("examples_per_s").asDouble());
+                com.fasterxml.jackson.databind.JsonNode v = n.path("validation");
+                if (v.path("value").isNumber()) flat.put("validation " + v.path("metric").asText() + " %", 100 * v.path("value").asDouble());
                 out.append(flat.toString()).append("\n");
             }
         }

@@ -3,7 +3,7 @@ package io.distill4j.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.config.Distill4jConfig;
-import io.distill4j.eval.report.ComparisonReport;
+import io.distill4j.eval.report.ComparisonPage;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OwnedDirectory;
 import io.distill4j.storage.Storage;
@@ -98,7 +98,11 @@ public final class PipelineReport {
         try (OwnedDirectory owned = OwnedDirectory.claim(fs, dir, "pipeline", "distill4j.work-dir", "comparison.md",
                 System.out::println)) {
             Storage.writeText(fs, location(config), doc);
-            writeHtml(fs, config, results);
+            Storage.writeText(fs, taskLocation(config, h.task()).suffix(".md"), doc);
+            writeHtml(fs, config, h, groups, table, "Models compared on the " + config.evaluate().split() + " split ("
+                    + h.task() + "): " + h.primaryName + " and " + h.secondaryName + " in %, by the " + h.rules
+                    + " rules; mean ± sample standard deviation over the seeds " + config.pipeline().seeds()
+                    + " (the teacher is trained once). Each model name links to its report.");
             owned.verifyStillOwned();
         }
         return table;
@@ -137,6 +141,10 @@ public final class PipelineReport {
                     : new Headline("miou", "mIoU", "pixel_accuracy", "pixel acc", "Cityscapes");
         }
 
+        String task() {
+            return rules.equals("COCOeval") ? "detection" : "segmentation";
+        }
+
         double primary(EvaluateJob.Evaluated e) {
             return e.json().path(primaryKey).asDouble(Double.NaN);
         }
@@ -156,19 +164,104 @@ public final class PipelineReport {
         return Math.sqrt(ss / (runs.size() - 1));
     }
 
-    /** comparison.html beside comparison.md, when a baseline run is among the results. */
-    private static void writeHtml(FileSystem fs, Distill4jConfig config, List<EvaluateJob.Evaluated> results) {
-        String baseline = results.stream().map(EvaluateJob.Evaluated::model).filter(m -> group(m).equals("baseline"))
-                .findFirst().orElse(null);
-        if (baseline == null) return;
-        List<ComparisonReport.Entry> entries = new ArrayList<>();
-        for (EvaluateJob.Evaluated e : results) entries.add(new ComparisonReport.Entry(e.model(), e.json()));
+    /**
+     * The task's own comparison files beside the shared ones ({@code comparison-segmentation.*},
+     * {@code comparison-detection.*}): a Cityscapes pipeline and a COCO example that share a work
+     * directory each keep their page; comparison.md/.html show the latest run and link to both.
+     */
+    static Path taskLocation(Distill4jConfig config, String task) {
+        return new Path(location(config).getParent(), "comparison-" + task);
+    }
+
+    /**
+     * comparison.html and comparison-&lt;task&gt;.html: the table above with links to every model's
+     * report, the runs' curves overlaid and per-class scores side by side.
+     */
+    private static void writeHtml(FileSystem fs, Distill4jConfig config, Headline h,
+                                  Map<String, List<EvaluateJob.Evaluated>> groups, String table, String intro) {
+        Path reportDir = location(config).getParent();
+        List<ComparisonPage.Group> pages = new ArrayList<>();
+        for (Map.Entry<String, List<EvaluateJob.Evaluated>> g : groups.entrySet()) {
+            List<ComparisonPage.Run> runs = new ArrayList<>();
+            for (EvaluateJob.Evaluated e : g.getValue()) {
+                Path runDir = e.reportDir().getParent();
+                List<double[]> loss = new ArrayList<>();
+                List<double[]> validation = new ArrayList<>();
+                readCurves(fs, new Path(runDir, "metrics.jsonl"), loss, validation);
+                runs.add(new ComparisonPage.Run(e.model(), href(reportDir, new Path(e.reportDir(), "index.html")), e.json(),
+                        loss, validation));
+            }
+            pages.add(new ComparisonPage.Group(g.getKey(), runs));
+        }
+        String name = taskLocation(config, h.task()).getName();
+        java.nio.file.Path local = null;
         try {
-            java.nio.file.Path tmp = java.nio.file.Files.createTempFile("comparison", ".html");
-            new ComparisonReport(entries, baseline).writeHtml(tmp);
-            fs.copyFromLocalFile(true, true, new Path(tmp.toUri()), new Path(location(config).getParent(), "comparison.html"));
+            local = java.nio.file.Files.createTempDirectory("distill4j-comparison");
+            List<ComparisonPage.Link> others = new ArrayList<>();
+            for (String task : List.of("segmentation", "detection")) {
+                Path page = taskLocation(config, task).suffix(".html");
+                if (task.equals(h.task()) || fs.exists(page)) others.add(new ComparisonPage.Link(task, page.getName()));
+            }
+            ComparisonPage page = new ComparisonPage("Model comparison (" + h.task() + ")", intro, table, pages);
+            List<java.nio.file.Path> files = new ArrayList<>(page.write(local, name, others));
+            java.nio.file.Path latest = local.resolve("comparison.html");
+            java.nio.file.Files.copy(files.get(0), latest);
+            files.add(latest);
+            for (java.nio.file.Path f : files) {
+                fs.copyFromLocalFile(false, true, new Path(f.toUri()), new Path(reportDir, f.getFileName().toString()));
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the comparison page: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the comparison page in " + reportDir + ": " + e.getMessage(), e);
+        } finally {
+            if (local != null) org.apache.commons.io.FileUtils.deleteQuietly(local.toFile());
+        }
+    }
+
+    /** A link from the comparison page's directory: relative on the local file system, else the full URI. */
+    static String href(Path from, Path to) {
+        java.net.URI a = from.toUri();
+        java.net.URI b = to.toUri();
+        if ("file".equals(a.getScheme()) && "file".equals(b.getScheme())) {
+            return java.nio.file.Paths.get(a).relativize(java.nio.file.Paths.get(b)).toString().replace('\\', '/');
+        }
+        return b.toString();
+    }
+
+    /** (epoch, task loss) and (epoch, validation metric) from a run's epoch lines in metrics.jsonl. */
+    private static void readCurves(FileSystem fs, Path metrics, List<double[]> loss, List<double[]> validation) {
+        try {
+            if (!fs.exists(metrics)) return;
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(metrics),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                int n = 0;
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    n++;
+                    if (line.isBlank()) continue;
+                    JsonNode node;
+                    try {
+                        node = Manifest.JSON.readTree(line);
+                    } catch (IOException e) {
+                        throw new IOException(metrics + " line " + n + ": malformed JSON", e);
+                    }
+                    if (!node.path("kind").asText("epoch").equals("epoch") || !node.has("epoch")) continue;
+                    double epoch = node.path("epoch").asDouble();
+                    // the task terms are comparable across methods; the total adds each method's own terms
+                    double task = 0;
+                    boolean any = false;
+                    for (var it = node.path("terms").fields(); it.hasNext(); ) {
+                        var t = it.next();
+                        if ((t.getKey().equals("task") || t.getKey().startsWith("task_")) && t.getValue().isNumber()) {
+                            task += t.getValue().asDouble(); // detection: task_heatmap + task_size + task_offset
+                            any = true;
+                        }
+                    }
+                    if (any) loss.add(new double[] {epoch, task});
+                    JsonNode v = node.path("validation").path("value");
+                    if (v.isNumber()) validation.add(new double[] {epoch, v.asDouble()});
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + metrics + ": " + e.getMessage(), e);
         }
     }
 

@@ -15,6 +15,7 @@ import io.distill4j.train.Examples;
 import io.distill4j.train.RunDirectory;
 import io.distill4j.train.TrainSettings;
 import io.distill4j.train.TrainingObjective;
+import io.distill4j.train.EpochValidator;
 import io.distill4j.train.TrainingDriver;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -79,8 +80,10 @@ public final class TrainTeacherJob {
         TrainSettings ts = config.train().withEpochs(config.teacher().epochs());
         sc.setJobGroup("TRAIN-TEACHER", "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count(split) + " samples of " + split, false);
         JavaRDD<ShardRecord> train = shards.records(split);
+        EpochValidator validator = ts.validateEvery() > 0
+                ? new EvaluateJob(spark, config, console).validator(java.util.function.UnaryOperator.identity()) : null;
         TrainingDriver.Trained t = TrainingDriver.run(sc, fs, run, objective, ts,
-                epoch -> train.map(r -> objective.example(r, Map.of())), true, "train-teacher", console);
+                epoch -> train.map(r -> objective.example(r, Map.of())), true, "train-teacher", console, null, validator);
         ComputationGraph net = t.net();
         ModelFiles.write(fs, run.file(MODEL_FILE), net, false);
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());

@@ -12,14 +12,30 @@ import java.io.Serializable;
  * @param workers              data partitions trained in parallel; 0 = Spark's default parallelism
  * @param prefetch             minibatches each worker prepares ahead of the step (async iterator)
  * @param repartition          when DL4J repartitions the data before each averaging round
+ * @param validateEvery        epochs between two scores of the model on the evaluation split (and
+ *                             after the last epoch); 0 = never
  */
 public record TrainSettings(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
-                            double learningRate, long seed, int prefetch, Repartition repartition) implements Serializable {
+                            double learningRate, long seed, int prefetch, Repartition repartition,
+                            int validateEvery) implements Serializable {
+    /** Without validation during training. */
+    public TrainSettings(int epochs, int batchSizePerWorker, int averagingFrequency, int workers, double learningRate,
+                         long seed, int prefetch, Repartition repartition) {
+        this(epochs, batchSizePerWorker, averagingFrequency, workers, learningRate, seed, prefetch, repartition, 0);
+    }
+
     public TrainSettings withSeed(long s) {
-        return new TrainSettings(epochs, batchSizePerWorker, averagingFrequency, workers, learningRate, s, prefetch, repartition);
+        return new TrainSettings(epochs, batchSizePerWorker, averagingFrequency, workers, learningRate, s, prefetch, repartition,
+                validateEvery);
     }
 
     public TrainSettings withEpochs(int e) {
-        return new TrainSettings(e, batchSizePerWorker, averagingFrequency, workers, learningRate, seed, prefetch, repartition);
+        return new TrainSettings(e, batchSizePerWorker, averagingFrequency, workers, learningRate, seed, prefetch, repartition,
+                validateEvery);
+    }
+
+    /** Whether the model is scored after {@code epoch}: every validateEvery epochs and after the last. */
+    public boolean validatesAfter(int epoch) {
+        return validateEvery > 0 && (epoch % validateEvery == 0 || epoch == epochs);
     }
 }

@@ -16,10 +16,13 @@ import java.util.function.IntFunction;
 /**
  * Runs a training job in a {@link RunDirectory}: starts fresh or from the newest checkpoint,
  * trains with {@link SparkTrainer}, and after every epoch saves a checkpoint (with updater state),
- * appends a line to metrics.jsonl and prints a progress line.
+ * appends a line to metrics.jsonl and prints a progress line. With {@code train.validate-every} and
+ * an {@link EpochValidator} it also scores the model and keeps the best one as {@link #BEST_FILE}.
  */
 public final class TrainingDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The best-scoring model of a run with validation (the last one is the stage's own output). */
+    public static final String BEST_FILE = "best.zip";
 
     private TrainingDriver() {}
 
@@ -40,6 +43,17 @@ public final class TrainingDriver {
                               TrainSettings settings, IntFunction<JavaRDD<MultiDataSet>> data,
                               boolean resume, String label, PrintStream console,
                               SparkTrainer.BetweenEpochs between) throws Exception {
+        return run(sc, fs, run, objective, settings, data, resume, label, console, between, null);
+    }
+
+    /**
+     * As above; {@code validator} (may be null; unused when {@code settings.validateEvery()} is 0)
+     * scores the model after the epochs {@link TrainSettings#validatesAfter} names.
+     */
+    public static Trained run(JavaSparkContext sc, FileSystem fs, RunDirectory run, TrainingObjective objective,
+                              TrainSettings settings, IntFunction<JavaRDD<MultiDataSet>> data,
+                              boolean resume, String label, PrintStream console,
+                              SparkTrainer.BetweenEpochs between, EpochValidator validator) throws Exception {
         ComputationGraph net;
         int first = 1;
         RunDirectory.Resumable<ComputationGraph> from = resume ? run.newestReadable(f -> ModelFiles.read(fs, f, true))
@@ -58,6 +72,7 @@ public final class TrainingDriver {
         // The probe whose per-term scores metrics.jsonl records: the first minibatch of the data.
         ScoreProbe probe = new ScoreProbe(org.nd4j.linalg.dataset.MultiDataSet.merge(
                 data.apply(first).take(settings.batchSizePerWorker())));
+        BestScore best = new BestScore(validator != null && first > 1 ? bestSoFar(run) : Double.NEGATIVE_INFINITY);
         ComputationGraph trained = new SparkTrainer(sc, settings).train(net, first, data, probe, between, (epoch, n, m) -> {
             run.saveCheckpoint(epoch, n);
             ObjectNode line = JSON.createObjectNode();
@@ -69,13 +84,41 @@ public final class TrainingDriver {
                 ObjectNode before = line.putObject("before_epoch");
                 m.beforeEpoch().forEach(before::put);
             }
+            String validated = "";
+            if (validator != null && settings.validatesAfter(epoch)) {
+                long t0 = System.nanoTime();
+                EpochValidator.Score score = validator.validate(n);
+                boolean isBest = score.value() > best.value;
+                if (isBest) {
+                    best.value = score.value();
+                    ModelFiles.write(fs, run.file(BEST_FILE), score.model(), false);
+                }
+                line.putObject("validation").put("metric", score.metric()).put("value", score.value())
+                        .put("best", isBest).put("seconds", (System.nanoTime() - t0) / 1e9);
+                validated = String.format("  val %s %.2f%%%s", score.metric(), 100 * score.value(), isBest ? " (best)" : "");
+            }
             run.appendMetrics(m.iterations(), line);
             StringBuilder t = new StringBuilder();
             m.terms().forEach((k, v) -> t.append(String.format(" %s=%.4f", k, v)));
             if (between != null && !m.beforeEpoch().isEmpty()) t.append(' ').append(between.describe(m.beforeEpoch()));
-            console.printf("[%s] epoch %d/%d  loss %.4f %s  %.1f s  %.1f img/s%n", label, epoch, settings.epochs(),
-                    m.score(), t.toString().trim(), m.seconds(), m.examplesPerSecond());
+            console.printf("[%s] epoch %d/%d  loss %.4f %s  %.1f s  %.1f img/s%s%n", label, epoch, settings.epochs(),
+                    m.score(), t.toString().trim(), m.seconds(), m.examplesPerSecond(), validated);
         });
         return new Trained(trained, first);
+    }
+
+    /** The best validation score so far, carried across epochs in the epoch callback. */
+    private static final class BestScore {
+        double value;
+
+        BestScore(double value) {
+            this.value = value;
+        }
+    }
+
+    /** The best validation score of the epochs a resumed run already has in metrics.jsonl. */
+    private static double bestSoFar(RunDirectory run) {
+        return run.metrics().stream().map(l -> l.path("validation").path("value")).filter(v -> v.isNumber())
+                .mapToDouble(v -> v.asDouble()).max().orElse(Double.NEGATIVE_INFINITY);
     }
 }

@@ -6,7 +6,13 @@ final class Html {
             + "table{border-collapse:collapse;margin:8px 0 20px}th,td{border:1px solid #ccc;padding:4px 10px;"
             + "text-align:right}th:first-child,td:first-child{text-align:left}th{background:#f2f2f2}"
             + "img{max-width:100%;border:1px solid #ddd;margin:4px 0 16px}h2{margin-top:28px}"
-            + ".pos{color:#0a7d28}.neg{color:#b00020}";
+            + ".pos{color:#0a7d28}.neg{color:#b00020}"
+            + ".legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:8px 0 16px;font-size:14px}"
+            + ".key{display:inline-flex;align-items:center;gap:5px}"
+            + ".swatch{display:inline-block;width:16px;height:16px;border:1px solid #888}"
+            + "nav{margin:0 0 12px}nav a{margin-right:14px}"
+            + "td.best{font-weight:bold}.charts{display:flex;flex-wrap:wrap;gap:0 16px}"
+            + "table.comparison td:last-child,table.comparison th:last-child{text-align:left}";
 
     private Html() {}
 

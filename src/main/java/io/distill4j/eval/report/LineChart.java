@@ -1,19 +1,29 @@
 package io.distill4j.eval.report;
 
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.NumberTickUnitSource;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
-import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
+import java.text.DecimalFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A minimal line chart: axes with ticks, axis labels, a title and a legend, one coloured line per
- * series. Java2D because no plotting library is on the JVM stack.
+ * A line chart drawn by JFreeChart: named axes with round tick values, a title, a legend and one
+ * coloured line per series. The y axis turns logarithmic when positive series span more than two
+ * decades (distillation terms differ in scale by orders of magnitude), so every line stays readable.
  */
 public final class LineChart {
     /** One series: x and y values of equal length, in drawing order. */
@@ -23,17 +33,17 @@ public final class LineChart {
         }
     }
 
+    /** Tableau 10: distinguishable lines, none of them grey like the grid. */
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-            new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
-    private static final int LEFT = 70;
-    private static final int RIGHT = 20;
-    private static final int TOP = 36;
-    private static final int BOTTOM = 50;
+            new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf),
+            new Color(0xbcbd22), new Color(0x7f7f7f)};
+    private static final double LOG_SCALE_SPAN = 100;
 
     private final String title;
     private final String xLabel;
     private final String yLabel;
     private final Map<String, Series> series = new LinkedHashMap<>();
+    private boolean integerX;
 
     public LineChart(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -46,108 +56,84 @@ public final class LineChart {
         return this;
     }
 
+    /** Ticks on whole numbers only along x (epochs, iterations). */
+    public LineChart integerX() {
+        integerX = true;
+        return this;
+    }
+
     public boolean isEmpty() {
         return series.isEmpty();
     }
 
-    public BufferedImage render(int width, int height) {
-        double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
-        double yMin = Double.POSITIVE_INFINITY, yMax = Double.NEGATIVE_INFINITY;
+    /** Whether the y axis is logarithmic: every value positive and the largest over 100 times the smallest. */
+    boolean logarithmic() {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
         for (Series s : series.values()) {
-            for (int i = 0; i < s.x().length; i++) {
-                if (!Double.isFinite(s.x()[i]) || !Double.isFinite(s.y()[i])) continue;
-                xMin = Math.min(xMin, s.x()[i]);
-                xMax = Math.max(xMax, s.x()[i]);
-                yMin = Math.min(yMin, s.y()[i]);
-                yMax = Math.max(yMax, s.y()[i]);
+            for (double v : s.y()) {
+                if (!Double.isFinite(v)) continue;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
             }
         }
-        if (xMin > xMax) { xMin = 0; xMax = 1; yMin = 0; yMax = 1; }
-        if (xMin == xMax) { xMin -= 1; xMax += 1; }
-        if (yMin == yMax) { yMin -= 1; yMax += 1; }
-        double pad = (yMax - yMin) * 0.05;
-        yMin -= pad;
-        yMax += pad;
-
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        int pw = width - LEFT - RIGHT;
-        int ph = height - TOP - BOTTOM;
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        // grid, ticks and tick labels
-        for (int i = 0; i <= 5; i++) {
-            double fy = yMin + (yMax - yMin) * i / 5;
-            int py = TOP + ph - (int) Math.round(ph * (double) i / 5);
-            g.setColor(new Color(0xE6E6E6));
-            g.drawLine(LEFT, py, LEFT + pw, py);
-            g.setColor(Color.DARK_GRAY);
-            String label = tick(fy);
-            g.drawString(label, LEFT - 6 - g.getFontMetrics().stringWidth(label), py + 4);
-            double fx = xMin + (xMax - xMin) * i / 5;
-            int px = LEFT + (int) Math.round(pw * (double) i / 5);
-            g.drawLine(px, TOP + ph, px, TOP + ph + 4);
-            String xl = tick(fx);
-            g.drawString(xl, px - g.getFontMetrics().stringWidth(xl) / 2, TOP + ph + 16);
-        }
-        g.setColor(Color.BLACK);
-        g.drawRect(LEFT, TOP, pw, ph);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString(title, LEFT, TOP - 14);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString(xLabel, LEFT + pw / 2 - g.getFontMetrics().stringWidth(xLabel) / 2, height - 12);
-        AffineTransform saved = g.getTransform();
-        g.rotate(-Math.PI / 2);
-        g.drawString(yLabel, -(TOP + ph / 2 + g.getFontMetrics().stringWidth(yLabel) / 2), 16);
-        g.setTransform(saved);
-        // lines
-        int c = 0;
-        g.setStroke(new BasicStroke(2f));
-        for (Series s : series.values()) {
-            g.setColor(COLORS[c++ % COLORS.length]);
-            Path2D.Double path = new Path2D.Double();
-            boolean started = false;
-            for (int i = 0; i < s.x().length; i++) {
-                if (!Double.isFinite(s.x()[i]) || !Double.isFinite(s.y()[i])) continue;
-                double px = LEFT + pw * (s.x()[i] - xMin) / (xMax - xMin);
-                double py = TOP + ph - ph * (s.y()[i] - yMin) / (yMax - yMin);
-                if (started) path.lineTo(px, py);
-                else path.moveTo(px, py);
-                started = true;
-                if (s.x().length <= 30) g.fillOval((int) px - 3, (int) py - 3, 6, 6);
-            }
-            g.draw(path);
-        }
-        // legend, top right inside the plot
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        int lw = 0;
-        for (String name : series.keySet()) lw = Math.max(lw, g.getFontMetrics().stringWidth(name));
-        int lx = LEFT + pw - lw - 36;
-        int ly = TOP + 8;
-        g.setColor(new Color(255, 255, 255, 220));
-        g.fillRect(lx, ly, lw + 30, 16 * series.size() + 6);
-        g.setColor(Color.GRAY);
-        g.drawRect(lx, ly, lw + 30, 16 * series.size() + 6);
-        c = 0;
-        for (String name : series.keySet()) {
-            int y = ly + 15 + 16 * c;
-            g.setColor(COLORS[c++ % COLORS.length]);
-            g.fillRect(lx + 6, y - 6, 16, 4);
-            g.setColor(Color.BLACK);
-            g.drawString(name, lx + 26, y);
-        }
-        g.dispose();
-        return img;
+        return min > 0 && max / min > LOG_SCALE_SPAN;
     }
 
-    private static String tick(double v) {
-        double a = Math.abs(v);
-        if (a != 0 && (a < 1e-3 || a >= 1e5)) return String.format("%.1e", v);
-        if (a >= 100) return String.format("%.0f", v);
-        if (a >= 1) return String.format("%.2f", v);
-        return String.format("%.3f", v);
+    public JFreeChart chart() {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Map.Entry<String, Series> e : series.entrySet()) {
+            XYSeries s = new XYSeries(e.getKey(), false, true);
+            Series v = e.getValue();
+            for (int i = 0; i < v.x().length; i++) {
+                if (Double.isFinite(v.x()[i]) && Double.isFinite(v.y()[i])) s.add(v.x()[i], v.y()[i]);
+            }
+            data.addSeries(s);
+        }
+        NumberAxis x = new NumberAxis(xLabel);
+        x.setAutoRangeIncludesZero(false);
+        if (integerX) x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        NumberAxis linearY = new NumberAxis(yLabel);
+        linearY.setAutoRangeIncludesZero(false);
+        linearY.setStandardTickUnits(new NumberTickUnitSource());
+        var y = logarithmic() ? logAxis() : linearY;
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, maxPoints() <= 40);
+        for (int i = 0; i < series.size(); i++) {
+            renderer.setSeriesPaint(i, COLORS[i % COLORS.length]);
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        XYPlot plot = new XYPlot(data, x, y, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(0xDDDDDD));
+        plot.setRangeGridlinePaint(new Color(0xDDDDDD));
+        // one series needs no legend: the y axis names it
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, series.size() > 1);
+        chart.setBackgroundPaint(Color.WHITE);
+        LegendTitle legend = chart.getLegend();
+        if (legend != null) {
+            legend.setPosition(RectangleEdge.BOTTOM);
+            legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        }
+        return chart;
+    }
+
+    /** Ticks at whole decades (0.01, 0.1, 1, 10), labelled as plain numbers rather than 10^x. */
+    private LogAxis logAxis() {
+        LogAxis axis = new LogAxis(yLabel + " (log scale)");
+        axis.setBase(10);
+        axis.setSmallestValue(1e-9);
+        axis.setTickUnit(new NumberTickUnit(1));
+        axis.setMinorTickCount(9);
+        axis.setMinorTickMarksVisible(true);
+        axis.setNumberFormatOverride(new DecimalFormat("0.#####"));
+        return axis;
+    }
+
+    private int maxPoints() {
+        return series.values().stream().mapToInt(s -> s.x().length).max().orElse(0);
+    }
+
+    public BufferedImage render(int width, int height) {
+        return chart().createBufferedImage(width, height, BufferedImage.TYPE_INT_RGB, null);
     }
 }

@@ -2,7 +2,9 @@ package io.distill4j.eval.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.data.cityscapes.CityscapesLabels;
 import io.distill4j.eval.MetricsJson;
+import io.distill4j.eval.SegmentationMetrics;
 import io.distill4j.eval.coco.CocoDetection;
 import io.distill4j.eval.coco.CocoGt;
 import io.distill4j.eval.coco.CocoStats;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -31,6 +34,13 @@ import java.util.stream.Stream;
 public final class ReportWriter {
     /** Fields of a metrics.jsonl line that are axes or bookkeeping, never plotted as series. */
     private static final Set<String> NOT_SERIES = Set.of("epoch", "iteration", "step", "time", "timestamp");
+
+    static final int CHART_W = 640;
+    static final int CHART_H = 400;
+    /** Detections a picture shows at most per panel: the best-scoring, twice the ground truth boxes, at least 3. */
+    static int boxesShown(int groundTruth) {
+        return Math.max(3, 2 * groundTruth);
+    }
 
     private final Path dir;
 
@@ -100,43 +110,54 @@ public final class ReportWriter {
     }
 
     /**
-     * image | ground truth | teacher | student overlays as {@code samples/<id>_strip.png}, and with a
-     * teacher also {@code samples/<id>_agreement.png} (pixels where teacher and student differ).
+     * image | ground truth | teacher | student | agreement as {@code samples/<id>_strip.png},
+     * enlarged to a legible size, titled with the sample's id, each prediction captioned with its
+     * mIoU on this image; the agreement panel (with a teacher) greys the image and marks in
+     * {@link Pictures#DISAGREE_RGB} the pixels where teacher and student differ.
      *
      * @param imageChw uint8 RGB, 3 x h x w
-     * @param teacher  trainIds, or null when the run has no teacher
-     * @return the files written
+     * @param teacher  trainIds, or null when the run has no teacher (then no agreement panel)
+     * @return the file written
      */
-    public List<Path> addSegmentationSample(String sampleId, byte[] imageChw, int h, int w, byte[] gt,
-                                            byte[] teacher, byte[] student) throws IOException {
+    public Path addSegmentationSample(String sampleId, byte[] imageChw, int h, int w, byte[] gt,
+                                      byte[] teacher, byte[] student) throws IOException {
+        int f = Pictures.scaleFor(w);
         List<BufferedImage> panels = new ArrayList<>(List.of(Pictures.image(imageChw, h, w),
                 Pictures.overlay(imageChw, gt, h, w)));
         List<String> captions = new ArrayList<>(List.of("image", "ground truth"));
         if (teacher != null) {
             panels.add(Pictures.overlay(imageChw, teacher, h, w));
-            captions.add("teacher");
+            captions.add("teacher · " + imageIou(gt, teacher));
         }
         panels.add(Pictures.overlay(imageChw, student, h, w));
-        captions.add("student");
-        List<Path> written = new ArrayList<>();
-        written.add(png(Pictures.strip(panels, captions), "samples/" + safe(sampleId) + "_strip.png"));
+        captions.add((teacher != null ? "student · " : "model · ") + imageIou(gt, student));
         if (teacher != null) {
-            written.add(png(Pictures.agreement(imageChw, teacher, student, h, w),
-                    "samples/" + safe(sampleId) + "_agreement.png"));
+            int differ = 0;
+            for (int i = 0; i < student.length; i++) if (teacher[i] != student[i]) differ++;
+            panels.add(Pictures.agreement(imageChw, teacher, student, h, w));
+            captions.add(String.format(Locale.ROOT, "teacher vs student · %.1f%% differ", 100.0 * differ / student.length));
         }
-        return written;
+        return png(Pictures.strip(sampleId, panels.stream().map(p -> Pictures.upscale(p, f)).toList(), captions),
+                "samples/" + safe(sampleId) + "_strip.png");
     }
 
-    /** Ground-truth and detected boxes with class names as {@code samples/<id>_boxes.png}. */
+    /** "mIoU 43.2%" of one prediction against the image's ground truth (classes present in either). */
+    static String imageIou(byte[] gt, byte[] prediction) {
+        double miou = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES).add(gt, prediction).meanIou();
+        return Double.isNaN(miou) ? "mIoU n/a" : String.format(Locale.ROOT, "mIoU %.1f%%", 100 * miou);
+    }
+
+    /** Ground-truth and detected boxes with class names as {@code samples/<id>_boxes.png}, enlarged. */
     public Path addDetectionSample(String sampleId, byte[] imageChw, int h, int w, List<CocoGt> gts,
                                    List<CocoDetection> detections, Map<Integer, String> categoryNames) throws IOException {
-        return png(Pictures.boxes(imageChw, h, w, gts, detections, categoryNames), "samples/" + safe(sampleId) + "_boxes.png");
+        return png(Pictures.boxes(imageChw, h, w, Pictures.scaleFor(w), gts, detections, categoryNames),
+                "samples/" + safe(sampleId) + "_boxes.png");
     }
 
     /**
-     * ground truth | teacher | model boxes over the image as {@code samples/<id>_strip.png}: ground
-     * truth in green (crowd dashed), detections in red with "name score". Boxes in the image's
-     * pixels.
+     * ground truth | teacher | model boxes over the enlarged image as {@code samples/<id>_strip.png}:
+     * ground truth in green (crowd dashed), detections in red with "name score", titled with the
+     * sample's id. Boxes in the image's pixels.
      *
      * @param teacher the teacher's detections, or null when the run has no teacher
      * @return the file written
@@ -144,23 +165,36 @@ public final class ReportWriter {
     public Path addDetectionStrip(String sampleId, byte[] imageChw, int h, int w, List<CocoGt> gts,
                                   List<CocoDetection> teacher, List<CocoDetection> detections,
                                   Map<Integer, String> categoryNames) throws IOException {
-        List<BufferedImage> panels = new ArrayList<>(List.of(Pictures.boxes(imageChw, h, w, gts, List.of(), categoryNames)));
-        List<String> captions = new ArrayList<>(List.of("ground truth"));
+        int f = Pictures.scaleFor(w);
+        int k = boxesShown(gts.size());
+        List<BufferedImage> panels = new ArrayList<>(List.of(Pictures.boxes(imageChw, h, w, f, gts, List.of(), categoryNames)));
+        List<String> captions = new ArrayList<>(List.of("ground truth · " + gts.size() + " boxes"));
         if (teacher != null) {
-            panels.add(Pictures.boxes(imageChw, h, w, List.of(), teacher, categoryNames));
-            captions.add("teacher");
+            panels.add(Pictures.boxes(imageChw, h, w, f, List.of(), best(teacher, k), categoryNames));
+            captions.add("teacher · " + shown(teacher, k));
         }
-        panels.add(Pictures.boxes(imageChw, h, w, List.of(), detections, categoryNames));
-        captions.add(teacher != null ? "student" : "model");
-        return png(Pictures.strip(panels, captions), "samples/" + safe(sampleId) + "_strip.png");
+        panels.add(Pictures.boxes(imageChw, h, w, f, List.of(), best(detections, k), categoryNames));
+        captions.add((teacher != null ? "student · " : "model · ") + shown(detections, k));
+        return png(Pictures.strip(sampleId, panels, captions), "samples/" + safe(sampleId) + "_strip.png");
+    }
+
+    /** The {@code k} best-scoring detections: an untrained or low-threshold model's hundred boxes hide the image. */
+    static List<CocoDetection> best(List<CocoDetection> detections, int k) {
+        return detections.stream().sorted(java.util.Comparator.comparingDouble(CocoDetection::score).reversed()).limit(k).toList();
+    }
+
+    private static String shown(List<CocoDetection> detections, int k) {
+        return detections.size() <= k ? detections.size() + " detections" : "best " + k + " of " + detections.size() + " detections";
     }
 
     /**
      * Line charts from a metrics.jsonl (one JSON object per line): numeric fields whose name contains
-     * "loss" go to {@code curves_loss.png}, other numeric fields to {@code curves_metrics.png}; the x
-     * axis is {@code iteration} where a line has it, else {@code epoch}, else the line number.
+     * "loss" share {@code curves_loss.png}; every other numeric field gets its own chart
+     * {@code curves_<field>.png} with the field as the y axis (a validation metric and a throughput
+     * have different units). The x axis is {@code iteration} where a line has it, else
+     * {@code epoch}, else the line number.
      *
-     * @return the charts written (none when the file has no such fields)
+     * @return the charts written, the loss chart first (none when the file has no such fields)
      */
     public List<Path> writeCurves(Path metricsJsonl) throws IOException {
         Map<String, List<double[]>> loss = new LinkedHashMap<>();
@@ -197,24 +231,31 @@ public final class ReportWriter {
             }
         }
         List<Path> written = new ArrayList<>();
-        if (!loss.isEmpty()) written.add(png(chart("Training losses", xName, "loss", loss).render(900, 480), "curves_loss.png"));
-        if (!other.isEmpty()) written.add(png(chart("Metrics", xName, "value", other).render(900, 480), "curves_metrics.png"));
+        if (!loss.isEmpty()) {
+            written.add(png(chart("Training losses per term", xName, "loss", loss).render(CHART_W, CHART_H), "curves_loss.png"));
+        }
+        for (Map.Entry<String, List<double[]>> e : other.entrySet()) {
+            written.add(png(chart(e.getKey() + " per " + xName, xName, e.getKey(), Map.of(e.getKey(), e.getValue()))
+                    .render(CHART_W, CHART_H), "curves_" + safe(e.getKey()) + ".png"));
+        }
         return written;
     }
 
     private static LineChart chart(String title, String x, String y, Map<String, List<double[]>> data) {
-        LineChart chart = new LineChart(title, x, y);
+        LineChart chart = new LineChart(title, x, y).integerX();
         data.forEach((name, points) -> chart.add(name, new LineChart.Series(
                 points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray())));
         return chart;
     }
 
-    /** index.html with the metrics table and every PNG now in the report directory. */
+    /** index.html with the metrics table, the charts, a colour legend and every sample picture in the report directory. */
     public Path writeIndex(String title) throws IOException {
         StringBuilder body = new StringBuilder();
         Path metrics = dir.resolve("metrics.json");
+        boolean segmentation = true;
         if (Files.exists(metrics)) {
             ObjectNode m = MetricsJson.read(metrics);
+            segmentation = m.path("task").asText().equals("segmentation");
             body.append("<h2>").append(Html.escape(title(m))).append("</h2>\n").append(htmlTable(tableRows(m)));
             body.append("<p><a href=\"metrics.json\">metrics.json</a> · <a href=\"per_class.csv\">per_class.csv</a></p>\n");
         }
@@ -223,25 +264,36 @@ public final class ReportWriter {
             pngs = s.filter(p -> p.toString().endsWith(".png"))
                     .map(p -> dir.relativize(p).toString().replace('\\', '/')).sorted().collect(Collectors.toList());
         }
-        List<String> curves = pngs.stream().filter(p -> p.startsWith("curves_")).toList();
+        List<String> curves = pngs.stream().filter(p -> p.startsWith("curves_"))
+                .sorted(java.util.Comparator.comparing((String p) -> !p.equals("curves_loss.png"))).toList();
         List<String> samples = pngs.stream().filter(p -> !p.startsWith("curves_")).toList();
         if (!curves.isEmpty()) {
-            body.append("<h2>Curves</h2>\n");
-            for (String p : curves) body.append(img(p));
+            body.append("<h2>Training curves</h2>\n<div class=\"charts\">\n");
+            for (String p : curves) body.append(img(p, "chart " + p));
+            body.append("</div>\n");
         }
         if (!samples.isEmpty()) {
-            body.append("<h2>Samples</h2>\n<p>Segmentation strips: image | ground truth | teacher | student (Cityscapes "
-                    + "colours, ignore black); agreement maps: magenta where teacher and student differ. Detection strips: "
-                    + "ground truth (green, crowd dashed) | teacher | student detections (red, with scores).</p>\n");
-            for (String p : samples) body.append("<h3>").append(Html.escape(p)).append("</h3>\n").append(img(p));
+            body.append("<h2>Samples</h2>\n");
+            if (segmentation) {
+                body.append("<p>Each strip: image | ground truth | teacher | student | agreement, enlarged (nearest "
+                        + "neighbour); the label colours are blended half with the image, ignored pixels are black. Captions "
+                        + "give each prediction's mIoU on that image (classes in its ground truth or prediction). The "
+                        + "agreement panel greys the image and marks in cyan the pixels where teacher and student differ."
+                        + "</p>\n").append(Legend.html());
+            } else {
+                body.append("<p>Each strip: ground truth (green, crowd dashed) | teacher | student detections (red, "
+                        + "class name and score; the best-scoring, twice as many as ground-truth boxes, at least 3), "
+                        + "enlarged (nearest neighbour).</p>\n");
+            }
+            for (String p : samples) body.append(img(p, "sample " + p));
         }
         Path index = dir.resolve("index.html");
         Files.writeString(index, Html.page(title, body.toString()));
         return index;
     }
 
-    private static String img(String relative) {
-        return "<img src=\"" + Html.escape(relative) + "\" alt=\"" + Html.escape(relative) + "\">\n";
+    private static String img(String relative, String alt) {
+        return "<img src=\"" + Html.escape(relative) + "\" alt=\"" + Html.escape(alt) + "\">\n";
     }
 
     private Path png(BufferedImage img, String relative) throws IOException {
