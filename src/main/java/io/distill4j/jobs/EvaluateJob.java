@@ -197,7 +197,7 @@ public final class EvaluateJob {
         int batch = config.cache().batchSize();
         Broadcast<byte[]> bytes = model.bytes();
         String key = model.key();
-        DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().path("categories"),
+        DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().categories(),
                 new Path(shards.root(), Manifest.FILE_NAME).toString());
         DetectionPredictor predictor = new DetectionPredictor(classes.categoryIds(), config.evaluate().maxDetections(),
                 config.evaluate().scoreThreshold());

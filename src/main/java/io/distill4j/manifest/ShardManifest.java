@@ -1,0 +1,27 @@
+package io.distill4j.manifest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code shards/_manifest.json}.
+ *
+ * @param count             rows per split, in split order
+ * @param classHistogram    per split: pixels per trainId (segmentation) or objects per category id
+ * @param categories        the dataset's categories (detection; an empty array for Cityscapes)
+ * @param fingerprint       content fingerprint of all splits (data.ShardFingerprint); null when
+ *                          written by a distill4j before 0.1 recorded it
+ * @param splitFingerprints content fingerprint per split
+ */
+public record ShardManifest(String stage, String created, Provenance provenance, String dataset, String source,
+                            String imageFormat, int height, int width, int numShards, String compression,
+                            Map<String, Long> count, Map<String, Map<String, Long>> classHistogram, JsonNode categories,
+                            List<SkippedSample> skipped, String fingerprint, Map<String, String> splitFingerprints)
+        implements StageManifest {
+    public static final String STAGE = "shard";
+
+    /** A sample left out under {@code shard.on-bad-sample = skip}. */
+    public record SkippedSample(String sampleId, String file, String reason) {}
+}
