@@ -18,6 +18,10 @@ import io.distill4j.eval.coco.CocoStats;
 import io.distill4j.eval.detect.DetectorClasses;
 import io.distill4j.eval.detect.ShardBoxes;
 import io.distill4j.eval.report.ReportWriter;
+import io.distill4j.manifest.InputRef;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.ModelManifest;
+import io.distill4j.manifest.SameShards;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.StageOutputException;
@@ -97,9 +101,14 @@ public final class EvaluateJob {
      */
     public Evaluated evaluate(String modelName, Path dir, Evaluated teacher) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        ObjectNode manifest = Manifest.read(Storage.fs(dir, sc.hadoopConfiguration()), dir);
-        Path modelFile = new Path(dir, manifest.path("model").asText(DistillJob.STUDENT_FILE));
+        ModelManifest manifest = Manifests.readModel(Storage.fs(dir, sc.hadoopConfiguration()), dir);
+        Path modelFile = new Path(dir, manifest.model() == null ? DistillJob.STUDENT_FILE : manifest.model());
         Shards shards = Shards.open(spark, config.shard().output());
+        InputRef trainedOn = manifest.provenance() == null ? null : manifest.provenance().input("shards");
+        if (!SameShards.check("evaluate", "model", dir.toString(), trainedOn, shards.root().toString(), shards.fingerprint("evaluate"))) {
+            console.println("[evaluate] " + dir + " records no shards fingerprint (trained elsewhere or by an older distill4j): "
+                    + "evaluating it on " + shards.root() + " as it is");
+        }
         String dataset = shards.dataset();
         if (!dataset.equals("cityscapes") && !dataset.equals("coco")) {
             throw new StageOutputException("evaluate: shards " + shards.root() + " have dataset '" + dataset + "' in "

@@ -1,12 +1,15 @@
 package io.distill4j.jobs;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.model.ModelBlueprint;
-import io.distill4j.storage.Manifest;
+import io.distill4j.manifest.DecidingSettings;
+import io.distill4j.manifest.InputRef;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.Provenance;
+import io.distill4j.manifest.TeacherManifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.train.Examples;
@@ -22,6 +25,7 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -45,10 +49,12 @@ public final class TrainTeacherJob {
     public record Result(String dir, String fingerprint, int epochs) {}
 
     public Result run() throws Exception {
+        Instant started = Instant.now();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "train-teacher");
         String split = shards.trainSplit("train-teacher");
+        InputRef shardsInput = shards.asInput("train-teacher");
         Path dir = Storage.path(config.teacher().dir());
         FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
         RunDirectory run = new RunDirectory(fs, dir);
@@ -72,17 +78,11 @@ public final class TrainTeacherJob {
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
         String fp = TeacherFingerprint.of(net, preprocessing);
         run.writeText("config.conf", config.redactedJson());
-        ObjectNode m = Manifest.create("train-teacher");
-        m.put("fingerprint", fp);
-        m.put("model", MODEL_FILE);
-        m.put("architecture", bp.describe());
-        models.describe(m, bp);
-        m.put("preprocessing", preprocessing);
-        m.put("epochs", ts.epochs());
-        m.put("shards", shards.root().toString());
-        m.put("train_split", split);
-        m.putObject("count").put("train", shards.count(split));
-        run.complete(m);
+        Provenance provenance = Provenance.of(started, sc.master(), ts.seed(), Map.of("shards", shardsInput),
+                DecidingSettings.teacher(config.resolvedConfig()));
+        TeacherManifest m = new TeacherManifest(Instant.now().toString(), provenance, fp, MODEL_FILE, bp.describe(),
+                models.facts(bp), preprocessing, ts.epochs(), shards.root().toString(), split, shards.count(split));
+        run.complete(Manifests.toJson(m));
         console.println("[train-teacher] wrote " + run.file(MODEL_FILE) + " (fingerprint " + fp + ")");
         return new Result(dir.toString(), fp, ts.epochs());
     }

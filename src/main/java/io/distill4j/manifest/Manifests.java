@@ -32,6 +32,11 @@ public final class Manifests {
 
     private Manifests() {}
 
+    /** Jackson reads a JSON null into a JsonNode property as NullNode; records hold plain null. */
+    static com.fasterxml.jackson.databind.JsonNode orNull(com.fasterxml.jackson.databind.JsonNode n) {
+        return n == null || n.isNull() || n.isMissingNode() ? null : n;
+    }
+
     /** The JSON form, as {@code AtomicOutput.commit} and {@code RunDirectory.complete} take it. */
     public static ObjectNode toJson(StageManifest m) {
         return JSON.valueToTree(m);

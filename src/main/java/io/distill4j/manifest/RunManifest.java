@@ -22,11 +22,19 @@ public record RunManifest(String stage, String created, Provenance provenance, S
         implements ModelManifest {
     public static final String STAGE = "distill";
 
+    public RunManifest {
+        categories = Manifests.orNull(categories);
+    }
+
     /**
      * One distillation output of the student graph and its term.
      *
      * @param options the kind's own options (darkrank, holistic, layer weights), null for kinds without any
      */
     public record Term(String output, String kind, String studentTap, String teacherOutput, double weight, double tau,
-                       JsonNode options) {}
+                       JsonNode options) {
+        public Term {
+            options = Manifests.orNull(options);
+        }
+    }
 }

@@ -22,6 +22,10 @@ public record ShardManifest(String stage, String created, Provenance provenance,
         implements StageManifest {
     public static final String STAGE = "shard";
 
+    public ShardManifest {
+        categories = Manifests.orNull(categories);
+    }
+
     /** A sample left out under {@code shard.on-bad-sample = skip}. */
     public record SkippedSample(String sampleId, String file, String reason) {}
 }

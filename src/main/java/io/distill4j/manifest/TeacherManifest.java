@@ -18,6 +18,10 @@ public record TeacherManifest(String stage, String created, Provenance provenanc
         implements ModelManifest {
     public static final String STAGE = "train-teacher";
 
+    public TeacherManifest {
+        categories = Manifests.orNull(categories);
+    }
+
     /** Not recorded for the teacher: the comparison table shows student epochs only. */
     @Override
     public double secondsPerEpoch() {
