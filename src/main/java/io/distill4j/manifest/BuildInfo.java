@@ -8,10 +8,9 @@ import java.util.Properties;
 /**
  * The distill4j version and git commit this build was made from, embedded by Maven at build time
  * ({@code io/distill4j/build.properties}, filtered): nothing shells out to git at run time.
- *
- * @param gitDirty whether the build had uncommitted changes (null when unknown)
+ * A build from uncommitted changes records the commit they were made on.
  */
-public record BuildInfo(String version, String gitCommit, Boolean gitDirty) {
+public record BuildInfo(String version, String gitCommit) {
     static final String RESOURCE = "/io/distill4j/build.properties";
     private static final BuildInfo CURRENT = load();
 
@@ -26,9 +25,7 @@ public record BuildInfo(String version, String gitCommit, Boolean gitDirty) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE + " from the classpath", e);
         }
-        String dirty = known(p.getProperty("git.dirty"));
-        return new BuildInfo(known(p.getProperty("version")), known(p.getProperty("git.commit")),
-                dirty.equals("unknown") ? null : Boolean.valueOf(dirty));
+        return new BuildInfo(known(p.getProperty("version")), known(p.getProperty("git.commit")));
     }
 
     /** An unfilled placeholder (a build outside a git clone) or a missing value reads "unknown". */

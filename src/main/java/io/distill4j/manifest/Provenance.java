@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * @param settings the configuration keys that decide the output, fully qualified, with their values
  *                 rendered as HOCON/JSON ({@link StageSettings})
  */
-public record Provenance(String distill4jVersion, String gitCommit, Boolean gitDirty, String java, String nd4jBackend,
+public record Provenance(String distill4jVersion, String gitCommit, String java, String nd4jBackend,
                          String sparkMaster, Long seed, Map<String, InputRef> inputs, Map<String, String> settings,
                          String settingsFingerprint, String started, String finished) {
     public Provenance {
@@ -27,7 +27,7 @@ public record Provenance(String distill4jVersion, String gitCommit, Boolean gitD
     public static Provenance of(Instant started, String sparkMaster, Long seed, Map<String, InputRef> inputs,
                                 StageSettings settings) {
         BuildInfo b = BuildInfo.current();
-        return new Provenance(b.version(), b.gitCommit(), b.gitDirty(),
+        return new Provenance(b.version(), b.gitCommit(),
                 System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", loadedNd4jBackend(),
                 sparkMaster, seed, inputs, settings.values(), settings.fingerprint(), started.toString(),
                 Instant.now().toString());

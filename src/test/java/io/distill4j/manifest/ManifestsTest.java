@@ -22,7 +22,7 @@ class ManifestsTest {
     java.nio.file.Path dir;
 
     private static Provenance provenance() {
-        return new Provenance("0.1.0", "0123456789abcdef0123456789abcdef01234567", false, "17", "CpuBackend", "local[2]", 7L,
+        return new Provenance("0.1.0", "0123456789abcdef0123456789abcdef01234567", "17", "CpuBackend", "local[2]", 7L,
                 Map.of("shards", new InputRef("/w/shards", "aaaa")), Map.of("distill4j.train.seed", "7"), "ffff",
                 "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z");
     }
@@ -72,10 +72,20 @@ class ManifestsTest {
                 Reuse.whyNot(t, same, Map.of("shards", new InputRef("/w/shards", "bbbb"))).orElseThrow());
     }
 
+    /** The test may ask git; the production code may not (the commit is embedded at build time). */
+    private static String gitHead() throws Exception {
+        Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
     @Test
-    void theBuildRecordsItsVersionAndCommit() {
+    void theBuildRecordsItsVersionAndCommit() throws Exception {
         BuildInfo b = BuildInfo.current();
         assertEquals("0.1.0-SNAPSHOT", b.version());
         assertTrue(b.gitCommit().matches("[0-9a-f]{40}"), "a full git commit embedded at build time: " + b.gitCommit());
+        // the commit of the tree being built: HEAD of this worktree, not of another one of the same clone
+        assertEquals(gitHead(), b.gitCommit());
     }
 }
