@@ -105,7 +105,8 @@ public final class EvaluateJob {
         Path modelFile = new Path(dir, manifest.model() == null ? DistillJob.STUDENT_FILE : manifest.model());
         Shards shards = Shards.open(spark, config.shard().output());
         InputRef trainedOn = manifest.provenance() == null ? null : manifest.provenance().input("shards");
-        if (!SameShards.check("evaluate", "model", dir.toString(), trainedOn, shards.root().toString(), shards.fingerprint("evaluate"))) {
+        if (!SameShards.check("evaluate", "model", dir.toString(), trainedOn, shards.root().toString(), shards.fingerprint("evaluate"),
+                "retrain it on these shards, or set shard.output to the shards it was trained on")) {
             console.println("[evaluate] " + dir + " records no shards fingerprint (trained elsewhere or by an older distill4j): "
                     + "evaluating it on " + shards.root() + " as it is");
         }

@@ -75,7 +75,8 @@ public final class TeacherCache {
      */
     public void requireComputedOn(Shards shards, String stage) {
         InputRef recorded = manifest.provenance() == null ? null : manifest.provenance().input("shards");
-        if (!SameShards.check(stage, "teacher cache", dir.toString(), recorded, shards.root().toString(), shards.fingerprint(stage))) {
+        if (!SameShards.check(stage, "teacher cache", dir.toString(), recorded, shards.root().toString(), shards.fingerprint(stage),
+                "delete the cache and rerun cache-teacher on these shards")) {
             throw new StageOutputException(stage + ": teacher cache " + dir + " records no shards fingerprint (written by an "
                     + "older distill4j), so it cannot be tied to the shards at " + shards.root() + "; delete it and rerun cache-teacher");
         }

@@ -16,16 +16,18 @@ public final class SameShards {
      * @param recorded    the shards it recorded (null when it records none)
      * @param shardsPath  the shards the stage reads now
      * @param fingerprint their content fingerprint
+     * @param remedy      what to do, ending the line
      * @return false when the output records no shards (a model made elsewhere or by an older
      *         distill4j): the caller decides whether to go on
      * @throws StageOutputException naming both fingerprints and both paths when they differ
      */
-    public static boolean check(String stage, String what, String dir, InputRef recorded, String shardsPath, String fingerprint) {
+    public static boolean check(String stage, String what, String dir, InputRef recorded, String shardsPath, String fingerprint,
+                                String remedy) {
         if (recorded == null || recorded.fingerprint() == null) return false;
         if (!recorded.fingerprint().equals(fingerprint)) {
-            throw new StageOutputException(stage + ": " + what + " " + dir + " was computed on shards " + recorded.path()
+            throw new StageOutputException(stage + ": " + what + " " + dir + " was made from shards " + recorded.path()
                     + " with content fingerprint " + recorded.fingerprint() + ", but the shards at " + shardsPath
-                    + " have fingerprint " + fingerprint + " (resharded with other images?); recompute it from these shards");
+                    + " have fingerprint " + fingerprint + " (resharded with other images?); " + remedy);
         }
         return true;
     }
