@@ -4,9 +4,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.distill4j.config.DatasetSettings;
+import io.distill4j.config.SampleSettings;
 import io.distill4j.config.ShardSettings;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which configuration keys decide each stage's output: two runs with the same values (and the
@@ -19,6 +21,9 @@ public final class DecidingSettings {
     private static final List<String> TRAINING = List.of("distill4j.train.batch-size-per-worker",
             "distill4j.train.averaging-frequency", "distill4j.train.workers", "distill4j.train.learning-rate",
             "distill4j.train.seed", "distill4j.train.repartition");
+
+    public static final List<String> SAMPLE = List.of("distill4j.sample.seed", "distill4j.sample.cityscapes",
+            "distill4j.sample.coco");
 
     public static final List<String> SHARD = List.of("distill4j.dataset.kind", "distill4j.dataset.root",
             "distill4j.dataset.splits", "distill4j.shard.height", "distill4j.shard.width", "distill4j.shard.num-shards",
@@ -48,6 +53,20 @@ public final class DecidingSettings {
                 .withValue("distill4j.shard.compression", ConfigValueFactory.fromAnyRef(s.compression()))
                 .withValue("distill4j.shard.on-bad-sample", ConfigValueFactory.fromAnyRef(s.onBadSample()));
         return StageSettings.of(c, SHARD);
+    }
+
+    /** The generate-sample settings, from its record (as {@link #shard} does). */
+    public static StageSettings sample(SampleSettings s) {
+        Config c = ConfigFactory.empty().withValue("distill4j.sample.seed", ConfigValueFactory.fromAnyRef(s.seed()));
+        for (Map.Entry<String, SampleSettings.Split> e : Map.of("cityscapes", s.cityscapes(), "coco", s.coco()).entrySet()) {
+            String k = "distill4j.sample." + e.getKey() + ".";
+            SampleSettings.Split d = e.getValue();
+            c = c.withValue(k + "train", ConfigValueFactory.fromAnyRef(d.train()))
+                    .withValue(k + "val", ConfigValueFactory.fromAnyRef(d.val()))
+                    .withValue(k + "width", ConfigValueFactory.fromAnyRef(d.width()))
+                    .withValue(k + "height", ConfigValueFactory.fromAnyRef(d.height()));
+        }
+        return StageSettings.of(c, SAMPLE);
     }
 
     public static StageSettings teacher(Config resolved) {

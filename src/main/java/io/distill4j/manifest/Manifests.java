@@ -28,7 +28,8 @@ public final class Manifests {
 
     private static final Map<String, Class<? extends StageManifest>> BY_STAGE = Map.of(
             ShardManifest.STAGE, ShardManifest.class, TeacherManifest.STAGE, TeacherManifest.class,
-            CacheManifest.STAGE, CacheManifest.class, RunManifest.STAGE, RunManifest.class);
+            CacheManifest.STAGE, CacheManifest.class, RunManifest.STAGE, RunManifest.class,
+            SampleManifest.STAGE, SampleManifest.class);
 
     private Manifests() {}
 

@@ -26,9 +26,15 @@ public record Provenance(String distill4jVersion, String gitCommit, String java,
     /** The provenance of an output whose stage started at {@code started} and finishes now. */
     public static Provenance of(Instant started, String sparkMaster, Long seed, Map<String, InputRef> inputs,
                                 StageSettings settings) {
+        return of(started, loadedNd4jBackend(), sparkMaster, seed, inputs, settings);
+    }
+
+    /** As {@link #of(Instant, String, Long, Map, StageSettings)} for a stage that names its own ND4J back end ("none"). */
+    public static Provenance of(Instant started, String nd4jBackend, String sparkMaster, Long seed, Map<String, InputRef> inputs,
+                                StageSettings settings) {
         BuildInfo b = BuildInfo.current();
         return new Provenance(b.version(), b.gitCommit(),
-                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", loadedNd4jBackend(),
+                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", nd4jBackend,
                 sparkMaster, seed, inputs, settings.values(), settings.fingerprint(), started.toString(),
                 Instant.now().toString());
     }

@@ -206,6 +206,30 @@ class ProvenanceJobsTest {
         assertTrue(c.getMessage().contains("its input shards") && c.getMessage().contains(after), c.getMessage());
     }
 
+    @Test
+    @Order(4)
+    void shardsOfAnOlderVersionWithoutAFingerprintAreRefusedByTheStagesThatReadThem() throws Exception {
+        ObjectNode m = Manifest.read(fs(), dir("shards"));
+        ObjectNode old = m.deepCopy();
+        old.remove(List.of("fingerprint", "split_fingerprints", "provenance"));
+        Manifest.write(fs(), dir("shards"), old);
+        try {
+            for (String stage : List.of("train-teacher", "distill")) {
+                StageOutputException e = assertThrows(StageOutputException.class, () -> {
+                    if (stage.equals("train-teacher")) {
+                        new TrainTeacherJob(spark, config("teacher.dir=\"" + tmp.resolve("t-old") + "\""), quiet).run();
+                    } else {
+                        new DistillJob(spark, config("distill.run-id=old", "distill.terms=[]"), false, quiet).run();
+                    }
+                });
+                assertTrue(e.getMessage().startsWith(stage + ": shards ") && e.getMessage().contains("re-run shard with --overwrite"),
+                        e.getMessage());
+            }
+        } finally {
+            Manifest.write(fs(), dir("shards"), m);
+        }
+    }
+
     static void assertNamesBoth(String message, Path consumed, String before, String after) {
         System.out.println("[provenance] " + message);
         assertFalse(message.contains("\n"), "one line: " + message);
