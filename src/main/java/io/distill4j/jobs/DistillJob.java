@@ -14,6 +14,7 @@ import io.distill4j.manifest.InputRef;
 import io.distill4j.manifest.Manifests;
 import io.distill4j.manifest.ModelFacts;
 import io.distill4j.manifest.Provenance;
+import io.distill4j.manifest.ResumeCheck;
 import io.distill4j.manifest.RunManifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
@@ -156,6 +157,10 @@ public final class DistillJob {
             data = onlineData(sc, shards.records(split), objective, onlineTeacher, fingerprint, needed, teacherOutputs);
         }
 
+        if (ds.resume() && run.latestCheckpoint().isPresent()) {
+            ResumeCheck.require(fs, run.file("config.conf"), DecidingSettings.distill(config.resolvedConfig()),
+                    DecidingSettings::distill, "distill4j.train.epochs", "set distill.resume=false to start it over");
+        }
         run.writeText("config.conf", config.redactedJson());
         sc.setJobGroup("DISTILL", "DISTILL " + ds.runId() + " terms " + objective.outputNames() + " teacher "
                 + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"), false);

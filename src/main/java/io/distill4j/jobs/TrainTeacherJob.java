@@ -9,6 +9,7 @@ import io.distill4j.manifest.DecidingSettings;
 import io.distill4j.manifest.InputRef;
 import io.distill4j.manifest.Manifests;
 import io.distill4j.manifest.Provenance;
+import io.distill4j.manifest.ResumeCheck;
 import io.distill4j.manifest.TeacherManifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
@@ -69,6 +70,12 @@ public final class TrainTeacherJob {
         TrainingObjective objective = models.teacherObjective(bp);
         console.println("[train-teacher] " + bp.describe());
         TrainSettings ts = config.train().withEpochs(config.teacher().epochs());
+        if (run.latestCheckpoint().isPresent()) {
+            ResumeCheck.require(fs, run.file("config.conf"), DecidingSettings.teacher(config.resolvedConfig()),
+                    DecidingSettings::teacher, "distill4j.teacher.epochs", "delete " + dir + " to start it over");
+        }
+        // Written before the first epoch: what an interrupted run is resumed against.
+        run.writeText("config.conf", config.redactedJson());
         sc.setJobGroup("TRAIN-TEACHER", "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count(split) + " samples of " + split, false);
         JavaRDD<ShardRecord> train = shards.records(split);
         TrainingDriver.Trained t = TrainingDriver.run(sc, fs, run, objective, ts,
@@ -77,7 +84,6 @@ public final class TrainTeacherJob {
         ModelFiles.write(fs, run.file(MODEL_FILE), net, false);
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
         String fp = TeacherFingerprint.of(net, preprocessing);
-        run.writeText("config.conf", config.redactedJson());
         Provenance provenance = Provenance.of(started, sc.master(), ts.seed(), Map.of("shards", shardsInput),
                 DecidingSettings.teacher(config.resolvedConfig()));
         TeacherManifest m = new TeacherManifest(Instant.now().toString(), provenance, fp, MODEL_FILE, bp.describe(),

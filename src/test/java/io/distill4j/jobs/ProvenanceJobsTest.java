@@ -230,6 +230,24 @@ class ProvenanceJobsTest {
         }
     }
 
+    @Test
+    @Order(5)
+    void anInterruptedRunResumesOnlyWithTheSettingsItWasTrainingWith() throws Exception {
+        // Teacher-free terms: test 3 left shards that the cached teacher outputs no longer match.
+        String terms = "distill.terms=[{kind=mutual, student-tap=logits, teacher-output=logits, weight=1.0, tau=1.0}]";
+        new DistillJob(spark, config("distill.run-id=cut", terms), false, quiet).run();
+        fs().delete(new Path(dir("runs/cut"), Manifest.FILE_NAME), false); // "killed" after epoch 1 of 1
+        StageOutputException e = assertThrows(StageOutputException.class, () -> new DistillJob(spark,
+                config("distill.run-id=cut", "train.epochs=2", terms.replace("weight=1.0", "weight=0.5")), false, quiet).run());
+        System.out.println("[provenance] " + e.getMessage());
+        assertTrue(e.getMessage().contains("distill4j.distill.terms is ") && e.getMessage().contains("distill.resume=false"),
+                e.getMessage());
+        DistillJob.Result r = new DistillJob(spark, config("distill.run-id=cut", "train.epochs=2", terms), false, quiet).run();
+        assertEquals(2, java.nio.file.Files.readAllLines(work.resolve("runs/cut/metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"kind\":\"epoch\"")).count(), "more epochs: the same run, extended");
+        assertTrue(r.examples() > 0);
+    }
+
     static void assertNamesBoth(String message, Path consumed, String before, String after) {
         System.out.println("[provenance] " + message);
         assertFalse(message.contains("\n"), "one line: " + message);
