@@ -1,20 +1,28 @@
 package io.distill4j.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.config.SampleSettings;
 import io.distill4j.data.sample.GeneratedSample;
 import io.distill4j.data.sample.SampleDatasetGenerator;
 import io.distill4j.data.sample.SampleSpec;
 import io.distill4j.storage.AtomicOutput;
+import io.distill4j.manifest.DecidingSettings;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.Provenance;
+import io.distill4j.manifest.Reuse;
+import io.distill4j.manifest.SampleManifest;
+import io.distill4j.manifest.StageSettings;
 import io.distill4j.storage.Manifest;
+import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -60,9 +68,16 @@ final class GenerateSampleCommand implements Command {
         hadoop.forEach(conf::set);
         Path out = Storage.path(s.output());
         FileSystem fs = Storage.fs(out, conf);
+        Instant started = Instant.now();
+        StageSettings settings = DecidingSettings.sample(s);
         if (Manifest.exists(fs, out) && !overwrite) {
+            Optional<String> whyNot = Reuse.whyNot(Manifests.read(fs, out, SampleManifest.class), settings, Map.of());
+            if (whyNot.isPresent()) {
+                throw new StageOutputException("generate-sample: " + out + " was made with other settings and cannot be reused: "
+                        + whyNot.get() + "; --overwrite regenerates it, or set sample.output to another directory");
+            }
             return new Result(out.toString(), false, out + " already holds a complete sample (seed "
-                    + Manifest.read(fs, out).path("seed").asText() + "); --overwrite regenerates it");
+                    + Manifests.read(fs, out, SampleManifest.class).seed() + "); --overwrite regenerates it");
         }
         SampleSpec spec = new SampleSpec(s.seed(),
                 new SampleSpec.DatasetSize(s.cityscapes().train(), s.cityscapes().val(), s.cityscapes().width(), s.cityscapes().height()),
@@ -70,11 +85,13 @@ final class GenerateSampleCommand implements Command {
         AtomicOutput output = AtomicOutput.begin(fs, out, true, "generate-sample", "distill4j.sample.output", System.out::println);
         try {
             GeneratedSample g = SampleDatasetGenerator.generate(fs, output.tempDir(), spec);
-            ObjectNode m = Manifest.create("generate-sample");
-            m.put("seed", s.seed());
-            m.putObject("count").put("cityscapes", g.cityscapesImages()).put("coco", g.cocoImages());
-            m.put("coco_annotations", g.cocoAnnotations()).put("coco_crowd_regions", g.cocoCrowdRegions());
-            output.commit(m);
+            Map<String, Long> count = new java.util.LinkedHashMap<>();
+            count.put("cityscapes", (long) g.cityscapesImages());
+            count.put("coco", (long) g.cocoImages());
+            SampleManifest m = new SampleManifest(SampleManifest.STAGE, Instant.now().toString(),
+                    Provenance.of(started, "none", "none", s.seed(), Map.of(), settings), s.seed(), count, g.cocoAnnotations(),
+                    g.cocoCrowdRegions());
+            output.commit(Manifests.toJson(m));
             return new Result(out.toString(), true, "wrote " + g.cityscapesImages() + " Cityscapes-layout and " + g.cocoImages()
                     + " COCO-layout images (" + g.cocoAnnotations() + " annotations) to " + out);
         } catch (Exception e) {

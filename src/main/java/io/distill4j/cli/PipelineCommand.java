@@ -8,7 +8,17 @@ import io.distill4j.jobs.EvaluateJob;
 import io.distill4j.jobs.PipelineReport;
 import io.distill4j.jobs.ShardJob;
 import io.distill4j.jobs.TrainTeacherJob;
+import io.distill4j.manifest.DecidingSettings;
+import io.distill4j.manifest.InputRef;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.Reuse;
+import io.distill4j.manifest.RunManifest;
+import io.distill4j.manifest.ShardManifest;
+import io.distill4j.manifest.StageManifest;
+import io.distill4j.manifest.StageSettings;
+import io.distill4j.manifest.TeacherManifest;
 import io.distill4j.storage.Manifest;
+import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -16,12 +26,15 @@ import org.apache.spark.sql.SparkSession;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code pipeline}: the whole chain in one Spark session: generate-sample -> shard -> train-teacher
  * -> cache-teacher -> distill (each student run of distill4j.pipeline.students) -> evaluate.
- * Every stage whose output is already complete is reused, so a rerun after a crash picks up where
- * it stopped.
+ * Every stage whose output is already complete, made with the same deciding settings from the same
+ * inputs, is reused, so a rerun after a crash picks up where it stopped; one made otherwise stops
+ * the pipeline with the setting that differs (docs/manifests.md, Reuse).
  */
 final class PipelineCommand extends StageCommand {
     @Override
@@ -51,32 +64,41 @@ final class PipelineCommand extends StageCommand {
                     + GenerateSampleCommand.generate(config.sample(), config.hadoop(), false).message());
         }
         Path shards = Storage.path(config.shard().output());
-        if (Manifest.exists(fs, shards)) {
+        if (reusable(fs, shards, ShardManifest.class, DecidingSettings.shard(config.dataset(), config.shard()), Map.of(),
+                config.shard().overwrite(), "2/6 shard", "pass shard.overwrite=true to replace them")) {
             System.out.println("[pipeline] 2/6 shard: reusing " + shards);
         } else {
             ShardJob.Result r = new ShardJob(spark, config.dataset(), config.shard()).run();
             System.out.println("[pipeline] 2/6 shard: wrote " + r.output() + " " + r.counts());
             r.warningLine().ifPresent(System.out::println);
         }
+        ShardManifest shardManifest = Manifests.read(fs, shards, ShardManifest.class);
+        InputRef shardsInput = new InputRef(shards.toString(), shardManifest.fingerprint());
         Path teacher = Storage.path(config.teacher().dir());
-        if (Manifest.exists(fs, teacher)) {
+        if (reusable(fs, teacher, TeacherManifest.class, DecidingSettings.teacher(config.resolvedConfig()),
+                Map.of("shards", shardsInput), config.teacher().overwrite(), "3/6 train-teacher",
+                "pass teacher.overwrite=true to retrain it")) {
             System.out.println("[pipeline] 3/6 train-teacher: reusing " + teacher);
         } else {
             System.out.println("[pipeline] 3/6 train-teacher");
             new TrainTeacherJob(spark, config, System.out).run();
         }
+        InputRef teacherInput = new InputRef(teacher.toString(), Manifests.read(fs, teacher, TeacherManifest.class).fingerprint());
         System.out.println("[pipeline] 4/6 cache-teacher");
         new CacheTeacherJob(spark, config, System.out).run();
         List<String> runs = new ArrayList<>();
         List<Long> seeds = config.pipeline().seeds();
         for (long seed : seeds) {
-            for (PipelineSettings.StudentRun s : config.pipeline().students()) {
-                String id = PipelineReport.runId(s.runId(), seed, seeds.size() > 1);
-                Distill4jConfig c = config.withDistill(config.distill().withRun(id, s.terms()))
-                        .withTrain(config.train().withSeed(seed));
+            List<PipelineSettings.StudentRun> students = config.pipeline().students();
+            for (int i = 0; i < students.size(); i++) {
+                String id = PipelineReport.runId(students.get(i).runId(), seed, seeds.size() > 1);
+                // The run's own configuration (its id, terms and seed): what its config.conf records.
+                Distill4jConfig c = config.forStudentRun(i, id, seed);
                 Path dir = new Path(Storage.path(c.distill().runsDir()), id);
                 runs.add(id);
-                if (Manifest.exists(fs, dir)) {
+                if (reusable(fs, dir, RunManifest.class, DecidingSettings.distill(c.resolvedConfig()),
+                        Map.of("shards", shardsInput, "teacher", teacherInput), false, "5/6 distill " + id,
+                        "delete it to train it again")) {
                     System.out.println("[pipeline] 5/6 distill " + id + ": reusing " + dir);
                     continue;
                 }
@@ -109,5 +131,25 @@ final class PipelineCommand extends StageCommand {
     protected String keptWhenInterrupted(Distill4jConfig config, org.apache.hadoop.conf.Configuration hadoop) {
         return "every complete stage output, committed cache file and training checkpoint under " + config.workDir()
                 + " is kept; rerunning the same command resumes";
+    }
+
+    /**
+     * Whether a complete output at {@code dir} can stand for this run's: it must record the same
+     * deciding settings and inputs (Reuse). An output made otherwise stops the pipeline with one
+     * line naming what differs, unless {@code overwrite} asks to replace it; no output means
+     * "compute it".
+     */
+    private static boolean reusable(FileSystem fs, Path dir, Class<? extends StageManifest> type, StageSettings wanted,
+                                    Map<String, InputRef> inputs, boolean overwrite, String step, String remedy)
+            throws java.io.IOException {
+        if (!Manifest.exists(fs, dir)) return false;
+        Optional<String> whyNot = Reuse.whyNot(Manifests.read(fs, dir, type), wanted, inputs);
+        if (whyNot.isEmpty()) return true;
+        if (overwrite) {
+            System.out.println("[pipeline] " + step + ": replacing " + dir + ": " + whyNot.get());
+            return false;
+        }
+        throw new StageOutputException("pipeline " + step + ": " + dir + " was made with other settings and cannot be reused: "
+                + whyNot.get() + "; " + remedy + ", or choose another work-dir");
     }
 }

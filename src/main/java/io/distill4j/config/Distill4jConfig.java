@@ -2,6 +2,7 @@ package io.distill4j.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 
 import java.util.Map;
@@ -61,6 +62,33 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
     public Distill4jConfig withTrain(io.distill4j.train.TrainSettings t) {
         return new Distill4jConfig(workDir, spark, hadoop, sample, dataset, shard, model, t, teacher, cache, distill,
                 evaluate, pipeline, redactedJson);
+    }
+
+    /**
+     * The resolved configuration these records were parsed from (credentials redacted): what a
+     * manifest records the deciding settings from.
+     */
+    public Config resolvedConfig() {
+        return com.typesafe.config.ConfigFactory.parseString(redactedJson);
+    }
+
+    /**
+     * The configuration of one student run of the pipeline: this one with {@code distill.run-id},
+     * {@code distill.terms} (the student's, options and all) and {@code train.seed} replaced, and
+     * parsed again, so its {@link #redactedJson} is the run's own and passing it back to
+     * {@code distill} trains the same run. Credentials are carried over from this configuration.
+     *
+     * @param student index into {@code pipeline.students}
+     */
+    public Distill4jConfig forStudentRun(int student, String runId, long seed) {
+        Config base = resolvedConfig();
+        ConfigValue terms = base.getConfigList("distill4j.pipeline.students").get(student).root().get("terms");
+        Config run = base.withValue("distill4j.distill.run-id", ConfigValueFactory.fromAnyRef(runId))
+                .withValue("distill4j.distill.terms", terms)
+                .withValue("distill4j.train.seed", ConfigValueFactory.fromAnyRef(seed));
+        Distill4jConfig c = from(run);
+        return new Distill4jConfig(c.workDir, spark, hadoop, c.sample, c.dataset, c.shard, c.model, c.train, c.teacher,
+                c.cache, c.distill, c.evaluate, c.pipeline, c.redactedJson);
     }
 
     /** True for Hadoop/Spark setting names that hold credentials. */

@@ -1,7 +1,5 @@
 package io.distill4j.jobs;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.CacheParquet;
 import io.distill4j.cache.CacheRow;
 import io.distill4j.cache.ModelFiles;
@@ -12,6 +10,13 @@ import io.distill4j.config.CacheSettings;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.model.ModelBlueprint;
+import io.distill4j.manifest.CacheManifest;
+import io.distill4j.manifest.DecidingSettings;
+import io.distill4j.manifest.InputRef;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.Provenance;
+import io.distill4j.manifest.Reuse;
+import io.distill4j.manifest.StageSettings;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
@@ -37,11 +42,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * CACHE-TEACHER: runs the teacher once over the shards and caches the configured outputs (taps of
@@ -58,6 +65,11 @@ import java.util.Map;
 public final class CacheTeacherJob {
     /** The configuration key naming the directory that holds one cache per teacher fingerprint. */
     public static final String CACHE_KEY = "distill4j.cache.output";
+    /**
+     * In a cache directory, from its first file on: the settings and shards fingerprints its files
+     * are computed for, so a resumed run knows whether the files already there can be kept.
+     */
+    static final String PENDING = "_computed_for";
     private final SparkSession spark;
     private final Distill4jConfig config;
     private final PrintStream console;
@@ -85,6 +97,7 @@ public final class CacheTeacherJob {
 
     /** The run, holding leases on the shards and the teacher and the claim of the cache directory. */
     private Result run(StageClaims claims) throws IOException {
+        Instant started = Instant.now();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CacheSettings cs = config.cache();
         claims.hold(Storage.path(config.shard().output()));
@@ -104,10 +117,20 @@ public final class CacheTeacherJob {
         String fp = TeacherFingerprint.of(teacher, preprocessing);
         Path out = new Path(Storage.path(cs.output()), fp);
         FileSystem fs = Storage.fs(out, sc.hadoopConfiguration());
+        Map<String, InputRef> inputs = Map.of("shards", shards.asInput("cache-teacher"),
+                "teacher", new InputRef(teacherDir.toString(), fp));
+        StageSettings settings = DecidingSettings.cache(config.resolvedConfig());
         if (Manifest.exists(fs, out)) {
+            CacheManifest existing = Manifests.read(fs, out, CacheManifest.class);
+            Optional<String> whyNot = Reuse.whyNot(existing, settings, inputs);
+            if (whyNot.isPresent()) {
+                throw new StageOutputException("cache-teacher: the cache " + out + " cannot be reused: " + whyNot.get()
+                        + "; delete it to recompute it, or set cache.output to another directory");
+            }
             console.println("[cache-teacher] " + out + " is complete for teacher " + fp + "; nothing to do");
-            return new Result(out.toString(), fp, counts(Manifest.read(fs, out)), 0, 0);
+            return new Result(out.toString(), fp, existing.rows(), 0, 0);
         }
+        startOrResume(fs, out, settings.fingerprint() + " " + inputs.get("shards").fingerprint());
         // Resolve requested outputs to teacher vertices and learn their shapes from one forward pass.
         ModelBlueprint bp = models.teacher();
         Map<String, String> vertexToOutput = new LinkedHashMap<>();
@@ -153,36 +176,45 @@ public final class CacheTeacherJob {
                     files.size() - todo.size(), n);
         }
         teacherBytes.destroy();
-        ObjectNode m = Manifest.create("cache-teacher");
-        m.put("fingerprint", fp);
-        m.put("teacher", modelFile.toString());
-        m.put("preprocessing", preprocessing);
-        m.put("view", TeacherInference.identityView(shards.height(), shards.width()));
-        m.put("shards", shards.root().toString());
-        m.put("task", TaskModels.id(models.task()));
-        ArrayNode outs = m.putArray("outputs");
+        List<CacheManifest.CachedOutput> outs = new ArrayList<>();
         for (Map.Entry<String, String> e : vertexToOutput.entrySet()) {
-            ObjectNode o = outs.addObject().put("name", e.getValue()).put("vertex", e.getKey()).put("codec", codecs.get(e.getKey()));
-            ArrayNode shape = o.putArray("shape");
-            for (int d : shapes.get(e.getKey())) shape.add(d);
+            outs.add(new CacheManifest.CachedOutput(e.getValue(), e.getKey(), codecs.get(e.getKey()),
+                    java.util.Arrays.stream(shapes.get(e.getKey())).boxed().toList()));
         }
-        ObjectNode count = m.putObject("count");
-        ObjectNode rowCount = m.putObject("rows");
+        Map<String, Long> count = new LinkedHashMap<>();
         int nOutputs = vertexToOutput.size();
-        rows.forEach((k, v) -> {
-            count.put(k, v / nOutputs);
-            rowCount.put(k, v);
-        });
+        rows.forEach((k, v) -> count.put(k, v / nOutputs));
+        Provenance provenance = Provenance.of(started, sc.master(), null, inputs, settings);
+        CacheManifest m = new CacheManifest(CacheManifest.STAGE, Instant.now().toString(), provenance, fp, modelFile.toString(),
+                preprocessing, TeacherInference.identityView(shards.height(), shards.width()), shards.root().toString(),
+                TaskModels.id(models.task()), outs, count, rows);
         owned.verifyStillOwned();
-        Manifest.write(fs, out, m);
+        Manifest.write(fs, out, Manifests.toJson(m));
         console.println("[cache-teacher] wrote " + out);
         return new Result(out.toString(), fp, rows, written, skipped);
     }
 
-    private static Map<String, Long> counts(ObjectNode manifest) {
-        Map<String, Long> m = new LinkedHashMap<>();
-        manifest.path("rows").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asLong()));
-        return m;
+    /**
+     * Records what an unfinished cache is being computed for, and drops the cache files of an
+     * interrupted run made for other shards or settings (they are incomplete, so nothing is lost):
+     * a resumed run never mixes files computed on other images.
+     */
+    private void startOrResume(FileSystem fs, Path out, String key) throws IOException {
+        Path pending = new Path(out, PENDING);
+        if (fs.exists(out)) {
+            String was = "";
+            if (fs.exists(pending)) {
+                try (var in = fs.open(pending)) {
+                    was = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+                }
+            }
+            if (!was.equals(key)) {
+                console.println("[cache-teacher] " + out + " holds an interrupted cache of other shards or settings; starting it over");
+                fs.delete(out, true);
+            }
+        }
+        fs.mkdirs(out);
+        Storage.writeText(fs, pending, key + "\n");
     }
 
     private static Map<String, int[]> shapes(ComputationGraph teacher, int h, int w, Iterable<String> vertices) {

@@ -1,7 +1,5 @@
 package io.distill4j.jobs;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.cache.TeacherInference;
@@ -19,6 +17,13 @@ import io.distill4j.onnx.export.SpatialSize;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
 import io.distill4j.storage.StageClaims;
+import io.distill4j.manifest.DecidingSettings;
+import io.distill4j.manifest.InputRef;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.ModelFacts;
+import io.distill4j.manifest.Provenance;
+import io.distill4j.manifest.ResumeCheck;
+import io.distill4j.manifest.RunManifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.config.DistillTerm;
@@ -44,6 +49,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,12 +102,15 @@ public final class DistillJob {
 
     /** The run, holding leases on the shards, teacher and cache it reads and the claim of its run directory. */
     private Result run(StageClaims claims) throws Exception {
+        Instant started = Instant.now();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         DistillSettings ds = config.distill();
         claims.hold(Storage.path(config.shard().output()));
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "distill");
         String split = shards.trainSplit("distill");
+        Map<String, InputRef> inputs = new LinkedHashMap<>();
+        inputs.put("shards", shards.asInput("distill"));
         String label = "distill " + ds.runId();
         ModelBlueprint bp = models.student();
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
@@ -118,12 +127,15 @@ public final class DistillJob {
             ComputationGraph teacher = ModelFiles.read(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile, false);
             fingerprint = TeacherFingerprint.of(teacher, preprocessing);
             teacherNet = teacher;
+            inputs.put("teacher", new InputRef(teacherFile.getParent().toString(), fingerprint));
             if (ds.onlineTeacher()) {
                 onlineTeacher = teacher;
                 teacherOutputs = models.teacher().taps();
             } else {
                 claims.hold(new Path(Storage.path(config.cache().output()), fingerprint));
                 cache = TeacherCache.open(spark, config.cache().output(), fingerprint, preprocessing);
+                cache.requireComputedOn(shards, "distill");
+                inputs.put("cache", new InputRef(cache.dir().toString(), cache.fingerprint()));
                 teacherOutputs = cache.outputs();
             }
         }
@@ -177,6 +189,10 @@ public final class DistillJob {
             data = onlineData(sc, shards.records(split), objective, onlineTeacher, fingerprint, needed, teacherOutputs);
         }
 
+        if (ds.resume() && run.latestCheckpoint().isPresent()) {
+            ResumeCheck.require(fs, run.file("config.conf"), DecidingSettings.distill(config.resolvedConfig()),
+                    DecidingSettings::distill, "distill4j.train.epochs", "set distill.resume=false to start it over");
+        }
         run.writeText("config.conf", config.redactedJson());
         sc.setJobGroup("DISTILL", "DISTILL " + ds.runId() + " terms " + objective.outputNames() + " teacher "
                 + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"), false);
@@ -212,31 +228,34 @@ public final class DistillJob {
         double secondsPerEpoch = run.metrics().stream()
                 .mapToDouble(m -> m.path("seconds").asDouble() + m.path("before_epoch").path("seconds").asDouble(0))
                 .average().orElse(Double.NaN);
-        ObjectNode m = Manifest.create("distill");
-        m.put("run_id", ds.runId());
-        m.put("model", STUDENT_FILE);
-        if (ds.exportOnnx()) m.put("onnx", STUDENT_ONNX_FILE);
-        m.put("teacher_fingerprint", fingerprint);
-        m.put("teacher_mode", distilling ? (ds.onlineTeacher() ? "online" : "cached") : "none");
-        m.put("preprocessing", preprocessing);
-        m.put("architecture", bp.describe());
-        models.describe(m, bp);
-        m.put("epochs", config.train().epochs());
-        m.put("seconds_per_epoch", secondsPerEpoch);
-        m.put("missing_teacher", missing);
-        ArrayNode used = m.putArray("teacher_outputs");
-        needed.forEach(used::add);
-        ArrayNode terms = m.putArray("terms");
+        List<RunManifest.Term> terms = new ArrayList<>();
         for (Map.Entry<String, DistillTerm> e : objective.distillationOutputs().entrySet()) {
             DistillTerm t = e.getValue();
-            terms.addObject().put("output", e.getKey()).put("kind", t.kind().id()).put("student_tap", t.studentTap())
-                    .put("teacher_output", t.teacherOutput()).put("weight", t.weight()).put("tau", t.tau());
+            terms.add(new RunManifest.Term(e.getKey(), t.kind().id(), t.studentTap(), t.teacherOutput(), t.weight(), t.tau(),
+                    options(t)));
         }
-        m.put("train_split", split);
-        m.putObject("count").put("train", shards.count(split) - missing);
-        run.complete(m);
+        ModelFacts facts = models.facts(bp);
+        Provenance provenance = Provenance.of(started, sc.master(), config.train().seed(), inputs,
+                DecidingSettings.distill(config.resolvedConfig()));
+        RunManifest m = new RunManifest(RunManifest.STAGE, Instant.now().toString(), provenance, ds.runId(), STUDENT_FILE,
+                ds.exportOnnx() ? STUDENT_ONNX_FILE : null, fingerprint, distilling ? (ds.onlineTeacher() ? "online" : "cached") : "none", preprocessing, bp.describe(),
+                facts.task(), facts.dataset(), facts.numClasses(), facts.outputStride(), facts.heatmapVertex(),
+                facts.regVertex(), facts.categories(), config.train().epochs(), secondsPerEpoch, missing, List.copyOf(needed),
+                terms, split, Map.of("train", shards.count(split) - missing));
+        run.complete(Manifests.toJson(m));
         console.printf("[%s] wrote %s%n", label, run.file(STUDENT_FILE));
         return new Result(dir.toString(), shards.count(split) - missing, missing, secondsPerEpoch);
+    }
+
+    /** The options of the kinds that have their own, as the manifest records them; null for the others. */
+    private static com.fasterxml.jackson.databind.JsonNode options(DistillTerm t) {
+        Object o = switch (t.kind()) {
+            case DARKRANK -> t.darkRank();
+            case HOLISTIC -> t.holistic();
+            case L_MCL -> t.layerWeights();
+            default -> null;
+        };
+        return o == null ? null : Manifests.JSON.valueToTree(o);
     }
 
     /** Teacher outputs computed inside the data pipeline by a teacher broadcast to the executors. */

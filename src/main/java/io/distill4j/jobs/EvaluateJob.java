@@ -19,6 +19,10 @@ import io.distill4j.eval.detect.DetectorClasses;
 import io.distill4j.eval.detect.ShardBoxes;
 import io.distill4j.eval.report.ReportWriter;
 import io.distill4j.train.EpochValidator;
+import io.distill4j.manifest.InputRef;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.ModelManifest;
+import io.distill4j.manifest.SameShards;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
@@ -91,7 +95,7 @@ public final class EvaluateJob {
             Broadcast<byte[]> bytes = sc.broadcast(ModelFiles.bytes(net));
             try {
                 if (shards.dataset().equals("coco")) {
-                    DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().path("categories"),
+                    DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().categories(),
                             new Path(shards.root(), Manifest.FILE_NAME).toString());
                     DetectionPredictor predictor = new DetectionPredictor(classes.categoryIds(), config.evaluate().maxDetections(),
                             config.evaluate().scoreThreshold());
@@ -143,9 +147,15 @@ public final class EvaluateJob {
     /** The evaluation, holding leases on the shards and the model directory and the claim of the report. */
     private Evaluated evaluate(String modelName, Path dir, Evaluated teacher, StageClaims claims) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        ObjectNode manifest = Manifest.read(Storage.fs(dir, sc.hadoopConfiguration()), dir);
-        Path modelFile = new Path(dir, manifest.path("model").asText(DistillJob.STUDENT_FILE));
+        ModelManifest manifest = Manifests.readModel(Storage.fs(dir, sc.hadoopConfiguration()), dir);
+        Path modelFile = new Path(dir, manifest.model() == null ? DistillJob.STUDENT_FILE : manifest.model());
         Shards shards = Shards.open(spark, config.shard().output());
+        InputRef trainedOn = manifest.provenance() == null ? null : manifest.provenance().input("shards");
+        if (!SameShards.check("evaluate", "model", dir.toString(), trainedOn, shards.root().toString(), shards.fingerprint("evaluate"),
+                "retrain it on these shards, or set shard.output to the shards it was trained on")) {
+            console.println("[evaluate] " + dir + " records no shards fingerprint (trained elsewhere or by an older distill4j): "
+                    + "evaluating it on " + shards.root() + " as it is");
+        }
         String dataset = shards.dataset();
         if (!dataset.equals("cityscapes") && !dataset.equals("coco")) {
             throw new StageOutputException("evaluate: shards " + shards.root() + " have dataset '" + dataset + "' in "
@@ -256,7 +266,7 @@ public final class EvaluateJob {
         int batch = config.cache().batchSize();
         Broadcast<byte[]> bytes = model.bytes();
         String key = model.key();
-        DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().path("categories"),
+        DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().categories(),
                 new Path(shards.root(), Manifest.FILE_NAME).toString());
         DetectionPredictor predictor = new DetectionPredictor(classes.categoryIds(), config.evaluate().maxDetections(),
                 config.evaluate().scoreThreshold());

@@ -1,9 +1,12 @@
 package io.distill4j.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.eval.report.ComparisonPage;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.ModelManifest;
+import io.distill4j.manifest.RunManifest;
+import io.distill4j.manifest.TeacherManifest;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OwnedDirectory;
 import io.distill4j.storage.Storage;
@@ -76,19 +79,19 @@ public final class PipelineReport {
         t.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Map.Entry<String, List<EvaluateJob.Evaluated>> g : groups.entrySet()) {
             List<EvaluateJob.Evaluated> runs = g.getValue();
-            ObjectNode m = Manifest.read(fs, runs.get(0).reportDir().getParent());
+            ModelManifest m = Manifests.readModel(fs, runs.get(0).reportDir().getParent());
             double miou = mean(runs, h::primary);
             String spread = runs.size() > 1 ? String.format(Locale.ROOT, " ± %.2f", 100 * std(runs, h::primary)) : "";
             String delta = g.getKey().equals("teacher") || Double.isNaN(baseline) ? "" :
                     String.format(Locale.ROOT, "%+.2f", 100 * (miou - baseline));
             double spe = mean(runs, r -> secondsPerEpoch(fs, r));
-            boolean teacherRow = m.path("stage").asText().equals("train-teacher");
+            boolean teacherRow = m instanceof TeacherManifest;
             String ratio = teacherRow || Double.isNaN(spe) || Double.isNaN(baselineSpe) ? ""
                     : String.format(Locale.ROOT, "%.2fx", spe / baselineSpe);
             t.append(String.format(Locale.ROOT, "| %s | %d | %.2f%s | %.2f | %s | %s | %s | %s | %s |%n", g.getKey(), runs.size(),
                     100 * miou, spread, 100 * mean(runs, h::secondary), delta,
                     Double.isNaN(spe) ? "" : String.format(Locale.ROOT, "%.1f", spe), ratio,
-                    teacherRow ? "" : cacheBytes(spark, config, m, bytesByFingerprint), terms(m)));
+                    m instanceof RunManifest run ? cacheBytes(spark, config, run, bytesByFingerprint) : "", terms(m)));
         }
         String table = t.toString();
         String doc = "# distill4j comparison (" + config.evaluate().split() + " split)\n\n" + h.primaryName + " and "
@@ -109,24 +112,24 @@ public final class PipelineReport {
     }
 
     private static double secondsPerEpoch(FileSystem fs, EvaluateJob.Evaluated r) {
-        return Manifest.read(fs, r.reportDir().getParent()).path("seconds_per_epoch").asDouble(Double.NaN);
+        return Manifests.readModel(fs, r.reportDir().getParent()).secondsPerEpoch();
     }
 
     /**
      * Bytes per training sample of the cached teacher outputs a run read: 0 for runs that need no
      * teacher, "online" for runs that computed the teacher's outputs every epoch instead.
      */
-    private static String cacheBytes(SparkSession spark, Distill4jConfig config, ObjectNode run,
+    private static String cacheBytes(SparkSession spark, Distill4jConfig config, RunManifest run,
                                      Map<String, Map<String, Double>> byFingerprint) {
-        String mode = run.path("teacher_mode").asText("none");
+        String mode = run.teacherMode() == null ? "none" : run.teacherMode();
         if (mode.equals("none")) return "0";
         if (mode.equals("online")) return "online";
-        String fp = run.path("teacher_fingerprint").asText();
+        String fp = run.teacherFingerprint();
         Map<String, Double> perOutput = byFingerprint.computeIfAbsent(fp, f ->
                 TeacherCache.bytesPerSample(spark, new Path(Storage.path(config.cache().output()), f),
-                        run.path("train_split").asText("train")));
+                        run.trainSplit() == null ? "train" : run.trainSplit()));
         double total = 0;
-        for (JsonNode o : run.path("teacher_outputs")) total += perOutput.getOrDefault(o.asText(), Double.NaN);
+        for (String o : run.teacherOutputs()) total += perOutput.getOrDefault(o, Double.NaN);
         return String.format(Locale.ROOT, "%.0f", total);
     }
 
@@ -265,13 +268,12 @@ public final class PipelineReport {
         }
     }
 
-    private static String terms(ObjectNode m) {
+    private static String terms(ModelManifest m) {
+        if (!(m instanceof RunManifest run)) return "(teacher)";
         List<String> parts = new ArrayList<>();
-        for (JsonNode t : m.path("terms")) {
-            parts.add(String.format(Locale.ROOT, "%s(w=%s, tau=%s)", t.path("kind").asText(), t.path("weight").asText(),
-                    t.path("tau").asText()));
+        for (RunManifest.Term t : run.terms()) {
+            parts.add(String.format(Locale.ROOT, "%s(w=%s, tau=%s)", t.kind(), t.weight(), t.tau()));
         }
-        if (m.path("stage").asText().equals("train-teacher")) return "(teacher)";
         return parts.isEmpty() ? "none" : String.join(" + ", parts);
     }
 }

@@ -1,18 +1,21 @@
 package io.distill4j.jobs;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.config.DatasetSettings;
 import io.distill4j.config.ShardSettings;
 import io.distill4j.data.BadSampleException;
 import io.distill4j.data.SampleDecoder;
 import io.distill4j.data.SampleWarning;
+import io.distill4j.data.ShardFingerprint;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.SourceSample;
 import io.distill4j.storage.AtomicOutput;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
+import io.distill4j.manifest.DecidingSettings;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.Provenance;
+import io.distill4j.manifest.ShardManifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import org.apache.hadoop.fs.FileSystem;
@@ -23,6 +26,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 import java.io.Serializable;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +41,9 @@ import java.util.TreeMap;
  * the number of Parquet files per split and the decode parallelism: samples are split into
  * contiguous sorted ranges, so reruns produce the same files. Nothing is shuffled. The output is
  * written to a temporary sibling and committed with {@code _manifest.json} (counts per split,
- * class histogram, skipped samples, source, configuration).
+ * class histogram, skipped samples, source, configuration, provenance). Each task hashes the rows
+ * it decodes; the driver combines the hashes in file order into the shards' content fingerprint
+ * ({@link ShardFingerprint}), which ties every later stage's output to these exact images.
  */
 public final class ShardJob {
     /** The configuration key naming this stage's input. */
@@ -67,9 +73,10 @@ public final class ShardJob {
     public record Skipped(String sampleId, String file, String reason) implements Serializable {}
 
     /** The outcome of decoding one sample: a record or the reason it is bad. */
-    private record Outcome(ShardRecord record, Skipped bad, List<SampleWarning> warnings) implements Serializable {}
+    private record Outcome(ShardRecord record, byte[] digest, Skipped bad, List<SampleWarning> warnings) implements Serializable {}
 
     public Result run() {
+        Instant started = Instant.now();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Path root = Storage.path(dataset.root());
         Path out = Storage.path(settings.output());
@@ -85,7 +92,8 @@ public final class ShardJob {
         Map<String, Long> counts = new LinkedHashMap<>();
         List<Skipped> skipped = new ArrayList<>();
         List<SampleWarning> warnings = new ArrayList<>();
-        ObjectNode histograms = Manifest.JSON.createObjectNode();
+        Map<String, Map<String, Long>> histograms = new LinkedHashMap<>();
+        Map<String, String> splitFingerprints = new LinkedHashMap<>();
         try {
             for (String split : dataset.splits()) {
                 List<SourceSample> samples = source.list(split);
@@ -98,25 +106,20 @@ public final class ShardJob {
                 counts.put(split, r.rows);
                 skipped.addAll(r.skipped);
                 warnings.addAll(r.warnings);
-                histograms.set(split, r.histogram);
+                histograms.put(split, r.histogram);
+                splitFingerprints.put(split, r.fingerprint);
             }
-            ObjectNode m = Manifest.create("shard");
-            m.put("dataset", dataset.kind().id());
-            m.put("source", root.toString());
-            m.put("image_format", ShardSchema.IMAGE_FORMAT);
-            m.put("height", settings.height());
-            m.put("width", settings.width());
-            m.put("num_shards", settings.numShards());
-            m.put("compression", settings.compression());
-            ObjectNode c = m.putObject("count");
-            counts.forEach(c::put);
-            m.set("class_histogram", histograms);
-            m.set("categories", source.categoriesJson());
-            ArrayNode sk = m.putArray("skipped");
-            for (Skipped s : skipped) sk.addObject().put("sample_id", s.sampleId()).put("file", s.file()).put("reason", s.reason());
-            ArrayNode wn = m.putArray("warnings");
-            for (SampleWarning w : warnings) wn.addObject().put("sample_id", w.sampleId()).put("file", w.file()).put("warning", w.detail());
-            output.commit(m);
+            List<ShardManifest.SkippedSample> sk = skipped.stream()
+                    .map(s -> new ShardManifest.SkippedSample(s.sampleId(), s.file(), s.reason())).toList();
+            List<ShardManifest.WarnedSample> wn = warnings.stream()
+                    .map(w -> new ShardManifest.WarnedSample(w.sampleId(), w.file(), w.detail())).toList();
+            Provenance provenance = Provenance.of(started, sc.master(), null, Map.of(),
+                    DecidingSettings.shard(dataset, settings));
+            ShardManifest m = new ShardManifest(ShardManifest.STAGE, Instant.now().toString(), provenance, dataset.kind().id(),
+                    root.toString(), ShardSchema.IMAGE_FORMAT, settings.height(), settings.width(), settings.numShards(),
+                    settings.compression(), counts, histograms, source.categoriesJson(), sk, wn,
+                    ShardFingerprint.shards(splitFingerprints), splitFingerprints);
+            output.commit(Manifests.toJson(m));
             return new Result(out.toString(), counts, skipped, warnings);
         } catch (Exception e) {
             // Also Spark's SparkException (checked, thrown from Scala undeclared): a failed task must not leave the temp directory.
@@ -125,7 +128,12 @@ public final class ShardJob {
         }
     }
 
-    private record SplitResult(long rows, List<Skipped> skipped, List<SampleWarning> warnings, ObjectNode histogram) {}
+    private record SplitResult(long rows, List<Skipped> skipped, List<SampleWarning> warnings, Map<String, Long> histogram,
+                               String fingerprint) {}
+
+    /** One shard file's share of the split summary: its rows' digest and class histogram. */
+    private record FileSummary(int partition, long rows, byte[] digest, TreeMap<Integer, Long> histogram)
+            implements Serializable {}
 
     private SplitResult shardSplit(JavaSparkContext sc, List<SourceSample> samples, String split, HadoopConf hadoop, Path dir) {
         int height = settings.height();
@@ -140,10 +148,12 @@ public final class ShardJob {
                         FileSystem fs = Storage.fs(new Path(s.imageUri()), hadoop.get());
                         try {
                             List<SampleWarning> warned = new ArrayList<>();
-                            res.add(new Outcome(SampleDecoder.decode(s, fs, height, width, warned), null, warned));
+                            ShardRecord r = SampleDecoder.decode(s, fs, height, width, warned);
+                            // hashed here, while the decoded bytes are in memory: no second pass over the images
+                            res.add(new Outcome(r, ShardFingerprint.row(r), null, warned));
                         } catch (BadSampleException e) {
                             if (!skip) throw e;
-                            res.add(new Outcome(null, new Skipped(e.sampleId(), e.file(), e.reason()), List.of()));
+                            res.add(new Outcome(null, null, new Skipped(e.sampleId(), e.file(), e.reason()), List.of()));
                         }
                     }
                     return res.iterator();
@@ -154,36 +164,47 @@ public final class ShardJob {
                     .write().option("compression", settings.compression()).parquet(dir.toString());
             List<Skipped> bad = outcomes.filter(o -> o.bad != null).map(o -> o.bad).collect();
             List<SampleWarning> warned = outcomes.flatMap(o -> o.warnings.iterator()).collect();
-            long rows = good.count();
-            return new SplitResult(rows, bad, warned, histogram(good));
+            // Partition i is written as file part-0000i: the summaries in partition order are in file order.
+            List<FileSummary> files = new ArrayList<>(outcomes.mapPartitionsWithIndex(ShardJob::summarise, true).collect());
+            files.sort(java.util.Comparator.comparingInt(FileSummary::partition));
+            long rows = 0;
+            TreeMap<Integer, Long> histogram = new TreeMap<>();
+            List<byte[]> digests = new ArrayList<>();
+            for (FileSummary f : files) {
+                rows += f.rows();
+                f.histogram().forEach((k, v) -> histogram.merge(k, v, Long::sum));
+                digests.add(f.digest());
+            }
+            Map<String, Long> h = new LinkedHashMap<>();
+            histogram.forEach((k, v) -> h.put(Integer.toString(k), v));
+            return new SplitResult(rows, bad, warned, h, ShardFingerprint.split(digests));
         } finally {
             outcomes.unpersist();
         }
     }
 
-    /** Pixels per trainId (segmentation) or objects per category id (detection). */
-    private ObjectNode histogram(JavaRDD<ShardRecord> good) {
-        Map<Integer, Long> counts = good.mapPartitions(it -> {
-            TreeMap<Integer, Long> h = new TreeMap<>();
-            while (it.hasNext()) {
-                ShardRecord r = it.next();
-                if (r.segLabel() != null) {
-                    long[] px = new long[256];
-                    for (byte b : r.segLabel()) px[b & 0xFF]++;
-                    for (int i = 0; i < 256; i++) if (px[i] > 0) h.merge(i, px[i], Long::sum);
-                } else if (r.categoryIds() != null) {
-                    for (int id : r.categoryIds()) h.merge(id, 1L, Long::sum);
-                }
+    /**
+     * The digest and histogram of one partition's good rows (none for a partition without any,
+     * which is written as no file): pixels per trainId (segmentation) or objects per category id.
+     */
+    private static java.util.Iterator<FileSummary> summarise(int partition, java.util.Iterator<Outcome> it) {
+        ShardFingerprint.FileDigest digest = new ShardFingerprint.FileDigest();
+        TreeMap<Integer, Long> h = new TreeMap<>();
+        while (it.hasNext()) {
+            Outcome o = it.next();
+            if (o.record == null) continue;
+            digest.add(o.digest);
+            ShardRecord r = o.record;
+            if (r.segLabel() != null) {
+                long[] px = new long[256];
+                for (byte b : r.segLabel()) px[b & 0xFF]++;
+                for (int i = 0; i < 256; i++) if (px[i] > 0) h.merge(i, px[i], Long::sum);
+            } else if (r.categoryIds() != null) {
+                for (int id : r.categoryIds()) h.merge(id, 1L, Long::sum);
             }
-            return List.of(h).iterator();
-        }).reduce((a, b) -> {
-            TreeMap<Integer, Long> m = new TreeMap<>(a);
-            b.forEach((k, v) -> m.merge(k, v, Long::sum));
-            return m;
-        });
-        ObjectNode n = Manifest.JSON.createObjectNode();
-        new TreeMap<>(counts).forEach((k, v) -> n.put(Integer.toString(k), v));
-        return n;
+        }
+        if (digest.rows() == 0) return java.util.Collections.emptyIterator();
+        return List.of(new FileSummary(partition, digest.rows(), digest.finish(), h)).iterator();
     }
 
     private static boolean exists(FileSystem fs, Path p) {

@@ -1,7 +1,9 @@
 package io.distill4j.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.manifest.InputRef;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.ShardManifest;
 import io.distill4j.model.Task;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.storage.Manifest;
@@ -20,9 +22,9 @@ public final class Shards {
     public static final String KEY = "distill4j.shard.output";
     private final SparkSession spark;
     private final Path root;
-    private final ObjectNode manifest;
+    private final ShardManifest manifest;
 
-    private Shards(SparkSession spark, Path root, ObjectNode manifest) {
+    private Shards(SparkSession spark, Path root, ShardManifest manifest) {
         this.spark = spark;
         this.root = root;
         this.manifest = manifest;
@@ -40,37 +42,54 @@ public final class Shards {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + root + ": " + e.getMessage(), e);
         }
-        return new Shards(spark, root, Manifest.read(fs, root));
+        return new Shards(spark, root, Manifests.read(fs, root, ShardManifest.class));
     }
 
     public Path root() {
         return root;
     }
 
-    public ObjectNode manifest() {
+    public ShardManifest manifest() {
         return manifest;
     }
 
     public String dataset() {
-        return manifest.path("dataset").asText();
+        return manifest.dataset();
     }
 
     public int height() {
-        return manifest.path("height").asInt();
+        return manifest.height();
     }
 
     public int width() {
-        return manifest.path("width").asInt();
+        return manifest.width();
     }
 
     public long count(String split) {
-        return manifest.path("count").path(split).asLong(-1);
+        return manifest.count().getOrDefault(split, -1L);
+    }
+
+    /**
+     * The shards' content fingerprint, which every stage that reads them records and checks.
+     * Shards written before it existed are refused: re-running shard is what makes them usable.
+     */
+    public String fingerprint(String stage) {
+        if (manifest.fingerprint() == null) {
+            throw new StageOutputException(stage + ": shards " + root + " record no content fingerprint (written by an older "
+                    + "distill4j); re-run shard with --overwrite so the stages that read them can be tied to them");
+        }
+        return manifest.fingerprint();
+    }
+
+    /** These shards as the input of another stage: their path and content fingerprint. */
+    public InputRef asInput(String stage) {
+        return new InputRef(root.toString(), fingerprint(stage));
     }
 
     public Dataset<Row> frame(String split) {
-        if (!manifest.path("count").has(split)) {
+        if (!manifest.count().containsKey(split)) {
             throw new StageOutputException("shards " + root + " have no split '" + split + "' (they hold "
-                    + manifest.path("count").toString() + ")");
+                    + manifest.count() + ")");
         }
         return spark.read().parquet(new Path(root, split).toString());
     }
@@ -84,8 +103,7 @@ public final class Shards {
      * whose name starts with "train" ({@code train2017} for COCO).
      */
     public String trainSplit(String stage) {
-        java.util.List<String> splits = new java.util.ArrayList<>();
-        manifest.path("count").fieldNames().forEachRemaining(splits::add);
+        java.util.List<String> splits = new java.util.ArrayList<>(manifest.count().keySet());
         if (splits.contains("train")) return "train";
         java.util.List<String> train = splits.stream().filter(s -> s.startsWith("train")).toList();
         if (train.size() != 1) {
@@ -110,7 +128,7 @@ public final class Shards {
 
     /** The COCO category id of each detection class index, from the manifest's {@code categories}. */
     public int[] categoryIds() {
-        JsonNode cats = manifest.path("categories");
+        JsonNode cats = manifest.categories() == null ? Manifest.JSON.createArrayNode() : manifest.categories();
         int[] ids = new int[cats.size()];
         java.util.Arrays.fill(ids, -1);
         for (JsonNode c : cats) {

@@ -1,12 +1,13 @@
 package io.distill4j.jobs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.config.DistillTerm;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.ModelFacts;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.train.DetectionObjective;
@@ -86,21 +87,18 @@ final class TaskModels {
     }
 
     /**
-     * Writes the task fields of a model manifest: {@code task} (segmentation | detection),
-     * {@code dataset}, {@code num_classes}, {@code output_stride}, and for detection the output
-     * vertices ({@code heatmap_vertex}, {@code reg_vertex}) and {@code categories} (index -> COCO id).
+     * The task fields of a model manifest: {@code task} (segmentation | detection), {@code dataset},
+     * {@code num_classes}, {@code output_stride}, and for detection the output vertices
+     * ({@code heatmap_vertex}, {@code reg_vertex}) and {@code categories} (index -> COCO id).
      */
-    void describe(ObjectNode manifest, ModelBlueprint model) {
-        manifest.put("task", id(task));
-        manifest.put("dataset", dataset);
-        manifest.put("num_classes", model.spec().numClasses());
-        manifest.put("output_stride", model.spec().outputStride());
-        if (task == Task.DETECTION) {
-            manifest.put("heatmap_vertex", model.tap("heatmap").vertexName());
-            manifest.put("reg_vertex", model.tap("reg").vertexName());
-            ArrayNode cats = manifest.putArray("categories");
-            for (int i = 0; i < categoryIds.length; i++) cats.addObject().put("index", i).put("id", categoryIds[i]);
+    ModelFacts facts(ModelBlueprint model) {
+        if (task != Task.DETECTION) {
+            return new ModelFacts(id(task), dataset, model.spec().numClasses(), model.spec().outputStride(), null, null, null);
         }
+        ArrayNode cats = Manifest.JSON.createArrayNode();
+        for (int i = 0; i < categoryIds.length; i++) cats.addObject().put("index", i).put("id", categoryIds[i]);
+        return new ModelFacts(id(task), dataset, model.spec().numClasses(), model.spec().outputStride(),
+                model.tap("heatmap").vertexName(), model.tap("reg").vertexName(), cats);
     }
 
     static String id(Task task) {
@@ -117,7 +115,8 @@ final class TaskModels {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String recorded = Manifest.read(fs, teacherDir).path("task").asText(id(Task.SEGMENTATION));
+        String recordedTask = Manifests.readModel(fs, teacherDir).task();
+        String recorded = recordedTask == null ? id(Task.SEGMENTATION) : recordedTask;
         if (!recorded.equals(id(task))) {
             throw new StageOutputException("teacher.dir: the teacher at " + teacherDir + " was trained for " + recorded
                     + " but the shards hold " + dataset + " (" + id(task) + "); train a teacher on these shards");

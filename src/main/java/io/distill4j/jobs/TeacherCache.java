@@ -1,9 +1,10 @@
 package io.distill4j.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.manifest.CacheManifest;
+import io.distill4j.manifest.InputRef;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.SameShards;
 import io.distill4j.model.TapInfo;
-import io.distill4j.storage.Manifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.tensor.EncodedTensor;
@@ -28,9 +29,9 @@ import static org.apache.spark.sql.functions.struct;
 public final class TeacherCache {
     private final SparkSession spark;
     private final Path dir;
-    private final ObjectNode manifest;
+    private final CacheManifest manifest;
 
-    private TeacherCache(SparkSession spark, Path dir, ObjectNode manifest) {
+    private TeacherCache(SparkSession spark, Path dir, CacheManifest manifest) {
         this.spark = spark;
         this.dir = dir;
         this.manifest = manifest;
@@ -43,7 +44,7 @@ public final class TeacherCache {
     public static TeacherCache open(SparkSession spark, String root, String fingerprint, String preprocessing) {
         Path dir = new Path(Storage.path(root), fingerprint);
         FileSystem fs = Storage.fs(dir, spark.sparkContext().hadoopConfiguration());
-        ObjectNode m;
+        CacheManifest m;
         try {
             if (!fs.exists(dir)) {
                 throw new StageOutputException("no teacher cache for teacher " + fingerprint + " at " + dir
@@ -52,18 +53,38 @@ public final class TeacherCache {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        m = Manifest.read(fs, dir);
-        String fp = m.path("fingerprint").asText();
+        m = Manifests.read(fs, dir, CacheManifest.class);
+        String fp = m.fingerprint();
         if (!fp.equals(fingerprint)) {
             throw new StageOutputException("teacher cache " + dir + ": field 'fingerprint' is " + fp + " but the teacher is "
                     + fingerprint + "; rerun cache-teacher for this teacher");
         }
-        String pre = m.path("preprocessing").asText();
+        String pre = m.preprocessing();
         if (!pre.equals(preprocessing)) {
             throw new StageOutputException("teacher cache " + dir + ": field 'preprocessing' is '" + pre + "' but distill uses '"
                     + preprocessing + "'; reshard or recache with the same resolution");
         }
         return new TeacherCache(spark, dir, m);
+    }
+
+    /**
+     * Refuses a cache computed on other shards than {@code shards} (e.g. the same sample ids with
+     * other images after {@code shard --overwrite}), naming both fingerprints and both paths. A
+     * cache that records no shards fingerprint (an older distill4j) is refused too: it cannot be
+     * tied to any.
+     */
+    public void requireComputedOn(Shards shards, String stage) {
+        InputRef recorded = manifest.provenance() == null ? null : manifest.provenance().input("shards");
+        if (!SameShards.check(stage, "teacher cache", dir.toString(), recorded, shards.root().toString(), shards.fingerprint(stage),
+                "delete the cache and rerun cache-teacher on these shards")) {
+            throw new StageOutputException(stage + ": teacher cache " + dir + " records no shards fingerprint (written by an "
+                    + "older distill4j), so it cannot be tied to the shards at " + shards.root() + "; delete it and rerun cache-teacher");
+        }
+    }
+
+    /** The teacher fingerprint the cache was computed with. */
+    public String fingerprint() {
+        return manifest.fingerprint();
     }
 
     public Path dir() {
@@ -73,10 +94,9 @@ public final class TeacherCache {
     /** The cached outputs by name, with their shapes. */
     public Map<String, TapInfo> outputs() {
         Map<String, TapInfo> out = new LinkedHashMap<>();
-        for (JsonNode o : manifest.path("outputs")) {
-            JsonNode s = o.path("shape");
-            out.put(o.path("name").asText(), new TapInfo(o.path("name").asText(), o.path("vertex").asText(), s.get(0).asInt(),
-                    s.get(1).asInt(), s.get(2).asInt()));
+        for (CacheManifest.CachedOutput o : manifest.outputs()) {
+            List<Integer> s = o.shape();
+            out.put(o.name(), new TapInfo(o.name(), o.vertex(), s.get(0), s.get(1), s.get(2)));
         }
         return out;
     }
@@ -86,7 +106,7 @@ public final class TeacherCache {
      * (null where the cache has no row for the sample).
      */
     public Dataset<Row> joinTo(Dataset<Row> shards, String split, List<String> names) {
-        if (!manifest.path("count").has(split)) {
+        if (!manifest.count().containsKey(split)) {
             throw new StageOutputException("teacher cache " + dir + " has no split '" + split + "'; add it to cache.splits");
         }
         Dataset<Row> cache = spark.read().parquet(new Path(dir, split).toString());

@@ -1,14 +1,18 @@
 package io.distill4j.jobs;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.model.ModelBlueprint;
-import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
 import io.distill4j.storage.StageClaims;
+import io.distill4j.manifest.DecidingSettings;
+import io.distill4j.manifest.InputRef;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.Provenance;
+import io.distill4j.manifest.ResumeCheck;
+import io.distill4j.manifest.TeacherManifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.train.Examples;
@@ -25,6 +29,7 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -59,11 +64,13 @@ public final class TrainTeacherJob {
 
     /** The run, holding a lease on the shards and the claim of the teacher directory. */
     private Result run(StageClaims claims) throws Exception {
+        Instant started = Instant.now();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         claims.hold(Storage.path(config.shard().output()));
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "train-teacher");
         String split = shards.trainSplit("train-teacher");
+        InputRef shardsInput = shards.asInput("train-teacher");
         Path dir = Storage.path(config.teacher().dir());
         FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
         RunDirectory run = new RunDirectory(claims.claim(fs, dir, TEACHER_KEY, null));
@@ -78,6 +85,12 @@ public final class TrainTeacherJob {
         TrainingObjective objective = models.teacherObjective(bp);
         console.println("[train-teacher] " + bp.describe());
         TrainSettings ts = config.train().withEpochs(config.teacher().epochs());
+        if (run.latestCheckpoint().isPresent()) {
+            ResumeCheck.require(fs, run.file("config.conf"), DecidingSettings.teacher(config.resolvedConfig()),
+                    DecidingSettings::teacher, "distill4j.teacher.epochs", "delete " + dir + " to start it over");
+        }
+        // Written before the first epoch: what an interrupted run is resumed against.
+        run.writeText("config.conf", config.redactedJson());
         sc.setJobGroup("TRAIN-TEACHER", "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count(split) + " samples of " + split, false);
         JavaRDD<ShardRecord> train = shards.records(split);
         EpochValidator validator = ts.validateEvery() > 0
@@ -88,18 +101,11 @@ public final class TrainTeacherJob {
         ModelFiles.write(fs, run.file(MODEL_FILE), net, false);
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
         String fp = TeacherFingerprint.of(net, preprocessing);
-        run.writeText("config.conf", config.redactedJson());
-        ObjectNode m = Manifest.create("train-teacher");
-        m.put("fingerprint", fp);
-        m.put("model", MODEL_FILE);
-        m.put("architecture", bp.describe());
-        models.describe(m, bp);
-        m.put("preprocessing", preprocessing);
-        m.put("epochs", ts.epochs());
-        m.put("shards", shards.root().toString());
-        m.put("train_split", split);
-        m.putObject("count").put("train", shards.count(split));
-        run.complete(m);
+        Provenance provenance = Provenance.of(started, sc.master(), ts.seed(), Map.of("shards", shardsInput),
+                DecidingSettings.teacher(config.resolvedConfig()));
+        TeacherManifest m = new TeacherManifest(Instant.now().toString(), provenance, fp, MODEL_FILE, bp.describe(),
+                models.facts(bp), preprocessing, ts.epochs(), shards.root().toString(), split, shards.count(split));
+        run.complete(Manifests.toJson(m));
         console.println("[train-teacher] wrote " + run.file(MODEL_FILE) + " (fingerprint " + fp + ")");
         return new Result(dir.toString(), fp, ts.epochs());
     }

@@ -135,7 +135,7 @@ class StudentOnnxJobTest {
         byte[] onnx = Files.readAllBytes(run.resolve(DistillJob.STUDENT_ONNX_FILE));
         Shards shards = Shards.open(spark, coco.shard().output());
         List<ShardRecord> val = shards.records("val2017").collect();
-        DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().path("categories"), "coco shards");
+        DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().categories(), "coco shards");
         DetectionPredictor predictor = new DetectionPredictor(classes.categoryIds(), 100, 0.01);
 
         List<List<CocoDetection>> dl4j = predictor.predict(student, val, 2);
