@@ -58,7 +58,9 @@ final class PipelineCommand extends StageCommand {
             System.out.println("[pipeline] 2/6 shard: wrote " + r.output() + " " + r.counts());
         }
         Path teacher = Storage.path(config.teacher().dir());
-        if (Manifest.exists(fs, teacher)) {
+        if (config.teacher().isOnnx()) {
+            System.out.println("[pipeline] 3/6 train-teacher: the teacher is the ONNX file " + config.teacher().onnx().path());
+        } else if (Manifest.exists(fs, teacher)) {
             System.out.println("[pipeline] 3/6 train-teacher: reusing " + teacher);
         } else {
             System.out.println("[pipeline] 3/6 train-teacher");
@@ -86,7 +88,7 @@ final class PipelineCommand extends StageCommand {
         System.out.println("[pipeline] 6/6 evaluate");
         EvaluateJob eval = new EvaluateJob(spark, config, System.out);
         List<EvaluateJob.Evaluated> results = new ArrayList<>();
-        EvaluateJob.Evaluated teacherEval = eval.evaluate("teacher", teacher);
+        EvaluateJob.Evaluated teacherEval = eval.evaluateTeacher();
         results.add(teacherEval);
         for (String run : runs) {
             results.add(eval.evaluate(run, new Path(Storage.path(config.distill().runsDir()), run), teacherEval));

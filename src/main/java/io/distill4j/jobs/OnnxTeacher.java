@@ -72,7 +72,12 @@ record OnnxTeacher(byte[] bytes, OnnxModelSpec spec, String fingerprint) {
         return taps;
     }
 
-    ExecutorModel broadcast(JavaSparkContext sc) {
+    ExecutorModel.Onnx broadcast(JavaSparkContext sc) {
         return new ExecutorModel.Onnx(fingerprint, spec, sc.broadcast(bytes));
+    }
+
+    /** Shipped to the executors computing only the outputs named. */
+    ExecutorModel.Onnx broadcast(JavaSparkContext sc, java.util.Collection<String> names) {
+        return new ExecutorModel.Onnx(fingerprint, spec.only(names), sc.broadcast(bytes));
     }
 }

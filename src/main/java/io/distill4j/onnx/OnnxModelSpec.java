@@ -32,6 +32,15 @@ public record OnnxModelSpec(String source, String input, int height, int width, 
         return null;
     }
 
+    /** The same file computing only the outputs named (each must be mapped). */
+    public OnnxModelSpec only(java.util.Collection<String> names) {
+        List<OnnxOutput> kept = outputs.stream().filter(o -> names.contains(o.name())).toList();
+        if (kept.size() != names.size()) throw new IllegalArgumentException(source + ": outputs " + names + " are not all in " + names());
+        Map<String, int[]> keptShapes = new LinkedHashMap<>();
+        for (OnnxOutput o : kept) keptShapes.put(o.name(), shapes.get(o.name()));
+        return new OnnxModelSpec(source, input, height, width, preprocessing, kept, keptShapes, maxBatch);
+    }
+
     public List<String> names() {
         return outputs.stream().map(OnnxOutput::name).toList();
     }
