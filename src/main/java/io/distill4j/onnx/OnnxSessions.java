@@ -51,6 +51,11 @@ public final class OnnxSessions {
         }
     }
 
+    /** Whether this JVM holds a session for {@code key} (what the multi-JVM test checks). */
+    public static boolean isOpen(String key) {
+        return SESSIONS.containsKey(key);
+    }
+
     /** Closes and forgets a JVM's session (tests, and the driver after a job that opened one). */
     public static void close(String key) {
         OrtSession s = SESSIONS.remove(key);
