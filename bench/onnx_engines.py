@@ -5,6 +5,7 @@ classes) to ONNX with torch.onnx.export at a fixed image size and a dynamic batc
 PyTorch's own forward pass of the same modules (batch B, median of the repetitions).
 
     python3 bench/onnx_engines.py --out DIR [--size 128x256] [--batch 8] [--threads 2] [--reps 10]
+    PYTHONPATH=TORCH2_DIR python3 bench/onnx_engines.py --time-only [--size ...]   (another torch, no export)
 
 Prints one JSON line: {"torch": version, "threads": T, "rows": [{"model", "file", "ms"}]}. Any
 python3 may start it: without torch and onnx it re-runs itself with a python3 on PATH or in the
@@ -20,8 +21,10 @@ import time
 
 def ensure_torch():
     try:
-        import onnx  # noqa: F401
         import torch  # noqa: F401
+        if "--time-only" in sys.argv:
+            return  # timing the modules needs no onnx: any torch will do (e.g. a 2.x wheel on PYTHONPATH)
+        import onnx  # noqa: F401
         return
     except ImportError:
         pass
@@ -67,7 +70,8 @@ class FixedGridSeg(Seg):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--out")
+    ap.add_argument("--time-only", action="store_true", help="time the PyTorch modules only, no ONNX export")
     ap.add_argument("--size", default="128x256")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--threads", type=int, default=2)
@@ -75,15 +79,18 @@ def main():
     a = ap.parse_args()
     h, w = (int(v) for v in a.size.split("x"))
     torch.set_num_threads(a.threads)
-    os.makedirs(a.out, exist_ok=True)
+    if not a.time_only:
+        os.makedirs(a.out, exist_ok=True)
     rows = []
     for name, width, depth, pyramid, seed in [("seg-student", 16, 1, False, 7), ("seg-teacher", 32, 2, True, 42)]:
         torch.manual_seed(seed)
         model = FixedGridSeg(width, depth, pyramid, 19, (h // 8, w // 8)).eval()
         x = torch.randn(a.batch, 3, h, w)
-        path = os.path.join(a.out, name + ".onnx")
-        torch.onnx.export(model, x[:1], path, input_names=["image"], output_names=["logits"], opset_version=13,
-                          dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}})
+        path = None
+        if not a.time_only:
+            path = os.path.join(a.out, name + ".onnx")
+            torch.onnx.export(model, x[:1], path, input_names=["image"], output_names=["logits"], opset_version=13,
+                              dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}})
         times = []
         with torch.no_grad():
             model(x)

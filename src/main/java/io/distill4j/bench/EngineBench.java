@@ -48,8 +48,10 @@ import java.util.Map;
  * <pre>
  * mvn -B -o -q compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile
  * java -Xmx4g $(cat target/classes/distill4j-jvm.options) -cp target/classes:$(cat target/classpath.txt) \
- *     io.distill4j.bench.EngineBench [threads] [repetitions] [--cache]
+ *     io.distill4j.bench.EngineBench [threads] [repetitions] [--cache] [--torch2=DIR]
  * </pre>
+ * {@code --torch2=DIR} also times the PyTorch modules with the torch found in DIR (put there by
+ * {@code python3 -m pip install --no-index --no-deps --target DIR torch-2.*.whl}; STACK's "PyTorch 2.x").
  */
 public final class EngineBench {
     private static final Path SCRIPT = Path.of("bench", "onnx_engines.py");
@@ -66,28 +68,38 @@ public final class EngineBench {
         boolean cache = Arrays.asList(args).contains("--cache");
         System.out.println(NativeSetup.init(threads, true));
         Path dir = Files.createTempDirectory("distill4j-engine-bench");
-        JsonNode torch = runPython(dir, threads, reps);
+        JsonNode torch = runPython(dir, threads, reps, null);
+        String torch2Dir = Arrays.stream(args).filter(x -> x.startsWith("--torch2=")).map(x -> x.substring(9)).findFirst().orElse(null);
+        JsonNode torch2 = torch2Dir == null ? null : runPython(dir, threads, reps, torch2Dir);
         System.out.printf(Locale.ROOT, "forward, batch %d x 3 x %d x %d, %d threads, median of %d (PyTorch %s)%n", BATCH, H, W,
                 threads, reps, torch.path("torch").asText());
-        System.out.printf(Locale.ROOT, "%-12s %10s %10s %10s %12s %12s %10s %10s%n", "model", "DL4J ms", "ORT ms", "torch ms",
-                "DL4J ms/img", "ORT ms/img", "DL4J/ORT", "torch/ORT");
+        if (torch2 != null) System.out.println("second PyTorch: " + torch2.path("torch").asText());
+        System.out.printf(Locale.ROOT, "%-12s %10s %10s %10s %10s %12s %12s %10s %10s %10s%n", "model", "DL4J ms", "ORT ms",
+                "torch ms", "torch2 ms", "DL4J ms/img", "ORT ms/img", "DL4J/ORT", "torch/ORT", "torch2/ORT");
+        int index = 0;
         for (JsonNode row : torch.path("rows")) {
+            double pt2 = torch2 == null ? Double.NaN : torch2.path("rows").get(index).path("ms").asDouble();
+            index++;
             String model = row.path("model").asText();
             ModelSpec spec = model.equals("seg-teacher") ? ModelSpec.segmentationTeacher(19, H, W)
                     : ModelSpec.segmentationStudent(19, H, W);
             double dl4j = dl4jForwardMs(ModelBlueprint.of(spec), reps);
             double ort = ortForwardMs(Files.readAllBytes(Path.of(row.path("file").asText())), threads, reps);
             double pt = row.path("ms").asDouble();
-            System.out.printf(Locale.ROOT, "%-12s %10.1f %10.1f %10.1f %12.2f %12.2f %9.2fx %9.2fx%n", model, dl4j, ort, pt,
-                    dl4j / BATCH, ort / BATCH, dl4j / ort, pt / ort);
+            System.out.printf(Locale.ROOT, "%-12s %10.1f %10.1f %10.1f %10.1f %12.2f %12.2f %9.2fx %9.2fx %9.2fx%n", model, dl4j,
+                    ort, pt, pt2, dl4j / BATCH, ort / BATCH, dl4j / ort, pt / ort, pt2 / ort);
         }
         if (cache) cacheTeacher(dir, dir.resolve("seg-teacher.onnx"));
     }
 
-    private static JsonNode runPython(Path out, int threads, int reps) throws Exception {
-        Process p = new ProcessBuilder("python3", SCRIPT.toString(), "--out", out.toString(), "--size", H + "x" + W,
-                "--batch", String.valueOf(BATCH), "--threads", String.valueOf(threads), "--reps", String.valueOf(reps))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    /** @param torchDir null: export and time with the python3 that has torch and onnx; else time only with that torch */
+    private static JsonNode runPython(Path out, int threads, int reps, String torchDir) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("python3", SCRIPT.toString(), "--size", H + "x" + W,
+                "--batch", String.valueOf(BATCH), "--threads", String.valueOf(threads), "--reps", String.valueOf(reps)));
+        cmd.addAll(torchDir == null ? List.of("--out", out.toString()) : List.of("--time-only"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        if (torchDir != null) pb.environment().put("PYTHONPATH", torchDir);
+        Process p = pb.start();
         String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IllegalStateException(SCRIPT + " failed (python3 with torch and onnx?): " + stdout);
         return new ObjectMapper().readTree(stdout.lines().reduce((x, y) -> y).orElseThrow());
