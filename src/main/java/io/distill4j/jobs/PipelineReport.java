@@ -75,13 +75,13 @@ public final class PipelineReport {
         t.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Map.Entry<String, List<EvaluateJob.Evaluated>> g : groups.entrySet()) {
             List<EvaluateJob.Evaluated> runs = g.getValue();
-            ObjectNode m = Manifest.read(fs, runs.get(0).reportDir().getParent());
+            ObjectNode m = manifest(fs, runs.get(0));
             double miou = mean(runs, h::primary);
             String spread = runs.size() > 1 ? String.format(Locale.ROOT, " ± %.2f", 100 * std(runs, h::primary)) : "";
             String delta = g.getKey().equals("teacher") || Double.isNaN(baseline) ? "" :
                     String.format(Locale.ROOT, "%+.2f", 100 * (miou - baseline));
             double spe = mean(runs, r -> secondsPerEpoch(fs, r));
-            boolean teacherRow = m.path("stage").asText().equals("train-teacher");
+            boolean teacherRow = isTeacher(m);
             String ratio = teacherRow || Double.isNaN(spe) || Double.isNaN(baselineSpe) ? ""
                     : String.format(Locale.ROOT, "%.2fx", spe / baselineSpe);
             t.append(String.format(Locale.ROOT, "| %s | %d | %.2f%s | %.2f | %s | %s | %s | %s | %s |%n", g.getKey(), runs.size(),
@@ -99,7 +99,28 @@ public final class PipelineReport {
     }
 
     private static double secondsPerEpoch(FileSystem fs, EvaluateJob.Evaluated r) {
-        return Manifest.read(fs, r.reportDir().getParent()).path("seconds_per_epoch").asDouble(Double.NaN);
+        return manifest(fs, r).path("seconds_per_epoch").asDouble(Double.NaN);
+    }
+
+    /** Stage name standing in for a manifest: an ONNX teacher has no stage output of its own. */
+    private static final String ONNX_TEACHER = "onnx-teacher";
+
+    /** The manifest of the stage output that holds the report; for an ONNX teacher, a stand-in. */
+    private static ObjectNode manifest(FileSystem fs, EvaluateJob.Evaluated r) {
+        Path dir = r.reportDir().getParent();
+        try {
+            if (r.model().equals("teacher") && !Manifest.exists(fs, dir)) {
+                return Manifest.JSON.createObjectNode().put("stage", ONNX_TEACHER);
+            }
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Manifest.read(fs, dir);
+    }
+
+    private static boolean isTeacher(ObjectNode m) {
+        String stage = m.path("stage").asText();
+        return stage.equals("train-teacher") || stage.equals(ONNX_TEACHER);
     }
 
     /**
@@ -172,7 +193,7 @@ public final class PipelineReport {
             parts.add(String.format(Locale.ROOT, "%s(w=%s, tau=%s)", t.path("kind").asText(), t.path("weight").asText(),
                     t.path("tau").asText()));
         }
-        if (m.path("stage").asText().equals("train-teacher")) return "(teacher)";
+        if (isTeacher(m)) return "(teacher)";
         return parts.isEmpty() ? "none" : String.join(" + ", parts);
     }
 }

@@ -226,6 +226,11 @@ class OnnxPipelineJobsTest {
                 .toString()), "evaluate --model", new Path(report.toUri()), null, teacher);
         assertTrue(Files.isRegularFile(report.resolve("metrics.json")));
         assertTrue(student.metrics().pixelAccuracy() >= 0 && student.metrics().pixelAccuracy() <= 1);
+        // The comparison table takes the ONNX teacher's row, which has no stage output of its own.
+        String table = PipelineReport.write(spark, seg(), List.of(teacher,
+                job.evaluate("kd-onnx", new Path(work.resolve("runs/kd-onnx").toUri()), teacher)));
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("| teacher | 1 |") && l.endsWith("| (teacher) |")), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("| kd-onnx | 1 |")), table);
     }
 
     @Test
