@@ -35,4 +35,22 @@ public final class TeacherFingerprint {
             throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
         }
     }
+
+    /**
+     * An ONNX teacher: SHA-256 over the file's bytes, how its input is made and how its outputs are
+     * named ({@code onnxDescription}, e.g. {@link io.distill4j.onnx.OnnxModelSpec#describe()}),
+     * and the shard preprocessing. Prefixed "onnx" in the digest so it can never equal a DL4J one.
+     */
+    public static String ofOnnx(byte[] onnx, String onnxDescription, String preprocessing) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update("onnx\n".getBytes(StandardCharsets.UTF_8));
+            md.update(onnx);
+            md.update(onnxDescription.getBytes(StandardCharsets.UTF_8));
+            md.update(preprocessing.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+    }
 }

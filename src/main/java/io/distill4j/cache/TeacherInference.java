@@ -2,11 +2,9 @@ package io.distill4j.cache;
 
 import io.distill4j.data.ShardRecord;
 import io.distill4j.tensor.TensorCodec;
-import io.distill4j.train.Examples;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,16 +29,25 @@ public final class TeacherInference {
      */
     public static List<Map<String, float[]>> run(ComputationGraph teacher, List<ShardRecord> samples, List<String> outputs,
                                                  int batchSize) {
+        return run(ModelForward.of(teacher), samples, outputs, batchSize);
+    }
+
+    /**
+     * The same with any engine.
+     *
+     * @param outputs the forward pass's names of the outputs to return (DL4J: vertices; ONNX: the mapped names)
+     */
+    public static List<Map<String, float[]>> run(ModelForward teacher, List<ShardRecord> samples, List<String> outputs,
+                                                 int batchSize) {
         List<Map<String, float[]>> result = new ArrayList<>(samples.size());
         for (int from = 0; from < samples.size(); from += batchSize) {
             List<ShardRecord> batch = samples.subList(from, Math.min(samples.size(), from + batchSize));
-            INDArray input = Nd4j.concat(0, batch.stream().map(Examples::image).toArray(INDArray[]::new));
-            Map<String, INDArray> acts = teacher.feedForward(new INDArray[] {input}, false, false);
+            Map<String, INDArray> acts = teacher.apply(batch);
             for (int i = 0; i < batch.size(); i++) {
                 Map<String, float[]> one = new LinkedHashMap<>();
                 for (String o : outputs) {
                     INDArray a = acts.get(o);
-                    if (a == null) throw new IllegalArgumentException("the teacher has no vertex '" + o + "'");
+                    if (a == null) throw new IllegalArgumentException("the teacher has no output '" + o + "'");
                     one.put(o, a.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).castTo(DataType.FLOAT).dup('c')
                             .data().asFloat());
                 }

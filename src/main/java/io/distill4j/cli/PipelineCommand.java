@@ -75,7 +75,9 @@ final class PipelineCommand extends StageCommand {
         ShardManifest shardManifest = Manifests.read(fs, shards, ShardManifest.class);
         InputRef shardsInput = new InputRef(shards.toString(), shardManifest.fingerprint());
         Path teacher = Storage.path(config.teacher().dir());
-        if (reusable(fs, teacher, TeacherManifest.class, DecidingSettings.teacher(config.resolvedConfig()),
+        if (config.teacher().isOnnx()) {
+            System.out.println("[pipeline] 3/6 train-teacher: the teacher is the ONNX file " + config.teacher().onnx().path());
+        } else if (reusable(fs, teacher, TeacherManifest.class, DecidingSettings.teacher(config.resolvedConfig()),
                 Map.of("shards", shardsInput), config.teacher().overwrite(), "3/6 train-teacher",
                 "pass teacher.overwrite=true to retrain it")) {
             System.out.println("[pipeline] 3/6 train-teacher: reusing " + teacher);
@@ -83,9 +85,11 @@ final class PipelineCommand extends StageCommand {
             System.out.println("[pipeline] 3/6 train-teacher");
             new TrainTeacherJob(spark, config, System.out).run();
         }
-        InputRef teacherInput = new InputRef(teacher.toString(), Manifests.read(fs, teacher, TeacherManifest.class).fingerprint());
         System.out.println("[pipeline] 4/6 cache-teacher");
-        new CacheTeacherJob(spark, config, System.out).run();
+        CacheTeacherJob.Result cached = new CacheTeacherJob(spark, config, System.out).run();
+        // The teacher's fingerprint as cache-teacher computed it: an ONNX teacher has no manifest of its own.
+        InputRef teacherInput = new InputRef(config.teacher().isOnnx() ? config.teacher().onnx().path() : teacher.toString(),
+                cached.fingerprint());
         List<String> runs = new ArrayList<>();
         List<Long> seeds = config.pipeline().seeds();
         for (long seed : seeds) {
@@ -109,7 +113,7 @@ final class PipelineCommand extends StageCommand {
         System.out.println("[pipeline] 6/6 evaluate");
         EvaluateJob eval = new EvaluateJob(spark, config, System.out);
         List<EvaluateJob.Evaluated> results = new ArrayList<>();
-        EvaluateJob.Evaluated teacherEval = eval.evaluate("teacher", teacher);
+        EvaluateJob.Evaluated teacherEval = eval.evaluateTeacher();
         results.add(teacherEval);
         for (String run : runs) {
             results.add(eval.evaluate(run, new Path(Storage.path(config.distill().runsDir()), run), teacherEval));

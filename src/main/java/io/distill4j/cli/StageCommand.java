@@ -25,6 +25,11 @@ abstract class StageCommand implements Command {
         return Set.of();
     }
 
+    /** Options that take a value (e.g. --model FILE). */
+    protected Set<String> valuedOptions() {
+        return Set.of();
+    }
+
     /** Configuration overrides implied by flags (e.g. --overwrite -> shard.overwrite=true). */
     protected String[] overridesFor(CommandLine cl) {
         return new String[0];
@@ -65,7 +70,7 @@ abstract class StageCommand implements Command {
 
     @Override
     public final int run(List<String> args) throws Exception {
-        CommandLine cl = CommandLine.parse(args, flags(), Set.of());
+        CommandLine cl = CommandLine.parse(args, flags(), valuedOptions());
         Distill4jConfig config = cl.config(overridesFor(cl));
         System.out.println("[distill4j] " + NativeSetup.init());
         SparkSession spark = SparkSessions.start(config);

@@ -31,7 +31,7 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
                 ShardSettings.from(root.child("shard")),
                 ModelSettings.from(root.child("model")),
                 train(root.child("train")),
-                TeacherSettings.from(root.child("teacher")),
+                TeacherSettings.from(root.child("teacher"), resolved),
                 CacheSettings.from(root.child("cache"), resolved),
                 DistillSettings.from(root.child("distill"), resolved),
                 EvaluateSettings.from(root.child("evaluate")),

@@ -5,7 +5,6 @@ import io.distill4j.cache.CacheRow;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.cache.TeacherInference;
-import io.distill4j.cache.TeacherOnExecutor;
 import io.distill4j.config.CacheSettings;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
@@ -17,6 +16,8 @@ import io.distill4j.manifest.Manifests;
 import io.distill4j.manifest.Provenance;
 import io.distill4j.manifest.Reuse;
 import io.distill4j.manifest.StageSettings;
+import io.distill4j.onnx.OnnxModelSpec;
+import io.distill4j.onnx.OnnxOutput;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
@@ -33,7 +34,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,7 +55,9 @@ import java.util.Optional;
  * the segmentation or detection teacher the shards call for, e.g. logits, or heatmap and reg) in
  * {@code cache.output/<teacher fingerprint>/<split>/part-*.parquet}, one row per sample and output.
  *
- * <p>One Spark task per shard file: the task borrows the executor's teacher (deserialized once per
+ * <p>The teacher is teacher.dir's DL4J graph or, with {@code teacher.onnx.path}, an ONNX file run
+ * by ONNX Runtime (checked against the shards before any task starts; one session per executor
+ * JVM). One Spark task per shard file: the task borrows the executor's teacher (deserialized once per
  * JVM from a broadcast), infers in minibatches of {@code cache.batch-size}, encodes each output
  * with its codec and commits one cache file named after the shard file by rename. A rerun skips
  * shard files whose cache file exists, so a job killed halfway resumes, and a retried task
@@ -83,9 +85,18 @@ public final class CacheTeacherJob {
     public record Result(String dir, String fingerprint, Map<String, Long> rows, int filesWritten, int filesSkipped) {}
 
     /** What a task needs to run the teacher; small, so it ships in the closure. */
-    private record TaskSpec(String fingerprint, Map<String, String> vertexToOutput, Map<String, String> codecs,
+    private record TaskSpec(ExecutorModel model, Map<String, String> keyToOutput, Map<String, String> codecs,
                             Map<String, int[]> shapes, int batchSize, String compression, String view,
                             HadoopConf hadoop, String outDir) implements Serializable {}
+
+    /**
+     * The teacher as this job uses it: fingerprint, what the manifest calls it, and per cached
+     * output the forward pass's name for it ({@code key}: a DL4J vertex, or the ONNX output's
+     * distill4j name), its codec, its CHW shape and what the manifest records as its vertex.
+     */
+    private record Resolved(String fingerprint, String source, ComputationGraph dl4j, OnnxTeacher onnx,
+                            Map<String, String> keyToOutput, Map<String, String> codecs, Map<String, int[]> shapes,
+                            Map<String, String> vertices) {}
 
     public Result run() throws IOException {
         OutputPlacement.requireApart(CACHE_KEY, Storage.path(config.cache().output()), Map.of(
@@ -101,24 +112,17 @@ public final class CacheTeacherJob {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CacheSettings cs = config.cache();
         claims.hold(Storage.path(config.shard().output()));
-        claims.hold(Storage.path(config.teacher().dir()));
+        if (!config.teacher().isOnnx()) claims.hold(Storage.path(config.teacher().dir()));
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "cache-teacher");
-        Path teacherDir = Storage.path(config.teacher().dir());
-        FileSystem tfs = Storage.fs(teacherDir, sc.hadoopConfiguration());
-        Path modelFile = new Path(teacherDir, TrainTeacherJob.MODEL_FILE);
-        if (!tfs.exists(modelFile)) {
-            throw new StageOutputException("no teacher at " + modelFile + ": run train-teacher first, or put a DL4J "
-                    + "ComputationGraph zip there (teacher.dir)");
-        }
-        models.requireTeacherTask(tfs, teacherDir);
-        ComputationGraph teacher = ModelFiles.read(tfs, modelFile, false);
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
-        String fp = TeacherFingerprint.of(teacher, preprocessing);
+        Resolved teacher = config.teacher().isOnnx() ? onnxTeacher(sc, cs, models, shards, preprocessing)
+                : dl4jTeacher(sc, cs, models, shards, preprocessing);
+        String fp = teacher.fingerprint();
         Path out = new Path(Storage.path(cs.output()), fp);
         FileSystem fs = Storage.fs(out, sc.hadoopConfiguration());
         Map<String, InputRef> inputs = Map.of("shards", shards.asInput("cache-teacher"),
-                "teacher", new InputRef(teacherDir.toString(), fp));
+                "teacher", new InputRef(teacher.onnx() != null ? teacher.source() : config.teacher().dir(), fp));
         StageSettings settings = DecidingSettings.cache(config.resolvedConfig());
         if (Manifest.exists(fs, out)) {
             CacheManifest existing = Manifests.read(fs, out, CacheManifest.class);
@@ -130,24 +134,13 @@ public final class CacheTeacherJob {
             console.println("[cache-teacher] " + out + " is complete for teacher " + fp + "; nothing to do");
             return new Result(out.toString(), fp, existing.rows(), 0, 0);
         }
-        startOrResume(fs, out, settings.fingerprint() + " " + inputs.get("shards").fingerprint());
-        // Resolve requested outputs to teacher vertices and learn their shapes from one forward pass.
-        ModelBlueprint bp = models.teacher();
-        Map<String, String> vertexToOutput = new LinkedHashMap<>();
-        Map<String, String> codecs = new LinkedHashMap<>();
-        for (CacheSettings.Output o : cs.outputs()) {
-            String vertex = bp.taps().containsKey(o.name()) ? bp.tap(o.name()).vertexName() : o.name();
-            if (teacher.getVertex(vertex) == null) {
-                throw new StageOutputException("cache.outputs: the teacher " + modelFile + " has no tap or vertex '" + o.name()
-                        + "' (taps: " + bp.taps().keySet() + ")");
-            }
-            vertexToOutput.put(vertex, o.name());
-            codecs.put(vertex, o.codec());
-            TensorCodecs.forSpec(o.codec());
-        }
-        Map<String, int[]> shapes = shapes(teacher, shards.height(), shards.width(), vertexToOutput.keySet());
         OwnedDirectory owned = claims.claim(fs, out, CACHE_KEY, null);
-        Broadcast<byte[]> teacherBytes = sc.broadcast(ModelFiles.bytes(teacher));
+        startOrResume(owned, settings.fingerprint() + " " + inputs.get("shards").fingerprint());
+        Map<String, String> keyToOutput = teacher.keyToOutput();
+        Map<String, String> codecs = teacher.codecs();
+        Map<String, int[]> shapes = teacher.shapes();
+        ExecutorModel model = teacher.onnx() != null ? teacher.onnx().broadcast(sc)
+                : new ExecutorModel.Dl4j(fp, sc.broadcast(ModelFiles.bytes(teacher.dl4j())));
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
         int written = 0;
         int skipped = 0;
@@ -161,12 +154,12 @@ public final class CacheTeacherJob {
                 if (fs.exists(new Path(splitOut, f.getName()))) skipped++;
                 else todo.add(f.toString());
             }
-            TaskSpec spec = new TaskSpec(fp, vertexToOutput, codecs, shapes, cs.batchSize(), cs.compression(),
+            TaskSpec spec = new TaskSpec(model, keyToOutput, codecs, shapes, cs.batchSize(), cs.compression(),
                     TeacherInference.identityView(shards.height(), shards.width()), hadoop, splitOut.toString());
-            sc.setJobGroup("CACHE-TEACHER", String.format(Locale.ROOT, "CACHE-TEACHER %s %d/%d shard files %s teacher %s",
-                    split, todo.size(), files.size(), codecs.values(), fp), false);
+            sc.setJobGroup("CACHE-TEACHER", String.format(Locale.ROOT, "CACHE-TEACHER %s %d/%d shard files %s teacher %s (%s)",
+                    split, todo.size(), files.size(), codecs.values(), fp, model.engine()), false);
             if (!todo.isEmpty()) {
-                sc.parallelize(todo, todo.size()).foreach(file -> cacheOneShard(file, spec, teacherBytes));
+                sc.parallelize(todo, todo.size()).foreach(file -> cacheOneShard(file, spec));
                 written += todo.size();
             }
             long n = 0;
@@ -175,19 +168,24 @@ public final class CacheTeacherJob {
             console.printf("[cache-teacher] %s: %d shard files cached (%d already done), %d rows%n", split, todo.size(),
                     files.size() - todo.size(), n);
         }
-        teacherBytes.destroy();
+        model.bytes().destroy();
         List<CacheManifest.CachedOutput> outs = new ArrayList<>();
-        for (Map.Entry<String, String> e : vertexToOutput.entrySet()) {
-            outs.add(new CacheManifest.CachedOutput(e.getValue(), e.getKey(), codecs.get(e.getKey()),
+        for (Map.Entry<String, String> e : keyToOutput.entrySet()) {
+            outs.add(new CacheManifest.CachedOutput(e.getValue(), teacher.vertices().get(e.getKey()), codecs.get(e.getKey()),
                     java.util.Arrays.stream(shapes.get(e.getKey())).boxed().toList()));
         }
         Map<String, Long> count = new LinkedHashMap<>();
-        int nOutputs = vertexToOutput.size();
+        int nOutputs = keyToOutput.size();
         rows.forEach((k, v) -> count.put(k, v / nOutputs));
+        CacheManifest.OnnxTeacher onnx = null;
+        if (teacher.onnx() != null) {
+            OnnxModelSpec os = teacher.onnx().spec();
+            onnx = new CacheManifest.OnnxTeacher(os.input(), os.preprocessing().toString(), os.describe());
+        }
         Provenance provenance = Provenance.of(started, sc.master(), null, inputs, settings);
-        CacheManifest m = new CacheManifest(CacheManifest.STAGE, Instant.now().toString(), provenance, fp, modelFile.toString(),
-                preprocessing, TeacherInference.identityView(shards.height(), shards.width()), shards.root().toString(),
-                TaskModels.id(models.task()), outs, count, rows);
+        CacheManifest m = new CacheManifest(CacheManifest.STAGE, Instant.now().toString(), provenance, fp, teacher.source(),
+                model.engine(), onnx, preprocessing, TeacherInference.identityView(shards.height(), shards.width()),
+                shards.root().toString(), TaskModels.id(models.task()), outs, count, rows);
         owned.verifyStillOwned();
         Manifest.write(fs, out, Manifests.toJson(m));
         console.println("[cache-teacher] wrote " + out);
@@ -199,9 +197,11 @@ public final class CacheTeacherJob {
      * interrupted run made for other shards or settings (they are incomplete, so nothing is lost):
      * a resumed run never mixes files computed on other images.
      */
-    private void startOrResume(FileSystem fs, Path out, String key) throws IOException {
+    private void startOrResume(OwnedDirectory owned, String key) throws IOException {
+        FileSystem fs = owned.fs();
+        Path out = owned.path();
         Path pending = new Path(out, PENDING);
-        if (fs.exists(out)) {
+        if (fs.exists(pending) || fs.listStatus(out).length > 1) {
             String was = "";
             if (fs.exists(pending)) {
                 try (var in = fs.open(pending)) {
@@ -210,11 +210,66 @@ public final class CacheTeacherJob {
             }
             if (!was.equals(key)) {
                 console.println("[cache-teacher] " + out + " holds an interrupted cache of other shards or settings; starting it over");
-                fs.delete(out, true);
+                owned.clear();
             }
         }
         fs.mkdirs(out);
         Storage.writeText(fs, pending, key + "\n");
+    }
+
+    /** teacher.dir's DL4J graph: cache outputs name its taps or vertices; shapes from one forward pass. */
+    private Resolved dl4jTeacher(JavaSparkContext sc, CacheSettings cs, TaskModels models, Shards shards,
+                                 String preprocessing) throws IOException {
+        Path teacherDir = Storage.path(config.teacher().dir());
+        FileSystem tfs = Storage.fs(teacherDir, sc.hadoopConfiguration());
+        Path modelFile = new Path(teacherDir, TrainTeacherJob.MODEL_FILE);
+        if (!tfs.exists(modelFile)) {
+            throw new StageOutputException("no teacher at " + modelFile + ": run train-teacher first, put a DL4J "
+                    + "ComputationGraph zip there (teacher.dir), or set teacher.onnx.path to an ONNX teacher");
+        }
+        models.requireTeacherTask(tfs, teacherDir);
+        ComputationGraph teacher = ModelFiles.read(tfs, modelFile, false);
+        String fp = TeacherFingerprint.of(teacher, preprocessing);
+        ModelBlueprint bp = models.teacher();
+        Map<String, String> vertexToOutput = new LinkedHashMap<>();
+        Map<String, String> codecs = new LinkedHashMap<>();
+        for (CacheSettings.Output o : cs.outputs()) {
+            String vertex = bp.taps().containsKey(o.name()) ? bp.tap(o.name()).vertexName() : o.name();
+            if (teacher.getVertex(vertex) == null) {
+                throw new StageOutputException("cache.outputs: the teacher " + modelFile + " has no tap or vertex '" + o.name()
+                        + "' (taps: " + bp.taps().keySet() + ")");
+            }
+            vertexToOutput.put(vertex, o.name());
+            codecs.put(vertex, o.codec());
+            TensorCodecs.forSpec(o.codec());
+        }
+        Map<String, String> vertices = new LinkedHashMap<>();
+        vertexToOutput.keySet().forEach(v -> vertices.put(v, v));
+        return new Resolved(fp, modelFile.toString(), teacher, null, vertexToOutput, codecs,
+                shapes(teacher, shards.height(), shards.width(), vertexToOutput.keySet()), vertices);
+    }
+
+    /** teacher.onnx: checked against the shards at start-up; cache outputs name its mapped outputs. */
+    private Resolved onnxTeacher(JavaSparkContext sc, CacheSettings cs, TaskModels models, Shards shards, String preprocessing) {
+        OnnxTeacher t = OnnxTeacher.open(sc.hadoopConfiguration(), config.teacher().onnx(), OnnxTeacher.KEY, models, shards,
+                preprocessing);
+        Map<String, String> keyToOutput = new LinkedHashMap<>();
+        Map<String, String> codecs = new LinkedHashMap<>();
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        Map<String, String> vertices = new LinkedHashMap<>();
+        for (CacheSettings.Output o : cs.outputs()) {
+            OnnxOutput out = t.spec().output(o.name());
+            if (out == null) {
+                throw new StageOutputException("cache.outputs: the ONNX teacher " + t.spec().source() + " has no output named '"
+                        + o.name() + "' (" + OnnxTeacher.KEY + ".outputs names " + t.spec().names() + ")");
+            }
+            TensorCodecs.forSpec(o.codec());
+            keyToOutput.put(o.name(), o.name());
+            codecs.put(o.name(), o.codec());
+            shapes.put(o.name(), t.spec().shapes().get(o.name()));
+            vertices.put(o.name(), out.onnxName());
+        }
+        return new Resolved(t.fingerprint(), t.spec().source(), null, t, keyToOutput, codecs, shapes, vertices);
     }
 
     private static Map<String, int[]> shapes(ComputationGraph teacher, int h, int w, Iterable<String> vertices) {
@@ -228,30 +283,24 @@ public final class CacheTeacherJob {
         return shapes;
     }
 
-    private static void cacheOneShard(String shardFile, TaskSpec spec, Broadcast<byte[]> teacherBytes) {
+    private static void cacheOneShard(String shardFile, TaskSpec spec) {
         Configuration conf = spec.hadoop.get();
         Path in = new Path(shardFile);
         Path out = new Path(spec.outDir, in.getName());
         FaultInjection.maybeFail("cache-teacher", in.getName());
         FaultInjection.maybeHold("cache-teacher", in.getName());
         List<ShardRecord> samples = ShardFiles.read(conf, in);
-        ComputationGraph teacher = TeacherOnExecutor.borrow(spec.fingerprint, teacherBytes::value);
-        try {
-            List<Map<String, float[]>> values = TeacherInference.run(teacher, samples, List.copyOf(spec.vertexToOutput.keySet()),
-                    spec.batchSize);
-            Map<String, TensorCodec> codecs = new LinkedHashMap<>();
-            spec.codecs.forEach((k, v) -> codecs.put(k, TensorCodecs.forSpec(v)));
-            List<CacheRow> rows = new ArrayList<>();
-            for (int i = 0; i < samples.size(); i++) {
-                rows.addAll(TeacherInference.rows(samples.get(i).sampleId(), spec.view, values.get(i), spec.shapes,
-                        spec.vertexToOutput, codecs));
-            }
-            CacheParquet.writeAtomically(Storage.fs(out, conf), conf, out, rows,
-                    CompressionCodecName.fromConf(spec.compression.equals("uncompressed") ? "UNCOMPRESSED"
-                            : spec.compression.toUpperCase(Locale.ROOT)));
-        } finally {
-            TeacherOnExecutor.giveBack(spec.fingerprint, teacher);
+        List<Map<String, float[]>> values = spec.model.with(forward -> TeacherInference.run(forward, samples,
+                List.copyOf(spec.keyToOutput.keySet()), spec.batchSize));
+        Map<String, TensorCodec> codecs = new LinkedHashMap<>();
+        spec.codecs.forEach((k, v) -> codecs.put(k, TensorCodecs.forSpec(v)));
+        List<CacheRow> rows = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            rows.addAll(TeacherInference.rows(samples.get(i).sampleId(), spec.view, values.get(i), spec.shapes,
+                    spec.keyToOutput, codecs));
         }
+        CacheParquet.writeAtomically(Storage.fs(out, conf), conf, out, rows,
+                CompressionCodecName.fromConf(spec.compression.equals("uncompressed") ? "UNCOMPRESSED"
+                        : spec.compression.toUpperCase(Locale.ROOT)));
     }
-
 }

@@ -4,11 +4,10 @@ import io.distill4j.data.ShardRecord;
 import io.distill4j.eval.coco.CocoDetection;
 import io.distill4j.eval.detect.CenterNetDecoder;
 import io.distill4j.eval.detect.ShardBoxes;
-import io.distill4j.train.Examples;
+import io.distill4j.cache.ModelForward;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
@@ -46,11 +45,15 @@ public final class DetectionPredictor implements java.io.Serializable {
 
     /** Detections per sample (highest score first), computed in minibatches of {@code batchSize}. */
     public List<List<CocoDetection>> predict(ComputationGraph net, List<ShardRecord> samples, int batchSize) {
+        return predict(ModelForward.of(net), samples, batchSize);
+    }
+
+    /** The same with any engine whose forward pass names the heads {@value #HEATMAP_VERTEX} and {@value #REG_VERTEX}. */
+    public List<List<CocoDetection>> predict(ModelForward net, List<ShardRecord> samples, int batchSize) {
         List<List<CocoDetection>> out = new ArrayList<>(samples.size());
         for (int from = 0; from < samples.size(); from += batchSize) {
             List<ShardRecord> batch = samples.subList(from, Math.min(samples.size(), from + batchSize));
-            INDArray input = Nd4j.concat(0, batch.stream().map(Examples::image).toArray(INDArray[]::new));
-            Map<String, INDArray> acts = net.feedForward(input, false);
+            Map<String, INDArray> acts = net.apply(batch);
             INDArray heat = nchw(acts, HEATMAP_VERTEX);
             INDArray reg = nchw(acts, REG_VERTEX);
             if (heat.size(1) != categoryIds.length) {

@@ -3,7 +3,6 @@ package io.distill4j.jobs;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.cache.TeacherInference;
-import io.distill4j.cache.TeacherOnExecutor;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.config.DistillSettings;
 import io.distill4j.data.ShardRecord;
@@ -41,7 +40,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -119,9 +117,25 @@ public final class DistillJob {
         Map<String, TapInfo> teacherOutputs = Map.of();
         TeacherCache cache = null;
         ComputationGraph onlineTeacher = null;
+        OnnxTeacher onnxTeacher = null;
         ComputationGraph teacherNet = null;
         String fingerprint = null;
-        if (distilling) {
+        if (distilling && config.teacher().isOnnx()) {
+            refuseGraftingTerms(ds.terms());
+            onnxTeacher = OnnxTeacher.open(sc.hadoopConfiguration(), config.teacher().onnx(), OnnxTeacher.KEY, models, shards,
+                    preprocessing);
+            fingerprint = onnxTeacher.fingerprint();
+            inputs.put("teacher", new InputRef(config.teacher().onnx().path(), fingerprint));
+            if (ds.onlineTeacher()) {
+                teacherOutputs = onnxTeacher.taps();
+            } else {
+                claims.hold(new Path(Storage.path(config.cache().output()), fingerprint));
+                cache = TeacherCache.open(spark, config.cache().output(), fingerprint, preprocessing);
+                cache.requireComputedOn(shards, "distill");
+                inputs.put("cache", new InputRef(cache.dir().toString(), cache.fingerprint()));
+                teacherOutputs = cache.outputs();
+            }
+        } else if (distilling) {
             Path teacherFile = new Path(claims.hold(Storage.path(config.teacher().dir())), TrainTeacherJob.MODEL_FILE);
             models.requireTeacherTask(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile.getParent());
             ComputationGraph teacher = ModelFiles.read(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile, false);
@@ -185,8 +199,16 @@ public final class DistillJob {
                 for (int i = 0; i < columns.length; i++) t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
                 return objective.example(ShardSchema.fromRow(row), t);
             });
+        } else if (onnxTeacher != null) {
+            // The ONNX forward pass names its outputs by their distill4j names already.
+            Map<String, String> keyToName = new LinkedHashMap<>();
+            for (String n : needed) keyToName.put(n, n);
+            data = onlineData(shards.records(split), objective, onnxTeacher.broadcast(sc), keyToName);
         } else {
-            data = onlineData(sc, shards.records(split), objective, onlineTeacher, fingerprint, needed, teacherOutputs);
+            Map<String, String> vertexToName = new LinkedHashMap<>();
+            for (String n : needed) vertexToName.put(teacherOutputs.get(n).vertexName(), n);
+            data = onlineData(shards.records(split), objective,
+                    new ExecutorModel.Dl4j(fingerprint, sc.broadcast(ModelFiles.bytes(onlineTeacher))), vertexToName);
         }
 
         if (ds.resume() && run.latestCheckpoint().isPresent()) {
@@ -238,7 +260,10 @@ public final class DistillJob {
         Provenance provenance = Provenance.of(started, sc.master(), config.train().seed(), inputs,
                 DecidingSettings.distill(config.resolvedConfig()));
         RunManifest m = new RunManifest(RunManifest.STAGE, Instant.now().toString(), provenance, ds.runId(), STUDENT_FILE,
-                ds.exportOnnx() ? STUDENT_ONNX_FILE : null, fingerprint, distilling ? (ds.onlineTeacher() ? "online" : "cached") : "none", preprocessing, bp.describe(),
+                ds.exportOnnx() ? STUDENT_ONNX_FILE : null, fingerprint, distilling ? (ds.onlineTeacher() ? "online" : "cached") : "none",
+                !distilling ? null : onnxTeacher != null ? onnxTeacher.spec().source()
+                        : new Path(Storage.path(config.teacher().dir()), TrainTeacherJob.MODEL_FILE).toString(),
+                !distilling ? null : onnxTeacher != null ? "onnx-runtime" : "dl4j", preprocessing, bp.describe(),
                 facts.task(), facts.dataset(), facts.numClasses(), facts.outputStride(), facts.heatmapVertex(),
                 facts.regVertex(), facts.categories(), config.train().epochs(), secondsPerEpoch, missing, List.copyOf(needed),
                 terms, split, Map.of("train", shards.count(split) - missing));
@@ -258,31 +283,40 @@ public final class DistillJob {
         return o == null ? null : Manifests.JSON.valueToTree(o);
     }
 
-    /** Teacher outputs computed inside the data pipeline by a teacher broadcast to the executors. */
-    private IntFunction<JavaRDD<MultiDataSet>> onlineData(JavaSparkContext sc, JavaRDD<ShardRecord> train, TrainingObjective objective,
-                                                          ComputationGraph teacher, String fp, List<String> needed,
-                                                          Map<String, TapInfo> taps) {
-        Broadcast<byte[]> bytes = sc.broadcast(ModelFiles.bytes(teacher));
-        Map<String, String> vertexToName = new LinkedHashMap<>();
-        for (String n : needed) vertexToName.put(taps.get(n).vertexName(), n);
+    /**
+     * Teacher outputs computed inside the data pipeline by a teacher broadcast to the executors.
+     *
+     * @param keyToName the forward pass's name of each needed output -> its distill4j name
+     */
+    private IntFunction<JavaRDD<MultiDataSet>> onlineData(JavaRDD<ShardRecord> train, TrainingObjective objective,
+                                                          ExecutorModel teacher, Map<String, String> keyToName) {
         int batch = config.cache().batchSize();
         return epoch -> train.mapPartitions(it -> {
             List<ShardRecord> part = new ArrayList<>();
             it.forEachRemaining(part::add);
-            ComputationGraph t = TeacherOnExecutor.borrow(fp, bytes::value);
-            try {
-                List<Map<String, float[]>> values = TeacherInference.run(t, part, List.copyOf(vertexToName.keySet()), batch);
-                List<MultiDataSet> out = new ArrayList<>(part.size());
-                for (int i = 0; i < part.size(); i++) {
-                    Map<String, float[]> byName = new LinkedHashMap<>();
-                    values.get(i).forEach((v, a) -> byName.put(vertexToName.get(v), a));
-                    out.add(objective.example(part.get(i), byName));
-                }
-                return out.iterator();
-            } finally {
-                TeacherOnExecutor.giveBack(fp, t);
+            List<Map<String, float[]>> values = teacher.with(forward -> TeacherInference.run(forward, part,
+                    List.copyOf(keyToName.keySet()), batch));
+            List<MultiDataSet> out = new ArrayList<>(part.size());
+            for (int i = 0; i < part.size(); i++) {
+                Map<String, float[]> byName = new LinkedHashMap<>();
+                values.get(i).forEach((k, a) -> byName.put(keyToName.get(k), a));
+                out.add(objective.example(part.get(i), byName));
             }
+            return out.iterator();
         });
+    }
+
+    /**
+     * CrossKD runs the student's features through the teacher's own frozen layers inside the
+     * student graph: an ONNX teacher has no DL4J layers to graft, so such a run is refused.
+     */
+    static void refuseGraftingTerms(List<DistillTerm> terms) {
+        for (DistillTerm t : terms) {
+            if (t.kind() == DistillTerm.Kind.CROSSKD && t.weight() > 0) {
+                throw new StageOutputException("distill.terms: crosskd grafts the teacher's layers into the student graph, which "
+                        + "an ONNX teacher (teacher.onnx.path) does not have; use a DL4J teacher (teacher.dir) or another method");
+            }
+        }
     }
 
     /**

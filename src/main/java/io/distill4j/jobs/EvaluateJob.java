@@ -2,7 +2,9 @@ package io.distill4j.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.ModelFiles;
-import io.distill4j.cache.TeacherOnExecutor;
+import io.distill4j.cache.ModelForward;
+import io.distill4j.onnx.OnnxModelException;
+import io.distill4j.onnx.OnnxModelSettings;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.cityscapes.CityscapesLabels;
@@ -34,7 +36,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -92,19 +93,19 @@ public final class EvaluateJob {
             Shards shards = Shards.open(spark, config.shard().output());
             String split = config.evaluate().split();
             int batch = config.cache().batchSize();
-            Broadcast<byte[]> bytes = sc.broadcast(ModelFiles.bytes(net));
+            ExecutorModel.Dl4j executor = new ExecutorModel.Dl4j(null, sc.broadcast(ModelFiles.bytes(net)));
             try {
                 if (shards.dataset().equals("coco")) {
                     DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().categories(),
                             new Path(shards.root(), Manifest.FILE_NAME).toString());
                     DetectionPredictor predictor = new DetectionPredictor(classes.categoryIds(), config.evaluate().maxDetections(),
                             config.evaluate().scoreThreshold());
-                    CocoStats stats = detectionScores(shards, split, shards.records(split), bytes, null, batch, predictor, classes).stats();
+                    CocoStats stats = detectionScores(shards, split, shards.records(split), executor, batch, predictor, classes).stats();
                     return new EpochValidator.Score("AP", stats.get("AP"), net);
                 }
-                return new EpochValidator.Score("mIoU", segmentationMetrics(sc, shards.records(split), bytes, null, batch, null).meanIou(), net);
+                return new EpochValidator.Score("mIoU", segmentationMetrics(sc, shards.records(split), executor, batch, null).meanIou(), net);
             } finally {
-                bytes.destroy();
+                executor.bytes().destroy();
             }
         };
     }
@@ -149,7 +150,7 @@ public final class EvaluateJob {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ModelManifest manifest = Manifests.readModel(Storage.fs(dir, sc.hadoopConfiguration()), dir);
         Path modelFile = new Path(dir, manifest.model() == null ? DistillJob.STUDENT_FILE : manifest.model());
-        Shards shards = Shards.open(spark, config.shard().output());
+        Shards shards = openShards();
         InputRef trainedOn = manifest.provenance() == null ? null : manifest.provenance().input("shards");
         if (!SameShards.check("evaluate", "model", dir.toString(), trainedOn, shards.root().toString(), shards.fingerprint("evaluate"),
                 "retrain it on these shards, or set shard.output to the shards it was trained on")) {
@@ -157,10 +158,6 @@ public final class EvaluateJob {
                     + "evaluating it on " + shards.root() + " as it is");
         }
         String dataset = shards.dataset();
-        if (!dataset.equals("cityscapes") && !dataset.equals("coco")) {
-            throw new StageOutputException("evaluate: shards " + shards.root() + " have dataset '" + dataset + "' in "
-                    + Manifest.FILE_NAME + "; expected 'cityscapes' or 'coco'");
-        }
         FileSystem fs = Storage.fs(modelFile, sc.hadoopConfiguration());
         ComputationGraph net = ModelFiles.read(fs, modelFile, false);
         List<String> heads = dataset.equals("coco")
@@ -175,34 +172,94 @@ public final class EvaluateJob {
         // A report of an older version (no marker) is recognised by its metrics.json.
         Path reportDir = claims.claim(Storage.fs(dir, sc.hadoopConfiguration()), new Path(dir, "report"), "the report of " + dir,
                 "metrics.json").path();
-        Broadcast<byte[]> bytes = sc.broadcast(ModelFiles.bytes(net));
+        ExecutorModel.Dl4j executor = new ExecutorModel.Dl4j("eval:" + modelFile + ":" + System.nanoTime(),
+                sc.broadcast(ModelFiles.bytes(net)));
         try {
-            Model model = new Model(modelName, dir, reportDir, net, bytes,
-                    "eval:" + modelFile + ":" + System.nanoTime());
-            String split = config.evaluate().split();
-            sc.setJobGroup("EVALUATE", "EVALUATE " + modelName + " (" + dataset + ") on " + split + " ("
-                    + shards.count(split) + " samples)", false);
-            return dataset.equals("coco") ? detection(sc, shards, model, teacher) : segmentation(sc, shards, model, teacher);
+            return evaluate(sc, shards, new Model(modelName, dir, reportDir, ModelForward.of(net), executor), teacher);
         } finally {
-            bytes.destroy();
+            executor.bytes().destroy();
         }
     }
 
-    /** The model under evaluation: on the driver, and broadcast to the executors under a pool key. */
-    private record Model(String name, Path dir, Path reportDir, ComputationGraph net, Broadcast<byte[]> bytes,
-                         String key) {}
+    /**
+     * The teacher's row: teacher.dir's DL4J teacher, or the ONNX teacher of teacher.onnx (its
+     * report under teacher.dir/report too).
+     */
+    public Evaluated evaluateTeacher() {
+        Path dir = Storage.path(config.teacher().dir());
+        if (!config.teacher().isOnnx()) return evaluate("teacher", dir);
+        return evaluateOnnx("teacher", config.teacher().onnx(), OnnxTeacher.KEY, new Path(dir, "report"), null, null);
+    }
+
+    /**
+     * Scores an ONNX model with ONNX Runtime on the executors (one session per executor JVM).
+     *
+     * @param settings   the file and what the configuration says about it (blank parts from its metadata)
+     * @param keyPrefix  where the settings come from, for refusals
+     * @param reportDir  where the report goes
+     * @param curvesDir  a run directory whose metrics.jsonl the report draws, or null
+     */
+    public Evaluated evaluateOnnx(String modelName, OnnxModelSettings settings, String keyPrefix, Path reportDir,
+                                 Path curvesDir, Evaluated teacher) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Shards shards = openShards();
+        TaskModels models = TaskModels.of(config, shards, "evaluate");
+        OnnxTeacher onnx = OnnxTeacher.open(sc.hadoopConfiguration(), settings, keyPrefix, models, shards,
+                io.distill4j.train.Examples.preprocessing(shards.height(), shards.width()));
+        List<String> heads = shards.dataset().equals("coco")
+                ? List.of(DetectionPredictor.HEATMAP_VERTEX, DetectionPredictor.REG_VERTEX)
+                : List.of(SegmentationPredictor.LOGITS_VERTEX);
+        for (String head : heads) {
+            if (onnx.spec().output(head) == null) {
+                throw new OnnxModelException(keyPrefix + ".outputs: evaluate needs an output named '" + head + "' for "
+                        + shards.dataset() + " shards, but " + settings.path() + " maps " + onnx.spec().names());
+            }
+        }
+        ExecutorModel.Onnx executor = onnx.broadcast(sc, heads);
+        try {
+            ModelForward driver = new io.distill4j.onnx.OnnxForward(io.distill4j.onnx.OnnxSessions.get(onnx.fingerprint(),
+                    onnx::bytes, 1, settings.path()), executor.spec());
+            return evaluate(sc, shards, new Model(modelName, curvesDir, reportDir, driver, executor), teacher);
+        } finally {
+            executor.bytes().destroy();
+        }
+    }
+
+    private Shards openShards() {
+        Shards shards = Shards.open(spark, config.shard().output());
+        String dataset = shards.dataset();
+        if (!dataset.equals("cityscapes") && !dataset.equals("coco")) {
+            throw new StageOutputException("evaluate: shards " + shards.root() + " have dataset '" + dataset + "' in "
+                    + Manifest.FILE_NAME + "; expected 'cityscapes' or 'coco'");
+        }
+        return shards;
+    }
+
+    private Evaluated evaluate(JavaSparkContext sc, Shards shards, Model model, Evaluated teacher) {
+        String split = config.evaluate().split();
+        sc.setJobGroup("EVALUATE", "EVALUATE " + model.name() + " (" + shards.dataset() + ", " + model.executor().engine()
+                + ") on " + split + " (" + shards.count(split) + " samples)", false);
+        return shards.dataset().equals("coco") ? detection(sc, shards, model, teacher) : segmentation(sc, shards, model, teacher);
+    }
+
+    /**
+     * The model under evaluation: its forward pass on the driver (for the report's pictures), and
+     * as shipped to the executors.
+     *
+     * @param dir the run directory whose metrics.jsonl is drawn, or null
+     */
+    private record Model(String name, Path dir, Path reportDir, ModelForward forward, ExecutorModel executor) {}
 
     private Evaluated segmentation(JavaSparkContext sc, Shards shards, Model model, Evaluated teacher) {
         String split = config.evaluate().split();
         int batch = config.cache().batchSize();
-        Broadcast<byte[]> bytes = model.bytes();
-        String key = model.key();
+        ExecutorModel executor = model.executor();
         Path predictionsDir = config.evaluate().exportPredictions() ? new Path(model.reportDir(), PREDICTIONS_DIR) : null;
         if (predictionsDir != null) clearDirectory(Storage.fs(predictionsDir, sc.hadoopConfiguration()), predictionsDir);
         JavaRDD<ShardRecord> records = shards.records(split);
-        SegmentationMetrics metrics = segmentationMetrics(sc, records, bytes, key, batch, predictionsDir);
+        SegmentationMetrics metrics = segmentationMetrics(sc, records, executor, batch, predictionsDir);
         List<ShardRecord> shown = records.take(config.evaluate().overlays());
-        List<byte[]> shownPreds = SegmentationPredictor.predict(model.net(), shown, batch);
+        List<byte[]> shownPreds = SegmentationPredictor.predict(model.forward(), shown, batch);
         ObjectNode json = metrics.toMetricsJson(model.name(), split, CityscapesLabels.TRAIN_NAMES);
         List<byte[]> teacherPreds = teacher != null && teacher.predictions().size() == shown.size() ? teacher.predictions() : null;
         writeReport(sc, model, json, (w, local) -> {
@@ -221,26 +278,20 @@ public final class EvaluateJob {
 
     /**
      * The confusion matrix of a model over the records, computed on the executors (and labelId PNGs
-     * when asked). {@code key} names the executors' pool of the model; null deserializes it once per
-     * partition and keeps nothing (validation scores a new model every time).
+     * when asked).
      */
     private static SegmentationMetrics segmentationMetrics(JavaSparkContext sc, JavaRDD<ShardRecord> records,
-                                                           Broadcast<byte[]> bytes, String key, int batch, Path predictionsDir) {
+                                                           ExecutorModel executor, int batch, Path predictionsDir) {
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
         return records.mapPartitions(it -> {
             List<ShardRecord> part = new ArrayList<>();
             it.forEachRemaining(part::add);
             SegmentationMetrics m = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES);
             if (part.isEmpty()) return List.of(m).iterator();
-            ComputationGraph net = key == null ? ModelFiles.fromBytes(bytes.value()) : TeacherOnExecutor.borrow(key, bytes::value);
-            try {
-                List<byte[]> preds = SegmentationPredictor.predict(net, part, batch);
-                for (int i = 0; i < part.size(); i++) {
-                    m.add(part.get(i).segLabel(), preds.get(i));
-                    if (predictionsDir != null) writeLabelIdPng(hadoop, predictionsDir, part.get(i), preds.get(i));
-                }
-            } finally {
-                if (key != null) TeacherOnExecutor.giveBack(key, net);
+            List<byte[]> preds = executor.with(forward -> SegmentationPredictor.predict(forward, part, batch));
+            for (int i = 0; i < part.size(); i++) {
+                m.add(part.get(i).segLabel(), preds.get(i));
+                if (predictionsDir != null) writeLabelIdPng(hadoop, predictionsDir, part.get(i), preds.get(i));
             }
             return List.of(m).iterator();
         }).reduce(SegmentationMetrics::merge);
@@ -264,19 +315,18 @@ public final class EvaluateJob {
     private Evaluated detection(JavaSparkContext sc, Shards shards, Model model, Evaluated teacher) {
         String split = config.evaluate().split();
         int batch = config.cache().batchSize();
-        Broadcast<byte[]> bytes = model.bytes();
-        String key = model.key();
+        ExecutorModel executor = model.executor();
         DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().categories(),
                 new Path(shards.root(), Manifest.FILE_NAME).toString());
         DetectionPredictor predictor = new DetectionPredictor(classes.categoryIds(), config.evaluate().maxDetections(),
                 config.evaluate().scoreThreshold());
         JavaRDD<ShardRecord> records = shards.records(split);
-        DetectionScores scores = detectionScores(shards, split, records, bytes, key, batch, predictor, classes);
+        DetectionScores scores = detectionScores(shards, split, records, executor, batch, predictor, classes);
         CocoStats stats = scores.stats();
         List<CocoDetection> detections = scores.detections();
         ObjectNode json = stats.toMetricsJson(model.name(), split);
         List<ShardRecord> shown = records.take(config.evaluate().overlays());
-        List<List<CocoDetection>> shownDets = predictor.predict(model.net(), shown, batch);
+        List<List<CocoDetection>> shownDets = predictor.predict(model.forward(), shown, batch);
         List<List<CocoDetection>> teacherDets = teacher != null && teacher.detections().size() == shown.size()
                 ? teacher.detections() : null;
         writeReport(sc, model, json, (w, local) -> {
@@ -301,22 +351,17 @@ public final class EvaluateJob {
     private record DetectionScores(CocoStats stats, int images, List<CocoDetection> detections) {}
 
     private static DetectionScores detectionScores(Shards shards, String split, JavaRDD<ShardRecord> records,
-                                                   Broadcast<byte[]> bytes, String key, int batch,
+                                                   ExecutorModel executor, int batch,
                                                    DetectionPredictor predictor, DetectorClasses classes) {
         List<ImageResult> images = new ArrayList<>(records.mapPartitions(it -> {
             List<ShardRecord> part = new ArrayList<>();
             it.forEachRemaining(part::add);
             List<ImageResult> out = new ArrayList<>(part.size());
             if (part.isEmpty()) return out.iterator();
-            ComputationGraph net = key == null ? ModelFiles.fromBytes(bytes.value()) : TeacherOnExecutor.borrow(key, bytes::value);
-            try {
-                List<List<CocoDetection>> dets = predictor.predict(net, part, batch);
-                for (int i = 0; i < part.size(); i++) {
-                    ShardRecord r = part.get(i);
-                    out.add(new ImageResult(r.imageId(), r.sampleId(), ShardBoxes.groundTruth(r), dets.get(i)));
-                }
-            } finally {
-                if (key != null) TeacherOnExecutor.giveBack(key, net);
+            List<List<CocoDetection>> dets = executor.with(forward -> predictor.predict(forward, part, batch));
+            for (int i = 0; i < part.size(); i++) {
+                ShardRecord r = part.get(i);
+                out.add(new ImageResult(r.imageId(), r.sampleId(), ShardBoxes.groundTruth(r), dets.get(i)));
             }
             return out.iterator();
         }).collect());
@@ -378,7 +423,7 @@ public final class EvaluateJob {
             ReportWriter w = new ReportWriter(local);
             w.writeMetrics(json);
             content.write(w, local);
-            java.nio.file.Path curves = flattenedMetrics(fs, new Path(model.dir(), "metrics.jsonl"), local);
+            java.nio.file.Path curves = model.dir() == null ? null : flattenedMetrics(fs, new Path(model.dir(), "metrics.jsonl"), local);
             if (curves != null) {
                 w.writeCurves(curves);
                 java.nio.file.Files.delete(curves);

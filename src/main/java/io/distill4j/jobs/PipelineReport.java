@@ -79,13 +79,13 @@ public final class PipelineReport {
         t.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Map.Entry<String, List<EvaluateJob.Evaluated>> g : groups.entrySet()) {
             List<EvaluateJob.Evaluated> runs = g.getValue();
-            ModelManifest m = Manifests.readModel(fs, runs.get(0).reportDir().getParent());
+            ModelManifest m = manifest(fs, runs.get(0));
             double miou = mean(runs, h::primary);
             String spread = runs.size() > 1 ? String.format(Locale.ROOT, " ± %.2f", 100 * std(runs, h::primary)) : "";
             String delta = g.getKey().equals("teacher") || Double.isNaN(baseline) ? "" :
                     String.format(Locale.ROOT, "%+.2f", 100 * (miou - baseline));
             double spe = mean(runs, r -> secondsPerEpoch(fs, r));
-            boolean teacherRow = m instanceof TeacherManifest;
+            boolean teacherRow = m == null || m instanceof TeacherManifest;
             String ratio = teacherRow || Double.isNaN(spe) || Double.isNaN(baselineSpe) ? ""
                     : String.format(Locale.ROOT, "%.2fx", spe / baselineSpe);
             t.append(String.format(Locale.ROOT, "| %s | %d | %.2f%s | %.2f | %s | %s | %s | %s | %s |%n", g.getKey(), runs.size(),
@@ -112,7 +112,22 @@ public final class PipelineReport {
     }
 
     private static double secondsPerEpoch(FileSystem fs, EvaluateJob.Evaluated r) {
-        return Manifests.readModel(fs, r.reportDir().getParent()).secondsPerEpoch();
+        ModelManifest m = manifest(fs, r);
+        return m == null ? Double.NaN : m.secondsPerEpoch();
+    }
+
+    /**
+     * The manifest of the stage output that holds the report; null for an ONNX teacher, which has
+     * no stage output of its own (its report sits under teacher.dir).
+     */
+    private static ModelManifest manifest(FileSystem fs, EvaluateJob.Evaluated r) {
+        Path dir = r.reportDir().getParent();
+        try {
+            if (r.model().equals("teacher") && !Manifest.exists(fs, dir)) return null;
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Manifests.readModel(fs, dir);
     }
 
     /**

@@ -1,11 +1,10 @@
 package io.distill4j.jobs;
 
 import io.distill4j.data.ShardRecord;
-import io.distill4j.train.Examples;
+import io.distill4j.cache.ModelForward;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +25,15 @@ public final class SegmentationPredictor {
      * (NCHW) rather than the network output, which a loss layer has flattened to [N, C*H*W].
      */
     public static List<byte[]> predict(ComputationGraph net, List<ShardRecord> samples, int batchSize) {
+        return predict(ModelForward.of(net), samples, batchSize);
+    }
+
+    /** The same with any engine whose forward pass names the class logits {@value #LOGITS_VERTEX}. */
+    public static List<byte[]> predict(ModelForward net, List<ShardRecord> samples, int batchSize) {
         List<byte[]> out = new ArrayList<>(samples.size());
         for (int from = 0; from < samples.size(); from += batchSize) {
             List<ShardRecord> batch = samples.subList(from, Math.min(samples.size(), from + batchSize));
-            INDArray input = Nd4j.concat(0, batch.stream().map(Examples::image).toArray(INDArray[]::new));
-            INDArray logits = net.feedForward(input, false).get(LOGITS_VERTEX);
+            INDArray logits = net.apply(batch).get(LOGITS_VERTEX);
             if (logits == null || logits.rank() != 4) {
                 throw new IllegalArgumentException("the model has no NCHW '" + LOGITS_VERTEX + "' vertex to predict from");
             }

@@ -57,6 +57,11 @@ final class TaskModels {
         return task;
     }
 
+    /** Segmentation classes, or detection categories (heatmap channels). */
+    int classes() {
+        return task == Task.DETECTION ? categoryIds.length : teacher().spec().numClasses();
+    }
+
     ModelBlueprint teacher() {
         return task == Task.DETECTION ? Networks.detectionTeacher(config, categoryIds.length, height, width)
                 : Networks.teacher(config, height, width);

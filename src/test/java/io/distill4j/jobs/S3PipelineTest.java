@@ -236,6 +236,23 @@ class S3PipelineTest {
     }
 
     /** Every object in the bucket with its bytes, listed and read through the S3 API itself. */
+    @Test
+    @Order(8)
+    void onnxTeacherIsReadFromS3AndItsCacheAndReportWrittenThere() throws Exception {
+        Path onnx = new Path("s3a://" + BUCKET + "/models/seg_teacher.onnx");
+        fs.copyFromLocalFile(new Path(java.nio.file.Path.of("src/test/resources/onnx/seg_teacher.onnx").toAbsolutePath().toUri()), onnx);
+        Distill4jConfig c = config("teacher.onnx.path=\"" + onnx + "\"", "teacher.dir=\"" + WORK + "/onnx-teacher\"",
+                "cache.output=\"" + WORK + "/teacher-cache-onnx\"",
+                "teacher.onnx.preprocessing=\"bgr;nchw;scale=1;mean=103.53,116.28,123.675;std=57.375,57.12,58.395\"",
+                "teacher.onnx.outputs=[{onnx=seg_out, name=logits, stride=4}]");
+        CacheTeacherJob.Result r = new CacheTeacherJob(spark, c, console).run();
+        assertEquals(8L, r.rows().get("train"));
+        assertEquals(onnx.toString(), new ObjectMapper().readTree(read(new Path(r.dir(), "_manifest.json"))).path("teacher").asText());
+        new EvaluateJob(spark, c, console).evaluateTeacher();
+        JsonNode m = new ObjectMapper().readTree(read(new Path(WORK + "/onnx-teacher/report/metrics.json")));
+        assertEquals("teacher", m.path("model").asText());
+    }
+
     static Map<String, byte[]> allObjects() throws Exception {
         Map<String, byte[]> out = new TreeMap<>();
         ListObjectsV2Request req = new ListObjectsV2Request().withBucketName(BUCKET);

@@ -32,7 +32,7 @@ class ManifestsTest {
         FileSystem fs = FileSystem.getLocal(new Configuration());
         Path out = new Path(dir.toUri());
         RunManifest m = new RunManifest(RunManifest.STAGE, "2026-01-01T00:01:00Z", provenance(), "kd", "student.zip", null, "beef",
-                "cached", "resize=32x64", "student", "segmentation", "cityscapes", 19, 4, null, null, null, 2, 1.5, 0,
+                "cached", "teacher/teacher.zip", "dl4j", "resize=32x64", "student", "segmentation", "cityscapes", 19, 4, null, null, null, 2, 1.5, 0,
                 List.of("logits"), List.of(new RunManifest.Term("kd_logits", "pixel-kd", "logits", "logits", 1.0, 4.0, null)),
                 "train", Map.of("train", 8L));
         Manifest.write(fs, out, Manifests.toJson(m));
