@@ -14,11 +14,14 @@ import java.util.Set;
  * conv-BN-ReLU6, 1x1 linear projection conv-BN, identity added when stride 1 and same width).
  * Vertices carry torchvision's module names. Not built: {@code features.18} (the 1x1 conv to 1280)
  * and the classifier, as segmentation uses the net. Taps {@code stage1..stage4} are the outputs of
- * features 3, 6, 13 and 17 (strides 4, 8, 16, 32 before dilation).
+ * features 3, 6, 13 and 17 (strides 4, 8, 16, 32; at most the output stride).
  *
- * <p>Output stride 8 or 16: a block that would stride past it keeps stride 1 (its depthwise conv
- * keeps the previous dilation) and the later blocks' depthwise convs are dilated by 2 per skipped
- * stride, the same rule as {@link ResNetBackbone}.
+ * <p>Output stride 8 or 16: a block that would stride past it keeps stride 1, undilated (like
+ * the compact backbone). Not dilated as {@link ResNetBackbone} is because DL4J M2's
+ * depthwise_conv2d fails outright on any dilation with the oneDNN build ("could not create a
+ * descriptor for a dilated convolution"), with no fallback; the receptive field of the later
+ * blocks is therefore smaller than a dilated MobileNetV2's. Weights load the same either way.
+ * {@code BackbonesTest.dilatedDepthwiseConvolutionStillFailsInDl4jM2} tells when that changes.
  */
 public final class MobileNetV2Backbone implements Backbone {
 
@@ -65,25 +68,17 @@ public final class MobileNetV2Backbone implements Backbone {
 
         Map<String, TapInfo> taps = new LinkedHashMap<>();
         int stride = 2;
-        int dilation = 1;
         int feature = 1;
         for (int[] s : SETTINGS) {
             int outChannels = makeDivisible(s[1] * widthMult);
             for (int i = 0; i < s[2]; i++) {
                 int blockStride = i == 0 ? s[3] : 1;
-                int blockDilation = dilation;
-                int convStride = blockStride;
-                if (blockStride == 2 && stride * 2 > spec.outputStride()) {
-                    dilation *= 2;
-                    convStride = 1;
-                } else {
-                    stride *= blockStride;
-                }
+                int convStride = blockStride == 2 && stride * 2 > spec.outputStride() ? 1 : blockStride;
+                stride *= convStride;
                 // torchvision decides the identity from the nominal stride; at width 0.25 a
                 // stride-2 block can keep its width and must still get none.
                 boolean residual = blockStride == 1 && inChannels == outChannels;
-                x = invertedResidual(tv, "features." + feature, x, inChannels, outChannels, convStride, blockDilation,
-                        s[0], residual);
+                x = invertedResidual(tv, "features." + feature, x, inChannels, outChannels, convStride, s[0], residual);
                 inChannels = outChannels;
                 int stage = java.util.Arrays.binarySearch(STAGE_FEATURES, feature);
                 if (stage >= 0) {
@@ -98,7 +93,7 @@ public final class MobileNetV2Backbone implements Backbone {
     }
 
     private static String invertedResidual(TorchvisionBlocks tv, String module, String input, int inChannels,
-                                           int outChannels, int stride, int dilation, int expansion, boolean residual) {
+                                           int outChannels, int stride, int expansion, boolean residual) {
         int hidden = (int) Math.round((double) inChannels * expansion);
         String x = input;
         int layer = 0;
@@ -108,7 +103,7 @@ public final class MobileNetV2Backbone implements Backbone {
             x = tv.activation(module + ".conv.0.2", x, Activation.RELU6);
             layer = 1;
         }
-        x = tv.depthwise(module + ".conv." + layer + ".0", x, hidden, 3, stride, dilation);
+        x = tv.depthwise(module + ".conv." + layer + ".0", x, hidden, 3, stride, 1);
         x = tv.batchNorm(module + ".conv." + layer + ".1", x);
         x = tv.activation(module + ".conv." + layer + ".2", x, Activation.RELU6);
         x = tv.conv(module + ".conv." + (layer + 1), x, outChannels, 1, 1, 1);
