@@ -19,7 +19,9 @@ public record ModelSettings(Net teacher, Net student) {
 
         static Net from(Keys k, String role) {
             String prefix = "distill4j.model." + role + ".";
-            String backbone = k.oneOf("backbone", Backbones.ids().toArray(new String[0]));
+            String backbone = k.nonEmpty("backbone").trim().toLowerCase(java.util.Locale.ROOT);
+            if (!Backbones.exists(backbone)) throw new ConfigException(prefix + "backbone: must be one of "
+                    + String.join(", ", Backbones.ids()) + " (or mobilenetv2-<width_mult>), got '" + backbone + "'");
             int stride = k.intIn("output-stride", 4, 32);
             TreeSet<Integer> strides = new TreeSet<>(Backbones.of(backbone).outputStrides());
             if (!strides.contains(stride)) throw new ConfigException(
