@@ -67,6 +67,14 @@ public final class TorchvisionWeights {
             if (t.getDataType() != Onnx.TensorProto.DataType.FLOAT) continue;
             tensors.put(t.getName(), toArray(t, file));
         }
+        // torch 1.13 stores equal tensors once and hands the others on through Identity nodes
+        // (Identity(layer1.0.bn1.bias) -> layer1.0.bn2.running_mean): fresh BatchNorms all start equal.
+        for (Onnx.NodeProto node : model.getGraph().getNodeList()) {
+            if (node.getOpType().equals("Identity") && node.getInputCount() == 1 && node.getOutputCount() == 1
+                    && tensors.containsKey(node.getInput(0)) && !tensors.containsKey(node.getOutput(0))) {
+                tensors.put(node.getOutput(0), tensors.get(node.getInput(0)));
+            }
+        }
         boolean batchNorm = model.getGraph().getNodeList().stream()
                 .anyMatch(n -> n.getOpType().equals("BatchNormalization"));
         return new TorchvisionWeights(file, tensors, batchNorm);

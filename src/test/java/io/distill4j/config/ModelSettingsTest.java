@@ -31,6 +31,13 @@ class ModelSettingsTest {
     }
 
     @Test
+    void backboneSampleConfigLoads() {
+        Distill4jConfig c = ConfigLoader.load(new java.io.File("conf/backbones-sample.conf"), List.of());
+        assertEquals("resnet18", c.model().student().backbone());
+        assertEquals(8, c.model().teacher().outputStride());
+    }
+
+    @Test
     void unknownBackboneNamesTheKey() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, List.of("model.student.backbone=resnet101")));
