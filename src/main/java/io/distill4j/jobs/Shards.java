@@ -45,6 +45,11 @@ public final class Shards {
         return new Shards(spark, root, Manifests.read(fs, root, ShardManifest.class));
     }
 
+    /** The Hadoop settings of the session that opened the shards (for files read on the driver). */
+    public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+        return spark.sparkContext().hadoopConfiguration();
+    }
+
     public Path root() {
         return root;
     }

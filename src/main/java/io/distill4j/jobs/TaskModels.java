@@ -3,11 +3,14 @@ package io.distill4j.jobs;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.config.DistillTerm;
+import io.distill4j.config.ModelSettings;
 import io.distill4j.model.ModelBlueprint;
+import io.distill4j.model.PretrainedBackbone;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
 import io.distill4j.manifest.Manifests;
 import io.distill4j.manifest.ModelFacts;
+import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.train.DetectionObjective;
@@ -37,20 +40,24 @@ final class TaskModels {
     /** COCO category id per heatmap channel; null for segmentation. */
     private final int[] categoryIds;
     private final String dataset;
+    private final HadoopConf hadoop;
 
-    private TaskModels(Task task, Distill4jConfig config, int height, int width, int[] categoryIds, String dataset) {
+    private TaskModels(Task task, Distill4jConfig config, int height, int width, int[] categoryIds, String dataset,
+                       HadoopConf hadoop) {
         this.task = task;
         this.config = config;
         this.height = height;
         this.width = width;
         this.categoryIds = categoryIds;
         this.dataset = dataset;
+        this.hadoop = hadoop;
     }
 
     static TaskModels of(Distill4jConfig config, Shards shards, String stage) {
         Task task = shards.task(stage);
         return new TaskModels(task, config, shards.height(), shards.width(),
-                task == Task.DETECTION ? shards.categoryIds() : null, shards.dataset());
+                task == Task.DETECTION ? shards.categoryIds() : null, shards.dataset(),
+                HadoopConf.of(shards.hadoopConfiguration()));
     }
 
     Task task() {
@@ -62,14 +69,22 @@ final class TaskModels {
         return task == Task.DETECTION ? categoryIds.length : teacher().spec().numClasses();
     }
 
+    /** The teacher's blueprint; a fresh teacher loads {@code model.teacher.init} when set. */
     ModelBlueprint teacher() {
-        return task == Task.DETECTION ? Networks.detectionTeacher(config, categoryIds.length, height, width)
+        ModelBlueprint bp = task == Task.DETECTION ? Networks.detectionTeacher(config, categoryIds.length, height, width)
                 : Networks.teacher(config, height, width);
+        return withInit(bp, config.model().teacher());
     }
 
+    /** The student's blueprint; a fresh student loads {@code model.student.init} when set. */
     ModelBlueprint student() {
-        return task == Task.DETECTION ? Networks.detectionStudent(config, categoryIds.length, height, width)
+        ModelBlueprint bp = task == Task.DETECTION ? Networks.detectionStudent(config, categoryIds.length, height, width)
                 : Networks.student(config, height, width);
+        return withInit(bp, config.model().student());
+    }
+
+    private ModelBlueprint withInit(ModelBlueprint bp, ModelSettings.Net net) {
+        return net.init().map(location -> bp.withPretrainedBackbone(new PretrainedBackbone(location, hadoop))).orElse(bp);
     }
 
     /** The supervised objective of the teacher. */

@@ -13,7 +13,8 @@ import java.util.Map;
  * units). The branches after {@code head_feat} have no batch norm, so CrossKD can graft them into
  * a student as frozen layers that behave identically in training and inference.
  *
- * <p>Taps: {@code stage1}, {@code stage2}, {@code stage3}, {@code neck}, {@code head_feat},
+ * <p>Taps: {@code stage1}, {@code stage2}, {@code stage3} ({@code stage4} with a torchvision
+ * backbone), {@code neck}, {@code head_feat},
  * {@code heatmap}, {@code reg}.
  */
 public final class DetectionModel {
@@ -33,7 +34,7 @@ public final class DetectionModel {
     private static Map<String, TapInfo> write(GraphBuilder graph, ModelSpec spec) {
         Map<String, TapInfo> taps = Encoder.write(graph, spec);
         GraphBlocks blocks = new GraphBlocks(graph);
-        int headChannels = 2 * spec.width();
+        int headChannels = taps.get("neck").channels();
         int h = spec.gridHeight();
         int w = spec.gridWidth();
         String headFeat = blocks.convBnRelu("head_feat", taps.get("neck").vertexName(), headChannels, 3, 1, 1);

@@ -12,12 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The ResNet-style encoder and context head shared by the segmentation and detection models:
- * stem (3x3 stride 2) -> stage1 (stride 2, width) -> stage2 (2*width) -> stage3 (4*width) -> neck.
- * Stages stride until the output stride is reached and keep stride 1 after that, so stage2,
- * stage3 and neck all sit at the output stride.
+ * The encoder and context head shared by the segmentation and detection models: the spec's
+ * backbone (the compact default: stem (3x3 stride 2) -> stage1 (stride 2, width) -> stage2
+ * (2*width) -> stage3 (4*width); or a torchvision ResNet / MobileNetV2), then the neck (FCN-style
+ * 3x3 conv-BN-ReLU, or PSPNet pyramid pooling before it) at the output stride.
  *
- * <p>Why no dilation after the output stride (as DeepLab would): DL4J M2's oneDNN convolution
+ * <p>Why the compact backbone has no dilation after the output stride (as DeepLab would): DL4J M2's oneDNN convolution
  * helper fails on every dilated 3x3 convolution (dilation 2 and 4, grids 4x8 to 32x32: the native
  * conv2d call errors and the layer falls back to the im2col path for good), which would put the
  * largest layers back on the slow path. The teacher's context comes from pyramid pooling instead.
@@ -46,30 +46,22 @@ final class Encoder {
                 .setInputTypes(InputType.convolutional(spec.inputHeight(), spec.inputWidth(), InputNormalization.CHANNELS));
     }
 
-    /** Writes stem, stages and neck; returns the taps stage1, stage2, stage3 and neck in order. */
+    /**
+     * Writes the spec's backbone ({@link Backbones}) and the neck on its last stage; returns the
+     * stage taps ({@code stage1}..) and {@code neck} in order.
+     */
     static Map<String, TapInfo> write(GraphBuilder graph, ModelSpec spec) {
+        Backbone backbone = Backbones.of(spec.backbone());
+        Backbone.Stages stages = backbone.write(graph, spec);
+        Map<String, TapInfo> taps = new LinkedHashMap<>(stages.taps());
+        TapInfo last = stages.last();
         GraphBlocks blocks = new GraphBlocks(graph);
-        int w = spec.width();
-        int os = spec.outputStride();
-        Map<String, TapInfo> taps = new LinkedHashMap<>();
 
-        String stem = blocks.convBnRelu("stem", INPUT, w, 3, 2, 1);
-        String stage1 = blocks.stage("stage1", stem, w, w, spec.depth(), 2, 1);
-        taps.put("stage1", new TapInfo("stage1", stage1, w, spec.inputHeight() / 4, spec.inputWidth() / 4));
-
-        // Output stride 8 strides once more in stage2; output stride 4 stays at stage1's grid.
-        int stage2Stride = os == 8 ? 2 : 1;
-        String stage2 = blocks.stage("stage2", stage1, w, 2 * w, spec.depth(), stage2Stride, 1);
-        taps.put("stage2", new TapInfo("stage2", stage2, 2 * w, spec.gridHeight(), spec.gridWidth()));
-
-        String stage3 = blocks.stage("stage3", stage2, 2 * w, 4 * w, spec.depth(), 1, 1);
-        taps.put("stage3", new TapInfo("stage3", stage3, 4 * w, spec.gridHeight(), spec.gridWidth()));
-
-        int neckChannels = 2 * w;
-        String neckInput = stage3;
+        int neckChannels = backbone.neckChannels(spec, last);
+        String neckInput = last.vertexName();
         if (spec.contextHead() == ContextHead.PYRAMID_POOLING) {
-            neckInput = blocks.pyramidPooling("ppm", stage3, spec.gridHeight(), spec.gridWidth(),
-                    ModelSpec.PYRAMID_BINS, w);
+            neckInput = blocks.pyramidPooling("ppm", last.vertexName(), spec.gridHeight(), spec.gridWidth(),
+                    ModelSpec.PYRAMID_BINS, backbone.pyramidBranchChannels(spec, last));
         }
         String neck = blocks.convBnRelu("neck", neckInput, neckChannels, 3, 1, 1);
         taps.put("neck", new TapInfo("neck", neck, neckChannels, spec.gridHeight(), spec.gridWidth()));

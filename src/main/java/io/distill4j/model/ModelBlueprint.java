@@ -28,11 +28,50 @@ public final class ModelBlueprint {
     private final ModelSpec spec;
     private final Supplier<GraphBuilder> body;
     private final Map<String, TapInfo> taps;
+    private final PretrainedBackbone pretrained;
 
     ModelBlueprint(ModelSpec spec, Supplier<GraphBuilder> body, Map<String, TapInfo> taps) {
+        this(spec, body, taps, null);
+    }
+
+    private ModelBlueprint(ModelSpec spec, Supplier<GraphBuilder> body, Map<String, TapInfo> taps,
+                           PretrainedBackbone pretrained) {
         this.spec = spec;
         this.body = body;
         this.taps = Collections.unmodifiableMap(new LinkedHashMap<>(taps));
+        this.pretrained = pretrained;
+    }
+
+    /**
+     * This blueprint whose fresh networks get their backbone's weights from {@code source}
+     * ({@link #initialize}); the heads stay randomly initialised.
+     */
+    public ModelBlueprint withPretrainedBackbone(PretrainedBackbone source) {
+        if (source != null && pretrainedLayers().isEmpty()) {
+            throw new IllegalArgumentException("model '" + spec.name() + "': backbone " + spec.backbone()
+                    + " has no pretrained weights to load; init needs a torchvision backbone ("
+                    + String.join(", ", Backbones.ids().subList(1, Backbones.ids().size())) + ")");
+        }
+        return new ModelBlueprint(spec, body, taps, source);
+    }
+
+    /** Where fresh networks take their backbone's weights from, if anywhere. */
+    public java.util.Optional<PretrainedBackbone> pretrainedBackbone() {
+        return java.util.Optional.ofNullable(pretrained);
+    }
+
+    /** The backbone layers that load torchvision weights (empty for the compact backbone). */
+    public List<PretrainedLayer> pretrainedLayers() {
+        return Backbones.of(spec.backbone()).write(Encoder.newGraph(spec), spec).pretrained();
+    }
+
+    /**
+     * Prepares a freshly initialised network holding this body: loads the pretrained backbone
+     * when one is set ({@link #withPretrainedBackbone}); does nothing otherwise. Layer names are
+     * those of the body, so any graph built from {@link #graphBuilder()} qualifies.
+     */
+    public void initialize(org.deeplearning4j.nn.graph.ComputationGraph net) {
+        if (pretrained != null) pretrained.loadInto(net, this);
     }
 
     /** The builder for the spec's task. */
@@ -122,8 +161,12 @@ public final class ModelBlueprint {
     /** Name, architecture settings, parameter count and every tap's shape. */
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        sb.append(spec.name()).append(" (").append(spec.task()).append("): width=").append(spec.width())
-                .append(" depth=").append(spec.depth()).append(" outputStride=").append(spec.outputStride())
+        sb.append(spec.name()).append(" (").append(spec.task()).append("): backbone=").append(spec.backbone());
+        if (Backbones.defaultId().equals(spec.backbone())) {
+            sb.append(" width=").append(spec.width()).append(" depth=").append(spec.depth());
+        }
+        if (pretrained != null) sb.append(" init=").append(pretrained.location());
+        sb.append(" outputStride=").append(spec.outputStride())
                 .append(" context=").append(spec.contextHead()).append(" classes=").append(spec.numClasses())
                 .append(" input=3x").append(spec.inputHeight()).append('x').append(spec.inputWidth())
                 .append(" params=").append(parameterCount()).append('\n');

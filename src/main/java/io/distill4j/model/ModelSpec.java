@@ -6,19 +6,22 @@ package io.distill4j.model;
  *
  * @param task          SEGMENTATION or DETECTION
  * @param name          role/name, e.g. "seg-teacher"; used in descriptions and fingerprints
- * @param width         base channels: stages have width, 2*width and 4*width channels
- * @param depth         residual blocks per stage
- * @param outputStride  4 or 8: stride of every tap from stage 2 on; deeper stages keep stride 1
+ * @param width         base channels of the compact backbone: stages have width, 2*width and 4*width
+ *                      channels (the torchvision backbones have their own widths and ignore it)
+ * @param depth         residual blocks per stage of the compact backbone (ignored by the others)
+ * @param outputStride  stride of the last stage, the neck and the heads: 4 or 8 for the compact
+ *                      backbone, 8, 16 or 32 for the torchvision ones (deeper stages keep it)
  * @param numClasses    segmentation classes, or detection heatmap channels (K)
  * @param inputHeight   H of the "image" input; must be divisible by the output stride
  * @param inputWidth    W of the "image" input; must be divisible by the output stride
  * @param seed          weight-initialisation seed
  * @param contextHead   what builds the {@code neck} tap
  * @param learningRate  Adam learning rate of the graph's default updater
+ * @param backbone      the encoder, by its {@link Backbones} name ({@code compact}, {@code resnet18}, ...)
  */
 public record ModelSpec(Task task, String name, int width, int depth, int outputStride, int numClasses,
                         int inputHeight, int inputWidth, long seed, ContextHead contextHead,
-                        double learningRate) {
+                        double learningRate, String backbone) {
 
     /** Pyramid-pooling bins; the stage-3 grid must be divisible by each. */
     static final int[] PYRAMID_BINS = {1, 2, 4};
@@ -32,7 +35,13 @@ public record ModelSpec(Task task, String name, int width, int depth, int output
         }
         require(width >= 4, name, "width", "must be at least 4", width);
         require(depth >= 1, name, "depth", "must be at least 1", depth);
-        require(outputStride == 4 || outputStride == 8, name, "outputStride", "must be 4 or 8", outputStride);
+        if (backbone == null || !Backbones.exists(backbone)) {
+            throw new IllegalArgumentException("model spec '" + name + "': 'backbone' must be one of "
+                    + String.join(", ", Backbones.ids()) + ", cannot be: " + backbone);
+        }
+        java.util.Set<Integer> strides = new java.util.TreeSet<>(Backbones.of(backbone).outputStrides());
+        require(strides.contains(outputStride), name, "outputStride", "must be one of " + strides + " for backbone "
+                + backbone, outputStride);
         require(numClasses >= 1, name, "numClasses", "must be at least 1", numClasses);
         require(inputHeight >= outputStride && inputHeight % outputStride == 0, name, "inputHeight",
                 "must be a positive multiple of outputStride " + outputStride, inputHeight);
@@ -54,6 +63,13 @@ public record ModelSpec(Task task, String name, int width, int depth, int output
             throw new IllegalArgumentException("model spec '" + name + "': 'learningRate' must be positive and "
                     + "finite, cannot be: " + learningRate);
         }
+    }
+
+    /** A spec of the compact backbone (the sample's default). */
+    public ModelSpec(Task task, String name, int width, int depth, int outputStride, int numClasses,
+                     int inputHeight, int inputWidth, long seed, ContextHead contextHead, double learningRate) {
+        this(task, name, width, depth, outputStride, numClasses, inputHeight, inputWidth, seed, contextHead,
+                learningRate, Backbones.defaultId());
     }
 
     private static void require(boolean ok, String spec, String field, String rule, Object value) {
@@ -89,20 +105,25 @@ public record ModelSpec(Task task, String name, int width, int depth, int output
 
     public ModelSpec withInputSize(int height, int widthPixels) {
         return new ModelSpec(task, name, width, depth, outputStride, numClasses, height, widthPixels, seed,
-                contextHead, learningRate);
+                contextHead, learningRate, backbone);
     }
 
     public ModelSpec withSeed(long newSeed) {
         return new ModelSpec(task, name, width, depth, outputStride, numClasses, inputHeight, inputWidth, newSeed,
-                contextHead, learningRate);
+                contextHead, learningRate, backbone);
     }
 
-    /** Height of every tap from stage 2 on. */
+    public ModelSpec withBackbone(String newBackbone, int newOutputStride) {
+        return new ModelSpec(task, name, width, depth, newOutputStride, numClasses, inputHeight, inputWidth, seed,
+                contextHead, learningRate, newBackbone);
+    }
+
+    /** Height of the neck and heads (and of every compact-backbone tap from stage 2 on). */
     public int gridHeight() {
         return inputHeight / outputStride;
     }
 
-    /** Width of every tap from stage 2 on. */
+    /** Width of the neck and heads. */
     public int gridWidth() {
         return inputWidth / outputStride;
     }

@@ -10,7 +10,8 @@ import java.util.Map;
  * then a 1x1 conv to per-pixel class logits at the output stride, never upsampled (losses and the
  * teacher cache work at that resolution).
  *
- * <p>Taps: {@code stage1} (stride 4), {@code stage2}, {@code stage3}, {@code neck}, {@code logits}
+ * <p>Taps: {@code stage1} (stride 4), {@code stage2}, {@code stage3} ({@code stage4} with a
+ * torchvision backbone), {@code neck}, {@code logits}
  * ([N, numClasses, H/os, W/os], identity activation).
  */
 public final class SegmentationModel {

@@ -269,6 +269,7 @@ public final class DetectionObjective implements TrainingObjective {
 
     @Override
     public void initialize(ComputationGraph net) {
+        blueprint.initialize(net);
         for (GraftedHead head : grafts.values()) CrossHeadGrafter.copyTeacherParameters(net, teacher, head);
     }
 

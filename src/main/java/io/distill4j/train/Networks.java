@@ -13,7 +13,8 @@ import io.distill4j.model.Task;
 /**
  * The teacher and student of a configuration (segmentation or detection), at the shards' resolution. The
  * teacher gets the pyramid-pooling context head, the student none: the capacity gap that makes
- * distillation worth doing.
+ * distillation worth doing. Each has its configured backbone; pretrained initialisation is added
+ * by the jobs, which hold the Hadoop settings to read the file.
  */
 public final class Networks {
     private Networks() {}
@@ -41,11 +42,11 @@ public final class Networks {
     private static ModelSpec detectionSpec(String name, ModelSettings.Net n, ContextHead head, Distill4jConfig c,
                                            int numClasses, int h, int w) {
         return new ModelSpec(Task.DETECTION, name, n.width(), n.depth(), n.outputStride(), numClasses, h, w,
-                c.train().seed(), head, c.train().learningRate());
+                c.train().seed(), head, c.train().learningRate(), n.backbone());
     }
 
     private static ModelSpec spec(String name, ModelSettings.Net n, ContextHead head, Distill4jConfig c, int h, int w) {
         return new ModelSpec(Task.SEGMENTATION, name, n.width(), n.depth(), n.outputStride(), CityscapesLabels.NUM_CLASSES,
-                h, w, c.train().seed(), head, c.train().learningRate());
+                h, w, c.train().seed(), head, c.train().learningRate(), n.backbone());
     }
 }

@@ -276,10 +276,12 @@ public final class SegmentationObjective implements TrainingObjective {
     }
 
     /**
-     * Prepares a freshly initialised network of {@link #configuration()}: copies the teacher's
-     * parameters into the grafted CrossKD layers. (A checkpoint already holds them.)
+     * Prepares a freshly initialised network of {@link #configuration()}: loads the student's
+     * pretrained backbone, if configured, and copies the teacher's parameters into the grafted
+     * CrossKD layers. (A checkpoint already holds them.)
      */
     public void initialize(ComputationGraph net) {
+        blueprint.initialize(net);
         for (GraftedHead head : grafts.values()) CrossHeadGrafter.copyTeacherParameters(net, teacher, head);
     }
 
