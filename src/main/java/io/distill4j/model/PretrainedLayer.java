@@ -19,7 +19,7 @@ public record PretrainedLayer(String vertex, String torchModule, Kind kind) impl
         DEPTHWISE_CONVOLUTION,
         /**
          * BatchNorm2d: {@code weight} -> gamma, {@code bias} -> beta, {@code running_mean} -> mean,
-         * {@code running_var} -> var, or log10stdev = log10(sqrt(var + eps)) when the layer keeps that.
+         * {@code running_var} -> var, or log10stdev = log10(sqrt(var)) when the layer keeps that (DL4J adds eps at inference).
          */
         BATCH_NORM
     }

@@ -149,11 +149,11 @@ public final class TorchvisionWeights {
         writes.put(mean, tensor(layer, "running_mean", mean, model));
         BatchNormalization conf = (BatchNormalization) dl4j.conf().getLayer();
         if (conf.isUseLogStd()) {
-            // DL4J keeps log10(std) with std = sqrt(var + eps) when useLogStd is on (its default).
+            // DL4J keeps log10(s) when useLogStd is on (its default) and divides by sqrt(s^2 + eps) at
+            // inference, adding eps itself: s = sqrt(running_var), not sqrt(running_var + eps).
             INDArray logStd = dl4j.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
             INDArray var = tensor(layer, "running_var", logStd, model).castTo(DataType.DOUBLE);
-            writes.put(logStd, Transforms.log(Transforms.sqrt(var.add(conf.getEps()), false), 10, false)
-                    .castTo(logStd.dataType()));
+            writes.put(logStd, Transforms.log(Transforms.sqrt(var, false), 10, false).castTo(logStd.dataType()));
         } else {
             INDArray var = dl4j.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR);
             writes.put(var, tensor(layer, "running_var", var, model));
