@@ -118,6 +118,16 @@ class StudentOnnxExportTest {
     }
 
     @Test
+    void torchvisionBackboneStudentsExportForBothTasks() throws Exception {
+        // ResNet dilated past stride 8 (Truncate convolutions with explicit padding and dilation),
+        // MobileNetV2 (depthwise convolutions, ReLU6), layer names with dots: issue #17's students.
+        for (String backbone : new String[] {"resnet18", "mobilenetv2"}) {
+            exportAndCompare(ModelSpec.segmentationStudent(19, 64, 128).withBackbone(backbone, 8));
+            exportAndCompare(ModelSpec.detectionStudent(CATEGORIES.length, 64, 64).withBackbone(backbone, 8));
+        }
+    }
+
+    @Test
     void theDistillationGraphExportsOnlyTheStudentBodyAndLogits() throws Exception {
         ModelBlueprint bp = ModelBlueprint.of(ModelSpec.segmentationStudent(19, 64, 128));
         TapInfo teacherNeck = new TapInfo("neck", "neck", 64, 8, 16);
