@@ -14,10 +14,12 @@ import io.distill4j.eval.coco.CocoGt;
 import io.distill4j.eval.coco.CocoStats;
 import io.distill4j.eval.detect.DetectorClasses;
 import io.distill4j.eval.detect.ShardBoxes;
+import io.distill4j.onnx.OnnxModelSettings;
 import io.distill4j.onnx.export.ExportOnnxCommand;
 import io.distill4j.onnx.export.OrtSupport;
 import io.distill4j.train.Examples;
 import onnx.Onnx;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -72,7 +74,7 @@ class StudentOnnxJobTest {
         coco = SparkTestSupport.config(work, sample, "dataset.kind=coco", "dataset.root=\"" + sample.resolve("coco") + "\"",
                 "dataset.splits=[train2017, val2017]", "shard.height=32", "shard.width=32",
                 "shard.output=\"" + work.resolve("coco-shards") + "\"", "distill.runs-dir=\"" + work.resolve("coco-runs") + "\"",
-                "distill.run-id=det", "distill.terms=[]", "train.epochs=3", "distill.export-onnx=true");
+                "distill.run-id=det", "distill.terms=[]", "train.epochs=3", "distill.export-onnx=true", "evaluate.split=val2017");
         new ShardJob(spark, coco.dataset(), coco.shard()).run();
         new DistillJob(spark, coco, false, quiet).run();
     }
@@ -126,6 +128,36 @@ class StudentOnnxJobTest {
         assertEquals(0, differing, "pixels whose arg-max differs between DL4J and ONNX Runtime");
         assertEquals(fromDl4j.meanIou(), fromOrt.meanIou(), 1e-12);
         assertEquals(fromDl4j.pixelAccuracy(), fromOrt.pixelAccuracy(), 1e-12);
+    }
+
+    @Test
+    void evaluateScoresTheExportedStudentOnnxLikeItsStudentZip() throws Exception {
+        // What a user runs: evaluate on the run (DL4J) and evaluate --model student.onnx (ONNX Runtime).
+        EvaluateJob job = new EvaluateJob(spark, config, quiet);
+        java.nio.file.Path run = work.resolve("runs/base");
+        EvaluateJob.Evaluated dl4j = job.evaluate("base", new Path(run.toUri()));
+        EvaluateJob.Evaluated onnx = job.evaluateOnnx("base-onnx",
+                OnnxModelSettings.fromFile(run.resolve(DistillJob.STUDENT_ONNX_FILE).toString()), "evaluate --model",
+                new Path(work.resolve("base-onnx-report").toUri()), null, null);
+        assertEquals(dl4j.metrics().meanIou(), onnx.metrics().meanIou(), 1e-12);
+        assertEquals(dl4j.metrics().pixelAccuracy(), onnx.metrics().pixelAccuracy(), 1e-12);
+    }
+
+    @Test
+    void evaluateScoresTheExportedDetectorOnnxLikeItsStudentZip() throws Exception {
+        EvaluateJob job = new EvaluateJob(spark, coco, quiet);
+        java.nio.file.Path run = work.resolve("coco-runs/det");
+        EvaluateJob.Evaluated dl4j = job.evaluate("det", new Path(run.toUri()));
+        EvaluateJob.Evaluated onnx = job.evaluateOnnx("det-onnx",
+                OnnxModelSettings.fromFile(run.resolve(DistillJob.STUDENT_ONNX_FILE).toString()), "evaluate --model",
+                new Path(work.resolve("det-onnx-report").toUri()), null, null);
+        for (String k : new String[] {"AP", "AP50", "AP75", "AR100"}) {
+            assertEquals(dl4j.stats().get(k), onnx.stats().get(k), 1e-9, k);
+        }
+        // an untrained detector's AP may be 0 for both; its detections on the shown images must agree too
+        int shown = dl4j.detections().stream().mapToInt(List::size).sum();
+        assertTrue(shown > 0, "the detector returned no detections on the shown images");
+        assertEquals(shown, onnx.detections().stream().mapToInt(List::size).sum());
     }
 
     @Test
