@@ -15,7 +15,7 @@ final class ShardSizeRule {
 
     static void check(Keys shardKeys, ShardSettings shard, ModelSettings model) {
         int h = shard.height(), w = shard.width();
-        int multiple = lcm(pyramidSide(model.teacher().outputStride()), model.student().outputStride());
+        int multiple = lcm(pyramidSide(model.teacher()), model.student().outputStride());
         String key = h % multiple != 0 ? "height" : "width";
         if (h % multiple != 0 || w % multiple != 0) {
             throw shardKeys.invalid(key, "shard size " + h + "x" + w + " (HxW) cannot feed the models: height and width must be "
@@ -33,10 +33,11 @@ final class ShardSizeRule {
     }
 
     /** The smallest side the pyramid-pooling teacher of this output stride accepts (every side is a multiple of it). */
-    private static int pyramidSide(int outputStride) {
+    private static int pyramidSide(ModelSettings.Net teacher) {
+        int outputStride = teacher.outputStride();
         for (int side = outputStride; side <= 64 * outputStride; side += outputStride) {
             try {
-                spec(new ModelSettings.Net(4, 1, outputStride), ContextHead.PYRAMID_POOLING, side, side);
+                spec(teacher, ContextHead.PYRAMID_POOLING, side, side);
                 return side;
             } catch (IllegalArgumentException e) {
                 // not yet: try the next multiple of the stride
@@ -46,7 +47,8 @@ final class ShardSizeRule {
     }
 
     private static void spec(ModelSettings.Net n, ContextHead head, int h, int w) {
-        new ModelSpec(Task.SEGMENTATION, "shard-size-check", n.width(), n.depth(), n.outputStride(), 1, h, w, 0L, head, 1e-3);
+        new ModelSpec(Task.SEGMENTATION, "shard-size-check", n.width(), n.depth(), n.outputStride(), 1, h, w, 0L, head, 1e-3,
+                n.backbone());
     }
 
     private static int round(int v, int multiple) {
