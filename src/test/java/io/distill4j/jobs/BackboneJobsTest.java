@@ -117,6 +117,17 @@ class BackboneJobsTest {
                 "depthwise conv from the file");
     }
 
+    @Test
+    void aDl4jTeacherStartsFromTheOnnxBackboneToo() throws Exception {
+        java.nio.file.Path dir = work.resolve("teacher-init");
+        new TrainTeacherJob(spark, config("teacher.dir=\"" + dir + "\"", "model.teacher.backbone=mobilenetv2-0.25",
+                "model.teacher.init=\"" + MOBILENET + "\"", "teacher.epochs=1", "train.learning-rate=1e-9"), quiet).run();
+        ComputationGraph teacher = ModelFiles.read(FileSystem.getLocal(new Configuration()),
+                new Path(dir.resolve(TrainTeacherJob.MODEL_FILE).toUri()), false);
+        assertTrue(teacher.getLayer("features.0.0").getParam("W").equalsWithEps(onnxTensor("features.0.0.weight"), 1e-6),
+                "the teacher's stem conv from the file");
+    }
+
     /** One tensor of the checked-in MobileNetV2 file, read with the ONNX protobuf classes directly. */
     private static INDArray onnxTensor(String name) throws Exception {
         try (InputStream in = Files.newInputStream(MOBILENET)) {
