@@ -22,6 +22,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Spark's background threads (block manager, listeners) can die of an interrupt while a failed
+        // stage shuts down; Java would print their stack traces on the console after our one error
+        // line. They belong in the log file, beside Spark's own report.
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> org.slf4j.LoggerFactory.getLogger("distill4j.uncaught")
+                .warn("uncaught exception in thread " + t.getName(), e));
         int code = run(Arrays.asList(args), System.out, System.err);
         System.exit(code);
     }
