@@ -1,5 +1,6 @@
 package io.distill4j.model;
 
+import io.distill4j.onnx.OnnxElementTypes;
 import onnx.Onnx;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -64,7 +65,7 @@ public final class TorchvisionWeights {
         }
         Map<String, INDArray> tensors = new HashMap<>();
         for (Onnx.TensorProto t : model.getGraph().getInitializerList()) {
-            if (t.getDataType() != Onnx.TensorProto.DataType.FLOAT) continue;
+            if (OnnxElementTypes.get(t, "data_type") != OnnxElementTypes.FLOAT) continue;
             tensors.put(t.getName(), toArray(t, file));
         }
         // torch 1.13 stores equal tensors once and hands the others on through Identity nodes

@@ -1,5 +1,6 @@
 package io.distill4j.onnx.export;
 
+import io.distill4j.onnx.OnnxElementTypes;
 import io.distill4j.model.InputNormalization;
 import io.distill4j.model.Task;
 import onnx.Onnx;
@@ -217,8 +218,8 @@ public final class OnnxExporter {
     }
 
     private static Onnx.ValueInfoProto valueInfo(String name, List<Onnx.TensorShapeProto.Dimension> dims) {
-        Onnx.TypeProto.Tensor.Builder t = Onnx.TypeProto.Tensor.newBuilder()
-                .setElemType(Onnx.TensorProto.DataType.FLOAT)
+        Onnx.TypeProto.Tensor.Builder t = OnnxElementTypes.set(Onnx.TypeProto.Tensor.newBuilder(), "elem_type",
+                        OnnxElementTypes.FLOAT)
                 .setShape(Onnx.TensorShapeProto.newBuilder().addAllDim(dims));
         return Onnx.ValueInfoProto.newBuilder().setName(name)
                 .setType(Onnx.TypeProto.newBuilder().setTensorType(t)).build();

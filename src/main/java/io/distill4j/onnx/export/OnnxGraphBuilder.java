@@ -1,5 +1,6 @@
 package io.distill4j.onnx.export;
 
+import io.distill4j.onnx.OnnxElementTypes;
 import onnx.Onnx;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -51,9 +52,8 @@ public final class OnnxGraphBuilder {
         }
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
-        graph.addInitializer(Onnx.TensorProto.newBuilder().setName(claim(name))
-                .setDataType(Onnx.TensorProto.DataType.FLOAT).addAllDims(asList(dims))
-                .setRawData(ByteString.copyFrom(b.array())));
+        graph.addInitializer(OnnxElementTypes.set(Onnx.TensorProto.newBuilder(), "data_type", OnnxElementTypes.FLOAT)
+                .setName(claim(name)).addAllDims(asList(dims)).setRawData(ByteString.copyFrom(b.array())));
         return name;
     }
 
@@ -71,9 +71,8 @@ public final class OnnxGraphBuilder {
     public String int64s(String name, long... values) {
         ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asLongBuffer().put(values);
-        graph.addInitializer(Onnx.TensorProto.newBuilder().setName(claim(name))
-                .setDataType(Onnx.TensorProto.DataType.INT64).addDims(values.length)
-                .setRawData(ByteString.copyFrom(b.array())));
+        graph.addInitializer(OnnxElementTypes.set(Onnx.TensorProto.newBuilder(), "data_type", OnnxElementTypes.INT64)
+                .setName(claim(name)).addDims(values.length).setRawData(ByteString.copyFrom(b.array())));
         return name;
     }
 
