@@ -1,13 +1,11 @@
 package io.distill4j.model;
 
-import java.io.File;
-import java.nio.file.Files;
+import io.distill4j.onnx.export.PythonInterpreters;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 final class TorchPython {
 
     static final String EXPORT_SCRIPT = "src/test/python/export_torchvision_backbones.py";
-    private static final List<String> COMMON = List.of("/usr/bin/python3", "/usr/local/bin/python3", "/opt/conda/bin/python3");
     private static Optional<String> found;
 
     private TorchPython() {
@@ -27,20 +24,7 @@ final class TorchPython {
 
     /** The first python3 that imports torch, torchvision and onnx, if any. */
     static synchronized Optional<String> find() {
-        if (found != null) return found;
-        Set<String> candidates = new LinkedHashSet<>();
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!dir.isEmpty()) candidates.add(Path.of(dir, "python3").toString());
-        }
-        candidates.addAll(COMMON);
-        found = Optional.empty();
-        for (String python : candidates) {
-            if (!Files.isExecutable(Path.of(python))) continue;
-            if (run(List.of(python, "-c", "import torch, torchvision, onnx"), 120) == 0) {
-                found = Optional.of(python);
-                break;
-            }
-        }
+        if (found == null) found = PythonInterpreters.withModule("torch, torchvision, onnx");
         return found;
     }
 

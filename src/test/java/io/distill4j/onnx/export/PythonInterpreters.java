@@ -13,10 +13,11 @@ import java.util.concurrent.TimeUnit;
  * pyenv's shim often comes first on PATH without Debian's packages, so the first python3 is not
  * enough.
  */
-final class PythonInterpreters {
+public final class PythonInterpreters {
     private PythonInterpreters() {}
 
-    static Optional<String> withModule(String module) {
+    /** The first python3 that can {@code import module} ({@code module} may list several: "torch, onnx"). */
+    public static Optional<String> withModule(String module) {
         Set<String> candidates = new LinkedHashSet<>();
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!dir.isEmpty()) {
