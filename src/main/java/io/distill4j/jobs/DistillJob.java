@@ -126,15 +126,7 @@ public final class DistillJob {
                     preprocessing);
             fingerprint = onnxTeacher.fingerprint();
             inputs.put("teacher", new InputRef(config.teacher().onnx().path(), fingerprint));
-            if (ds.onlineTeacher()) {
-                teacherOutputs = onnxTeacher.taps();
-            } else {
-                claims.hold(new Path(Storage.path(config.cache().output()), fingerprint));
-                cache = TeacherCache.open(spark, config.cache().output(), fingerprint, preprocessing);
-                cache.requireComputedOn(shards, "distill");
-                inputs.put("cache", new InputRef(cache.dir().toString(), cache.fingerprint()));
-                teacherOutputs = cache.outputs();
-            }
+            if (ds.onlineTeacher()) teacherOutputs = onnxTeacher.taps();
         } else if (distilling) {
             Path teacherFile = new Path(claims.hold(Storage.path(config.teacher().dir())), TrainTeacherJob.MODEL_FILE);
             models.requireTeacherTask(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile.getParent());
@@ -145,13 +137,15 @@ public final class DistillJob {
             if (ds.onlineTeacher()) {
                 onlineTeacher = teacher;
                 teacherOutputs = models.teacher().taps();
-            } else {
-                claims.hold(new Path(Storage.path(config.cache().output()), fingerprint));
-                cache = TeacherCache.open(spark, config.cache().output(), fingerprint, preprocessing);
-                cache.requireComputedOn(shards, "distill");
-                inputs.put("cache", new InputRef(cache.dir().toString(), cache.fingerprint()));
-                teacherOutputs = cache.outputs();
             }
+        }
+        if (distilling && !ds.onlineTeacher()) {
+            // Either engine's cache: the directory is named by the teacher's fingerprint.
+            claims.hold(new Path(Storage.path(config.cache().output()), fingerprint));
+            cache = TeacherCache.open(spark, config.cache().output(), fingerprint, preprocessing);
+            cache.requireComputedOn(shards, "distill");
+            inputs.put("cache", new InputRef(cache.dir().toString(), cache.fingerprint()));
+            teacherOutputs = cache.outputs();
         }
         TrainingObjective objective = models.studentObjective(bp, teacherOutputs, ds.terms(), teacherNet);
         List<String> needed = objective.teacherOutputsNeeded();
