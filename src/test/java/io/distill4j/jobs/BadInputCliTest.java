@@ -20,12 +20,9 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -46,42 +43,28 @@ class BadInputCliTest {
     static Path sample;
     static Path work;
 
-    private record Run(int code, String out, String err) {
-        /** The one line a user reads; fails unless there is exactly one. */
-        String errorLine() {
-            List<String> lines = err.lines().filter(l -> l.contains(": error: ")).toList();
-            assertEquals(1, lines.size(), "expected one error line, got:\n" + err);
-            return lines.get(0);
-        }
-    }
 
     @BeforeAll
     static void committedOutputs() throws Exception {
         NativeSetup.init();
         sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
         work = tmp.resolve("work");
-        Run shard = cli("shard");
-        assertEquals(0, shard.code, shard.err);
+        CliRun shard = cli("shard");
+        assertEquals(0, shard.code(), shard.err());
         FaultTestSupport.writeUntrainedTeacher(SparkTestSupport.config(work, sample), 32, 64, 0);
-        Run cache = cli("cache-teacher");
-        assertEquals(0, cache.code, cache.err);
+        CliRun cache = cli("cache-teacher");
+        assertEquals(0, cache.code(), cache.err());
     }
 
-    static Run cli(String subcommand, String... extra) {
-        List<String> args = new ArrayList<>();
-        args.add(subcommand);
-        args.addAll(SparkTestSupport.overrides(work.toString(), sample.resolve("cityscapes").toString(), extra));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliRun cli(String subcommand, String... extra) {
+        return CliRun.of(work, sample, subcommand, extra);
     }
 
     /** Runs a failing command and checks the committed outputs around it; returns its error line. */
     static String failsLeavingOutputsIntact(String subcommand, String... extra) throws IOException {
         Map<String, String> before = FaultTestSupport.fingerprintTree(work);
-        Run r = cli(subcommand, extra);
-        assertEquals(1, r.code, "expected a failure:\n" + r.out + r.err);
+        CliRun r = cli(subcommand, extra);
+        assertEquals(1, r.code(), "expected a failure:\n" + r.out() + r.err());
         String line = r.errorLine();
         System.out.println("[bad-input] " + subcommand + ": " + line);
         assertEquals(before, FaultTestSupport.fingerprintTree(work), "committed outputs changed by the failed run: " + line);
@@ -180,9 +163,9 @@ class BadInputCliTest {
         assertTrue(teacher.contains(nowhere.toString()) && teacher.contains("teacher.dir"), teacher);
         String shards = failsLeavingOutputsIntact("distill", "shard.output=" + q(nowhere), "distill.runs-dir=" + q(tmp.resolve("runs-x")));
         assertTrue(shards.contains(nowhere.toString()) && shards.contains("shard.output"), shards);
-        Run conf = cli("shard", "--conf", nowhere.resolve("experiment.conf").toString());
-        assertEquals(1, conf.code, conf.err);
-        assertTrue(conf.errorLine().contains("configuration file not found: " + nowhere.resolve("experiment.conf")), conf.err);
+        CliRun conf = cli("shard", "--conf", nowhere.resolve("experiment.conf").toString());
+        assertEquals(1, conf.code(), conf.err());
+        assertTrue(conf.errorLine().contains("configuration file not found: " + nowhere.resolve("experiment.conf")), conf.err());
     }
 
     @Test

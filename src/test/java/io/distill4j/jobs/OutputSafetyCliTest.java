@@ -37,34 +37,21 @@ class OutputSafetyCliTest {
     static Path sample;
     static Path work;
 
-    private record Run(int code, String out, String err) {
-        String errorLine() {
-            List<String> lines = err.lines().filter(l -> l.contains(": error: ")).toList();
-            assertEquals(1, lines.size(), "expected one error line, got:\n" + err);
-            return lines.get(0);
-        }
-    }
 
     @BeforeAll
     static void committedOutputs() throws Exception {
         NativeSetup.init();
         sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
         work = tmp.resolve("work");
-        Run shard = cli("shard");
-        assertEquals(0, shard.code, shard.err);
+        CliRun shard = cli("shard");
+        assertEquals(0, shard.code(), shard.err());
         FaultTestSupport.writeUntrainedTeacher(SparkTestSupport.config(work, sample), 32, 64, 0);
-        Run cache = cli("cache-teacher");
-        assertEquals(0, cache.code, cache.err);
+        CliRun cache = cli("cache-teacher");
+        assertEquals(0, cache.code(), cache.err());
     }
 
-    static Run cli(String subcommand, String... extra) {
-        List<String> args = new ArrayList<>();
-        args.add(subcommand);
-        args.addAll(SparkTestSupport.overrides(work.toString(), sample.resolve("cityscapes").toString(), extra));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliRun cli(String subcommand, String... extra) {
+        return CliRun.of(work, sample, subcommand, extra);
     }
 
     /** {@code java ... io.distill4j.cli.Main SUBCOMMAND <test settings> extra...} in its own JVM. */
@@ -107,8 +94,8 @@ class OutputSafetyCliTest {
         Map<String, String> workBefore = fingerprint(work);
         Map<String, String> sampleBefore = FaultTestSupport.fingerprintTree(sample);
         Map<String, String> userBefore = Files.exists(named) ? FaultTestSupport.fingerprintTree(named) : Map.of();
-        Run r = cli(subcommand, extra);
-        assertEquals(1, r.code, "expected a refusal:\n" + r.out + r.err);
+        CliRun r = cli(subcommand, extra);
+        assertEquals(1, r.code(), "expected a refusal:\n" + r.out() + r.err());
         String line = r.errorLine();
         System.out.println("[output-safety] " + subcommand + ": " + line);
         assertTrue(line.contains(named.toString()) && line.contains(expected), line);
@@ -169,8 +156,8 @@ class OutputSafetyCliTest {
         Files.writeString(out.resolve(OutputMarker.FILE_NAME), "{\"run\": \"" + UUID.randomUUID()
                 + "\", \"stage\": \"shard\", \"host\": \"elsewhere\", \"pid\": 1, \"heartbeat\": \"2026-01-01T00:00:00Z\"}");
         Files.writeString(out.resolve("train/part-00007.parquet"), "half a file");
-        Run r = cli("shard", "shard.output=" + q(out));
-        assertEquals(0, r.code, r.err);
+        CliRun r = cli("shard", "shard.output=" + q(out));
+        assertEquals(0, r.code(), r.err());
         assertFalse(Files.exists(out.resolve("train/part-00007.parquet")), "the interrupted output's stale file survived");
         assertTrue(Files.exists(out.resolve("_manifest.json")));
         assertEquals(FaultTestSupport.sampleIds(work.resolve("shards"), "train"), FaultTestSupport.sampleIds(out, "train"));
@@ -199,7 +186,7 @@ class OutputSafetyCliTest {
         // The stages print their progress on System.out; capture it around the in-process run.
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream saved = System.out;
-        Run rerun;
+        CliRun rerun;
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
             rerun = cli("shard", "shard.output=" + q(out));
@@ -208,7 +195,7 @@ class OutputSafetyCliTest {
         }
         String said = printed.toString(StandardCharsets.UTF_8);
         System.out.print(said);
-        assertEquals(0, rerun.code, rerun.err);
+        assertEquals(0, rerun.code(), rerun.err());
         assertTrue(said.contains("taking over the lock of a dead run"), said);
         assertTrue(said.contains("removed 1 leftover(s) of failed or killed runs beside file:" + out), said);
         assertEquals(List.of(foreign.getFileName().toString()), hiddenSiblings(out));
