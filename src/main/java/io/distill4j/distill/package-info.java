@@ -4,7 +4,7 @@
  * deep mutual learning), {@link io.distill4j.distill.ChannelWiseDistillationLoss} (CWD),
  * {@link io.distill4j.distill.AttentionTransferLoss} (AT), {@link io.distill4j.distill.FspLoss},
  * {@link io.distill4j.distill.PairwiseSimilarityLoss} and {@link io.distill4j.distill.SigmoidKdLoss}
- * (heatmap KD); {@link io.distill4j.distill.LossBench} times them on realistic maps.
+ * (heatmap KD); {@code io.distill4j.bench.LossBench} (src/bench, not shipped) times them on realistic maps.
  * {@link io.distill4j.distill.HolisticCritic} (plain doubles, no DL4J) is the WGAN-GP critic of holistic
  * distillation (Liu et al. 2019) with a hand-derived gradient-penalty gradient, trained on the driver
  * by {@link io.distill4j.distill.CriticAdam}.

@@ -25,7 +25,7 @@
  * </ul>
  *
  * <p>{@link io.distill4j.tensor.CodecReport} and {@link io.distill4j.tensor.ChannelSoftmaxKl} measure a
- * codec's size and error on a tensor; {@link io.distill4j.tensor.CodecBench} prints them for
+ * codec's size and error on a tensor; {@code io.distill4j.bench.CodecBench} (src/bench, not shipped) prints them for
  * synthetic teacher outputs together with encode/decode throughput.
  */
 package io.distill4j.tensor;

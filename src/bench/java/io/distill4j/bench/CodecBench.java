@@ -1,4 +1,6 @@
-package io.distill4j.tensor;
+package io.distill4j.bench;
+
+import io.distill4j.tensor.*;
 
 import java.util.List;
 import java.util.Locale;
@@ -14,8 +16,8 @@ import java.util.SplittableRandom;
  * borders), and a 256-channel ReLU feature map at 64x128 (fp16 and int8 only: top-k is for logits, and
  * a softmax over feature channels means nothing, so its KL is not printed).
  *
- * <p>Run: {@code mvn -q compile && java -cp target/classes:$(cat target/classpath.txt) io.distill4j.tensor.CodecBench}
- * (the class is pure Java, so {@code java -cp target/classes io.distill4j.tensor.CodecBench} works too).
+ * <p>Run: {@code mvn -q compile && java -cp target/classes:$(cat target/classpath.txt) io.distill4j.bench.CodecBench}
+ * (the class is pure Java, so {@code java -cp target/test-classes:target/classes io.distill4j.bench.CodecBench} works too).
  * Optional argument: seconds to warm up and then time each codec and direction (default 1.0); the
  * whole run takes about a minute. Optional second argument: a comma-separated list of the codecs to run,
  * e.g. {@code topk:4,int8}.

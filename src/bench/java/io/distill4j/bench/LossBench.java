@@ -1,4 +1,6 @@
-package io.distill4j.distill;
+package io.distill4j.bench;
+
+import io.distill4j.distill.*;
 
 import io.distill4j.model.loss.CenterNetFocalLoss;
 import io.distill4j.model.loss.MaskedL1Loss;
@@ -22,7 +24,7 @@ import java.util.Locale;
  *
  * <pre>
  *   mvn -B -o -q compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile
- *   java -cp target/classes:$(cat target/classpath.txt) io.distill4j.distill.LossBench [runs]
+ *   java -cp target/classes:$(cat target/classpath.txt) io.distill4j.bench.LossBench [runs]
  * </pre>
  */
 public final class LossBench {

@@ -3,7 +3,6 @@ package io.distill4j.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.model.ContextHead;
-import io.distill4j.model.ModelBench;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.ModelSpec;
 import io.distill4j.model.Task;

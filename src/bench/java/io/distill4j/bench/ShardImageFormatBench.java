@@ -1,5 +1,8 @@
-package io.distill4j.data;
+package io.distill4j.bench;
 
+import io.distill4j.data.*;
+import io.distill4j.data.SampleDecoder;
+import io.distill4j.data.SourceSample;
 import io.distill4j.data.cityscapes.CityscapesLayout;
 import io.distill4j.data.coco.CocoLayout;
 import io.distill4j.data.sample.GeneratedSample;
@@ -23,7 +26,7 @@ import org.apache.hadoop.fs.Path;
  *
  * <p>Run (after {@code mvn -B -o -q compile}):
  * <pre>
- * java -cp target/classes:$(cat target/classpath.txt) io.distill4j.data.ShardImageFormatBench [repeats=5]
+ * java -cp target/classes:$(cat target/classpath.txt) io.distill4j.bench.ShardImageFormatBench [repeats=5]
  * </pre>
  * ({@code target/classpath.txt} is written by the build; {@code mvn dependency:build-classpath
  * -Dmdep.outputFile=FILE -Dmdep.includeScope=compile} writes the same list elsewhere.)

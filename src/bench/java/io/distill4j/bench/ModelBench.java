@@ -1,4 +1,6 @@
-package io.distill4j.model;
+package io.distill4j.bench;
+
+import io.distill4j.model.*;
 
 import io.distill4j.util.NativeSetup;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -20,7 +22,7 @@ import java.util.Map;
  *
  * <pre>
  * mvn -B -o -q compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile
- * java -cp target/classes:$(cat target/classpath.txt) io.distill4j.model.ModelBench [threads] [repetitions] [student]
+ * java -cp target/classes:$(cat target/classpath.txt) io.distill4j.bench.ModelBench [threads] [repetitions] [student]
  * /usr/bin/python3 bench/torch_peer.py [threads] [repetitions]
  * </pre>
  */
