@@ -23,6 +23,7 @@ import io.distill4j.storage.Storage;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,27 +37,14 @@ import java.util.Optional;
  * inputs, is reused, so a rerun after a crash picks up where it stopped; one made otherwise stops
  * the pipeline with the setting that differs (docs/manifests.md, Reuse).
  */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = "run every stage in order, reusing complete outputs; ends with the comparison table",
+        footer = {"", "Runs generate-sample (when distill4j.dataset.root is the sample and is missing), shard, train-teacher, "
+                + "cache-teacher, distill for each run of distill4j.pipeline.students, and evaluate. Complete outputs from earlier "
+                + "runs are reused; interrupted ones resume."})
 final class PipelineCommand extends StageCommand {
     @Override
-    public String name() {
-        return "pipeline";
-    }
-
-    @Override
-    public String summary() {
-        return "run every stage in order, reusing complete outputs; ends with the comparison table";
-    }
-
-    @Override
-    public String usage() {
-        return usageWith("", """
-                Runs generate-sample (when distill4j.dataset.root is the sample and is missing), shard, train-teacher,
-                cache-teacher, distill for each run of distill4j.pipeline.students, and evaluate. Complete outputs
-                from earlier runs are reused; interrupted ones resume.""");
-    }
-
-    @Override
-    protected int run(SparkSession spark, Distill4jConfig config, CommandLine cl) throws Exception {
+    protected int run(SparkSession spark, Distill4jConfig config) throws Exception {
         long start = System.nanoTime();
         FileSystem fs = Storage.fs(Storage.path(config.workDir()), spark.sparkContext().hadoopConfiguration());
         if (Storage.path(config.dataset().root()).toString().startsWith(Storage.path(config.sample().output()).toString())) {
