@@ -75,6 +75,7 @@ public final class TrainingDriver {
         BestScore best = new BestScore(validator != null && first > 1 ? bestSoFar(run) : Double.NEGATIVE_INFINITY);
         ComputationGraph trained = new SparkTrainer(sc, settings).train(net, first, data, probe, between, (epoch, n, m) -> {
             run.saveCheckpoint(epoch, n);
+            run.pruneCheckpoints(settings.keepCheckpoints());
             ObjectNode line = JSON.createObjectNode();
             line.put("kind", "epoch").put("epoch", epoch).put("score", m.score()).put("examples", m.examples()).put("seconds", m.seconds())
                     .put("examples_per_s", m.examplesPerSecond()).put("averaging_ms", m.averagingMs());
