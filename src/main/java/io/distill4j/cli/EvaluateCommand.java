@@ -57,6 +57,7 @@ final class EvaluateCommand extends StageCommand {
             results.add(job.evaluate(run, new org.apache.hadoop.fs.Path(Storage.path(config.distill().runsDir()), run), teacher));
         }
         System.out.println(PipelineReport.write(spark, config, results));
+        System.out.print(PipelineCommand.reportList(config, results));
         return 0;
     }
 

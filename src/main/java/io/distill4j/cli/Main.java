@@ -16,6 +16,8 @@ public final class Main {
         // line. They belong in the log file, beside Spark's own report.
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> org.slf4j.LoggerFactory.getLogger("distill4j.uncaught")
                 .warn("uncaught exception in thread " + t.getName(), e));
+        // Status lines get the time of day; the comparison table and the error lines stay as they are.
+        System.setOut(StampedLines.around(System.out));
         int code = run(Arrays.asList(args), System.out, System.err);
         System.exit(code);
     }

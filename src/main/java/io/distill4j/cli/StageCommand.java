@@ -76,7 +76,8 @@ abstract class StageCommand implements Callable<Integer> {
             options.print(config);
             return 0;
         }
-        System.out.println("[distill4j] " + NativeSetup.init());
+        // Which native library and how many threads: for the log file, nothing a user acts on.
+        org.slf4j.LoggerFactory.getLogger("distill4j.native").info("{}", NativeSetup.init());
         SparkSession spark = SparkSessions.start(config);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         try (InterruptNotice notice = InterruptNotice.watch(name(), () -> keptWhenInterrupted(config, hadoop), System.err)) {
