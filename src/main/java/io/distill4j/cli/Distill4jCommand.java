@@ -17,7 +17,9 @@ import java.util.concurrent.Callable;
         description = "Knowledge distillation for dense-prediction models as Spark jobs.",
         commandListHeading = "%nSubcommands:%n",
         footer = {"", "`jobs/distill4j SUBCOMMAND --help` describes one. Every configuration key, with its default and "
-                + "a comment, is in src/main/resources/reference.conf."})
+                + "a comment, is in src/main/resources/reference.conf.",
+                "The jobs/ scripts also take --master URL (run through spark-submit on that master) and read DISTILL4J_HEAP "
+                        + "(the driver's heap, default 6g)."})
 final class Distill4jCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
