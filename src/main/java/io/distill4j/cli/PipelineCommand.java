@@ -123,7 +123,7 @@ final class PipelineCommand extends StageCommand {
 
     /** The pages a user opens next, last on the console: the comparison and every model's report. */
     static String reportList(Distill4jConfig config, List<EvaluateJob.Evaluated> results) {
-        StringBuilder b = new StringBuilder("\nReports:\n");
+        StringBuilder b = new StringBuilder("Reports:\n");
         b.append(String.format("  %-16s %s%n", "comparison", new Path(PipelineReport.location(config).getParent(), "comparison.html")));
         for (EvaluateJob.Evaluated e : results) {
             b.append(String.format("  %-16s %s%n", e.model(), new Path(e.reportDir(), "index.html")));
