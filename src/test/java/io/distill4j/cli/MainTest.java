@@ -130,6 +130,14 @@ class MainTest {
     }
 
     @Test
+    void printConfigRedactsCredentials() {
+        Run r = run("shard", "hadoop.conf.\"fs.s3a.secret.key\"=hunter2", "--print-config");
+        assertEquals(0, r.code, r.err);
+        assertFalse(r.out.contains("hunter2"), r.out);
+        assertTrue(r.out.contains("<redacted>"), r.out);
+    }
+
+    @Test
     void sparkStyleConfIsExplained() {
         Run r = run("distill", "--conf", "spark.executor.memory=8g");
         assertEquals(2, r.code);
