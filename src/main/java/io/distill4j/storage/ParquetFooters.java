@@ -25,15 +25,6 @@ import java.util.UUID;
 public final class ParquetFooters {
     private ParquetFooters() {}
 
-    /** The footer's key-value metadata. */
-    public static Map<String, String> read(Configuration conf, Path file) {
-        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
-            return r.getFooter().getFileMetaData().getKeyValueMetaData();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the Parquet footer of " + file + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Adds {@code extra} to the footer of {@code file} (same keys are replaced); the data is unchanged. */
     public static void add(Configuration conf, Path file, Map<String, String> extra) {
         FileSystem fs = Storage.fs(file, conf);
