@@ -31,6 +31,20 @@ ensure_shaded() {
 # The Java 17 --add-opens list, kept once in pom.xml (property java17.opens).
 jvm_opens() { cat "$TARGET/classes/distill4j-jvm.options"; }
 
+# The driver JVM's options, in JVM_OPTIONS: -Xmx from DISTILL4J_HEAP (default 6g; a java heap size
+# such as 12g or 8192m), then JAVA_OPTS and DISTILL4J_JAVA_OPTS word by word, kept as given (the JVM
+# takes the last -Xmx, so one in them still wins). Returns 2 with one line for a malformed size.
+jvm_options() {
+  local heap="${DISTILL4J_HEAP:-6g}"
+  if [[ ! "$heap" =~ ^[0-9]+[kKmMgGtT]?$ ]]; then
+    log "DISTILL4J_HEAP=$heap is not a heap size such as 6g, 12g or 8192m"
+    return 2
+  fi
+  JVM_OPTIONS=("-Xmx$heap")
+  # shellcheck disable=SC2206
+  JVM_OPTIONS+=(${JAVA_OPTS:-} ${DISTILL4J_JAVA_OPTS:-})
+}
+
 # run_distill4j SUBCOMMAND [args...]: --master M (anywhere in args) or SPARK_HOME selects spark-submit.
 run_distill4j() {
   local master="" args=()
@@ -41,6 +55,7 @@ run_distill4j() {
       *) args+=("$1"); shift ;;
     esac
   done
+  jvm_options || exit 2
   ensure_built
   # OpenMP threads that spin at barriers starve each other when Spark runs several tasks (or other
   # processes share the cores): passive waiting was 15-40x faster at load 13-15 (docs/performance.md).
@@ -54,12 +69,14 @@ run_distill4j() {
       --conf "spark.driver.extraJavaOptions=$opens"
       --conf "spark.executor.extraJavaOptions=$opens")
     [[ -n "$master" ]] && submit+=(--master "$master")
+    # The driver's heap is spark-submit's to set; DISTILL4J_HEAP names it when given.
+    [[ -n "${DISTILL4J_HEAP:-}" ]] && submit+=(--driver-memory "$DISTILL4J_HEAP")
     # Extra spark-submit options (e.g. "--executor-memory 8g --packages ...") from the environment.
     # shellcheck disable=SC2206
     [[ -n "${DISTILL4J_SUBMIT_ARGS:-}" ]] && submit+=(${DISTILL4J_SUBMIT_ARGS})
     exec "${submit[@]}" "$TARGET/distill4j-shaded.jar" "${args[@]}"
   fi
   # shellcheck disable=SC2086
-  exec java ${DISTILL4J_JAVA_OPTS:--Xmx6g} $opens -Djava.awt.headless=true -Dlog4j2.configurationFile="$DISTILL4J_HOME/jobs/conf/log4j2.properties" \
+  exec java "${JVM_OPTIONS[@]}" $opens -Djava.awt.headless=true -Dlog4j2.configurationFile="$DISTILL4J_HOME/jobs/conf/log4j2.properties" \
     -cp "$TARGET/distill4j.jar:$(cat "$TARGET/classpath.txt")" io.distill4j.cli.Main "${args[@]}"
 }

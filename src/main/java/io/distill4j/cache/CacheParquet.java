@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -54,11 +55,17 @@ public final class CacheParquet {
     /** Writes rows to {@code file} through a temporary sibling renamed into place when complete. */
     public static void writeAtomically(FileSystem fs, Configuration conf, Path file, List<CacheRow> rows,
                                        CompressionCodecName compression) {
+        writeAtomically(fs, conf, file, rows, compression, Map.of());
+    }
+
+    /** As above, with {@code footer} (e.g. {@link CacheFooter}) in the file's key-value metadata. */
+    public static void writeAtomically(FileSystem fs, Configuration conf, Path file, List<CacheRow> rows,
+                                       CompressionCodecName compression, Map<String, String> footer) {
         Path tmp = new Path(file.getParent(), "." + file.getName() + ".tmp-" + UUID.randomUUID());
         SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
         try {
             try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFiles.of(tmp, conf))
-                    .withType(SCHEMA).withConf(conf).withCompressionCodec(compression)
+                    .withType(SCHEMA).withConf(conf).withCompressionCodec(compression).withExtraMetaData(footer)
                     .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
                 for (CacheRow r : rows) w.write(toGroup(groups, r));
             }

@@ -3,29 +3,17 @@ package io.distill4j.cli;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.jobs.CacheTeacherJob;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
 
 /** {@code cache-teacher}: run the teacher once and cache its outputs in Parquet. */
+@Command(name = "cache-teacher", mixinStandardHelpOptions = true,
+        description = "run the teacher over the shards once; cache logits/taps in Parquet (resumable)",
+        footer = {"", "Writes distill4j.cache.output/<teacher fingerprint>/<split>/part-*.parquet, one row per sample and output, "
+                + "encoded with the codec of distill4j.cache.outputs. A rerun skips the shard files already cached; a complete "
+                + "cache (with _manifest.json) is left as it is."})
 final class CacheTeacherCommand extends StageCommand {
     @Override
-    public String name() {
-        return "cache-teacher";
-    }
-
-    @Override
-    public String summary() {
-        return "run the teacher over the shards once; cache logits/taps in Parquet (resumable)";
-    }
-
-    @Override
-    public String usage() {
-        return usageWith("", """
-                Writes distill4j.cache.output/<teacher fingerprint>/<split>/part-*.parquet, one row per sample and
-                output, encoded with the codec of distill4j.cache.outputs. A rerun skips the shard files already
-                cached; a complete cache (with _manifest.json) is left as it is.""");
-    }
-
-    @Override
-    protected int run(SparkSession spark, Distill4jConfig config, CommandLine cl) throws Exception {
+    protected int run(SparkSession spark, Distill4jConfig config) throws Exception {
         new CacheTeacherJob(spark, config, System.out).run();
         return 0;
     }

@@ -2,11 +2,11 @@ package io.distill4j.cli;
 
 import java.util.List;
 
-/** The registry of subcommands, in pipeline order. */
+/** The registry of subcommands (picocli command objects), in pipeline order: the order --help lists them. */
 final class Commands {
     private Commands() {}
 
-    static List<Command> all() {
+    static List<Object> all() {
         return List.of(
                 new GenerateSampleCommand(),
                 new ShardCommand(),

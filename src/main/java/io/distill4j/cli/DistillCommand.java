@@ -4,45 +4,34 @@ import io.distill4j.config.Distill4jConfig;
 import io.distill4j.jobs.DistillJob;
 import org.apache.spark.sql.SparkSession;
 
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code distill}: train a student against the teacher's outputs. */
+@Command(name = "distill", mixinStandardHelpOptions = true,
+        description = "train the student with distillation losses (or the baseline with none)",
+        footer = {"", "Trains the student of distill4j.model.student with the terms of distill4j.distill.terms against the cached "
+                + "(or online) teacher, and writes distill4j.distill.runs-dir/<run-id>/."})
 final class DistillCommand extends StageCommand {
-    @Override
-    public String name() {
-        return "distill";
-    }
+    @Option(names = "--resume", description = "continue from the run's last checkpoint (the default when one exists)")
+    private boolean resume;
+
+    @Option(names = "--no-resume", description = "start the run over (distill.resume=false)")
+    private boolean noResume;
+
+    @Option(names = "--overwrite", description = "train again over a complete run")
+    private boolean overwrite;
 
     @Override
-    public String summary() {
-        return "train the student with distillation losses (or the baseline with none)";
-    }
-
-    @Override
-    public String usage() {
-        return usageWith("[--resume] [--no-resume] [--overwrite] ", """
-                Trains the student of distill4j.model.student with the terms of distill4j.distill.terms against the
-                cached (or online) teacher, and writes distill4j.distill.runs-dir/<run-id>/.
-                  --resume      continue from the run's last checkpoint (the default when one exists)
-                  --no-resume   start the run over
-                  --overwrite   train again over a complete run""");
-    }
-
-    @Override
-    protected Set<String> flags() {
-        return Set.of("--resume", "--no-resume", "--overwrite");
-    }
-
-    @Override
-    protected String[] overridesFor(CommandLine cl) {
-        if (cl.flag("--no-resume")) return new String[] {"distill.resume=false"};
-        if (cl.flag("--resume")) return new String[] {"distill.resume=true"};
+    protected String[] flagOverrides() {
+        if (noResume) return new String[] {"distill.resume=false"};
+        if (resume) return new String[] {"distill.resume=true"};
         return new String[0];
     }
 
     @Override
-    protected int run(SparkSession spark, Distill4jConfig config, CommandLine cl) throws Exception {
-        new DistillJob(spark, config, cl.flag("--overwrite"), System.out).run();
+    protected int run(SparkSession spark, Distill4jConfig config) throws Exception {
+        new DistillJob(spark, config, overwrite, System.out).run();
         return 0;
     }
 

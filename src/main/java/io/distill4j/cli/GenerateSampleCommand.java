@@ -18,43 +18,39 @@ import io.distill4j.storage.Storage;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code generate-sample}: writes the small Cityscapes- and COCO-layout datasets the embedded
  * pipeline runs on, deterministically from {@code distill4j.sample.seed}. Needs no Spark.
  */
-final class GenerateSampleCommand implements Command {
-    @Override
-    public String name() {
-        return "generate-sample";
-    }
+@Command(name = "generate-sample", mixinStandardHelpOptions = true,
+        description = "write the small sample datasets in the exact Cityscapes and COCO layouts",
+        footer = {"", "Writes distill4j.sample.output/cityscapes (leftImg8bit/ + gtFine/) and .../coco (train2017/, val2017/, "
+                + "annotations/instances_*.json) from distill4j.sample.seed; sizes in distill4j.sample.*. An existing complete "
+                + "sample is kept unless --overwrite is given."})
+final class GenerateSampleCommand implements Callable<Integer> {
+    @Mixin
+    private ConfigOptions options;
+
+    @Option(names = "--overwrite", description = "regenerate an existing complete sample")
+    private boolean overwrite;
 
     @Override
-    public String summary() {
-        return "write the small sample datasets in the exact Cityscapes and COCO layouts";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: jobs/distill4j generate-sample [--conf FILE] [--overwrite] [key=value ...]
-
-                Writes distill4j.sample.output/cityscapes (leftImg8bit/ + gtFine/) and .../coco (train2017/,
-                val2017/, annotations/instances_*.json) from distill4j.sample.seed; sizes in distill4j.sample.*.
-                An existing complete sample is kept unless --overwrite is given.""";
-    }
-
-    @Override
-    public int run(List<String> args) throws Exception {
-        CommandLine cl = CommandLine.parse(args, Set.of("--overwrite"), Set.of());
-        Distill4jConfig config = cl.config();
-        Result r = generate(config.sample(), config.hadoop(), cl.flag("--overwrite"));
+    public Integer call() throws Exception {
+        Distill4jConfig config = options.load();
+        if (options.printConfig()) {
+            options.print(config);
+            return 0;
+        }
+        Result r = generate(config.sample(), config.hadoop(), overwrite);
         System.out.println("[generate-sample] " + r.message());
         return 0;
     }

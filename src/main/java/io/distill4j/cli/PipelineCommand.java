@@ -23,6 +23,7 @@ import io.distill4j.storage.Storage;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,27 +37,14 @@ import java.util.Optional;
  * inputs, is reused, so a rerun after a crash picks up where it stopped; one made otherwise stops
  * the pipeline with the setting that differs (docs/manifests.md, Reuse).
  */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = "run every stage in order, reusing complete outputs; ends with the comparison table",
+        footer = {"", "Runs generate-sample (when distill4j.dataset.root is the sample and is missing), shard, train-teacher, "
+                + "cache-teacher, distill for each run of distill4j.pipeline.students, and evaluate. Complete outputs from earlier "
+                + "runs are reused; interrupted ones resume."})
 final class PipelineCommand extends StageCommand {
     @Override
-    public String name() {
-        return "pipeline";
-    }
-
-    @Override
-    public String summary() {
-        return "run every stage in order, reusing complete outputs; ends with the comparison table";
-    }
-
-    @Override
-    public String usage() {
-        return usageWith("", """
-                Runs generate-sample (when distill4j.dataset.root is the sample and is missing), shard, train-teacher,
-                cache-teacher, distill for each run of distill4j.pipeline.students, and evaluate. Complete outputs
-                from earlier runs are reused; interrupted ones resume.""");
-    }
-
-    @Override
-    protected int run(SparkSession spark, Distill4jConfig config, CommandLine cl) throws Exception {
+    protected int run(SparkSession spark, Distill4jConfig config) throws Exception {
         long start = System.nanoTime();
         FileSystem fs = Storage.fs(Storage.path(config.workDir()), spark.sparkContext().hadoopConfiguration());
         if (Storage.path(config.dataset().root()).toString().startsWith(Storage.path(config.sample().output()).toString())) {
@@ -82,35 +70,37 @@ final class PipelineCommand extends StageCommand {
                 "pass teacher.overwrite=true to retrain it")) {
             System.out.println("[pipeline] 3/6 train-teacher: reusing " + teacher);
         } else {
-            System.out.println("[pipeline] 3/6 train-teacher");
+            System.out.println("[pipeline] 3/6 train-teacher (" + since(start) + " into the pipeline)");
             new TrainTeacherJob(spark, config, System.out).run();
         }
-        System.out.println("[pipeline] 4/6 cache-teacher");
+        System.out.println("[pipeline] 4/6 cache-teacher (" + since(start) + " into the pipeline)");
         CacheTeacherJob.Result cached = new CacheTeacherJob(spark, config, System.out).run();
         // The teacher's fingerprint as cache-teacher computed it: an ONNX teacher has no manifest of its own.
         InputRef teacherInput = new InputRef(config.teacher().isOnnx() ? config.teacher().onnx().path() : teacher.toString(),
                 cached.fingerprint());
         List<String> runs = new ArrayList<>();
         List<Long> seeds = config.pipeline().seeds();
+        int studentRuns = seeds.size() * config.pipeline().students().size();
         for (long seed : seeds) {
             List<PipelineSettings.StudentRun> students = config.pipeline().students();
             for (int i = 0; i < students.size(); i++) {
                 String id = PipelineReport.runId(students.get(i).runId(), seed, seeds.size() > 1);
+                String step = "5/6 distill " + (runs.size() + 1) + "/" + studentRuns + " " + id;
                 // The run's own configuration (its id, terms and seed): what its config.conf records.
                 Distill4jConfig c = config.forStudentRun(i, id, seed);
                 Path dir = new Path(Storage.path(c.distill().runsDir()), id);
                 runs.add(id);
                 if (reusable(fs, dir, RunManifest.class, DecidingSettings.distill(c.resolvedConfig()),
-                        Map.of("shards", shardsInput, "teacher", teacherInput), false, "5/6 distill " + id,
+                        Map.of("shards", shardsInput, "teacher", teacherInput), false, step,
                         "delete it to train it again")) {
-                    System.out.println("[pipeline] 5/6 distill " + id + ": reusing " + dir);
+                    System.out.println("[pipeline] " + step + ": reusing " + dir);
                     continue;
                 }
-                System.out.println("[pipeline] 5/6 distill " + id);
+                System.out.println("[pipeline] " + step + " (" + since(start) + " into the pipeline)");
                 new DistillJob(spark, c, false, System.out).run();
             }
         }
-        System.out.println("[pipeline] 6/6 evaluate");
+        System.out.println("[pipeline] 6/6 evaluate (" + since(start) + " into the pipeline)");
         EvaluateJob eval = new EvaluateJob(spark, config, System.out);
         List<EvaluateJob.Evaluated> results = new ArrayList<>();
         EvaluateJob.Evaluated teacherEval = eval.evaluateTeacher();
@@ -125,10 +115,25 @@ final class PipelineCommand extends StageCommand {
         System.out.println("  teacher         " + teacher);
         System.out.println("  teacher cache   " + Storage.path(config.cache().output()));
         System.out.println("  student runs    " + Storage.path(config.distill().runsDir()));
-        System.out.println("  comparison      " + PipelineReport.location(config));
         System.out.println();
         System.out.println(table);
+        System.out.print(reportList(config, results));
         return 0;
+    }
+
+    /** The pages a user opens next, last on the console: the comparison and every model's report. */
+    static String reportList(Distill4jConfig config, List<EvaluateJob.Evaluated> results) {
+        StringBuilder b = new StringBuilder("Reports:\n");
+        b.append(String.format("  %-16s %s%n", "comparison", new Path(PipelineReport.location(config).getParent(), "comparison.html")));
+        for (EvaluateJob.Evaluated e : results) {
+            b.append(String.format("  %-16s %s%n", e.model(), new Path(e.reportDir(), "index.html")));
+        }
+        return b.toString();
+    }
+
+    private static String since(long startNanos) {
+        long s = Math.round((System.nanoTime() - startNanos) / 1e9);
+        return String.format("%d:%02d", s / 60, s % 60);
     }
 
     @Override

@@ -4,40 +4,25 @@ import io.distill4j.config.Distill4jConfig;
 import io.distill4j.jobs.ShardJob;
 import org.apache.spark.sql.SparkSession;
 
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code shard}: source dataset -> Parquet training shards. */
+@Command(name = "shard", mixinStandardHelpOptions = true,
+        description = "read Cityscapes or COCO, decode and resize, write Parquet shards",
+        footer = {"", "Reads distill4j.dataset.root (file://, hdfs:// or s3a://) and writes distill4j.shard.output: one directory "
+                + "of part-*.parquet per split and _manifest.json, committed atomically."})
 final class ShardCommand extends StageCommand {
+    @Option(names = "--overwrite", description = "replace an existing complete output (shard.overwrite=true)")
+    private boolean overwrite;
+
     @Override
-    public String name() {
-        return "shard";
+    protected String[] flagOverrides() {
+        return overwrite ? new String[] {"shard.overwrite=true"} : new String[0];
     }
 
     @Override
-    public String summary() {
-        return "read Cityscapes or COCO, decode and resize, write Parquet shards";
-    }
-
-    @Override
-    public String usage() {
-        return usageWith("[--overwrite] ", """
-                Reads distill4j.dataset.root (file://, hdfs:// or s3a://) and writes distill4j.shard.output:
-                one directory of part-*.parquet per split and _manifest.json, committed atomically.
-                  --overwrite   replace an existing complete output""");
-    }
-
-    @Override
-    protected Set<String> flags() {
-        return Set.of("--overwrite");
-    }
-
-    @Override
-    protected String[] overridesFor(CommandLine cl) {
-        return cl.flag("--overwrite") ? new String[] {"shard.overwrite=true"} : new String[0];
-    }
-
-    @Override
-    protected int run(SparkSession spark, Distill4jConfig config, CommandLine cl) {
+    protected int run(SparkSession spark, Distill4jConfig config) {
         ShardJob.Result r = new ShardJob(spark, config.dataset(), config.shard()).run();
         System.out.println("[shard] wrote " + r.output() + " " + r.counts()
                 + (r.skipped().isEmpty() ? "" : ", skipped " + r.skipped().size() + " bad samples (listed in the manifest)"));

@@ -10,40 +10,40 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
-import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
- * A subcommand that runs one or more pipeline stages on Spark: parses the shared arguments,
- * loads the configuration once, sets up ND4J's native back end before anything loads it, and
+ * A subcommand that runs one or more pipeline stages on Spark: takes the shared arguments
+ * ({@link ConfigOptions}), loads the configuration once, sets up ND4J's native back end before anything loads it, and
  * runs inside one Spark session.
  */
-abstract class StageCommand implements Command {
-    /** Flags the command accepts besides --conf, --help and key=value. */
-    protected Set<String> flags() {
-        return Set.of();
-    }
+abstract class StageCommand implements Callable<Integer> {
+    @Mixin
+    protected ConfigOptions options;
 
-    /** Options that take a value (e.g. --model FILE). */
-    protected Set<String> valuedOptions() {
-        return Set.of();
+    @Spec
+    protected CommandSpec spec;
+
+    /** The subcommand's name, as the user typed it. */
+    protected String name() {
+        return spec.name();
     }
 
     /** Configuration overrides implied by flags (e.g. --overwrite -> shard.overwrite=true). */
-    protected String[] overridesFor(CommandLine cl) {
+    protected String[] flagOverrides() {
         return new String[0];
     }
 
-    protected abstract int run(SparkSession spark, Distill4jConfig config, CommandLine cl) throws Exception;
-
-    /** Shared usage text: the command's own lines plus the common arguments. */
-    protected String usageWith(String synopsis, String description) {
-        return "usage: jobs/distill4j " + name() + " [--conf FILE] " + synopsis + "[key=value ...]\n\n" + description
-                + "\n\n  --conf FILE   an experiment configuration (HOCON), e.g. conf/sample-local.conf\n"
-                + "  key=value     override any configuration key (prefix distill4j. optional)\n"
-                + "  --master URL  (jobs/ scripts) run through spark-submit on that master\n";
+    /** Checks the command's own options before anything starts; a usage error names the option. */
+    protected void checkOptions() {
     }
+
+    protected abstract int run(SparkSession spark, Distill4jConfig config) throws Exception;
 
     /** Where a stage writes, and the key that moves it: named when the disk is full. */
     protected record Output(String location, String key) {}
@@ -69,14 +69,19 @@ abstract class StageCommand implements Command {
     }
 
     @Override
-    public final int run(List<String> args) throws Exception {
-        CommandLine cl = CommandLine.parse(args, flags(), valuedOptions());
-        Distill4jConfig config = cl.config(overridesFor(cl));
-        System.out.println("[distill4j] " + NativeSetup.init());
+    public final Integer call() throws Exception {
+        checkOptions();
+        Distill4jConfig config = options.load(flagOverrides());
+        if (options.printConfig()) {
+            options.print(config);
+            return 0;
+        }
+        // Which native library and how many threads: for the log file, nothing a user acts on.
+        org.slf4j.LoggerFactory.getLogger("distill4j.native").info("{}", NativeSetup.init());
         SparkSession spark = SparkSessions.start(config);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         try (InterruptNotice notice = InterruptNotice.watch(name(), () -> keptWhenInterrupted(config, hadoop), System.err)) {
-            return run(spark, config, cl);
+            return run(spark, config);
         } catch (Exception | Error e) {
             if (DiskFull.causes(e)) throw new StageOutputException(DiskFull.describe(output(config).location(), output(config).key()), e);
             throw e;

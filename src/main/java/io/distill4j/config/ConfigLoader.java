@@ -3,6 +3,7 @@ package io.distill4j.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 
@@ -15,7 +16,8 @@ import java.util.TreeSet;
 
 /**
  * Builds the one resolved configuration a run uses, in Typesafe Config's order:
- * system properties over {@code key=value} arguments over the {@code --conf} file over reference.conf.
+ * system properties over {@code key=value} arguments over the {@code --conf} files (the last one
+ * given first) over reference.conf.
  *
  * <p>Resolution happens once over the whole stack (not per layer) so that overriding
  * {@code distill4j.work-dir} moves every default path derived from it. Any key under
@@ -34,16 +36,26 @@ public final class ConfigLoader {
         return Distill4jConfig.from(loadRaw(confFile, overrides));
     }
 
+    /** Loads and validates with several {@code --conf} files, layered in order: each later file overrides the earlier. */
+    public static Distill4jConfig loadLayered(List<File> confFiles, List<String> overrides) {
+        return Distill4jConfig.from(loadRawLayered(confFiles, overrides));
+    }
+
     /** Loads, resolves and checks for unknown keys, without binding to records. */
     public static Config loadRaw(File confFile, List<String> overrides) {
+        return loadRawLayered(confFile == null ? List.of() : List.of(confFile), overrides);
+    }
+
+    /** As {@link #loadRaw(File, List)} with {@code --conf} files layered in order. */
+    public static Config loadRawLayered(List<File> confFiles, List<String> overrides) {
         Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf");
         Config file = ConfigFactory.empty();
-        if (confFile != null) {
+        for (File confFile : confFiles) {
             if (!confFile.isFile()) {
                 throw new ConfigException("configuration file not found: " + confFile);
             }
             try {
-                file = ConfigFactory.parseFile(confFile, ConfigParseOptions.defaults().setAllowMissing(false));
+                file = ConfigFactory.parseFile(confFile, ConfigParseOptions.defaults().setAllowMissing(false)).withFallback(file);
             } catch (com.typesafe.config.ConfigException e) {
                 throw new ConfigException("cannot parse " + confFile + ": " + e.getMessage(), e);
             }
@@ -88,6 +100,15 @@ public final class ConfigLoader {
         return cli;
     }
 
+    /**
+     * The {@code distill4j} tree as HOCON that {@code --conf} reads back to the same configuration
+     * (what {@code --print-config} prints).
+     */
+    public static String render(Config resolved) {
+        return resolved.withOnlyPath(ROOT).root().render(ConfigRenderOptions.defaults()
+                .setOriginComments(false).setComments(false).setJson(false).setFormatted(true));
+    }
+
     private static void checkNoUnknownKeys(Config merged, Config reference) {
         Set<String> unknown = new TreeSet<>();
         List<String> messages = new ArrayList<>();
@@ -95,7 +116,8 @@ public final class ConfigLoader {
             String key = ROOT + "." + e.getKey();
             if (FREE_FORM.stream().anyMatch(p -> key.startsWith(p + "."))) continue;
             if (!reference.hasPathOrNull(key) && unknown.add(key)) {
-                messages.add(key + " (from " + e.getValue().origin().description() + ")");
+                messages.add(key + " (from " + e.getValue().origin().description()
+                        + KeySuggestion.closest(key, reference).map(k -> "; did you mean " + k + "?").orElse("") + ")");
             }
         }
         if (!messages.isEmpty()) {

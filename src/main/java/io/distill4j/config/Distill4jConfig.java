@@ -49,7 +49,7 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
                     case "never" -> org.deeplearning4j.spark.api.Repartition.Never;
                     case "when-workers-differ" -> org.deeplearning4j.spark.api.Repartition.NumPartitionsWorkersDiffers;
                     default -> org.deeplearning4j.spark.api.Repartition.Always;
-                }, k.intIn("validate-every", 0, 100_000));
+                }, k.intIn("validate-every", 0, 100_000), k.intIn("keep-checkpoints", 0, 100_000));
     }
 
     /** A copy for another distill run (the pipeline trains several students from one configuration). */

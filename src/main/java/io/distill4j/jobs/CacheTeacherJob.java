@@ -1,5 +1,6 @@
 package io.distill4j.jobs;
 
+import io.distill4j.cache.CacheFooter;
 import io.distill4j.cache.CacheParquet;
 import io.distill4j.cache.CacheRow;
 import io.distill4j.cache.ModelFiles;
@@ -87,7 +88,7 @@ public final class CacheTeacherJob {
     /** What a task needs to run the teacher; small, so it ships in the closure. */
     private record TaskSpec(ExecutorModel model, Map<String, String> keyToOutput, Map<String, String> codecs,
                             Map<String, int[]> shapes, int batchSize, String compression, String view,
-                            HadoopConf hadoop, String outDir) implements Serializable {}
+                            HadoopConf hadoop, String outDir, Map<String, String> footer) implements Serializable {}
 
     /**
      * The teacher as this job uses it: fingerprint, what the manifest calls it, and per cached
@@ -142,6 +143,11 @@ public final class CacheTeacherJob {
         ExecutorModel model = teacher.onnx() != null ? teacher.onnx().broadcast(sc)
                 : new ExecutorModel.Dl4j(fp, sc.broadcast(ModelFiles.bytes(teacher.dl4j())));
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
+        Map<String, CacheFooter.Output> footerOutputs = new LinkedHashMap<>();
+        keyToOutput.forEach((k, name) -> footerOutputs.put(name, new CacheFooter.Output(codecs.get(k), shapes.get(k))));
+        Map<String, String> footer = new LinkedHashMap<>(CacheFooter.of(fp, TaskModels.id(models.task()), shards.classNames(),
+                teacher.onnx() != null ? teacher.onnx().spec().preprocessing().toString() : preprocessing,
+                TeacherInference.identityView(shards.height(), shards.width()), footerOutputs));
         int written = 0;
         int skipped = 0;
         Map<String, Long> rows = new LinkedHashMap<>();
@@ -155,7 +161,7 @@ public final class CacheTeacherJob {
                 else todo.add(f.toString());
             }
             TaskSpec spec = new TaskSpec(model, keyToOutput, codecs, shapes, cs.batchSize(), cs.compression(),
-                    TeacherInference.identityView(shards.height(), shards.width()), hadoop, splitOut.toString());
+                    TeacherInference.identityView(shards.height(), shards.width()), hadoop, splitOut.toString(), footer);
             sc.setJobGroup("CACHE-TEACHER", String.format(Locale.ROOT, "CACHE-TEACHER %s %d/%d shard files %s teacher %s (%s)",
                     split, todo.size(), files.size(), codecs.values(), fp, model.engine()), false);
             if (!todo.isEmpty()) {
@@ -301,6 +307,6 @@ public final class CacheTeacherJob {
         }
         CacheParquet.writeAtomically(Storage.fs(out, conf), conf, out, rows,
                 CompressionCodecName.fromConf(spec.compression.equals("uncompressed") ? "UNCOMPRESSED"
-                        : spec.compression.toUpperCase(Locale.ROOT)));
+                        : spec.compression.toUpperCase(Locale.ROOT)), spec.footer);
     }
 }

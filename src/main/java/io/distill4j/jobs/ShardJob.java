@@ -6,12 +6,15 @@ import io.distill4j.data.BadSampleException;
 import io.distill4j.data.SampleDecoder;
 import io.distill4j.data.SampleWarning;
 import io.distill4j.data.ShardFingerprint;
+import io.distill4j.data.ShardFooter;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.SourceSample;
 import io.distill4j.storage.AtomicOutput;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
+import io.distill4j.storage.ParquetFooters;
+import io.distill4j.storage.ShardFiles;
 import io.distill4j.manifest.DecidingSettings;
 import io.distill4j.manifest.Manifests;
 import io.distill4j.manifest.Provenance;
@@ -109,6 +112,7 @@ public final class ShardJob {
                 histograms.put(split, r.histogram);
                 splitFingerprints.put(split, r.fingerprint);
             }
+            addFooters(sc, output.tempDir(), source.categoriesJson(), ShardFingerprint.shards(splitFingerprints), hadoop);
             List<ShardManifest.SkippedSample> sk = skipped.stream()
                     .map(s -> new ShardManifest.SkippedSample(s.sampleId(), s.file(), s.reason())).toList();
             List<ShardManifest.WarnedSample> wn = warnings.stream()
@@ -125,6 +129,26 @@ public final class ShardJob {
             // Also Spark's SparkException (checked, thrown from Scala undeclared): a failed task must not leave the temp directory.
             output.abort();
             throw e;
+        }
+    }
+
+    /**
+     * Writes ShardFooter's key-value metadata into every shard file before the output is
+     * committed (Spark's writer has no option for it), one Spark task per file.
+     */
+    private void addFooters(JavaSparkContext sc, Path dir, com.fasterxml.jackson.databind.JsonNode categories, String fingerprint,
+                            HadoopConf hadoop) {
+        List<String> classes = new ArrayList<>();
+        if (dataset.kind() == DatasetSettings.Kind.CITYSCAPES) classes.addAll(io.distill4j.data.cityscapes.CityscapesLabels.TRAIN_NAMES);
+        else categories.forEach(c -> classes.add(c.path("name").asText()));
+        for (String split : dataset.splits()) {
+            Map<String, String> footer = new LinkedHashMap<>(ShardFooter.of(dataset.kind().id(), split, classes,
+                    ShardSchema.IMAGE_FORMAT, settings.height(), settings.width(), settings.compression(), fingerprint));
+            List<String> files = ShardFiles.list(Storage.fs(dir, sc.hadoopConfiguration()), dir, split).stream()
+                    .map(Path::toString).toList();
+            if (files.isEmpty()) continue;
+            sc.setJobGroup("SHARD", "SHARD " + split + ": footer metadata of " + files.size() + " files", false);
+            sc.parallelize(files, files.size()).foreach(f -> ParquetFooters.add(hadoop.get(), new Path(f), footer));
         }
     }
 

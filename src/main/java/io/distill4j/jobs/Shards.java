@@ -131,6 +131,21 @@ public final class Shards {
         };
     }
 
+    /**
+     * Class names in channel order: Cityscapes' 19 trainId names, or the COCO categories of the
+     * manifest in their contiguous index order (what the files' footers record for other tools).
+     */
+    public java.util.List<String> classNames() {
+        if (!"coco".equals(dataset())) return io.distill4j.data.cityscapes.CityscapesLabels.TRAIN_NAMES;
+        JsonNode cats = manifest.categories() == null ? Manifest.JSON.createArrayNode() : manifest.categories();
+        String[] names = new String[cats.size()];
+        for (JsonNode c : cats) {
+            int index = c.path("index").asInt(-1);
+            if (index >= 0 && index < names.length) names[index] = c.path("name").asText();
+        }
+        return java.util.Arrays.asList(names);
+    }
+
     /** The COCO category id of each detection class index, from the manifest's {@code categories}. */
     public int[] categoryIds() {
         JsonNode cats = manifest.categories() == null ? Manifest.JSON.createArrayNode() : manifest.categories();

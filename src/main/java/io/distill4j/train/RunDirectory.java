@@ -164,6 +164,31 @@ public final class RunDirectory {
     }
 
     /**
+     * Removes all but the {@code keep} newest checkpoints (0 keeps every one) and returns what it
+     * removed. Called right after a checkpoint is written whole (written aside, then renamed), so
+     * the newest readable checkpoint is always among those kept; best.zip, the exported model and
+     * checkpoints moved aside as unreadable are not checkpoints and are never touched.
+     */
+    public List<Path> pruneCheckpoints(int keep) {
+        List<Path> removed = new ArrayList<>();
+        for (Checkpoint c : expired(checkpoints(), keep)) {
+            try {
+                if (fs.delete(c.file(), false)) removed.add(c.file());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the old checkpoint " + c.file() + " (train.keep-checkpoints = "
+                        + keep + "): " + e.getMessage(), e);
+            }
+        }
+        return removed;
+    }
+
+    /** The checkpoints beyond the {@code keep} newest, of a list ordered newest first; none when keep is 0. */
+    static List<Checkpoint> expired(List<Checkpoint> newestFirst, int keep) {
+        if (keep <= 0 || newestFirst.size() <= keep) return List.of();
+        return newestFirst.subList(keep, newestFirst.size());
+    }
+
+    /**
      * Appends an epoch's per-iteration lines and its summary line, dropping lines of epochs at or
      * after it (left by an interrupted run).
      */

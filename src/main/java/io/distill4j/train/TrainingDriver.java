@@ -72,9 +72,11 @@ public final class TrainingDriver {
         // The probe whose per-term scores metrics.jsonl records: the first minibatch of the data.
         ScoreProbe probe = new ScoreProbe(org.nd4j.linalg.dataset.MultiDataSet.merge(
                 data.apply(first).take(settings.batchSizePerWorker())));
+        EpochProgress progress = new EpochProgress(first, settings.epochs(), System.nanoTime());
         BestScore best = new BestScore(validator != null && first > 1 ? bestSoFar(run) : Double.NEGATIVE_INFINITY);
         ComputationGraph trained = new SparkTrainer(sc, settings).train(net, first, data, probe, between, (epoch, n, m) -> {
             run.saveCheckpoint(epoch, n);
+            run.pruneCheckpoints(settings.keepCheckpoints());
             ObjectNode line = JSON.createObjectNode();
             line.put("kind", "epoch").put("epoch", epoch).put("score", m.score()).put("examples", m.examples()).put("seconds", m.seconds())
                     .put("examples_per_s", m.examplesPerSecond()).put("averaging_ms", m.averagingMs());
@@ -101,8 +103,9 @@ public final class TrainingDriver {
             StringBuilder t = new StringBuilder();
             m.terms().forEach((k, v) -> t.append(String.format(" %s=%.4f", k, v)));
             if (between != null && !m.beforeEpoch().isEmpty()) t.append(' ').append(between.describe(m.beforeEpoch()));
-            console.printf("[%s] epoch %d/%d  loss %.4f %s  %.1f s  %.1f img/s%s%n", label, epoch, settings.epochs(),
-                    m.score(), t.toString().trim(), m.seconds(), m.examplesPerSecond(), validated);
+            console.printf("[%s] epoch %d/%d  loss %.4f %s  %.1f s  %.1f img/s%s  %s%n", label, epoch, settings.epochs(),
+                    m.score(), t.toString().trim(), m.seconds(), m.examplesPerSecond(), validated,
+                    progress.after(epoch, System.nanoTime()));
         });
         return new Trained(trained, first);
     }

@@ -136,8 +136,8 @@ class PipelineProvenanceTest {
         Run r = pipeline();
         assertEquals(0, r.code(), r.out() + r.err());
         for (String step : List.of("2/6 shard: reusing", "3/6 train-teacher: reusing", "nothing to do",
-                "5/6 distill baseline-s1: reusing", "5/6 distill kd-cwd-s1: reusing", "5/6 distill baseline-s2: reusing",
-                "5/6 distill kd-cwd-s2: reusing")) {
+                "5/6 distill 1/4 baseline-s1: reusing", "5/6 distill 2/4 kd-cwd-s1: reusing",
+                "5/6 distill 3/4 baseline-s2: reusing", "5/6 distill 4/4 kd-cwd-s2: reusing")) {
             assertTrue(r.out().contains(step), step + "\n" + r.out());
         }
     }

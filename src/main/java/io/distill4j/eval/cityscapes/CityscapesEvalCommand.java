@@ -1,8 +1,6 @@
 package io.distill4j.eval.cityscapes;
 
-import io.distill4j.cli.Command;
 import io.distill4j.data.cityscapes.CityscapesLabels;
-import io.distill4j.eval.CommandArgs;
 import io.distill4j.eval.MetricsJson;
 import io.distill4j.eval.SegmentationMetrics;
 
@@ -12,6 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.distill4j.cli.Cli;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -23,11 +29,34 @@ import java.util.stream.Stream;
  * under PRED_DIR (official submission format, labelIds), maps both to trainIds and accumulates one
  * confusion matrix over the split.
  */
-public final class CityscapesEvalCommand implements Command {
+@Command(name = "cityscapes-eval", mixinStandardHelpOptions = true,
+        description = "Cityscapes per-class IoU and mIoU of labelId prediction PNGs against gtFine")
+public final class CityscapesEvalCommand implements Callable<Integer> {
     static final String GT_SUFFIX = "_gtFine_labelIds.png";
 
     private final PrintStream out;
     private final PrintStream err;
+
+    @Option(names = "--gt", paramLabel = "GTFINE_SPLIT_DIR",
+            description = "e.g. cityscapes/gtFine/val (cities as sub-directories, *_gtFine_labelIds.png)")
+    private Path gtDir;
+
+    @Option(names = "--pred", paramLabel = "PRED_DIR",
+            description = "prediction PNGs of labelIds named {city}_{seq}_{frame}*.png (searched recursively)")
+    private Path predDir;
+
+    @Option(names = "--out", paramLabel = "metrics.json",
+            description = "write {\"task\":\"segmentation\",\"miou\":..,\"iou\":{..}} (NaN as null)")
+    private Path outFile;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "model name recorded in the JSON (default: the prediction directory name)")
+    private String model;
+
+    @Option(names = "--split", paramLabel = "NAME", description = "split name recorded in the JSON (default: the gt directory name)")
+    private String split;
+
+    @Spec
+    private CommandSpec spec;
 
     public CityscapesEvalCommand() {
         this(System.out, System.err);
@@ -39,56 +68,23 @@ public final class CityscapesEvalCommand implements Command {
         this.err = err;
     }
 
-    @Override
-    public String name() {
-        return "cityscapes-eval";
+    /** Runs with these arguments, as {@code jobs/distill4j cityscapes-eval ARGS} does: the exit code. */
+    public int run(List<String> args) {
+        return Cli.execute(this, args, out, err);
     }
 
     @Override
-    public String summary() {
-        return "Cityscapes per-class IoU and mIoU of labelId prediction PNGs against gtFine";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                Usage: cityscapes-eval --gt GTFINE_SPLIT_DIR --pred PRED_DIR [--out metrics.json]
-                                       [--model NAME] [--split NAME]
-                  --gt     e.g. cityscapes/gtFine/val (cities as sub-directories, *_gtFine_labelIds.png)
-                  --pred   prediction PNGs of labelIds named {city}_{seq}_{frame}*.png (searched recursively)
-                  --out    write {"task":"segmentation","miou":..,"iou":{..}} (NaN as null)
-                  --model  model name recorded in the JSON (default: the prediction directory name)
-                  --split  split name recorded in the JSON (default: the gt directory name)
-                """;
-    }
-
-    @Override
-    public int run(List<String> args) throws Exception {
-        CommandArgs a;
-        try {
-            a = CommandArgs.parse(args, List.of("--gt", "--pred", "--out", "--model", "--split"));
-            a.require("--gt");
-            a.require("--pred");
-        } catch (IllegalArgumentException e) {
-            err.println("cityscapes-eval: " + e.getMessage());
-            err.print(usage());
-            return 2;
-        }
-        if (a.has("--help")) {
-            out.print(usage());
-            return 0;
-        }
-        Path gtDir = Path.of(a.get("--gt"));
-        Path predDir = Path.of(a.get("--pred"));
+    public Integer call() throws Exception {
+        if (gtDir == null) throw new ParameterException(spec.commandLine(), "missing --gt");
+        if (predDir == null) throw new ParameterException(spec.commandLine(), "missing --pred");
         try {
             Evaluation e = evaluateSplit(gtDir, predDir);
             SegmentationMetrics metrics = e.metrics();
             out.print(metrics.toTable(CityscapesLabels.TRAIN_NAMES));
-            if (a.has("--out")) {
-                Path outFile = Path.of(a.get("--out"));
-                String model = a.getOrDefault("--model", String.valueOf(predDir.toAbsolutePath().normalize().getFileName()));
-                String split = a.getOrDefault("--split", String.valueOf(gtDir.toAbsolutePath().normalize().getFileName()));
-                var json = metrics.toMetricsJson(model, split, CityscapesLabels.TRAIN_NAMES);
+            if (outFile != null) {
+                String modelName = model != null ? model : String.valueOf(predDir.toAbsolutePath().normalize().getFileName());
+                String splitName = split != null ? split : String.valueOf(gtDir.toAbsolutePath().normalize().getFileName());
+                var json = metrics.toMetricsJson(modelName, splitName, CityscapesLabels.TRAIN_NAMES);
                 if (!e.unscored().isEmpty()) {
                     var list = json.putArray(UNSCORED_FIELD);
                     e.unscored().forEach(p -> list.add(p.toString()));
@@ -96,7 +92,7 @@ public final class CityscapesEvalCommand implements Command {
                 MetricsJson.write(json, outFile);
                 out.println("wrote " + outFile);
             }
-            if (!e.unscored().isEmpty()) err.println(unscoredWarning(e.unscored(), a.has("--out") ? a.get("--out") : null));
+            if (!e.unscored().isEmpty()) err.println(unscoredWarning(e.unscored(), outFile != null ? outFile.toString() : null));
             return 0;
         } catch (IOException e) {
             err.println("cityscapes-eval: " + e.getMessage());

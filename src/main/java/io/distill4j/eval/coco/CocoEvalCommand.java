@@ -1,7 +1,5 @@
 package io.distill4j.eval.coco;
 
-import io.distill4j.cli.Command;
-import io.distill4j.eval.CommandArgs;
 import io.distill4j.eval.MetricsJson;
 
 import java.io.IOException;
@@ -9,13 +7,44 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.distill4j.cli.Cli;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code coco-eval --gt instances.json --results detections.json [--out stats.json] [--model NAME]
  * [--split NAME]}: the twelve COCOeval bbox numbers for any COCO ground truth and results file,
  * printed in pycocotools' summarize() layout and written at full precision as metrics JSON.
  */
-public final class CocoEvalCommand implements Command {
+@Command(name = "coco-eval", mixinStandardHelpOptions = true,
+        description = "COCO bbox AP/AR (pycocotools COCOeval rules) of a results JSON against instances JSON",
+        footer = {"", "Prints the twelve numbers in pycocotools' summarize() layout."})
+public final class CocoEvalCommand implements Callable<Integer> {
+    @Option(names = "--gt", paramLabel = "instances.json", description = "COCO instances file (images, annotations, categories)")
+    private Path gtFile;
+
+    @Option(names = "--results", paramLabel = "detections.json",
+            description = "COCO results file: [{\"image_id\",\"category_id\",\"bbox\":[x,y,w,h],\"score\"}]")
+    private Path resultsFile;
+
+    @Option(names = "--out", paramLabel = "stats.json",
+            description = "write {\"task\":\"detection\",\"stats\":[12 numbers],\"AP\":..} at full precision")
+    private Path outFile;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "model name recorded in the JSON (default: results file name)")
+    private String model;
+
+    @Option(names = "--split", paramLabel = "NAME", description = "split name recorded in the JSON (default: gt file name)")
+    private String split;
+
+    @Spec
+    private CommandSpec spec;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -29,48 +58,15 @@ public final class CocoEvalCommand implements Command {
         this.err = err;
     }
 
-    @Override
-    public String name() {
-        return "coco-eval";
+    /** Runs with these arguments, as {@code jobs/distill4j coco-eval ARGS} does: the exit code. */
+    public int run(List<String> args) {
+        return Cli.execute(this, args, out, err);
     }
 
     @Override
-    public String summary() {
-        return "COCO bbox AP/AR (pycocotools COCOeval rules) of a results JSON against instances JSON";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                Usage: coco-eval --gt instances.json --results detections.json [--out stats.json]
-                                 [--model NAME] [--split NAME]
-                  --gt       COCO instances file (images, annotations, categories)
-                  --results  COCO results file: [{"image_id","category_id","bbox":[x,y,w,h],"score"}]
-                  --out      write {"task":"detection","stats":[12 numbers],"AP":..} at full precision
-                  --model    model name recorded in the JSON (default: results file name)
-                  --split    split name recorded in the JSON (default: gt file name)
-                Prints the twelve numbers in pycocotools' summarize() layout.
-                """;
-    }
-
-    @Override
-    public int run(List<String> args) throws Exception {
-        CommandArgs a;
-        try {
-            a = CommandArgs.parse(args, List.of("--gt", "--results", "--out", "--model", "--split"));
-            a.require("--gt");
-            a.require("--results");
-        } catch (IllegalArgumentException e) {
-            err.println("coco-eval: " + e.getMessage());
-            err.print(usage());
-            return 2;
-        }
-        if (a.has("--help")) {
-            out.print(usage());
-            return 0;
-        }
-        Path gtFile = Path.of(a.get("--gt"));
-        Path resultsFile = Path.of(a.get("--results"));
+    public Integer call() throws Exception {
+        if (gtFile == null) throw new ParameterException(spec.commandLine(), "missing --gt");
+        if (resultsFile == null) throw new ParameterException(spec.commandLine(), "missing --results");
         try {
             requireFile(gtFile, "--gt");
             requireFile(resultsFile, "--results");
@@ -83,11 +79,10 @@ public final class CocoEvalCommand implements Command {
                 throw new IOException(resultsFile + ": " + e.getMessage() + " (ground truth " + gtFile + ")", e);
             }
             out.print(stats.summarize());
-            if (a.has("--out")) {
-                String model = a.getOrDefault("--model", resultsFile.getFileName().toString());
-                String split = a.getOrDefault("--split", gtFile.getFileName().toString());
-                Path outFile = Path.of(a.get("--out"));
-                MetricsJson.write(stats.toMetricsJson(model, split), outFile);
+            if (outFile != null) {
+                String modelName = model != null ? model : resultsFile.getFileName().toString();
+                String splitName = split != null ? split : gtFile.getFileName().toString();
+                MetricsJson.write(stats.toMetricsJson(modelName, splitName), outFile);
                 out.println("wrote " + outFile);
             }
             return 0;

@@ -1,8 +1,7 @@
 package io.distill4j.onnx.export;
 
 import io.distill4j.cache.ModelFiles;
-import io.distill4j.cli.Command;
-import io.distill4j.eval.CommandArgs;
+import io.distill4j.cli.Cli;
 import io.distill4j.storage.Storage;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -10,13 +9,38 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code export-onnx --model runs/X/student.zip [--out student.onnx] [--size trained|dynamic|HxW]}:
  * a distill4j model zip as an ONNX file (docs/deploy.md). Needs no Spark; paths may be local,
  * hdfs:// or s3a:// (Hadoop's default configuration).
  */
-public final class ExportOnnxCommand implements Command {
+@Command(name = "export-onnx", mixinStandardHelpOptions = true,
+        description = "write a trained student (student.zip) as ONNX: body and task outputs, opset 13",
+        footer = {"", "Writes input 'image' [batch,3,H,W] and the task outputs (logits | heatmap, reg) with distill4j.* metadata "
+                + "(task, preprocessing, output strides, classes). See docs/deploy.md."})
+public final class ExportOnnxCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "ZIP", description = "a distill4j DL4J model zip (student.zip, peer.zip, teacher.zip)")
+    private String modelFile;
+
+    @Option(names = "--out", paramLabel = "FILE.onnx", description = "the ONNX file to write (default: the model's path with .onnx)")
+    private String outFile;
+
+    @Option(names = "--size", paramLabel = "trained|dynamic|HxW", defaultValue = "trained",
+            description = "input H and W the file declares: trained (default: the size the model was trained at), dynamic "
+                    + "(any size), or HxW")
+    private String size;
+
+    @Spec
+    private CommandSpec spec;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -30,49 +54,22 @@ public final class ExportOnnxCommand implements Command {
         this.err = err;
     }
 
-    @Override
-    public String name() {
-        return "export-onnx";
+    /** Runs with these arguments, as {@code jobs/distill4j export-onnx ARGS} does: the exit code. */
+    public int run(List<String> args) {
+        return Cli.execute(this, args, out, err);
     }
 
     @Override
-    public String summary() {
-        return "write a trained student (student.zip) as ONNX: body and task outputs, opset 13";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                Usage: export-onnx --model runs/X/student.zip [--out student.onnx] [--size trained|dynamic|HxW]
-                  --model  a distill4j DL4J model zip (student.zip, peer.zip, teacher.zip)
-                  --out    the ONNX file to write (default: the model's path with .onnx)
-                  --size   input H and W the file declares: trained (default: the size the model was
-                           trained at), dynamic (any size), or HxW
-                Writes input 'image' [batch,3,H,W] and the task outputs (logits | heatmap, reg) with
-                distill4j.* metadata (task, preprocessing, output strides, classes). See docs/deploy.md.
-                """;
-    }
-
-    @Override
-    public int run(List<String> args) throws Exception {
-        CommandArgs a;
+    public Integer call() throws Exception {
+        if (modelFile == null) throw new ParameterException(spec.commandLine(), "missing --model");
         SpatialSize requested;
         try {
-            a = CommandArgs.parse(args, List.of("--model", "--out", "--size"));
-            a.require("--model");
-            String size = a.getOrDefault("--size", "trained");
             requested = size.equals("trained") ? null : SpatialSize.parse(size);
         } catch (IllegalArgumentException e) {
-            err.println("export-onnx: " + e.getMessage());
-            err.print(usage());
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (a.has("--help")) {
-            out.print(usage());
-            return 0;
-        }
-        Path model = Storage.path(a.get("--model"));
-        Path target = a.has("--out") ? Storage.path(a.get("--out")) : defaultTarget(model);
+        Path model = Storage.path(modelFile);
+        Path target = outFile != null ? Storage.path(outFile) : defaultTarget(model);
         Configuration hadoop = new Configuration();
         ComputationGraph net = ModelFiles.read(Storage.fs(model, hadoop), model, false);
         OnnxExporter.Exported e;
