@@ -44,11 +44,15 @@ import java.util.function.UnaryOperator;
  * <ul>
  *   <li>bytes per image on disk: the shards, the cache as written, and the same logits re-encoded
  *       with every codec into Parquet files of the cache's layout and compression;</li>
- *   <li>the input side on one thread (= images/s per core): Parquet read of shards and cache,
+ *   <li>the input side on one thread with ND4J on one thread (images per CPU second = per core,
+ *       whatever else shares the machine; wall time beside it): Parquet read of shards and cache,
  *       codec decode, augmentation ({@link #AUGMENTATIONS}), example assembly and the merge into
  *       minibatches, against the student's distillation step on all cores.</li>
  * </ul>
- * The work directory must not exist or hold a previous run of this bench (it is replaced).
+ * {@code --skip-stages} measures only the second part, on a work directory an earlier run left.
+ * The work directory must not exist or hold a previous run of this bench (it is replaced). Each
+ * stage's JVM gets {@code -Xmx4g} ({@code -Dbench.stage-heap=-Xmx8g} to change it); most of a DL4J
+ * stage's resident memory is off-heap (ND4J, oneDNN), on top of that.
  * <pre>
  * mvn -B -o -q -DskipTests package
  * CP=target/test-classes:target/classes:$(cat target/classpath.txt)
@@ -74,20 +78,24 @@ public final class CityscapesBench {
 
     public static void main(String[] args) throws Exception {
         File conf = null;
+        boolean runStages = true;
         List<String> overrides = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--conf")) conf = new File(args[++i]);
+            else if (args[i].equals("--skip-stages")) runStages = false;
             else overrides.add(args[i]);
         }
         if (conf == null) throw new IllegalArgumentException("usage: CityscapesBench --conf conf/bench-cityscapes.conf [key=value ...]");
         Distill4jConfig config = ConfigLoader.load(conf, overrides);
         java.nio.file.Path work = java.nio.file.Path.of(config.workDir());
-        claimWorkDir(work);
         System.out.println("load average at start: " + StudentStepBench.loadAverage());
         List<StageCost> costs = new ArrayList<>();
-        for (String stage : List.of("generate-sample", "shard", "train-teacher", "cache-teacher", "distill")) {
-            costs.add(runStage(stage, conf, overrides, work));
-            System.out.println(costs.get(costs.size() - 1));
+        if (runStages) {
+            claimWorkDir(work);
+            for (String stage : List.of("generate-sample", "shard", "train-teacher", "cache-teacher", "distill")) {
+                costs.add(runStage(stage, conf, overrides, work));
+                System.out.println(costs.get(costs.size() - 1));
+            }
         }
         System.out.println("load average after the stages: " + StudentStepBench.loadAverage());
 
@@ -111,9 +119,14 @@ public final class CityscapesBench {
                 (double) size(fs, cacheFiles) / images);
         bytesPerImage.putAll(reencoded(fs, hadoop, cacheFiles, work.resolve("codecs"), config.cache().compression(), images));
 
-        for (int warm = 0; warm < 1; warm++) inputPass(hadoop, shardFiles, cacheFiles, objective, batch);
-        Map<String, Double> input = inputPass(hadoop, shardFiles, cacheFiles, objective, batch);
-        double inputSeconds = input.values().stream().mapToDouble(Double::doubleValue).sum();
+        // One core's worth: ND4J's ops (the merge's concatenations) on this thread only, so its CPU
+        // time is all of the input side's work; CPU seconds do not depend on what else shares the cores.
+        NativeSetup.setThreads(1);
+        inputPass(hadoop, shardFiles, cacheFiles, objective, batch);
+        Map<String, double[]> input = inputPass(hadoop, shardFiles, cacheFiles, objective, batch);
+        NativeSetup.setThreads(Runtime.getRuntime().availableProcessors());
+        double inputSeconds = input.values().stream().mapToDouble(t -> t[0]).sum();
+        double inputCpu = input.values().stream().mapToDouble(t -> t[1]).sum();
         double studentRate = studentRate(hadoop, shardFiles, cacheFiles, objective, batch);
 
         System.out.println("load average at end: " + StudentStepBench.loadAverage());
@@ -125,13 +138,16 @@ public final class CityscapesBench {
         }
         System.out.printf(Locale.ROOT, "%-60s %14s%n", "bytes per training image on disk", "bytes");
         bytesPerImage.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-60s %,14.0f%n", k, v));
-        System.out.printf(Locale.ROOT, "%-44s %10s %14s%n", "input side, one thread", "seconds", "images/s/core");
-        input.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-44s %10.3f %14.1f%n", k, v, images / v));
-        System.out.printf(Locale.ROOT, "%-44s %10.3f %14.1f%n", "input total", inputSeconds, images / inputSeconds);
-        System.out.printf(Locale.ROOT, "%-44s %10s %14.2f  (%d threads)%n", "student distillation step", "", studentRate,
-                NativeSetup.status().threads());
-        System.out.printf(Locale.ROOT, "one input core feeds %.1fx the student's pace on all cores%n",
-                images / inputSeconds / studentRate);
+        System.out.printf(Locale.ROOT, "%-44s %9s %9s %12s %12s%n", "input side, one thread", "wall s", "CPU s",
+                "images/s", "images/CPU-s");
+        input.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-44s %9.3f %9.3f %12.1f %12.1f%n", k, v[0], v[1],
+                images / v[0], images / v[1]));
+        System.out.printf(Locale.ROOT, "%-44s %9.3f %9.3f %12.1f %12.1f%n", "input total", inputSeconds, inputCpu,
+                images / inputSeconds, images / inputCpu);
+        System.out.printf(Locale.ROOT, "%-44s %9s %9s %12.2f  (%d threads)%n", "student distillation step", "", "",
+                studentRate, NativeSetup.status().threads());
+        System.out.printf(Locale.ROOT, "one input core (images per CPU second) feeds %.1fx the student's pace on all cores%n",
+                images / inputCpu / studentRate);
     }
 
     /** Refuses a work directory that is not this bench's own; clears a previous run of it. */
@@ -152,7 +168,7 @@ public final class CityscapesBench {
         java.nio.file.Path logs = Files.createDirectories(work.resolve("logs"));
         java.nio.file.Path timeFile = logs.resolve(stage + ".time");
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-o", timeFile.toString(), "-f", "%e %U %S %M",
-                ProcessHandle.current().info().command().orElse("java"), System.getProperty("bench.stage-heap", "-Xmx6g")));
+                ProcessHandle.current().info().command().orElse("java"), System.getProperty("bench.stage-heap", "-Xmx4g")));
         cmd.addAll(Arrays.asList(Files.readString(java.nio.file.Path.of("target/classes/distill4j-jvm.options")).trim().split("\\s+")));
         cmd.addAll(List.of("-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), "io.distill4j.cli.Main",
                 stage, "--conf", conf.getPath()));
@@ -210,34 +226,45 @@ public final class CityscapesBench {
         return out;
     }
 
-    /** Seconds of each input step over every training image, on this one thread. */
-    private static Map<String, Double> inputPass(Configuration hadoop, List<Path> shardFiles, List<Path> cacheFiles,
-                                                 SegmentationObjective objective, int batch) {
-        Map<String, Double> t = new LinkedHashMap<>();
-        long t0 = System.nanoTime();
+    /** {wall, CPU} seconds of each input step over every training image, on this one thread. */
+    private static Map<String, double[]> inputPass(Configuration hadoop, List<Path> shardFiles, List<Path> cacheFiles,
+                                                   SegmentationObjective objective, int batch) {
+        Map<String, double[]> t = new LinkedHashMap<>();
+        Clock clock = new Clock();
         List<ShardRecord> records = new ArrayList<>();
         for (Path f : shardFiles) records.addAll(ShardFiles.read(hadoop, f));
         List<CacheRow> rows = new ArrayList<>();
         for (Path f : cacheFiles) rows.addAll(CacheParquet.read(hadoop, f));
-        long t1 = System.nanoTime();
-        t.put("Parquet read (shards + cache)", (t1 - t0) / 1e9);
+        t.put("Parquet read (shards + cache)", clock.lap());
         Map<String, float[]> logits = new HashMap<>();
         for (CacheRow r : rows) logits.put(r.sampleId(), TensorCodecs.forSpec(r.tensor().codec()).decode(r.tensor()));
-        long t2 = System.nanoTime();
-        t.put("codec decode", (t2 - t1) / 1e9);
+        t.put("codec decode", clock.lap());
         for (Map.Entry<String, UnaryOperator<ShardRecord>> a : AUGMENTATIONS.entrySet()) {
-            long a0 = System.nanoTime();
             records.replaceAll(a.getValue());
-            t.put("augmentation: " + a.getKey(), (System.nanoTime() - a0) / 1e9);
+            t.put("augmentation: " + a.getKey(), clock.lap());
         }
-        long t3 = System.nanoTime();
         List<MultiDataSet> examples = new ArrayList<>(records.size());
         for (ShardRecord r : records) examples.add(Examples.build(r, objective, Map.of("logits", logits.get(r.sampleId()))));
-        long t4 = System.nanoTime();
-        t.put("Examples.build", (t4 - t3) / 1e9);
+        t.put("Examples.build", clock.lap());
         merge(examples, batch);
-        t.put("merge into batches of " + batch, (System.nanoTime() - t4) / 1e9);
+        t.put("merge into batches of " + batch, clock.lap());
         return t;
+    }
+
+    /** Wall and this thread's CPU time since the last lap. */
+    private static final class Clock {
+        private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        private long wall = System.nanoTime();
+        private long cpu = threads.getCurrentThreadCpuTime();
+
+        double[] lap() {
+            long w = System.nanoTime();
+            long c = threads.getCurrentThreadCpuTime();
+            double[] out = {(w - wall) / 1e9, (c - cpu) / 1e9};
+            wall = w;
+            cpu = c;
+            return out;
+        }
     }
 
     private static List<MultiDataSet> merge(List<MultiDataSet> examples, int batch) {
