@@ -109,8 +109,7 @@ public final class StudentStepBench {
 
     /**
      * Median ms per variant. Each variant runs its steps in one block and is released before the
-     * next: interleaving three nets' steps at 512x1024 (about 1 GB of workspaces each) made every
-     * step 2-3x slower than a single net's.
+     * next: three nets' steps interleaved at 512x1024 slowed each other (docs/performance.md, section 10).
      */
     static Map<String, Double> dl4jSteps(int h, int w, int reps) {
         ModelBlueprint student = ModelBlueprint.of(ModelSpec.segmentationStudent(CLASSES, h, w));
