@@ -110,7 +110,7 @@ public final class PeerBench {
      * Labels in the objective's output order: random trainIds for the task, a random teacher map
      * of the teacher tap's shape per term, followed by an all-valid mask where the term takes one.
      */
-    private static INDArray[] labels(SegmentationObjective objective) {
+    static INDArray[] labels(SegmentationObjective objective) {
         TapInfo logits = objective.logits();
         long pixels = (long) logits.height() * logits.width();
         List<INDArray> labels = new ArrayList<>();

@@ -1,6 +1,8 @@
 package io.distill4j.bench;
 
+import io.distill4j.config.DistillTerm;
 import io.distill4j.model.ModelBlueprint;
+import io.distill4j.train.SegmentationObjective;
 import io.distill4j.model.ModelSpec;
 import io.distill4j.util.NativeSetup;
 import jdk.jfr.Configuration;
@@ -8,7 +10,6 @@ import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -30,7 +31,7 @@ import java.util.TreeMap;
  * the updater, ...) and prints the shares, plus GC pauses and allocation. The recording is kept
  * for {@code jfr print} / {@code jfr summary}.
  * <pre>
- * java -cp target/classes:$(cat target/classpath.txt) io.distill4j.bench.StepProfile [height width [steps [out.jfr]]]
+ * java -cp target/classes:$(cat target/classpath.txt) io.distill4j.bench.StepProfile [height width [steps [out.jfr [distill]]]]
  * </pre>
  */
 public final class StepProfile {
@@ -68,13 +69,27 @@ public final class StepProfile {
         int width = args.length > 1 ? Integer.parseInt(args[1]) : 256;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         Path out = args.length > 3 ? Path.of(args[3]) : Files.createTempFile("student-step", ".jfr");
+        // "distill": the distill job's objective (task CE + pixel-kd, cwd on the logits, at on the
+        // neck, random teacher maps) instead of L2 on the logits.
+        boolean distill = args.length > 4 && args[4].equals("distill");
         System.out.println(NativeSetup.init());
         ModelBlueprint blueprint = ModelBlueprint.of(ModelSpec.segmentationStudent(19, height, width));
-        ComputationGraphConfiguration conf = blueprint.withLossOutputs(Map.of("logits", new LossL2()));
-        ComputationGraph net = new ComputationGraph(conf);
-        net.init();
-        MultiDataSet data = new MultiDataSet(Nd4j.randn(8, 3, height, width),
-                Nd4j.randn(8, blueprint.tap("logits").flatSize()));
+        ComputationGraph net;
+        MultiDataSet data;
+        if (distill) {
+            SegmentationObjective objective = SegmentationObjective.of(blueprint,
+                    ModelBlueprint.of(ModelSpec.segmentationTeacher(19, height, width)).taps(),
+                    PeerBench.termSets().get("all four").stream().filter(t -> t.kind() != DistillTerm.Kind.PAIRWISE).toList());
+            net = new ComputationGraph(objective.configuration());
+            net.init();
+            objective.initialize(net);
+            data = new MultiDataSet(new org.nd4j.linalg.api.ndarray.INDArray[] {Nd4j.randn(8, 3, height, width)},
+                    PeerBench.labels(objective));
+        } else {
+            net = new ComputationGraph(blueprint.withLossOutputs(Map.of("logits", new LossL2())));
+            net.init();
+            data = new MultiDataSet(Nd4j.randn(8, 3, height, width), Nd4j.randn(8, blueprint.tap("logits").flatSize()));
+        }
         for (int i = 0; i < 3; i++) net.fit(data);
 
         Recording recording = new Recording(Configuration.getConfiguration("profile"));
@@ -87,7 +102,7 @@ public final class StepProfile {
         recording.stop();
         recording.dump(out);
         recording.close();
-        System.out.printf("student %dx%d batch 8: %d steps in %.2f s (%.1f ms/step); recording %s%n", height, width, steps,
+        System.out.printf((distill ? "distill objective (CE + pixel-kd, cwd, at) " : "") + "student %dx%d batch 8: %d steps in %.2f s (%.1f ms/step); recording %s%n", height, width, steps,
                 seconds, 1000 * seconds / steps, out);
         print(summarise(RecordingFile.readAllEvents(out), Thread.currentThread().getName()), seconds);
     }
@@ -129,6 +144,11 @@ public final class StepProfile {
     }
 
     static String categorise(List<RecordedFrame> frames) {
+        // Everything under a loss (its ND4J ops and allocations included) is the loss's cost.
+        for (RecordedFrame f : frames) {
+            String type = f.getMethod().getType().getName();
+            if (type.startsWith("io.distill4j.distill.") || type.startsWith("org.nd4j.linalg.lossfunctions.")) return "loss";
+        }
         for (RecordedFrame f : frames) {
             String name = f.getMethod().getType().getName() + "." + f.getMethod().getName();
             for (Map.Entry<String, String> c : CATEGORIES.entrySet()) {

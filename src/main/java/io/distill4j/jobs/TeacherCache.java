@@ -122,21 +122,44 @@ public final class TeacherCache {
     }
 
     /**
-     * Mean bytes one sample's row of each output takes in a cache split (encoded payload, top-k
-     * indices and int8 scales; Parquet's own compression comes on top): what a method costs in storage.
+     * Bytes on disk per sample of each output in a cache split: the split's Parquet files (payload
+     * after Parquet's encodings and compression, plus the other columns and footers), shared among
+     * the outputs in proportion to their encoded payload (data, top-k indices, int8 scales), divided
+     * by the split's distinct samples. Summed over every output of the split, this is exactly the
+     * split's size on disk per sample: what a method costs in storage.
      */
     public static Map<String, Double> bytesPerSample(SparkSession spark, Path cacheDir, String split) {
-        Dataset<Row> cache = spark.read().parquet(new Path(cacheDir, split).toString());
+        Path dir = new Path(cacheDir, split);
+        long onDisk = parquetBytes(spark, dir);
+        Dataset<Row> cache = spark.read().parquet(dir.toString());
         org.apache.spark.sql.Column bytes = org.apache.spark.sql.functions.length(col("data"))
                 .plus(org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.length(col("topk_idx")),
                         org.apache.spark.sql.functions.lit(0)))
                 .plus(org.apache.spark.sql.functions.when(col("scale").isNull(), 0)
                         .otherwise(org.apache.spark.sql.functions.size(col("scale")).multiply(4)));
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (Row r : cache.groupBy("output").agg(org.apache.spark.sql.functions.avg(bytes)).collectAsList()) {
-            out.put(r.getString(0), r.getDouble(1));
+        long samples = cache.select("sample_id").distinct().count();
+        Map<String, Long> encoded = new LinkedHashMap<>();
+        for (Row r : cache.groupBy("output").agg(org.apache.spark.sql.functions.sum(bytes)).orderBy("output").collectAsList()) {
+            encoded.put(r.getString(0), r.getLong(1));
         }
+        double encodedTotal = encoded.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Double> out = new LinkedHashMap<>();
+        encoded.forEach((output, b) -> out.put(output, onDisk * (b / encodedTotal) / samples));
         return out;
+    }
+
+    /** Total length of the Parquet files directly in {@code dir}. */
+    static long parquetBytes(SparkSession spark, Path dir) {
+        try {
+            FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            long total = 0;
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(dir)) {
+                if (f.isFile() && f.getPath().getName().endsWith(".parquet")) total += f.getLen();
+            }
+            return total;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list teacher cache files in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     public static String column(String output) {

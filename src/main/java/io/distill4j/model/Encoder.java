@@ -1,5 +1,6 @@
 package io.distill4j.model;
 
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -38,6 +39,10 @@ final class Encoder {
                 .updater(new Adam(spec.learningRate()))
                 .weightInit(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Same)
+                // DL4J's default (NONE) recomputes every convolution's forward pass in backprop;
+                // DEVICE keeps it from the forward pass: same arithmetic, fewer passes
+                // (ModelBlueprintTest.cacheModeChangesSpeedOnlyNotParameters, docs/performance.md).
+                .cacheMode(CacheMode.DEVICE)
                 .graphBuilder()
                 .addInputs(INPUT)
                 // The trainer puts outputs on some taps only (e.g. a loss on "heatmap" alone):

@@ -368,21 +368,17 @@ class PipelineJobsTest {
                 job.evaluate("baseline", new Path(work.resolve("runs/mutual").toUri()), teacher),
                 job.evaluate("kd", new Path(work.resolve("runs/kd").toUri()), teacher));
         String table = PipelineReport.write(spark, c, rows);
-        JsonNode cache = new ObjectMapper().readTree(new java.io.File(cacheDir().toUri().getPath(), "_manifest.json"));
-        long expected = 0;
-        for (JsonNode o : cache.path("outputs")) {
-            long n = 1;
-            for (JsonNode d : o.path("shape")) n *= d.asLong();
-            long channels = o.path("shape").get(0).asLong();
-            expected += switch (o.path("codec").asText()) {
-                case "fp16" -> 2 * n;
-                case "int8" -> n + 4 * channels;
-                default -> throw new AssertionError(o.toString());
-            };
-        }
+        // The kd run reads every cached output (fp16 logits, int8 neck), so its cache bytes are the
+        // train split's Parquet files on disk per sample, not the codecs' raw payload.
+        java.io.File[] parts = new java.io.File(cacheDir().toUri().getPath(), "train")
+                .listFiles(f -> f.getName().endsWith(".parquet"));
+        long onDisk = 0;
+        for (java.io.File f : parts) onDisk += f.length();
+        long samples = spark.read().parquet(cacheDir() + "/train").select("sample_id").distinct().count();
         String kdRow = table.lines().filter(l -> l.startsWith("| kd |")).findFirst().orElseThrow();
         String[] cells = kdRow.split("\\|");
-        assertEquals(String.valueOf(expected), cells[8].trim(), "logits fp16 + neck int8 bytes per sample: " + table);
+        assertEquals((double) onDisk / samples, Double.parseDouble(cells[8].trim()), 1.0,
+                "logits fp16 + neck int8 bytes per sample on disk: " + table);
         assertTrue(cells[7].trim().matches("\\d+\\.\\d\\dx"), "time relative to the baseline: " + kdRow);
         String baselineRow = table.lines().filter(l -> l.startsWith("| baseline |")).findFirst().orElseThrow();
         assertEquals("1.00x", baselineRow.split("\\|")[7].trim());

@@ -122,7 +122,7 @@ class OneDnnHelperEquivalenceTest {
                 + " parameters differ by more than 1e-5 after one step");
     }
 
-    private static INDArray[] labels(ModelBlueprint blueprint, int batch) {
+    static INDArray[] labels(ModelBlueprint blueprint, int batch) {
         if (blueprint.spec().task() == Task.SEGMENTATION) {
             TapInfo logits = blueprint.tap("logits");
             INDArray classes = Nd4j.rand(batch, 1, logits.height(), logits.width()).muli(logits.channels()).castTo(
