@@ -79,12 +79,6 @@ final class InferenceEngines {
         return new Exported(bytes, OnnxModels.resolve(bytes, settings, "inference.engine", task));
     }
 
-    /** The outputs a task's evaluation reads, as both engines name them. */
-    static List<String> heads(String dataset) {
-        return dataset.equals("coco") ? List.of(DetectionPredictor.HEATMAP_VERTEX, DetectionPredictor.REG_VERTEX)
-                : List.of(SegmentationPredictor.LOGITS_VERTEX);
-    }
-
     /** The ONNX Runtime expectation for the shards a job holds. */
     static OnnxModels.Expectation expectation(TaskModels models, Shards shards) {
         return new OnnxModels.Expectation(TaskModels.id(models.task()), shards.height(), shards.width(), models.classes());
