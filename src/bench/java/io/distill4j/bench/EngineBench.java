@@ -90,8 +90,10 @@ public final class EngineBench {
                     : ModelSpec.segmentationStudent(19, H, W);
             ComputationGraph net = graph(ModelBlueprint.of(spec));
             double dl4j = dl4jForwardMs(net, reps);
-            double ort = ortForwardMs(Files.readAllBytes(Path.of(row.path("file").asText())), threads, reps);
-            double ortOwn = ortForwardMs(OnnxExporter.export(net, new SpatialSize(H, W)).model().toByteArray(), threads, reps);
+            double[] both = ortForwardMs(threads, reps, Files.readAllBytes(Path.of(row.path("file").asText())),
+                    OnnxExporter.export(net, new SpatialSize(H, W)).model().toByteArray());
+            double ort = both[0];
+            double ortOwn = both[1];
             double pt = row.path("ms").asDouble();
             System.out.printf(Locale.ROOT, "%-12s %10.1f %10.1f %12.1f %10.1f %10.1f %12.2f %12.2f %9.2fx %9.2fx %9.2fx%n", model,
                     dl4j, ort, ortOwn, pt, pt2, dl4j / BATCH, ort / BATCH, dl4j / ort, pt / ort, pt2 / ort);
@@ -130,18 +132,28 @@ public final class EngineBench {
         return median(t);
     }
 
-    private static double ortForwardMs(byte[] onnx, int threads, int reps) throws Exception {
+    /**
+     * The median forward time of each ONNX file, their runs interleaved so that a changing load
+     * weighs on both alike (PyTorch's export and distill4j's export of the same architecture).
+     */
+    private static double[] ortForwardMs(int threads, int reps, byte[]... onnx) throws Exception {
         float[] x = Nd4j.randn(DataType.FLOAT, BATCH, 3, H, W).data().asFloat();
-        try (OrtSession s = OnnxSessions.open(onnx, threads, "bench");
-             OnnxTensor in = OnnxTensor.createTensor(OnnxSessions.environment(), FloatBuffer.wrap(x), new long[] {BATCH, 3, H, W})) {
-            for (int i = 0; i < 2; i++) s.run(Map.of("image", in)).close();
-            double[] t = new double[reps];
-            for (int i = 0; i < reps; i++) {
-                long t0 = System.nanoTime();
-                s.run(Map.of("image", in)).close();
-                t[i] = (System.nanoTime() - t0) / 1e6;
+        List<OrtSession> sessions = new java.util.ArrayList<>();
+        try (OnnxTensor in = OnnxTensor.createTensor(OnnxSessions.environment(), FloatBuffer.wrap(x), new long[] {BATCH, 3, H, W})) {
+            for (byte[] b : onnx) sessions.add(OnnxSessions.open(b, threads, "bench"));
+            double[][] t = new double[onnx.length][reps];
+            for (int i = -2; i < reps; i++) {
+                for (int k = 0; k < onnx.length; k++) {
+                    long t0 = System.nanoTime();
+                    sessions.get(k).run(Map.of("image", in)).close();
+                    if (i >= 0) t[k][i] = (System.nanoTime() - t0) / 1e6;
+                }
             }
-            return median(t);
+            double[] medians = new double[onnx.length];
+            for (int k = 0; k < onnx.length; k++) medians[k] = median(t[k]);
+            return medians;
+        } finally {
+            for (OrtSession s : sessions) s.close();
         }
     }
 
