@@ -15,6 +15,8 @@ import io.distill4j.jobs.SparkSessions;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.ModelSpec;
 import io.distill4j.onnx.OnnxSessions;
+import io.distill4j.onnx.export.OnnxExporter;
+import io.distill4j.onnx.export.SpatialSize;
 import io.distill4j.train.Networks;
 import io.distill4j.util.NativeSetup;
 import org.apache.hadoop.conf.Configuration;
@@ -41,9 +43,12 @@ import java.util.Map;
  * on, the default path), in ONNX Runtime on the ONNX file bench/onnx_engines.py exported from
  * bench/torch_peer.py's same architecture, and in PyTorch on the module that file was exported
  * from (the same weights as the ONNX file; DL4J's are its own random ones, which does not change
- * the work of a dense forward pass). Then, with {@code --cache}, cache-teacher images/s on a
- * generated sample at 128x256 on local[2] with each engine (a DL4J teacher.zip of that
- * architecture vs the ONNX teacher), Spark's job overhead included.
+ * the work of a dense forward pass), and in ONNX Runtime on the DL4J graph as distill4j's own
+ * exporter writes it (what {@code inference.engine = onnx-runtime} runs). Then, with {@code --cache},
+ * cache-teacher images/s on a generated sample at 128x256 on local[2] three ways: a DL4J teacher.zip
+ * of that architecture with {@code inference.engine = dl4j}, the same teacher.zip with
+ * {@code onnx-runtime} (exported on the fly), and the PyTorch-exported ONNX teacher; Spark's job
+ * overhead included.
  *
  * <pre>
  * mvn -B -o -q compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile
@@ -74,8 +79,8 @@ public final class EngineBench {
         System.out.printf(Locale.ROOT, "forward, batch %d x 3 x %d x %d, %d threads, median of %d (PyTorch %s)%n", BATCH, H, W,
                 threads, reps, torch.path("torch").asText());
         if (torch2 != null) System.out.println("second PyTorch: " + torch2.path("torch").asText());
-        System.out.printf(Locale.ROOT, "%-12s %10s %10s %10s %10s %12s %12s %10s %10s %10s%n", "model", "DL4J ms", "ORT ms",
-                "torch ms", "torch2 ms", "DL4J ms/img", "ORT ms/img", "DL4J/ORT", "torch/ORT", "torch2/ORT");
+        System.out.printf(Locale.ROOT, "%-12s %10s %10s %12s %10s %10s %12s %12s %10s %10s %10s%n", "model", "DL4J ms", "ORT ms",
+                "ORT(d4j) ms", "torch ms", "torch2 ms", "DL4J ms/img", "ORT ms/img", "DL4J/ORT", "torch/ORT", "torch2/ORT");
         int index = 0;
         for (JsonNode row : torch.path("rows")) {
             double pt2 = torch2 == null ? Double.NaN : torch2.path("rows").get(index).path("ms").asDouble();
@@ -83,11 +88,15 @@ public final class EngineBench {
             String model = row.path("model").asText();
             ModelSpec spec = model.equals("seg-teacher") ? ModelSpec.segmentationTeacher(19, H, W)
                     : ModelSpec.segmentationStudent(19, H, W);
-            double dl4j = dl4jForwardMs(ModelBlueprint.of(spec), reps);
-            double ort = ortForwardMs(Files.readAllBytes(Path.of(row.path("file").asText())), threads, reps);
+            ComputationGraph net = graph(ModelBlueprint.of(spec));
+            double dl4j = dl4jForwardMs(net, reps);
+            double[] both = ortForwardMs(threads, reps, Files.readAllBytes(Path.of(row.path("file").asText())),
+                    OnnxExporter.export(net, new SpatialSize(H, W)).model().toByteArray());
+            double ort = both[0];
+            double ortOwn = both[1];
             double pt = row.path("ms").asDouble();
-            System.out.printf(Locale.ROOT, "%-12s %10.1f %10.1f %10.1f %10.1f %12.2f %12.2f %9.2fx %9.2fx %9.2fx%n", model, dl4j,
-                    ort, pt, pt2, dl4j / BATCH, ort / BATCH, dl4j / ort, pt / ort, pt2 / ort);
+            System.out.printf(Locale.ROOT, "%-12s %10.1f %10.1f %12.1f %10.1f %10.1f %12.2f %12.2f %9.2fx %9.2fx %9.2fx%n", model,
+                    dl4j, ort, ortOwn, pt, pt2, dl4j / BATCH, ort / BATCH, dl4j / ort, pt / ort, pt2 / ort);
         }
         if (cache) cacheTeacher(dir, dir.resolve("seg-teacher.onnx"));
     }
@@ -105,9 +114,13 @@ public final class EngineBench {
         return new ObjectMapper().readTree(stdout.lines().reduce((x, y) -> y).orElseThrow());
     }
 
-    private static double dl4jForwardMs(ModelBlueprint bp, int reps) {
+    private static ComputationGraph graph(ModelBlueprint bp) {
         ComputationGraph net = new ComputationGraph(bp.withLossOutputs(Map.of("logits", new org.nd4j.linalg.lossfunctions.impl.LossL2())));
         net.init();
+        return net;
+    }
+
+    private static double dl4jForwardMs(ComputationGraph net, int reps) {
         INDArray x = Nd4j.randn(DataType.FLOAT, BATCH, 3, H, W);
         for (int i = 0; i < 2; i++) net.feedForward(x, false);
         double[] t = new double[reps];
@@ -119,18 +132,28 @@ public final class EngineBench {
         return median(t);
     }
 
-    private static double ortForwardMs(byte[] onnx, int threads, int reps) throws Exception {
+    /**
+     * The median forward time of each ONNX file, their runs interleaved so that a changing load
+     * weighs on both alike (PyTorch's export and distill4j's export of the same architecture).
+     */
+    private static double[] ortForwardMs(int threads, int reps, byte[]... onnx) throws Exception {
         float[] x = Nd4j.randn(DataType.FLOAT, BATCH, 3, H, W).data().asFloat();
-        try (OrtSession s = OnnxSessions.open(onnx, threads, "bench");
-             OnnxTensor in = OnnxTensor.createTensor(OnnxSessions.environment(), FloatBuffer.wrap(x), new long[] {BATCH, 3, H, W})) {
-            for (int i = 0; i < 2; i++) s.run(Map.of("image", in)).close();
-            double[] t = new double[reps];
-            for (int i = 0; i < reps; i++) {
-                long t0 = System.nanoTime();
-                s.run(Map.of("image", in)).close();
-                t[i] = (System.nanoTime() - t0) / 1e6;
+        List<OrtSession> sessions = new java.util.ArrayList<>();
+        try (OnnxTensor in = OnnxTensor.createTensor(OnnxSessions.environment(), FloatBuffer.wrap(x), new long[] {BATCH, 3, H, W})) {
+            for (byte[] b : onnx) sessions.add(OnnxSessions.open(b, threads, "bench"));
+            double[][] t = new double[onnx.length][reps];
+            for (int i = -2; i < reps; i++) {
+                for (int k = 0; k < onnx.length; k++) {
+                    long t0 = System.nanoTime();
+                    sessions.get(k).run(Map.of("image", in)).close();
+                    if (i >= 0) t[k][i] = (System.nanoTime() - t0) / 1e6;
+                }
             }
-            return median(t);
+            double[] medians = new double[onnx.length];
+            for (int k = 0; k < onnx.length; k++) medians[k] = median(t[k]);
+            return medians;
+        } finally {
+            for (OrtSession s : sessions) s.close();
         }
     }
 
@@ -158,19 +181,29 @@ public final class EngineBench {
             ort.addAll(List.of("teacher.onnx.path=\"" + onnx + "\"", "teacher.onnx.preprocessing=distill4j",
                     "teacher.onnx.outputs=[{onnx=logits, name=logits, stride=8}]"));
             System.out.printf(Locale.ROOT, "cache-teacher, local[2], 48 images at %dx%d, fp16 logits%n", H, W);
+            Map<String, List<String>> ways = new java.util.LinkedHashMap<>();
+            ways.put("teacher.zip, dl4j", plus(base, "inference.engine=dl4j"));
+            ways.put("teacher.zip, onnx-runtime", plus(base, "inference.engine=onnx-runtime"));
+            ways.put("teacher.onnx (PyTorch)", ort);
             for (int round = 1; round <= 2; round++) {
-                for (String engine : List.of("dl4j", "onnx-runtime")) {
-                    List<String> o = new java.util.ArrayList<>(engine.equals("dl4j") ? base : ort);
-                    o.add("cache.output=\"" + dir.resolve("cache-" + engine + "-" + round) + "\"");
+                int way = 0;
+                for (Map.Entry<String, List<String>> e : ways.entrySet()) {
+                    List<String> o = plus(e.getValue(), "cache.output=\"" + dir.resolve("cache-" + way++ + "-" + round) + "\"");
                     long t0 = System.nanoTime();
                     new CacheTeacherJob(spark, ConfigLoader.load(null, o), quiet).run();
                     double s = (System.nanoTime() - t0) / 1e9;
-                    System.out.printf(Locale.ROOT, "  round %d %-13s %6.1f s  %6.1f images/s%n", round, engine, s, 48 / s);
+                    System.out.printf(Locale.ROOT, "  round %d %-27s %6.1f s  %6.1f images/s%n", round, e.getKey(), s, 48 / s);
                 }
             }
         } finally {
             spark.stop();
         }
+    }
+
+    private static List<String> plus(List<String> base, String extra) {
+        List<String> all = new java.util.ArrayList<>(base);
+        all.add(extra);
+        return all;
     }
 
     private static double median(double[] v) {

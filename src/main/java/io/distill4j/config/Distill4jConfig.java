@@ -16,7 +16,7 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
                               SampleSettings sample, DatasetSettings dataset, ShardSettings shard,
                               ModelSettings model, io.distill4j.train.TrainSettings train, TeacherSettings teacher,
                               CacheSettings cache, DistillSettings distill, EvaluateSettings evaluate,
-                              PipelineSettings pipeline, String redactedJson) {
+                              PipelineSettings pipeline, InferenceSettings inference, String redactedJson) {
     /** Setting names whose values must never reach a log, a manifest or a saved configuration. */
     private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|access\\.key|session\\.token|credential).*");
 
@@ -36,6 +36,7 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
                 DistillSettings.from(root.child("distill"), resolved),
                 EvaluateSettings.from(root.child("evaluate")),
                 PipelineSettings.from(resolved),
+                InferenceSettings.from(root.child("inference")),
                 redact(resolved));
         ShardSizeRule.check(root.child("shard"), c.shard(), c.model());
         return c;
@@ -55,13 +56,13 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
     /** A copy for another distill run (the pipeline trains several students from one configuration). */
     public Distill4jConfig withDistill(DistillSettings d) {
         return new Distill4jConfig(workDir, spark, hadoop, sample, dataset, shard, model, train, teacher, cache, d,
-                evaluate, pipeline, redactedJson);
+                evaluate, pipeline, inference, redactedJson);
     }
 
     /** A copy with other training settings (the pipeline's per-seed runs). */
     public Distill4jConfig withTrain(io.distill4j.train.TrainSettings t) {
         return new Distill4jConfig(workDir, spark, hadoop, sample, dataset, shard, model, t, teacher, cache, distill,
-                evaluate, pipeline, redactedJson);
+                evaluate, pipeline, inference, redactedJson);
     }
 
     /**
@@ -88,7 +89,7 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
                 .withValue("distill4j.train.seed", ConfigValueFactory.fromAnyRef(seed));
         Distill4jConfig c = from(run);
         return new Distill4jConfig(c.workDir, spark, hadoop, c.sample, c.dataset, c.shard, c.model, c.train, c.teacher,
-                c.cache, c.distill, c.evaluate, c.pipeline, c.redactedJson);
+                c.cache, c.distill, c.evaluate, c.pipeline, c.inference, c.redactedJson);
     }
 
     /** True for Hadoop/Spark setting names that hold credentials. */

@@ -58,8 +58,10 @@ import java.util.Optional;
  *
  * <p>The teacher is teacher.dir's DL4J graph or, with {@code teacher.onnx.path}, an ONNX file run
  * by ONNX Runtime (checked against the shards before any task starts; one session per executor
- * JVM). One Spark task per shard file: the task borrows the executor's teacher (deserialized once per
- * JVM from a broadcast), infers in minibatches of {@code cache.batch-size}, encodes each output
+ * JVM). With {@code inference.engine = onnx-runtime} the DL4J graph too is run by ONNX Runtime,
+ * exported in memory with every cached tap as an output; the fingerprint stays the graph's. One
+ * Spark task per shard file: the task borrows the executor's teacher (deserialized once per JVM
+ * from a broadcast), infers in minibatches of {@code cache.batch-size}, encodes each output
  * with its codec and commits one cache file named after the shard file by rename. A rerun skips
  * shard files whose cache file exists, so a job killed halfway resumes, and a retried task
  * replaces its file: every sample is cached exactly once. Parallelism = number of shard files
@@ -141,7 +143,9 @@ public final class CacheTeacherJob {
         Map<String, String> codecs = teacher.codecs();
         Map<String, int[]> shapes = teacher.shapes();
         ExecutorModel model = teacher.onnx() != null ? teacher.onnx().broadcast(sc)
-                : new ExecutorModel.Dl4j(fp, sc.broadcast(ModelFiles.bytes(teacher.dl4j())));
+                : InferenceEngines.executorModel(sc, config.inference(), teacher.dl4j(), fp, List.copyOf(keyToOutput.keySet()),
+                        InferenceEngines.expectation(models, shards), "the teacher " + teacher.source(),
+                        line -> console.println("[cache-teacher] " + line));
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
         Map<String, CacheFooter.Output> footerOutputs = new LinkedHashMap<>();
         keyToOutput.forEach((k, name) -> footerOutputs.put(name, new CacheFooter.Output(codecs.get(k), shapes.get(k))));

@@ -164,6 +164,7 @@ public final class DistillJob {
         }
 
         IntFunction<JavaRDD<MultiDataSet>> data;
+        ExecutorModel onlineModel = null;
         long missing = 0;
         if (!distilling) {
             JavaRDD<ShardRecord> train = shards.records(split);
@@ -201,8 +202,10 @@ public final class DistillJob {
         } else {
             Map<String, String> vertexToName = new LinkedHashMap<>();
             for (String n : needed) vertexToName.put(teacherOutputs.get(n).vertexName(), n);
-            data = onlineData(shards.records(split), objective,
-                    new ExecutorModel.Dl4j(fingerprint, sc.broadcast(ModelFiles.bytes(onlineTeacher))), vertexToName);
+            onlineModel = InferenceEngines.executorModel(sc, config.inference(), onlineTeacher, fingerprint,
+                    List.copyOf(vertexToName.keySet()), InferenceEngines.expectation(models, shards),
+                    "the teacher " + inputs.get("teacher").path(), line -> console.printf("[%s] %s%n", label, line));
+            data = onlineData(shards.records(split), objective, onlineModel, vertexToName);
         }
 
         if (ds.resume() && run.latestCheckpoint().isPresent()) {
@@ -257,7 +260,8 @@ public final class DistillJob {
                 ds.exportOnnx() ? STUDENT_ONNX_FILE : null, fingerprint, distilling ? (ds.onlineTeacher() ? "online" : "cached") : "none",
                 !distilling ? null : onnxTeacher != null ? onnxTeacher.spec().source()
                         : new Path(Storage.path(config.teacher().dir()), TrainTeacherJob.MODEL_FILE).toString(),
-                !distilling ? null : onnxTeacher != null ? "onnx-runtime" : "dl4j", preprocessing, bp.describe(),
+                !distilling ? null : onlineModel != null ? onlineModel.engine() : cache != null ? cache.engine()
+                        : onnxTeacher != null ? "onnx-runtime" : "dl4j", preprocessing, bp.describe(),
                 facts.task(), facts.dataset(), facts.numClasses(), facts.outputStride(), facts.heatmapVertex(),
                 facts.regVertex(), facts.categories(), config.train().epochs(), secondsPerEpoch, missing, List.copyOf(needed),
                 terms, split, Map.of("train", shards.count(split) - missing));

@@ -172,12 +172,17 @@ public final class EvaluateJob {
         // A report of an older version (no marker) is recognised by its metrics.json.
         Path reportDir = claims.claim(Storage.fs(dir, sc.hadoopConfiguration()), new Path(dir, "report"), "the report of " + dir,
                 "metrics.json").path();
-        ExecutorModel.Dl4j executor = new ExecutorModel.Dl4j("eval:" + modelFile + ":" + System.nanoTime(),
-                sc.broadcast(ModelFiles.bytes(net)));
+        ExecutorModel executor = InferenceEngines.executorModel(sc, config.inference(), net, "eval:" + modelFile + ":"
+                + System.nanoTime(), heads, InferenceEngines.expectation(TaskModels.of(config, shards, "evaluate"), shards),
+                "the model " + modelFile, line -> console.println("[evaluate] " + line));
+        // The report's pictures are drawn on the driver with the same engine.
+        ModelForward driver = executor instanceof ExecutorModel.Onnx onnx ? batch -> onnx.with(f -> f.apply(batch))
+                : ModelForward.of(net);
         try {
-            return evaluate(sc, shards, new Model(modelName, dir, reportDir, ModelForward.of(net), executor), teacher);
+            return evaluate(sc, shards, new Model(modelName, dir, reportDir, driver, executor), teacher);
         } finally {
             executor.bytes().destroy();
+            if (executor instanceof ExecutorModel.Onnx onnx) io.distill4j.onnx.OnnxSessions.close(onnx.key());
         }
     }
 

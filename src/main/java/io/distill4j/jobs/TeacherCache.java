@@ -87,6 +87,11 @@ public final class TeacherCache {
         return manifest.fingerprint();
     }
 
+    /** What ran the teacher: dl4j | onnx-runtime (dl4j for caches of versions that did not record it). */
+    public String engine() {
+        return manifest.engine() == null ? "dl4j" : manifest.engine();
+    }
+
     public Path dir() {
         return dir;
     }

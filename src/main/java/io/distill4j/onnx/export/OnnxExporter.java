@@ -29,7 +29,9 @@ import java.util.Set;
  * task heads ({@link TaskHeads}) as outputs under their own names; every vertex the heads depend on,
  * each written by its {@link VertexMapping}; nothing else (loss layers, adapters and peers do not feed
  * a head, so they are left out). The metadata_props say the task, input, preprocessing, output
- * strides and class count (keys {@code distill4j.*}).
+ * strides and class count (keys {@code distill4j.*}). For inference inside distill4j (a teacher's
+ * cache, the online teacher) further vertices can be made outputs too, under their vertex names:
+ * the taps ({@code neck}, {@code stage2}, ...) the cache holds besides the heads.
  */
 public final class OnnxExporter {
     public static final int OPSET = 13;
@@ -54,6 +56,14 @@ public final class OnnxExporter {
     }
 
     public static Exported export(ComputationGraph net, SpatialSize size) {
+        return export(net, size, List.of());
+    }
+
+    /**
+     * The task heads and, after them, each vertex of {@code extraOutputs} (e.g. a tap) as a graph
+     * output named after the vertex; a vertex that is a head already is not repeated.
+     */
+    public static Exported export(ComputationGraph net, SpatialSize size, List<String> extraOutputs) {
         ComputationGraphConfiguration conf = net.getConfiguration();
         TaskHeads heads = TaskHeads.of(conf);
         if (conf.getNetworkInputs().size() != 1) {
@@ -61,7 +71,16 @@ public final class OnnxExporter {
                     + conf.getNetworkInputs() + "; a student has one image input");
         }
         String dl4jInput = conf.getNetworkInputs().get(0);
-        Set<String> needed = ancestors(conf, heads.vertices());
+        List<String> outputVertices = new ArrayList<>(heads.vertices());
+        for (String extra : extraOutputs) {
+            if (!conf.getVertices().containsKey(extra)) {
+                throw new OnnxExportException("the graph has no vertex '" + extra + "' to export as an output");
+            }
+            if (!outputVertices.contains(extra)) {
+                outputVertices.add(extra);
+            }
+        }
+        Set<String> needed = ancestors(conf, outputVertices);
 
         OnnxGraphBuilder graph = new OnnxGraphBuilder();
         graph.claim(INPUT);
@@ -88,8 +107,8 @@ public final class OnnxExporter {
         }
 
         Map<String, ExportedTensor> outputs = new LinkedHashMap<>();
-        for (String head : heads.vertices()) {
-            outputs.put(head, tensors.get(head));
+        for (String vertex : outputVertices) {
+            outputs.put(vertex, tensors.get(vertex));
         }
         Onnx.GraphProto.Builder g = graph.proto().setName(PRODUCER + "-" + heads.task().name().toLowerCase(Locale.ROOT));
         g.addInput(valueInfo(INPUT, dims(size.isDynamic() ? null : (long) size.height(),
