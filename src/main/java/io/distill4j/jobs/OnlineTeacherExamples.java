@@ -5,7 +5,9 @@ import io.distill4j.data.ShardRecord;
 import io.distill4j.train.TrainingObjective;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.util.LongAccumulator;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -53,7 +55,12 @@ final class OnlineTeacherExamples implements FlatMapFunction<Iterator<ShardRecor
                 if (!records.hasNext()) return false;
                 List<ShardRecord> part = new ArrayList<>(batch);
                 while (part.size() < batch && records.hasNext()) part.add(records.next());
-                List<Map<String, float[]>> values = teacher.with(forward -> TeacherInference.run(forward, part, keys, batch));
+                List<Map<String, float[]>> values;
+                // The trainer pulls examples on DL4J's prefetch thread, inside its iterator workspace;
+                // a graph's forward pass refuses to start with a workspace open.
+                try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    values = teacher.with(forward -> TeacherInference.run(forward, part, keys, batch));
+                }
                 if (forwards != null) forwards.add(part.size());
                 ready.clear();
                 next = 0;
