@@ -33,6 +33,7 @@ import io.distill4j.train.MetaWeightRounds;
 import io.distill4j.train.SparkTrainer;
 import io.distill4j.train.RunDirectory;
 import io.distill4j.train.SegmentationObjective;
+import io.distill4j.train.EpochData;
 import io.distill4j.train.EpochValidator;
 import io.distill4j.train.TrainingDriver;
 import io.distill4j.train.TrainingObjective;
@@ -44,7 +45,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import java.io.PrintStream;
 import java.time.Instant;
@@ -78,6 +78,8 @@ public final class DistillJob {
     private final Distill4jConfig config;
     private final PrintStream console;
     private final boolean overwrite;
+    /** Teacher forwards of an online teacher, one per example built (printed at the end of the run). */
+    private org.apache.spark.util.LongAccumulator teacherForwards;
 
     public DistillJob(SparkSession spark, Distill4jConfig config, boolean overwrite, PrintStream console) {
         this.spark = spark;
@@ -163,12 +165,13 @@ public final class DistillJob {
             run.clear();
         }
 
-        IntFunction<JavaRDD<MultiDataSet>> data;
+        IntFunction<EpochData<?>> data;
         ExecutorModel onlineModel = null;
+        teacherForwards = sc.sc().longAccumulator("online-teacher-forwards");
         long missing = 0;
         if (!distilling) {
             JavaRDD<ShardRecord> train = shards.records(split);
-            data = epoch -> train.map(r -> objective.example(r, Map.of()));
+            data = epoch -> EpochData.mapped(train, r -> objective.example(r, Map.of()));
         } else if (cache != null) {
             Dataset<Row> joined = cache.joinTo(shards.frame(split), split, needed);
             org.apache.spark.sql.Column anyMissing = null;
@@ -188,7 +191,7 @@ public final class DistillJob {
             int[] columns = needed.stream().mapToInt(n -> usable.schema().fieldIndex(TeacherCache.column(n))).toArray();
             List<String> names = List.copyOf(needed);
             JavaRDD<Row> rows = usable.javaRDD();
-            data = epoch -> rows.map(row -> {
+            data = epoch -> EpochData.mapped(rows, row -> {
                 FaultInjection.maybeHold("distill", "epoch-" + epoch);
                 Map<String, float[]> t = new LinkedHashMap<>();
                 for (int i = 0; i < columns.length; i++) t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
@@ -266,6 +269,10 @@ public final class DistillJob {
                 facts.regVertex(), facts.categories(), config.train().epochs(), secondsPerEpoch, missing, List.copyOf(needed),
                 terms, split, Map.of("train", shards.count(split) - missing));
         run.complete(Manifests.toJson(m));
+        if (distilling && ds.onlineTeacher()) {
+            console.printf("[%s] online teacher: %d forwards (one per example and epoch trained, plus the probe's)%n", label,
+                    teacherForwards.value());
+        }
         console.printf("[%s] wrote %s%n", label, run.file(STUDENT_FILE));
         return new Result(dir.toString(), shards.count(split) - missing, missing, secondsPerEpoch);
     }
@@ -282,26 +289,16 @@ public final class DistillJob {
     }
 
     /**
-     * Teacher outputs computed inside the data pipeline by a teacher broadcast to the executors.
+     * Teacher outputs computed inside the data pipeline by a teacher broadcast to the executors,
+     * one teacher batch at a time as training pulls the examples.
      *
      * @param keyToName the forward pass's name of each needed output -> its distill4j name
      */
-    private IntFunction<JavaRDD<MultiDataSet>> onlineData(JavaRDD<ShardRecord> train, TrainingObjective objective,
-                                                          ExecutorModel teacher, Map<String, String> keyToName) {
-        int batch = config.cache().batchSize();
-        return epoch -> train.mapPartitions(it -> {
-            List<ShardRecord> part = new ArrayList<>();
-            it.forEachRemaining(part::add);
-            List<Map<String, float[]>> values = teacher.with(forward -> TeacherInference.run(forward, part,
-                    List.copyOf(keyToName.keySet()), batch));
-            List<MultiDataSet> out = new ArrayList<>(part.size());
-            for (int i = 0; i < part.size(); i++) {
-                Map<String, float[]> byName = new LinkedHashMap<>();
-                values.get(i).forEach((k, a) -> byName.put(keyToName.get(k), a));
-                out.add(objective.example(part.get(i), byName));
-            }
-            return out.iterator();
-        });
+    private IntFunction<EpochData<?>> onlineData(JavaRDD<ShardRecord> train, TrainingObjective objective,
+                                                 ExecutorModel teacher, Map<String, String> keyToName) {
+        OnlineTeacherExamples examples = new OnlineTeacherExamples(objective, teacher, keyToName, config.cache().batchSize(),
+                teacherForwards);
+        return epoch -> EpochData.of(train, examples);
     }
 
     /**

@@ -20,6 +20,7 @@ import io.distill4j.train.RunDirectory;
 import io.distill4j.train.TrainSettings;
 import io.distill4j.train.TrainingObjective;
 import io.distill4j.train.EpochValidator;
+import io.distill4j.train.EpochData;
 import io.distill4j.train.TrainingDriver;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -96,7 +97,7 @@ public final class TrainTeacherJob {
         EpochValidator validator = ts.validateEvery() > 0
                 ? new EvaluateJob(spark, config, console).validator(java.util.function.UnaryOperator.identity()) : null;
         TrainingDriver.Trained t = TrainingDriver.run(sc, fs, run, objective, ts,
-                epoch -> train.map(r -> objective.example(r, Map.of())), true, "train-teacher", console, null, validator);
+                epoch -> EpochData.mapped(train, r -> objective.example(r, Map.of())), true, "train-teacher", console, null, validator);
         ComputationGraph net = t.net();
         ModelFiles.write(fs, run.file(MODEL_FILE), net, false);
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());

@@ -8,7 +8,6 @@ import io.distill4j.distill.CriticAdam;
 import io.distill4j.distill.HolisticCritic;
 import io.distill4j.distill.HolisticLoss;
 import io.distill4j.model.TapInfo;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -100,7 +99,7 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
     }
 
     @Override
-    public Map<String, Double> beforeEpoch(int epoch, ComputationGraph net, JavaRDD<MultiDataSet> data) {
+    public Map<String, Double> beforeEpoch(int epoch, ComputationGraph net, EpochData<?> data) {
         if (critic == null) throw new IllegalStateException("start() was not called");
         long started = System.nanoTime();
         List<Triple> pool = studentMaps(net, data, epoch);
@@ -147,7 +146,7 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
     }
 
     /** The round's triples: a seeded sample of the epoch's examples through the current student, on the executors. */
-    private List<Triple> studentMaps(ComputationGraph net, JavaRDD<MultiDataSet> data, int epoch) {
+    private List<Triple> studentMaps(ComputationGraph net, EpochData<?> data, int epoch) {
         int wanted = options().criticImages();
         if (count < 0) count = data.count();
         if (count == 0) throw new IllegalArgumentException("holistic distillation: no training examples");
@@ -157,7 +156,8 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
         String vertex = term.studentTap().vertexName();
         int index = labelIndex;
         int batch = Math.max(1, batchSize);
-        List<Triple> all = data.sample(false, fraction, seed * 7919L + epoch)
+        // Sampled as records, so only the sampled examples are built (an online teacher runs on those only).
+        List<Triple> all = data.sample(fraction, seed * 7919L + epoch)
                 .mapPartitions((Iterator<MultiDataSet> it) -> forward(ModelFiles.fromBytes(model.value()), it, vertex, index, batch))
                 .collect();
         model.destroy();

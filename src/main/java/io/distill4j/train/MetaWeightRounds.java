@@ -6,7 +6,6 @@ import io.distill4j.config.LayerWeightOptions;
 import io.distill4j.distill.AnchorWeights;
 import io.distill4j.distill.CriticAdam;
 import io.distill4j.distill.MutualContrastiveLoss;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -93,12 +92,12 @@ public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
     }
 
     @Override
-    public Map<String, Double> beforeEpoch(int epoch, ComputationGraph net, JavaRDD<MultiDataSet> data) {
+    public Map<String, Double> beforeEpoch(int epoch, ComputationGraph net, EpochData<?> data) {
         if (adam == null) throw new IllegalStateException("start() was not called");
         long started = System.nanoTime();
         installAll(net);
         int steps = options.metaSteps();
-        List<MultiDataSet> sample = data.takeSample(false, steps * batchSize, seed * 7919L + epoch);
+        List<MultiDataSet> sample = data.takeSample(steps * batchSize, seed * 7919L + epoch);
         if (sample.isEmpty()) throw new IllegalArgumentException("l-mcl meta weights: no training examples");
         LookAheadMetaGradient meta = new LookAheadMetaGradient(outputs, options.metaVirtualLr());
         Map<String, Double> alphaSum = new LinkedHashMap<>();

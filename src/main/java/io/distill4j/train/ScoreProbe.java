@@ -1,6 +1,5 @@
 package io.distill4j.train;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
@@ -10,7 +9,11 @@ import java.util.Map;
 /**
  * Scores each output (loss term) of a graph on one fixed batch, so metrics.jsonl can show every
  * distillation term and the task loss separately (DL4J's training score is their weighted sum).
- * Scored on a copy of the network: the probe must not disturb training state.
+ *
+ * <p>The batch is built once, before the first epoch. Scoring is a forward pass in inference mode
+ * (batch normalization uses its running statistics, so the numbers of different epochs compare):
+ * no gradient, no copy of the network. DL4J's {@code score} leaves each output layer's own score
+ * on the layer and clears the layers' inputs afterwards, so the network trains on unchanged.
  */
 public final class ScoreProbe {
     private final MultiDataSet batch;
@@ -19,17 +22,15 @@ public final class ScoreProbe {
         this.batch = batch;
     }
 
+    /** Examples in the probe's batch. */
+    public long examples() {
+        return batch.getFeatures(0).size(0);
+    }
+
     public Map<String, Double> scores(ComputationGraph net) {
-        ComputationGraph copy = net.clone();
-        copy.setInputs(batch.getFeatures());
-        copy.setLabels(batch.getLabels());
-        copy.computeGradientAndScore();
+        net.score(batch, false);
         Map<String, Double> out = new LinkedHashMap<>();
-        String[] names = copy.getConfiguration().getNetworkOutputs().toArray(new String[0]);
-        for (String name : names) {
-            Layer l = copy.getLayer(name);
-            out.put(name, l.score());
-        }
+        for (String name : net.getConfiguration().getNetworkOutputs()) out.put(name, net.getLayer(name).score());
         return out;
     }
 }

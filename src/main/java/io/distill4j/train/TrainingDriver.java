@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.ModelFiles;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import java.io.PrintStream;
 import java.util.Optional;
@@ -30,7 +28,7 @@ public final class TrainingDriver {
     public record Trained(ComputationGraph net, int firstEpoch) {}
 
     public static Trained run(JavaSparkContext sc, FileSystem fs, RunDirectory run, TrainingObjective objective,
-                              TrainSettings settings, IntFunction<JavaRDD<MultiDataSet>> data,
+                              TrainSettings settings, IntFunction<? extends EpochData<?>> data,
                               boolean resume, String label, PrintStream console) throws Exception {
         return run(sc, fs, run, objective, settings, data, resume, label, console, null);
     }
@@ -40,7 +38,7 @@ public final class TrainingDriver {
      * critic's rounds) and what it reports goes into the epoch's metrics line under "before_epoch".
      */
     public static Trained run(JavaSparkContext sc, FileSystem fs, RunDirectory run, TrainingObjective objective,
-                              TrainSettings settings, IntFunction<JavaRDD<MultiDataSet>> data,
+                              TrainSettings settings, IntFunction<? extends EpochData<?>> data,
                               boolean resume, String label, PrintStream console,
                               SparkTrainer.BetweenEpochs between) throws Exception {
         return run(sc, fs, run, objective, settings, data, resume, label, console, between, null);
@@ -51,7 +49,7 @@ public final class TrainingDriver {
      * scores the model after the epochs {@link TrainSettings#validatesAfter} names.
      */
     public static Trained run(JavaSparkContext sc, FileSystem fs, RunDirectory run, TrainingObjective objective,
-                              TrainSettings settings, IntFunction<JavaRDD<MultiDataSet>> data,
+                              TrainSettings settings, IntFunction<? extends EpochData<?>> data,
                               boolean resume, String label, PrintStream console,
                               SparkTrainer.BetweenEpochs between, EpochValidator validator) throws Exception {
         ComputationGraph net;
@@ -69,17 +67,20 @@ public final class TrainingDriver {
             objective.initialize(net);
         }
         if (first > settings.epochs()) return new Trained(net, first);
-        // The probe whose per-term scores metrics.jsonl records: the first minibatch of the data.
+        // The probe whose per-term scores metrics.jsonl records: the first minibatch of the data,
+        // built once (a lazy builder builds those examples only).
         ScoreProbe probe = new ScoreProbe(org.nd4j.linalg.dataset.MultiDataSet.merge(
-                data.apply(first).take(settings.batchSizePerWorker())));
+                data.apply(first).first(settings.batchSizePerWorker())));
         EpochProgress progress = new EpochProgress(first, settings.epochs(), System.nanoTime());
         BestScore best = new BestScore(validator != null && first > 1 ? bestSoFar(run) : Double.NEGATIVE_INFINITY);
-        ComputationGraph trained = new SparkTrainer(sc, settings).train(net, first, data, probe, between, (epoch, n, m) -> {
+        SparkTrainer trainer = new SparkTrainer(sc, settings, notice -> console.printf("[%s] %s%n", label, notice));
+        ComputationGraph trained = trainer.trainOn(net, first, data, probe, between, (epoch, n, m) -> {
             run.saveCheckpoint(epoch, n);
             run.pruneCheckpoints(settings.keepCheckpoints());
             ObjectNode line = JSON.createObjectNode();
             line.put("kind", "epoch").put("epoch", epoch).put("score", m.score()).put("examples", m.examples()).put("seconds", m.seconds())
-                    .put("examples_per_s", m.examplesPerSecond()).put("averaging_ms", m.averagingMs());
+                    .put("examples_per_s", m.examplesPerSecond()).put("averaging_ms", m.averagingMs())
+                    .put("probe_seconds", m.probeSeconds());
             ObjectNode terms = line.putObject("terms");
             m.terms().forEach(terms::put);
             if (!m.beforeEpoch().isEmpty()) {

@@ -146,7 +146,7 @@ class HolisticTrainingTest {
                 }
 
                 @Override
-                public Map<String, Double> beforeEpoch(int epoch, ComputationGraph n, JavaRDD<MultiDataSet> data) {
+                public Map<String, Double> beforeEpoch(int epoch, ComputationGraph n, EpochData<?> data) {
                     Map<String, Double> m = rounds.beforeEpoch(epoch, n, data);
                     wasserstein.add(m.get("wasserstein"));
                     critics.add(rounds.critic().params());

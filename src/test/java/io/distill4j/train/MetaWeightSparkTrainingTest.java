@@ -74,7 +74,7 @@ class MetaWeightSparkTrainingTest {
                 }
 
                 @Override
-                public Map<String, Double> beforeEpoch(int epoch, ComputationGraph n, JavaRDD<MultiDataSet> data) {
+                public Map<String, Double> beforeEpoch(int epoch, ComputationGraph n, EpochData<?> data) {
                     Map<String, Double> m = rounds.beforeEpoch(epoch, n, data);
                     metrics.add(m);
                     phi.add(rounds.weights());
