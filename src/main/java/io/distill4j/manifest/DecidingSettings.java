@@ -34,7 +34,8 @@ public final class DecidingSettings {
     public static final List<String> CACHE = List.of("distill4j.cache.outputs", "distill4j.cache.splits");
 
     public static final List<String> DISTILL = concat(List.of("distill4j.model.student", "distill4j.train.epochs",
-            "distill4j.distill.terms", "distill4j.distill.teacher-mode", "distill4j.distill.on-missing-teacher"), TRAINING);
+            "distill4j.distill.terms", "distill4j.distill.teacher-mode", "distill4j.distill.on-missing-teacher",
+            "distill4j.train.augment", "distill4j.distill.teacher-views"), TRAINING);
 
     private DecidingSettings() {}
 
