@@ -1,5 +1,6 @@
 package io.distill4j.jobs;
 
+import io.distill4j.augment.TrainingViews;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.cache.TeacherInference;
@@ -149,6 +150,7 @@ public final class DistillJob {
         }
         TrainingObjective objective = models.studentObjective(bp, teacherOutputs, ds.terms(), teacherNet);
         List<String> needed = objective.teacherOutputsNeeded();
+        TrainingViews views = trainingViews(shards, ds, distilling, cache != null ? teacherOutputs : Map.of(), needed);
         SpatialSize onnxSize = new SpatialSize(shards.height(), shards.width());
         if (ds.exportOnnx()) {
             // Fail before training, not after it, when the student has a layer the exporter cannot write.
@@ -167,7 +169,7 @@ public final class DistillJob {
         long missing = 0;
         if (!distilling) {
             JavaRDD<ShardRecord> train = shards.records(split);
-            data = epoch -> train.map(r -> objective.example(r, Map.of()));
+            data = epoch -> train.map(r -> objective.example(views.sample(r, epoch), Map.of()));
         } else if (cache != null) {
             Dataset<Row> joined = cache.joinTo(shards.frame(split), split, needed);
             org.apache.spark.sql.Column anyMissing = null;
@@ -191,18 +193,19 @@ public final class DistillJob {
                 FaultInjection.maybeHold("distill", "epoch-" + epoch);
                 Map<String, float[]> t = new LinkedHashMap<>();
                 for (int i = 0; i < columns.length; i++) t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
-                return objective.example(ShardSchema.fromRow(row), t);
+                ShardRecord r = ShardSchema.fromRow(row);
+                return objective.example(views.sample(r, epoch), views.teacher(t, epoch, r.sampleId()));
             });
         } else if (onnxTeacher != null) {
             // The ONNX forward pass names its outputs by their distill4j names already.
             Map<String, String> keyToName = new LinkedHashMap<>();
             for (String n : needed) keyToName.put(n, n);
-            data = onlineData(shards.records(split), objective, onnxTeacher.broadcast(sc), keyToName);
+            data = onlineData(shards.records(split), objective, onnxTeacher.broadcast(sc), keyToName, views);
         } else {
             Map<String, String> vertexToName = new LinkedHashMap<>();
             for (String n : needed) vertexToName.put(teacherOutputs.get(n).vertexName(), n);
             data = onlineData(shards.records(split), objective,
-                    new ExecutorModel.Dl4j(fingerprint, sc.broadcast(ModelFiles.bytes(onlineTeacher))), vertexToName);
+                    new ExecutorModel.Dl4j(fingerprint, sc.broadcast(ModelFiles.bytes(onlineTeacher))), vertexToName, views);
         }
 
         if (ds.resume() && run.latestCheckpoint().isPresent()) {
@@ -266,6 +269,22 @@ public final class DistillJob {
         return new Result(dir.toString(), shards.count(split) - missing, missing, secondsPerEpoch);
     }
 
+    /**
+     * The views of train.augment for this run; a run whose teacher outputs cannot follow them is
+     * refused with one line (docs/augmentation.md).
+     *
+     * @param cachedOutputs the cache's full-image outputs, resampled with each view under teacher-views = transform
+     */
+    private TrainingViews trainingViews(Shards shards, DistillSettings ds, boolean distilling, Map<String, TapInfo> cachedOutputs,
+                                        List<String> needed) {
+        String refused = TrainingViews.refusal(config.augment(), shards.height(), shards.width(), distilling, ds.onlineTeacher(),
+                ds.transformTeacherViews(), java.util.Set.copyOf(needed));
+        if (refused != null) throw new StageOutputException(refused);
+        Map<String, TapInfo> transformed = new LinkedHashMap<>();
+        if (ds.transformTeacherViews()) for (String n : needed) if (cachedOutputs.containsKey(n)) transformed.put(n, cachedOutputs.get(n));
+        return new TrainingViews(config.augment(), config.train().seed(), shards.height(), shards.width(), transformed);
+    }
+
     /** The options of the kinds that have their own, as the manifest records them; null for the others. */
     private static com.fasterxml.jackson.databind.JsonNode options(DistillTerm t) {
         Object o = switch (t.kind()) {
@@ -281,13 +300,15 @@ public final class DistillJob {
      * Teacher outputs computed inside the data pipeline by a teacher broadcast to the executors.
      *
      * @param keyToName the forward pass's name of each needed output -> its distill4j name
+     * @param views     the teacher runs on each sample's view of the epoch, as the student sees it
      */
     private IntFunction<JavaRDD<MultiDataSet>> onlineData(JavaRDD<ShardRecord> train, TrainingObjective objective,
-                                                          ExecutorModel teacher, Map<String, String> keyToName) {
+                                                          ExecutorModel teacher, Map<String, String> keyToName,
+                                                          TrainingViews views) {
         int batch = config.cache().batchSize();
         return epoch -> train.mapPartitions(it -> {
             List<ShardRecord> part = new ArrayList<>();
-            it.forEachRemaining(part::add);
+            it.forEachRemaining(r -> part.add(views.sample(r, epoch)));
             List<Map<String, float[]>> values = teacher.with(forward -> TeacherInference.run(forward, part,
                     List.copyOf(keyToName.keySet()), batch));
             List<MultiDataSet> out = new ArrayList<>(part.size());
