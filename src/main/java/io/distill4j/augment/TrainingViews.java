@@ -65,20 +65,26 @@ public final class TrainingViews implements Serializable {
     /**
      * Why a distill run cannot train with these settings, or null when it can: one line naming the key.
      *
+     * @param cachedViews    views per sample in the run's teacher cache (0: the identity view, or no cache)
      * @param teacherOutputs the teacher outputs the run reads
      */
     public static String refusal(AugmentSettings a, int shardHeight, int shardWidth, boolean distilling, boolean online,
-                                 boolean transform, Set<String> teacherOutputs) {
+                                 boolean transform, int cachedViews, Set<String> teacherOutputs) {
         if (transform && online) {
             return "distill.teacher-views = transform resamples cached teacher maps, but distill.teacher-mode = online runs "
                     + "the teacher on every view itself; use teacher-views = exact with the online teacher";
+        }
+        if (transform && cachedViews > 0) {
+            return "distill.teacher-views = transform resamples the teacher's maps of the whole image, but the cache holds "
+                    + cachedViews + " drawn views per sample (cache.views-per-sample); use teacher-views = exact with it, "
+                    + "or a cache of views-per-sample = 0";
         }
         if (a.isOff()) return null;
         if (a.inputHeight(shardHeight) != shardHeight || a.inputWidth(shardWidth) != shardWidth) {
             return "train.augment.crop = [" + a.cropHeight() + ", " + a.cropWidth() + "]: distill trains at the shard size ("
                     + shardHeight + "x" + shardWidth + ") so far; set crop = [0, 0] or shard at the crop's size";
         }
-        if (distilling && !online && !transform) {
+        if (distilling && !online && !transform && cachedViews == 0) {
             return "train.augment is on (" + a.describe() + ") but the teacher cache holds the teacher's outputs on the whole "
                     + "image only, which do not match the augmented views; set distill.teacher-views = transform (resample "
                     + "the cached maps with each view) or distill.teacher-mode = online";

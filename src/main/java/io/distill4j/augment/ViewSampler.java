@@ -20,12 +20,17 @@ public final class ViewSampler {
      */
     public static View draw(AugmentSettings a, int sourceHeight, int sourceWidth, long seed, long epoch, String sampleId) {
         int outH = a.inputHeight(sourceHeight), outW = a.inputWidth(sourceWidth);
-        SplittableRandom rng = new SplittableRandom(mix(mix(mix(seed) ^ epoch) ^ hash(sampleId)));
+        SplittableRandom rng = new SplittableRandom(streamSeed(seed, epoch, sampleId));
         double s = a.scaleMin() + (a.scaleMax() - a.scaleMin()) * rng.nextDouble();
         int dy = offset(rng, sourceHeight * s, outH);
         int dx = offset(rng, sourceWidth * s, outW);
         boolean flip = rng.nextDouble() < a.hflip();
         return new View(dy / s, dx / s, outH / s, outW / s, outH, outW, flip);
+    }
+
+    /** The random stream of one (seed, epoch, sample). */
+    static long streamSeed(long seed, long epoch, String sampleId) {
+        return mix(mix(mix(seed) ^ epoch) ^ hash(sampleId));
     }
 
     /** Offset of the crop in rescaled pixels: inside the image when it fits, else the image inside the crop. */

@@ -1,6 +1,8 @@
 package io.distill4j.jobs;
 
+import io.distill4j.augment.CachedViews;
 import io.distill4j.augment.TrainingViews;
+import io.distill4j.augment.ViewedSample;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.cache.TeacherInference;
@@ -145,12 +147,15 @@ public final class DistillJob {
             claims.hold(new Path(Storage.path(config.cache().output()), fingerprint));
             cache = TeacherCache.open(spark, config.cache().output(), fingerprint, preprocessing);
             cache.requireComputedOn(shards, "distill");
+            cache.requireViews(config.cache().viewsPerSample() == 0 ? TeacherInference.identityView(shards.height(), shards.width())
+                    : CachedViews.describe(config.cache().viewsPerSample(), config.cache().viewSeed(), config.augment()), "distill");
             inputs.put("cache", new InputRef(cache.dir().toString(), cache.fingerprint()));
             teacherOutputs = cache.outputs();
         }
         TrainingObjective objective = models.studentObjective(bp, teacherOutputs, ds.terms(), teacherNet);
         List<String> needed = objective.teacherOutputsNeeded();
-        TrainingViews views = trainingViews(shards, ds, distilling, cache != null ? teacherOutputs : Map.of(), needed);
+        TrainingViews views = trainingViews(shards, ds, distilling, cache != null ? teacherOutputs : Map.of(),
+                cache != null ? cache.viewsPerSample() : 0, needed);
         SpatialSize onnxSize = new SpatialSize(shards.height(), shards.width());
         if (ds.exportOnnx()) {
             // Fail before training, not after it, when the student has a layer the exporter cannot write.
@@ -189,8 +194,17 @@ public final class DistillJob {
             int[] columns = needed.stream().mapToInt(n -> usable.schema().fieldIndex(TeacherCache.column(n))).toArray();
             List<String> names = List.copyOf(needed);
             JavaRDD<Row> rows = usable.javaRDD();
+            int cachedViews = cache.viewsPerSample();
+            long seed = config.train().seed();
             data = epoch -> rows.map(row -> {
                 FaultInjection.maybeHold("distill", "epoch-" + epoch);
+                if (cachedViews > 0) {
+                    // Exact views: the student's input is built from the very view the teacher saw.
+                    ShardRecord r = ShardSchema.fromRow(row);
+                    TeacherCache.CachedView cv = TeacherCache.cachedView(row, columns, names,
+                            CachedViews.pick(seed, epoch, r.sampleId(), cachedViews), cachedViews);
+                    return objective.example(ViewedSample.of(r, cv.view()), cv.teacher());
+                }
                 Map<String, float[]> t = new LinkedHashMap<>();
                 for (int i = 0; i < columns.length; i++) t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
                 ShardRecord r = ShardSchema.fromRow(row);
@@ -276,9 +290,9 @@ public final class DistillJob {
      * @param cachedOutputs the cache's full-image outputs, resampled with each view under teacher-views = transform
      */
     private TrainingViews trainingViews(Shards shards, DistillSettings ds, boolean distilling, Map<String, TapInfo> cachedOutputs,
-                                        List<String> needed) {
+                                        int cachedViews, List<String> needed) {
         String refused = TrainingViews.refusal(config.augment(), shards.height(), shards.width(), distilling, ds.onlineTeacher(),
-                ds.transformTeacherViews(), java.util.Set.copyOf(needed));
+                ds.transformTeacherViews(), cachedViews, java.util.Set.copyOf(needed));
         if (refused != null) throw new StageOutputException(refused);
         Map<String, TapInfo> transformed = new LinkedHashMap<>();
         if (ds.transformTeacherViews()) for (String n : needed) if (cachedOutputs.containsKey(n)) transformed.put(n, cachedOutputs.get(n));

@@ -31,11 +31,14 @@ public final class DecidingSettings {
 
     public static final List<String> TEACHER = concat(List.of("distill4j.model.teacher", "distill4j.teacher.epochs"), TRAINING);
 
-    public static final List<String> CACHE = List.of("distill4j.cache.outputs", "distill4j.cache.splits");
+    public static final List<String> CACHE = List.of("distill4j.cache.outputs", "distill4j.cache.splits",
+            "distill4j.cache.views-per-sample");
+    /** A cache of drawn views (cache.views-per-sample &gt; 0) also depends on how they were drawn. */
+    public static final List<String> CACHE_OF_VIEWS = concat(CACHE, List.of("distill4j.cache.view-seed", "distill4j.train.augment"));
 
     public static final List<String> DISTILL = concat(List.of("distill4j.model.student", "distill4j.train.epochs",
             "distill4j.distill.terms", "distill4j.distill.teacher-mode", "distill4j.distill.on-missing-teacher",
-            "distill4j.train.augment", "distill4j.distill.teacher-views"), TRAINING);
+            "distill4j.train.augment", "distill4j.distill.teacher-views", "distill4j.cache.views-per-sample"), TRAINING);
 
     private DecidingSettings() {}
 
@@ -75,6 +78,8 @@ public final class DecidingSettings {
     }
 
     public static StageSettings cache(Config resolved) {
+        // The augment settings decide the cache only when it holds drawn views.
+        if (resolved.hasPath("distill4j.cache.views-per-sample") && resolved.getInt("distill4j.cache.views-per-sample") > 0) return StageSettings.of(resolved, CACHE_OF_VIEWS);
         return StageSettings.of(resolved, CACHE);
     }
 

@@ -1,6 +1,19 @@
 package io.distill4j.jobs;
 
+import io.distill4j.augment.View;
+import io.distill4j.augment.ViewedSample;
+import io.distill4j.cache.CacheParquet;
+import io.distill4j.cache.CacheRow;
 import io.distill4j.config.Distill4jConfig;
+import io.distill4j.data.ShardRecord;
+import io.distill4j.storage.ShardFiles;
+import io.distill4j.tensor.TensorCodecs;
+import io.distill4j.train.Examples;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import io.distill4j.storage.StageOutputException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -81,6 +94,42 @@ class AugmentedDistillJobTest {
         DistillJob.Result online = new DistillJob(spark, config("distill.run-id=online", "train.epochs=1", AUGMENT, CWD,
                 "distill.teacher-mode=online"), false, quiet).run();
         assertEquals(8, online.examples());
+    }
+
+    @Test
+    void aCachedRowsRecordedViewReproducesTheTeachersInputAndDistillTrainsOnExactViews() throws Exception {
+        String k = "cache.views-per-sample=2";
+        String root = "cache.output=\"" + tmp.resolve("views-cache") + "\"";
+        CacheTeacherJob.Result r = new CacheTeacherJob(spark, config(AUGMENT, k, root), quiet).run();
+        assertEquals(16L, r.rows().get("train"), "8 samples x 2 views x logits");
+        Configuration conf = new Configuration();
+        ComputationGraph teacher = ModelSerializer.restoreComputationGraph(work.resolve("teacher/teacher.zip").toFile(), false);
+        Path shardFile = ShardFiles.list(FileSystem.getLocal(conf), new Path(work.resolve("shards").toUri()), "train").get(0);
+        Map<String, ShardRecord> shards = new HashMap<>();
+        for (ShardRecord s : ShardFiles.read(conf, shardFile)) shards.put(s.sampleId(), s);
+        Set<String> views = new HashSet<>();
+        int checked = 0;
+        for (CacheRow row : CacheParquet.read(conf, new Path(new Path(r.dir(), "train"), shardFile.getName()))) {
+            View v = View.parse(row.view());
+            views.add(row.sampleId() + " " + row.view());
+            ShardRecord seen = ViewedSample.of(shards.get(row.sampleId()), v);
+            float[] direct = teacher.feedForward(new INDArray[] {Examples.image(seen)}, false, false).get("logits").dup('c').data().asFloat();
+            float[] cached = TensorCodecs.forSpec(row.tensor().codec()).decode(row.tensor());
+            for (int i = 0; i < direct.length; i++) {
+                assertEquals(direct[i], cached[i], Math.abs(direct[i]) * 1e-3 + 1e-4, row.sampleId() + " view " + row.view() + " logit " + i);
+            }
+            checked++;
+        }
+        assertEquals(2 * shards.size(), checked);
+        assertEquals(checked, views.size(), "two different views per sample");
+
+        DistillJob.Result exact = new DistillJob(spark, config("distill.run-id=exact", "train.epochs=1", AUGMENT, k, root, CWD),
+                false, quiet).run();
+        assertEquals(8, exact.examples());
+        StageOutputException e = assertThrows(StageOutputException.class, () -> new DistillJob(spark, config(
+                "distill.run-id=other-views", "train.epochs=1", AUGMENT, "train.augment.hflip=0.25", k, root, CWD), false, quiet).run());
+        assertTrue(e.getMessage().contains("holds the teacher's outputs on 'views=2;view-seed=1;scale=[0.75,1.5];crop=[0,0];hflip=0.5' "
+                + "but this run expects 'views=2;view-seed=1;scale=[0.75,1.5];crop=[0,0];hflip=0.25'"), e.getMessage());
     }
 
     @Test
