@@ -150,8 +150,9 @@ public final class TeacherCache {
     }
 
     /**
-     * Mean bytes one sample's row of each output takes in a cache split (encoded payload, top-k
-     * indices and int8 scales; Parquet's own compression comes on top): what a method costs in storage.
+     * Mean bytes one sample's rows of each output take in a cache split (encoded payload, top-k
+     * indices and int8 scales; Parquet's own compression comes on top), all its cached views
+     * together: what a method costs in storage.
      */
     public static Map<String, Double> bytesPerSample(SparkSession spark, Path cacheDir, String split) {
         Dataset<Row> cache = spark.read().parquet(new Path(cacheDir, split).toString());
@@ -161,8 +162,9 @@ public final class TeacherCache {
                 .plus(org.apache.spark.sql.functions.when(col("scale").isNull(), 0)
                         .otherwise(org.apache.spark.sql.functions.size(col("scale")).multiply(4)));
         Map<String, Double> out = new LinkedHashMap<>();
-        for (Row r : cache.groupBy("output").agg(org.apache.spark.sql.functions.avg(bytes)).collectAsList()) {
-            out.put(r.getString(0), r.getDouble(1));
+        for (Row r : cache.groupBy("output").agg(org.apache.spark.sql.functions.sum(bytes),
+                org.apache.spark.sql.functions.countDistinct(col("sample_id"))).collectAsList()) {
+            out.put(r.getString(0), (double) r.getLong(1) / r.getLong(2));
         }
         return out;
     }

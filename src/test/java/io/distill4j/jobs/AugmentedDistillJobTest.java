@@ -102,6 +102,8 @@ class AugmentedDistillJobTest {
         String root = "cache.output=\"" + tmp.resolve("views-cache") + "\"";
         CacheTeacherJob.Result r = new CacheTeacherJob(spark, config(AUGMENT, k, root), quiet).run();
         assertEquals(16L, r.rows().get("train"), "8 samples x 2 views x logits");
+        assertEquals(2 * 19 * 8 * 16 * 2, TeacherCache.bytesPerSample(spark, new Path(r.dir()), "train").get("logits"), 1e-9,
+                "two fp16 19x8x16 logit maps per sample");
         Configuration conf = new Configuration();
         ComputationGraph teacher = ModelSerializer.restoreComputationGraph(work.resolve("teacher/teacher.zip").toFile(), false);
         Path shardFile = ShardFiles.list(FileSystem.getLocal(conf), new Path(work.resolve("shards").toUri()), "train").get(0);
