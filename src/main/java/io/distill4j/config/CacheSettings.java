@@ -8,8 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The teacher cache: where, which splits, which outputs with which codec. */
-public record CacheSettings(String output, List<String> splits, List<Output> outputs, int batchSize, String compression) {
+/**
+ * The teacher cache: where, which splits, which outputs with which codec.
+ *
+ * @param viewsPerSample 0: the teacher's outputs on the whole image (the identity view); K &gt; 0: on K
+ *                       views per sample drawn with train.augment from {@code viewSeed}
+ */
+public record CacheSettings(String output, List<String> splits, List<Output> outputs, int batchSize, String compression,
+                            int viewsPerSample, long viewSeed) {
     /** One cached teacher output: "logits" or a tap name, and its codec spec (fp32, fp16, int8, topk:K). */
     public record Output(String name, String codec) {}
 
@@ -39,6 +45,7 @@ public record CacheSettings(String output, List<String> splits, List<Output> out
         }
         if (outs.isEmpty()) throw new ConfigException(key + ": must name at least one output");
         return new CacheSettings(k.nonEmpty("output"), k.strings("splits"), List.copyOf(outs),
-                k.intIn("batch-size", 1, 4096), k.oneOf("compression", "zstd", "snappy", "uncompressed"));
+                k.intIn("batch-size", 1, 4096), k.oneOf("compression", "zstd", "snappy", "uncompressed"),
+                k.intIn("views-per-sample", 0, 1024), k.longIn("view-seed", Long.MIN_VALUE, Long.MAX_VALUE));
     }
 }

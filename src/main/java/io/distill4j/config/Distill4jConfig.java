@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, String> hadoop,
                               SampleSettings sample, DatasetSettings dataset, ShardSettings shard,
-                              ModelSettings model, io.distill4j.train.TrainSettings train, TeacherSettings teacher,
+                              ModelSettings model, io.distill4j.train.TrainSettings train, AugmentSettings augment,
+                              TeacherSettings teacher,
                               CacheSettings cache, DistillSettings distill, EvaluateSettings evaluate,
                               PipelineSettings pipeline, InferenceSettings inference, String redactedJson) {
     /** Setting names whose values must never reach a log, a manifest or a saved configuration. */
@@ -31,6 +32,7 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
                 ShardSettings.from(root.child("shard")),
                 ModelSettings.from(root.child("model")),
                 train(root.child("train")),
+                AugmentSettings.from(root.child("train").child("augment")),
                 TeacherSettings.from(root.child("teacher"), resolved),
                 CacheSettings.from(root.child("cache"), resolved),
                 DistillSettings.from(root.child("distill"), resolved),
@@ -55,13 +57,13 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
 
     /** A copy for another distill run (the pipeline trains several students from one configuration). */
     public Distill4jConfig withDistill(DistillSettings d) {
-        return new Distill4jConfig(workDir, spark, hadoop, sample, dataset, shard, model, train, teacher, cache, d,
+        return new Distill4jConfig(workDir, spark, hadoop, sample, dataset, shard, model, train, augment, teacher, cache, d,
                 evaluate, pipeline, inference, redactedJson);
     }
 
     /** A copy with other training settings (the pipeline's per-seed runs). */
     public Distill4jConfig withTrain(io.distill4j.train.TrainSettings t) {
-        return new Distill4jConfig(workDir, spark, hadoop, sample, dataset, shard, model, t, teacher, cache, distill,
+        return new Distill4jConfig(workDir, spark, hadoop, sample, dataset, shard, model, t, augment, teacher, cache, distill,
                 evaluate, pipeline, inference, redactedJson);
     }
 
@@ -88,7 +90,7 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
                 .withValue("distill4j.distill.terms", terms)
                 .withValue("distill4j.train.seed", ConfigValueFactory.fromAnyRef(seed));
         Distill4jConfig c = from(run);
-        return new Distill4jConfig(c.workDir, spark, hadoop, c.sample, c.dataset, c.shard, c.model, c.train, c.teacher,
+        return new Distill4jConfig(c.workDir, spark, hadoop, c.sample, c.dataset, c.shard, c.model, c.train, c.augment, c.teacher,
                 c.cache, c.distill, c.evaluate, c.pipeline, c.inference, c.redactedJson);
     }
 

@@ -87,6 +87,11 @@ final class Keys {
         return v;
     }
 
+    /** A list of numbers, e.g. {@code [0.5, 2.0]}. */
+    List<Double> numbers(String name) {
+        return List.copyOf(read(name, config::getDoubleList, "a list of numbers"));
+    }
+
     List<String> strings(String name) {
         return List.copyOf(read(name, config::getStringList, "a list of strings"));
     }

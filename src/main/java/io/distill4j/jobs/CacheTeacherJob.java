@@ -1,6 +1,10 @@
 package io.distill4j.jobs;
 
 import io.distill4j.cache.CacheFooter;
+import io.distill4j.augment.CachedViews;
+import io.distill4j.augment.View;
+import io.distill4j.augment.ViewedSample;
+import io.distill4j.config.AugmentSettings;
 import io.distill4j.cache.CacheParquet;
 import io.distill4j.cache.CacheRow;
 import io.distill4j.cache.ModelFiles;
@@ -90,7 +94,8 @@ public final class CacheTeacherJob {
     /** What a task needs to run the teacher; small, so it ships in the closure. */
     private record TaskSpec(ExecutorModel model, Map<String, String> keyToOutput, Map<String, String> codecs,
                             Map<String, int[]> shapes, int batchSize, String compression, String view,
-                            HadoopConf hadoop, String outDir, Map<String, String> footer) implements Serializable {}
+                            HadoopConf hadoop, String outDir, Map<String, String> footer, AugmentSettings augment, int views,
+                            long viewSeed) implements Serializable {}
 
     /**
      * The teacher as this job uses it: fingerprint, what the manifest calls it, and per cached
@@ -119,6 +124,7 @@ public final class CacheTeacherJob {
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "cache-teacher");
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
+        String view = cachedView(cs, shards);
         Resolved teacher = config.teacher().isOnnx() ? onnxTeacher(sc, cs, models, shards, preprocessing)
                 : dl4jTeacher(sc, cs, models, shards, preprocessing);
         String fp = teacher.fingerprint();
@@ -151,7 +157,7 @@ public final class CacheTeacherJob {
         keyToOutput.forEach((k, name) -> footerOutputs.put(name, new CacheFooter.Output(codecs.get(k), shapes.get(k))));
         Map<String, String> footer = new LinkedHashMap<>(CacheFooter.of(fp, TaskModels.id(models.task()), shards.classNames(),
                 teacher.onnx() != null ? teacher.onnx().spec().preprocessing().toString() : preprocessing,
-                TeacherInference.identityView(shards.height(), shards.width()), footerOutputs));
+                view, footerOutputs));
         int written = 0;
         int skipped = 0;
         Map<String, Long> rows = new LinkedHashMap<>();
@@ -165,7 +171,8 @@ public final class CacheTeacherJob {
                 else todo.add(f.toString());
             }
             TaskSpec spec = new TaskSpec(model, keyToOutput, codecs, shapes, cs.batchSize(), cs.compression(),
-                    TeacherInference.identityView(shards.height(), shards.width()), hadoop, splitOut.toString(), footer);
+                    TeacherInference.identityView(shards.height(), shards.width()), hadoop, splitOut.toString(),
+                    footer, config.augment(), cs.viewsPerSample(), cs.viewSeed());
             sc.setJobGroup("CACHE-TEACHER", String.format(Locale.ROOT, "CACHE-TEACHER %s %d/%d shard files %s teacher %s (%s)",
                     split, todo.size(), files.size(), codecs.values(), fp, model.engine()), false);
             if (!todo.isEmpty()) {
@@ -186,7 +193,7 @@ public final class CacheTeacherJob {
         }
         Map<String, Long> count = new LinkedHashMap<>();
         int nOutputs = keyToOutput.size();
-        rows.forEach((k, v) -> count.put(k, v / nOutputs));
+        rows.forEach((k, v) -> count.put(k, v / nOutputs / Math.max(1, cs.viewsPerSample())));
         CacheManifest.OnnxTeacher onnx = null;
         if (teacher.onnx() != null) {
             OnnxModelSpec os = teacher.onnx().spec();
@@ -194,12 +201,28 @@ public final class CacheTeacherJob {
         }
         Provenance provenance = Provenance.of(started, sc.master(), null, inputs, settings);
         CacheManifest m = new CacheManifest(CacheManifest.STAGE, Instant.now().toString(), provenance, fp, teacher.source(),
-                model.engine(), onnx, preprocessing, TeacherInference.identityView(shards.height(), shards.width()),
+                model.engine(), onnx, preprocessing, view,
                 shards.root().toString(), TaskModels.id(models.task()), outs, count, rows);
         owned.verifyStillOwned();
         Manifest.write(fs, out, Manifests.toJson(m));
         console.println("[cache-teacher] wrote " + out);
         return new Result(out.toString(), fp, rows, written, skipped);
+    }
+
+    /**
+     * What the cache's teacher saw, as its manifest records it: the identity view, or with
+     * cache.views-per-sample the description of the drawn views (the teacher runs at the shard
+     * size, so the views must keep it).
+     */
+    private String cachedView(CacheSettings cs, Shards shards) {
+        if (cs.viewsPerSample() == 0) return TeacherInference.identityView(shards.height(), shards.width());
+        AugmentSettings a = config.augment();
+        if (a.inputHeight(shards.height()) != shards.height() || a.inputWidth(shards.width()) != shards.width()) {
+            throw new StageOutputException("cache.views-per-sample = " + cs.viewsPerSample() + " runs the teacher at the shard size ("
+                    + shards.height() + "x" + shards.width() + "), but train.augment.crop = [" + a.cropHeight() + ", " + a.cropWidth()
+                    + "]; set crop = [0, 0]");
+        }
+        return CachedViews.describe(cs.viewsPerSample(), cs.viewSeed(), a);
     }
 
     /**
@@ -299,14 +322,28 @@ public final class CacheTeacherJob {
         Path out = new Path(spec.outDir, in.getName());
         FaultInjection.maybeFail("cache-teacher", in.getName());
         FaultInjection.maybeHold("cache-teacher", in.getName());
-        List<ShardRecord> samples = ShardFiles.read(conf, in);
-        List<Map<String, float[]>> values = spec.model.with(forward -> TeacherInference.run(forward, samples,
+        List<ShardRecord> read = ShardFiles.read(conf, in);
+        List<ShardRecord> samples = read;
+        List<String> views = java.util.Collections.nCopies(read.size(), spec.view);
+        if (spec.views > 0) {
+            // Exact views: the teacher runs on each of the sample's K views, one row per view.
+            samples = new ArrayList<>();
+            views = new ArrayList<>();
+            for (ShardRecord r : read) {
+                for (View v : CachedViews.draw(spec.augment, r.height(), r.width(), spec.viewSeed, spec.views, r.sampleId())) {
+                    samples.add(ViewedSample.of(r, v));
+                    views.add(v.describe());
+                }
+            }
+        }
+        List<ShardRecord> inputs = samples;
+        List<Map<String, float[]>> values = spec.model.with(forward -> TeacherInference.run(forward, inputs,
                 List.copyOf(spec.keyToOutput.keySet()), spec.batchSize));
         Map<String, TensorCodec> codecs = new LinkedHashMap<>();
         spec.codecs.forEach((k, v) -> codecs.put(k, TensorCodecs.forSpec(v)));
         List<CacheRow> rows = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
-            rows.addAll(TeacherInference.rows(samples.get(i).sampleId(), spec.view, values.get(i), spec.shapes,
+            rows.addAll(TeacherInference.rows(samples.get(i).sampleId(), views.get(i), values.get(i), spec.shapes,
                     spec.keyToOutput, codecs));
         }
         CacheParquet.writeAtomically(Storage.fs(out, conf), conf, out, rows,

@@ -1,5 +1,8 @@
 package io.distill4j.jobs;
 
+import io.distill4j.augment.CachedViews;
+import io.distill4j.augment.TrainingViews;
+import io.distill4j.augment.ViewedSample;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.cache.TeacherInference;
@@ -146,11 +149,15 @@ public final class DistillJob {
             claims.hold(new Path(Storage.path(config.cache().output()), fingerprint));
             cache = TeacherCache.open(spark, config.cache().output(), fingerprint, preprocessing);
             cache.requireComputedOn(shards, "distill");
+            cache.requireViews(config.cache().viewsPerSample() == 0 ? TeacherInference.identityView(shards.height(), shards.width())
+                    : CachedViews.describe(config.cache().viewsPerSample(), config.cache().viewSeed(), config.augment()), "distill");
             inputs.put("cache", new InputRef(cache.dir().toString(), cache.fingerprint()));
             teacherOutputs = cache.outputs();
         }
         TrainingObjective objective = models.studentObjective(bp, teacherOutputs, ds.terms(), teacherNet);
         List<String> needed = objective.teacherOutputsNeeded();
+        TrainingViews views = trainingViews(shards, ds, distilling, cache != null ? teacherOutputs : Map.of(),
+                cache != null ? cache.viewsPerSample() : 0, needed);
         SpatialSize onnxSize = new SpatialSize(shards.height(), shards.width());
         if (ds.exportOnnx()) {
             // Fail before training, not after it, when the student has a layer the exporter cannot write.
@@ -171,7 +178,7 @@ public final class DistillJob {
         long missing = 0;
         if (!distilling) {
             JavaRDD<ShardRecord> train = shards.records(split);
-            data = epoch -> EpochData.mapped(train, r -> objective.example(r, Map.of()));
+            data = epoch -> EpochData.mapped(train, r -> objective.example(views.sample(r, epoch), Map.of()));
         } else if (cache != null) {
             Dataset<Row> joined = cache.joinTo(shards.frame(split), split, needed);
             org.apache.spark.sql.Column anyMissing = null;
@@ -191,24 +198,34 @@ public final class DistillJob {
             int[] columns = needed.stream().mapToInt(n -> usable.schema().fieldIndex(TeacherCache.column(n))).toArray();
             List<String> names = List.copyOf(needed);
             JavaRDD<Row> rows = usable.javaRDD();
+            int cachedViews = cache.viewsPerSample();
+            long seed = config.train().seed();
             data = epoch -> EpochData.mapped(rows, row -> {
                 FaultInjection.maybeHold("distill", "epoch-" + epoch);
+                if (cachedViews > 0) {
+                    // Exact views: the student's input is built from the very view the teacher saw.
+                    ShardRecord r = ShardSchema.fromRow(row);
+                    TeacherCache.CachedView cv = TeacherCache.cachedView(row, columns, names,
+                            CachedViews.pick(seed, epoch, r.sampleId(), cachedViews), cachedViews);
+                    return objective.example(ViewedSample.of(r, cv.view()), cv.teacher());
+                }
                 Map<String, float[]> t = new LinkedHashMap<>();
                 for (int i = 0; i < columns.length; i++) t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
-                return objective.example(ShardSchema.fromRow(row), t);
+                ShardRecord r = ShardSchema.fromRow(row);
+                return objective.example(views.sample(r, epoch), views.teacher(t, epoch, r.sampleId()));
             });
         } else if (onnxTeacher != null) {
             // The ONNX forward pass names its outputs by their distill4j names already.
             Map<String, String> keyToName = new LinkedHashMap<>();
             for (String n : needed) keyToName.put(n, n);
-            data = onlineData(shards.records(split), objective, onnxTeacher.broadcast(sc), keyToName);
+            data = onlineData(shards.records(split), objective, onnxTeacher.broadcast(sc), keyToName, views);
         } else {
             Map<String, String> vertexToName = new LinkedHashMap<>();
             for (String n : needed) vertexToName.put(teacherOutputs.get(n).vertexName(), n);
             onlineModel = InferenceEngines.executorModel(sc, config.inference(), onlineTeacher, fingerprint,
                     List.copyOf(vertexToName.keySet()), InferenceEngines.expectation(models, shards),
                     "the teacher " + inputs.get("teacher").path(), line -> console.printf("[%s] %s%n", label, line));
-            data = onlineData(shards.records(split), objective, onlineModel, vertexToName);
+            data = onlineData(shards.records(split), objective, onlineModel, vertexToName, views);
         }
 
         if (ds.resume() && run.latestCheckpoint().isPresent()) {
@@ -277,6 +294,22 @@ public final class DistillJob {
         return new Result(dir.toString(), shards.count(split) - missing, missing, secondsPerEpoch);
     }
 
+    /**
+     * The views of train.augment for this run; a run whose teacher outputs cannot follow them is
+     * refused with one line (docs/augmentation.md).
+     *
+     * @param cachedOutputs the cache's full-image outputs, resampled with each view under teacher-views = transform
+     */
+    private TrainingViews trainingViews(Shards shards, DistillSettings ds, boolean distilling, Map<String, TapInfo> cachedOutputs,
+                                        int cachedViews, List<String> needed) {
+        String refused = TrainingViews.refusal(config.augment(), shards.height(), shards.width(), distilling, ds.onlineTeacher(),
+                ds.transformTeacherViews(), cachedViews, java.util.Set.copyOf(needed));
+        if (refused != null) throw new StageOutputException(refused);
+        Map<String, TapInfo> transformed = new LinkedHashMap<>();
+        if (ds.transformTeacherViews()) for (String n : needed) if (cachedOutputs.containsKey(n)) transformed.put(n, cachedOutputs.get(n));
+        return new TrainingViews(config.augment(), config.train().seed(), shards.height(), shards.width(), transformed);
+    }
+
     /** The options of the kinds that have their own, as the manifest records them; null for the others. */
     private static com.fasterxml.jackson.databind.JsonNode options(DistillTerm t) {
         Object o = switch (t.kind()) {
@@ -293,12 +326,16 @@ public final class DistillJob {
      * one teacher batch at a time as training pulls the examples.
      *
      * @param keyToName the forward pass's name of each needed output -> its distill4j name
+     * @param views     the teacher runs on each sample's view of the epoch, as the student sees it
      */
     private IntFunction<EpochData<?>> onlineData(JavaRDD<ShardRecord> train, TrainingObjective objective,
-                                                 ExecutorModel teacher, Map<String, String> keyToName) {
+                                                 ExecutorModel teacher, Map<String, String> keyToName,
+                                                 TrainingViews views) {
         OnlineTeacherExamples examples = new OnlineTeacherExamples(objective, teacher, keyToName, config.cache().batchSize(),
                 teacherForwards);
-        return epoch -> EpochData.of(train, examples);
+        // The view is applied as the builder pulls a record, so the teacher runs on the view the student trains on.
+        return epoch -> EpochData.of(train, records -> examples.call(java.util.stream.StreamSupport.stream(
+                java.util.Spliterators.spliteratorUnknownSize(records, 0), false).map(r -> views.sample(r, epoch)).iterator()));
     }
 
     /**

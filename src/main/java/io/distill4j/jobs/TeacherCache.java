@@ -82,6 +82,28 @@ public final class TeacherCache {
         }
     }
 
+    /** Views the teacher ran on per sample: 0 for a cache of the whole image (the identity view). */
+    public int viewsPerSample() {
+        String v = manifest.view();
+        if (v == null || !v.startsWith("views=")) return 0;
+        return Integer.parseInt(v.substring("views=".length(), v.indexOf(';')));
+    }
+
+    /**
+     * Refuses a cache whose views differ from the ones the run expects (another K, view seed or
+     * augment settings), naming both.
+     *
+     * @param expected the identity view or {@link io.distill4j.augment.CachedViews#describe}
+     */
+    public void requireViews(String expected, String stage) {
+        String held = manifest.view() == null ? expected : manifest.view();
+        if (!held.equals(expected)) {
+            throw new StageOutputException(stage + ": teacher cache " + dir + " holds the teacher's outputs on '" + held
+                    + "' but this run expects '" + expected + "' (cache.views-per-sample, cache.view-seed, train.augment); "
+                    + "rerun cache-teacher with the run's settings into another cache.output");
+        }
+    }
+
     /** The teacher fingerprint the cache was computed with. */
     public String fingerprint() {
         return manifest.fingerprint();
@@ -116,10 +138,16 @@ public final class TeacherCache {
         }
         Dataset<Row> cache = spark.read().parquet(new Path(dir, split).toString());
         Dataset<Row> joined = shards;
+        boolean views = viewsPerSample() > 0;
         for (String name : names) {
-            Dataset<Row> one = cache.filter(col("output").equalTo(name))
-                    .select(col("sample_id").as("cache_sample_id"),
-                            struct(col("codec"), col("shape"), col("data"), col("scale"), col("topk_idx")).as(column(name)));
+            org.apache.spark.sql.Column tensor = struct(col("codec"), col("shape"), col("data"), col("scale"), col("topk_idx"));
+            Dataset<Row> one = views
+                    // Every view of the sample in one sorted list, so an index names the same view in every output.
+                    ? cache.filter(col("output").equalTo(name)).groupBy(col("sample_id").as("cache_sample_id"))
+                            .agg(org.apache.spark.sql.functions.sort_array(org.apache.spark.sql.functions.collect_list(
+                                    struct(col("view"), tensor.as("tensor")))).as(column(name)))
+                    : cache.filter(col("output").equalTo(name))
+                    .select(col("sample_id").as("cache_sample_id"), tensor.as(column(name)));
             joined = joined.join(one, joined.col("sample_id").equalTo(one.col("cache_sample_id")), "left")
                     .drop("cache_sample_id");
         }
@@ -131,7 +159,7 @@ public final class TeacherCache {
      * after Parquet's encodings and compression, plus the other columns and footers), shared among
      * the outputs in proportion to their encoded payload (data, top-k indices, int8 scales), divided
      * by the split's distinct samples. Summed over every output of the split, this is exactly the
-     * split's size on disk per sample: what a method costs in storage.
+     * split's size on disk per sample, all its cached views together: what a method costs in storage.
      */
     public static Map<String, Double> bytesPerSample(SparkSession spark, Path cacheDir, String split) {
         Path dir = new Path(cacheDir, split);
@@ -169,6 +197,34 @@ public final class TeacherCache {
 
     public static String column(String output) {
         return "t_" + output.replaceAll("[^A-Za-z0-9_]", "_");
+    }
+
+    /** One cached view of a sample and the teacher's outputs on it. */
+    public record CachedView(io.distill4j.augment.View view, Map<String, float[]> teacher) {}
+
+    /**
+     * The {@code index}-th cached view of a joined row of a views cache ({@link #joinTo}): the same
+     * view in every output, or an error naming the sample.
+     */
+    public static CachedView cachedView(Row row, int[] columns, List<String> names, int index, int viewsPerSample) {
+        String view = null;
+        Map<String, float[]> teacher = new LinkedHashMap<>();
+        for (int i = 0; i < columns.length; i++) {
+            List<Row> views = row.getList(columns[i]);
+            String id = row.getString(row.fieldIndex("sample_id"));
+            if (views.size() != viewsPerSample) {
+                throw new StageOutputException("sample " + id + ": the teacher cache has " + views.size() + " views of output '"
+                        + names.get(i) + "', expected " + viewsPerSample);
+            }
+            Row picked = views.get(index);
+            if (view != null && !view.equals(picked.getString(0))) {
+                throw new StageOutputException("sample " + id + ": cached outputs disagree on view " + index + " ('" + view
+                        + "' vs '" + picked.getString(0) + "')");
+            }
+            view = picked.getString(0);
+            teacher.put(names.get(i), decode(picked.getStruct(1)));
+        }
+        return new CachedView(io.distill4j.augment.View.parse(view), teacher);
     }
 
     /** Decodes a {@code t_<output>} struct to CHW floats. */

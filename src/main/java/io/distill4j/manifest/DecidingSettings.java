@@ -32,9 +32,19 @@ public final class DecidingSettings {
     public static final List<String> TEACHER = concat(List.of("distill4j.model.teacher", "distill4j.teacher.epochs"), TRAINING);
 
     public static final List<String> CACHE = List.of("distill4j.cache.outputs", "distill4j.cache.splits");
+    /**
+     * A cache of drawn views (cache.views-per-sample &gt; 0) also depends on how they were drawn; a
+     * cache of the whole image keeps the list above, so caches made before augmentation existed
+     * are still reused.
+     */
+    public static final List<String> CACHE_OF_VIEWS = concat(CACHE, List.of("distill4j.cache.views-per-sample",
+            "distill4j.cache.view-seed", "distill4j.train.augment"));
 
     public static final List<String> DISTILL = concat(List.of("distill4j.model.student", "distill4j.train.epochs",
             "distill4j.distill.terms", "distill4j.distill.teacher-mode", "distill4j.distill.on-missing-teacher"), TRAINING);
+    /** An augmented run (or one on cached views) also depends on its views; an unaugmented one keeps the list above. */
+    public static final List<String> DISTILL_WITH_VIEWS = concat(DISTILL, List.of("distill4j.train.augment",
+            "distill4j.distill.teacher-views", "distill4j.cache.views-per-sample"));
 
     private DecidingSettings() {}
 
@@ -74,11 +84,22 @@ public final class DecidingSettings {
     }
 
     public static StageSettings cache(Config resolved) {
-        return StageSettings.of(resolved, CACHE);
+        // The augment settings decide the cache only when it holds drawn views.
+        boolean views = resolved.hasPath("distill4j.cache.views-per-sample") && resolved.getInt("distill4j.cache.views-per-sample") > 0;
+        return StageSettings.of(resolved, views ? CACHE_OF_VIEWS : CACHE);
     }
 
     public static StageSettings distill(Config resolved) {
-        return StageSettings.of(resolved, DISTILL);
+        return StageSettings.of(resolved, usesViews(resolved) ? DISTILL_WITH_VIEWS : DISTILL);
+    }
+
+    /** Whether a run trains on views other than the whole image: train.augment, teacher-views or cached views set. */
+    private static boolean usesViews(Config c) {
+        if (!c.hasPath("distill4j.train.augment")) return false;
+        Config a = c.getConfig("distill4j.train.augment");
+        return !a.getDoubleList("scale").equals(List.of(1.0, 1.0)) || !a.getDoubleList("crop").equals(List.of(0.0, 0.0))
+                || a.getDouble("hflip") != 0 || !c.getString("distill4j.distill.teacher-views").equalsIgnoreCase("exact")
+                || c.getInt("distill4j.cache.views-per-sample") > 0;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
