@@ -15,8 +15,8 @@ final class Commands {
                 new DistillCommand(),
                 new EvaluateCommand(),
                 new PipelineCommand(),
-                new io.distill4j.onnx.export.ExportOnnxCommand(),
-                new io.distill4j.eval.coco.CocoEvalCommand(),
-                new io.distill4j.eval.cityscapes.CityscapesEvalCommand());
+                StandaloneCommand.of(new io.distill4j.onnx.export.ExportOnnxCommand()),
+                StandaloneCommand.of(new io.distill4j.eval.coco.CocoEvalCommand()),
+                StandaloneCommand.of(new io.distill4j.eval.cityscapes.CityscapesEvalCommand()));
     }
 }

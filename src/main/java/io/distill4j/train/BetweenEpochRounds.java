@@ -1,5 +1,6 @@
 package io.distill4j.train;
 
+import io.distill4j.config.TrainSettings;
 import io.distill4j.method.DriverRound;
 import org.apache.spark.api.java.JavaSparkContext;
 

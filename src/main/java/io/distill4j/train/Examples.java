@@ -28,7 +28,7 @@ public final class Examples {
 
     /** The normalised image as [1, 3, H, W]. */
     public static INDArray image(ShardRecord r) {
-        return image(r, InputNormalization.normalizeChw(r.image(), r.height(), r.width()));
+        return InputNormalization.nchw(r.image(), r.height(), r.width());
     }
 
     private static INDArray image(ShardRecord r, float[] normalizedChw) {

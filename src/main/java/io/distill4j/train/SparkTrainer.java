@@ -1,5 +1,6 @@
 package io.distill4j.train;
 
+import io.distill4j.config.TrainSettings;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.CollectionAccumulator;
@@ -24,7 +25,7 @@ import java.util.function.IntFunction;
  * sees exactly the data order of an uninterrupted run. The RDD holds one example per
  * MultiDataSet; DL4J's workers batch them to {@code batchSizePerWorker}. Training is
  * {@link RDDTrainingApproach#Direct} because the export approach refuses a local default file
- * system outside local mode (STACK.md).
+ * system outside local mode (docs/stack.md).
  */
 public final class SparkTrainer {
     /** Called after every epoch with the trained network (on the driver). */

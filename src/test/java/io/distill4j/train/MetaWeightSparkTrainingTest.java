@@ -1,5 +1,6 @@
 package io.distill4j.train;
 
+import io.distill4j.config.TrainSettings;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.method.LayerWeightOptions;
 import io.distill4j.distill.AnchorWeights;

@@ -1,6 +1,5 @@
 package io.distill4j.eval.cityscapes;
 
-import io.distill4j.cli.Command;
 import io.distill4j.data.cityscapes.CityscapesLabels;
 import io.distill4j.eval.CommandArgs;
 import io.distill4j.eval.MetricsJson;
@@ -23,7 +22,7 @@ import java.util.stream.Stream;
  * under PRED_DIR (official submission format, labelIds), maps both to trainIds and accumulates one
  * confusion matrix over the split.
  */
-public final class CityscapesEvalCommand implements Command {
+public final class CityscapesEvalCommand {
     static final String GT_SUFFIX = "_gtFine_labelIds.png";
 
     private final PrintStream out;
@@ -39,17 +38,14 @@ public final class CityscapesEvalCommand implements Command {
         this.err = err;
     }
 
-    @Override
     public String name() {
         return "cityscapes-eval";
     }
 
-    @Override
     public String summary() {
         return "Cityscapes per-class IoU and mIoU of labelId prediction PNGs against gtFine";
     }
 
-    @Override
     public String usage() {
         return """
                 Usage: cityscapes-eval --gt GTFINE_SPLIT_DIR --pred PRED_DIR [--out metrics.json]
@@ -62,7 +58,6 @@ public final class CityscapesEvalCommand implements Command {
                 """;
     }
 
-    @Override
     public int run(List<String> args) throws Exception {
         CommandArgs a;
         try {

@@ -1,6 +1,5 @@
 package io.distill4j.eval.coco;
 
-import io.distill4j.cli.Command;
 import io.distill4j.eval.CommandArgs;
 import io.distill4j.eval.MetricsJson;
 
@@ -15,7 +14,7 @@ import java.util.List;
  * [--split NAME]}: the twelve COCOeval bbox numbers for any COCO ground truth and results file,
  * printed in pycocotools' summarize() layout and written at full precision as metrics JSON.
  */
-public final class CocoEvalCommand implements Command {
+public final class CocoEvalCommand {
     private final PrintStream out;
     private final PrintStream err;
 
@@ -29,17 +28,14 @@ public final class CocoEvalCommand implements Command {
         this.err = err;
     }
 
-    @Override
     public String name() {
         return "coco-eval";
     }
 
-    @Override
     public String summary() {
         return "COCO bbox AP/AR (pycocotools COCOeval rules) of a results JSON against instances JSON";
     }
 
-    @Override
     public String usage() {
         return """
                 Usage: coco-eval --gt instances.json --results detections.json [--out stats.json]
@@ -53,7 +49,6 @@ public final class CocoEvalCommand implements Command {
                 """;
     }
 
-    @Override
     public int run(List<String> args) throws Exception {
         CommandArgs a;
         try {

@@ -1,7 +1,6 @@
 package io.distill4j.onnx.export;
 
 import io.distill4j.cache.ModelFiles;
-import io.distill4j.cli.Command;
 import io.distill4j.eval.CommandArgs;
 import io.distill4j.storage.Storage;
 import org.apache.hadoop.conf.Configuration;
@@ -16,7 +15,7 @@ import java.util.List;
  * a distill4j model zip as an ONNX file (docs/deploy.md). Needs no Spark; paths may be local,
  * hdfs:// or s3a:// (Hadoop's default configuration).
  */
-public final class ExportOnnxCommand implements Command {
+public final class ExportOnnxCommand {
     private final PrintStream out;
     private final PrintStream err;
 
@@ -30,17 +29,14 @@ public final class ExportOnnxCommand implements Command {
         this.err = err;
     }
 
-    @Override
     public String name() {
         return "export-onnx";
     }
 
-    @Override
     public String summary() {
         return "write a trained student (student.zip) as ONNX: body and task outputs, opset 13";
     }
 
-    @Override
     public String usage() {
         return """
                 Usage: export-onnx --model runs/X/student.zip [--out student.onnx] [--size trained|dynamic|HxW]
@@ -53,7 +49,6 @@ public final class ExportOnnxCommand implements Command {
                 """;
     }
 
-    @Override
     public int run(List<String> args) throws Exception {
         CommandArgs a;
         SpatialSize requested;
