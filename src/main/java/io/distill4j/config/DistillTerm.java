@@ -55,6 +55,7 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
         DARKRANK(new DarkRank()),
         HOLISTIC(new HolisticDistillation());
 
+        @SuppressWarnings("ImmutableEnumChecker") // every method is stateless: no fields
         private final DistillMethod method;
 
         Kind(DistillMethod method) {

@@ -124,6 +124,7 @@ public final class SegmentationObjective implements TrainingObjective {
     }
 
     /** Output names in graph order: the task first, the peer's task when there is a peer, then each term. */
+    @Override
     public List<String> outputNames() {
         List<String> names = new ArrayList<>();
         names.add(TASK_OUTPUT);
@@ -133,6 +134,7 @@ public final class SegmentationObjective implements TrainingObjective {
     }
 
     /** Whether the run trains a peer student beside the student (mutual learning, MCL). */
+    @Override
     public boolean hasPeer() {
         return terms.stream().anyMatch(t -> t.method().teacherFree());
     }
@@ -146,6 +148,7 @@ public final class SegmentationObjective implements TrainingObjective {
     }
 
     /** The graph to train: student body, task output, the peer's body and task output, each term's outputs. */
+    @Override
     public ComputationGraphConfiguration configuration() {
         GraphBuilder g = blueprint.graphBuilder();
         GraphHeads.addLossOutput(g, TASK_OUTPUT, logits, taskLoss());
@@ -169,12 +172,14 @@ public final class SegmentationObjective implements TrainingObjective {
      * pretrained backbone, if configured, and copies the teacher's parameters into the grafted
      * CrossKD layers. (A checkpoint already holds them.)
      */
+    @Override
     public void initialize(ComputationGraph net) {
         blueprint.initialize(net);
         for (GraftedHead head : grafts.values()) CrossHeadGrafter.copyTeacherParameters(net, teacher, head);
     }
 
     /** The deployable student: body and task output only (no adapters, no distillation outputs). */
+    @Override
     public ComputationGraphConfiguration studentOnlyConfiguration() {
         GraphBuilder g = blueprint.graphBuilder();
         GraphHeads.addLossOutput(g, TASK_OUTPUT, logits, taskLoss());
