@@ -3,7 +3,7 @@
 (io.distill4j.model.Encoder / SegmentationModel), batch 8, 64x128 and 128x256, L2 loss on the
 stride-8 logits against random targets, Adam, timing a train step and a forward pass (median ms);
 and the student's distillation step (forward, cross-entropy task loss plus the term(s), backward,
-Adam) for each term set of io.distill4j.bench.PeerBench, the losses written from METHODS.md as
+Adam) for each term set of io.distill4j.bench.PeerBench, the losses written from docs/methods.md as
 train.SegmentationObjective wires them, against random teacher maps of the teacher's tap shapes.
 
     /usr/bin/python3 bench/torch_peer.py [threads] [repetitions] [--json] [--tau T]   (apt-get install python3-torch)
@@ -68,7 +68,7 @@ class Seg(nn.Module):
         return {"neck": neck, "logits": logits} if taps else logits
 
 
-# The losses of io.distill4j.distill, per METHODS.md, weight 1, averaged over the batch as there.
+# The losses of io.distill4j.distill, per docs/methods.md, weight 1, averaged over the batch as there.
 AT_BETA = 1000.0  # SegmentationObjective: AttentionTransferLoss(..., 1000.0, 2.0, weight)
 
 

@@ -6,6 +6,7 @@ import io.distill4j.model.ContextHead;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.ModelSpec;
 import io.distill4j.model.Task;
+import io.distill4j.onnx.export.PythonInterpreters;
 import io.distill4j.util.NativeSetup;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -13,10 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossL2;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,7 +34,6 @@ import java.util.Map;
  */
 public final class BackboneBench {
     private static final String PEER_SCRIPT = "bench/torch_backbone_peer.py";
-    private static final List<String> PYTHONS = List.of("/usr/bin/python3", "/usr/local/bin/python3");
 
     private BackboneBench() {}
 
@@ -70,8 +68,8 @@ public final class BackboneBench {
 
     /** {train ms, forward ms} of the PyTorch peer, or null (saying why) without a python3 that has torchvision. */
     private static double[] peer(int batch, int height, int width, int os, int threads, int reps) throws Exception {
-        for (String python : PYTHONS) {
-            if (!new File(python).canExecute()) continue;
+        String python = PythonInterpreters.withModule("torch, torchvision").orElse(null);
+        if (python != null) {
             Process p = new ProcessBuilder(python, PEER_SCRIPT, String.valueOf(batch), String.valueOf(height),
                     String.valueOf(width), String.valueOf(os), String.valueOf(threads), String.valueOf(reps))
                     .redirectErrorStream(true).start();
@@ -84,7 +82,7 @@ public final class BackboneBench {
                 return new double[] {n.get("train_ms").asDouble(), n.get("forward_ms").asDouble()};
             }
         }
-        System.out.println("PyTorch peer not run: no python3 with torch and torchvision at " + PYTHONS);
+        System.out.println("PyTorch peer not run: no python3 on PATH (or in the system places) ran it with torch and torchvision");
         return null;
     }
 }

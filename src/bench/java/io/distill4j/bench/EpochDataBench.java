@@ -11,7 +11,7 @@ import io.distill4j.model.Task;
 import io.distill4j.train.EpochData;
 import io.distill4j.train.RunDirectory;
 import io.distill4j.train.SegmentationObjective;
-import io.distill4j.train.TrainSettings;
+import io.distill4j.config.TrainSettings;
 import io.distill4j.train.TrainingDriver;
 import io.distill4j.util.NativeSetup;
 import com.fasterxml.jackson.databind.JsonNode;

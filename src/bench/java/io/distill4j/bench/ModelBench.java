@@ -23,7 +23,7 @@ import java.util.Map;
  * <pre>
  * mvn -B -o -q compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile
  * java -cp target/classes:$(cat target/classpath.txt) io.distill4j.bench.ModelBench [threads] [repetitions] [student]
- * /usr/bin/python3 bench/torch_peer.py [threads] [repetitions]
+ * python3 bench/torch_peer.py [threads] [repetitions]    # a python3 that can import torch
  * </pre>
  */
 public final class ModelBench {

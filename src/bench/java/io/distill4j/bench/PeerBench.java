@@ -6,6 +6,7 @@ import io.distill4j.config.DistillTerm;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.ModelSpec;
 import io.distill4j.model.TapInfo;
+import io.distill4j.onnx.export.PythonInterpreters;
 import io.distill4j.train.SegmentationObjective;
 import io.distill4j.util.NativeSetup;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -16,7 +17,6 @@ import org.nd4j.linalg.lossfunctions.impl.LossL2;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ import java.util.Map;
  * the logits, at and pairwise on the neck, and all four together, against random teacher maps of
  * the teacher's tap shapes. Then, with the same threads, it runs {@code bench/torch_peer.py --json}
  * (the same architectures and losses in PyTorch) and prints DL4J ms, PyTorch ms and DL4J/PyTorch per
- * row. Without /usr/bin/python3 or torch it says so and prints the DL4J column only. The child
+ * row. Without a python3 that can import torch (PATH first) it says so and prints the DL4J column only. The child
  * inherits the environment, so both sides run under the same {@code OMP_WAIT_POLICY}; the load
  * average is printed at the start and the end, since the two halves run one after the other.
  * <pre>
@@ -46,7 +46,6 @@ public final class PeerBench {
     private static final int CLASSES = 19;
     /** The temperature of the logit terms, as in the shipped configurations. */
     private static final double TAU = 4.0;
-    private static final String PYTHON = "/usr/bin/python3";
     private static final Path PEER_SCRIPT = Path.of("bench", "torch_peer.py");
 
     private PeerBench() {}
@@ -126,11 +125,13 @@ public final class PeerBench {
 
     /** Runs torch_peer.py; fills ms per row and returns the torch version, or null (and says why). */
     private static String runPeer(int threads, int reps, Map<String, Double> into) throws Exception {
-        if (!new File(PYTHON).canExecute() || !Files.isRegularFile(PEER_SCRIPT)) {
-            System.out.println("PyTorch peer not run: " + PYTHON + " or " + PEER_SCRIPT.toAbsolutePath() + " is missing");
+        String python = PythonInterpreters.withModule("torch").orElse(null);
+        if (python == null || !Files.isRegularFile(PEER_SCRIPT)) {
+            System.out.println("PyTorch peer not run: " + (python == null ? "no python3 that can import torch"
+                    : PEER_SCRIPT.toAbsolutePath() + " is missing"));
             return null;
         }
-        Process p = new ProcessBuilder(PYTHON, PEER_SCRIPT.toString(), String.valueOf(threads), String.valueOf(reps),
+        Process p = new ProcessBuilder(python, PEER_SCRIPT.toString(), String.valueOf(threads), String.valueOf(reps),
                 "--json", "--tau", String.valueOf(TAU)).redirectErrorStream(true).start();
         String json = null;
         StringBuilder other = new StringBuilder();

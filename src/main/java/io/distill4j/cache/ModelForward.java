@@ -1,7 +1,7 @@
 package io.distill4j.cache;
 
 import io.distill4j.data.ShardRecord;
-import io.distill4j.train.Examples;
+import io.distill4j.model.InputNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,10 +19,11 @@ import java.util.Map;
 public interface ModelForward {
     Map<String, INDArray> apply(List<ShardRecord> batch);
 
-    /** A DL4J graph on distill4j's own input (Examples.image: RGB, NCHW, ImageNet mean/std). */
+    /** A DL4J graph on distill4j's own input (InputNormalization: RGB, NCHW, ImageNet mean/std). */
     static ModelForward of(ComputationGraph net) {
         return batch -> {
-            INDArray input = Nd4j.concat(0, batch.stream().map(Examples::image).toArray(INDArray[]::new));
+            INDArray input = Nd4j.concat(0, batch.stream()
+                    .map(r -> InputNormalization.nchw(r.image(), r.height(), r.width())).toArray(INDArray[]::new));
             return net.feedForward(new INDArray[] {input}, false, false);
         };
     }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, String> hadoop,
                               SampleSettings sample, DatasetSettings dataset, ShardSettings shard,
-                              ModelSettings model, io.distill4j.train.TrainSettings train, AugmentSettings augment,
+                              ModelSettings model, TrainSettings train, AugmentSettings augment,
                               TeacherSettings teacher,
                               CacheSettings cache, DistillSettings distill, EvaluateSettings evaluate,
                               PipelineSettings pipeline, InferenceSettings inference, String redactedJson) {
@@ -44,8 +44,8 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
         return c;
     }
 
-    private static io.distill4j.train.TrainSettings train(Keys k) {
-        return new io.distill4j.train.TrainSettings(k.intIn("epochs", 1, 100_000), k.intIn("batch-size-per-worker", 1, 4096),
+    private static TrainSettings train(Keys k) {
+        return new TrainSettings(k.intIn("epochs", 1, 100_000), k.intIn("batch-size-per-worker", 1, 4096),
                 k.intIn("averaging-frequency", 1, 100_000), k.intIn("workers", 0, 100_000),
                 k.doubleIn("learning-rate", 1e-9, 10), k.longIn("seed", Long.MIN_VALUE, Long.MAX_VALUE),
                 k.intIn("prefetch", 0, 64), switch (k.oneOf("repartition", "always", "never", "when-workers-differ")) {
@@ -62,7 +62,7 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
     }
 
     /** A copy with other training settings (the pipeline's per-seed runs). */
-    public Distill4jConfig withTrain(io.distill4j.train.TrainSettings t) {
+    public Distill4jConfig withTrain(TrainSettings t) {
         return new Distill4jConfig(workDir, spark, hadoop, sample, dataset, shard, model, t, augment, teacher, cache, distill,
                 evaluate, pipeline, inference, redactedJson);
     }

@@ -1,111 +1,112 @@
 package io.distill4j.config;
 
 import com.typesafe.config.Config;
+import io.distill4j.method.AttentionTransfer;
+import io.distill4j.method.ChannelWise;
+import io.distill4j.method.CrossKd;
+import io.distill4j.method.DarkRank;
+import io.distill4j.method.DistillMethod;
+import io.distill4j.method.HolisticDistillation;
+import io.distill4j.method.LayerwiseMutualContrastive;
+import io.distill4j.method.MethodOptions;
+import io.distill4j.method.MethodTerm;
+import io.distill4j.method.MutualContrastive;
+import io.distill4j.method.MutualLearning;
+import io.distill4j.method.PairwiseSimilarity;
+import io.distill4j.method.PixelKd;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * One distillation term of a student run: which loss, on which student tap against which teacher
- * output, with its weight and temperature; a {@code darkrank} term also carries its
- * {@link DarkRankOptions}, a {@code holistic} term its {@link HolisticOptions} and an {@code l-mcl}
- * term its {@link LayerWeightOptions} (the other kinds carry the defaults, unused).
+ * One distillation term of a student run: which method, on which student tap against which teacher
+ * output, with its weight and temperature, and the method's own options (its defaults when the term
+ * sets none; {@link MethodOptions#NONE} for a method that has none).
  */
 public record DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau,
-                          DarkRankOptions darkRank, HolisticOptions holistic, LayerWeightOptions layerWeights)
-        implements java.io.Serializable {
+                          MethodOptions options) implements MethodTerm, java.io.Serializable {
     public DistillTerm {
-        java.util.Objects.requireNonNull(darkRank, "darkRank options (DarkRankOptions.DEFAULTS for other kinds)");
-        java.util.Objects.requireNonNull(holistic, "holistic options (HolisticOptions.DEFAULTS for other kinds)");
-        java.util.Objects.requireNonNull(layerWeights, "layer-weight options (LayerWeightOptions.DEFAULTS for other kinds)");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(options, "options (MethodOptions.NONE for a method without any)");
     }
 
-    /** A term with darkrank and holistic settings and uniform l-mcl layer weights. */
-    public DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau,
-                       DarkRankOptions darkRank, HolisticOptions holistic) {
-        this(kind, studentTap, teacherOutput, weight, tau, darkRank, holistic, LayerWeightOptions.DEFAULTS);
-    }
-
-    /** An l-mcl term with its layer-weight settings. */
-    public DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau,
-                       LayerWeightOptions layerWeights) {
-        this(kind, studentTap, teacherOutput, weight, tau, DarkRankOptions.DEFAULTS, HolisticOptions.DEFAULTS, layerWeights);
-    }
-
-    /** A term of any kind with the default darkrank and holistic settings. */
+    /** A term with its method's default options. */
     public DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau) {
-        this(kind, studentTap, teacherOutput, weight, tau, DarkRankOptions.DEFAULTS, HolisticOptions.DEFAULTS);
+        this(kind, studentTap, teacherOutput, weight, tau, kind.method().defaultOptions());
     }
 
-    /** A darkrank term with its settings. */
-    public DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau, DarkRankOptions darkRank) {
-        this(kind, studentTap, teacherOutput, weight, tau, darkRank, HolisticOptions.DEFAULTS);
-    }
-
-    /** A holistic term with its critic settings. */
-    public DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau, HolisticOptions holistic) {
-        this(kind, studentTap, teacherOutput, weight, tau, DarkRankOptions.DEFAULTS, holistic);
-    }
-
-    /** The loss families wired into the student graph. */
+    /**
+     * The distillation methods, in the order the documentation lists them: the one list a method
+     * is registered in.
+     */
     public enum Kind {
-        PIXEL_KD("pixel-kd"), CWD("cwd"), AT("at"), PAIRWISE("pairwise"),
-        /** CrossKD: the teacher's layers after its tap of the student-tap's name, frozen, fed by the student. */
-        CROSSKD("crosskd"),
-        /** Deep mutual learning: a peer student trained in the same graph; no teacher, nothing cached. */
-        MUTUAL("mutual"),
-        /**
-         * Mutual contrastive learning (Yang et al. 2022): a peer student as for {@link #MUTUAL}, and
-         * contrastive terms between the student's projected student-tap and the peer's projected
-         * tap named by teacher-output (the peer plays the teacher's part).
-         */
-        MCL("mcl"),
-        /**
-         * Layer-wise MCL (Yang et al. 2023): student-tap and teacher-output list taps separated by
-         * commas; every (student tap, peer tap) pair gets an MCL term of weight / pairs, its anchors
-         * weighted uniformly or by meta-learned weights ({@link LayerWeightOptions}).
-         */
-        L_MCL("l-mcl"),
-        /** DarkRank: the teacher's ranking of the other images of the minibatch around each image. */
-        DARKRANK("darkrank"),
-        /**
-         * Holistic distillation (Liu et al. 2019): a Wasserstein critic, trained between epochs on
-         * teacher maps (real) and student maps (fake), scores the student's segmentation map.
-         */
-        HOLISTIC("holistic");
+        PIXEL_KD(new PixelKd()),
+        CWD(new ChannelWise()),
+        AT(new AttentionTransfer()),
+        PAIRWISE(new PairwiseSimilarity()),
+        CROSSKD(new CrossKd()),
+        MUTUAL(new MutualLearning()),
+        MCL(new MutualContrastive()),
+        L_MCL(new LayerwiseMutualContrastive()),
+        DARKRANK(new DarkRank()),
+        HOLISTIC(new HolisticDistillation());
 
-        private final String id;
+        @SuppressWarnings("ImmutableEnumChecker") // every method is stateless: no fields
+        private final DistillMethod method;
 
-        Kind(String id) {
-            this.id = id;
+        Kind(DistillMethod method) {
+            this.method = method;
         }
 
         public String id() {
-            return id;
+            return method.id();
+        }
+
+        public DistillMethod method() {
+            return method;
         }
 
         /** Whether the term trains against a peer student instead of a teacher (nothing cached). */
         public boolean teacherFree() {
-            return this == MUTUAL || this == MCL || this == L_MCL;
+            return method.teacherFree();
         }
 
-        /** Whether the term contrasts projected embeddings of the student and its peer. */
-        public boolean contrastive() {
-            return this == MCL || this == L_MCL;
+        /** The kind written {@code id} (any case), or null. */
+        static Kind byId(String id) {
+            for (Kind k : values()) if (k.id().equals(id.toLowerCase(Locale.ROOT))) return k;
+            return null;
         }
 
         static Kind parse(String s, String where) {
-            for (Kind k : values()) if (k.id.equals(s.toLowerCase(Locale.ROOT))) return k;
+            Kind k = byId(s);
+            if (k != null) return k;
             throw new ConfigException(where + ".kind: must be one of "
                     + String.join(", ", java.util.Arrays.stream(values()).map(Kind::id).toList()) + ", got '" + s + "'");
         }
     }
 
     /** A short name for the graph output and metrics: e.g. "pixel-kd@logits". */
+    @Override
     public String outputName() {
-        return kind.id + "@" + studentTap;
+        return kind.id() + "@" + studentTap;
+    }
+
+    /** This term between other taps with another weight (one pair of a layer-wise term); itself when nothing changes. */
+    public DistillTerm withTaps(String studentTap, String teacherOutput, double weight) {
+        if (studentTap.equals(this.studentTap) && teacherOutput.equals(this.teacherOutput) && weight == this.weight) return this;
+        return new DistillTerm(kind, studentTap, teacherOutput, weight, tau, options);
+    }
+
+    /** The term's options as the method's own record type. */
+    public <O extends MethodOptions> O options(Class<O> type) {
+        if (!type.isInstance(options)) {
+            throw new IllegalStateException(outputName() + " has no " + type.getSimpleName() + " (it has " + options + ")");
+        }
+        return type.cast(options);
     }
 
     static List<DistillTerm> list(Config root, String key) {
@@ -119,34 +120,30 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
         for (int i = 0; i < list.size(); i++) {
             Config o = list.get(i);
             String where = key + "[" + i + "]";
-            Set<String> keys = new java.util.HashSet<>(Set.of("kind", "student-tap", "teacher-output", "weight", "tau"));
-            boolean darkRank = hasKind(o, Kind.DARKRANK);
-            if (darkRank) keys.addAll(DarkRankOptions.KEYS);
-            boolean holistic = hasKind(o, Kind.HOLISTIC);
-            if (holistic) keys.addAll(HolisticOptions.KEYS);
-            boolean layerWise = hasKind(o, Kind.L_MCL);
-            if (layerWise) keys.addAll(LayerWeightOptions.KEYS);
+            Set<String> keys = new HashSet<>(Set.of("kind", "student-tap", "teacher-output", "weight", "tau"));
+            // Before the kind is validated: an unknown kind allows the common keys only.
+            Kind declared = o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String k ? Kind.byId(k) : null;
+            if (declared != null) keys.addAll(declared.method().optionKeys());
             ObjectKeys.check(o, where, keys);
             try {
                 double weight = o.getDouble("weight");
                 double tau = o.hasPath("tau") ? o.getDouble("tau") : 1.0;
                 if (!(weight >= 0)) throw new ConfigException(where + ".weight: must be >= 0, got " + weight);
                 if (!(tau > 0)) throw new ConfigException(where + ".tau: must be > 0, got " + tau);
-                terms.add(new DistillTerm(Kind.parse(o.getString("kind"), where), o.getString("student-tap"),
-                        o.getString("teacher-output"), weight, tau,
-                        darkRank ? DarkRankOptions.read(o, where) : DarkRankOptions.DEFAULTS,
-                        holistic ? HolisticOptions.read(o, where) : HolisticOptions.DEFAULTS,
-                        layerWise ? LayerWeightOptions.read(o, where) : LayerWeightOptions.DEFAULTS));
+                Kind kind = Kind.parse(o.getString("kind"), where);
+                String studentTap = o.getString("student-tap");
+                String teacherOutput = o.getString("teacher-output");
+                MethodOptions options;
+                try {
+                    options = kind.method().readOptions(o, where);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(e.getMessage());
+                }
+                terms.add(new DistillTerm(kind, studentTap, teacherOutput, weight, tau, options));
             } catch (com.typesafe.config.ConfigException e) {
                 throw new ConfigException(where + ": " + e.getMessage());
             }
         }
         return List.copyOf(terms);
-    }
-
-    /** Whether the term object's kind is {@code kind} (before the kind is validated: unknown reads as none). */
-    private static boolean hasKind(Config o, Kind kind) {
-        return o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String k
-                && k.toLowerCase(Locale.ROOT).equals(kind.id());
     }
 }

@@ -9,14 +9,14 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 import java.util.Objects;
 
 /**
- * Attention transfer, AT (Zagoruyko &amp; Komodakis ICLR 2017), METHODS.md's per-sample formula:
+ * Attention transfer, AT (Zagoruyko &amp; Komodakis ICLR 2017), docs/methods.md's per-sample formula:
  * <pre>
  *   A(F) = sum_c |F_c|^p  (flattened over H*W),   a = A / max(||A||_2, 1e-12)
  *   l_n  = beta/2 * || a(F^S_n) - a(F^T_n) ||_2,   L = weight * (1/N) * sum_n l_n
  * </pre>
  * Averaging: the per-sample term is averaged over the batch, the same convention as every other
  * loss here and DL4J's own, so the size of a term does not depend on the minibatch size (the
- * paper's code averages too). The norm is not squared, as METHODS.md writes it; its gradient is
+ * paper's code averages too). The norm is not squared, as docs/methods.md writes it; its gradient is
  * {@code (d/||d||)} and taken as 0 where student and teacher attention maps are equal. The 1e-12
  * floor (as torch's F.normalize) only matters for an all-zero map.
  *

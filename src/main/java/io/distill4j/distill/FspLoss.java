@@ -15,7 +15,7 @@ import java.util.Objects;
  * <pre>
  *   G(i, j) = sum_{s,t} F1(s,t,i) F2(s,t,j) / (h*w),   L = weight * (1/N) * sum_n ||G^S_n - G^T_n||_F^2
  * </pre>
- * METHODS.md averages over layer pairs: with K pairs give each pair's loss weight/K.
+ * docs/methods.md averages over layer pairs: with K pairs give each pair's loss weight/K.
  *
  * <p>Output: the student's two maps concatenated along channels (a MergeVertex of the two taps, same
  * spatial size) [N, (m+n)*H*W]. Labels: the teacher's FSP matrix [N, m*n] (row i, column j at

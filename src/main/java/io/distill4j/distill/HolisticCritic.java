@@ -39,9 +39,8 @@ import java.util.Random;
  *
  * <p>Cost: each convolution loop is hidden x C_in x s^2 x P multiply-adds, and {@link #step} runs about
  * nine of them per sample (three forward passes, two score gradients, the penalty's four), allocating
- * a few arrays of hidden x P doubles. Measured single-threaded on the 2-core dev machine, n = 16 samples
- * of 22 x 8 x 16, kernel 3: about 60 ms per step at hidden 16 and 200 ms at hidden 64 (2.3e8
- * multiply-adds), so a few calls per epoch on the driver cost well under a second.
+ * a few arrays of hidden x P doubles; what a step costs is in docs/performance.md ("The holistic
+ * critic's step").
  * The shape is fixed; the parameters are a copy the critic owns, replaced via {@link #withParams}.
  */
 public final class HolisticCritic implements Serializable {

@@ -1,6 +1,6 @@
 /**
- * Distillation losses as stateless DL4J {@code ILossFunction}s, exactly as /work/shared/METHODS.md
- * (docs) defines them: {@link io.distill4j.distill.PixelKdLoss} (pixel-wise and classification KD,
+ * Distillation losses as stateless DL4J {@code ILossFunction}s, exactly as docs/methods.md
+ * defines them: {@link io.distill4j.distill.PixelKdLoss} (pixel-wise and classification KD,
  * deep mutual learning), {@link io.distill4j.distill.ChannelWiseDistillationLoss} (CWD),
  * {@link io.distill4j.distill.AttentionTransferLoss} (AT), {@link io.distill4j.distill.FspLoss},
  * {@link io.distill4j.distill.PairwiseSimilarityLoss} and {@link io.distill4j.distill.SigmoidKdLoss}
@@ -26,7 +26,7 @@
  * result is backpropagated as is and {@code BaseMultiLayerUpdater#divideByMinibatch} divides the
  * parameter gradients by N. So every loss returns, per example, terms whose sum is {@code N * L}, and
  * the gradient of that sum; {@code computeScore(average=true)} is L. The trained objective and the
- * reported score are then exactly METHODS.md's L, including batch-level denominators such as the
+ * reported score are then exactly docs/methods.md's L, including batch-level denominators such as the
  * number of valid pixels |R| of the whole batch (pixel KD, segmentation CE, focal, masked L1: there
  * each example's row carries {@code N/|R|}, so rows are not per-example means). DL4J per-example
  * label masks are refused: masks travel in label columns. {@code LossTestSupport} checks both

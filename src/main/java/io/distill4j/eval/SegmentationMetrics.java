@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A K x K confusion matrix of pixel counts (rows ground truth, columns prediction) with the
- * Cityscapes metric rules (METHODS.md): IoU = TP / (TP + FP + FN) over the whole split's matrix,
+ * Cityscapes metric rules (docs/evaluation.md): IoU = TP / (TP + FP + FN) over the whole split's matrix,
  * ground-truth pixels labelled 255 ignored, classes absent from both ground truth and prediction
  * reported as NaN and left out of the mean. Mergeable and serializable so partitions of a split
  * can be counted apart (for example in Spark tasks) and summed.

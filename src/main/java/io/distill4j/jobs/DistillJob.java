@@ -31,8 +31,8 @@ import io.distill4j.storage.Storage;
 import io.distill4j.config.DistillTerm;
 import io.distill4j.train.Examples;
 import io.distill4j.train.GraphCopies;
-import io.distill4j.train.HolisticCriticRounds;
-import io.distill4j.train.MetaWeightRounds;
+import io.distill4j.train.BetweenEpochRounds;
+import io.distill4j.method.MethodOptions;
 import io.distill4j.train.SparkTrainer;
 import io.distill4j.train.RunDirectory;
 import io.distill4j.train.SegmentationObjective;
@@ -237,13 +237,8 @@ public final class DistillJob {
                 + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"), false);
         console.printf("[%s] student %s; outputs %s; teacher %s%n", label, bp.describe(), objective.outputNames(),
                 fingerprint == null ? "none (baseline)" : fingerprint + (ds.onlineTeacher() ? " (online)" : " (cached)"));
-        // Driver-side training between epochs. Holistic and (l-)mcl terms cannot be combined (mcl
-        // refuses teacher terms), so at most one of these rounds applies.
-        SparkTrainer.BetweenEpochs between = null;
-        if (objective instanceof SegmentationObjective so) {
-            if (!so.holisticTerms().isEmpty()) between = new HolisticCriticRounds(sc, run, so, config.train());
-            else if (!so.metaWeightedTerms().isEmpty()) between = new MetaWeightRounds(sc, run, so, config.train());
-        }
+        // Driver-side training between epochs, as the terms' methods declare it.
+        SparkTrainer.BetweenEpochs between = BetweenEpochRounds.of(sc, run, objective, config.train());
         EpochValidator validator = config.train().validateEvery() > 0
                 ? new EvaluateJob(spark, config, console).validator(net -> exportStudent(objective, net)) : null;
         TrainingDriver.Trained trained = TrainingDriver.run(sc, fs, run, objective, config.train(), data,
@@ -310,15 +305,9 @@ public final class DistillJob {
         return new TrainingViews(config.augment(), config.train().seed(), shards.height(), shards.width(), transformed);
     }
 
-    /** The options of the kinds that have their own, as the manifest records them; null for the others. */
+    /** The options of the methods that have their own, as the manifest records them; null for the others. */
     private static com.fasterxml.jackson.databind.JsonNode options(DistillTerm t) {
-        Object o = switch (t.kind()) {
-            case DARKRANK -> t.darkRank();
-            case HOLISTIC -> t.holistic();
-            case L_MCL -> t.layerWeights();
-            default -> null;
-        };
-        return o == null ? null : Manifests.JSON.valueToTree(o);
+        return t.options() == MethodOptions.NONE ? null : Manifests.JSON.valueToTree(t.options());
     }
 
     /**
@@ -344,8 +333,8 @@ public final class DistillJob {
      */
     static void refuseGraftingTerms(List<DistillTerm> terms) {
         for (DistillTerm t : terms) {
-            if (t.kind() == DistillTerm.Kind.CROSSKD && t.weight() > 0) {
-                throw new StageOutputException("distill.terms: crosskd grafts the teacher's layers into the student graph, which "
+            if (t.kind().method().graftsTeacher() && t.weight() > 0) {
+                throw new StageOutputException("distill.terms: " + t.kind().id() + " grafts the teacher's layers into the student graph, which "
                         + "an ONNX teacher (teacher.onnx.path) does not have; use a DL4J teacher (teacher.dir) or another method");
             }
         }

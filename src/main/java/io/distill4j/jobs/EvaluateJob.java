@@ -61,7 +61,7 @@ import java.util.function.UnaryOperator;
  * executor decodes its images' CenterNet outputs into detections in original image pixels with
  * original category ids and returns them with the images' ground truth; the driver writes
  * {@code report/detections.json} (COCO results format) and computes the twelve COCOeval numbers.
- * Either way the report holds {@code metrics.json} (the contract in DESIGN.md), a table and
+ * Either way the report holds {@code metrics.json} (the contract in docs/evaluation.md), a table and
  * pictures of the first samples. Nothing is shuffled; the parallelism is the shards' partitions.
  */
 public final class EvaluateJob {

@@ -17,7 +17,7 @@ import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.train.Examples;
 import io.distill4j.train.RunDirectory;
-import io.distill4j.train.TrainSettings;
+import io.distill4j.config.TrainSettings;
 import io.distill4j.train.TrainingObjective;
 import io.distill4j.train.EpochValidator;
 import io.distill4j.train.EpochData;

@@ -34,6 +34,11 @@ public final class InputNormalization {
         return out;
     }
 
+    /** One CHW uint8 image normalised as the network's input, [1, 3, H, W]. */
+    public static INDArray nchw(byte[] chw, int height, int width) {
+        return Nd4j.create(normalizeChw(chw, height, width), new long[] {1, CHANNELS, height, width}, 'c');
+    }
+
     /** Normalises one CHW image already in 0..255 floats into a new CHW float array. */
     public static float[] normalizeChw(float[] chw, int height, int width) {
         checkLength(chw.length, height, width);

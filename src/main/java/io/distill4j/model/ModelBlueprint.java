@@ -95,7 +95,7 @@ public final class ModelBlueprint {
         Map<String, TapInfo> taps = writer.apply(Encoder.newGraph(spec), spec);
         return new ModelBlueprint(spec, () -> {
             GraphBuilder graph = Encoder.newGraph(spec);
-            writer.apply(graph, spec);
+            var unused = writer.apply(graph, spec); // the same taps as above: only the vertices are wanted here
             return graph;
         }, taps);
     }

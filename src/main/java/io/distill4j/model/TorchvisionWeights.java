@@ -1,6 +1,6 @@
 package io.distill4j.model;
 
-import io.distill4j.onnx.OnnxElementTypes;
+import io.distill4j.onnx.proto.OnnxElementTypes;
 import onnx.Onnx;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;

@@ -14,8 +14,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 
 /**
- * {@code _manifest.json}: the commit marker and description of every stage output (DESIGN.md,
- * Contracts). It is written last; a directory without it is incomplete and treated as absent.
+ * {@code _manifest.json}: the commit marker and description of every stage output (docs/manifests.md). It is written last; a directory without it is incomplete and treated as absent.
  */
 public final class Manifest {
     public static final String FILE_NAME = "_manifest.json";

@@ -2,7 +2,7 @@ package io.distill4j.tensor;
 
 /**
  * KL divergence between two CHW tensors' per-pixel softmax distributions over channels, at a
- * temperature: the quantity pixel-wise KD (METHODS.md, item 1) optimises, so it measures how much a
+ * temperature: the quantity pixel-wise KD (docs/methods.md) optimises, so it measures how much a
  * codec disturbs the distillation target. Computed in double with log-sum-exp, so peaked logits do not
  * underflow.
  */

@@ -2,10 +2,11 @@ package io.distill4j.train;
 
 import io.distill4j.config.DistillTerm;
 import io.distill4j.data.ShardRecord;
-import io.distill4j.distill.AttentionTransferLoss;
-import io.distill4j.distill.ChannelWiseDistillationLoss;
-import io.distill4j.distill.PairwiseSimilarityLoss;
-import io.distill4j.distill.SigmoidKdLoss;
+import io.distill4j.method.DistillMethod;
+import io.distill4j.method.GraphWiring;
+import io.distill4j.method.LabelLayout;
+import io.distill4j.method.PlannedOutput;
+import io.distill4j.method.TermPlanning;
 import io.distill4j.model.CrossHeadGrafter;
 import io.distill4j.model.DetectionModel;
 import io.distill4j.model.GraftedHead;
@@ -20,7 +21,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -33,11 +33,12 @@ import java.util.Map;
  * The training objective of a CenterNet-style detector ({@link DetectionModel}): three task
  * outputs with CenterNet's default weights, focal loss on the class heatmap (1), masked L1 on the
  * box size (0.1) and on the centre offset (1), the last two read from the {@code reg} tap's
- * channels 0-1 and 2-3; then one output per distillation term. The terms that make sense on a
- * detector: {@code pixel-kd} on the heatmap (sigmoid KD, since every class is an independent
- * sigmoid), {@code cwd} on the heatmap or a feature tap, {@code at} and {@code pairwise} on
- * feature taps, and {@code crosskd} from a student head tap through the teacher's frozen heatmap
- * (sigmoid KD) or reg branch (L1 at ground-truth centres). Mutual learning is refused.
+ * channels 0-1 and 2-3; then one output per distillation term, wired by the term's
+ * {@link DistillMethod}. The methods whose {@link DistillMethod#tasks()} include detection make
+ * sense on a detector: {@code pixel-kd} on the heatmap (sigmoid KD, since every class is an
+ * independent sigmoid), {@code cwd} on the heatmap or a feature tap, {@code at} and
+ * {@code pairwise} on feature taps, and {@code crosskd} from a student head tap through the
+ * teacher's frozen heatmap (sigmoid KD) or reg branch (L1 at ground-truth centres).
  */
 public final class DetectionObjective implements TrainingObjective {
     public static final String HEATMAP_OUTPUT = "task_heatmap";
@@ -102,55 +103,25 @@ public final class DetectionObjective implements TrainingObjective {
             throw new IllegalArgumentException("model '" + student.spec().name() + "' has " + student.spec().numClasses()
                     + " heatmap channels but the shards have " + categoryIds.length + " categories");
         }
+        TermPlanning planning = new TermPlanning(Task.DETECTION, student, teacherOutputs, teacher != null,
+                "distill.terms: term ");
         List<Term> terms = new ArrayList<>();
         for (DistillTerm t : dts) {
             if (t.weight() == 0) continue;
-            terms.add(term(student, uniqueName(terms, t.outputName()), t, teacherOutputs, teacher));
+            DistillMethod method = t.kind().method();
+            if (!method.tasks().contains(Task.DETECTION)) {
+                throw new IllegalArgumentException(planning.where(t) + ": " + t.kind().id() + " is wired for segmentation "
+                        + "students only; a detector takes " + String.join(", ", java.util.Arrays.stream(DistillTerm.Kind.values())
+                        .filter(k -> k.method().tasks().contains(Task.DETECTION)).map(DistillTerm.Kind::id).toList()));
+            }
+            for (PlannedOutput p : method.plan(planning, t)) {
+                TapInfo te = p.teacher();
+                terms.add(new Term(uniqueName(terms, p.name()), t.withTaps(p.studentTap(), p.teacherOutput(), p.weight()),
+                        p.student(), te, method.labels(Task.DETECTION, te) == LabelLayout.TEACHER_AND_CENTRE_MASK));
+            }
+            planning.planned(method);
         }
         return new DetectionObjective(student, categoryIds, terms, teacher, teacherTaps);
-    }
-
-    private static Term term(ModelBlueprint student, String output, DistillTerm t, Map<String, TapInfo> teacherOutputs,
-                             ComputationGraph teacher) {
-        String where = "distill.terms: term " + t.outputName();
-        if (t.kind() == DistillTerm.Kind.DARKRANK || t.kind() == DistillTerm.Kind.HOLISTIC) {
-            throw new IllegalArgumentException(where + ": " + t.kind().id() + " is wired for segmentation students "
-                    + "(whole-image embeddings, class-probability maps); a detector takes pixel-kd (heatmap), cwd, at, "
-                    + "pairwise or crosskd");
-        }
-        if (t.kind().teacherFree()) {
-            throw new IllegalArgumentException(where + ": mutual and contrastive learning are built for segmentation; a detector "
-                    + "takes pixel-kd (heatmap), cwd, at, pairwise or crosskd");
-        }
-        TapInfo s = student.tap(t.studentTap());
-        TapInfo te = teacherOutputs.get(t.teacherOutput());
-        if (te == null) {
-            throw new IllegalArgumentException(where + ": the teacher has no output '" + t.teacherOutput() + "' (available: "
-                    + teacherOutputs.keySet() + "; add it to cache.outputs)");
-        }
-        if (s.height() != te.height() || s.width() != te.width()) {
-            throw new IllegalArgumentException(where + ": student tap " + s.name() + " is " + s.height() + "x" + s.width()
-                    + " but teacher output " + te.name() + " is " + te.height() + "x" + te.width() + "; pick taps at the same stride");
-        }
-        boolean centreMasked = false;
-        switch (t.kind()) {
-            case PIXEL_KD -> {
-                if (!s.name().equals("heatmap") || te.channels() != s.channels()) {
-                    throw new IllegalArgumentException(where + ": pixel-kd on a detector is sigmoid KD on the class heatmap: "
-                            + "student-tap and teacher-output must both be 'heatmap'");
-                }
-            }
-            case CROSSKD -> {
-                if (teacher == null) throw new IllegalArgumentException(where + ": CrossKD needs the teacher model");
-                if (!te.name().equals("heatmap") && !te.name().equals("reg")) {
-                    throw new IllegalArgumentException(where + ": CrossKD on a detector distils the teacher's 'heatmap' or "
-                            + "'reg' prediction, not '" + te.name() + "'");
-                }
-                centreMasked = te.name().equals("reg");
-            }
-            default -> { }
-        }
-        return new Term(output, t, s, te, centreMasked);
     }
 
     @Override
@@ -214,39 +185,10 @@ public final class DetectionObjective implements TrainingObjective {
         GraphBuilder g = blueprint.graphBuilder();
         addTaskOutputs(g);
         grafts.clear();
-        for (Term t : terms) {
-            TapInfo s = t.studentTap;
-            DistillTerm d = t.term;
-            if (d.kind() == DistillTerm.Kind.CROSSKD) {
-                // Student head features through the teacher's frozen later layers, grafted once per
-                // student tap (a heatmap and a reg term share the graft); an unused branch is pruned below.
-                TapInfo from = s;
-                GraftedHead head = grafts.computeIfAbsent(s.name(), k -> CrossHeadGrafter.graft(g, from, teacher, teacherTaps,
-                        d.studentTap(), "crosskd_" + from.name() + "_"));
-                TapInfo cross = head.output(t.teacherTap.name());
-                ILossFunction loss = t.centreMasked
-                        ? new MaskedL1Loss(cross.channels(), cross.height(), cross.width(), d.weight())
-                        : new SigmoidKdLoss(cross.channels(), cross.height(), cross.width(), d.tau(), d.weight());
-                GraphHeads.addLossOutput(g, t.output, cross, loss);
-                continue;
-            }
-            if (s.channels() != t.teacherTap.channels() && d.kind() == DistillTerm.Kind.CWD) {
-                s = GraphHeads.addConvAdapter(g, "adapter_" + t.output, s, t.teacherTap.channels());
-            }
-            GraphHeads.addLossOutput(g, t.output, s, loss(t, s));
-        }
+        GraphWiring wiring = new GraphWiring(g, Task.DETECTION, "", teacher, teacherTaps, grafts);
+        for (Term t : terms) t.term.kind().method().wire(wiring, t.output, t.term, t.studentTap, t.teacherTap);
+        // An unused branch of a CrossKD graft is pruned.
         return GraphHeads.pruneToOutputs(g.setOutputs(outputNames().toArray(new String[0]))).build();
-    }
-
-    private static ILossFunction loss(Term t, TapInfo s) {
-        DistillTerm d = t.term;
-        return switch (d.kind()) {
-            case PIXEL_KD -> new SigmoidKdLoss(s.channels(), s.height(), s.width(), d.tau(), d.weight());
-            case CWD -> new ChannelWiseDistillationLoss(s.channels(), s.height(), s.width(), d.tau(), d.weight());
-            case AT -> new AttentionTransferLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 1000.0, 2.0, d.weight());
-            case PAIRWISE -> new PairwiseSimilarityLoss(s.channels(), t.teacherTap.channels(), s.height(), s.width(), 0, d.weight());
-            case CROSSKD, MUTUAL, MCL, L_MCL, DARKRANK, HOLISTIC -> throw new IllegalStateException(d.kind() + " outputs are not built by loss()");
-        };
     }
 
     /**

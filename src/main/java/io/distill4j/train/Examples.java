@@ -1,6 +1,7 @@
 package io.distill4j.train;
 
 import io.distill4j.data.ShardRecord;
+import io.distill4j.method.LabelLayout;
 import io.distill4j.model.InputNormalization;
 import io.distill4j.model.TapInfo;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,7 +28,7 @@ public final class Examples {
 
     /** The normalised image as [1, 3, H, W]. */
     public static INDArray image(ShardRecord r) {
-        return image(r, InputNormalization.normalizeChw(r.image(), r.height(), r.width()));
+        return InputNormalization.nchw(r.image(), r.height(), r.width());
     }
 
     private static INDArray image(ShardRecord r, float[] normalizedChw) {
@@ -136,11 +137,12 @@ public final class Examples {
         int k = 1;
         if (objective.hasPeer()) labels[k++] = labels[0].dup();                  // the peer's task labels
         for (SegmentationObjective.Term term : objective.terms()) {
-            if (term.term().kind() == io.distill4j.config.DistillTerm.Kind.MUTUAL) {
-                labels[k++] = Nd4j.create(valid, new long[] {1, valid.length}, 'c'); // the mutual term's mask
+            LabelLayout layout = term.labels();
+            if (layout == LabelLayout.VALID_MASK) {
+                labels[k++] = Nd4j.create(valid, new long[] {1, valid.length}, 'c'); // the peer is the teacher
                 continue;
             }
-            if (term.term().kind().contrastive()) {
+            if (layout == LabelLayout.IMAGE_ID) {
                 labels[k++] = Nd4j.create(new float[] {imageId(r.sampleId())}, new long[] {1, 1}, 'c');
                 continue;
             }
@@ -153,14 +155,14 @@ public final class Examples {
                         + "' has " + t.length + " values, expected " + term.teacherTap().flatSize());
             }
             float[] row = t;
-            if (term.term().kind() == io.distill4j.config.DistillTerm.Kind.HOLISTIC) {
+            if (layout == LabelLayout.IMAGE_AND_TEACHER) {
                 // The critic's condition (the image at the map grid), then the teacher map (its real sample).
                 float[] img = imageAtGrid(normalized, r.height(), r.width(),
                         logits.height(), logits.width());
                 row = new float[img.length + t.length];
                 System.arraycopy(img, 0, row, 0, img.length);
                 System.arraycopy(t, 0, row, img.length, t.length);
-            } else if (SegmentationObjective.labelsCarryMask(term)) {
+            } else if (layout == LabelLayout.TEACHER_AND_VALID_MASK) {
                 TapInfo tap = term.teacherTap();
                 float[] mask = tap.height() == logits.height() && tap.width() == logits.width() ? valid
                         : validMask(labelsAtGrid(r.segLabel(), r.height(), r.width(), tap.height(), tap.width()));

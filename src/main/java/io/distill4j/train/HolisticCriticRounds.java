@@ -1,9 +1,10 @@
 package io.distill4j.train;
 
+import io.distill4j.config.TrainSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.ModelFiles;
-import io.distill4j.config.HolisticOptions;
+import io.distill4j.method.HolisticOptions;
 import io.distill4j.distill.CriticAdam;
 import io.distill4j.distill.HolisticCritic;
 import io.distill4j.distill.HolisticLoss;
@@ -77,7 +78,7 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
     }
 
     private HolisticOptions options() {
-        return term.term().holistic();
+        return term.term().options(HolisticOptions.class);
     }
 
     /**

@@ -1,8 +1,9 @@
 package io.distill4j.train;
 
+import io.distill4j.config.TrainSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.distill4j.config.LayerWeightOptions;
+import io.distill4j.method.LayerWeightOptions;
 import io.distill4j.distill.AnchorWeights;
 import io.distill4j.distill.CriticAdam;
 import io.distill4j.distill.MutualContrastiveLoss;
@@ -55,11 +56,11 @@ public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
         this.sc = sc;
         this.run = run;
         this.outputs = terms.stream().map(SegmentationObjective.Term::output).toList();
-        if (terms.stream().map(t -> t.term().layerWeights()).distinct().count() > 1) {
+        if (terms.stream().map(t -> t.term().options(LayerWeightOptions.class)).distinct().count() > 1) {
             throw new IllegalArgumentException("l-mcl terms with layer-weights = meta must share their meta settings "
-                    + "(one meta optimiser), got " + terms.stream().map(t -> t.output() + ": " + t.term().layerWeights()).toList());
+                    + "(one meta optimiser), got " + terms.stream().map(t -> t.output() + ": " + t.term().options(LayerWeightOptions.class)).toList());
         }
-        this.options = terms.get(0).term().layerWeights();
+        this.options = terms.get(0).term().options(LayerWeightOptions.class);
         this.seed = settings.seed();
         this.batchSize = Math.max(1, settings.batchSizePerWorker());
     }

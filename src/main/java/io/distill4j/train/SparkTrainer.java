@@ -2,6 +2,7 @@ package io.distill4j.train;
 
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
+import io.distill4j.config.TrainSettings;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -45,7 +46,7 @@ import java.util.function.IntFunction;
  * serialized, so no block is recomputed) for the epoch and unpersisted after it.
  *
  * <p>Training is {@link RDDTrainingApproach#Direct} because the export approach refuses a local
- * default file system outside local mode.
+ * default file system outside local mode (docs/stack.md).
  */
 public final class SparkTrainer {
     /** Called after every epoch with the trained network (on the driver). */

@@ -15,7 +15,7 @@ import java.util.List;
  * {@link #init(int, boolean)}) first thing in every entry point, before anything touches
  * {@code Nd4j}: the native library is chosen when ND4J first loads and cannot change afterwards.
  *
- * <p>What it does, and why (numbers in STACK.md, Speed):
+ * <p>What it does, and why (numbers in docs/stack.md and docs/performance.md):
  * <ol>
  *   <li>Pins JavaCPP to the {@code linux-x86_64-onednn-avx2} build of libnd4j. nd4j-native brings
  *       the plain {@code linux-x86_64} jar too; JavaCPP picks among the extensions the presets

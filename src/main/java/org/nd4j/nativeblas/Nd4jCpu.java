@@ -7,7 +7,7 @@ package org.nd4j.nativeblas;
  * {@code getInstance().isUseMKLDNN()}, but M2 moved the native bindings to
  * {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu} and renamed the flag to
  * {@code isUseONEDNN()}. Without this class every oneDNN helper reports "not supported" and DL4J
- * silently falls back to its much slower im2col convolution (see STACK.md, Speed).
+ * silently falls back to its much slower im2col convolution (docs/stack.md, Speed).
  *
  * <p>The shim only forwards to the real native flag: on an ND4J build without oneDNN it answers
  * {@code false} and the helpers stay off. {@code io.distill4j.util.NativeSetupTest} fails if this

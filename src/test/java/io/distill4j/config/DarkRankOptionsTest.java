@@ -1,5 +1,6 @@
 package io.distill4j.config;
 
+import io.distill4j.method.DarkRankOptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -24,7 +25,7 @@ class DarkRankOptionsTest {
     void darkRankTermWithoutExtraKeysGetsThePapersDefaults() {
         DistillTerm t = only("{kind=darkrank, student-tap=logits, teacher-output=logits, weight=0.5}");
         assertEquals(DistillTerm.Kind.DARKRANK, t.kind());
-        assertEquals(new DarkRankOptions(3.0, 3.0, 4, true), t.darkRank());
+        assertEquals(new DarkRankOptions(3.0, 3.0, 4, true), t.options(DarkRankOptions.class));
         assertEquals("darkrank@logits", t.outputName());
     }
 
@@ -32,8 +33,8 @@ class DarkRankOptionsTest {
     void darkRankTermReadsAlphaBetaListSizeAndMode() {
         DistillTerm t = only("{kind=DarkRank, student-tap=logits, teacher-output=logits, weight=1, alpha=2, beta=1.5,"
                 + " list-size=12, mode=HARD}");
-        assertEquals(new DarkRankOptions(2.0, 1.5, 12, false), t.darkRank());
-        assertEquals("hard", t.darkRank().mode());
+        assertEquals(new DarkRankOptions(2.0, 1.5, 12, false), t.options(DarkRankOptions.class));
+        assertEquals("hard", t.options(DarkRankOptions.class).mode());
     }
 
     @Test

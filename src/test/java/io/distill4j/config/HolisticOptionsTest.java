@@ -1,5 +1,6 @@
 package io.distill4j.config;
 
+import io.distill4j.method.HolisticOptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -24,9 +25,9 @@ class HolisticOptionsTest {
     void holisticTermWithoutExtraKeysGetsWganGpDefaults() {
         DistillTerm t = only("{kind=holistic, student-tap=logits, teacher-output=logits, weight=0.1}");
         assertEquals(DistillTerm.Kind.HOLISTIC, t.kind());
-        assertEquals(HolisticOptions.DEFAULTS, t.holistic());
-        assertEquals(10.0, t.holistic().gradientPenalty());
-        assertEquals(1e-4, t.holistic().learningRate());
+        assertEquals(HolisticOptions.DEFAULTS, t.options(HolisticOptions.class));
+        assertEquals(10.0, t.options(HolisticOptions.class).gradientPenalty());
+        assertEquals(1e-4, t.options(HolisticOptions.class).learningRate());
         assertEquals("holistic@logits", t.outputName());
     }
 
@@ -35,7 +36,7 @@ class HolisticOptionsTest {
         DistillTerm t = only("{kind=Holistic, student-tap=logits, teacher-output=logits, weight=0.1, critic-steps=7,"
                 + " critic-warmup-steps=0, critic-batch=3, critic-images=12, critic-learning-rate=0.001,"
                 + " gradient-penalty=5, critic-hidden=8, critic-kernel=5}");
-        assertEquals(new HolisticOptions(7, 0, 3, 12, 0.001, 5.0, 8, 5), t.holistic());
+        assertEquals(new HolisticOptions(7, 0, 3, 12, 0.001, 5.0, 8, 5), t.options(HolisticOptions.class));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.distill4j.config;
 
+import io.distill4j.method.LayerWeightOptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -26,19 +27,19 @@ class LayerWeightOptionsTest {
     @Test
     void lmclTermWithoutExtraKeysHasUniformWeights() {
         DistillTerm t = only(LMCL + "}");
-        assertEquals(LayerWeightOptions.DEFAULTS, t.layerWeights());
-        assertFalse(t.layerWeights().meta());
-        assertEquals("uniform", t.layerWeights().mode());
+        assertEquals(LayerWeightOptions.DEFAULTS, t.options(LayerWeightOptions.class));
+        assertFalse(t.options(LayerWeightOptions.class).meta());
+        assertEquals("uniform", t.options(LayerWeightOptions.class).mode());
         assertEquals(new LayerWeightOptions(false, 4, 1e-3, 0.01, 16), LayerWeightOptions.DEFAULTS);
-        assertEquals(LayerWeightOptions.DEFAULTS, new DistillTerm(DistillTerm.Kind.MCL, "a", "b", 1, 1).layerWeights());
+        assertEquals(io.distill4j.method.MethodOptions.NONE, new DistillTerm(DistillTerm.Kind.MCL, "a", "b", 1, 1).options());
     }
 
     @Test
     void lmclTermReadsEveryMetaKey() {
         DistillTerm t = only(LMCL + ", layer-weights = Meta, meta-steps = 3, meta-learning-rate = 0.02,"
                 + " meta-virtual-lr = 0.5, meta-dim = 8}");
-        assertEquals(new LayerWeightOptions(true, 3, 0.02, 0.5, 8), t.layerWeights());
-        assertEquals(LayerWeightOptions.metaDefaults(), only(LMCL + ", layer-weights = meta}").layerWeights());
+        assertEquals(new LayerWeightOptions(true, 3, 0.02, 0.5, 8), t.options(LayerWeightOptions.class));
+        assertEquals(LayerWeightOptions.metaDefaults(), only(LMCL + ", layer-weights = meta}").options(LayerWeightOptions.class));
     }
 
     @Test

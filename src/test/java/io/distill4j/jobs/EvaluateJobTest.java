@@ -192,8 +192,8 @@ class EvaluateJobTest {
 
         // the standalone coco-eval on the instances file and detections.json gives the same numbers
         java.nio.file.Path statsFile = tmp.resolve("coco-eval-stats.json");
-        int rc = new CocoEvalCommand(quiet, quiet).run(List.of("--gt", sample.resolve("coco/annotations/instances_val2017.json").toString(),
-                "--results", report.resolve(EvaluateJob.DETECTIONS_FILE).toString(), "--out", statsFile.toString()));
+        int rc = io.distill4j.cli.Cli.execute(new CocoEvalCommand(quiet, quiet), List.of("--gt", sample.resolve("coco/annotations/instances_val2017.json").toString(),
+                "--results", report.resolve(EvaluateJob.DETECTIONS_FILE).toString(), "--out", statsFile.toString()), quiet, quiet);
         assertEquals(0, rc);
         JsonNode standalone = json.readTree(statsFile.toFile()).path("stats");
         for (int i = 0; i < 12; i++) {

@@ -215,8 +215,8 @@ class StudentOnnxJobTest {
         java.nio.file.Path out = tmp.resolve("cli/student.onnx");
         Files.createDirectories(out.getParent());
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        int code = new ExportOnnxCommand(new PrintStream(stdout, true, StandardCharsets.UTF_8), quiet)
-                .run(List.of("--model", run.resolve("student.zip").toString(), "--out", out.toString()));
+        PrintStream cliOut = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        int code = io.distill4j.cli.Cli.execute(new ExportOnnxCommand(cliOut, quiet), List.of("--model", run.resolve("student.zip").toString(), "--out", out.toString()), cliOut, quiet);
         assertEquals(0, code);
         assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("logits (19 channels, stride 4)"), stdout.toString());
         // Same graph and weights as the file the distill job wrote (the producer version may differ only in builds).

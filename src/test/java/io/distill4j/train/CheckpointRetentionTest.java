@@ -1,5 +1,6 @@
 package io.distill4j.train;
 
+import io.distill4j.config.TrainSettings;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.config.ConfigLoader;
 import org.apache.hadoop.conf.Configuration;

@@ -1,7 +1,8 @@
 package io.distill4j.train;
 
+import io.distill4j.config.TrainSettings;
 import io.distill4j.config.ConfigLoader;
-import io.distill4j.config.DarkRankOptions;
+import io.distill4j.method.DarkRankOptions;
 import io.distill4j.config.DistillTerm;
 import io.distill4j.distill.DarkRankLoss;
 import io.distill4j.jobs.SparkSessions;

@@ -1,5 +1,6 @@
 package io.distill4j.train;
 
+import io.distill4j.config.TrainSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.config.ConfigLoader;

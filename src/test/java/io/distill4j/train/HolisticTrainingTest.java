@@ -1,9 +1,10 @@
 package io.distill4j.train;
 
+import io.distill4j.config.TrainSettings;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.DistillTerm;
-import io.distill4j.config.HolisticOptions;
+import io.distill4j.method.HolisticOptions;
 import io.distill4j.distill.HolisticLoss;
 import io.distill4j.jobs.SparkSessions;
 import io.distill4j.model.ContextHead;

@@ -1,7 +1,7 @@
 package io.distill4j.train;
 
 import io.distill4j.config.DistillTerm;
-import io.distill4j.config.LayerWeightOptions;
+import io.distill4j.method.LayerWeightOptions;
 import io.distill4j.distill.AnchorWeights;
 import io.distill4j.distill.MutualContrastiveLoss;
 import org.deeplearning4j.nn.graph.ComputationGraph;

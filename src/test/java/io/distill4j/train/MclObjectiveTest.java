@@ -67,7 +67,7 @@ class MclObjectiveTest {
     @Test
     void metaLayerWeightsPutSmallAnchorWeightsIntoEveryPairAndSurviveTheJsonRoundTrip() {
         DistillTerm lmcl = new DistillTerm(DistillTerm.Kind.L_MCL, "stage2, logits", "logits", 1.0, 0.2,
-                io.distill4j.config.LayerWeightOptions.metaDefaults());
+                io.distill4j.method.LayerWeightOptions.metaDefaults());
         SegmentationObjective o = SegmentationObjective.of(tinyStudent(), Map.of(), List.of(lmcl));
         assertEquals(List.of("l-mcl@stage2~logits", "l-mcl@logits~logits"),
                 o.metaWeightedTerms().stream().map(SegmentationObjective.Term::output).toList());

@@ -1,7 +1,8 @@
 package io.distill4j.train;
 
+import io.distill4j.config.TrainSettings;
 import io.distill4j.config.ConfigLoader;
-import io.distill4j.config.LayerWeightOptions;
+import io.distill4j.method.LayerWeightOptions;
 import io.distill4j.distill.AnchorWeights;
 import io.distill4j.distill.MutualContrastiveLoss;
 import io.distill4j.jobs.SparkSessions;

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The Cityscapes labelId to trainId table (METHODS.md): 19 evaluated classes, everything else 255.
+ * The Cityscapes labelId to trainId table (docs/evaluation.md): 19 evaluated classes, everything else 255.
  * Pure data, shared by the shard job, the evaluators and the sample generator.
  */
 public final class CityscapesLabels {

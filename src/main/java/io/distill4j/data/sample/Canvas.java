@@ -49,7 +49,9 @@ final class Canvas {
     void addNoise(int amplitude, SplittableRandom rng) {
         if (amplitude <= 0) return;
         for (int i = 0; i < rgb.length; i++) {
-            int n = rng.nextInt(amplitude + 1) - rng.nextInt(amplitude + 1);
+            int up = rng.nextInt(amplitude + 1);
+            int down = rng.nextInt(amplitude + 1); // a second draw: their difference is triangular
+            int n = up - down;
             rgb[i] = (byte) clamp((rgb[i] & 0xFF) + n);
         }
     }

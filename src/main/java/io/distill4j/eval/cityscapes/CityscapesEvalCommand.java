@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import io.distill4j.cli.Cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -66,11 +65,6 @@ public final class CityscapesEvalCommand implements Callable<Integer> {
     public CityscapesEvalCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
-    }
-
-    /** Runs with these arguments, as {@code jobs/distill4j cityscapes-eval ARGS} does: the exit code. */
-    public int run(List<String> args) {
-        return Cli.execute(this, args, out, err);
     }
 
     @Override

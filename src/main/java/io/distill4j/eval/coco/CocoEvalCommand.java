@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import io.distill4j.cli.Cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -56,11 +55,6 @@ public final class CocoEvalCommand implements Callable<Integer> {
     public CocoEvalCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
-    }
-
-    /** Runs with these arguments, as {@code jobs/distill4j coco-eval ARGS} does: the exit code. */
-    public int run(List<String> args) {
-        return Cli.execute(this, args, out, err);
     }
 
     @Override

@@ -5,7 +5,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Numerically stable log-probabilities with plain ND4J ops. SameDiff's {@code logSoftmax} fails in
- * DL4J M2 (STACK.md), and {@code log(softmax(x))} overflows for large logits.
+ * DL4J M2 (docs/stack.md), and {@code log(softmax(x))} overflows for large logits.
  */
 public final class StableMath {
 

@@ -1,7 +1,6 @@
 package io.distill4j.onnx.export;
 
 import io.distill4j.cache.ModelFiles;
-import io.distill4j.cli.Cli;
 import io.distill4j.storage.Storage;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -52,11 +51,6 @@ public final class ExportOnnxCommand implements Callable<Integer> {
     public ExportOnnxCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
-    }
-
-    /** Runs with these arguments, as {@code jobs/distill4j export-onnx ARGS} does: the exit code. */
-    public int run(List<String> args) {
-        return Cli.execute(this, args, out, err);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.distill4j.onnx.export;
 
-import io.distill4j.onnx.OnnxElementTypes;
+import io.distill4j.onnx.proto.OnnxElementTypes;
 import io.distill4j.model.InputNormalization;
 import io.distill4j.model.Task;
 import onnx.Onnx;

@@ -1,6 +1,6 @@
 package io.distill4j.onnx.export;
 
-import io.distill4j.onnx.OnnxElementTypes;
+import io.distill4j.onnx.proto.OnnxElementTypes;
 import onnx.Onnx;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class CityscapesLabelsTest {
 
-    /** METHODS.md's table, written out again: {labelId, trainId, name}. */
+    /** docs/evaluation.md's table, written out again: {labelId, trainId, name}. */
     private static final Object[][] TABLE = {
             {7, 0, "road"}, {8, 1, "sidewalk"}, {11, 2, "building"}, {12, 3, "wall"}, {13, 4, "fence"},
             {17, 5, "pole"}, {19, 6, "traffic light"}, {20, 7, "traffic sign"}, {21, 8, "vegetation"},

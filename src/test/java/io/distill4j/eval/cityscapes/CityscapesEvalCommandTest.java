@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import io.distill4j.cli.Cli;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +18,14 @@ import static org.junit.jupiter.api.Assertions.*;
 class CityscapesEvalCommandTest {
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    private final CityscapesEvalCommand command = new CityscapesEvalCommand(
-            new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    private final PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+    private final PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8);
+    private final CityscapesEvalCommand command = new CityscapesEvalCommand(out, err);
+
+    /** Runs the command as {@code jobs/distill4j} does, with its exit codes and error lines. */
+    private int run(List<String> args) {
+        return Cli.execute(command, args, out, err);
+    }
 
     /** 4x2 label maps of labelIds: 7 road (trainId 0), 26 car (13), 0 unlabeled (ignored). */
     private static void writeSplit(Path gt, Path pred) throws Exception {
@@ -41,7 +48,7 @@ class CityscapesEvalCommandTest {
         Path pred = dir.resolve("pred");
         writeSplit(gt, pred);
         Path out = dir.resolve("report/metrics.json");
-        int rc = command.run(List.of("--gt", gt.toString(), "--pred", pred.toString(), "--out", out.toString(),
+        int rc = run(List.of("--gt", gt.toString(), "--pred", pred.toString(), "--out", out.toString(),
                 "--model", "student"));
         assertEquals(0, rc, stderr.toString());
         // road: gt 3 (aachen; one ignored pixel skipped) + 2 (bonn); TP 2 + 2; FN 1 (-> car); FP 1 (car -> road)
@@ -68,7 +75,7 @@ class CityscapesEvalCommandTest {
         // The same scene written as trainIds: sidewalk 1, building 2, car 13, sky 10.
         LabelPng.write(pred.resolve("aachen_000000_000019_leftImg8bit_pred.png"), 4, 2, new byte[] {1, 2, 13, 13, 2, 10, 13, 10});
         LabelPng.write(pred.resolve("any/depth/bonn_000001_000002.png"), 2, 1, new byte[] {0, 0});
-        assertEquals(1, command.run(List.of("--gt", gt.toString(), "--pred", pred.toString())));
+        assertEquals(1, run(List.of("--gt", gt.toString(), "--pred", pred.toString())));
         String e = stderr.toString().trim();
         assertEquals(1, e.lines().count(), e);
         assertTrue(e.startsWith("cityscapes-eval: --pred " + pred + ": the predictions look like trainIds, not labelIds: "
@@ -83,7 +90,7 @@ class CityscapesEvalCommandTest {
         // cologne's label was deleted from the ground truth; its prediction stays.
         LabelPng.write(pred.resolve("cologne_000003_000004_leftImg8bit.png"), 2, 1, new byte[] {7, 26});
         Path out = dir.resolve("metrics.json");
-        assertEquals(0, command.run(List.of("--gt", gt.toString(), "--pred", pred.toString(), "--out", out.toString())));
+        assertEquals(0, run(List.of("--gt", gt.toString(), "--pred", pred.toString(), "--out", out.toString())));
         String e = stderr.toString().trim();
         assertEquals("cityscapes-eval: warning: 1 prediction has no ground truth and was not scored (a deleted label, or "
                 + "another split?): cologne_000003_000004_leftImg8bit.png; all are listed under \"unscored_predictions\" in "
@@ -99,7 +106,7 @@ class CityscapesEvalCommandTest {
         Path pred = dir.resolve("pred");
         writeSplit(gt, pred);
         Files.delete(pred.resolve("any/depth/bonn_000001_000002.png"));
-        assertEquals(1, command.run(List.of("--gt", gt.toString(), "--pred", pred.toString())));
+        assertEquals(1, run(List.of("--gt", gt.toString(), "--pred", pred.toString())));
         assertTrue(stderr.toString().contains("bonn_000001_000002_gtFine_labelIds.png"), stderr.toString());
     }
 
@@ -109,13 +116,13 @@ class CityscapesEvalCommandTest {
         Path pred = dir.resolve("pred");
         writeSplit(gt, pred);
         LabelPng.write(pred.resolve("any/depth/bonn_000001_000002.png"), 3, 1, new byte[] {7, 7, 7});
-        assertEquals(1, command.run(List.of("--gt", gt.toString(), "--pred", pred.toString())));
+        assertEquals(1, run(List.of("--gt", gt.toString(), "--pred", pred.toString())));
         assertTrue(stderr.toString().contains("bonn_000001_000002.png: size 3x1"), stderr.toString());
     }
 
     @Test
     void missingOptionPrintsUsage() throws Exception {
-        assertEquals(2, command.run(List.of("--gt", "x")));
+        assertEquals(2, run(List.of("--gt", "x")));
         assertTrue(stderr.toString().contains("missing --pred"));
     }
 }

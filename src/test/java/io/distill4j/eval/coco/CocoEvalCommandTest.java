@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import io.distill4j.cli.Cli;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,15 +18,21 @@ import static org.junit.jupiter.api.Assertions.*;
 class CocoEvalCommandTest {
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    private final CocoEvalCommand command = new CocoEvalCommand(
-            new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    private final PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+    private final PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8);
+    private final CocoEvalCommand command = new CocoEvalCommand(out, err);
+
+    /** Runs the command as {@code jobs/distill4j} does, with its exit codes and error lines. */
+    private int run(List<String> args) {
+        return Cli.execute(command, args, out, err);
+    }
 
     @Test
     void printsSummaryAndWritesFullPrecisionStats(@TempDir Path dir) throws Exception {
         Path gt = Files.writeString(dir.resolve("instances_val.json"), PycocotoolsFixture.GT);
         Path res = Files.writeString(dir.resolve("detections.json"), PycocotoolsFixture.RESULTS);
         Path out = dir.resolve("stats.json");
-        int rc = command.run(List.of("--gt", gt.toString(), "--results", res.toString(), "--out", out.toString()));
+        int rc = run(List.of("--gt", gt.toString(), "--results", res.toString(), "--out", out.toString()));
         assertEquals(0, rc, stderr.toString());
         assertTrue(stdout.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n")
                 .startsWith(PycocotoolsFixture.SUMMARY));
@@ -41,7 +48,7 @@ class CocoEvalCommandTest {
     void malformedResultsJsonNamesTheFile(@TempDir Path dir) throws Exception {
         Path gt = Files.writeString(dir.resolve("gt.json"), PycocotoolsFixture.GT);
         Path res = Files.writeString(dir.resolve("broken.json"), "[{\"image_id\": 1, ");
-        assertEquals(1, command.run(List.of("--gt", gt.toString(), "--results", res.toString())));
+        assertEquals(1, run(List.of("--gt", gt.toString(), "--results", res.toString())));
         assertTrue(stderr.toString().contains("broken.json: malformed JSON"), stderr.toString());
     }
 
@@ -49,7 +56,7 @@ class CocoEvalCommandTest {
     void malformedGroundTruthNamesTheFile(@TempDir Path dir) throws Exception {
         Path gt = Files.writeString(dir.resolve("bad_gt.json"), "{\"images\": [}");
         Path res = Files.writeString(dir.resolve("res.json"), "[]");
-        assertEquals(1, command.run(List.of("--gt", gt.toString(), "--results", res.toString())));
+        assertEquals(1, run(List.of("--gt", gt.toString(), "--results", res.toString())));
         assertTrue(stderr.toString().contains("bad_gt.json: malformed JSON"), stderr.toString());
     }
 
@@ -60,7 +67,7 @@ class CocoEvalCommandTest {
         Path res = Files.writeString(dir.resolve("res.json"),
                 "[{\"image_id\": 718, \"category_id\": 0, \"bbox\": [0, 0, 1, 1], \"score\": 0.5},"
                         + " {\"image_id\": 718, \"category_id\": 1, \"bbox\": [0, 0, 2, 2], \"score\": 0.4}]");
-        assertEquals(1, command.run(List.of("--gt", gt.toString(), "--results", res.toString())));
+        assertEquals(1, run(List.of("--gt", gt.toString(), "--results", res.toString())));
         String e = stderr.toString().trim();
         assertEquals(1, e.lines().count(), e);
         assertTrue(e.startsWith("coco-eval: " + res + ": none of the 2 results has a category_id of the ground truth "
@@ -68,7 +75,7 @@ class CocoEvalCommandTest {
         // One category in common is enough: the others are dropped as pycocotools drops them.
         Files.writeString(res, "[{\"image_id\": 718, \"category_id\": 0, \"bbox\": [0, 0, 1, 1], \"score\": 0.5},"
                 + " {\"image_id\": 718, \"category_id\": 49, \"bbox\": [0, 0, 2, 2], \"score\": 0.4}]");
-        assertEquals(0, command.run(List.of("--gt", gt.toString(), "--results", res.toString())));
+        assertEquals(0, run(List.of("--gt", gt.toString(), "--results", res.toString())));
     }
 
     @Test
@@ -76,7 +83,7 @@ class CocoEvalCommandTest {
         Path gt = Files.writeString(dir.resolve("gt.json"), PycocotoolsFixture.GT);
         Path res = Files.writeString(dir.resolve("res.json"),
                 "[{\"image_id\": 424242, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"score\": 0.5}]");
-        assertEquals(1, command.run(List.of("--gt", gt.toString(), "--results", res.toString())));
+        assertEquals(1, run(List.of("--gt", gt.toString(), "--results", res.toString())));
         String e = stderr.toString();
         assertTrue(e.contains("res.json") && e.contains("image_id 424242"), e);
     }

@@ -1,7 +1,7 @@
 package io.distill4j.model.loss;
 
 /**
- * Plain double-precision loops written from /work/shared/METHODS.md (and the task losses' Javadoc),
+ * Plain double-precision loops written from docs/methods.md (and the task losses' Javadoc),
  * with no ND4J: the independent truth every loss is compared with. Each returns the batch loss L
  * without the weight. Layout: row n of {@code out} is the NCHW map flattened as c*P + p (P = H*W).
  */

@@ -1,4 +1,4 @@
-package io.distill4j.config;
+package io.distill4j.method;
 
 import com.typesafe.config.Config;
 
@@ -16,7 +16,7 @@ import java.util.Locale;
  * @param metaDim          d, the rows of the query and key maps Wq, Wk [d x 128]
  */
 public record LayerWeightOptions(boolean meta, int metaSteps, double metaLearningRate, double metaVirtualLr, int metaDim)
-        implements java.io.Serializable {
+        implements MethodOptions {
     /** Uniform weights; the meta settings a {@code layer-weights = "meta"} term starts from. */
     public static final LayerWeightOptions DEFAULTS = new LayerWeightOptions(false, 4, 1e-3, 0.01, 16);
 
@@ -35,12 +35,12 @@ public record LayerWeightOptions(boolean meta, int metaSteps, double metaLearnin
         LayerWeightOptions d = DEFAULTS;
         String mode = o.hasPath("layer-weights") ? o.getString("layer-weights").toLowerCase(Locale.ROOT) : "uniform";
         if (!mode.equals("uniform") && !mode.equals("meta")) {
-            throw new ConfigException(where + ".layer-weights: must be uniform or meta, got '" + mode + "'");
+            throw new IllegalArgumentException(where + ".layer-weights: must be uniform or meta, got '" + mode + "'");
         }
-        int steps = TermOptions.atLeast(o, where, "meta-steps", d.metaSteps, 1);
-        int dim = TermOptions.atLeast(o, where, "meta-dim", d.metaDim, 1);
-        double lr = TermOptions.positive(o, where, "meta-learning-rate", d.metaLearningRate);
-        double eta = TermOptions.positive(o, where, "meta-virtual-lr", d.metaVirtualLr);
+        int steps = OptionReads.atLeast(o, where, "meta-steps", d.metaSteps, 1);
+        int dim = OptionReads.atLeast(o, where, "meta-dim", d.metaDim, 1);
+        double lr = OptionReads.positive(o, where, "meta-learning-rate", d.metaLearningRate);
+        double eta = OptionReads.positive(o, where, "meta-virtual-lr", d.metaVirtualLr);
         return new LayerWeightOptions(mode.equals("meta"), steps, lr, eta, dim);
     }
 

@@ -1,4 +1,4 @@
-package io.distill4j.config;
+package io.distill4j.method;
 
 import com.typesafe.config.Config;
 
@@ -9,7 +9,7 @@ import java.util.Locale;
  * {@code -alpha * ||q - c||^beta}, how many nearest candidates each query ranks, and whether the
  * teacher's ranking is transferred soft (KL over all orders of the list) or hard (its likelihood).
  */
-public record DarkRankOptions(double alpha, double beta, int listSize, boolean soft) implements java.io.Serializable {
+public record DarkRankOptions(double alpha, double beta, int listSize, boolean soft) implements MethodOptions {
     public static final double DEFAULT_ALPHA = 3.0;
     public static final double DEFAULT_BETA = 3.0;
     public static final int DEFAULT_LIST_SIZE = 4;
@@ -23,16 +23,16 @@ public record DarkRankOptions(double alpha, double beta, int listSize, boolean s
 
     /** Reads the optional darkrank keys of a term object, each defaulting to {@link #DEFAULTS}. */
     static DarkRankOptions read(Config o, String where) {
-        double alpha = TermOptions.positive(o, where, "alpha", DEFAULT_ALPHA);
-        double beta = TermOptions.positive(o, where, "beta", DEFAULT_BETA);
+        double alpha = OptionReads.positive(o, where, "alpha", DEFAULT_ALPHA);
+        double beta = OptionReads.positive(o, where, "beta", DEFAULT_BETA);
         int listSize = o.hasPath("list-size") ? o.getInt("list-size") : DEFAULT_LIST_SIZE;
         String mode = o.hasPath("mode") ? o.getString("mode").toLowerCase(Locale.ROOT) : "soft";
         if (!mode.equals("soft") && !mode.equals("hard")) {
-            throw new ConfigException(where + ".mode: must be soft or hard, got '" + mode + "'");
+            throw new IllegalArgumentException(where + ".mode: must be soft or hard, got '" + mode + "'");
         }
         boolean soft = mode.equals("soft");
         if (listSize < 2 || (soft && listSize > MAX_SOFT_LIST_SIZE)) {
-            throw new ConfigException(where + ".list-size: must be at least 2" + (soft ? " and at most "
+            throw new IllegalArgumentException(where + ".list-size: must be at least 2" + (soft ? " and at most "
                     + MAX_SOFT_LIST_SIZE + " with mode soft (it enumerates list-size! orders)" : "") + ", got " + listSize);
         }
         return new DarkRankOptions(alpha, beta, listSize, soft);

@@ -1,4 +1,4 @@
-package io.distill4j.onnx;
+package io.distill4j.onnx.proto;
 
 import org.nd4j.shade.protobuf.Descriptors;
 import org.nd4j.shade.protobuf.Message;

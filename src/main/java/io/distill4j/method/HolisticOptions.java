@@ -1,4 +1,4 @@
-package io.distill4j.config;
+package io.distill4j.method;
 
 import com.typesafe.config.Config;
 
@@ -17,7 +17,7 @@ import com.typesafe.config.Config;
  * @param kernel          size of that convolution (odd)
  */
 public record HolisticOptions(int criticSteps, int warmupSteps, int criticBatch, int criticImages, double learningRate,
-                              double gradientPenalty, int hidden, int kernel) implements java.io.Serializable {
+                              double gradientPenalty, int hidden, int kernel) implements MethodOptions {
     /** WGAN-GP's lambda = 10 and learning rate 1e-4; a small critic for per-epoch alternation. */
     public static final HolisticOptions DEFAULTS = new HolisticOptions(25, 100, 8, 64, 1e-4, 10.0, 32, 3);
 
@@ -28,21 +28,21 @@ public record HolisticOptions(int criticSteps, int warmupSteps, int criticBatch,
     /** Reads the optional holistic keys of a term object, each defaulting to {@link #DEFAULTS}. */
     static HolisticOptions read(Config o, String where) {
         HolisticOptions d = DEFAULTS;
-        int steps = TermOptions.atLeast(o, where, "critic-steps", d.criticSteps, 0);
-        int warmup = TermOptions.atLeast(o, where, "critic-warmup-steps", d.warmupSteps, 0);
-        int batch = TermOptions.atLeast(o, where, "critic-batch", d.criticBatch, 1);
-        int images = TermOptions.atLeast(o, where, "critic-images", d.criticImages, 1);
-        int hidden = TermOptions.atLeast(o, where, "critic-hidden", d.hidden, 1);
-        int kernel = TermOptions.atLeast(o, where, "critic-kernel", d.kernel, 1);
-        if (kernel % 2 == 0) throw new ConfigException(where + ".critic-kernel: must be odd, got " + kernel);
+        int steps = OptionReads.atLeast(o, where, "critic-steps", d.criticSteps, 0);
+        int warmup = OptionReads.atLeast(o, where, "critic-warmup-steps", d.warmupSteps, 0);
+        int batch = OptionReads.atLeast(o, where, "critic-batch", d.criticBatch, 1);
+        int images = OptionReads.atLeast(o, where, "critic-images", d.criticImages, 1);
+        int hidden = OptionReads.atLeast(o, where, "critic-hidden", d.hidden, 1);
+        int kernel = OptionReads.atLeast(o, where, "critic-kernel", d.kernel, 1);
+        if (kernel % 2 == 0) throw new IllegalArgumentException(where + ".critic-kernel: must be odd, got " + kernel);
         if (steps + warmup == 0) {
-            throw new ConfigException(where + ".critic-steps: the critic would never train (critic-steps and "
+            throw new IllegalArgumentException(where + ".critic-steps: the critic would never train (critic-steps and "
                     + "critic-warmup-steps are both 0)");
         }
-        double lr = TermOptions.positive(o, where, "critic-learning-rate", d.learningRate);
+        double lr = OptionReads.positive(o, where, "critic-learning-rate", d.learningRate);
         double gp = o.hasPath("gradient-penalty") ? o.getDouble("gradient-penalty") : d.gradientPenalty;
         if (!(gp >= 0) || Double.isInfinite(gp)) {
-            throw new ConfigException(where + ".gradient-penalty: must be a finite number >= 0, got " + gp);
+            throw new IllegalArgumentException(where + ".gradient-penalty: must be a finite number >= 0, got " + gp);
         }
         return new HolisticOptions(steps, warmup, batch, images, lr, gp, hidden, kernel);
     }

@@ -1,4 +1,4 @@
-package io.distill4j.train;
+package io.distill4j.config;
 
 import org.deeplearning4j.spark.api.Repartition;
 
