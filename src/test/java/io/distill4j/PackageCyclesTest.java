@@ -1,6 +1,7 @@
 package io.distill4j;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,9 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.spi.ToolProvider;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * No cycles between distill4j's packages: the JDK's jdeps reads the compiled classes, and every
@@ -42,8 +41,15 @@ class PackageCyclesTest {
             if (KNOWN.contains(cycle)) continue;
             StringBuilder why = new StringBuilder("cycle " + cycle + ":");
             for (String from : cycle) {
-                for (Map.Entry<String, Set<String>> e : deps.getOrDefault(from, Map.of()).entrySet()) {
-                    if (cycle.contains(e.getKey())) why.append("\n  ").append(from).append(" -> ").append(e.getKey()).append(" ").append(e.getValue());
+                for (Map.Entry<String, Set<String>> e :
+                        deps.getOrDefault(from, Map.of()).entrySet()) {
+                    if (cycle.contains(e.getKey()))
+                        why.append("\n  ")
+                                .append(from)
+                                .append(" -> ")
+                                .append(e.getKey())
+                                .append(" ")
+                                .append(e.getValue());
                 }
             }
             problems.add(why.toString());
@@ -65,7 +71,8 @@ class PackageCyclesTest {
 
     /** package -> package it uses -> the class pairs ("A->B") behind that edge, from jdeps. */
     private static Map<String, Map<String, Set<String>>> classDependencies(Path classes) {
-        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("no jdeps in this JDK"));
+        ToolProvider jdeps =
+                ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("no jdeps in this JDK"));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int rc = jdeps.run(new PrintWriter(out), new PrintWriter(err), "-verbose:class", classes.toString());
@@ -73,11 +80,15 @@ class PackageCyclesTest {
         Map<String, Map<String, Set<String>>> deps = new TreeMap<>();
         for (String line : out.toString().split("\n")) {
             String[] p = line.trim().split("\\s+");
-            if (p.length < 3 || !p[1].equals("->") || !p[0].startsWith("io.distill4j.") || !p[2].startsWith("io.distill4j.")) continue;
+            if (p.length < 3
+                    || !p[1].equals("->")
+                    || !p[0].startsWith("io.distill4j.")
+                    || !p[2].startsWith("io.distill4j.")) continue;
             String from = packageOf(p[0]);
             String to = packageOf(p[2]);
             if (from.equals(to)) continue;
-            deps.computeIfAbsent(from, k -> new TreeMap<>()).computeIfAbsent(to, k -> new TreeSet<>())
+            deps.computeIfAbsent(from, k -> new TreeMap<>())
+                    .computeIfAbsent(to, k -> new TreeSet<>())
                     .add(simpleName(p[0]) + "->" + simpleName(p[2]));
         }
         return deps;

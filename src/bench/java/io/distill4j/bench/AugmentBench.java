@@ -14,14 +14,13 @@ import io.distill4j.train.Examples;
 import io.distill4j.train.Networks;
 import io.distill4j.train.SegmentationObjective;
 import io.distill4j.util.NativeSetup;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * What training-time augmentation costs on the input side, per core, against the student's train
@@ -52,18 +51,23 @@ public final class AugmentBench {
         int ch = sh / 2, cw = sw / 2;
         System.out.println(NativeSetup.init(threads, true));
         AugmentSettings recipe = new AugmentSettings(0.5, 2.0, ch, cw, 0.5);
-        Distill4jConfig config = ConfigLoader.load(null, List.of("model.student.output-stride=8",
-                "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1.0, tau=4.0}]"));
+        Distill4jConfig config = ConfigLoader.load(
+                null,
+                List.of(
+                        "model.student.output-stride=8",
+                        "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1.0, tau=4.0}]"));
         ModelBlueprint student = Networks.student(config, ch, cw);
         TapInfo cropLogits = new TapInfo("logits", "logits", 19, ch / 8, cw / 8);
-        SegmentationObjective objective = SegmentationObjective.of(student, Map.of("logits", cropLogits), config.distill().terms());
+        SegmentationObjective objective = SegmentationObjective.of(
+                student, Map.of("logits", cropLogits), config.distill().terms());
         Random rnd = new Random(1);
         ShardRecord full = sample(rnd, sh, sw);
         ShardRecord crop = sample(rnd, ch, cw);
         float[] fullLogits = new float[19 * (sh / 8) * (sw / 8)];
         for (int i = 0; i < fullLogits.length; i++) fullLogits[i] = (float) rnd.nextGaussian();
         float[] cropLogitsValues = Arrays.copyOf(fullLogits, cropLogits.flatSize());
-        System.out.printf("shard %dx%d, crop %dx%d, teacher logits 19x%dx%d at stride 8, %d samples, one thread%n",
+        System.out.printf(
+                "shard %dx%d, crop %dx%d, teacher logits 19x%dx%d at stride 8, %d samples, one thread%n",
                 sh, sw, ch, cw, sh / 8, sw / 8, samples);
 
         double assemble = rate(samples, i -> Examples.build(crop, objective, Map.of("logits", cropLogitsValues)));
@@ -96,7 +100,8 @@ public final class AugmentBench {
             }
             Arrays.sort(ms);
             double step = ms[steps / 2];
-            System.out.printf("%-58s %10.1f  (%.0f ms per batch of 8, %d threads; %.2f img/s per thread)%n",
+            System.out.printf(
+                    "%-58s %10.1f  (%.0f ms per batch of 8, %d threads; %.2f img/s per thread)%n",
                     "student train step " + student.describe(), 8000 / step, step, threads, 8000 / step / threads);
         }
     }
@@ -118,7 +123,21 @@ public final class AugmentBench {
         rnd.nextBytes(image);
         byte[] label = new byte[h * w];
         for (int i = 0; i < label.length; i++) label[i] = (byte) rnd.nextInt(19);
-        return new ShardRecord("bench/" + h + "x" + w, "cityscapes", "train", h, w, 1024, 2048, image, label, null, null, null,
-                null, -1, "file:/bench.png");
+        return new ShardRecord(
+                "bench/" + h + "x" + w,
+                "cityscapes",
+                "train",
+                h,
+                w,
+                1024,
+                2048,
+                image,
+                label,
+                null,
+                null,
+                null,
+                null,
+                -1,
+                "file:/bench.png");
     }
 }

@@ -15,14 +15,6 @@ import io.distill4j.train.Examples;
 import io.distill4j.train.Networks;
 import io.distill4j.train.SegmentationObjective;
 import io.distill4j.util.NativeSetup;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +26,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * The chain at Cityscapes scale (issue #19), as a user runs it: {@code conf/bench-cityscapes.conf}
@@ -63,6 +62,7 @@ import java.util.function.UnaryOperator;
 public final class CityscapesBench {
     /** The file that marks a work directory as this bench's, so a rerun may replace it. */
     private static final String MARKER = ".cityscapes-bench";
+
     private static final String[] CODECS = {"fp32", "fp16", "int8", "topk:4"};
 
     /**
@@ -85,7 +85,9 @@ public final class CityscapesBench {
             else if (args[i].equals("--skip-stages")) runStages = false;
             else overrides.add(args[i]);
         }
-        if (conf == null) throw new IllegalArgumentException("usage: CityscapesBench --conf conf/bench-cityscapes.conf [key=value ...]");
+        if (conf == null)
+            throw new IllegalArgumentException(
+                    "usage: CityscapesBench --conf conf/bench-cityscapes.conf [key=value ...]");
         Distill4jConfig config = ConfigLoader.load(conf, overrides);
         java.nio.file.Path work = java.nio.file.Path.of(config.workDir());
         System.out.println("load average at start: " + StudentStepBench.loadAverage());
@@ -110,14 +112,22 @@ public final class CityscapesBench {
         int batch = config.train().batchSizePerWorker();
         ModelBlueprint student = Networks.student(config, h, w);
         ModelBlueprint teacher = Networks.teacher(config, h, w);
-        SegmentationObjective objective = SegmentationObjective.of(student, teacher.taps(), config.distill().terms());
+        SegmentationObjective objective = SegmentationObjective.of(
+                student, teacher.taps(), config.distill().terms());
 
-        long images = shardFiles.stream().mapToLong(f -> ShardFiles.read(hadoop, f).size()).sum();
+        long images = shardFiles.stream()
+                .mapToLong(f -> ShardFiles.read(hadoop, f).size())
+                .sum();
         Map<String, Double> bytesPerImage = new LinkedHashMap<>();
-        bytesPerImage.put("shards (uint8 CHW image + label, " + config.shard().compression() + ")", (double) size(fs, shardFiles) / images);
-        bytesPerImage.put("cache as written (" + config.cache().outputs() + ", " + config.cache().compression() + ")",
+        bytesPerImage.put(
+                "shards (uint8 CHW image + label, " + config.shard().compression() + ")",
+                (double) size(fs, shardFiles) / images);
+        bytesPerImage.put(
+                "cache as written (" + config.cache().outputs() + ", "
+                        + config.cache().compression() + ")",
                 (double) size(fs, cacheFiles) / images);
-        bytesPerImage.putAll(reencoded(fs, hadoop, cacheFiles, work.resolve("codecs"), config.cache().compression(), images));
+        bytesPerImage.putAll(reencoded(
+                fs, hadoop, cacheFiles, work.resolve("codecs"), config.cache().compression(), images));
 
         // One core's worth: ND4J's ops (the merge's concatenations) on this thread only, so its CPU
         // time is all of the input side's work; CPU seconds do not depend on what else shares the cores.
@@ -130,23 +140,56 @@ public final class CityscapesBench {
         double studentRate = studentRate(hadoop, shardFiles, cacheFiles, objective, batch);
 
         System.out.println("load average at end: " + StudentStepBench.loadAverage());
-        System.out.printf(Locale.ROOT, "%s: %d training images at %dx%d, batch %d, %d cores%n", conf, images, h, w, batch,
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %d training images at %dx%d, batch %d, %d cores%n",
+                conf,
+                images,
+                h,
+                w,
+                batch,
                 Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "%-16s %10s %10s %12s%n", "stage", "wall s", "CPU s", "peak RSS MB");
         for (StageCost c : costs) {
-            System.out.printf(Locale.ROOT, "%-16s %10.1f %10.1f %12d%n", c.stage(), c.wallSeconds(), c.cpuSeconds(), c.peakRssKb() / 1024);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-16s %10.1f %10.1f %12d%n",
+                    c.stage(),
+                    c.wallSeconds(),
+                    c.cpuSeconds(),
+                    c.peakRssKb() / 1024);
         }
         System.out.printf(Locale.ROOT, "%-60s %14s%n", "bytes per training image on disk", "bytes");
         bytesPerImage.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-60s %,14.0f%n", k, v));
-        System.out.printf(Locale.ROOT, "%-44s %9s %9s %12s %12s%n", "input side, one thread", "wall s", "CPU s",
-                "images/s", "images/CPU-s");
-        input.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-44s %9.3f %9.3f %12.1f %12.1f%n", k, v[0], v[1],
-                images / v[0], images / v[1]));
-        System.out.printf(Locale.ROOT, "%-44s %9.3f %9.3f %12.1f %12.1f%n", "input total", inputSeconds, inputCpu,
-                images / inputSeconds, images / inputCpu);
-        System.out.printf(Locale.ROOT, "%-44s %9s %9s %12.2f  (%d threads)%n", "student distillation step", "", "",
-                studentRate, NativeSetup.status().threads());
-        System.out.printf(Locale.ROOT, "one input core (images per CPU second) feeds %.1fx the student's pace on all cores%n",
+        System.out.printf(
+                Locale.ROOT,
+                "%-44s %9s %9s %12s %12s%n",
+                "input side, one thread",
+                "wall s",
+                "CPU s",
+                "images/s",
+                "images/CPU-s");
+        input.forEach((k, v) -> System.out.printf(
+                Locale.ROOT, "%-44s %9.3f %9.3f %12.1f %12.1f%n", k, v[0], v[1], images / v[0], images / v[1]));
+        System.out.printf(
+                Locale.ROOT,
+                "%-44s %9.3f %9.3f %12.1f %12.1f%n",
+                "input total",
+                inputSeconds,
+                inputCpu,
+                images / inputSeconds,
+                images / inputCpu);
+        System.out.printf(
+                Locale.ROOT,
+                "%-44s %9s %9s %12.2f  (%d threads)%n",
+                "student distillation step",
+                "",
+                "",
+                studentRate,
+                NativeSetup.status().threads());
+        System.out.printf(
+                Locale.ROOT,
+                "one input core (images per CPU second) feeds %.1fx the student's pace on all cores%n",
                 images / inputCpu / studentRate);
     }
 
@@ -164,23 +207,50 @@ public final class CityscapesBench {
     }
 
     /** Runs one stage in its own JVM under /usr/bin/time; its console goes to logs/STAGE.log. */
-    private static StageCost runStage(String stage, File conf, List<String> overrides, java.nio.file.Path work) throws Exception {
+    private static StageCost runStage(String stage, File conf, List<String> overrides, java.nio.file.Path work)
+            throws Exception {
         java.nio.file.Path logs = Files.createDirectories(work.resolve("logs"));
         java.nio.file.Path timeFile = logs.resolve(stage + ".time");
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-o", timeFile.toString(), "-f", "%e %U %S %M",
-                ProcessHandle.current().info().command().orElse("java"), System.getProperty("bench.stage-heap", "-Xmx4g")));
-        cmd.addAll(Arrays.asList(Files.readString(java.nio.file.Path.of("target/classes/distill4j-jvm.options")).trim().split("\\s+")));
-        cmd.addAll(List.of("-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), "io.distill4j.cli.Main",
-                stage, "--conf", conf.getPath()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "/usr/bin/time",
+                "-o",
+                timeFile.toString(),
+                "-f",
+                "%e %U %S %M",
+                ProcessHandle.current().info().command().orElse("java"),
+                System.getProperty("bench.stage-heap", "-Xmx4g")));
+        cmd.addAll(Arrays.asList(Files.readString(java.nio.file.Path.of("target/classes/distill4j-jvm.options"))
+                .trim()
+                .split("\\s+")));
+        cmd.addAll(List.of(
+                "-Djava.awt.headless=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.distill4j.cli.Main",
+                stage,
+                "--conf",
+                conf.getPath()));
         cmd.addAll(overrides);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logs.resolve(stage + ".log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(logs.resolve(stage + ".log").toFile());
         pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         int rc = pb.start().waitFor();
         if (rc != 0) {
-            throw new IllegalStateException("stage " + stage + " failed (exit " + rc + "); see " + logs.resolve(stage + ".log"));
+            throw new IllegalStateException(
+                    "stage " + stage + " failed (exit " + rc + "); see " + logs.resolve(stage + ".log"));
         }
-        String[] t = Files.readString(timeFile, StandardCharsets.UTF_8).trim().lines().reduce((a, b) -> b).orElseThrow().split(" ");
-        return new StageCost(stage, Double.parseDouble(t[0]), Double.parseDouble(t[1]) + Double.parseDouble(t[2]), Long.parseLong(t[3]));
+        String[] t = Files.readString(timeFile, StandardCharsets.UTF_8)
+                .trim()
+                .lines()
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .split(" ");
+        return new StageCost(
+                stage,
+                Double.parseDouble(t[0]),
+                Double.parseDouble(t[1]) + Double.parseDouble(t[2]),
+                Long.parseLong(t[3]));
     }
 
     /** The Parquet files of one split in every teacher's cache under {@code root}. */
@@ -204,8 +274,14 @@ public final class CityscapesBench {
     }
 
     /** The cached tensors decoded and written again with each codec: bytes per image on disk. */
-    private static Map<String, Double> reencoded(FileSystem fs, Configuration hadoop, List<Path> cacheFiles,
-                                                 java.nio.file.Path dir, String compression, long images) throws java.io.IOException {
+    private static Map<String, Double> reencoded(
+            FileSystem fs,
+            Configuration hadoop,
+            List<Path> cacheFiles,
+            java.nio.file.Path dir,
+            String compression,
+            long images)
+            throws java.io.IOException {
         List<CacheRow> rows = new ArrayList<>();
         for (Path f : cacheFiles) rows.addAll(CacheParquet.read(hadoop, f));
         Map<String, Double> out = new LinkedHashMap<>();
@@ -217,18 +293,28 @@ public final class CityscapesBench {
                 float[] values = TensorCodecs.forSpec(t.codec()).decode(t);
                 encoded.add(new CacheRow(r.sampleId(), r.output(), r.view(), codec.encode(values, t.shape())));
             }
-            Path file = new Path(dir.resolve(spec.replace(':', '-') + ".parquet").toUri());
-            CacheParquet.writeAtomically(fs, hadoop, file, encoded,
-                    CompressionCodecName.fromConf(compression.toUpperCase(Locale.ROOT)));
-            out.put("cache re-encoded " + spec + " (" + Arrays.stream(rows.get(0).tensor().shape()).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining("x")) + ", " + compression + ")",
+            Path file =
+                    new Path(dir.resolve(spec.replace(':', '-') + ".parquet").toUri());
+            CacheParquet.writeAtomically(
+                    fs, hadoop, file, encoded, CompressionCodecName.fromConf(compression.toUpperCase(Locale.ROOT)));
+            out.put(
+                    "cache re-encoded " + spec + " ("
+                            + Arrays.stream(rows.get(0).tensor().shape())
+                                    .mapToObj(String::valueOf)
+                                    .collect(java.util.stream.Collectors.joining("x"))
+                            + ", " + compression + ")",
                     (double) fs.getFileStatus(file).getLen() / images);
         }
         return out;
     }
 
     /** {wall, CPU} seconds of each input step over every training image, on this one thread. */
-    private static Map<String, double[]> inputPass(Configuration hadoop, List<Path> shardFiles, List<Path> cacheFiles,
-                                                   SegmentationObjective objective, int batch) {
+    private static Map<String, double[]> inputPass(
+            Configuration hadoop,
+            List<Path> shardFiles,
+            List<Path> cacheFiles,
+            SegmentationObjective objective,
+            int batch) {
         Map<String, double[]> t = new LinkedHashMap<>();
         Clock clock = new Clock();
         List<ShardRecord> records = new ArrayList<>();
@@ -237,14 +323,16 @@ public final class CityscapesBench {
         for (Path f : cacheFiles) rows.addAll(CacheParquet.read(hadoop, f));
         t.put("Parquet read (shards + cache)", clock.lap());
         Map<String, float[]> logits = new HashMap<>();
-        for (CacheRow r : rows) logits.put(r.sampleId(), TensorCodecs.forSpec(r.tensor().codec()).decode(r.tensor()));
+        for (CacheRow r : rows)
+            logits.put(r.sampleId(), TensorCodecs.forSpec(r.tensor().codec()).decode(r.tensor()));
         t.put("codec decode", clock.lap());
         for (Map.Entry<String, UnaryOperator<ShardRecord>> a : AUGMENTATIONS.entrySet()) {
             records.replaceAll(a.getValue());
             t.put("augmentation: " + a.getKey(), clock.lap());
         }
         List<MultiDataSet> examples = new ArrayList<>(records.size());
-        for (ShardRecord r : records) examples.add(Examples.build(r, objective, Map.of("logits", logits.get(r.sampleId()))));
+        for (ShardRecord r : records)
+            examples.add(Examples.build(r, objective, Map.of("logits", logits.get(r.sampleId()))));
         t.put("Examples.build", clock.lap());
         merge(examples, batch);
         t.put("merge into batches of " + batch, clock.lap());
@@ -253,7 +341,8 @@ public final class CityscapesBench {
 
     /** Wall and this thread's CPU time since the last lap. */
     private static final class Clock {
-        private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        private final java.lang.management.ThreadMXBean threads =
+                java.lang.management.ManagementFactory.getThreadMXBean();
         private long wall = System.nanoTime();
         private long cpu = threads.getCurrentThreadCpuTime();
 
@@ -276,16 +365,23 @@ public final class CityscapesBench {
     }
 
     /** Images per second of the student's distillation step on all cores, median of the batches. */
-    private static double studentRate(Configuration hadoop, List<Path> shardFiles, List<Path> cacheFiles,
-                                      SegmentationObjective objective, int batch) {
+    private static double studentRate(
+            Configuration hadoop,
+            List<Path> shardFiles,
+            List<Path> cacheFiles,
+            SegmentationObjective objective,
+            int batch) {
         List<ShardRecord> records = new ArrayList<>();
         for (Path f : shardFiles) records.addAll(ShardFiles.read(hadoop, f));
         Map<String, float[]> logits = new HashMap<>();
         for (Path f : cacheFiles) {
-            for (CacheRow r : CacheParquet.read(hadoop, f)) logits.put(r.sampleId(), TensorCodecs.forSpec(r.tensor().codec()).decode(r.tensor()));
+            for (CacheRow r : CacheParquet.read(hadoop, f))
+                logits.put(
+                        r.sampleId(), TensorCodecs.forSpec(r.tensor().codec()).decode(r.tensor()));
         }
         List<MultiDataSet> examples = new ArrayList<>();
-        for (ShardRecord r : records) examples.add(Examples.build(r, objective, Map.of("logits", logits.get(r.sampleId()))));
+        for (ShardRecord r : records)
+            examples.add(Examples.build(r, objective, Map.of("logits", logits.get(r.sampleId()))));
         List<MultiDataSet> batches = merge(examples, batch);
         ComputationGraph net = new ComputationGraph(objective.configuration());
         net.init();

@@ -1,7 +1,6 @@
 package io.distill4j.bench;
 
 import io.distill4j.tensor.*;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -25,7 +24,8 @@ import java.util.SplittableRandom;
 public final class CodecBench {
     private static final int CLASSES = 19;
     private static final double[] TAUS = {1.0, 4.0};
-    private static final List<String> LOGIT_CODECS = List.of("fp32", "fp16", "int8", "topk:1", "topk:2", "topk:4", "topk:8");
+    private static final List<String> LOGIT_CODECS =
+            List.of("fp32", "fp16", "int8", "topk:1", "topk:2", "topk:4", "topk:8");
     private static final List<String> FEATURE_CODECS = List.of("fp32", "fp16", "int8");
 
     private CodecBench() {}
@@ -33,15 +33,30 @@ public final class CodecBench {
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
         List<String> only = args.length > 1 ? List.of(args[1].split(",")) : null;
-        System.out.printf(Locale.ROOT, "%-22s %-7s %11s %7s %10s %10s %10s %10s %9s %9s%n", "tensor", "codec",
-                "bytes", "ratio", "max|err|", "mean|err|", "KL tau=1", "KL tau=4", "enc MB/s", "dec MB/s");
+        System.out.printf(
+                Locale.ROOT,
+                "%-22s %-7s %11s %7s %10s %10s %10s %10s %9s %9s%n",
+                "tensor",
+                "codec",
+                "bytes",
+                "ratio",
+                "max|err|",
+                "mean|err|",
+                "KL tau=1",
+                "KL tau=4",
+                "enc MB/s",
+                "dec MB/s");
         for (int[] shape : new int[][] {{CLASSES, 64, 128}, {CLASSES, 128, 256}}) {
             float[] x = segmentationLogits(shape, 42);
-            for (String spec : LOGIT_CODECS) if (only == null || only.contains(spec)) row("logits " + dims(shape), TensorCodecs.forSpec(spec), x, shape, true, seconds);
+            for (String spec : LOGIT_CODECS)
+                if (only == null || only.contains(spec))
+                    row("logits " + dims(shape), TensorCodecs.forSpec(spec), x, shape, true, seconds);
         }
         int[] featureShape = {256, 64, 128};
         float[] f = featureMap(featureShape, 7);
-        for (String spec : FEATURE_CODECS) if (only == null || only.contains(spec)) row("features " + dims(featureShape), TensorCodecs.forSpec(spec), f, featureShape, false, seconds);
+        for (String spec : FEATURE_CODECS)
+            if (only == null || only.contains(spec))
+                row("features " + dims(featureShape), TensorCodecs.forSpec(spec), f, featureShape, false, seconds);
     }
 
     private static String dims(int[] s) {
@@ -55,10 +70,19 @@ public final class CodecBench {
         float[] out = new float[x.length];
         double enc = mb / secondsPerCall(() -> codec.encode(x, shape), seconds);
         double dec = mb / secondsPerCall(() -> codec.decodeInto(e, out), seconds);
-        System.out.printf(Locale.ROOT, "%-22s %-7s %11d %7.2f %10.3g %10.3g %10s %10s %9.0f %9.0f%n", tensor, codec.name(),
-                r.encodedBytes(), r.compressionRatio(), r.maxAbsError(), r.meanAbsError(),
+        System.out.printf(
+                Locale.ROOT,
+                "%-22s %-7s %11d %7.2f %10.3g %10.3g %10s %10s %9.0f %9.0f%n",
+                tensor,
+                codec.name(),
+                r.encodedBytes(),
+                r.compressionRatio(),
+                r.maxAbsError(),
+                r.meanAbsError(),
                 logits ? String.format(Locale.ROOT, "%.3g", r.klAt(1.0)) : "-",
-                logits ? String.format(Locale.ROOT, "%.3g", r.klAt(4.0)) : "-", enc, dec);
+                logits ? String.format(Locale.ROOT, "%.3g", r.klAt(4.0)) : "-",
+                enc,
+                dec);
     }
 
     /**
@@ -148,7 +172,8 @@ public final class CodecBench {
         for (int c = 0; c < shape[0]; c++) {
             double scale = Math.exp(rnd.nextGaussian() * 1.2);
             double shift = rnd.nextGaussian() * 0.5;
-            for (int p = 0; p < plane; p++) x[c * plane + p] = (float) (Math.max(0.0, rnd.nextGaussian() + shift) * scale);
+            for (int p = 0; p < plane; p++)
+                x[c * plane + p] = (float) (Math.max(0.0, rnd.nextGaussian() + shift) * scale);
         }
         return x;
     }

@@ -19,14 +19,6 @@ import io.distill4j.onnx.export.OnnxExporter;
 import io.distill4j.onnx.export.SpatialSize;
 import io.distill4j.train.Networks;
 import io.distill4j.util.NativeSetup;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.io.PrintStream;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +28,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Inference engines on the same architectures, in one run: the default segmentation student and
@@ -74,48 +73,101 @@ public final class EngineBench {
         System.out.println(NativeSetup.init(threads, true));
         Path dir = Files.createTempDirectory("distill4j-engine-bench");
         JsonNode torch = runPython(dir, threads, reps, null);
-        String torch2Dir = Arrays.stream(args).filter(x -> x.startsWith("--torch2=")).map(x -> x.substring(9)).findFirst().orElse(null);
+        String torch2Dir = Arrays.stream(args)
+                .filter(x -> x.startsWith("--torch2="))
+                .map(x -> x.substring(9))
+                .findFirst()
+                .orElse(null);
         JsonNode torch2 = torch2Dir == null ? null : runPython(dir, threads, reps, torch2Dir);
-        System.out.printf(Locale.ROOT, "forward, batch %d x 3 x %d x %d, %d threads, median of %d (PyTorch %s)%n", BATCH, H, W,
-                threads, reps, torch.path("torch").asText());
-        if (torch2 != null) System.out.println("second PyTorch: " + torch2.path("torch").asText());
-        System.out.printf(Locale.ROOT, "%-12s %10s %10s %12s %10s %10s %12s %12s %10s %10s %10s%n", "model", "DL4J ms", "ORT ms",
-                "ORT(d4j) ms", "torch ms", "torch2 ms", "DL4J ms/img", "ORT ms/img", "DL4J/ORT", "torch/ORT", "torch2/ORT");
+        System.out.printf(
+                Locale.ROOT,
+                "forward, batch %d x 3 x %d x %d, %d threads, median of %d (PyTorch %s)%n",
+                BATCH,
+                H,
+                W,
+                threads,
+                reps,
+                torch.path("torch").asText());
+        if (torch2 != null)
+            System.out.println("second PyTorch: " + torch2.path("torch").asText());
+        System.out.printf(
+                Locale.ROOT,
+                "%-12s %10s %10s %12s %10s %10s %12s %12s %10s %10s %10s%n",
+                "model",
+                "DL4J ms",
+                "ORT ms",
+                "ORT(d4j) ms",
+                "torch ms",
+                "torch2 ms",
+                "DL4J ms/img",
+                "ORT ms/img",
+                "DL4J/ORT",
+                "torch/ORT",
+                "torch2/ORT");
         int index = 0;
         for (JsonNode row : torch.path("rows")) {
-            double pt2 = torch2 == null ? Double.NaN : torch2.path("rows").get(index).path("ms").asDouble();
+            double pt2 = torch2 == null
+                    ? Double.NaN
+                    : torch2.path("rows").get(index).path("ms").asDouble();
             index++;
             String model = row.path("model").asText();
-            ModelSpec spec = model.equals("seg-teacher") ? ModelSpec.segmentationTeacher(19, H, W)
+            ModelSpec spec = model.equals("seg-teacher")
+                    ? ModelSpec.segmentationTeacher(19, H, W)
                     : ModelSpec.segmentationStudent(19, H, W);
             ComputationGraph net = graph(ModelBlueprint.of(spec));
             double dl4j = dl4jForwardMs(net, reps);
-            double[] both = ortForwardMs(threads, reps, Files.readAllBytes(Path.of(row.path("file").asText())),
+            double[] both = ortForwardMs(
+                    threads,
+                    reps,
+                    Files.readAllBytes(Path.of(row.path("file").asText())),
                     OnnxExporter.export(net, new SpatialSize(H, W)).model().toByteArray());
             double ort = both[0];
             double ortOwn = both[1];
             double pt = row.path("ms").asDouble();
-            System.out.printf(Locale.ROOT, "%-12s %10.1f %10.1f %12.1f %10.1f %10.1f %12.2f %12.2f %9.2fx %9.2fx %9.2fx%n", model,
-                    dl4j, ort, ortOwn, pt, pt2, dl4j / BATCH, ort / BATCH, dl4j / ort, pt / ort, pt2 / ort);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-12s %10.1f %10.1f %12.1f %10.1f %10.1f %12.2f %12.2f %9.2fx %9.2fx %9.2fx%n",
+                    model,
+                    dl4j,
+                    ort,
+                    ortOwn,
+                    pt,
+                    pt2,
+                    dl4j / BATCH,
+                    ort / BATCH,
+                    dl4j / ort,
+                    pt / ort,
+                    pt2 / ort);
         }
         if (cache) cacheTeacher(dir, dir.resolve("seg-teacher.onnx"));
     }
 
     /** @param torchDir null: export and time with the python3 that has torch and onnx; else time only with that torch */
     private static JsonNode runPython(Path out, int threads, int reps, String torchDir) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("python3", SCRIPT.toString(), "--size", H + "x" + W,
-                "--batch", String.valueOf(BATCH), "--threads", String.valueOf(threads), "--reps", String.valueOf(reps)));
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                "python3",
+                SCRIPT.toString(),
+                "--size",
+                H + "x" + W,
+                "--batch",
+                String.valueOf(BATCH),
+                "--threads",
+                String.valueOf(threads),
+                "--reps",
+                String.valueOf(reps)));
         cmd.addAll(torchDir == null ? List.of("--out", out.toString()) : List.of("--time-only"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         if (torchDir != null) pb.environment().put("PYTHONPATH", torchDir);
         Process p = pb.start();
         String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IllegalStateException(SCRIPT + " failed (python3 with torch and onnx?): " + stdout);
+        if (p.waitFor() != 0)
+            throw new IllegalStateException(SCRIPT + " failed (python3 with torch and onnx?): " + stdout);
         return new ObjectMapper().readTree(stdout.lines().reduce((x, y) -> y).orElseThrow());
     }
 
     private static ComputationGraph graph(ModelBlueprint bp) {
-        ComputationGraph net = new ComputationGraph(bp.withLossOutputs(Map.of("logits", new org.nd4j.linalg.lossfunctions.impl.LossL2())));
+        ComputationGraph net = new ComputationGraph(
+                bp.withLossOutputs(Map.of("logits", new org.nd4j.linalg.lossfunctions.impl.LossL2())));
         net.init();
         return net;
     }
@@ -139,7 +191,8 @@ public final class EngineBench {
     private static double[] ortForwardMs(int threads, int reps, byte[]... onnx) throws Exception {
         float[] x = Nd4j.randn(DataType.FLOAT, BATCH, 3, H, W).data().asFloat();
         List<OrtSession> sessions = new java.util.ArrayList<>();
-        try (OnnxTensor in = OnnxTensor.createTensor(OnnxSessions.environment(), FloatBuffer.wrap(x), new long[] {BATCH, 3, H, W})) {
+        try (OnnxTensor in =
+                OnnxTensor.createTensor(OnnxSessions.environment(), FloatBuffer.wrap(x), new long[] {BATCH, 3, H, W})) {
             for (byte[] b : onnx) sessions.add(OnnxSessions.open(b, threads, "bench"));
             double[][] t = new double[onnx.length][reps];
             for (int i = -2; i < reps; i++) {
@@ -162,23 +215,39 @@ public final class EngineBench {
         Path sample = dir.resolve("sample");
         Files.createDirectories(sample);
         FileSystem fs = FileSystem.getLocal(new Configuration());
-        SampleDatasetGenerator.generate(fs, new org.apache.hadoop.fs.Path(sample.toUri()),
+        SampleDatasetGenerator.generate(
+                fs,
+                new org.apache.hadoop.fs.Path(sample.toUri()),
                 new SampleSpec(7, new SampleSpec.DatasetSize(48, 1, W, H), new SampleSpec.DatasetSize(1, 1, 64, 64)));
-        List<String> base = List.of("work-dir=\"" + dir.resolve("work") + "\"", "spark.master=\"local[2]\"",
-                "dataset.root=\"" + sample.resolve("cityscapes") + "\"", "shard.height=" + H, "shard.width=" + W,
-                "shard.num-shards=4", "model.teacher={width=32, depth=2, output-stride=8}", "cache.batch-size=8",
+        List<String> base = List.of(
+                "work-dir=\"" + dir.resolve("work") + "\"",
+                "spark.master=\"local[2]\"",
+                "dataset.root=\"" + sample.resolve("cityscapes") + "\"",
+                "shard.height=" + H,
+                "shard.width=" + W,
+                "shard.num-shards=4",
+                "model.teacher={width=32, depth=2, output-stride=8}",
+                "cache.batch-size=8",
                 "cache.outputs=[{name=logits, codec=fp16}]");
         Distill4jConfig c = ConfigLoader.load(null, base);
         SparkSession spark = SparkSessions.start(c);
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
         try {
             new ShardJob(spark, c.dataset(), c.shard()).run();
-            ComputationGraph teacher = new ComputationGraph(Networks.teacher(c, H, W).withLossOutputs(Map.of("logits", new org.nd4j.linalg.lossfunctions.impl.LossL2())));
+            ComputationGraph teacher = new ComputationGraph(Networks.teacher(c, H, W)
+                    .withLossOutputs(Map.of("logits", new org.nd4j.linalg.lossfunctions.impl.LossL2())));
             teacher.init();
             java.nio.file.Files.createDirectories(dir.resolve("work/teacher"));
-            ModelFiles.write(fs, new org.apache.hadoop.fs.Path(dir.resolve("work/teacher/teacher.zip").toUri()), teacher, false);
+            ModelFiles.write(
+                    fs,
+                    new org.apache.hadoop.fs.Path(
+                            dir.resolve("work/teacher/teacher.zip").toUri()),
+                    teacher,
+                    false);
             List<String> ort = new java.util.ArrayList<>(base);
-            ort.addAll(List.of("teacher.onnx.path=\"" + onnx + "\"", "teacher.onnx.preprocessing=distill4j",
+            ort.addAll(List.of(
+                    "teacher.onnx.path=\"" + onnx + "\"",
+                    "teacher.onnx.preprocessing=distill4j",
                     "teacher.onnx.outputs=[{onnx=logits, name=logits, stride=8}]"));
             System.out.printf(Locale.ROOT, "cache-teacher, local[2], 48 images at %dx%d, fp16 logits%n", H, W);
             Map<String, List<String>> ways = new java.util.LinkedHashMap<>();
@@ -188,11 +257,13 @@ public final class EngineBench {
             for (int round = 1; round <= 2; round++) {
                 int way = 0;
                 for (Map.Entry<String, List<String>> e : ways.entrySet()) {
-                    List<String> o = plus(e.getValue(), "cache.output=\"" + dir.resolve("cache-" + way++ + "-" + round) + "\"");
+                    List<String> o =
+                            plus(e.getValue(), "cache.output=\"" + dir.resolve("cache-" + way++ + "-" + round) + "\"");
                     long t0 = System.nanoTime();
                     new CacheTeacherJob(spark, ConfigLoader.load(null, o), quiet).run();
                     double s = (System.nanoTime() - t0) / 1e9;
-                    System.out.printf(Locale.ROOT, "  round %d %-27s %6.1f s  %6.1f images/s%n", round, e.getKey(), s, 48 / s);
+                    System.out.printf(
+                            Locale.ROOT, "  round %d %-27s %6.1f s  %6.1f images/s%n", round, e.getKey(), s, 48 / s);
                 }
             }
         } finally {

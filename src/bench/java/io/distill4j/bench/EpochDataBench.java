@@ -1,6 +1,8 @@
 package io.distill4j.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.distill4j.config.ConfigLoader;
+import io.distill4j.config.TrainSettings;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.jobs.SparkSessions;
 import io.distill4j.model.ContextHead;
@@ -11,10 +13,14 @@ import io.distill4j.model.Task;
 import io.distill4j.train.EpochData;
 import io.distill4j.train.RunDirectory;
 import io.distill4j.train.SegmentationObjective;
-import io.distill4j.config.TrainSettings;
 import io.distill4j.train.TrainingDriver;
 import io.distill4j.util.NativeSetup;
-import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -22,13 +28,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.spark.api.Repartition;
-
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
 
 /**
  * An epoch's data path on local[2], the two ways {@code SparkTrainer} can run it, in one JVM:
@@ -57,8 +56,8 @@ public final class EpochDataBench {
         SparkSession spark = SparkSessions.start(ConfigLoader.load(null, List.of("spark.master=\"local[2]\"")));
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         try {
-            ModelBlueprint bp = SegmentationModel.blueprint(new ModelSpec(Task.SEGMENTATION, "student", 4, 1, 8, 19, height, width, 3L,
-                    ContextHead.NONE, 0.01, "compact"));
+            ModelBlueprint bp = SegmentationModel.blueprint(new ModelSpec(
+                    Task.SEGMENTATION, "student", 4, 1, 8, 19, height, width, 3L, ContextHead.NONE, 0.01, "compact"));
             SegmentationObjective objective = SegmentationObjective.of(bp, Map.of(), List.of());
             List<ShardRecord> list = new ArrayList<>();
             Random rnd = new Random(1);
@@ -66,23 +65,47 @@ public final class EpochDataBench {
                 byte[] image = new byte[3 * height * width], label = new byte[height * width];
                 rnd.nextBytes(image);
                 for (int j = 0; j < label.length; j++) label[j] = (byte) rnd.nextInt(19);
-                list.add(new ShardRecord("s" + i, "cityscapes", "train", height, width, height, width, image, label,
-                        null, null, null, null, i, "synthetic"));
+                list.add(new ShardRecord(
+                        "s" + i,
+                        "cityscapes",
+                        "train",
+                        height,
+                        width,
+                        height,
+                        width,
+                        image,
+                        label,
+                        null,
+                        null,
+                        null,
+                        null,
+                        i,
+                        "synthetic"));
             }
             JavaRDD<ShardRecord> records = sc.parallelize(list, 2);
-            System.out.printf("EpochDataBench %dx%d, %d examples, %d epochs, batch %d per worker, 2 workers, averaging every minibatch%n",
+            System.out.printf(
+                    "EpochDataBench %dx%d, %d examples, %d epochs, batch %d per worker, 2 workers, averaging every minibatch%n",
                     height, width, examples, epochs, batch);
-            System.out.printf("%-10s %12s %16s %14s %12s%n", "mode", "s/epoch", "built/epoch", "probe/epoch", "VmHWM MB");
+            System.out.printf(
+                    "%-10s %12s %16s %14s %12s%n", "mode", "s/epoch", "built/epoch", "probe/epoch", "VmHWM MB");
             for (Repartition mode : List.of(Repartition.Always, Repartition.Never)) {
                 LongAccumulator built = sc.sc().longAccumulator();
                 TrainSettings ts = new TrainSettings(epochs, batch, 1, 2, 0.01, 1, 2, mode);
                 java.nio.file.Path dir = Files.createTempDirectory("epoch-bench");
                 FileSystem fs = FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
-                TrainingDriver.run(sc, fs, new RunDirectory(fs, new Path(dir.toUri())), objective, ts,
+                TrainingDriver.run(
+                        sc,
+                        fs,
+                        new RunDirectory(fs, new Path(dir.toUri())),
+                        objective,
+                        ts,
                         epoch -> EpochData.mapped(records, r -> {
                             built.add(1);
                             return objective.example(r, Map.of());
-                        }), false, "bench", new PrintStream(java.io.OutputStream.nullOutputStream()));
+                        }),
+                        false,
+                        "bench",
+                        new PrintStream(java.io.OutputStream.nullOutputStream()));
                 List<JsonNode> lines = new RunDirectory(fs, new Path(dir.toUri())).metrics();
                 double seconds = 0, probe = 0;
                 int counted = 0;
@@ -92,11 +115,17 @@ public final class EpochDataBench {
                     probe += l.path("probe_seconds").asDouble();
                     counted++;
                 }
-                System.out.printf("%-10s %12.2f %16.1f %13.2f%% %12d%n", mode == Repartition.Always ? "rounds" : "persisted",
-                        seconds / counted, (built.value() - batch) / (double) epochs, 100 * probe / seconds, peakRssMb());
+                System.out.printf(
+                        "%-10s %12.2f %16.1f %13.2f%% %12d%n",
+                        mode == Repartition.Always ? "rounds" : "persisted",
+                        seconds / counted,
+                        (built.value() - batch) / (double) epochs,
+                        100 * probe / seconds,
+                        peakRssMb());
             }
             // The probe's own cost, old way (clone, forward + backward) against new (forward only, in place).
-            org.deeplearning4j.nn.graph.ComputationGraph net = new org.deeplearning4j.nn.graph.ComputationGraph(objective.configuration());
+            org.deeplearning4j.nn.graph.ComputationGraph net =
+                    new org.deeplearning4j.nn.graph.ComputationGraph(objective.configuration());
             net.init();
             List<org.nd4j.linalg.dataset.api.MultiDataSet> probeList = new ArrayList<>();
             for (int i = 0; i < batch; i++) probeList.add(objective.example(list.get(i), Map.of()));
@@ -116,7 +145,8 @@ public final class EpochDataBench {
             }
             java.util.Arrays.sort(oldNs);
             java.util.Arrays.sort(newNs);
-            System.out.printf("probe of %d examples on the driver, median of 5: clone + forward + backward %.0f ms, forward only %.0f ms%n",
+            System.out.printf(
+                    "probe of %d examples on the driver, median of 5: clone + forward + backward %.0f ms, forward only %.0f ms%n",
                     batch, oldNs[2] / 1e6, newNs[2] / 1e6);
         } finally {
             spark.stop();

@@ -1,17 +1,15 @@
 package io.distill4j.bench;
 
 import io.distill4j.model.*;
-
 import io.distill4j.util.NativeSetup;
+import java.util.Arrays;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossL2;
-
-import java.util.Arrays;
-import java.util.Map;
 
 /**
  * Times one training step and one forward pass of the default segmentation student and teacher,
@@ -28,23 +26,28 @@ import java.util.Map;
  */
 public final class ModelBench {
 
-    private ModelBench() {
-    }
+    private ModelBench() {}
 
     public static void main(String[] args) {
-        int threads = args.length > 0 ? Integer.parseInt(args[0]) : Runtime.getRuntime().availableProcessors();
+        int threads = args.length > 0
+                ? Integer.parseInt(args[0])
+                : Runtime.getRuntime().availableProcessors();
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         // "student": only the student, only with helpers (the default path), for quick A/B runs.
         boolean studentOnly = args.length > 2 && args[2].equals("student");
         System.out.println(NativeSetup.init(threads, true));
         int batch = 8;
         int[][] sizes = {{64, 128}, {128, 256}};
-        System.out.printf("%-12s %-9s %12s %12s %12s %12s %8s %8s%n", "model", "input", "train-off", "train-on",
-                "fwd-off", "fwd-on", "train x", "fwd x");
+        System.out.printf(
+                "%-12s %-9s %12s %12s %12s %12s %8s %8s%n",
+                "model", "input", "train-off", "train-on", "fwd-off", "fwd-on", "train x", "fwd x");
         for (int[] size : sizes) {
-            ModelSpec[] specs = studentOnly ? new ModelSpec[] {ModelSpec.segmentationStudent(19, size[0], size[1])}
-                    : new ModelSpec[] {ModelSpec.segmentationStudent(19, size[0], size[1]),
-                    ModelSpec.segmentationTeacher(19, size[0], size[1])};
+            ModelSpec[] specs = studentOnly
+                    ? new ModelSpec[] {ModelSpec.segmentationStudent(19, size[0], size[1])}
+                    : new ModelSpec[] {
+                        ModelSpec.segmentationStudent(19, size[0], size[1]),
+                        ModelSpec.segmentationTeacher(19, size[0], size[1])
+                    };
             for (ModelSpec spec : specs) {
                 ModelBlueprint blueprint = ModelBlueprint.of(spec);
                 ComputationGraphConfiguration conf = blueprint.withLossOutputs(Map.of("logits", new LossL2()));
@@ -53,8 +56,16 @@ public final class ModelBench {
                 MultiDataSet data = new MultiDataSet(image, Nd4j.randn(batch, logits.flatSize()));
                 double[] off = studentOnly ? new double[] {Double.NaN, Double.NaN} : time(conf, false, data, reps);
                 double[] on = time(conf, true, data, reps);
-                System.out.printf("%-12s %-9s %10.1fms %10.1fms %10.1fms %10.1fms %7.2fx %7.2fx%n", spec.name(),
-                        size[0] + "x" + size[1], off[0], on[0], off[1], on[1], off[0] / on[0], off[1] / on[1]);
+                System.out.printf(
+                        "%-12s %-9s %10.1fms %10.1fms %10.1fms %10.1fms %7.2fx %7.2fx%n",
+                        spec.name(),
+                        size[0] + "x" + size[1],
+                        off[0],
+                        on[0],
+                        off[1],
+                        on[1],
+                        off[0] / on[0],
+                        off[1] / on[1]);
             }
         }
     }

@@ -8,16 +8,15 @@ import io.distill4j.model.ModelSpec;
 import io.distill4j.onnx.export.OnnxExporter;
 import io.distill4j.onnx.export.SpatialSize;
 import io.distill4j.util.NativeSetup;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's forward pass against ONNX Runtime's on the same exported student (issue #16), in one run:
@@ -40,7 +39,8 @@ public final class OnnxForwardBench {
         System.out.println("load average at start: " + load());
         ModelSpec spec = ModelSpec.segmentationStudent(19, 64, 128);
         // The body alone, so DL4J accepts any input size (student.zip's loss layer fixes one).
-        ComputationGraph net = new ComputationGraph(ModelBlueprint.of(spec).graphBuilder().setOutputs("logits").build());
+        ComputationGraph net = new ComputationGraph(
+                ModelBlueprint.of(spec).graphBuilder().setOutputs("logits").build());
         net.init();
         byte[] onnx = OnnxExporter.export(net, SpatialSize.DYNAMIC).model().toByteArray();
         System.out.printf("student %s: %d parameters, ONNX %d bytes%n", spec.name(), net.numParams(), onnx.length);
@@ -55,7 +55,9 @@ public final class OnnxForwardBench {
                 System.out.printf("%-22s %12s %12s %10s%n", "input", "DL4J ms", "ORT ms", "DL4J/ORT");
                 for (int[] size : new int[][] {{64, 128}, {512, 1024}}) {
                     for (int batch : new int[] {1, 8}) {
-                        INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, size[0], size[1]).subi(0.5).muli(4);
+                        INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, size[0], size[1])
+                                .subi(0.5)
+                                .muli(4);
                         double dl4j = median(reps, () -> net.outputSingle(false, x));
                         float[] data = x.dup('c').data().asFloat();
                         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), x.shape())) {
@@ -64,8 +66,9 @@ public final class OnnxForwardBench {
                                     return r.get(0);
                                 }
                             });
-                            System.out.printf("%-22s %12.1f %12.1f %9.2fx%n", batch + " x 3 x " + size[0] + "x" + size[1],
-                                    dl4j, ort, dl4j / ort);
+                            System.out.printf(
+                                    "%-22s %12.1f %12.1f %9.2fx%n",
+                                    batch + " x 3 x " + size[0] + "x" + size[1], dl4j, ort, dl4j / ort);
                         }
                     }
                 }

@@ -9,13 +9,6 @@ import io.distill4j.model.TapInfo;
 import io.distill4j.onnx.export.PythonInterpreters;
 import io.distill4j.train.SegmentationObjective;
 import io.distill4j.util.NativeSetup;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.impl.LossL2;
-import org.nd4j.linalg.ops.transforms.Transforms;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +18,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.impl.LossL2;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * DL4J against PyTorch in one run (issue #10): the segmentation student and teacher train step and
@@ -46,6 +45,7 @@ public final class PeerBench {
     private static final int CLASSES = 19;
     /** The temperature of the logit terms, as in the shipped configurations. */
     private static final double TAU = 4.0;
+
     private static final Path PEER_SCRIPT = Path.of("bench", "torch_peer.py");
 
     private PeerBench() {}
@@ -62,7 +62,8 @@ public final class PeerBench {
             ModelBlueprint teacher = ModelBlueprint.of(ModelSpec.segmentationTeacher(CLASSES, size[0], size[1]));
             INDArray image = Nd4j.randn(BATCH, 3, size[0], size[1]);
             for (ModelBlueprint model : List.of(student, teacher)) {
-                MultiDataSet data = new MultiDataSet(image, Nd4j.randn(BATCH, model.tap("logits").flatSize()));
+                MultiDataSet data = new MultiDataSet(
+                        image, Nd4j.randn(BATCH, model.tap("logits").flatSize()));
                 double[] ms = ModelBench.time(model.withLossOutputs(Map.of("logits", new LossL2())), true, data, reps);
                 dl4j.put(key(model.spec().name() + " train", input), ms[0]);
                 dl4j.put(key(model.spec().name() + " forward", input), ms[1]);
@@ -72,21 +73,28 @@ public final class PeerBench {
                 ComputationGraph net = new ComputationGraph(objective.configuration());
                 net.init();
                 objective.initialize(net);
-                double ms = ModelBench.medianFitMs(net, new MultiDataSet(new INDArray[] {image}, labels(objective)), reps);
+                double ms =
+                        ModelBench.medianFitMs(net, new MultiDataSet(new INDArray[] {image}, labels(objective)), reps);
                 dl4j.put(key("distill " + set.getKey(), input), ms);
             }
         }
         Map<String, Double> torch = new LinkedHashMap<>();
         String torchVersion = runPeer(threads, reps, torch);
         System.out.println("load average at end: " + loadAverage());
-        System.out.printf("threads %d, batch %d, median of %d steps; PyTorch: %s%n", threads, BATCH, reps,
-                torchVersion == null ? "not run" : "torch " + torchVersion);
+        System.out.printf(
+                "threads %d, batch %d, median of %d steps; PyTorch: %s%n",
+                threads, BATCH, reps, torchVersion == null ? "not run" : "torch " + torchVersion);
         System.out.printf("%-26s %-9s %11s %11s %8s%n", "row", "input", "DL4J", "PyTorch", "DL4J/PT");
         for (Map.Entry<String, Double> e : dl4j.entrySet()) {
             String[] rowInput = e.getKey().split("\t");
             Double pt = torch.get(e.getKey());
-            System.out.printf("%-26s %-9s %9.1fms %11s %8s%n", rowInput[0], rowInput[1], e.getValue(),
-                    pt == null ? "-" : String.format("%9.1fms", pt), pt == null ? "-" : String.format("%7.2fx", e.getValue() / pt));
+            System.out.printf(
+                    "%-26s %-9s %9.1fms %11s %8s%n",
+                    rowInput[0],
+                    rowInput[1],
+                    e.getValue(),
+                    pt == null ? "-" : String.format("%9.1fms", pt),
+                    pt == null ? "-" : String.format("%7.2fx", e.getValue() / pt));
         }
     }
 
@@ -117,8 +125,10 @@ public final class PeerBench {
         for (SegmentationObjective.Term term : objective.terms()) {
             INDArray teacherMap = Nd4j.randn(BATCH, term.teacherTap().flatSize());
             TapInfo t = term.teacherTap();
-            labels.add(SegmentationObjective.labelsCarryMask(term)
-                    ? Nd4j.hstack(teacherMap, Nd4j.ones(BATCH, (long) t.height() * t.width())) : teacherMap);
+            labels.add(
+                    SegmentationObjective.labelsCarryMask(term)
+                            ? Nd4j.hstack(teacherMap, Nd4j.ones(BATCH, (long) t.height() * t.width()))
+                            : teacherMap);
         }
         return labels.toArray(new INDArray[0]);
     }
@@ -127,12 +137,22 @@ public final class PeerBench {
     private static String runPeer(int threads, int reps, Map<String, Double> into) throws Exception {
         String python = PythonInterpreters.withModule("torch").orElse(null);
         if (python == null || !Files.isRegularFile(PEER_SCRIPT)) {
-            System.out.println("PyTorch peer not run: " + (python == null ? "no python3 that can import torch"
-                    : PEER_SCRIPT.toAbsolutePath() + " is missing"));
+            System.out.println("PyTorch peer not run: "
+                    + (python == null
+                            ? "no python3 that can import torch"
+                            : PEER_SCRIPT.toAbsolutePath() + " is missing"));
             return null;
         }
-        Process p = new ProcessBuilder(python, PEER_SCRIPT.toString(), String.valueOf(threads), String.valueOf(reps),
-                "--json", "--tau", String.valueOf(TAU)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        python,
+                        PEER_SCRIPT.toString(),
+                        String.valueOf(threads),
+                        String.valueOf(reps),
+                        "--json",
+                        "--tau",
+                        String.valueOf(TAU))
+                .redirectErrorStream(true)
+                .start();
         String json = null;
         StringBuilder other = new StringBuilder();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -143,13 +163,15 @@ public final class PeerBench {
         }
         int rc = p.waitFor();
         if (rc != 0 || json == null) {
-            System.out.println("PyTorch peer not run (" + PEER_SCRIPT + " exit " + rc + "; is python3-torch installed?):\n"
-                    + other.toString().strip());
+            System.out.println("PyTorch peer not run (" + PEER_SCRIPT + " exit " + rc
+                    + "; is python3-torch installed?):\n" + other.toString().strip());
             return null;
         }
         JsonNode root = new ObjectMapper().readTree(json);
         for (JsonNode row : root.get("rows")) {
-            into.put(key(row.get("row").asText(), row.get("input").asText()), row.get("ms").asDouble());
+            into.put(
+                    key(row.get("row").asText(), row.get("input").asText()),
+                    row.get("ms").asDouble());
         }
         return root.get("torch").asText();
     }

@@ -4,7 +4,6 @@ import io.distill4j.data.ChwImage;
 import io.distill4j.data.ImageOps;
 import io.distill4j.data.ShardFingerprint;
 import io.distill4j.data.ShardRecord;
-
 import java.util.Locale;
 import java.util.Random;
 
@@ -30,23 +29,40 @@ public final class ShardFingerprintBench {
             for (int x = 0; x < w; x++) {
                 int region = (y / 128) * 16 + x / 128;
                 labels[y * w + x] = (byte) (region % 19);
-                for (int c = 0; c < 3; c++) rgb[c * h * w + y * w + x] = (byte) (region * 37 * (c + 1) + rnd.nextInt(8));
+                for (int c = 0; c < 3; c++)
+                    rgb[c * h * w + y * w + x] = (byte) (region * 37 * (c + 1) + rnd.nextInt(8));
             }
         }
         byte[] png = ImageOps.encodeRgbPng(new ChwImage(3, h, w, rgb));
         byte[] labelPng = ImageOps.encodeLabelPng(new ChwImage(1, h, w, labels));
-        ShardRecord row = new ShardRecord("cityscapes/train/bench/bench_000000_000019", "cityscapes", "train", h, w, h, w,
-                rgb, labels, null, null, null, null, -1, "bench");
+        ShardRecord row = new ShardRecord(
+                "cityscapes/train/bench/bench_000000_000019",
+                "cityscapes",
+                "train",
+                h,
+                w,
+                h,
+                w,
+                rgb,
+                labels,
+                null,
+                null,
+                null,
+                null,
+                -1,
+                "bench");
         long sink = 0;
         for (int i = 0; i < 2; i++) {
-            sink += ImageOps.decodeRgb(png).data().length + ImageOps.decodeLabelPng(labelPng).data().length;
+            sink += ImageOps.decodeRgb(png).data().length
+                    + ImageOps.decodeLabelPng(labelPng).data().length;
             sink += ShardFingerprint.row(row)[0];
         }
         long decodeNs = 0;
         long hashNs = 0;
         for (int i = 0; i < rounds; i++) {
             long t0 = System.nanoTime();
-            sink += ImageOps.decodeRgb(png).data().length + ImageOps.decodeLabelPng(labelPng).data().length;
+            sink += ImageOps.decodeRgb(png).data().length
+                    + ImageOps.decodeLabelPng(labelPng).data().length;
             long t1 = System.nanoTime();
             sink += ShardFingerprint.row(row)[0];
             long t2 = System.nanoTime();
@@ -56,12 +72,20 @@ public final class ShardFingerprintBench {
         double decodeMs = decodeNs / 1e6 / rounds;
         double hashMs = hashNs / 1e6 / rounds;
         double mb = (rgb.length + labels.length) / 1e6;
-        System.out.printf(Locale.ROOT, "1024x2048 sample (%.1f MB image + label; PNGs %.1f MB), %d rounds%n", mb,
-                (png.length + labelPng.length) / 1e6, rounds);
+        System.out.printf(
+                Locale.ROOT,
+                "1024x2048 sample (%.1f MB image + label; PNGs %.1f MB), %d rounds%n",
+                mb,
+                (png.length + labelPng.length) / 1e6,
+                rounds);
         System.out.printf(Locale.ROOT, "decode image + label PNG: %8.1f ms%n", decodeMs);
-        System.out.printf(Locale.ROOT, "row hash (SHA-256):       %8.1f ms  (%.0f MB/s)%n", hashMs, mb / (hashMs / 1e3));
-        System.out.printf(Locale.ROOT, "hash / decode:            %8.3f   (3000 samples: %.0f s of hashing over all tasks)%n",
-                hashMs / decodeMs, 3000 * hashMs / 1e3);
+        System.out.printf(
+                Locale.ROOT, "row hash (SHA-256):       %8.1f ms  (%.0f MB/s)%n", hashMs, mb / (hashMs / 1e3));
+        System.out.printf(
+                Locale.ROOT,
+                "hash / decode:            %8.3f   (3000 samples: %.0f s of hashing over all tasks)%n",
+                hashMs / decodeMs,
+                3000 * hashMs / 1e3);
         if (sink == 42) System.out.println();
     }
 }

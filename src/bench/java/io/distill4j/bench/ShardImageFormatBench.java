@@ -50,17 +50,34 @@ public final class ShardImageFormatBench {
         FileSystem fs = FileSystem.getLocal(new Configuration());
         java.nio.file.Path dir = Files.createTempDirectory("distill4j-bench");
         try {
-            GeneratedSample sample = SampleDatasetGenerator.generate(fs, new Path(dir.toUri().toString()), SampleSpec.defaults());
-            List<SourceSample> cityscapes = new ArrayList<>(CityscapesLayout.list(fs, sample.cityscapesRoot(), "train"));
+            GeneratedSample sample =
+                    SampleDatasetGenerator.generate(fs, new Path(dir.toUri().toString()), SampleSpec.defaults());
+            List<SourceSample> cityscapes =
+                    new ArrayList<>(CityscapesLayout.list(fs, sample.cityscapesRoot(), "train"));
             cityscapes.addAll(CityscapesLayout.list(fs, sample.cityscapesRoot(), "val"));
             List<SourceSample> coco = new ArrayList<>(CocoLayout.list(fs, sample.cocoRoot(), "train2017"));
             coco.addAll(CocoLayout.list(fs, sample.cocoRoot(), "val2017"));
 
-            System.out.printf(Locale.ROOT, "Shard column formats, median of %d passes; resized to cityscapes %dx%d, coco %dx%d (HxW)%n",
-                    repeats, CITYSCAPES_H, CITYSCAPES_W, COCO_H, COCO_W);
-            System.out.printf(Locale.ROOT, "%-10s %-9s %-6s %9s %14s %16s %14s%n", "dataset", "column", "format",
-                    "samples", "bytes/sample", "decode+resize+", "read back");
-            System.out.printf(Locale.ROOT, "%-10s %-9s %-6s %9s %14s %16s %14s%n", "", "", "", "", "", "encode img/s", "img/s");
+            System.out.printf(
+                    Locale.ROOT,
+                    "Shard column formats, median of %d passes; resized to cityscapes %dx%d, coco %dx%d (HxW)%n",
+                    repeats,
+                    CITYSCAPES_H,
+                    CITYSCAPES_W,
+                    COCO_H,
+                    COCO_W);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-10s %-9s %-6s %9s %14s %16s %14s%n",
+                    "dataset",
+                    "column",
+                    "format",
+                    "samples",
+                    "bytes/sample",
+                    "decode+resize+",
+                    "read back");
+            System.out.printf(
+                    Locale.ROOT, "%-10s %-9s %-6s %9s %14s %16s %14s%n", "", "", "", "", "", "encode img/s", "img/s");
             report("cityscapes", fs, cityscapes, CITYSCAPES_H, CITYSCAPES_W, repeats);
             report("coco", fs, coco, COCO_H, COCO_W, repeats);
         } finally {
@@ -78,25 +95,43 @@ public final class ShardImageFormatBench {
         double decodeSeconds = samples.size() / decodeRate;
 
         Row rawImage = measure(records, repeats, r -> r.image(), bytes -> bytes.clone());
-        Row pngImage = measure(records, repeats,
+        Row pngImage = measure(
+                records,
+                repeats,
                 r -> ImageOps.encodeRgbPng(new ChwImage(3, r.height(), r.width(), r.image())),
                 bytes -> ImageOps.decodeRgb(bytes).data());
         print(name, "image", "raw", rawImage, decodeSeconds, samples.size());
         print(name, "image", "png", pngImage, decodeSeconds, samples.size());
-        System.out.printf(Locale.ROOT, "%-10s %-9s %-6s %9s %14.3f %16.2f %14.3f%n", "", "image", "png/raw", "",
+        System.out.printf(
+                Locale.ROOT,
+                "%-10s %-9s %-6s %9s %14.3f %16.2f %14.3f%n",
+                "",
+                "image",
+                "png/raw",
+                "",
                 pngImage.bytesPerSample / rawImage.bytesPerSample,
-                throughput(pngImage, decodeSeconds, samples.size()) / throughput(rawImage, decodeSeconds, samples.size()),
+                throughput(pngImage, decodeSeconds, samples.size())
+                        / throughput(rawImage, decodeSeconds, samples.size()),
                 pngImage.readRate / rawImage.readRate);
         if (records.get(0).segLabel() != null) {
             Row rawLabel = measure(records, repeats, r -> r.segLabel(), bytes -> bytes.clone());
-            Row pngLabel = measure(records, repeats,
+            Row pngLabel = measure(
+                    records,
+                    repeats,
                     r -> ImageOps.encodeLabelPng(new ChwImage(1, r.height(), r.width(), r.segLabel())),
                     bytes -> ImageOps.decodeLabelPng(bytes).data());
             print(name, "seg_label", "raw", rawLabel, decodeSeconds, samples.size());
             print(name, "seg_label", "png", pngLabel, decodeSeconds, samples.size());
-            System.out.printf(Locale.ROOT, "%-10s %-9s %-6s %9s %14.3f %16.2f %14.3f%n", "", "seg_label", "png/raw", "",
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-10s %-9s %-6s %9s %14.3f %16.2f %14.3f%n",
+                    "",
+                    "seg_label",
+                    "png/raw",
+                    "",
                     pngLabel.bytesPerSample / rawLabel.bytesPerSample,
-                    throughput(pngLabel, decodeSeconds, samples.size()) / throughput(rawLabel, decodeSeconds, samples.size()),
+                    throughput(pngLabel, decodeSeconds, samples.size())
+                            / throughput(rawLabel, decodeSeconds, samples.size()),
                     pngLabel.readRate / rawLabel.readRate);
         }
     }
@@ -130,8 +165,16 @@ public final class ShardImageFormatBench {
     }
 
     private static void print(String name, String column, String format, Row row, double decodeSeconds, int n) {
-        System.out.printf(Locale.ROOT, "%-10s %-9s %-6s %9d %14.0f %16.1f %14.1f%n", name, column, format, n,
-                row.bytesPerSample, throughput(row, decodeSeconds, n), row.readRate);
+        System.out.printf(
+                Locale.ROOT,
+                "%-10s %-9s %-6s %9d %14.0f %16.1f %14.1f%n",
+                name,
+                column,
+                format,
+                n,
+                row.bytesPerSample,
+                throughput(row, decodeSeconds, n),
+                row.readRate);
     }
 
     /** Images/s of the whole shard-side path: decode + resize (shared) plus this column's encoding. */

@@ -17,6 +17,11 @@ import io.distill4j.train.Examples;
 import io.distill4j.train.Networks;
 import io.distill4j.train.SegmentationObjective;
 import io.distill4j.util.NativeSetup;
+import java.io.File;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -24,12 +29,6 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-
-import java.io.File;
-import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Measures, in one run on the outputs of a finished sample pipeline:
@@ -67,8 +66,10 @@ public final class StageBench {
             String kd = "[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1.0, tau=4.0}]";
             double cached = distillEpoch(spark, config, "bench-cached", "cached", kd, quiet);
             double online = distillEpoch(spark, config, "bench-online", "online", kd, quiet);
-            System.out.printf("distill epoch (pixel KD, %d epochs averaged): cached teacher %.2f s, online teacher %.2f s, "
-                    + "online/cached = %.2fx%n", config.train().epochs(), cached, online, online / cached);
+            System.out.printf(
+                    "distill epoch (pixel KD, %d epochs averaged): cached teacher %.2f s, online teacher %.2f s, "
+                            + "online/cached = %.2fx%n",
+                    config.train().epochs(), cached, online, online / cached);
             sparkVersusLocal(spark, config, quiet);
         } finally {
             spark.stop();
@@ -83,7 +84,9 @@ public final class StageBench {
         for (Path f : ShardFiles.list(fs, shards, "train")) samples.addAll(ShardFiles.read(hadoop, f));
         Path teacherFile = new Path(Storage.path(config.teacher().dir()), "teacher.zip");
         ComputationGraph teacher = ModelFiles.read(Storage.fs(teacherFile, hadoop), teacherFile, false);
-        io.distill4j.model.TapInfo tap = Networks.teacher(config, samples.get(0).height(), samples.get(0).width()).tap("logits");
+        io.distill4j.model.TapInfo tap = Networks.teacher(
+                        config, samples.get(0).height(), samples.get(0).width())
+                .tap("logits");
         String logits = tap.vertexName();
         int[] shape = {tap.channels(), tap.height(), tap.width()};
         int batch = config.cache().batchSize();
@@ -103,7 +106,11 @@ public final class StageBench {
                 List<Map<String, float[]>> values = TeacherInference.run(teacher, samples, List.of(logits), batch);
                 List<CacheRow> rows = new ArrayList<>();
                 for (int i = 0; i < samples.size(); i++) {
-                    rows.add(new CacheRow(samples.get(i).sampleId(), "logits", "bench", c.encode(values.get(i).get(logits), shape)));
+                    rows.add(new CacheRow(
+                            samples.get(i).sampleId(),
+                            "logits",
+                            "bench",
+                            c.encode(values.get(i).get(logits), shape)));
                 }
                 Path out = new Path(tmp.toUri().toString(), "rep" + rep + "-" + codec.replace(':', '_') + ".parquet");
                 CacheParquet.writeAtomically(local, hadoop, out, rows, CompressionCodecName.ZSTD);
@@ -114,17 +121,30 @@ public final class StageBench {
             }
             bare /= 3;
             full /= 3;
-            System.out.printf("cache-teacher %-7s %d samples: bare inference %.2f s (%.1f img/s), inference+encode+Parquet %.2f s "
-                            + "(%.1f img/s), overhead %.1f%%, %d bytes/sample on disk%n", codec, samples.size(), bare,
-                    samples.size() / bare, full, samples.size() / full, 100 * (full - bare) / bare, bytes / samples.size());
+            System.out.printf(
+                    "cache-teacher %-7s %d samples: bare inference %.2f s (%.1f img/s), inference+encode+Parquet %.2f s "
+                            + "(%.1f img/s), overhead %.1f%%, %d bytes/sample on disk%n",
+                    codec,
+                    samples.size(),
+                    bare,
+                    samples.size() / bare,
+                    full,
+                    samples.size() / full,
+                    100 * (full - bare) / bare,
+                    bytes / samples.size());
         }
         org.apache.commons.io.FileUtils.deleteQuietly(tmp.toFile());
     }
 
-    private static double distillEpoch(SparkSession spark, Distill4jConfig base, String id, String mode, String terms,
-                                       PrintStream quiet) throws Exception {
-        Distill4jConfig run = base.withDistill(base.distill().withRun(id,
-                ConfigLoader.load(null, List.of("distill.terms=" + terms)).distill().terms()));
+    private static double distillEpoch(
+            SparkSession spark, Distill4jConfig base, String id, String mode, String terms, PrintStream quiet)
+            throws Exception {
+        Distill4jConfig run = base.withDistill(base.distill()
+                .withRun(
+                        id,
+                        ConfigLoader.load(null, List.of("distill.terms=" + terms))
+                                .distill()
+                                .terms()));
         run = mode.equals("online") ? withOnline(run) : run;
         DistillJob.Result r = new DistillJob(spark, run, true, quiet).run();
         return r.secondsPerEpoch();
@@ -132,18 +152,22 @@ public final class StageBench {
 
     private static Distill4jConfig withOnline(Distill4jConfig c) {
         var d = c.distill();
-        return c.withDistill(new io.distill4j.config.DistillSettings(d.runsDir(), d.runId(), true, d.skipMissingTeacher(),
-                false, d.terms()));
+        return c.withDistill(new io.distill4j.config.DistillSettings(
+                d.runsDir(), d.runId(), true, d.skipMissingTeacher(), false, d.terms()));
     }
 
-    private static void sparkVersusLocal(SparkSession spark, Distill4jConfig config, PrintStream quiet) throws Exception {
+    private static void sparkVersusLocal(SparkSession spark, Distill4jConfig config, PrintStream quiet)
+            throws Exception {
         Configuration hadoop = new Configuration();
         Path shards = Storage.path(config.shard().output());
         List<ShardRecord> samples = new ArrayList<>();
-        for (Path f : ShardFiles.list(Storage.fs(shards, hadoop), shards, "train")) samples.addAll(ShardFiles.read(hadoop, f));
+        for (Path f : ShardFiles.list(Storage.fs(shards, hadoop), shards, "train"))
+            samples.addAll(ShardFiles.read(hadoop, f));
         SegmentationObjective objective = SegmentationObjective.of(
                 Networks.student(config, samples.get(0).height(), samples.get(0).width()), Map.of(), List.of());
-        List<MultiDataSet> examples = samples.stream().map(r -> Examples.build(r, objective, Map.of())).toList();
+        List<MultiDataSet> examples = samples.stream()
+                .map(r -> Examples.build(r, objective, Map.of()))
+                .toList();
         ComputationGraph net = new ComputationGraph(objective.configuration());
         net.init();
         int b = config.train().batchSizePerWorker();
@@ -156,8 +180,16 @@ public final class StageBench {
         }
         double local = (System.nanoTime() - start) / 1e9 / epochs;
         double sparkEpoch = distillEpoch(spark, config, "bench-baseline", "cached", "[]", quiet);
-        System.out.printf("baseline student epoch (%d samples, batch %d): Spark %s %.2f s (%.1f img/s), single-process fit "
-                        + "%.2f s (%.1f img/s), Spark/single = %.2fx%n", samples.size(), b, spark.sparkContext().master(),
-                sparkEpoch, samples.size() / sparkEpoch, local, samples.size() / local, sparkEpoch / local);
+        System.out.printf(
+                "baseline student epoch (%d samples, batch %d): Spark %s %.2f s (%.1f img/s), single-process fit "
+                        + "%.2f s (%.1f img/s), Spark/single = %.2fx%n",
+                samples.size(),
+                b,
+                spark.sparkContext().master(),
+                sparkEpoch,
+                samples.size() / sparkEpoch,
+                local,
+                samples.size() / local,
+                sparkEpoch / local);
     }
 }

@@ -2,9 +2,16 @@ package io.distill4j.bench;
 
 import io.distill4j.config.DistillTerm;
 import io.distill4j.model.ModelBlueprint;
-import io.distill4j.train.SegmentationObjective;
 import io.distill4j.model.ModelSpec;
+import io.distill4j.train.SegmentationObjective;
 import io.distill4j.util.NativeSetup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -14,14 +21,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossL2;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Where the student's DL4J train step spends its time: trains the student (batch 8, L2 on the
@@ -77,18 +76,25 @@ public final class StepProfile {
         ComputationGraph net;
         MultiDataSet data;
         if (distill) {
-            SegmentationObjective objective = SegmentationObjective.of(blueprint,
-                    ModelBlueprint.of(ModelSpec.segmentationTeacher(19, height, width)).taps(),
-                    PeerBench.termSets().get("all four").stream().filter(t -> t.kind() != DistillTerm.Kind.PAIRWISE).toList());
+            SegmentationObjective objective = SegmentationObjective.of(
+                    blueprint,
+                    ModelBlueprint.of(ModelSpec.segmentationTeacher(19, height, width))
+                            .taps(),
+                    PeerBench.termSets().get("all four").stream()
+                            .filter(t -> t.kind() != DistillTerm.Kind.PAIRWISE)
+                            .toList());
             net = new ComputationGraph(objective.configuration());
             net.init();
             objective.initialize(net);
-            data = new MultiDataSet(new org.nd4j.linalg.api.ndarray.INDArray[] {Nd4j.randn(8, 3, height, width)},
+            data = new MultiDataSet(
+                    new org.nd4j.linalg.api.ndarray.INDArray[] {Nd4j.randn(8, 3, height, width)},
                     PeerBench.labels(objective));
         } else {
             net = new ComputationGraph(blueprint.withLossOutputs(Map.of("logits", new LossL2())));
             net.init();
-            data = new MultiDataSet(Nd4j.randn(8, 3, height, width), Nd4j.randn(8, blueprint.tap("logits").flatSize()));
+            data = new MultiDataSet(
+                    Nd4j.randn(8, 3, height, width),
+                    Nd4j.randn(8, blueprint.tap("logits").flatSize()));
         }
         for (int i = 0; i < 3; i++) net.fit(data);
 
@@ -102,14 +108,25 @@ public final class StepProfile {
         recording.stop();
         recording.dump(out);
         recording.close();
-        System.out.printf((distill ? "distill objective (CE + pixel-kd, cwd, at) " : "") + "student %dx%d batch 8: %d steps in %.2f s (%.1f ms/step); recording %s%n", height, width, steps,
-                seconds, 1000 * seconds / steps, out);
+        System.out.printf(
+                (distill ? "distill objective (CE + pixel-kd, cwd, at) " : "")
+                        + "student %dx%d batch 8: %d steps in %.2f s (%.1f ms/step); recording %s%n",
+                height,
+                width,
+                steps,
+                seconds,
+                1000 * seconds / steps,
+                out);
         print(summarise(RecordingFile.readAllEvents(out), Thread.currentThread().getName()), seconds);
     }
 
     /** Sample counts per category for one thread, plus GC pause and allocation totals. */
-    record Summary(Map<String, Integer> samples, int total, Map<String, Integer> otherTopFrames, double gcPauseSeconds,
-                   long allocatedBytes) {}
+    record Summary(
+            Map<String, Integer> samples,
+            int total,
+            Map<String, Integer> otherTopFrames,
+            double gcPauseSeconds,
+            long allocatedBytes) {}
 
     static Summary summarise(List<RecordedEvent> events, String thread) {
         Map<String, Integer> samples = new LinkedHashMap<>();
@@ -130,14 +147,19 @@ public final class StepProfile {
                 continue;
             }
             if (!type.equals("jdk.ExecutionSample") && !type.equals("jdk.NativeMethodSample")) continue;
-            if (e.getThread("sampledThread") == null || !thread.equals(e.getThread("sampledThread").getJavaName())) continue;
+            if (e.getThread("sampledThread") == null
+                    || !thread.equals(e.getThread("sampledThread").getJavaName())) continue;
             if (e.getStackTrace() == null) continue;
             total++;
             String category = categorise(e.getStackTrace().getFrames());
             samples.merge(category, 1, Integer::sum);
             if (category.equals("other")) {
                 RecordedFrame top = e.getStackTrace().getFrames().get(0);
-                other.merge(top.getMethod().getType().getName() + "." + top.getMethod().getName(), 1, Integer::sum);
+                other.merge(
+                        top.getMethod().getType().getName() + "."
+                                + top.getMethod().getName(),
+                        1,
+                        Integer::sum);
             }
         }
         return new Summary(samples, total, other, gc, allocated);
@@ -147,10 +169,12 @@ public final class StepProfile {
         // Everything under a loss (its ND4J ops and allocations included) is the loss's cost.
         for (RecordedFrame f : frames) {
             String type = f.getMethod().getType().getName();
-            if (type.startsWith("io.distill4j.distill.") || type.startsWith("org.nd4j.linalg.lossfunctions.")) return "loss";
+            if (type.startsWith("io.distill4j.distill.") || type.startsWith("org.nd4j.linalg.lossfunctions."))
+                return "loss";
         }
         for (RecordedFrame f : frames) {
-            String name = f.getMethod().getType().getName() + "." + f.getMethod().getName();
+            String name =
+                    f.getMethod().getType().getName() + "." + f.getMethod().getName();
             for (Map.Entry<String, String> c : CATEGORIES.entrySet()) {
                 if (name.contains(c.getKey())) return c.getValue();
             }
@@ -160,13 +184,18 @@ public final class StepProfile {
 
     private static void print(Summary s, double seconds) {
         System.out.printf("%-36s %8s %7s%n", "where (training thread)", "samples", "share");
-        s.samples().entrySet().stream().filter(e -> e.getValue() > 0)
+        s.samples().entrySet().stream()
+                .filter(e -> e.getValue() > 0)
                 .sorted((a, b) -> b.getValue() - a.getValue())
-                .forEach(e -> System.out.printf("%-36s %8d %6.1f%%%n", e.getKey(), e.getValue(), 100.0 * e.getValue() / s.total()));
-        System.out.printf("GC pauses %.3f s of %.2f s (%.1f%%); sampled allocation %.1f MB%n", s.gcPauseSeconds(), seconds,
-                100 * s.gcPauseSeconds() / seconds, s.allocatedBytes() / 1e6);
+                .forEach(e -> System.out.printf(
+                        "%-36s %8d %6.1f%%%n", e.getKey(), e.getValue(), 100.0 * e.getValue() / s.total()));
+        System.out.printf(
+                "GC pauses %.3f s of %.2f s (%.1f%%); sampled allocation %.1f MB%n",
+                s.gcPauseSeconds(), seconds, 100 * s.gcPauseSeconds() / seconds, s.allocatedBytes() / 1e6);
         System.out.println("top frames filed under 'other':");
-        s.otherTopFrames().entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(8)
+        s.otherTopFrames().entrySet().stream()
+                .sorted((a, b) -> b.getValue() - a.getValue())
+                .limit(8)
                 .forEach(e -> System.out.printf("  %5d %s%n", e.getValue(), e.getKey()));
     }
 }

@@ -9,20 +9,6 @@ import io.distill4j.model.ModelSpec;
 import io.distill4j.model.TapInfo;
 import io.distill4j.train.SegmentationObjective;
 import io.distill4j.util.NativeSetup;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.CacheMode;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
-import org.nd4j.linalg.activations.Activation;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.impl.LossL2;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +16,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.impl.LossL2;
 
 /**
  * The student's train step, DL4J against PyTorch's best CPU build, in one run (issue #19): the
@@ -79,7 +78,10 @@ public final class StudentStepBench {
         System.out.println("load average at end: " + loadAverage());
         System.out.printf("threads %d, batch %d, median of %d steps after 2 warm-ups%n", threads, BATCH, reps);
         for (Map.Entry<String, JsonNode> p : peers.entrySet()) {
-            System.out.println(p.getKey() + ": " + (p.getValue() == null ? "not run" : "torch " + p.getValue().path("torch").asText()));
+            System.out.println(p.getKey() + ": "
+                    + (p.getValue() == null
+                            ? "not run"
+                            : "torch " + p.getValue().path("torch").asText()));
         }
         System.out.printf("%-9s %-22s %10s%n", "input", "variant", "ms");
         for (Map.Entry<String, Map<String, Double>> s : dl4j.entrySet()) {
@@ -93,7 +95,9 @@ public final class StudentStepBench {
                 for (JsonNode row : p.getValue().path("rows")) {
                     if (!row.path("input").asText().equals(s.getKey())) continue;
                     double ms = row.path("ms").asDouble();
-                    System.out.printf("%-9s %-22s %10.1f%n", s.getKey(), p.getKey() + " " + row.path("format").asText(), ms);
+                    System.out.printf(
+                            "%-9s %-22s %10.1f%n",
+                            s.getKey(), p.getKey() + " " + row.path("format").asText(), ms);
                     if (p.getKey().equals(torch2 == null ? "torch-debian" : "torch2") && !(ms >= best)) {
                         best = ms;
                         bestName = p.getKey() + " " + row.path("format").asText();
@@ -101,8 +105,9 @@ public final class StudentStepBench {
                 }
             }
             double device = s.getValue().get("DEVICE");
-            System.out.printf("%-9s DEVICE/NONE %.2fx; DL4J DEVICE / best PyTorch (%s) %.2fx%n", s.getKey(),
-                    device / s.getValue().get("NONE"), bestName, device / best);
+            System.out.printf(
+                    "%-9s DEVICE/NONE %.2fx; DL4J DEVICE / best PyTorch (%s) %.2fx%n",
+                    s.getKey(), device / s.getValue().get("NONE"), bestName, device / best);
         }
         System.out.println("peak RSS " + peakRssMb() + " MB");
     }
@@ -123,25 +128,42 @@ public final class StudentStepBench {
         Map<String, Double> medians = new LinkedHashMap<>();
         medians.put("NONE", medianFitMs(() -> net(none), new MultiDataSet(nchw, labels), reps));
         medians.put("DEVICE", medianFitMs(() -> net(device), new MultiDataSet(nchw, labels), reps));
-        medians.put("DEVICE+NHWC", medianFitMs(() -> net(nhwc(student, h, w)),
-                new MultiDataSet(nchw.permute(0, 2, 3, 1).dup(), labels), reps));
+        medians.put(
+                "DEVICE+NHWC",
+                medianFitMs(
+                        () -> net(nhwc(student, h, w)),
+                        new MultiDataSet(nchw.permute(0, 2, 3, 1).dup(), labels),
+                        reps));
         // What the distillation losses add inside the training graph: the distill job's objective
         // with the task loss alone, then with pixel-kd, cwd (logits) and at (neck) on random teacher maps.
-        for (Map.Entry<String, List<DistillTerm>> set : Map.of("distill CE only", List.<DistillTerm>of(),
-                "distill CE+kd+cwd+at", PeerBench.termSets().get("all four").stream()
-                        .filter(t -> t.kind() != DistillTerm.Kind.PAIRWISE).toList()).entrySet().stream()
-                .sorted(Map.Entry.comparingByKey()).toList()) {
+        for (Map.Entry<String, List<DistillTerm>> set : Map.of(
+                        "distill CE only",
+                        List.<DistillTerm>of(),
+                        "distill CE+kd+cwd+at",
+                        PeerBench.termSets().get("all four").stream()
+                                .filter(t -> t.kind() != DistillTerm.Kind.PAIRWISE)
+                                .toList())
+                .entrySet()
+                .stream()
+                .sorted(Map.Entry.comparingByKey())
+                .toList()) {
             SegmentationObjective objective = SegmentationObjective.of(student, teacher.taps(), set.getValue());
-            medians.put(set.getKey(), medianFitMs(() -> {
-                ComputationGraph net = net(objective.configuration());
-                objective.initialize(net);
-                return net;
-            }, new MultiDataSet(new INDArray[] {nchw}, PeerBench.labels(objective)), reps));
+            medians.put(
+                    set.getKey(),
+                    medianFitMs(
+                            () -> {
+                                ComputationGraph net = net(objective.configuration());
+                                objective.initialize(net);
+                                return net;
+                            },
+                            new MultiDataSet(new INDArray[] {nchw}, PeerBench.labels(objective)),
+                            reps));
         }
         return medians;
     }
 
-    private static double medianFitMs(java.util.function.Supplier<ComputationGraph> build, MultiDataSet data, int reps) {
+    private static double medianFitMs(
+            java.util.function.Supplier<ComputationGraph> build, MultiDataSet data, int reps) {
         ComputationGraph net = build.get();
         double ms = ModelBench.medianFitMs(net, data, reps);
         net.clear();
@@ -157,8 +179,13 @@ public final class StudentStepBench {
         g.setInputTypes(InputType.convolutional(h, w, 3, CNN2DFormat.NHWC));
         TapInfo tap = student.tap("logits");
         String out = ModelBlueprint.outputName("logits");
-        g.addLayer(out, new LossLayer.Builder(new LossL2()).activation(Activation.IDENTITY).build(),
-                new CnnToFeedForwardPreProcessor(tap.height(), tap.width(), tap.channels(), CNN2DFormat.NHWC), tap.vertexName());
+        g.addLayer(
+                out,
+                new LossLayer.Builder(new LossL2())
+                        .activation(Activation.IDENTITY)
+                        .build(),
+                new CnnToFeedForwardPreProcessor(tap.height(), tap.width(), tap.channels(), CNN2DFormat.NHWC),
+                tap.vertexName());
         return GraphHeads.pruneToOutputs(g.setOutputs(out)).build();
     }
 
@@ -169,14 +196,26 @@ public final class StudentStepBench {
     }
 
     /** Runs the peer script; its JSON, or null (and says why). */
-    private static JsonNode peer(String python, String pythonPath, int threads, int reps, String sizes) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(python, SCRIPT.toString(), "--threads", String.valueOf(threads),
-                "--reps", String.valueOf(reps), "--batch", String.valueOf(BATCH), "--sizes", sizes, "--json")
+    private static JsonNode peer(String python, String pythonPath, int threads, int reps, String sizes)
+            throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(
+                        python,
+                        SCRIPT.toString(),
+                        "--threads",
+                        String.valueOf(threads),
+                        "--reps",
+                        String.valueOf(reps),
+                        "--batch",
+                        String.valueOf(BATCH),
+                        "--sizes",
+                        sizes,
+                        "--json")
                 .redirectErrorStream(true);
         if (pythonPath != null) pb.environment().put("PYTHONPATH", pythonPath);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String json = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
+        String json =
+                out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
         if (p.waitFor() != 0 || json == null) {
             System.out.println("PyTorch peer " + python + (pythonPath == null ? "" : " PYTHONPATH=" + pythonPath)
                     + " not run: " + out.strip());

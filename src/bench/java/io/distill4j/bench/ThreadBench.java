@@ -5,17 +5,16 @@ import io.distill4j.model.ModelSpec;
 import io.distill4j.model.TapInfo;
 import io.distill4j.util.NativeSetup;
 import io.distill4j.util.NativeStatus;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.impl.LossL2;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.impl.LossL2;
 
 /**
  * ND4J/oneDNN threads per task against concurrent tasks: the student's train step (batch 8,
@@ -42,10 +41,12 @@ public final class ThreadBench {
         ModelBlueprint blueprint = ModelBlueprint.of(ModelSpec.segmentationStudent(19, height, width));
         ComputationGraphConfiguration conf = blueprint.withLossOutputs(Map.of("logits", new LossL2()));
         TapInfo logits = blueprint.tap("logits");
-        System.out.printf("student %dx%d batch %d, %d processors%n", height, width, BATCH,
-                Runtime.getRuntime().availableProcessors());
-        System.out.printf("%-7s %-6s %-30s %14s %12s%n", "threads", "tasks", "ND4J reports (in the task)",
-                "median step", "samples/s (median, range)");
+        System.out.printf(
+                "student %dx%d batch %d, %d processors%n",
+                height, width, BATCH, Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                "%-7s %-6s %-30s %14s %12s%n",
+                "threads", "tasks", "ND4J reports (in the task)", "median step", "samples/s (median, range)");
         int[][] setups = {{4, 1}, {2, 1}, {1, 1}, {4, 2}, {2, 2}, {1, 2}};
         Result[][] results = new Result[setups.length][rounds];
         // Rounds go through every setup in turn, so load from other processes hits all setups alike.
@@ -56,11 +57,23 @@ public final class ThreadBench {
         }
         for (int i = 0; i < setups.length; i++) {
             Result first = results[i][0];
-            double step = median(Arrays.stream(results[i]).mapToDouble(Result::medianStepMs).toArray());
-            double[] rates = Arrays.stream(results[i]).mapToDouble(Result::samplesPerSecond).sorted().toArray();
-            System.out.printf("%-7d %-6d %-30s %12.1fms %12.1f  (%.1f-%.1f over %d rounds)%n", setups[i][0], setups[i][1],
-                    "omp=" + first.status.threads() + " op=" + first.status.opThreads() + " blas=" + first.status.blasThreads(),
-                    step, median(rates), rates[0], rates[rates.length - 1], rounds);
+            double step = median(
+                    Arrays.stream(results[i]).mapToDouble(Result::medianStepMs).toArray());
+            double[] rates = Arrays.stream(results[i])
+                    .mapToDouble(Result::samplesPerSecond)
+                    .sorted()
+                    .toArray();
+            System.out.printf(
+                    "%-7d %-6d %-30s %12.1fms %12.1f  (%.1f-%.1f over %d rounds)%n",
+                    setups[i][0],
+                    setups[i][1],
+                    "omp=" + first.status.threads() + " op=" + first.status.opThreads() + " blas="
+                            + first.status.blasThreads(),
+                    step,
+                    median(rates),
+                    rates[0],
+                    rates[rates.length - 1],
+                    rounds);
         }
     }
 
@@ -72,8 +85,9 @@ public final class ThreadBench {
 
     private record Result(NativeStatus status, double medianStepMs, double samplesPerSecond) {}
 
-    private static Result run(ComputationGraphConfiguration conf, TapInfo logits, int height, int width, int threads,
-                              int tasks, int reps) throws Exception {
+    private static Result run(
+            ComputationGraphConfiguration conf, TapInfo logits, int height, int width, int threads, int tasks, int reps)
+            throws Exception {
         CyclicBarrier start = new CyclicBarrier(tasks + 1);
         CyclicBarrier end = new CyclicBarrier(tasks + 1);
         double[][] steps = new double[tasks][];
@@ -82,29 +96,31 @@ public final class ThreadBench {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
             int id = t;
-            Thread worker = new Thread(() -> {
-                try {
-                    NativeSetup.setThreads(threads);
-                    seen[id] = NativeSetup.status();
-                    ComputationGraph net = new ComputationGraph(conf.clone());
-                    net.init();
-                    MultiDataSet data = new MultiDataSet(Nd4j.randn(BATCH, 3, height, width),
-                            Nd4j.randn(BATCH, logits.flatSize()));
-                    for (int i = 0; i < 2; i++) net.fit(data);
-                    start.await();
-                    steps[id] = new double[reps];
-                    for (int i = 0; i < reps; i++) {
-                        long t0 = System.nanoTime();
-                        net.fit(data);
-                        steps[id][i] = (System.nanoTime() - t0) / 1e6;
-                    }
-                    end.await();
-                } catch (Throwable e) {
-                    failure[0] = e;
-                    start.reset();
-                    end.reset();
-                }
-            }, "bench-task-" + t);
+            Thread worker = new Thread(
+                    () -> {
+                        try {
+                            NativeSetup.setThreads(threads);
+                            seen[id] = NativeSetup.status();
+                            ComputationGraph net = new ComputationGraph(conf.clone());
+                            net.init();
+                            MultiDataSet data = new MultiDataSet(
+                                    Nd4j.randn(BATCH, 3, height, width), Nd4j.randn(BATCH, logits.flatSize()));
+                            for (int i = 0; i < 2; i++) net.fit(data);
+                            start.await();
+                            steps[id] = new double[reps];
+                            for (int i = 0; i < reps; i++) {
+                                long t0 = System.nanoTime();
+                                net.fit(data);
+                                steps[id][i] = (System.nanoTime() - t0) / 1e6;
+                            }
+                            end.await();
+                        } catch (Throwable e) {
+                            failure[0] = e;
+                            start.reset();
+                            end.reset();
+                        }
+                    },
+                    "bench-task-" + t);
             workers.add(worker);
             worker.start();
         }
@@ -114,7 +130,8 @@ public final class ThreadBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         for (Thread w : workers) w.join();
         if (failure[0] != null) throw new IllegalStateException("bench task failed", failure[0]);
-        double[] all = Arrays.stream(steps).flatMapToDouble(Arrays::stream).sorted().toArray();
+        double[] all =
+                Arrays.stream(steps).flatMapToDouble(Arrays::stream).sorted().toArray();
         return new Result(seen[0], all[all.length / 2], (double) tasks * reps * BATCH / seconds);
     }
 }

@@ -9,17 +9,16 @@ import io.distill4j.data.ShardRecord;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.train.Examples;
 import io.distill4j.util.NativeSetup;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
-
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * How far {@code distill.teacher-views = transform} is from the teacher run on the true view: for
@@ -55,7 +54,8 @@ public final class TransformedViewsBench {
         int views = args.length > 3 ? Integer.parseInt(args[3]) : 8;
         double tau = args.length > 4 ? Double.parseDouble(args[4]) : 4;
         AugmentSettings recipe = args.length > 7
-                ? new AugmentSettings(Double.parseDouble(args[5]), Double.parseDouble(args[6]), 0, 0, Double.parseDouble(args[7]))
+                ? new AugmentSettings(
+                        Double.parseDouble(args[5]), Double.parseDouble(args[6]), 0, 0, Double.parseDouble(args[7]))
                 : new AugmentSettings(0.75, 1.5, 0, 0, 0.5);
         System.out.println(NativeSetup.init(2, true));
         ComputationGraph teacher = ModelSerializer.restoreComputationGraph(new File(args[0]), false);
@@ -70,9 +70,14 @@ public final class TransformedViewsBench {
             int c = 19, mh = 0, mw = 0;
             int plane = full.length / c;
             // The logits grid: the stride is the same on both axes.
-            for (int s = 1; s <= 32; s *= 2) if ((r.height() / s) * (r.width() / s) == plane) { mh = r.height() / s; mw = r.width() / s; }
+            for (int s = 1; s <= 32; s *= 2)
+                if ((r.height() / s) * (r.width() / s) == plane) {
+                    mh = r.height() / s;
+                    mw = r.width() / s;
+                }
             List<View> drawn = new ArrayList<>();
-            for (int j = 0; j < views; j++) drawn.add(ViewSampler.draw(recipe, r.height(), r.width(), 11, j, r.sampleId()));
+            for (int j = 0; j < views; j++)
+                drawn.add(ViewSampler.draw(recipe, r.height(), r.width(), 11, j, r.sampleId()));
             drawn.add(new View(0, 0, r.height(), r.width(), r.height(), r.width(), true));
             for (View v : drawn) {
                 float[] exact = logits(teacher, ViewedSample.of(r, v));
@@ -98,16 +103,31 @@ public final class TransformedViewsBench {
                 if (padded) pad.views++;
             }
         }
-        System.out.printf(Locale.ROOT, "%d %s samples %dx%d, %d views each (scale %s-%s, hflip %s) + the flip alone, KL at tau %.1f%n",
-                samples.size(), split, samples.get(0).height(), samples.get(0).width(), views, recipe.scaleMin(), recipe.scaleMax(),
-                recipe.hflip(), tau);
+        System.out.printf(
+                Locale.ROOT,
+                "%d %s samples %dx%d, %d views each (scale %s-%s, hflip %s) + the flip alone, KL at tau %.1f%n",
+                samples.size(),
+                split,
+                samples.get(0).height(),
+                samples.get(0).width(),
+                views,
+                recipe.scaleMin(),
+                recipe.scaleMax(),
+                recipe.hflip(),
+                tau);
         System.out.printf("%-34s %7s %10s %12s %10s%n", "views", "views", "cells", "mean KL", "argmax %");
         for (var e : bands.entrySet()) print(e.getKey(), e.getValue());
         print("all drawn views", all);
     }
 
     private static void print(String name, Band b) {
-        System.out.printf(Locale.ROOT, "%-34s %7d %10d %12.5f %10.2f%n", name, b.views, b.cells, b.cells == 0 ? 0 : b.kl / b.cells,
+        System.out.printf(
+                Locale.ROOT,
+                "%-34s %7d %10d %12.5f %10.2f%n",
+                name,
+                b.views,
+                b.cells,
+                b.cells == 0 ? 0 : b.kl / b.cells,
                 b.cells == 0 ? 0 : 100.0 * b.agree / b.cells);
     }
 
@@ -131,7 +151,10 @@ public final class TransformedViewsBench {
 
     private static float[] logits(ComputationGraph teacher, ShardRecord r) {
         return teacher.feedForward(new org.nd4j.linalg.api.ndarray.INDArray[] {Examples.image(r)}, false, false)
-                .get("logits").dup('c').data().asFloat();
+                .get("logits")
+                .dup('c')
+                .data()
+                .asFloat();
     }
 
     private static double kl(float[] p, float[] q, int c, int plane, int cell, double tau) {

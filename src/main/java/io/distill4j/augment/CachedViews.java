@@ -1,7 +1,6 @@
 package io.distill4j.augment;
 
 import io.distill4j.config.AugmentSettings;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +29,8 @@ public final class CachedViews {
     /** The index (0..k-1) of the cached view a sample trains on in an epoch. */
     public static int pick(long trainSeed, long epoch, String sampleId, int k) {
         // A stream of its own (the seed offset), so the pick is not correlated with the view sampler's draws.
-        return new java.util.SplittableRandom(ViewSampler.streamSeed(trainSeed ^ PICK_STREAM, epoch, sampleId)).nextInt(k);
+        return new java.util.SplittableRandom(ViewSampler.streamSeed(trainSeed ^ PICK_STREAM, epoch, sampleId))
+                .nextInt(k);
     }
 
     private static final long PICK_STREAM = 0x5deece66dL;

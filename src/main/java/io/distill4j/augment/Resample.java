@@ -23,7 +23,8 @@ public final class Resample {
         for (int c = 0; c < 3; c++) {
             for (int i = 0; i < channel.length; i++) channel[i] = chw[c * channel.length + i] & 0xFF;
             float[] r = bilinear(channel, height, width, height, width, v, oh, ow, PAD_RGB[c]);
-            for (int i = 0; i < r.length; i++) out[c * oh * ow + i] = (byte) Math.max(0, Math.min(255, Math.round(r[i])));
+            for (int i = 0; i < r.length; i++)
+                out[c * oh * ow + i] = (byte) Math.max(0, Math.min(255, Math.round(r[i])));
         }
         return out;
     }
@@ -39,7 +40,8 @@ public final class Resample {
                 double sx = v.sourceX(x, ow);
                 int ix = (int) Math.floor(sx);
                 out[y * ow + x] = iy < 0 || iy >= height || ix < 0 || ix >= width || sy < 0 || sx < 0
-                        ? (byte) IGNORE : labels[iy * width + ix];
+                        ? (byte) IGNORE
+                        : labels[iy * width + ix];
             }
         }
         return out;
@@ -52,12 +54,14 @@ public final class Resample {
      * Each cell takes the map's bilinear value at its centre; cells whose centre lies outside the
      * image are 0.
      */
-    public static float[] map(float[] chw, int channels, int mapHeight, int mapWidth, int sourceHeight, int sourceWidth, View v) {
+    public static float[] map(
+            float[] chw, int channels, int mapHeight, int mapWidth, int sourceHeight, int sourceWidth, View v) {
         int oh = outputCells(v.outHeight(), mapHeight, sourceHeight, "height");
         int ow = outputCells(v.outWidth(), mapWidth, sourceWidth, "width");
         int plane = mapHeight * mapWidth;
         if (chw.length != channels * plane) {
-            throw new IllegalArgumentException("map has " + chw.length + " values, expected " + channels + "x" + mapHeight + "x" + mapWidth);
+            throw new IllegalArgumentException(
+                    "map has " + chw.length + " values, expected " + channels + "x" + mapHeight + "x" + mapWidth);
         }
         float[] out = new float[channels * oh * ow];
         float[] one = new float[plane];
@@ -73,8 +77,8 @@ public final class Resample {
     public static int outputCells(int outPixels, int mapCells, int sourcePixels, String axis) {
         long num = (long) outPixels * mapCells;
         if (num % sourcePixels != 0) {
-            throw new IllegalArgumentException("a map of " + mapCells + " cells over " + sourcePixels + " pixels (" + axis
-                    + ") has no whole number of cells over the view's " + outPixels + " pixels");
+            throw new IllegalArgumentException("a map of " + mapCells + " cells over " + sourcePixels + " pixels ("
+                    + axis + ") has no whole number of cells over the view's " + outPixels + " pixels");
         }
         return (int) (num / sourcePixels);
     }
@@ -83,8 +87,8 @@ public final class Resample {
      * One plane of {@code rows x cols} covering a {@code sourceHeight x sourceWidth} image, sampled
      * bilinearly at the centres of an {@code oh x ow} grid over the view's output.
      */
-    private static float[] bilinear(float[] plane, int rows, int cols, int sourceHeight, int sourceWidth, View v,
-                                    int oh, int ow, float pad) {
+    private static float[] bilinear(
+            float[] plane, int rows, int cols, int sourceHeight, int sourceWidth, View v, int oh, int ow, float pad) {
         float[] out = new float[oh * ow];
         double toRow = (double) rows / sourceHeight, toCol = (double) cols / sourceWidth;
         for (int y = 0; y < oh; y++) {
@@ -105,7 +109,8 @@ public final class Resample {
                 int x1 = Math.min(x0 + 1, cols - 1);
                 double wx = gx - x0;
                 double top = plane[y0 * cols + x0] * (1 - wx) + (wx == 0 ? 0 : plane[y0 * cols + x1] * wx);
-                double bottom = wy == 0 ? 0 : plane[y1 * cols + x0] * (1 - wx) + (wx == 0 ? 0 : plane[y1 * cols + x1] * wx);
+                double bottom =
+                        wy == 0 ? 0 : plane[y1 * cols + x0] * (1 - wx) + (wx == 0 ? 0 : plane[y1 * cols + x1] * wx);
                 out[y * ow + x] = (float) (top * (1 - wy) + bottom * wy);
             }
         }

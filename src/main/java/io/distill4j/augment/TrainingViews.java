@@ -3,7 +3,6 @@ package io.distill4j.augment;
 import io.distill4j.config.AugmentSettings;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.model.TapInfo;
-
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +25,12 @@ public final class TrainingViews implements Serializable {
      * @param transformedMaps the teacher outputs (full-image shapes) to resample with each view;
      *                        empty when the teacher saw the view itself or there is none
      */
-    public TrainingViews(AugmentSettings settings, long seed, int sourceHeight, int sourceWidth, Map<String, TapInfo> transformedMaps) {
+    public TrainingViews(
+            AugmentSettings settings,
+            long seed,
+            int sourceHeight,
+            int sourceWidth,
+            Map<String, TapInfo> transformedMaps) {
         this.settings = settings;
         this.seed = seed;
         this.sourceHeight = sourceHeight;
@@ -40,7 +44,8 @@ public final class TrainingViews implements Serializable {
 
     /** The view of {@code sampleId} in {@code epoch}. */
     public View view(long epoch, String sampleId) {
-        return settings.isOff() ? View.identity(sourceHeight, sourceWidth)
+        return settings.isOff()
+                ? View.identity(sourceHeight, sourceWidth)
                 : ViewSampler.draw(settings, sourceHeight, sourceWidth, seed, epoch, sampleId);
     }
 
@@ -56,8 +61,11 @@ public final class TrainingViews implements Serializable {
         Map<String, float[]> out = new LinkedHashMap<>();
         full.forEach((name, values) -> {
             TapInfo t = transformedMaps.get(name);
-            out.put(name, t == null ? values
-                    : Resample.map(values, t.channels(), t.height(), t.width(), sourceHeight, sourceWidth, v));
+            out.put(
+                    name,
+                    t == null
+                            ? values
+                            : Resample.map(values, t.channels(), t.height(), t.width(), sourceHeight, sourceWidth, v));
         });
         return out;
     }
@@ -68,24 +76,34 @@ public final class TrainingViews implements Serializable {
      * @param cachedViews    views per sample in the run's teacher cache (0: the identity view, or no cache)
      * @param teacherOutputs the teacher outputs the run reads
      */
-    public static String refusal(AugmentSettings a, int shardHeight, int shardWidth, boolean distilling, boolean online,
-                                 boolean transform, int cachedViews, Set<String> teacherOutputs) {
+    public static String refusal(
+            AugmentSettings a,
+            int shardHeight,
+            int shardWidth,
+            boolean distilling,
+            boolean online,
+            boolean transform,
+            int cachedViews,
+            Set<String> teacherOutputs) {
         if (transform && online) {
             return "distill.teacher-views = transform resamples cached teacher maps, but distill.teacher-mode = online runs "
                     + "the teacher on every view itself; use teacher-views = exact with the online teacher";
         }
         if (transform && cachedViews > 0) {
             return "distill.teacher-views = transform resamples the teacher's maps of the whole image, but the cache holds "
-                    + cachedViews + " drawn views per sample (cache.views-per-sample); use teacher-views = exact with it, "
+                    + cachedViews
+                    + " drawn views per sample (cache.views-per-sample); use teacher-views = exact with it, "
                     + "or a cache of views-per-sample = 0";
         }
         if (a.isOff()) return null;
         if (a.inputHeight(shardHeight) != shardHeight || a.inputWidth(shardWidth) != shardWidth) {
-            return "train.augment.crop = [" + a.cropHeight() + ", " + a.cropWidth() + "]: distill trains at the shard size ("
-                    + shardHeight + "x" + shardWidth + ") so far; set crop = [0, 0] or shard at the crop's size";
+            return "train.augment.crop = [" + a.cropHeight() + ", " + a.cropWidth()
+                    + "]: distill trains at the shard size (" + shardHeight + "x" + shardWidth
+                    + ") so far; set crop = [0, 0] or shard at the crop's size";
         }
         if (distilling && !online && !transform && cachedViews == 0) {
-            return "train.augment is on (" + a.describe() + ") but the teacher cache holds the teacher's outputs on the whole "
+            return "train.augment is on (" + a.describe()
+                    + ") but the teacher cache holds the teacher's outputs on the whole "
                     + "image only, which do not match the augmented views; set distill.teacher-views = transform (resample "
                     + "the cached maps with each view) or distill.teacher-mode = online";
         }

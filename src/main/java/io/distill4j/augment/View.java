@@ -19,8 +19,8 @@ public record View(double top, double left, double height, double width, int out
 
     public View {
         if (!(height > 0 && width > 0) || outHeight <= 0 || outWidth <= 0) {
-            throw new IllegalArgumentException("view needs a positive box and output size, got box " + height + "x" + width
-                    + " -> " + outHeight + "x" + outWidth);
+            throw new IllegalArgumentException("view needs a positive box and output size, got box " + height + "x"
+                    + width + " -> " + outHeight + "x" + outWidth);
         }
         if (!Double.isFinite(top) || !Double.isFinite(left)) {
             throw new IllegalArgumentException("view box corner must be finite, got " + top + "," + left);
@@ -33,8 +33,13 @@ public record View(double top, double left, double height, double width, int out
     }
 
     public boolean isIdentity(int sourceHeight, int sourceWidth) {
-        return top == 0 && left == 0 && height == sourceHeight && width == sourceWidth && outHeight == sourceHeight
-                && outWidth == sourceWidth && !flip;
+        return top == 0
+                && left == 0
+                && height == sourceHeight
+                && width == sourceWidth
+                && outHeight == sourceHeight
+                && outWidth == sourceWidth
+                && !flip;
     }
 
     /** Output pixels per shard pixel (the same on both axes when drawn by {@link ViewSampler}). */
@@ -58,15 +63,26 @@ public record View(double top, double left, double height, double width, int out
      * {@code crop=12.5,0.0,32.0,64.0;out=32x64;flip=1} (crop = top,left,height,width in shard pixels).
      */
     public String describe() {
-        return String.format(Locale.ROOT, "crop=%s,%s,%s,%s;out=%dx%d;flip=%d", Double.toString(top), Double.toString(left),
-                Double.toString(height), Double.toString(width), outHeight, outWidth, flip ? 1 : 0);
+        return String.format(
+                Locale.ROOT,
+                "crop=%s,%s,%s,%s;out=%dx%d;flip=%d",
+                Double.toString(top),
+                Double.toString(left),
+                Double.toString(height),
+                Double.toString(width),
+                outHeight,
+                outWidth,
+                flip ? 1 : 0);
     }
 
     /** Reads {@link #describe()}'s form; a malformed text is named in the exception. */
     public static View parse(String text) {
         try {
             String[] parts = text.split(";");
-            if (parts.length != 3 || !parts[0].startsWith("crop=") || !parts[1].startsWith("out=") || !parts[2].startsWith("flip=")) {
+            if (parts.length != 3
+                    || !parts[0].startsWith("crop=")
+                    || !parts[1].startsWith("out=")
+                    || !parts[2].startsWith("flip=")) {
                 throw new IllegalArgumentException("expected crop=top,left,height,width;out=HxW;flip=0|1");
             }
             String[] box = parts[0].substring(5).split(",");
@@ -75,8 +91,14 @@ public record View(double top, double left, double height, double width, int out
             if (box.length != 4 || out.length != 2 || !(flip.equals("0") || flip.equals("1"))) {
                 throw new IllegalArgumentException("expected crop=top,left,height,width;out=HxW;flip=0|1");
             }
-            return new View(Double.parseDouble(box[0]), Double.parseDouble(box[1]), Double.parseDouble(box[2]),
-                    Double.parseDouble(box[3]), Integer.parseInt(out[0]), Integer.parseInt(out[1]), flip.equals("1"));
+            return new View(
+                    Double.parseDouble(box[0]),
+                    Double.parseDouble(box[1]),
+                    Double.parseDouble(box[2]),
+                    Double.parseDouble(box[3]),
+                    Integer.parseInt(out[0]),
+                    Integer.parseInt(out[1]),
+                    flip.equals("1"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a view: '" + text + "' (" + e.getMessage() + ")", e);
         }

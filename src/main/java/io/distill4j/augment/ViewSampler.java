@@ -1,7 +1,6 @@
 package io.distill4j.augment;
 
 import io.distill4j.config.AugmentSettings;
-
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
@@ -18,7 +17,8 @@ public final class ViewSampler {
      * than the crop, placed at a random whole-pixel offset inside the crop (the rest is padding);
      * a left-right flip with probability hflip.
      */
-    public static View draw(AugmentSettings a, int sourceHeight, int sourceWidth, long seed, long epoch, String sampleId) {
+    public static View draw(
+            AugmentSettings a, int sourceHeight, int sourceWidth, long seed, long epoch, String sampleId) {
         int outH = a.inputHeight(sourceHeight), outW = a.inputWidth(sourceWidth);
         SplittableRandom rng = new SplittableRandom(streamSeed(seed, epoch, sampleId));
         double s = a.scaleMin() + (a.scaleMax() - a.scaleMin()) * rng.nextDouble();

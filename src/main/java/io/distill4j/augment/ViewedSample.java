@@ -34,7 +34,21 @@ public final class ViewedSample {
                 crowd[i] = c[m.kept()[i]];
             }
         }
-        return new ShardRecord(r.sampleId(), r.dataset(), r.split(), v.outHeight(), v.outWidth(), r.origHeight(), r.origWidth(),
-                image, label, boxes, categories, areas, crowd, r.imageId(), r.sourceUri());
+        return new ShardRecord(
+                r.sampleId(),
+                r.dataset(),
+                r.split(),
+                v.outHeight(),
+                v.outWidth(),
+                r.origHeight(),
+                r.origWidth(),
+                image,
+                label,
+                boxes,
+                categories,
+                areas,
+                crowd,
+                r.imageId(),
+                r.sourceUri());
     }
 }

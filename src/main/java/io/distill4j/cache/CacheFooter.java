@@ -3,7 +3,6 @@ package io.distill4j.cache;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +30,13 @@ public final class CacheFooter {
      * @param view          the view of the image the outputs were computed on
      * @param outputs       output name (the {@code output} column) to its codec and shape
      */
-    public static Map<String, String> of(String fingerprint, String task, List<String> classes, String preprocessing,
-                                         String view, Map<String, Output> outputs) {
+    public static Map<String, String> of(
+            String fingerprint,
+            String task,
+            List<String> classes,
+            String preprocessing,
+            String view,
+            Map<String, Output> outputs) {
         Map<String, String> kv = new LinkedHashMap<>();
         kv.put(PREFIX + "stage", "cache-teacher");
         kv.put(PREFIX + "teacher.fingerprint", fingerprint);
@@ -48,8 +52,10 @@ public final class CacheFooter {
             for (int d : out.shape()) shape.add(d);
         });
         kv.put(PREFIX + "outputs", json(o));
-        kv.put(PREFIX + "layout", "one row per (sample_id, output); data holds the codec's little-endian payload of the "
-                + "[C,H,W] tensor in C order (fp32 <f4, fp16 <f2, int8 i1 with per-channel scale, topk:K); see cache-format.md");
+        kv.put(
+                PREFIX + "layout",
+                "one row per (sample_id, output); data holds the codec's little-endian payload of the "
+                        + "[C,H,W] tensor in C order (fp32 <f4, fp16 <f2, int8 i1 with per-channel scale, topk:K); see cache-format.md");
         return kv;
     }
 

@@ -8,5 +8,4 @@ import io.distill4j.tensor.EncodedTensor;
  *
  * @param view    the input view the teacher saw, e.g. "crop=0,0,64,128;flip=0"
  */
-public record CacheRow(String sampleId, String output, String view, EncodedTensor tensor) {
-}
+public record CacheRow(String sampleId, String output, String view, EncodedTensor tensor) {}

@@ -1,12 +1,11 @@
 package io.distill4j.cache;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.OutputFile;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /** Parquet {@link OutputFile} for a Hadoop path (any file system). */
 final class HadoopOutputFiles {

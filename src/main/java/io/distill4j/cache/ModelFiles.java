@@ -1,16 +1,15 @@
 package io.distill4j.cache;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.UUID;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.UUID;
 
 /** DL4J model files on any Hadoop file system, written atomically (temp file + rename). */
 public final class ModelFiles {
@@ -35,7 +34,8 @@ public final class ModelFiles {
         } catch (java.io.FileNotFoundException e) {
             throw new io.distill4j.storage.StageOutputException("model file " + file + " does not exist");
         } catch (IOException | RuntimeException e) {
-            throw new CacheFormatException("cannot read DL4J model " + file + " (not a ModelSerializer zip?): " + e.getMessage(), e);
+            throw new CacheFormatException(
+                    "cannot read DL4J model " + file + " (not a ModelSerializer zip?): " + e.getMessage(), e);
         }
     }
 

@@ -2,12 +2,11 @@ package io.distill4j.cache;
 
 import io.distill4j.data.ShardRecord;
 import io.distill4j.model.InputNormalization;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * One inference-mode forward pass over a minibatch of shard samples: named NCHW activations. The
@@ -22,8 +21,11 @@ public interface ModelForward {
     /** A DL4J graph on distill4j's own input (InputNormalization: RGB, NCHW, ImageNet mean/std). */
     static ModelForward of(ComputationGraph net) {
         return batch -> {
-            INDArray input = Nd4j.concat(0, batch.stream()
-                    .map(r -> InputNormalization.nchw(r.image(), r.height(), r.width())).toArray(INDArray[]::new));
+            INDArray input = Nd4j.concat(
+                    0,
+                    batch.stream()
+                            .map(r -> InputNormalization.nchw(r.image(), r.height(), r.width()))
+                            .toArray(INDArray[]::new));
             return net.feedForward(new INDArray[] {input}, false, false);
         };
     }

@@ -2,14 +2,13 @@ package io.distill4j.cache;
 
 import io.distill4j.data.ShardRecord;
 import io.distill4j.tensor.TensorCodec;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Runs the teacher over samples in minibatches and returns the requested outputs per sample as
@@ -27,8 +26,8 @@ public final class TeacherInference {
      * @param outputs vertex names of the outputs to return (a tap's vertex, e.g. the logits conv)
      * @return per sample, output vertex name -> CHW floats
      */
-    public static List<Map<String, float[]>> run(ComputationGraph teacher, List<ShardRecord> samples, List<String> outputs,
-                                                 int batchSize) {
+    public static List<Map<String, float[]>> run(
+            ComputationGraph teacher, List<ShardRecord> samples, List<String> outputs, int batchSize) {
         return run(ModelForward.of(teacher), samples, outputs, batchSize);
     }
 
@@ -37,8 +36,8 @@ public final class TeacherInference {
      *
      * @param outputs the forward pass's names of the outputs to return (DL4J: vertices; ONNX: the mapped names)
      */
-    public static List<Map<String, float[]>> run(ModelForward teacher, List<ShardRecord> samples, List<String> outputs,
-                                                 int batchSize) {
+    public static List<Map<String, float[]>> run(
+            ModelForward teacher, List<ShardRecord> samples, List<String> outputs, int batchSize) {
         List<Map<String, float[]>> result = new ArrayList<>(samples.size());
         for (int from = 0; from < samples.size(); from += batchSize) {
             List<ShardRecord> batch = samples.subList(from, Math.min(samples.size(), from + batchSize));
@@ -48,8 +47,13 @@ public final class TeacherInference {
                 for (String o : outputs) {
                     INDArray a = acts.get(o);
                     if (a == null) throw new IllegalArgumentException("the teacher has no output '" + o + "'");
-                    one.put(o, a.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).castTo(DataType.FLOAT).dup('c')
-                            .data().asFloat());
+                    one.put(
+                            o,
+                            a.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i))
+                                    .castTo(DataType.FLOAT)
+                                    .dup('c')
+                                    .data()
+                                    .asFloat());
                 }
                 result.add(one);
             }
@@ -58,12 +62,20 @@ public final class TeacherInference {
     }
 
     /** Encodes one sample's outputs as cache rows. */
-    public static List<CacheRow> rows(String sampleId, String view, Map<String, float[]> values, Map<String, int[]> shapes,
-                                      Map<String, String> cacheNames, Map<String, TensorCodec> codecs) {
+    public static List<CacheRow> rows(
+            String sampleId,
+            String view,
+            Map<String, float[]> values,
+            Map<String, int[]> shapes,
+            Map<String, String> cacheNames,
+            Map<String, TensorCodec> codecs) {
         List<CacheRow> rows = new ArrayList<>();
         for (Map.Entry<String, float[]> e : values.entrySet()) {
             String vertex = e.getKey();
-            rows.add(new CacheRow(sampleId, cacheNames.get(vertex), view,
+            rows.add(new CacheRow(
+                    sampleId,
+                    cacheNames.get(vertex),
+                    view,
                     codecs.get(vertex).encode(e.getValue(), shapes.get(vertex))));
         }
         return rows;

@@ -1,10 +1,9 @@
 package io.distill4j.cache;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * The teacher, deserialized once per executor JVM from the broadcast bytes and reused by every
@@ -17,7 +16,8 @@ public final class TeacherOnExecutor {
     private TeacherOnExecutor() {}
 
     public static ComputationGraph borrow(String fingerprint, java.util.function.Supplier<byte[]> bytes) {
-        ComputationGraph net = POOLS.computeIfAbsent(fingerprint, k -> new ConcurrentLinkedQueue<>()).poll();
+        ComputationGraph net = POOLS.computeIfAbsent(fingerprint, k -> new ConcurrentLinkedQueue<>())
+                .poll();
         return net != null ? net : ModelFiles.fromBytes(bytes.get());
     }
 

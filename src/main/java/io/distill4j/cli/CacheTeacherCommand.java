@@ -6,11 +6,16 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 
 /** {@code cache-teacher}: run the teacher once and cache its outputs in Parquet. */
-@Command(name = "cache-teacher", mixinStandardHelpOptions = true,
+@Command(
+        name = "cache-teacher",
+        mixinStandardHelpOptions = true,
         description = "run the teacher over the shards once; cache logits/taps in Parquet (resumable)",
-        footer = {"", "Writes distill4j.cache.output/<teacher fingerprint>/<split>/part-*.parquet, one row per sample and output, "
-                + "encoded with the codec of distill4j.cache.outputs. A rerun skips the shard files already cached; a complete "
-                + "cache (with _manifest.json) is left as it is."})
+        footer = {
+            "",
+            "Writes distill4j.cache.output/<teacher fingerprint>/<split>/part-*.parquet, one row per sample and output, "
+                    + "encoded with the codec of distill4j.cache.outputs. A rerun skips the shard files already cached; a complete "
+                    + "cache (with _manifest.json) is left as it is."
+        })
 final class CacheTeacherCommand extends StageCommand {
     @Override
     protected int run(SparkSession spark, Distill4jConfig config) throws Exception {

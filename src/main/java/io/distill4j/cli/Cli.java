@@ -1,14 +1,13 @@
 package io.distill4j.cli;
 
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
-
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.util.List;
 
 /**
  * Runs a picocli command ({@code jobs/distill4j} itself, or one subcommand alone in tests and
@@ -48,29 +47,37 @@ public final class Cli {
             CommandLine at = ex.getCommandLine();
             String name = qualifiedName(at);
             String message = ex.getMessage();
-            if (ex instanceof UnmatchedArgumentException u && at.getParent() == null && !at.getSubcommands().isEmpty()
-                    && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            if (ex instanceof UnmatchedArgumentException u
+                    && at.getParent() == null
+                    && !at.getSubcommands().isEmpty()
+                    && !u.getUnmatched().isEmpty()
+                    && !u.getUnmatched().get(0).startsWith("-")) {
                 message = "unknown subcommand '" + u.getUnmatched().get(0) + "'";
             }
             err.println(name + ": " + lowerFirst(message));
-            if (ex instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            if (ex instanceof UnmatchedArgumentException u
+                    && !u.getSuggestions().isEmpty()) {
                 // picocli orders them by similarity; beyond the first they are rarely what was meant.
                 err.println("did you mean " + u.getSuggestions().get(0) + "?");
             }
-            err.println("`jobs/" + name + " --help` lists " + (at.getSubcommands().isEmpty() ? "its options" : "the subcommands"));
+            err.println("`jobs/" + name + " --help` lists "
+                    + (at.getSubcommands().isEmpty() ? "its options" : "the subcommands"));
             return USAGE;
         };
     }
 
     private static IExecutionExceptionHandler failure(PrintStream err) {
         return (e, cl, parsed) -> {
-            if (e instanceof ParameterException p) return cl.getParameterExceptionHandler().handleParseException(p, new String[0]);
+            if (e instanceof ParameterException p)
+                return cl.getParameterExceptionHandler().handleParseException(p, new String[0]);
             // Ctrl-C: the failure is the job the shutdown cancelled; InterruptNotice has said what was kept.
             if (InterruptNotice.shuttingDown()) return 130;
             err.println(qualifiedName(cl) + ": error: " + Errors.describe(e));
             if (System.getenv("DISTILL4J_DEBUG") != null) e.printStackTrace(err);
-            else err.println(LogFile.path().map(f -> "(details in " + f + "; DISTILL4J_DEBUG=1 prints the stack trace here)")
-                    .orElse("(set DISTILL4J_DEBUG=1 for the stack trace)"));
+            else
+                err.println(LogFile.path()
+                        .map(f -> "(details in " + f + "; DISTILL4J_DEBUG=1 prints the stack trace here)")
+                        .orElse("(set DISTILL4J_DEBUG=1 for the stack trace)"));
             return 1;
         };
     }
@@ -84,6 +91,7 @@ public final class Cli {
     private static String lowerFirst(String s) {
         if (s == null || s.isEmpty()) return "malformed command line";
         return s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))
-                ? Character.toLowerCase(s.charAt(0)) + s.substring(1) : s;
+                ? Character.toLowerCase(s.charAt(0)) + s.substring(1)
+                : s;
     }
 }

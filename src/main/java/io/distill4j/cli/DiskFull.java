@@ -1,10 +1,9 @@
 package io.distill4j.cli;
 
 import io.distill4j.storage.Storage;
-import org.apache.hadoop.fs.Path;
-
 import java.io.File;
 import java.util.OptionalLong;
+import org.apache.hadoop.fs.Path;
 
 /**
  * A full disk as the user needs to hear it. The JVM reports ENOSPC as a bare
@@ -34,7 +33,8 @@ final class DiskFull {
         OptionalLong free = usableBytes(location);
         if (free.isPresent() && free.getAsLong() >= NEARLY_FULL) {
             return "no space left on device, though the file system of the output " + location + " (" + key + ") has "
-                    + megabytes(free.getAsLong()) + " free: the full one is Spark's scratch space (spark.local.dir, set it "
+                    + megabytes(free.getAsLong())
+                    + " free: the full one is Spark's scratch space (spark.local.dir, set it "
                     + "under spark.conf) or java.io.tmpdir; committed outputs are unchanged";
         }
         return "no space left on device writing the output " + location + " (" + key + ")"

@@ -1,9 +1,8 @@
 package io.distill4j.cli;
 
-import org.apache.hadoop.util.ShutdownHookManager;
-
 import java.io.PrintStream;
 import java.util.function.Supplier;
+import org.apache.hadoop.util.ShutdownHookManager;
 
 /**
  * The line a user reads after Ctrl-C (SIGINT) or a plain kill (SIGTERM) during a stage: what was
@@ -54,7 +53,7 @@ final class InterruptNotice implements AutoCloseable {
     /** True while the JVM is shutting down (then the failure a shutdown causes is not the user's error). */
     static boolean shuttingDown() {
         // The JVM refuses new hooks once shutdown has begun: the one reliable probe.
-        Thread probe = new Thread(() -> { });
+        Thread probe = new Thread(() -> {});
         try {
             Runtime.getRuntime().addShutdownHook(probe);
             Runtime.getRuntime().removeShutdownHook(probe);

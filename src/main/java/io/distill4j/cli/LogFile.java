@@ -1,12 +1,11 @@
 package io.distill4j.cli;
 
+import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.FileAppender;
 import org.apache.logging.log4j.core.appender.RollingFileAppender;
-
-import java.util.Optional;
 
 /**
  * Where log4j writes the detail the console leaves out ({@code jobs/conf/log4j2.properties} sends

@@ -20,15 +20,14 @@ import io.distill4j.manifest.TeacherManifest;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine.Command;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
 
 /**
  * {@code pipeline}: the whole chain in one Spark session: generate-sample -> shard -> train-teacher
@@ -37,23 +36,39 @@ import java.util.Optional;
  * inputs, is reused, so a rerun after a crash picks up where it stopped; one made otherwise stops
  * the pipeline with the setting that differs (docs/manifests.md, Reuse).
  */
-@Command(name = "pipeline", mixinStandardHelpOptions = true,
+@Command(
+        name = "pipeline",
+        mixinStandardHelpOptions = true,
         description = "run every stage in order, reusing complete outputs; ends with the comparison table",
-        footer = {"", "Runs generate-sample (when distill4j.dataset.root is the sample and is missing), shard, train-teacher, "
-                + "cache-teacher, distill for each run of distill4j.pipeline.students, and evaluate. Complete outputs from earlier "
-                + "runs are reused; interrupted ones resume."})
+        footer = {
+            "",
+            "Runs generate-sample (when distill4j.dataset.root is the sample and is missing), shard, train-teacher, "
+                    + "cache-teacher, distill for each run of distill4j.pipeline.students, and evaluate. Complete outputs from earlier "
+                    + "runs are reused; interrupted ones resume."
+        })
 final class PipelineCommand extends StageCommand {
     @Override
     protected int run(SparkSession spark, Distill4jConfig config) throws Exception {
         long start = System.nanoTime();
-        FileSystem fs = Storage.fs(Storage.path(config.workDir()), spark.sparkContext().hadoopConfiguration());
-        if (Storage.path(config.dataset().root()).toString().startsWith(Storage.path(config.sample().output()).toString())) {
+        FileSystem fs =
+                Storage.fs(Storage.path(config.workDir()), spark.sparkContext().hadoopConfiguration());
+        if (Storage.path(config.dataset().root())
+                .toString()
+                .startsWith(Storage.path(config.sample().output()).toString())) {
             System.out.println("[pipeline] 1/6 generate-sample: "
-                    + GenerateSampleCommand.generate(config.sample(), config.hadoop(), false).message());
+                    + GenerateSampleCommand.generate(config.sample(), config.hadoop(), false)
+                            .message());
         }
         Path shards = Storage.path(config.shard().output());
-        if (reusable(fs, shards, ShardManifest.class, DecidingSettings.shard(config.dataset(), config.shard()), Map.of(),
-                config.shard().overwrite(), "2/6 shard", "pass shard.overwrite=true to replace them")) {
+        if (reusable(
+                fs,
+                shards,
+                ShardManifest.class,
+                DecidingSettings.shard(config.dataset(), config.shard()),
+                Map.of(),
+                config.shard().overwrite(),
+                "2/6 shard",
+                "pass shard.overwrite=true to replace them")) {
             System.out.println("[pipeline] 2/6 shard: reusing " + shards);
         } else {
             ShardJob.Result r = new ShardJob(spark, config.dataset(), config.shard()).run();
@@ -64,9 +79,16 @@ final class PipelineCommand extends StageCommand {
         InputRef shardsInput = new InputRef(shards.toString(), shardManifest.fingerprint());
         Path teacher = Storage.path(config.teacher().dir());
         if (config.teacher().isOnnx()) {
-            System.out.println("[pipeline] 3/6 train-teacher: the teacher is the ONNX file " + config.teacher().onnx().path());
-        } else if (reusable(fs, teacher, TeacherManifest.class, DecidingSettings.teacher(config.resolvedConfig()),
-                Map.of("shards", shardsInput), config.teacher().overwrite(), "3/6 train-teacher",
+            System.out.println("[pipeline] 3/6 train-teacher: the teacher is the ONNX file "
+                    + config.teacher().onnx().path());
+        } else if (reusable(
+                fs,
+                teacher,
+                TeacherManifest.class,
+                DecidingSettings.teacher(config.resolvedConfig()),
+                Map.of("shards", shardsInput),
+                config.teacher().overwrite(),
+                "3/6 train-teacher",
                 "pass teacher.overwrite=true to retrain it")) {
             System.out.println("[pipeline] 3/6 train-teacher: reusing " + teacher);
         } else {
@@ -76,8 +98,8 @@ final class PipelineCommand extends StageCommand {
         System.out.println("[pipeline] 4/6 cache-teacher (" + since(start) + " into the pipeline)");
         CacheTeacherJob.Result cached = new CacheTeacherJob(spark, config, System.out).run();
         // The teacher's fingerprint as cache-teacher computed it: an ONNX teacher has no manifest of its own.
-        InputRef teacherInput = new InputRef(config.teacher().isOnnx() ? config.teacher().onnx().path() : teacher.toString(),
-                cached.fingerprint());
+        InputRef teacherInput = new InputRef(
+                config.teacher().isOnnx() ? config.teacher().onnx().path() : teacher.toString(), cached.fingerprint());
         List<String> runs = new ArrayList<>();
         List<Long> seeds = config.pipeline().seeds();
         int studentRuns = seeds.size() * config.pipeline().students().size();
@@ -90,8 +112,14 @@ final class PipelineCommand extends StageCommand {
                 Distill4jConfig c = config.forStudentRun(i, id, seed);
                 Path dir = new Path(Storage.path(c.distill().runsDir()), id);
                 runs.add(id);
-                if (reusable(fs, dir, RunManifest.class, DecidingSettings.distill(c.resolvedConfig()),
-                        Map.of("shards", shardsInput, "teacher", teacherInput), false, step,
+                if (reusable(
+                        fs,
+                        dir,
+                        RunManifest.class,
+                        DecidingSettings.distill(c.resolvedConfig()),
+                        Map.of("shards", shardsInput, "teacher", teacherInput),
+                        false,
+                        step,
                         "delete it to train it again")) {
                     System.out.println("[pipeline] " + step + ": reusing " + dir);
                     continue;
@@ -106,11 +134,13 @@ final class PipelineCommand extends StageCommand {
         EvaluateJob.Evaluated teacherEval = eval.evaluateTeacher();
         results.add(teacherEval);
         for (String run : runs) {
-            results.add(eval.evaluate(run, new Path(Storage.path(config.distill().runsDir()), run), teacherEval));
+            results.add(
+                    eval.evaluate(run, new Path(Storage.path(config.distill().runsDir()), run), teacherEval));
         }
         String table = PipelineReport.write(spark, config, results);
-        System.out.printf("%n[pipeline] done in %.1f min. Outputs under %s:%n", (System.nanoTime() - start) / 60e9,
-                Storage.path(config.workDir()));
+        System.out.printf(
+                "%n[pipeline] done in %.1f min. Outputs under %s:%n",
+                (System.nanoTime() - start) / 60e9, Storage.path(config.workDir()));
         System.out.println("  shards          " + shards);
         System.out.println("  teacher         " + teacher);
         System.out.println("  teacher cache   " + Storage.path(config.cache().output()));
@@ -124,7 +154,9 @@ final class PipelineCommand extends StageCommand {
     /** The pages a user opens next, last on the console: the comparison and every model's report. */
     static String reportList(Distill4jConfig config, List<EvaluateJob.Evaluated> results) {
         StringBuilder b = new StringBuilder("Reports:\n");
-        b.append(String.format("  %-16s %s%n", "comparison", new Path(PipelineReport.location(config).getParent(), "comparison.html")));
+        b.append(String.format(
+                "  %-16s %s%n",
+                "comparison", new Path(PipelineReport.location(config).getParent(), "comparison.html")));
         for (EvaluateJob.Evaluated e : results) {
             b.append(String.format("  %-16s %s%n", e.model(), new Path(e.reportDir(), "index.html")));
         }
@@ -148,8 +180,15 @@ final class PipelineCommand extends StageCommand {
      * line naming what differs, unless {@code overwrite} asks to replace it; no output means
      * "compute it".
      */
-    private static boolean reusable(FileSystem fs, Path dir, Class<? extends StageManifest> type, StageSettings wanted,
-                                    Map<String, InputRef> inputs, boolean overwrite, String step, String remedy)
+    private static boolean reusable(
+            FileSystem fs,
+            Path dir,
+            Class<? extends StageManifest> type,
+            StageSettings wanted,
+            Map<String, InputRef> inputs,
+            boolean overwrite,
+            String step,
+            String remedy)
             throws java.io.IOException {
         if (!Manifest.exists(fs, dir)) return false;
         Optional<String> whyNot = Reuse.whyNot(Manifests.read(fs, dir, type), wanted, inputs);
@@ -158,7 +197,8 @@ final class PipelineCommand extends StageCommand {
             System.out.println("[pipeline] " + step + ": replacing " + dir + ": " + whyNot.get());
             return false;
         }
-        throw new StageOutputException("pipeline " + step + ": " + dir + " was made with other settings and cannot be reused: "
-                + whyNot.get() + "; " + remedy + ", or choose another work-dir");
+        throw new StageOutputException(
+                "pipeline " + step + ": " + dir + " was made with other settings and cannot be reused: " + whyNot.get()
+                        + "; " + remedy + ", or choose another work-dir");
     }
 }

@@ -3,15 +3,19 @@ package io.distill4j.cli;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.jobs.ShardJob;
 import org.apache.spark.sql.SparkSession;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code shard}: source dataset -> Parquet training shards. */
-@Command(name = "shard", mixinStandardHelpOptions = true,
+@Command(
+        name = "shard",
+        mixinStandardHelpOptions = true,
         description = "read Cityscapes or COCO, decode and resize, write Parquet shards",
-        footer = {"", "Reads distill4j.dataset.root (file://, hdfs:// or s3a://) and writes distill4j.shard.output: one directory "
-                + "of part-*.parquet per split and _manifest.json, committed atomically."})
+        footer = {
+            "",
+            "Reads distill4j.dataset.root (file://, hdfs:// or s3a://) and writes distill4j.shard.output: one directory "
+                    + "of part-*.parquet per split and _manifest.json, committed atomically."
+        })
 final class ShardCommand extends StageCommand {
     @Option(names = "--overwrite", description = "replace an existing complete output (shard.overwrite=true)")
     private boolean overwrite;
@@ -25,7 +29,9 @@ final class ShardCommand extends StageCommand {
     protected int run(SparkSession spark, Distill4jConfig config) {
         ShardJob.Result r = new ShardJob(spark, config.dataset(), config.shard()).run();
         System.out.println("[shard] wrote " + r.output() + " " + r.counts()
-                + (r.skipped().isEmpty() ? "" : ", skipped " + r.skipped().size() + " bad samples (listed in the manifest)"));
+                + (r.skipped().isEmpty()
+                        ? ""
+                        : ", skipped " + r.skipped().size() + " bad samples (listed in the manifest)"));
         r.warningLine().ifPresent(System.out::println);
         return 0;
     }

@@ -6,16 +6,14 @@ import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.train.RunDirectory;
 import io.distill4j.util.NativeSetup;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-
-import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /**
  * A subcommand that runs one or more pipeline stages on Spark: takes the shared arguments
@@ -40,8 +38,7 @@ abstract class StageCommand implements Callable<Integer> {
     }
 
     /** Checks the command's own options before anything starts; a usage error names the option. */
-    protected void checkOptions() {
-    }
+    protected void checkOptions() {}
 
     protected abstract int run(SparkSession spark, Distill4jConfig config) throws Exception;
 
@@ -64,8 +61,11 @@ abstract class StageCommand implements Callable<Integer> {
     static String keptCheckpoints(Path runDir, Configuration hadoop) {
         RunDirectory run = new RunDirectory(Storage.fs(runDir, hadoop), runDir);
         Optional<RunDirectory.Checkpoint> c = run.latestCheckpoint();
-        if (c.isEmpty()) return "no epoch had finished, so " + runDir + " holds no checkpoint; rerunning the same command starts it again";
-        return "kept " + c.get().file() + " (epoch " + c.get().epoch() + " done); rerunning the same command resumes from there";
+        if (c.isEmpty())
+            return "no epoch had finished, so " + runDir
+                    + " holds no checkpoint; rerunning the same command starts it again";
+        return "kept " + c.get().file() + " (epoch " + c.get().epoch()
+                + " done); rerunning the same command resumes from there";
     }
 
     @Override
@@ -80,10 +80,15 @@ abstract class StageCommand implements Callable<Integer> {
         org.slf4j.LoggerFactory.getLogger("distill4j.native").info("{}", NativeSetup.init());
         SparkSession spark = SparkSessions.start(config);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        try (InterruptNotice notice = InterruptNotice.watch(name(), () -> keptWhenInterrupted(config, hadoop), System.err)) {
+        try (InterruptNotice notice =
+                InterruptNotice.watch(name(), () -> keptWhenInterrupted(config, hadoop), System.err)) {
             return run(spark, config);
         } catch (Exception | Error e) {
-            if (DiskFull.causes(e)) throw new StageOutputException(DiskFull.describe(output(config).location(), output(config).key()), e);
+            if (DiskFull.causes(e))
+                throw new StageOutputException(
+                        DiskFull.describe(
+                                output(config).location(), output(config).key()),
+                        e);
             throw e;
         } finally {
             spark.stop();

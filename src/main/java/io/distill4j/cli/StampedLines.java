@@ -60,7 +60,8 @@ final class StampedLines extends OutputStream {
         byte[] bytes = line.toByteArray();
         line.reset();
         if (bytes.length == 0) return;
-        if (!continuing && bytes[0] == '[') target.write((TIME.format(clock.get()) + " ").getBytes(StandardCharsets.UTF_8));
+        if (!continuing && bytes[0] == '[')
+            target.write((TIME.format(clock.get()) + " ").getBytes(StandardCharsets.UTF_8));
         target.write(bytes);
         continuing = bytes[bytes.length - 1] != '\n';
     }

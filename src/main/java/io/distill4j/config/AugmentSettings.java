@@ -19,10 +19,12 @@ public record AugmentSettings(double scaleMin, double scaleMax, int cropHeight, 
 
     public AugmentSettings {
         if (!(scaleMin > 0 && scaleMin <= scaleMax)) {
-            throw new IllegalArgumentException("scale range must satisfy 0 < min <= max, got [" + scaleMin + ", " + scaleMax + "]");
+            throw new IllegalArgumentException(
+                    "scale range must satisfy 0 < min <= max, got [" + scaleMin + ", " + scaleMax + "]");
         }
         if (cropHeight < 0 || cropWidth < 0 || (cropHeight == 0) != (cropWidth == 0)) {
-            throw new IllegalArgumentException("crop must be [0, 0] or two positive sizes, got [" + cropHeight + ", " + cropWidth + "]");
+            throw new IllegalArgumentException(
+                    "crop must be [0, 0] or two positive sizes, got [" + cropHeight + ", " + cropWidth + "]");
         }
         if (!(hflip >= 0 && hflip <= 1)) throw new IllegalArgumentException("hflip must be in 0..1, got " + hflip);
     }
@@ -47,7 +49,8 @@ public record AugmentSettings(double scaleMin, double scaleMax, int cropHeight, 
 
     /** The settings as one line, e.g. {@code scale=[0.5,2.0];crop=[32,64];hflip=0.5} (manifests, messages). */
     public String describe() {
-        return String.format(Locale.ROOT, "scale=[%s,%s];crop=[%d,%d];hflip=%s", scaleMin, scaleMax, cropHeight, cropWidth, hflip);
+        return String.format(
+                Locale.ROOT, "scale=[%s,%s];crop=[%d,%d];hflip=%s", scaleMin, scaleMax, cropHeight, cropWidth, hflip);
     }
 
     static AugmentSettings from(Keys k) {
@@ -59,7 +62,13 @@ public record AugmentSettings(double scaleMin, double scaleMax, int cropHeight, 
         List<Double> crop = k.numbers("crop");
         if (crop.size() != 2) throw k.invalid("crop", "expected [height, width], got " + crop.size() + " numbers");
         int ch = crop.get(0).intValue(), cw = crop.get(1).intValue();
-        if (ch != crop.get(0) || cw != crop.get(1) || ch < 0 || cw < 0 || ch > 8192 || cw > 8192 || (ch == 0) != (cw == 0)) {
+        if (ch != crop.get(0)
+                || cw != crop.get(1)
+                || ch < 0
+                || cw < 0
+                || ch > 8192
+                || cw > 8192
+                || (ch == 0) != (cw == 0)) {
             throw k.invalid("crop", "must be [0, 0] (the shard size) or two whole sizes in 1..8192, got " + crop);
         }
         return new AugmentSettings(scale.get(0), scale.get(1), ch, cw, k.doubleIn("hflip", 0, 1));

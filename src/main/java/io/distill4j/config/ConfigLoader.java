@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
-
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +54,9 @@ public final class ConfigLoader {
                 throw new ConfigException("configuration file not found: " + confFile);
             }
             try {
-                file = ConfigFactory.parseFile(confFile, ConfigParseOptions.defaults().setAllowMissing(false)).withFallback(file);
+                file = ConfigFactory.parseFile(
+                                confFile, ConfigParseOptions.defaults().setAllowMissing(false))
+                        .withFallback(file);
             } catch (com.typesafe.config.ConfigException e) {
                 throw new ConfigException("cannot parse " + confFile + ": " + e.getMessage(), e);
             }
@@ -67,7 +68,9 @@ public final class ConfigLoader {
         }
         Config merged;
         try {
-            merged = system.withFallback(cli).withFallback(file).withFallback(reference)
+            merged = system.withFallback(cli)
+                    .withFallback(file)
+                    .withFallback(reference)
                     .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(false));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("configuration error: " + e.getMessage(), e);
@@ -89,7 +92,8 @@ public final class ConfigLoader {
             Config one;
             try {
                 // HOCON syntax first, so lists and objects work (splits=[train,val]) ...
-                one = ConfigFactory.parseString(fullKey + " = " + value,
+                one = ConfigFactory.parseString(
+                        fullKey + " = " + value,
                         ConfigParseOptions.defaults().setOriginDescription("command-line override " + kv));
             } catch (com.typesafe.config.ConfigException e) {
                 // ... and a plain string when the value is not valid HOCON (paths with ':' etc.).
@@ -105,8 +109,13 @@ public final class ConfigLoader {
      * (what {@code --print-config} prints).
      */
     public static String render(Config resolved) {
-        return resolved.withOnlyPath(ROOT).root().render(ConfigRenderOptions.defaults()
-                .setOriginComments(false).setComments(false).setJson(false).setFormatted(true));
+        return resolved.withOnlyPath(ROOT)
+                .root()
+                .render(ConfigRenderOptions.defaults()
+                        .setOriginComments(false)
+                        .setComments(false)
+                        .setJson(false)
+                        .setFormatted(true));
     }
 
     private static void checkNoUnknownKeys(Config merged, Config reference) {
@@ -117,7 +126,9 @@ public final class ConfigLoader {
             if (FREE_FORM.stream().anyMatch(p -> key.startsWith(p + "."))) continue;
             if (!reference.hasPathOrNull(key) && unknown.add(key)) {
                 messages.add(key + " (from " + e.getValue().origin().description()
-                        + KeySuggestion.closest(key, reference).map(k -> "; did you mean " + k + "?").orElse("") + ")");
+                        + KeySuggestion.closest(key, reference)
+                                .map(k -> "; did you mean " + k + "?")
+                                .orElse("") + ")");
             }
         }
         if (!messages.isEmpty()) {

@@ -6,7 +6,8 @@ import java.util.List;
 public record DatasetSettings(Kind kind, String root, List<String> splits) {
     /** The two supported source layouts. */
     public enum Kind {
-        CITYSCAPES, COCO;
+        CITYSCAPES,
+        COCO;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);

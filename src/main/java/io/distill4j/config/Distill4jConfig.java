@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
-
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -12,14 +11,26 @@ import java.util.regex.Pattern;
  * The whole configuration of a run, parsed once from HOCON into immutable records and validated.
  * Stages receive the record they need; nothing below reads keys by string.
  */
-public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, String> hadoop,
-                              SampleSettings sample, DatasetSettings dataset, ShardSettings shard,
-                              ModelSettings model, TrainSettings train, AugmentSettings augment,
-                              TeacherSettings teacher,
-                              CacheSettings cache, DistillSettings distill, EvaluateSettings evaluate,
-                              PipelineSettings pipeline, InferenceSettings inference, String redactedJson) {
+public record Distill4jConfig(
+        String workDir,
+        SparkSettings spark,
+        Map<String, String> hadoop,
+        SampleSettings sample,
+        DatasetSettings dataset,
+        ShardSettings shard,
+        ModelSettings model,
+        TrainSettings train,
+        AugmentSettings augment,
+        TeacherSettings teacher,
+        CacheSettings cache,
+        DistillSettings distill,
+        EvaluateSettings evaluate,
+        PipelineSettings pipeline,
+        InferenceSettings inference,
+        String redactedJson) {
     /** Setting names whose values must never reach a log, a manifest or a saved configuration. */
-    private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|access\\.key|session\\.token|credential).*");
+    private static final Pattern SECRET =
+            Pattern.compile("(?i).*(secret|password|access\\.key|session\\.token|credential).*");
 
     public static Distill4jConfig from(Config resolved) {
         Keys root = new Keys(resolved, ConfigLoader.ROOT);
@@ -45,26 +56,63 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
     }
 
     private static TrainSettings train(Keys k) {
-        return new TrainSettings(k.intIn("epochs", 1, 100_000), k.intIn("batch-size-per-worker", 1, 4096),
-                k.intIn("averaging-frequency", 1, 100_000), k.intIn("workers", 0, 100_000),
-                k.doubleIn("learning-rate", 1e-9, 10), k.longIn("seed", Long.MIN_VALUE, Long.MAX_VALUE),
-                k.intIn("prefetch", 0, 64), switch (k.oneOf("repartition", "always", "never", "when-workers-differ")) {
+        return new TrainSettings(
+                k.intIn("epochs", 1, 100_000),
+                k.intIn("batch-size-per-worker", 1, 4096),
+                k.intIn("averaging-frequency", 1, 100_000),
+                k.intIn("workers", 0, 100_000),
+                k.doubleIn("learning-rate", 1e-9, 10),
+                k.longIn("seed", Long.MIN_VALUE, Long.MAX_VALUE),
+                k.intIn("prefetch", 0, 64),
+                switch (k.oneOf("repartition", "always", "never", "when-workers-differ")) {
                     case "never" -> org.deeplearning4j.spark.api.Repartition.Never;
                     case "when-workers-differ" -> org.deeplearning4j.spark.api.Repartition.NumPartitionsWorkersDiffers;
                     default -> org.deeplearning4j.spark.api.Repartition.Always;
-                }, k.intIn("validate-every", 0, 100_000), k.intIn("keep-checkpoints", 0, 100_000));
+                },
+                k.intIn("validate-every", 0, 100_000),
+                k.intIn("keep-checkpoints", 0, 100_000));
     }
 
     /** A copy for another distill run (the pipeline trains several students from one configuration). */
     public Distill4jConfig withDistill(DistillSettings d) {
-        return new Distill4jConfig(workDir, spark, hadoop, sample, dataset, shard, model, train, augment, teacher, cache, d,
-                evaluate, pipeline, inference, redactedJson);
+        return new Distill4jConfig(
+                workDir,
+                spark,
+                hadoop,
+                sample,
+                dataset,
+                shard,
+                model,
+                train,
+                augment,
+                teacher,
+                cache,
+                d,
+                evaluate,
+                pipeline,
+                inference,
+                redactedJson);
     }
 
     /** A copy with other training settings (the pipeline's per-seed runs). */
     public Distill4jConfig withTrain(TrainSettings t) {
-        return new Distill4jConfig(workDir, spark, hadoop, sample, dataset, shard, model, t, augment, teacher, cache, distill,
-                evaluate, pipeline, inference, redactedJson);
+        return new Distill4jConfig(
+                workDir,
+                spark,
+                hadoop,
+                sample,
+                dataset,
+                shard,
+                model,
+                t,
+                augment,
+                teacher,
+                cache,
+                distill,
+                evaluate,
+                pipeline,
+                inference,
+                redactedJson);
     }
 
     /**
@@ -85,13 +133,31 @@ public record Distill4jConfig(String workDir, SparkSettings spark, Map<String, S
      */
     public Distill4jConfig forStudentRun(int student, String runId, long seed) {
         Config base = resolvedConfig();
-        ConfigValue terms = base.getConfigList("distill4j.pipeline.students").get(student).root().get("terms");
+        ConfigValue terms = base.getConfigList("distill4j.pipeline.students")
+                .get(student)
+                .root()
+                .get("terms");
         Config run = base.withValue("distill4j.distill.run-id", ConfigValueFactory.fromAnyRef(runId))
                 .withValue("distill4j.distill.terms", terms)
                 .withValue("distill4j.train.seed", ConfigValueFactory.fromAnyRef(seed));
         Distill4jConfig c = from(run);
-        return new Distill4jConfig(c.workDir, spark, hadoop, c.sample, c.dataset, c.shard, c.model, c.train, c.augment, c.teacher,
-                c.cache, c.distill, c.evaluate, c.pipeline, c.inference, c.redactedJson);
+        return new Distill4jConfig(
+                c.workDir,
+                spark,
+                hadoop,
+                c.sample,
+                c.dataset,
+                c.shard,
+                c.model,
+                c.train,
+                c.augment,
+                c.teacher,
+                c.cache,
+                c.distill,
+                c.evaluate,
+                c.pipeline,
+                c.inference,
+                c.redactedJson);
     }
 
     /** True for Hadoop/Spark setting names that hold credentials. */

@@ -14,7 +14,6 @@ import io.distill4j.method.MutualContrastive;
 import io.distill4j.method.MutualLearning;
 import io.distill4j.method.PairwiseSimilarity;
 import io.distill4j.method.PixelKd;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,8 +26,9 @@ import java.util.Set;
  * output, with its weight and temperature, and the method's own options (its defaults when the term
  * sets none; {@link MethodOptions#NONE} for a method that has none).
  */
-public record DistillTerm(Kind kind, String studentTap, String teacherOutput, double weight, double tau,
-                          MethodOptions options) implements MethodTerm, java.io.Serializable {
+public record DistillTerm(
+        Kind kind, String studentTap, String teacherOutput, double weight, double tau, MethodOptions options)
+        implements MethodTerm, java.io.Serializable {
     public DistillTerm {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(options, "options (MethodOptions.NONE for a method without any)");
@@ -85,7 +85,9 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
             Kind k = byId(s);
             if (k != null) return k;
             throw new ConfigException(where + ".kind: must be one of "
-                    + String.join(", ", java.util.Arrays.stream(values()).map(Kind::id).toList()) + ", got '" + s + "'");
+                    + String.join(
+                            ", ",
+                            java.util.Arrays.stream(values()).map(Kind::id).toList()) + ", got '" + s + "'");
         }
     }
 
@@ -97,14 +99,16 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
 
     /** This term between other taps with another weight (one pair of a layer-wise term); itself when nothing changes. */
     public DistillTerm withTaps(String studentTap, String teacherOutput, double weight) {
-        if (studentTap.equals(this.studentTap) && teacherOutput.equals(this.teacherOutput) && weight == this.weight) return this;
+        if (studentTap.equals(this.studentTap) && teacherOutput.equals(this.teacherOutput) && weight == this.weight)
+            return this;
         return new DistillTerm(kind, studentTap, teacherOutput, weight, tau, options);
     }
 
     /** The term's options as the method's own record type. */
     public <O extends MethodOptions> O options(Class<O> type) {
         if (!type.isInstance(options)) {
-            throw new IllegalStateException(outputName() + " has no " + type.getSimpleName() + " (it has " + options + ")");
+            throw new IllegalStateException(
+                    outputName() + " has no " + type.getSimpleName() + " (it has " + options + ")");
         }
         return type.cast(options);
     }
@@ -122,7 +126,8 @@ public record DistillTerm(Kind kind, String studentTap, String teacherOutput, do
             String where = key + "[" + i + "]";
             Set<String> keys = new HashSet<>(Set.of("kind", "student-tap", "teacher-output", "weight", "tau"));
             // Before the kind is validated: an unknown kind allows the common keys only.
-            Kind declared = o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String k ? Kind.byId(k) : null;
+            Kind declared =
+                    o.hasPath("kind") && o.getValue("kind").unwrapped() instanceof String k ? Kind.byId(k) : null;
             if (declared != null) keys.addAll(declared.method().optionKeys());
             ObjectKeys.check(o, where, keys);
             try {

@@ -10,10 +10,14 @@ package io.distill4j.config;
  * @param maxDetections      detection: most detections kept per image (top-K over all classes)
  * @param scoreThreshold     detection: lowest score a kept detection has
  */
-public record EvaluateSettings(String split, int overlays, boolean exportPredictions, int maxDetections,
-                               double scoreThreshold) {
+public record EvaluateSettings(
+        String split, int overlays, boolean exportPredictions, int maxDetections, double scoreThreshold) {
     static EvaluateSettings from(Keys k) {
-        return new EvaluateSettings(k.nonEmpty("split"), k.intIn("overlays", 0, 1000), k.bool("export-predictions"),
-                k.intIn("max-detections", 1, 10_000), k.doubleIn("score-threshold", 0.0, 1.0));
+        return new EvaluateSettings(
+                k.nonEmpty("split"),
+                k.intIn("overlays", 0, 1000),
+                k.bool("export-predictions"),
+                k.intIn("max-detections", 1, 10_000),
+                k.doubleIn("score-threshold", 0.0, 1.0));
     }
 }

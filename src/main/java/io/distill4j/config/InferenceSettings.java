@@ -14,7 +14,8 @@ import java.util.Arrays;
 public record InferenceSettings(Engine engine) {
     /** The engines, by their configuration (and manifest) names. */
     public enum Engine {
-        DL4J("dl4j"), ONNX_RUNTIME("onnx-runtime");
+        DL4J("dl4j"),
+        ONNX_RUNTIME("onnx-runtime");
 
         private final String id;
 
@@ -27,7 +28,10 @@ public record InferenceSettings(Engine engine) {
         }
 
         static Engine of(String id) {
-            return Arrays.stream(values()).filter(e -> e.id.equals(id)).findFirst().orElseThrow();
+            return Arrays.stream(values())
+                    .filter(e -> e.id.equals(id))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 

@@ -1,10 +1,9 @@
 package io.distill4j.config;
 
 import com.typesafe.config.Config;
-import org.apache.commons.text.similarity.LevenshteinDistance;
-
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /** The reference.conf key an unknown key was most likely meant to be: the "did you mean" of a typo. */
 final class KeySuggestion {

@@ -3,7 +3,6 @@ package io.distill4j.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,8 +47,11 @@ final class Keys {
         try {
             return getter.apply(k);
         } catch (com.typesafe.config.ConfigException.WrongType e) {
-            throw error(name, "expected " + type + ", got " + config.getValue(k).valueType().name().toLowerCase(Locale.ROOT)
-                    + " " + config.getValue(k).render());
+            throw error(
+                    name,
+                    "expected " + type + ", got "
+                            + config.getValue(k).valueType().name().toLowerCase(Locale.ROOT) + " "
+                            + config.getValue(k).render());
         }
     }
 

@@ -1,7 +1,6 @@
 package io.distill4j.config;
 
 import com.typesafe.config.Config;
-
 import java.util.Set;
 import java.util.TreeSet;
 

@@ -1,7 +1,6 @@
 package io.distill4j.config;
 
 import com.typesafe.config.Config;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -5,13 +5,19 @@ public record SampleSettings(String output, long seed, Split cityscapes, Split c
     /** Image counts and resolution of one generated dataset. */
     public record Split(int train, int val, int width, int height) {
         static Split from(Keys k) {
-            return new Split(k.intIn("train", 1, 100_000), k.intIn("val", 1, 100_000),
-                    k.intIn("width", 16, 4096), k.intIn("height", 16, 4096));
+            return new Split(
+                    k.intIn("train", 1, 100_000),
+                    k.intIn("val", 1, 100_000),
+                    k.intIn("width", 16, 4096),
+                    k.intIn("height", 16, 4096));
         }
     }
 
     static SampleSettings from(Keys k) {
-        return new SampleSettings(k.nonEmpty("output"), k.longIn("seed", Long.MIN_VALUE, Long.MAX_VALUE),
-                Split.from(k.child("cityscapes")), Split.from(k.child("coco")));
+        return new SampleSettings(
+                k.nonEmpty("output"),
+                k.longIn("seed", Long.MIN_VALUE, Long.MAX_VALUE),
+                Split.from(k.child("cityscapes")),
+                Split.from(k.child("coco")));
     }
 }

@@ -18,17 +18,22 @@ final class ShardSizeRule {
         int multiple = lcm(pyramidSide(model.teacher()), model.student().outputStride());
         String key = h % multiple != 0 ? "height" : "width";
         if (h % multiple != 0 || w % multiple != 0) {
-            throw shardKeys.invalid(key, "shard size " + h + "x" + w + " (HxW) cannot feed the models: height and width must be "
-                    + "multiples of " + multiple + " (model.teacher.output-stride " + model.teacher().outputStride()
-                    + " with the teacher's pyramid pooling, model.student.output-stride " + model.student().outputStride()
-                    + "), e.g. " + round(h, multiple) + "x" + round(w, multiple));
+            throw shardKeys.invalid(
+                    key,
+                    "shard size " + h + "x" + w + " (HxW) cannot feed the models: height and width must be "
+                            + "multiples of " + multiple + " (model.teacher.output-stride "
+                            + model.teacher().outputStride()
+                            + " with the teacher's pyramid pooling, model.student.output-stride "
+                            + model.student().outputStride()
+                            + "), e.g. " + round(h, multiple) + "x" + round(w, multiple));
         }
         try {
             // The builders' own validation stays the authority.
             spec(model.teacher(), ContextHead.PYRAMID_POOLING, h, w);
             spec(model.student(), ContextHead.NONE, h, w);
         } catch (IllegalArgumentException e) {
-            throw shardKeys.invalid(key, "shard size " + h + "x" + w + " (HxW) cannot feed the models: " + e.getMessage());
+            throw shardKeys.invalid(
+                    key, "shard size " + h + "x" + w + " (HxW) cannot feed the models: " + e.getMessage());
         }
     }
 
@@ -47,7 +52,18 @@ final class ShardSizeRule {
     }
 
     private static void spec(ModelSettings.Net n, ContextHead head, int h, int w) {
-        new ModelSpec(Task.SEGMENTATION, "shard-size-check", n.width(), n.depth(), n.outputStride(), 1, h, w, 0L, head, 1e-3,
+        new ModelSpec(
+                Task.SEGMENTATION,
+                "shard-size-check",
+                n.width(),
+                n.depth(),
+                n.outputStride(),
+                1,
+                h,
+                w,
+                0L,
+                head,
+                1e-3,
                 n.backbone());
     }
 

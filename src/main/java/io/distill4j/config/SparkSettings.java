@@ -13,13 +13,18 @@ import java.util.Map;
  * @param nativeThreads ND4J/oneDNN threads per Spark task; 0 = {@code spark.task.cpus}
  *                    (see {@code io.distill4j.util.NativeSetup#threadsPerTask})
  */
-public record SparkSettings(String master, String appName, String serializer, boolean ui, Map<String, String> extra,
-                            int nativeThreads) {
+public record SparkSettings(
+        String master, String appName, String serializer, boolean ui, Map<String, String> extra, int nativeThreads) {
     /** More threads than this per task is a typo, not a machine. */
     static final int MAX_NATIVE_THREADS = 1024;
 
     static SparkSettings from(Keys k) {
-        return new SparkSettings(k.nonEmpty("master"), k.nonEmpty("app-name"), k.oneOf("serializer", "kryo", "java"),
-                k.bool("ui"), k.stringMap("conf"), k.intIn("native-threads", 0, MAX_NATIVE_THREADS));
+        return new SparkSettings(
+                k.nonEmpty("master"),
+                k.nonEmpty("app-name"),
+                k.oneOf("serializer", "kryo", "java"),
+                k.bool("ui"),
+                k.stringMap("conf"),
+                k.intIn("native-threads", 0, MAX_NATIVE_THREADS));
     }
 }

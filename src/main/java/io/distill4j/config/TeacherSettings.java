@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigException.WrongType;
 import io.distill4j.onnx.OnnxModelSettings;
 import io.distill4j.onnx.OnnxOutput;
 import io.distill4j.onnx.OnnxPreprocessing;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,8 +19,8 @@ public record TeacherSettings(String dir, int epochs, boolean overwrite, OnnxMod
     static final String ONNX_KEY = "distill4j.teacher.onnx";
 
     static TeacherSettings from(Keys k, Config root) {
-        return new TeacherSettings(k.nonEmpty("dir"), k.intIn("epochs", 1, 100_000), k.bool("overwrite"),
-                onnx(k.child("onnx"), root));
+        return new TeacherSettings(
+                k.nonEmpty("dir"), k.intIn("epochs", 1, 100_000), k.bool("overwrite"), onnx(k.child("onnx"), root));
     }
 
     /** True when the teacher is an ONNX file. */
@@ -40,8 +39,13 @@ public record TeacherSettings(String dir, int epochs, boolean overwrite, OnnxMod
                         + root.getValue(ONNX_KEY + ".preprocessing").origin().description() + ")");
             }
         }
-        return new OnnxModelSettings(k.string("path").trim(), k.string("input").trim(), k.intIn("height", 0, 65_536),
-                k.intIn("width", 0, 65_536), preprocessing, outputs(root));
+        return new OnnxModelSettings(
+                k.string("path").trim(),
+                k.string("input").trim(),
+                k.intIn("height", 0, 65_536),
+                k.intIn("width", 0, 65_536),
+                preprocessing,
+                outputs(root));
     }
 
     private static List<OnnxOutput> outputs(Config root) {
@@ -50,7 +54,8 @@ public record TeacherSettings(String dir, int epochs, boolean overwrite, OnnxMod
         try {
             list = root.getConfigList(key);
         } catch (WrongType e) {
-            throw new ConfigException(key + ": expected a list of {onnx, name, stride} objects (" + e.origin().description() + ")");
+            throw new ConfigException(key + ": expected a list of {onnx, name, stride} objects ("
+                    + e.origin().description() + ")");
         }
         List<OnnxOutput> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
@@ -60,13 +65,15 @@ public record TeacherSettings(String dir, int epochs, boolean overwrite, OnnxMod
             try {
                 int stride = o.getInt("stride");
                 if (stride < 1 || stride > 1024) {
-                    throw new ConfigException(where + ".stride: must be in 1..1024, got " + stride + " (" + o.origin().description() + ")");
+                    throw new ConfigException(where + ".stride: must be in 1..1024, got " + stride + " ("
+                            + o.origin().description() + ")");
                 }
                 out.add(new OnnxOutput(o.getString("onnx"), o.getString("name"), stride));
             } catch (Missing | WrongType e) {
                 throw new ConfigException(where + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(where + ": " + e.getMessage() + " (" + o.origin().description() + ")");
+                throw new ConfigException(
+                        where + ": " + e.getMessage() + " (" + o.origin().description() + ")");
             }
         }
         return List.copyOf(out);

@@ -1,8 +1,7 @@
 package io.distill4j.config;
 
-import org.deeplearning4j.spark.api.Repartition;
-
 import java.io.Serializable;
+import org.deeplearning4j.spark.api.Repartition;
 
 /**
  * How a network is trained on Spark (train-teacher and distill share it, so comparisons are fair).
@@ -17,33 +16,84 @@ import java.io.Serializable;
  * @param keepCheckpoints      newest epoch checkpoints a run keeps ({@link RunDirectory#pruneCheckpoints});
  *                             {@link #KEEP_ALL_CHECKPOINTS} keeps every one
  */
-public record TrainSettings(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
-                            double learningRate, long seed, int prefetch, Repartition repartition,
-                            int validateEvery, int keepCheckpoints) implements Serializable {
+public record TrainSettings(
+        int epochs,
+        int batchSizePerWorker,
+        int averagingFrequency,
+        int workers,
+        double learningRate,
+        long seed,
+        int prefetch,
+        Repartition repartition,
+        int validateEvery,
+        int keepCheckpoints)
+        implements Serializable {
     /** {@code train.keep-checkpoints = 0}: no checkpoint is removed. */
     public static final int KEEP_ALL_CHECKPOINTS = 0;
 
     /** Keeping every checkpoint. */
-    public TrainSettings(int epochs, int batchSizePerWorker, int averagingFrequency, int workers, double learningRate,
-                         long seed, int prefetch, Repartition repartition, int validateEvery) {
-        this(epochs, batchSizePerWorker, averagingFrequency, workers, learningRate, seed, prefetch, repartition, validateEvery,
+    public TrainSettings(
+            int epochs,
+            int batchSizePerWorker,
+            int averagingFrequency,
+            int workers,
+            double learningRate,
+            long seed,
+            int prefetch,
+            Repartition repartition,
+            int validateEvery) {
+        this(
+                epochs,
+                batchSizePerWorker,
+                averagingFrequency,
+                workers,
+                learningRate,
+                seed,
+                prefetch,
+                repartition,
+                validateEvery,
                 KEEP_ALL_CHECKPOINTS);
     }
 
     /** Without validation during training, keeping every checkpoint. */
-    public TrainSettings(int epochs, int batchSizePerWorker, int averagingFrequency, int workers, double learningRate,
-                         long seed, int prefetch, Repartition repartition) {
+    public TrainSettings(
+            int epochs,
+            int batchSizePerWorker,
+            int averagingFrequency,
+            int workers,
+            double learningRate,
+            long seed,
+            int prefetch,
+            Repartition repartition) {
         this(epochs, batchSizePerWorker, averagingFrequency, workers, learningRate, seed, prefetch, repartition, 0);
     }
 
     public TrainSettings withSeed(long s) {
-        return new TrainSettings(epochs, batchSizePerWorker, averagingFrequency, workers, learningRate, s, prefetch, repartition,
-                validateEvery, keepCheckpoints);
+        return new TrainSettings(
+                epochs,
+                batchSizePerWorker,
+                averagingFrequency,
+                workers,
+                learningRate,
+                s,
+                prefetch,
+                repartition,
+                validateEvery,
+                keepCheckpoints);
     }
 
     public TrainSettings withEpochs(int e) {
-        return new TrainSettings(e, batchSizePerWorker, averagingFrequency, workers, learningRate, seed, prefetch, repartition,
-                validateEvery, keepCheckpoints);
+        return new TrainSettings(
+                e,
+                batchSizePerWorker,
+                averagingFrequency,
+                workers,
+                learningRate,
+                seed,
+                prefetch,
+                repartition,
+                validateEvery,
+                keepCheckpoints);
     }
 
     /** Whether the model is scored after {@code epoch}: every validateEvery epochs and after the last. */

@@ -11,12 +11,12 @@ public record ChwImage(int channels, int height, int width, byte[] data) {
     public ChwImage {
         Objects.requireNonNull(data, "data");
         if (channels <= 0 || height <= 0 || width <= 0) {
-            throw new IllegalArgumentException("channels, height and width must be positive, got "
-                    + channels + "x" + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "channels, height and width must be positive, got " + channels + "x" + height + "x" + width);
         }
         if (data.length != channels * height * width) {
-            throw new IllegalArgumentException("data has " + data.length + " bytes, expected "
-                    + channels + "*" + height + "*" + width);
+            throw new IllegalArgumentException(
+                    "data has " + data.length + " bytes, expected " + channels + "*" + height + "*" + width);
         }
     }
 

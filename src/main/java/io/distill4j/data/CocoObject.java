@@ -16,7 +16,8 @@ public record CocoObject(long annotationId, int categoryId, float[] bbox, float 
     public CocoObject {
         Objects.requireNonNull(bbox, "bbox");
         if (bbox.length != 4) {
-            throw new IllegalArgumentException("annotation " + annotationId + ": bbox must have 4 numbers, got " + bbox.length);
+            throw new IllegalArgumentException(
+                    "annotation " + annotationId + ": bbox must have 4 numbers, got " + bbox.length);
         }
         bbox = bbox.clone();
     }
@@ -28,8 +29,12 @@ public record CocoObject(long annotationId, int categoryId, float[] bbox, float 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CocoObject c && annotationId == c.annotationId && categoryId == c.categoryId
-                && Arrays.equals(bbox, c.bbox) && Float.compare(area, c.area) == 0 && iscrowd == c.iscrowd;
+        return o instanceof CocoObject c
+                && annotationId == c.annotationId
+                && categoryId == c.categoryId
+                && Arrays.equals(bbox, c.bbox)
+                && Float.compare(area, c.area) == 0
+                && iscrowd == c.iscrowd;
     }
 
     @Override

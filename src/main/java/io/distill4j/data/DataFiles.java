@@ -17,7 +17,8 @@ public final class DataFiles {
     public static byte[] readAll(FileSystem fs, Path file) throws IOException {
         long length = fs.getFileStatus(file).getLen();
         if (length > MAX_FILE_BYTES) {
-            throw new IOException("file " + file + " has " + length + " bytes, more than the " + MAX_FILE_BYTES + " allowed for one sample file");
+            throw new IOException("file " + file + " has " + length + " bytes, more than the " + MAX_FILE_BYTES
+                    + " allowed for one sample file");
         }
         byte[] bytes = new byte[(int) length];
         try (FSDataInputStream in = fs.open(file)) {

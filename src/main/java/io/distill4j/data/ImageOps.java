@@ -114,8 +114,8 @@ public final class ImageOps {
         BufferedImage img = read(encoded);
         Raster raster = img.getRaster();
         if (raster.getNumBands() != 1) {
-            throw new IllegalArgumentException("label image has " + raster.getNumBands()
-                    + " channels; expected one 8-bit channel of label ids");
+            throw new IllegalArgumentException(
+                    "label image has " + raster.getNumBands() + " channels; expected one 8-bit channel of label ids");
         }
         checkEightBit(raster);
         int h = img.getHeight();
@@ -173,7 +173,8 @@ public final class ImageOps {
     public static ChwImage resizeBilinear(ChwImage src, int outHeight, int outWidth) {
         requirePositive(outHeight, outWidth);
         int c = src.channels(), h = src.height(), w = src.width();
-        if (h == outHeight && w == outWidth) return new ChwImage(c, h, w, src.data().clone());
+        if (h == outHeight && w == outWidth)
+            return new ChwImage(c, h, w, src.data().clone());
         int[] x0 = new int[outWidth], x1 = new int[outWidth];
         float[] fx = new float[outWidth];
         taps(w, outWidth, x0, x1, fx);
@@ -209,7 +210,8 @@ public final class ImageOps {
     public static ChwImage resizeNearest(ChwImage src, int outHeight, int outWidth) {
         requirePositive(outHeight, outWidth);
         int c = src.channels(), h = src.height(), w = src.width();
-        if (h == outHeight && w == outWidth) return new ChwImage(c, h, w, src.data().clone());
+        if (h == outHeight && w == outWidth)
+            return new ChwImage(c, h, w, src.data().clone());
         int[] sx = new int[outWidth];
         for (int x = 0; x < outWidth; x++) sx[x] = Math.min(w - 1, (int) ((x + 0.5) * w / outWidth));
         byte[] in = src.data();
@@ -245,7 +247,8 @@ public final class ImageOps {
     private static boolean copyInterleaved(Raster raster, int bands, byte[] out) {
         if (!(raster.getDataBuffer() instanceof DataBufferByte buffer)
                 || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel model)
-                || buffer.getNumBanks() != 1 || raster.getSampleModelTranslateX() != 0
+                || buffer.getNumBanks() != 1
+                || raster.getSampleModelTranslateX() != 0
                 || raster.getSampleModelTranslateY() != 0) {
             return false;
         }
@@ -284,7 +287,8 @@ public final class ImageOps {
         try {
             img = ImageIO.read(new ByteArrayInputStream(encoded));
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot decode image (" + encoded.length + " bytes): " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot decode image (" + encoded.length + " bytes): " + e.getMessage(), e);
         }
         if (img == null) {
             throw new IllegalArgumentException("not a PNG or JPEG image (" + encoded.length + " bytes)");

@@ -33,7 +33,8 @@ public final class SampleDecoder {
     }
 
     /** Decodes and resizes one sample, adding to {@code warnings} what looks like a mistake but can be trained on. */
-    public static ShardRecord decode(SourceSample s, FileSystem fs, int targetHeight, int targetWidth, List<SampleWarning> warnings) {
+    public static ShardRecord decode(
+            SourceSample s, FileSystem fs, int targetHeight, int targetWidth, List<SampleWarning> warnings) {
         if (targetHeight <= 0 || targetWidth <= 0) {
             throw new IllegalArgumentException("target size must be positive, got " + targetHeight + "x" + targetWidth);
         }
@@ -41,12 +42,29 @@ public final class SampleDecoder {
         ChwImage resized = ImageOps.resizeBilinear(image, targetHeight, targetWidth);
         if (s.isCityscapes()) {
             byte[] seg = decodeLabels(s, fs, image, targetHeight, targetWidth, warnings);
-            return new ShardRecord(s.sampleId(), s.dataset(), s.split(), targetHeight, targetWidth,
-                    image.height(), image.width(), resized.data(), seg, null, null, null, null, -1, s.imageUri());
+            return new ShardRecord(
+                    s.sampleId(),
+                    s.dataset(),
+                    s.split(),
+                    targetHeight,
+                    targetWidth,
+                    image.height(),
+                    image.width(),
+                    resized.data(),
+                    seg,
+                    null,
+                    null,
+                    null,
+                    null,
+                    -1,
+                    s.imageUri());
         }
         if (image.height() != s.origHeight() || image.width() != s.origWidth()) {
-            throw new BadSampleException(s.sampleId(), s.imageUri(), "decoded image is " + image.width() + "x"
-                    + image.height() + " (WxH) but the annotations declare " + s.origWidth() + "x" + s.origHeight());
+            throw new BadSampleException(
+                    s.sampleId(),
+                    s.imageUri(),
+                    "decoded image is " + image.width() + "x" + image.height() + " (WxH) but the annotations declare "
+                            + s.origWidth() + "x" + s.origHeight());
         }
         List<CocoObject> objects = s.objects();
         int n = objects.size();
@@ -68,12 +86,31 @@ public final class SampleDecoder {
             areas[i] = o.area();
             crowd[i] = o.iscrowd();
         }
-        return new ShardRecord(s.sampleId(), s.dataset(), s.split(), targetHeight, targetWidth, image.height(),
-                image.width(), resized.data(), null, boxes, categories, areas, crowd, s.imageId(), s.imageUri());
+        return new ShardRecord(
+                s.sampleId(),
+                s.dataset(),
+                s.split(),
+                targetHeight,
+                targetWidth,
+                image.height(),
+                image.width(),
+                resized.data(),
+                null,
+                boxes,
+                categories,
+                areas,
+                crowd,
+                s.imageId(),
+                s.imageUri());
     }
 
-    private static byte[] decodeLabels(SourceSample s, FileSystem fs, ChwImage image, int targetHeight, int targetWidth,
-                                       List<SampleWarning> warnings) {
+    private static byte[] decodeLabels(
+            SourceSample s,
+            FileSystem fs,
+            ChwImage image,
+            int targetHeight,
+            int targetWidth,
+            List<SampleWarning> warnings) {
         ChwImage labels;
         try {
             labels = ImageOps.decodeLabelPng(read(s, fs, s.labelUri()));
@@ -81,16 +118,26 @@ public final class SampleDecoder {
             throw new BadSampleException(s.sampleId(), s.labelUri(), "cannot decode label map: " + e.getMessage(), e);
         }
         if (labels.height() != image.height() || labels.width() != image.width()) {
-            throw new BadSampleException(s.sampleId(), s.labelUri(), "label map is " + labels.width() + "x"
-                    + labels.height() + " (WxH) but its image is " + image.width() + "x" + image.height());
+            throw new BadSampleException(
+                    s.sampleId(),
+                    s.labelUri(),
+                    "label map is " + labels.width() + "x" + labels.height() + " (WxH) but its image is "
+                            + image.width() + "x" + image.height());
         }
         java.util.SortedMap<Integer, Long> outside = CityscapesLabels.outsideTable(labels.data());
         if (!outside.isEmpty()) {
             long pixels = outside.values().stream().mapToLong(Long::longValue).sum();
-            warnings.add(new SampleWarning(s.sampleId(), s.labelUri(), pixels + " of " + labels.data().length
-                    + " pixels have label ids outside the Cityscapes table (0.." + CityscapesLabels.MAX_LABEL_ID + "): "
-                    + outside.keySet().stream().limit(5).map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
-                    + (outside.size() > 5 ? ", ..." : "") + "; trained as ignore"));
+            warnings.add(new SampleWarning(
+                    s.sampleId(),
+                    s.labelUri(),
+                    pixels + " of " + labels.data().length
+                            + " pixels have label ids outside the Cityscapes table (0.." + CityscapesLabels.MAX_LABEL_ID
+                            + "): "
+                            + outside.keySet().stream()
+                                    .limit(5)
+                                    .map(String::valueOf)
+                                    .collect(java.util.stream.Collectors.joining(", "))
+                            + (outside.size() > 5 ? ", ..." : "") + "; trained as ignore"));
         }
         byte[] seg = ImageOps.resizeNearest(labels, targetHeight, targetWidth).data();
         CityscapesLabels.toTrainIds(seg);
@@ -102,10 +149,12 @@ public final class SampleDecoder {
         if (!(b[2] > 0 && b[3] > 0)) {
             throw new BadSampleException(s.sampleId(), s.imageUri(), box + " has zero or negative size");
         }
-        if (!(b[0] >= -BOX_TOLERANCE_PX && b[1] >= -BOX_TOLERANCE_PX
-                && b[0] + b[2] <= width + BOX_TOLERANCE_PX && b[1] + b[3] <= height + BOX_TOLERANCE_PX)) {
-            throw new BadSampleException(s.sampleId(), s.imageUri(), box + " lies outside the "
-                    + width + "x" + height + " image");
+        if (!(b[0] >= -BOX_TOLERANCE_PX
+                && b[1] >= -BOX_TOLERANCE_PX
+                && b[0] + b[2] <= width + BOX_TOLERANCE_PX
+                && b[1] + b[3] <= height + BOX_TOLERANCE_PX)) {
+            throw new BadSampleException(
+                    s.sampleId(), s.imageUri(), box + " lies outside the " + width + "x" + height + " image");
         }
     }
 

@@ -27,7 +27,11 @@ public final class ShardFingerprint {
     public static byte[] row(ShardRecord r) {
         MessageDigest md = sha256();
         bytes(md, r.sampleId().getBytes(StandardCharsets.UTF_8));
-        md.update(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(r.height()).putInt(r.width()).array());
+        md.update(ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(r.height())
+                .putInt(r.width())
+                .array());
         bytes(md, r.image());
         bytes(md, r.segLabel());
         if (r.boxes() == null) bytes(md, null);
@@ -92,7 +96,10 @@ public final class ShardFingerprint {
 
     /** Length-prefixed, so (a, bc) and (ab, c) differ; null is length -1. */
     private static void bytes(MessageDigest md, byte[] b) {
-        md.update(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(b == null ? -1 : b.length).array());
+        md.update(ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(b == null ? -1 : b.length)
+                .array());
         if (b != null) md.update(b);
     }
 

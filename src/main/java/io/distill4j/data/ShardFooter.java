@@ -2,7 +2,6 @@ package io.distill4j.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +27,15 @@ public final class ShardFooter {
      * @param compression  the Parquet codec the shards were written with
      * @param fingerprint  the shards' content fingerprint (what later stages record)
      */
-    public static Map<String, String> of(String dataset, String split, List<String> classes, String imageFormat, int height,
-                                         int width, String compression, String fingerprint) {
+    public static Map<String, String> of(
+            String dataset,
+            String split,
+            List<String> classes,
+            String imageFormat,
+            int height,
+            int width,
+            String compression,
+            String fingerprint) {
         Map<String, String> kv = new LinkedHashMap<>();
         kv.put(PREFIX + "stage", "shard");
         kv.put(PREFIX + "dataset", dataset);
@@ -42,12 +48,16 @@ public final class ShardFooter {
         kv.put(PREFIX + "image.format", imageFormat);
         kv.put(PREFIX + "image.height", Integer.toString(height));
         kv.put(PREFIX + "image.width", Integer.toString(width));
-        kv.put(PREFIX + "preprocessing", "resize=" + height + "x" + width + " (image bilinear with half-pixel centres, "
-                + "labels nearest, boxes stretched); stored unnormalised");
+        kv.put(
+                PREFIX + "preprocessing",
+                "resize=" + height + "x" + width + " (image bilinear with half-pixel centres, "
+                        + "labels nearest, boxes stretched); stored unnormalised");
         kv.put(PREFIX + "codec", compression);
         kv.put(PREFIX + "shards.fingerprint", fingerprint);
-        kv.put(PREFIX + "layout", "image: H*W*3 bytes in C,H,W order (RGB planes); seg_label: H*W uint8 trainIds "
-                + "(255 = ignore); boxes: [x,y,w,h] per object in stored-image pixels; see data-formats.md");
+        kv.put(
+                PREFIX + "layout",
+                "image: H*W*3 bytes in C,H,W order (RGB planes); seg_label: H*W uint8 trainIds "
+                        + "(255 = ignore); boxes: [x,y,w,h] per object in stored-image pixels; see data-formats.md");
         return kv;
     }
 }

@@ -27,9 +27,22 @@ import java.util.Objects;
  * @param imageId     COCO image id, -1 for Cityscapes
  * @param sourceUri   the image file the record was decoded from
  */
-public record ShardRecord(String sampleId, String dataset, String split, int height, int width,
-                          int origHeight, int origWidth, byte[] image, byte[] segLabel, float[] boxes,
-                          int[] categoryIds, float[] areas, boolean[] iscrowd, long imageId, String sourceUri)
+public record ShardRecord(
+        String sampleId,
+        String dataset,
+        String split,
+        int height,
+        int width,
+        int origHeight,
+        int origWidth,
+        byte[] image,
+        byte[] segLabel,
+        float[] boxes,
+        int[] categoryIds,
+        float[] areas,
+        boolean[] iscrowd,
+        long imageId,
+        String sourceUri)
         implements Serializable {
 
     public ShardRecord {
@@ -39,7 +52,8 @@ public record ShardRecord(String sampleId, String dataset, String split, int hei
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(sourceUri, "sourceUri");
         if (height <= 0 || width <= 0) {
-            throw new IllegalArgumentException("sample " + sampleId + ": size must be positive, got " + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "sample " + sampleId + ": size must be positive, got " + height + "x" + width);
         }
         if (image.length != 3 * height * width) {
             throw new IllegalArgumentException("sample " + sampleId + ": image has " + image.length
@@ -51,8 +65,13 @@ public record ShardRecord(String sampleId, String dataset, String split, int hei
         }
         if (boxes != null) {
             int n = boxes.length / 4;
-            if (boxes.length % 4 != 0 || categoryIds == null || areas == null || iscrowd == null
-                    || categoryIds.length != n || areas.length != n || iscrowd.length != n) {
+            if (boxes.length % 4 != 0
+                    || categoryIds == null
+                    || areas == null
+                    || iscrowd == null
+                    || categoryIds.length != n
+                    || areas.length != n
+                    || iscrowd.length != n) {
                 throw new IllegalArgumentException("sample " + sampleId + ": boxes (" + boxes.length
                         + " floats), categoryIds, areas and iscrowd must describe the same objects");
             }
@@ -103,12 +122,21 @@ public record ShardRecord(String sampleId, String dataset, String split, int hei
     @Override
     public boolean equals(Object o) {
         return o instanceof ShardRecord r
-                && sampleId.equals(r.sampleId) && dataset.equals(r.dataset) && split.equals(r.split)
-                && height == r.height && width == r.width && origHeight == r.origHeight && origWidth == r.origWidth
-                && imageId == r.imageId && sourceUri.equals(r.sourceUri)
-                && Arrays.equals(image, r.image) && Arrays.equals(segLabel, r.segLabel)
-                && Arrays.equals(boxes, r.boxes) && Arrays.equals(categoryIds, r.categoryIds)
-                && Arrays.equals(areas, r.areas) && Arrays.equals(iscrowd, r.iscrowd);
+                && sampleId.equals(r.sampleId)
+                && dataset.equals(r.dataset)
+                && split.equals(r.split)
+                && height == r.height
+                && width == r.width
+                && origHeight == r.origHeight
+                && origWidth == r.origWidth
+                && imageId == r.imageId
+                && sourceUri.equals(r.sourceUri)
+                && Arrays.equals(image, r.image)
+                && Arrays.equals(segLabel, r.segLabel)
+                && Arrays.equals(boxes, r.boxes)
+                && Arrays.equals(categoryIds, r.categoryIds)
+                && Arrays.equals(areas, r.areas)
+                && Arrays.equals(iscrowd, r.iscrowd);
     }
 
     @Override

@@ -19,8 +19,16 @@ import java.util.Objects;
  * @param origWidth  image width declared by the annotations (COCO), -1 when unknown before decoding
  * @param objects    COCO annotations of this image (empty for Cityscapes and for COCO images without any)
  */
-public record SourceSample(String sampleId, String dataset, String split, String imageUri, String labelUri,
-                           long imageId, int origHeight, int origWidth, List<CocoObject> objects)
+public record SourceSample(
+        String sampleId,
+        String dataset,
+        String split,
+        String imageUri,
+        String labelUri,
+        long imageId,
+        int origHeight,
+        int origWidth,
+        List<CocoObject> objects)
         implements Serializable, Comparable<SourceSample> {
 
     public static final String CITYSCAPES = "cityscapes";
@@ -47,8 +55,14 @@ public record SourceSample(String sampleId, String dataset, String split, String
     }
 
     /** A COCO image with the size its annotation file declares and its annotations. */
-    public static SourceSample coco(String sampleId, String split, String imageUri, long imageId,
-                                    int origHeight, int origWidth, List<CocoObject> objects) {
+    public static SourceSample coco(
+            String sampleId,
+            String split,
+            String imageUri,
+            long imageId,
+            int origHeight,
+            int origWidth,
+            List<CocoObject> objects) {
         return new SourceSample(sampleId, COCO, split, imageUri, null, imageId, origHeight, origWidth, objects);
     }
 

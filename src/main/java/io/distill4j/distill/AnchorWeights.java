@@ -54,7 +54,8 @@ public final class AnchorWeights implements Serializable {
     /** The same shape with new parameters (Wq then Wk). */
     public AnchorWeights withParams(double[] newParams) {
         if (newParams.length != params.length) {
-            throw new IllegalArgumentException("params must have length " + params.length + ", got " + newParams.length);
+            throw new IllegalArgumentException(
+                    "params must have length " + params.length + ", got " + newParams.length);
         }
         return new AnchorWeights(embedding, newParams);
     }

@@ -1,12 +1,11 @@
 package io.distill4j.distill;
 
 import io.distill4j.model.loss.DenseLossFunction;
+import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Objects;
 
 /**
  * Attention transfer, AT (Zagoruyko &amp; Komodakis ICLR 2017), docs/methods.md's per-sample formula:
@@ -32,25 +31,34 @@ public final class AttentionTransferLoss extends DenseLossFunction {
 
     @JsonProperty("studentChannels")
     private final int studentChannels;
+
     @JsonProperty("teacherChannels")
     private final int teacherChannels;
+
     @JsonProperty("height")
     private final int height;
+
     @JsonProperty("width")
     private final int width;
+
     @JsonProperty("beta")
     private final double beta;
+
     @JsonProperty("p")
     private final double p;
+
     @JsonProperty("weight")
     private final double weight;
 
     @JsonCreator
-    public AttentionTransferLoss(@JsonProperty("studentChannels") int studentChannels,
-                                 @JsonProperty("teacherChannels") int teacherChannels,
-                                 @JsonProperty("height") int height, @JsonProperty("width") int width,
-                                 @JsonProperty("beta") double beta, @JsonProperty("p") double p,
-                                 @JsonProperty("weight") double weight) {
+    public AttentionTransferLoss(
+            @JsonProperty("studentChannels") int studentChannels,
+            @JsonProperty("teacherChannels") int teacherChannels,
+            @JsonProperty("height") int height,
+            @JsonProperty("width") int width,
+            @JsonProperty("beta") double beta,
+            @JsonProperty("p") double p,
+            @JsonProperty("weight") double weight) {
         this.studentChannels = positive("studentChannels", studentChannels);
         this.teacherChannels = positive("teacherChannels", teacherChannels);
         this.height = positive("height", height);
@@ -94,7 +102,9 @@ public final class AttentionTransferLoss extends DenseLossFunction {
         }
         // d l / d unitS = scale * d / ||d||, defined as 0 where d = 0.
         INDArray nonZero = distance.gt(0).castTo(distance.dataType());
-        INDArray gradUnit = difference.divi(Transforms.max(distance, Double.MIN_NORMAL, true)).muli(nonZero)
+        INDArray gradUnit = difference
+                .divi(Transforms.max(distance, Double.MIN_NORMAL, true))
+                .muli(nonZero)
                 .muli(scale);
         // Through a = A / ||A||: (g - a (a . g)) / ||A||, the projection only where the floor is not hit.
         INDArray unfloored = attentionS.norm2(true, 1).gte(NORM_FLOOR).castTo(distance.dataType());
@@ -102,7 +112,8 @@ public final class AttentionTransferLoss extends DenseLossFunction {
         INDArray gradAttention = gradUnit.subi(projection).divi(normS);
         // Through A = sum_c |F|^p: p |F|^(p-1) sign(F).
         INDArray dAttention = Transforms.pow(Transforms.abs(student, true), p - 1, false)
-                .muli(Transforms.sign(student, true)).muli(p);
+                .muli(Transforms.sign(student, true))
+                .muli(p);
         INDArray gradient = dAttention.muli(gradAttention.reshape('c', n, 1, pixels));
         return new Terms(perExample, gradient.reshape('c', n, studentChannels * pixels));
     }
@@ -137,9 +148,14 @@ public final class AttentionTransferLoss extends DenseLossFunction {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AttentionTransferLoss other && studentChannels == other.studentChannels
-                && teacherChannels == other.teacherChannels && height == other.height && width == other.width
-                && beta == other.beta && p == other.p && weight == other.weight;
+        return o instanceof AttentionTransferLoss other
+                && studentChannels == other.studentChannels
+                && teacherChannels == other.teacherChannels
+                && height == other.height
+                && width == other.width
+                && beta == other.beta
+                && p == other.p
+                && weight == other.weight;
     }
 
     @Override

@@ -6,7 +6,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
-
 /**
  * Channel-wise distillation, CWD (Shu et al. ICCV 2021): each channel's map becomes a distribution
  * over its H*W positions, {@code phi(y_c) = softmax_hw(y_c / tau)}, and
@@ -22,9 +21,12 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 public final class ChannelWiseDistillationLoss extends TemperedMapLoss {
 
     @JsonCreator
-    public ChannelWiseDistillationLoss(@JsonProperty("channels") int channels, @JsonProperty("height") int height,
-                                       @JsonProperty("width") int width, @JsonProperty("tau") double tau,
-                                       @JsonProperty("weight") double weight) {
+    public ChannelWiseDistillationLoss(
+            @JsonProperty("channels") int channels,
+            @JsonProperty("height") int height,
+            @JsonProperty("width") int width,
+            @JsonProperty("tau") double tau,
+            @JsonProperty("weight") double weight) {
         super(channels, height, width, tau, weight);
     }
 
@@ -35,12 +37,15 @@ public final class ChannelWiseDistillationLoss extends TemperedMapLoss {
         long columns = channels * pixels;
         requireColumns(output, "student map", "[N, C*H*W]", columns);
         requireColumns(labels, "labels", "[N, C*H*W] teacher map", columns);
-        INDArray logPhiS = StableMath.logSoftmax(output.reshape('c', n, channels, pixels).div(tau), 2);
-        INDArray logPhiT = StableMath.logSoftmax(labels.reshape('c', n, channels, pixels).div(tau), 2);
+        INDArray logPhiS =
+                StableMath.logSoftmax(output.reshape('c', n, channels, pixels).div(tau), 2);
+        INDArray logPhiT =
+                StableMath.logSoftmax(labels.reshape('c', n, channels, pixels).div(tau), 2);
         INDArray phiT = Transforms.exp(logPhiT, true);
         // Batch averaging is DL4J's own division by N, so the sum form needs no factor N.
         double scale = weight * tau * tau / channels;
-        INDArray perExample = logPhiT.subi(logPhiS).muli(phiT).sum(1, 2).muli(scale).reshape(n, 1);
+        INDArray perExample =
+                logPhiT.subi(logPhiS).muli(phiT).sum(1, 2).muli(scale).reshape(n, 1);
         if (!withGradient) {
             return new Terms(perExample, null);
         }

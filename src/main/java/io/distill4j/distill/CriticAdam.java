@@ -28,8 +28,8 @@ public final class CriticAdam implements Serializable {
         this(learningRate, beta1, beta2, epsilon, 0, new double[checkSize(size)], new double[size]);
     }
 
-    private CriticAdam(double learningRate, double beta1, double beta2, double epsilon, long step, double[] m,
-                       double[] v) {
+    private CriticAdam(
+            double learningRate, double beta1, double beta2, double epsilon, long step, double[] m, double[] v) {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learningRate must be finite and above 0, cannot be: " + learningRate);
         }
@@ -52,8 +52,8 @@ public final class CriticAdam implements Serializable {
     }
 
     /** The optimiser exactly as saved from {@link #step()}, {@link #m()} and {@link #v()}. */
-    public static CriticAdam restore(double learningRate, double beta1, double beta2, double epsilon, long step,
-                                     double[] m, double[] v) {
+    public static CriticAdam restore(
+            double learningRate, double beta1, double beta2, double epsilon, long step, double[] m, double[] v) {
         if (step < 0) {
             throw new IllegalArgumentException("step must be at least 0, cannot be: " + step);
         }
@@ -83,12 +83,12 @@ public final class CriticAdam implements Serializable {
     /** One bias-corrected Adam step: returns the new parameters (the input is left alone). */
     public double[] update(double[] params, double[] gradient) {
         if (params == null || params.length != m.length) {
-            throw new IllegalArgumentException("params must have length " + m.length + ", got "
-                    + (params == null ? "null" : params.length));
+            throw new IllegalArgumentException(
+                    "params must have length " + m.length + ", got " + (params == null ? "null" : params.length));
         }
         if (gradient == null || gradient.length != m.length) {
-            throw new IllegalArgumentException("gradient must have length " + m.length + ", got "
-                    + (gradient == null ? "null" : gradient.length));
+            throw new IllegalArgumentException(
+                    "gradient must have length " + m.length + ", got " + (gradient == null ? "null" : gradient.length));
         }
         step++;
         double firstCorrection = 1 - Math.pow(beta1, step);

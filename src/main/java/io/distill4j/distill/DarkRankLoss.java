@@ -1,15 +1,14 @@
 package io.distill4j.distill;
 
 import io.distill4j.model.loss.DenseLossFunction;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Objects;
 
 /**
  * DarkRank (Chen, Wang, Zhang, AAAI 2018): transfer of cross-sample similarities, i.e. how the
@@ -61,36 +60,48 @@ public final class DarkRankLoss extends DenseLossFunction {
 
     /** Longest list for soft transfer: it enumerates listSize! orders (6! = 720). */
     public static final int MAX_SOFT_LIST = 6;
+
     static final double NORM_FLOOR = 1e-12;
     static final double SQUARED_DISTANCE_FLOOR = 1e-12;
 
     @JsonProperty("studentChannels")
     private final int studentChannels;
+
     @JsonProperty("studentPixels")
     private final int studentPixels;
+
     @JsonProperty("teacherChannels")
     private final int teacherChannels;
+
     @JsonProperty("teacherPixels")
     private final int teacherPixels;
+
     @JsonProperty("alpha")
     private final double alpha;
+
     @JsonProperty("beta")
     private final double beta;
+
     @JsonProperty("listSize")
     private final int listSize;
+
     @JsonProperty("transfer")
     private final Transfer transfer;
+
     @JsonProperty("weight")
     private final double weight;
 
     @JsonCreator
-    public DarkRankLoss(@JsonProperty("studentChannels") int studentChannels,
-                        @JsonProperty("studentPixels") int studentPixels,
-                        @JsonProperty("teacherChannels") int teacherChannels,
-                        @JsonProperty("teacherPixels") int teacherPixels,
-                        @JsonProperty("alpha") double alpha, @JsonProperty("beta") double beta,
-                        @JsonProperty("listSize") int listSize, @JsonProperty("transfer") Transfer transfer,
-                        @JsonProperty("weight") double weight) {
+    public DarkRankLoss(
+            @JsonProperty("studentChannels") int studentChannels,
+            @JsonProperty("studentPixels") int studentPixels,
+            @JsonProperty("teacherChannels") int teacherChannels,
+            @JsonProperty("teacherPixels") int teacherPixels,
+            @JsonProperty("alpha") double alpha,
+            @JsonProperty("beta") double beta,
+            @JsonProperty("listSize") int listSize,
+            @JsonProperty("transfer") Transfer transfer,
+            @JsonProperty("weight") double weight) {
         this.studentChannels = positive("studentChannels", studentChannels);
         this.studentPixels = positive("studentPixels", studentPixels);
         this.teacherChannels = positive("teacherChannels", teacherChannels);
@@ -99,8 +110,10 @@ public final class DarkRankLoss extends DenseLossFunction {
         this.beta = positive("beta", beta);
         this.transfer = Objects.requireNonNull(transfer, "transfer");
         if (listSize < 2 || (transfer == Transfer.SOFT && listSize > MAX_SOFT_LIST)) {
-            throw new IllegalArgumentException("listSize must be at least 2" + (transfer == Transfer.SOFT
-                    ? " and at most " + MAX_SOFT_LIST + " for soft transfer (it enumerates listSize! orders)" : "")
+            throw new IllegalArgumentException("listSize must be at least 2"
+                    + (transfer == Transfer.SOFT
+                            ? " and at most " + MAX_SOFT_LIST + " for soft transfer (it enumerates listSize! orders)"
+                            : "")
                     + ", cannot be: " + listSize);
         }
         this.listSize = listSize;
@@ -110,12 +123,17 @@ public final class DarkRankLoss extends DenseLossFunction {
     @Override
     protected Terms evaluate(INDArray labels, INDArray output, boolean withGradient) {
         int n = (int) output.size(0);
-        requireColumns(output, "student map", "[N, studentChannels*studentPixels]", (long) studentChannels * studentPixels);
-        requireColumns(labels, "labels", "[N, teacherChannels*teacherPixels] teacher map",
+        requireColumns(
+                output, "student map", "[N, studentChannels*studentPixels]", (long) studentChannels * studentPixels);
+        requireColumns(
+                labels,
+                "labels",
+                "[N, teacherChannels*teacherPixels] teacher map",
                 (long) teacherChannels * teacherPixels);
         int k = Math.min(listSize, n - 1);
         if (k < 1) {
-            return new Terms(Nd4j.zeros(output.dataType(), n, 1),
+            return new Terms(
+                    Nd4j.zeros(output.dataType(), n, 1),
                     withGradient ? Nd4j.zeros(output.dataType(), output.shape()) : null);
         }
         INDArray pooledS = pool(output, studentChannels, studentPixels);
@@ -149,8 +167,11 @@ public final class DarkRankLoss extends DenseLossFunction {
             INDArray pT = Transforms.exp(logPT, true);
             perQuery = pT.mul(logPT.sub(logPS)).sum(true, 1);
             if (withGradient) {
-                INDArray perOrder = PlackettLuce.gradient(orderedS).mulColumnVector(pT.reshape('c', (long) n * orders, 1));
-                gradScores = perOrder.reshape('c', n, orders * k).mmul(perms.transpose()).negi();
+                INDArray perOrder =
+                        PlackettLuce.gradient(orderedS).mulColumnVector(pT.reshape('c', (long) n * orders, 1));
+                gradScores = perOrder.reshape('c', n, orders * k)
+                        .mmul(perms.transpose())
+                        .negi();
             }
         }
         INDArray perExample = perQuery.muli(weight).reshape(n, 1);
@@ -160,7 +181,9 @@ public final class DarkRankLoss extends DenseLossFunction {
         // S = -alpha d^beta: dS/dd = -alpha beta d^(beta-1); zero where the distance floor was hit.
         INDArray listSquaredS = gather(squaredS, lists);
         INDArray open = listSquaredS.gt(SQUARED_DISTANCE_FLOOR).castTo(output.dataType());
-        INDArray gradDist = gradScores.muli(weight).muli(Transforms.pow(listDistS, beta - 1, true).muli(-alpha * beta))
+        INDArray gradDist = gradScores
+                .muli(weight)
+                .muli(Transforms.pow(listDistS, beta - 1, true).muli(-alpha * beta))
                 .muli(open);
         // d ||u_q - u_c|| = (u_q - u_c) / d: with M = W + W^T for W[q, c] = dL/dd_qc / d_qc,
         // dL/du_x = sum_y M[x, y] (u_x - u_y).
@@ -169,7 +192,8 @@ public final class DarkRankLoss extends DenseLossFunction {
         INDArray gradUnit = unitS.mulColumnVector(m.sum(true, 1).reshape(n, 1)).subi(m.mmul(unitS));
         // Through u = e / ||e||: (g - u (u . g)) / ||e||, the projection only where the norm floor is not hit.
         INDArray unfloored = pooledS.norm2(true, 1).gte(NORM_FLOOR).castTo(output.dataType());
-        INDArray projection = unitS.mulColumnVector(unitS.mul(gradUnit).sum(true, 1).muli(unfloored));
+        INDArray projection =
+                unitS.mulColumnVector(unitS.mul(gradUnit).sum(true, 1).muli(unfloored));
         INDArray gradPooled = gradUnit.subi(projection).diviColumnVector(normS);
         return new Terms(perExample, unpool(gradPooled, n));
     }
@@ -211,10 +235,15 @@ public final class DarkRankLoss extends DenseLossFunction {
         int[][] lists = new int[n][];
         for (int q = 0; q < n; q++) {
             final int query = q;
-            lists[q] = java.util.stream.IntStream.range(0, n).filter(c -> c != query).boxed()
+            lists[q] = java.util.stream.IntStream.range(0, n)
+                    .filter(c -> c != query)
+                    .boxed()
                     .sorted((a, b) -> Double.compare(d[query][a], d[query][b]) != 0
-                            ? Double.compare(d[query][a], d[query][b]) : Integer.compare(a, b))
-                    .limit(k).mapToInt(Integer::intValue).toArray();
+                            ? Double.compare(d[query][a], d[query][b])
+                            : Integer.compare(a, b))
+                    .limit(k)
+                    .mapToInt(Integer::intValue)
+                    .toArray();
         }
         return lists;
     }
@@ -279,23 +308,47 @@ public final class DarkRankLoss extends DenseLossFunction {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DarkRankLoss other && studentChannels == other.studentChannels
-                && studentPixels == other.studentPixels && teacherChannels == other.teacherChannels
-                && teacherPixels == other.teacherPixels && alpha == other.alpha && beta == other.beta
-                && listSize == other.listSize && transfer == other.transfer && weight == other.weight;
+        return o instanceof DarkRankLoss other
+                && studentChannels == other.studentChannels
+                && studentPixels == other.studentPixels
+                && teacherChannels == other.teacherChannels
+                && teacherPixels == other.teacherPixels
+                && alpha == other.alpha
+                && beta == other.beta
+                && listSize == other.listSize
+                && transfer == other.transfer
+                && weight == other.weight;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(studentChannels, studentPixels, teacherChannels, teacherPixels, alpha, beta, listSize,
-                transfer, weight);
+        return Objects.hash(
+                studentChannels,
+                studentPixels,
+                teacherChannels,
+                teacherPixels,
+                alpha,
+                beta,
+                listSize,
+                transfer,
+                weight);
     }
 
     @Override
     public String toString() {
-        return "DarkRankLoss(" + String.join(", ", Arrays.asList("studentChannels=" + studentChannels,
-                "studentPixels=" + studentPixels, "teacherChannels=" + teacherChannels, "teacherPixels=" + teacherPixels,
-                "alpha=" + alpha, "beta=" + beta, "listSize=" + listSize, "transfer=" + transfer.id(),
-                "weight=" + weight)) + ")";
+        return "DarkRankLoss("
+                + String.join(
+                        ", ",
+                        Arrays.asList(
+                                "studentChannels=" + studentChannels,
+                                "studentPixels=" + studentPixels,
+                                "teacherChannels=" + teacherChannels,
+                                "teacherPixels=" + teacherPixels,
+                                "alpha=" + alpha,
+                                "beta=" + beta,
+                                "listSize=" + listSize,
+                                "transfer=" + transfer.id(),
+                                "weight=" + weight))
+                + ")";
     }
 }

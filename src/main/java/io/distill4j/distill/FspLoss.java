@@ -1,14 +1,13 @@
 package io.distill4j.distill;
 
 import io.distill4j.model.loss.DenseLossFunction;
+import java.util.Arrays;
+import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Flow of solution procedure, FSP (Yim et al. CVPR 2017), for one layer pair:
@@ -25,18 +24,26 @@ public final class FspLoss extends DenseLossFunction {
 
     @JsonProperty("m")
     private final int m;
+
     @JsonProperty("n")
     private final int n;
+
     @JsonProperty("height")
     private final int height;
+
     @JsonProperty("width")
     private final int width;
+
     @JsonProperty("weight")
     private final double weight;
 
     @JsonCreator
-    public FspLoss(@JsonProperty("m") int m, @JsonProperty("n") int n, @JsonProperty("height") int height,
-                   @JsonProperty("width") int width, @JsonProperty("weight") double weight) {
+    public FspLoss(
+            @JsonProperty("m") int m,
+            @JsonProperty("n") int n,
+            @JsonProperty("height") int height,
+            @JsonProperty("width") int width,
+            @JsonProperty("weight") double weight) {
         this.m = positive("m", m);
         this.n = positive("n", n);
         this.height = positive("height", height);
@@ -52,14 +59,19 @@ public final class FspLoss extends DenseLossFunction {
      * @return [N, m*n], G(i, j) at column i*n + j
      */
     public static INDArray fspMatrix(INDArray f1, INDArray f2) {
-        if (f1.rank() != 4 || f2.rank() != 4 || f1.size(0) != f2.size(0) || f1.size(2) != f2.size(2)
+        if (f1.rank() != 4
+                || f2.rank() != 4
+                || f1.size(0) != f2.size(0)
+                || f1.size(2) != f2.size(2)
                 || f1.size(3) != f2.size(3)) {
             throw new IllegalArgumentException("fspMatrix needs [N, m, H, W] and [N, n, H, W] maps, got "
                     + Arrays.toString(f1.shape()) + " and " + Arrays.toString(f2.shape()));
         }
         long pixels = f1.size(2) * f1.size(3);
-        INDArray g = gram(f1.reshape('c', f1.size(0), f1.size(1), pixels),
-                f2.reshape('c', f2.size(0), f2.size(1), pixels), pixels);
+        INDArray g = gram(
+                f1.reshape('c', f1.size(0), f1.size(1), pixels),
+                f2.reshape('c', f2.size(0), f2.size(1), pixels),
+                pixels);
         return g.reshape('c', f1.size(0), f1.size(1) * f2.size(1));
     }
 
@@ -75,8 +87,10 @@ public final class FspLoss extends DenseLossFunction {
         requireColumns(output, "student maps", "[N, (m+n)*H*W] = [F1 | F2]", (m + n) * pixels);
         requireColumns(labels, "labels", "[N, m*n] teacher FSP matrix", (long) m * n);
         INDArray both = output.reshape('c', batch, m + n, pixels);
-        INDArray f1 = both.get(NDArrayIndex.all(), NDArrayIndex.interval(0, m), NDArrayIndex.all()).dup('c');
-        INDArray f2 = both.get(NDArrayIndex.all(), NDArrayIndex.interval(m, m + n), NDArrayIndex.all()).dup('c');
+        INDArray f1 = both.get(NDArrayIndex.all(), NDArrayIndex.interval(0, m), NDArrayIndex.all())
+                .dup('c');
+        INDArray f2 = both.get(NDArrayIndex.all(), NDArrayIndex.interval(m, m + n), NDArrayIndex.all())
+                .dup('c');
         INDArray difference = gram(f1, f2, pixels).subi(labels.reshape('c', batch, m, n));
         INDArray perExample = difference.mul(difference).sum(1, 2).muli(weight).reshape(batch, 1);
         if (!withGradient) {
@@ -111,8 +125,12 @@ public final class FspLoss extends DenseLossFunction {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FspLoss other && m == other.m && n == other.n && height == other.height
-                && width == other.width && weight == other.weight;
+        return o instanceof FspLoss other
+                && m == other.m
+                && n == other.n
+                && height == other.height
+                && width == other.width
+                && weight == other.weight;
     }
 
     @Override
@@ -122,7 +140,6 @@ public final class FspLoss extends DenseLossFunction {
 
     @Override
     public String toString() {
-        return "FspLoss(m=" + m + ", n=" + n + ", height=" + height + ", width=" + width + ", weight=" + weight
-                + ")";
+        return "FspLoss(m=" + m + ", n=" + n + ", height=" + height + ", width=" + width + ", weight=" + weight + ")";
     }
 }

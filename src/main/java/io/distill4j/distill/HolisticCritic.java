@@ -179,8 +179,14 @@ public final class HolisticCritic implements Serializable {
      * @param images n images I_i, 3*h*w each
      * @param eps    n interpolation weights in [0, 1]: Qhat_i = eps_i R_i + (1 - eps_i) F_i
      */
-    public Step step(List<double[]> real, List<double[]> fake, List<double[]> images, int h, int w, double lambda,
-                     double[] eps) {
+    public Step step(
+            List<double[]> real,
+            List<double[]> fake,
+            List<double[]> images,
+            int h,
+            int w,
+            double lambda,
+            double[] eps) {
         checkLambda(lambda);
         if (real == null || fake == null || images == null || eps == null) {
             throw new IllegalArgumentException("real, fake, images and eps must not be null");
@@ -190,8 +196,8 @@ public final class HolisticCritic implements Serializable {
             throw new IllegalArgumentException("real must hold at least one sample, got 0");
         }
         if (fake.size() != n || images.size() != n || eps.length != n) {
-            throw new IllegalArgumentException("real, fake, images and eps must have the same size n, got real "
-                    + n + ", fake " + fake.size() + ", images " + images.size() + ", eps " + eps.length);
+            throw new IllegalArgumentException("real, fake, images and eps must have the same size n, got real " + n
+                    + ", fake " + fake.size() + ", images " + images.size() + ", eps " + eps.length);
         }
         for (int i = 0; i < n; i++) {
             if (!(eps[i] >= 0 && eps[i] <= 1)) {
@@ -202,8 +208,10 @@ public final class HolisticCritic implements Serializable {
         // summed in index order so the result does not depend on scheduling (exact resume).
         double share = 1.0 / n;
         SampleTerms[] parts = new SampleTerms[n];
-        java.util.stream.IntStream.range(0, n).parallel().forEach(i -> parts[i] = sampleTerms(i, real.get(i), fake.get(i),
-                images.get(i), h, w, lambda, eps[i], share));
+        java.util.stream.IntStream.range(0, n)
+                .parallel()
+                .forEach(i -> parts[i] =
+                        sampleTerms(i, real.get(i), fake.get(i), images.get(i), h, w, lambda, eps[i], share));
         double[] gradient = new double[params.length];
         double wasserstein = 0;
         double penalty = 0;
@@ -218,11 +226,18 @@ public final class HolisticCritic implements Serializable {
     }
 
     /** Sample i's share of the step: its Wasserstein and penalty terms and their parameter gradient. */
-    private record SampleTerms(double wasserstein, double penalty, double[] gradient) {
-    }
+    private record SampleTerms(double wasserstein, double penalty, double[] gradient) {}
 
-    private SampleTerms sampleTerms(int i, double[] realMap, double[] fakeMap, double[] imageMap, int h, int w, double lambda,
-                                    double eps, double share) {
+    private SampleTerms sampleTerms(
+            int i,
+            double[] realMap,
+            double[] fakeMap,
+            double[] imageMap,
+            int h,
+            int w,
+            double lambda,
+            double eps,
+            double share) {
         double[] r = checkedSample("real[" + i + "]", realMap, classes, h, w);
         double[] f = checkedSample("fake[" + i + "]", fakeMap, classes, h, w);
         double[] image = checkedSample("images[" + i + "]", imageMap, IMAGE_CHANNELS, h, w);
@@ -248,15 +263,13 @@ public final class HolisticCritic implements Serializable {
      * @param penalty     (1/n) sum_i lambda (||G_i|| - 1)^2
      * @param gradient    dL/dtheta, numParams long
      */
-    public record Step(double loss, double wasserstein, double penalty, double[] gradient) {
-    }
+    public record Step(double loss, double wasserstein, double penalty, double[] gradient) {}
 
     // ---------------------------------------------------------------------------------------------
     // Passes and gradients
 
     /** What a forward pass leaves for the gradients: the input, a = tanh z and g = dD/dz. */
-    private record Pass(double[] x, double[] a, double[] g, int h, int w) {
-    }
+    private record Pass(double[] x, double[] a, double[] g, int h, int w) {}
 
     private Pass forward(double[] q, double[] image, int h, int w) {
         checkGrid(h, w);

@@ -1,15 +1,14 @@
 package io.distill4j.distill;
 
 import io.distill4j.model.loss.DenseLossFunction;
+import java.util.Arrays;
+import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The student's side of holistic distillation (Liu et al. CVPR 2019): a frozen Wasserstein
@@ -33,18 +32,25 @@ import java.util.Locale;
 public final class HolisticLoss extends DenseLossFunction {
     @JsonProperty("classes")
     private final int classes;
+
     @JsonProperty("height")
     private final int height;
+
     @JsonProperty("width")
     private final int width;
+
     @JsonProperty("tau")
     private final double tau;
+
     @JsonProperty("weight")
     private final double weight;
+
     @JsonProperty("hidden")
     private final int hidden;
+
     @JsonProperty("kernel")
     private final int kernel;
+
     @JsonProperty("criticParams")
     private final double[] criticParams;
     /** Rebuilt from the JSON fields by the creator; kept (Serializable) for Spark's Java serialization. */
@@ -52,10 +58,15 @@ public final class HolisticLoss extends DenseLossFunction {
     private final HolisticCritic critic;
 
     @JsonCreator
-    public HolisticLoss(@JsonProperty("classes") int classes, @JsonProperty("height") int height,
-                        @JsonProperty("width") int width, @JsonProperty("tau") double tau,
-                        @JsonProperty("weight") double weight, @JsonProperty("hidden") int hidden,
-                        @JsonProperty("kernel") int kernel, @JsonProperty("criticParams") double[] criticParams) {
+    public HolisticLoss(
+            @JsonProperty("classes") int classes,
+            @JsonProperty("height") int height,
+            @JsonProperty("width") int width,
+            @JsonProperty("tau") double tau,
+            @JsonProperty("weight") double weight,
+            @JsonProperty("hidden") int hidden,
+            @JsonProperty("kernel") int kernel,
+            @JsonProperty("criticParams") double[] criticParams) {
         this(classes, height, width, tau, weight, HolisticCritic.of(classes, hidden, kernel, criticParams));
     }
 
@@ -66,7 +77,8 @@ public final class HolisticLoss extends DenseLossFunction {
         this.tau = positive("tau", tau);
         this.weight = weight(weight);
         if (critic.classes() != classes) {
-            throw new IllegalArgumentException("critic scores " + critic.classes() + "-class maps, the student has " + classes);
+            throw new IllegalArgumentException(
+                    "critic scores " + critic.classes() + "-class maps, the student has " + classes);
         }
         this.critic = critic;
         this.hidden = critic.hidden();
@@ -111,7 +123,8 @@ public final class HolisticLoss extends DenseLossFunction {
                 gradient[i] = softmaxBackward(q, g, classes, p, tau, -weight);
             }
         }
-        INDArray terms = Nd4j.create(perExample, new long[] {n, 1}, DataType.DOUBLE).castTo(output.dataType());
+        INDArray terms =
+                Nd4j.create(perExample, new long[] {n, 1}, DataType.DOUBLE).castTo(output.dataType());
         return new Terms(terms, withGradient ? Nd4j.create(gradient).castTo(output.dataType()) : null);
     }
 
@@ -148,18 +161,35 @@ public final class HolisticLoss extends DenseLossFunction {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HolisticLoss h && h.classes == classes && h.height == height && h.width == width && h.tau == tau
-                && h.weight == weight && h.hidden == hidden && h.kernel == kernel && Arrays.equals(h.criticParams, criticParams);
+        return o instanceof HolisticLoss h
+                && h.classes == classes
+                && h.height == height
+                && h.width == width
+                && h.tau == tau
+                && h.weight == weight
+                && h.hidden == hidden
+                && h.kernel == kernel
+                && Arrays.equals(h.criticParams, criticParams);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(classes, height, width, tau, weight, hidden, kernel, Arrays.hashCode(criticParams));
+        return java.util.Objects.hash(
+                classes, height, width, tau, weight, hidden, kernel, Arrays.hashCode(criticParams));
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "HolisticLoss(classes=%d, %dx%d, tau=%s, weight=%s, critic %d hidden, %dx%d)",
-                classes, height, width, tau, weight, hidden, kernel, kernel);
+        return String.format(
+                Locale.ROOT,
+                "HolisticLoss(classes=%d, %dx%d, tau=%s, weight=%s, critic %d hidden, %dx%d)",
+                classes,
+                height,
+                width,
+                tau,
+                weight,
+                hidden,
+                kernel,
+                kernel);
     }
 }

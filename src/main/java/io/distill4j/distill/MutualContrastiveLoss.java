@@ -1,6 +1,8 @@
 package io.distill4j.distill;
 
 import io.distill4j.model.loss.DenseLossFunction;
+import java.util.Arrays;
+import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -8,9 +10,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonInclude;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Mutual contrastive learning (Yang et al., AAAI 2022 / TPAMI 2023) between two networks a and b
@@ -50,14 +49,19 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
 
     @JsonProperty("embedding")
     private final int embedding;
+
     @JsonProperty("tau")
     private final double tau;
+
     @JsonProperty("vanillaWeight")
     private final double vanillaWeight;
+
     @JsonProperty("interactiveWeight")
     private final double interactiveWeight;
+
     @JsonProperty("softVanillaWeight")
     private final double softVanillaWeight;
+
     @JsonProperty("softInteractiveWeight")
     private final double softInteractiveWeight;
     /** Wq then Wk of the anchor weights, or null for uniform weights (absent from older JSON). */
@@ -66,19 +70,26 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
     private final double[] anchorWeights;
 
     /** Uniform anchor weights (alpha = 1). */
-    public MutualContrastiveLoss(int embedding, double tau, double vanillaWeight, double interactiveWeight,
-                                 double softVanillaWeight, double softInteractiveWeight) {
+    public MutualContrastiveLoss(
+            int embedding,
+            double tau,
+            double vanillaWeight,
+            double interactiveWeight,
+            double softVanillaWeight,
+            double softInteractiveWeight) {
         this(embedding, tau, vanillaWeight, interactiveWeight, softVanillaWeight, softInteractiveWeight, null);
     }
 
     /** @param anchorWeights Wq then Wk of {@link AnchorWeights} for this embedding, or null for uniform weights */
     @JsonCreator
-    public MutualContrastiveLoss(@JsonProperty("embedding") int embedding, @JsonProperty("tau") double tau,
-                                 @JsonProperty("vanillaWeight") double vanillaWeight,
-                                 @JsonProperty("interactiveWeight") double interactiveWeight,
-                                 @JsonProperty("softVanillaWeight") double softVanillaWeight,
-                                 @JsonProperty("softInteractiveWeight") double softInteractiveWeight,
-                                 @JsonProperty("anchorWeights") double[] anchorWeights) {
+    public MutualContrastiveLoss(
+            @JsonProperty("embedding") int embedding,
+            @JsonProperty("tau") double tau,
+            @JsonProperty("vanillaWeight") double vanillaWeight,
+            @JsonProperty("interactiveWeight") double interactiveWeight,
+            @JsonProperty("softVanillaWeight") double softVanillaWeight,
+            @JsonProperty("softInteractiveWeight") double softInteractiveWeight,
+            @JsonProperty("anchorWeights") double[] anchorWeights) {
         if (anchorWeights != null) new AnchorWeights(embedding, anchorWeights); // checks length and finiteness
         this.anchorWeights = anchorWeights == null ? null : anchorWeights.clone();
         this.embedding = positive("embedding", embedding);
@@ -97,11 +108,17 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
     /** The same loss with these anchor weights (null: uniform). */
     public MutualContrastiveLoss withAnchorWeights(AnchorWeights weights) {
         if (weights != null && weights.embedding() != embedding) {
-            throw new IllegalArgumentException("anchor weights for embedding " + weights.embedding() + " on a loss of embedding "
-                    + embedding);
+            throw new IllegalArgumentException(
+                    "anchor weights for embedding " + weights.embedding() + " on a loss of embedding " + embedding);
         }
-        return new MutualContrastiveLoss(embedding, tau, vanillaWeight, interactiveWeight, softVanillaWeight,
-                softInteractiveWeight, weights == null ? null : weights.params());
+        return new MutualContrastiveLoss(
+                embedding,
+                tau,
+                vanillaWeight,
+                interactiveWeight,
+                softVanillaWeight,
+                softInteractiveWeight,
+                weights == null ? null : weights.params());
     }
 
     /** The meta-learned anchor weights, or null when they are uniform. */
@@ -117,8 +134,16 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
     }
 
     /** Every term's per-anchor rows summed (mean form, before any anchor weight) and their dL/dS. */
-    private record Contrasts(INDArray perAnchor, INDArray dAA, INDArray dBB, INDArray dAB, INDArray dBA,
-                             INDArray va, INDArray vb, INDArray normA, INDArray normB) {}
+    private record Contrasts(
+            INDArray perAnchor,
+            INDArray dAA,
+            INDArray dBB,
+            INDArray dAB,
+            INDArray dBA,
+            INDArray va,
+            INDArray vb,
+            INDArray normA,
+            INDArray normB) {}
 
     @Override
     protected Terms evaluate(INDArray labels, INDArray output, boolean withGradient) {
@@ -128,7 +153,8 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
         INDArray dAA = c.dAA, dBB = c.dBB, dAB = c.dAB, dBA = c.dBA;
         if (anchorWeights != null) {
             // Row i of every term and of every dS belongs to anchor i alone, so weighting the rows weights the anchors.
-            INDArray alpha = Nd4j.createFromArray(anchorWeights().alpha(rows(c.va), rows(c.vb))).reshape(n, 1)
+            INDArray alpha = Nd4j.createFromArray(anchorWeights().alpha(rows(c.va), rows(c.vb)))
+                    .reshape(n, 1)
                     .castTo(output.dataType());
             perAnchor.muliColumnVector(alpha);
             dAA = dAA.mulColumnVector(alpha);
@@ -143,9 +169,18 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
         }
         INDArray va = c.va, vb = c.vb;
         // s_xy = v_x v_y^T / tau, so dL/dv_x = dS_xy v_y / tau and dL/dv_y = dS_xy^T v_x / tau.
-        INDArray dVa = dAA.add(dAA.transpose()).mmul(va).addi(dAB.mmul(vb)).addi(dBA.transpose().mmul(vb)).muli(n / tau);
-        INDArray dVb = dBB.add(dBB.transpose()).mmul(vb).addi(dBA.mmul(va)).addi(dAB.transpose().mmul(va)).muli(n / tau);
-        return new Terms(perAnchor, Nd4j.hstack(throughNormalisation(dVa, va, c.normA), throughNormalisation(dVb, vb, c.normB)));
+        INDArray dVa = dAA.add(dAA.transpose())
+                .mmul(va)
+                .addi(dAB.mmul(vb))
+                .addi(dBA.transpose().mmul(vb))
+                .muli(n / tau);
+        INDArray dVb = dBB.add(dBB.transpose())
+                .mmul(vb)
+                .addi(dBA.mmul(va))
+                .addi(dAB.transpose().mmul(va))
+                .muli(n / tau);
+        return new Terms(
+                perAnchor, Nd4j.hstack(throughNormalisation(dVa, va, c.normA), throughNormalisation(dVb, vb, c.normB)));
     }
 
     /**
@@ -164,7 +199,8 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
      */
     public double[] anchorLosses(INDArray labels, INDArray output, INDArray targets) {
         requireColumns(targets, "soft targets' projections", "[N, 2*D] ([a | b])", 2L * embedding);
-        INDArray perAnchor = contrasts(labels.castTo(output.dataType()), output, targets.castTo(output.dataType())).perAnchor;
+        INDArray perAnchor =
+                contrasts(labels.castTo(output.dataType()), output, targets.castTo(output.dataType())).perAnchor;
         return perAnchor.castTo(DataType.DOUBLE).reshape(output.size(0)).toDoubleVector();
     }
 
@@ -176,7 +212,8 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
             Arrays.fill(ones, 1.0);
             return ones;
         }
-        return anchorWeights().alpha(rows(unit(columns(output, 0, embedding))), rows(unit(columns(output, embedding, embedding))));
+        return anchorWeights()
+                .alpha(rows(unit(columns(output, 0, embedding))), rows(unit(columns(output, embedding, embedding))));
     }
 
     /**
@@ -186,8 +223,11 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
     public double[] anchorWeightGradient(INDArray output, double[] dLdAlpha) {
         if (anchorWeights == null) throw new IllegalStateException(this + " has uniform anchor weights");
         requireColumns(output, "both networks' projections", "[N, 2*D] ([a | b])", 2L * embedding);
-        return anchorWeights().gradient(rows(unit(columns(output, 0, embedding))),
-                rows(unit(columns(output, embedding, embedding))), dLdAlpha);
+        return anchorWeights()
+                .gradient(
+                        rows(unit(columns(output, 0, embedding))),
+                        rows(unit(columns(output, embedding, embedding))),
+                        dLdAlpha);
     }
 
     private static INDArray unit(INDArray z) {
@@ -300,7 +340,9 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
         INDArray share = hasPositive.div(Transforms.max(count, 1.0));
         INDArray perAnchor = positives.mul(logP).sum(true, 1).muli(share).negi().divi(anchors);
         INDArray softmax = Transforms.exp(logP, true).muli(candidates);
-        INDArray dS = softmax.mulColumnVector(hasPositive).subi(positives.mulColumnVector(share)).divi(anchors);
+        INDArray dS = softmax.mulColumnVector(hasPositive)
+                .subi(positives.mulColumnVector(share))
+                .divi(anchors);
         return new Contrast(perAnchor, dS);
     }
 
@@ -344,15 +386,26 @@ public final class MutualContrastiveLoss extends DenseLossFunction {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MutualContrastiveLoss m && embedding == m.embedding && tau == m.tau
-                && vanillaWeight == m.vanillaWeight && interactiveWeight == m.interactiveWeight
-                && softVanillaWeight == m.softVanillaWeight && softInteractiveWeight == m.softInteractiveWeight
+        return o instanceof MutualContrastiveLoss m
+                && embedding == m.embedding
+                && tau == m.tau
+                && vanillaWeight == m.vanillaWeight
+                && interactiveWeight == m.interactiveWeight
+                && softVanillaWeight == m.softVanillaWeight
+                && softInteractiveWeight == m.softInteractiveWeight
                 && Arrays.equals(anchorWeights, m.anchorWeights);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Objects.hash(embedding, tau, vanillaWeight, interactiveWeight, softVanillaWeight, softInteractiveWeight)
+        return 31
+                        * Objects.hash(
+                                embedding,
+                                tau,
+                                vanillaWeight,
+                                interactiveWeight,
+                                softVanillaWeight,
+                                softInteractiveWeight)
                 + Arrays.hashCode(anchorWeights);
     }
 

@@ -1,10 +1,9 @@
 package io.distill4j.distill;
 
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * Deep mutual learning (Zhang et al. 2018) for two networks trained together in one graph: the
@@ -21,9 +20,12 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class MutualKdLoss extends TemperedMapLoss {
     @JsonCreator
-    public MutualKdLoss(@JsonProperty("channels") int channels, @JsonProperty("height") int height,
-                        @JsonProperty("width") int width, @JsonProperty("tau") double tau,
-                        @JsonProperty("weight") double weight) {
+    public MutualKdLoss(
+            @JsonProperty("channels") int channels,
+            @JsonProperty("height") int height,
+            @JsonProperty("width") int width,
+            @JsonProperty("tau") double tau,
+            @JsonProperty("weight") double weight) {
         super(channels, height, width, tau, weight);
     }
 

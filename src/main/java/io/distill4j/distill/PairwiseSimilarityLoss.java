@@ -1,13 +1,12 @@
 package io.distill4j.distill;
 
 import io.distill4j.model.loss.DenseLossFunction;
+import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Objects;
 
 /**
  * Pair-wise similarity distillation (Liu et al. CVPR 2019, "Structured KD"):
@@ -29,29 +28,37 @@ public final class PairwiseSimilarityLoss extends DenseLossFunction {
 
     @JsonProperty("studentChannels")
     private final int studentChannels;
+
     @JsonProperty("teacherChannels")
     private final int teacherChannels;
+
     @JsonProperty("height")
     private final int height;
+
     @JsonProperty("width")
     private final int width;
+
     @JsonProperty("poolTo")
     private final int poolTo;
+
     @JsonProperty("weight")
     private final double weight;
 
     @JsonCreator
-    public PairwiseSimilarityLoss(@JsonProperty("studentChannels") int studentChannels,
-                                  @JsonProperty("teacherChannels") int teacherChannels,
-                                  @JsonProperty("height") int height, @JsonProperty("width") int width,
-                                  @JsonProperty("poolTo") int poolTo, @JsonProperty("weight") double weight) {
+    public PairwiseSimilarityLoss(
+            @JsonProperty("studentChannels") int studentChannels,
+            @JsonProperty("teacherChannels") int teacherChannels,
+            @JsonProperty("height") int height,
+            @JsonProperty("width") int width,
+            @JsonProperty("poolTo") int poolTo,
+            @JsonProperty("weight") double weight) {
         this.studentChannels = positive("studentChannels", studentChannels);
         this.teacherChannels = positive("teacherChannels", teacherChannels);
         this.height = positive("height", height);
         this.width = positive("width", width);
         if (poolTo < 0 || (poolTo > 1 && (height % poolTo != 0 || width % poolTo != 0))) {
-            throw new IllegalArgumentException("poolTo must be 0 (no pooling) or a cell size dividing height "
-                    + height + " and width " + width + ", cannot be: " + poolTo);
+            throw new IllegalArgumentException("poolTo must be 0 (no pooling) or a cell size dividing height " + height
+                    + " and width " + width + ", cannot be: " + poolTo);
         }
         this.poolTo = poolTo;
         this.weight = weight(weight);
@@ -85,8 +92,8 @@ public final class PairwiseSimilarityLoss extends DenseLossFunction {
         INDArray nodesT = nodes(labels, teacherChannels);
         INDArray unitT = nodesT.divi(Transforms.max(nodesT.norm2(true, 1), NORM_FLOOR, false));
         long r = unitS.size(2);
-        INDArray difference = Nd4j.matmul(unitS, unitS, true, false, false)
-                .subi(Nd4j.matmul(unitT, unitT, true, false, false));
+        INDArray difference =
+                Nd4j.matmul(unitS, unitS, true, false, false).subi(Nd4j.matmul(unitT, unitT, true, false, false));
         double scale = weight / ((double) r * r);
         INDArray perExample = difference.mul(difference).sum(1, 2).muli(scale).reshape(n, 1);
         if (!withGradient) {
@@ -110,7 +117,9 @@ public final class PairwiseSimilarityLoss extends DenseLossFunction {
         long rows = height / k;
         long cols = width / k;
         INDArray spread = Nd4j.zeros(gradNodes.dataType(), n, studentChannels, rows, k, cols, k)
-                .addi(gradNodes.reshape('c', n, studentChannels, rows, 1, cols, 1).div((double) k * k));
+                .addi(gradNodes
+                        .reshape('c', n, studentChannels, rows, 1, cols, 1)
+                        .div((double) k * k));
         return spread.reshape('c', n, (long) studentChannels * height * width);
     }
 
@@ -140,9 +149,13 @@ public final class PairwiseSimilarityLoss extends DenseLossFunction {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PairwiseSimilarityLoss other && studentChannels == other.studentChannels
-                && teacherChannels == other.teacherChannels && height == other.height && width == other.width
-                && poolTo == other.poolTo && weight == other.weight;
+        return o instanceof PairwiseSimilarityLoss other
+                && studentChannels == other.studentChannels
+                && teacherChannels == other.teacherChannels
+                && height == other.height
+                && width == other.width
+                && poolTo == other.poolTo
+                && weight == other.weight;
     }
 
     @Override

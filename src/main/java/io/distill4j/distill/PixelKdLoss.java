@@ -6,7 +6,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
-
 /**
  * Pixel-wise knowledge distillation (Hinton et al. 2015 per pixel; Liu et al. CVPR 2019):
  * <pre>
@@ -23,9 +22,12 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 public final class PixelKdLoss extends TemperedMapLoss {
 
     @JsonCreator
-    public PixelKdLoss(@JsonProperty("channels") int channels, @JsonProperty("height") int height,
-                       @JsonProperty("width") int width, @JsonProperty("tau") double tau,
-                       @JsonProperty("weight") double weight) {
+    public PixelKdLoss(
+            @JsonProperty("channels") int channels,
+            @JsonProperty("height") int height,
+            @JsonProperty("width") int width,
+            @JsonProperty("tau") double tau,
+            @JsonProperty("weight") double weight) {
         super(channels, height, width, tau, weight);
     }
 
@@ -35,12 +37,17 @@ public final class PixelKdLoss extends TemperedMapLoss {
         long pixels = (long) height * width;
         long columns = channels * pixels;
         requireColumns(output, "student logits", "[N, C*H*W]", columns);
-        requireColumns(labels, "labels", "[N, C*H*W] teacher logits, optionally + [N, H*W] valid mask",
-                columns, columns + pixels);
+        requireColumns(
+                labels,
+                "labels",
+                "[N, C*H*W] teacher logits, optionally + [N, H*W] valid mask",
+                columns,
+                columns + pixels);
         INDArray keep = keepMask(labels, columns, pixels);
-        INDArray logQs = StableMath.logSoftmax(output.reshape('c', n, channels, pixels).div(tau), 1);
-        INDArray logQt = StableMath.logSoftmax(columns(labels, 0, columns).reshape('c', n, channels, pixels)
-                .div(tau), 1);
+        INDArray logQs =
+                StableMath.logSoftmax(output.reshape('c', n, channels, pixels).div(tau), 1);
+        INDArray logQt = StableMath.logSoftmax(
+                columns(labels, 0, columns).reshape('c', n, channels, pixels).div(tau), 1);
         INDArray qt = Transforms.exp(logQt, true);
         double scale = n * weight * tau * tau / Math.max(1.0, keep.sumNumber().doubleValue());
         INDArray klPerPixel = logQt.subi(logQs).muli(qt).sum(1);
@@ -48,7 +55,9 @@ public final class PixelKdLoss extends TemperedMapLoss {
         if (!withGradient) {
             return new Terms(perExample, null);
         }
-        INDArray gradient = Transforms.exp(logQs, false).subi(qt).muli(keep.reshape('c', n, 1, pixels))
+        INDArray gradient = Transforms.exp(logQs, false)
+                .subi(qt)
+                .muli(keep.reshape('c', n, 1, pixels))
                 .muli(scale / tau);
         return new Terms(perExample, gradient.reshape('c', n, columns));
     }

@@ -1,12 +1,11 @@
 package io.distill4j.distill;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The Plackett-Luce (ListMLE) probability of a ranking given scores, the permutation model of
@@ -19,8 +18,7 @@ import java.util.List;
  * log-sum-exp subtracts its own suffix maximum, so lists with very spread scores stay finite.
  */
 final class PlackettLuce {
-    private PlackettLuce() {
-    }
+    private PlackettLuce() {}
 
     /** Log-probability [R, 1] of the listed order of each row of {@code scores} [R, n]. */
     static INDArray logProbability(INDArray scores) {
@@ -50,7 +48,8 @@ final class PlackettLuce {
     private static INDArray suffixLogSumExp(INDArray scores, long i) {
         INDArray suffix = scores.get(NDArrayIndex.all(), NDArrayIndex.interval(i, scores.size(1)));
         INDArray max = suffix.max(true, 1);
-        return Transforms.log(Transforms.exp(suffix.subColumnVector(max), false).sum(true, 1), false).addi(max);
+        return Transforms.log(Transforms.exp(suffix.subColumnVector(max), false).sum(true, 1), false)
+                .addi(max);
     }
 
     private static INDArray column(INDArray scores, long i) {

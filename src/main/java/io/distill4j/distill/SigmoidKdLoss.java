@@ -6,7 +6,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
-
 /**
  * Knowledge distillation for per-class sigmoid outputs (CenterNet heatmaps, CrossKD on detectors):
  * with {@code p^T = sigmoid(t / tau)}, {@code p^S = sigmoid(s / tau)} per element,
@@ -21,9 +20,12 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 public final class SigmoidKdLoss extends TemperedMapLoss {
 
     @JsonCreator
-    public SigmoidKdLoss(@JsonProperty("channels") int channels, @JsonProperty("height") int height,
-                         @JsonProperty("width") int width, @JsonProperty("tau") double tau,
-                         @JsonProperty("weight") double weight) {
+    public SigmoidKdLoss(
+            @JsonProperty("channels") int channels,
+            @JsonProperty("height") int height,
+            @JsonProperty("width") int width,
+            @JsonProperty("tau") double tau,
+            @JsonProperty("weight") double weight) {
         super(channels, height, width, tau, weight);
     }
 

@@ -1,9 +1,8 @@
 package io.distill4j.distill;
 
 import io.distill4j.model.loss.DenseLossFunction;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
-
 import java.util.Objects;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * The configuration shared by the losses that compare one C x H x W map at a temperature (pixel
@@ -13,12 +12,16 @@ import java.util.Objects;
 public abstract class TemperedMapLoss extends DenseLossFunction {
     @JsonProperty("channels")
     protected final int channels;
+
     @JsonProperty("height")
     protected final int height;
+
     @JsonProperty("width")
     protected final int width;
+
     @JsonProperty("tau")
     protected final double tau;
+
     @JsonProperty("weight")
     protected final double weight;
 
@@ -52,9 +55,13 @@ public abstract class TemperedMapLoss extends DenseLossFunction {
 
     @Override
     public boolean equals(Object o) {
-        return o != null && o.getClass() == getClass() && channels == ((TemperedMapLoss) o).channels
-                && height == ((TemperedMapLoss) o).height && width == ((TemperedMapLoss) o).width
-                && tau == ((TemperedMapLoss) o).tau && weight == ((TemperedMapLoss) o).weight;
+        return o != null
+                && o.getClass() == getClass()
+                && channels == ((TemperedMapLoss) o).channels
+                && height == ((TemperedMapLoss) o).height
+                && width == ((TemperedMapLoss) o).width
+                && tau == ((TemperedMapLoss) o).tau
+                && weight == ((TemperedMapLoss) o).weight;
     }
 
     @Override

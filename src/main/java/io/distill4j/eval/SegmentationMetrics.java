@@ -1,7 +1,6 @@
 package io.distill4j.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.Serializable;
 import java.util.List;
 
@@ -44,8 +43,8 @@ public final class SegmentationMetrics implements Serializable {
      */
     public SegmentationMetrics add(byte[] gtTrainIds, byte[] predTrainIds) {
         if (gtTrainIds.length != predTrainIds.length) {
-            throw new IllegalArgumentException("ground truth has " + gtTrainIds.length
-                    + " pixels but prediction has " + predTrainIds.length);
+            throw new IllegalArgumentException(
+                    "ground truth has " + gtTrainIds.length + " pixels but prediction has " + predTrainIds.length);
         }
         for (int i = 0; i < gtTrainIds.length; i++) {
             int g = gtTrainIds[i] & 0xFF;
@@ -67,8 +66,8 @@ public final class SegmentationMetrics implements Serializable {
     /** Adds another matrix of the same size into this one and returns this. */
     public SegmentationMetrics merge(SegmentationMetrics other) {
         if (other.numClasses != numClasses) {
-            throw new IllegalArgumentException("cannot merge a " + other.numClasses + "-class matrix into a "
-                    + numClasses + "-class one");
+            throw new IllegalArgumentException(
+                    "cannot merge a " + other.numClasses + "-class matrix into a " + numClasses + "-class one");
         }
         for (int i = 0; i < counts.length; i++) counts[i] += other.counts[i];
         for (int i = 0; i < numClasses; i++) unlabeledPredictions[i] += other.unlabeledPredictions[i];

@@ -1,19 +1,18 @@
 package io.distill4j.jobs;
 
-import io.distill4j.cache.CacheFooter;
 import io.distill4j.augment.CachedViews;
 import io.distill4j.augment.View;
 import io.distill4j.augment.ViewedSample;
-import io.distill4j.config.AugmentSettings;
+import io.distill4j.cache.CacheFooter;
 import io.distill4j.cache.CacheParquet;
 import io.distill4j.cache.CacheRow;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.cache.TeacherInference;
+import io.distill4j.config.AugmentSettings;
 import io.distill4j.config.CacheSettings;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
-import io.distill4j.model.ModelBlueprint;
 import io.distill4j.manifest.CacheManifest;
 import io.distill4j.manifest.DecidingSettings;
 import io.distill4j.manifest.InputRef;
@@ -21,19 +20,30 @@ import io.distill4j.manifest.Manifests;
 import io.distill4j.manifest.Provenance;
 import io.distill4j.manifest.Reuse;
 import io.distill4j.manifest.StageSettings;
+import io.distill4j.model.ModelBlueprint;
 import io.distill4j.onnx.OnnxModelSpec;
 import io.distill4j.onnx.OnnxOutput;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
 import io.distill4j.storage.OwnedDirectory;
-import io.distill4j.storage.StageClaims;
 import io.distill4j.storage.ShardFiles;
+import io.distill4j.storage.StageClaims;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.tensor.TensorCodec;
 import io.distill4j.tensor.TensorCodecs;
 import io.distill4j.train.Examples;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -42,18 +52,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * CACHE-TEACHER: runs the teacher once over the shards and caches the configured outputs (taps of
@@ -79,6 +77,7 @@ public final class CacheTeacherJob {
      * are computed for, so a resumed run knows whether the files already there can be kept.
      */
     static final String PENDING = "_computed_for";
+
     private final SparkSession spark;
     private final Distill4jConfig config;
     private final PrintStream console;
@@ -92,24 +91,48 @@ public final class CacheTeacherJob {
     public record Result(String dir, String fingerprint, Map<String, Long> rows, int filesWritten, int filesSkipped) {}
 
     /** What a task needs to run the teacher; small, so it ships in the closure. */
-    private record TaskSpec(ExecutorModel model, Map<String, String> keyToOutput, Map<String, String> codecs,
-                            Map<String, int[]> shapes, int batchSize, String compression, String view,
-                            HadoopConf hadoop, String outDir, Map<String, String> footer, AugmentSettings augment, int views,
-                            long viewSeed) implements Serializable {}
+    private record TaskSpec(
+            ExecutorModel model,
+            Map<String, String> keyToOutput,
+            Map<String, String> codecs,
+            Map<String, int[]> shapes,
+            int batchSize,
+            String compression,
+            String view,
+            HadoopConf hadoop,
+            String outDir,
+            Map<String, String> footer,
+            AugmentSettings augment,
+            int views,
+            long viewSeed)
+            implements Serializable {}
 
     /**
      * The teacher as this job uses it: fingerprint, what the manifest calls it, and per cached
      * output the forward pass's name for it ({@code key}: a DL4J vertex, or the ONNX output's
      * distill4j name), its codec, its CHW shape and what the manifest records as its vertex.
      */
-    private record Resolved(String fingerprint, String source, ComputationGraph dl4j, OnnxTeacher onnx,
-                            Map<String, String> keyToOutput, Map<String, String> codecs, Map<String, int[]> shapes,
-                            Map<String, String> vertices) {}
+    private record Resolved(
+            String fingerprint,
+            String source,
+            ComputationGraph dl4j,
+            OnnxTeacher onnx,
+            Map<String, String> keyToOutput,
+            Map<String, String> codecs,
+            Map<String, int[]> shapes,
+            Map<String, String> vertices) {}
 
     public Result run() throws IOException {
-        OutputPlacement.requireApart(CACHE_KEY, Storage.path(config.cache().output()), Map.of(
-                Shards.KEY, Storage.path(config.shard().output()), TrainTeacherJob.TEACHER_KEY, Storage.path(config.teacher().dir())));
-        try (StageClaims claims = new StageClaims(spark.sparkContext().hadoopConfiguration(), "cache-teacher", console::println)) {
+        OutputPlacement.requireApart(
+                CACHE_KEY,
+                Storage.path(config.cache().output()),
+                Map.of(
+                        Shards.KEY,
+                        Storage.path(config.shard().output()),
+                        TrainTeacherJob.TEACHER_KEY,
+                        Storage.path(config.teacher().dir())));
+        try (StageClaims claims =
+                new StageClaims(spark.sparkContext().hadoopConfiguration(), "cache-teacher", console::println)) {
             return run(claims);
         }
     }
@@ -120,18 +143,27 @@ public final class CacheTeacherJob {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CacheSettings cs = config.cache();
         claims.hold(Storage.path(config.shard().output()));
-        if (!config.teacher().isOnnx()) claims.hold(Storage.path(config.teacher().dir()));
+        if (!config.teacher().isOnnx())
+            claims.hold(Storage.path(config.teacher().dir()));
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "cache-teacher");
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
         String view = cachedView(cs, shards);
-        Resolved teacher = config.teacher().isOnnx() ? onnxTeacher(sc, cs, models, shards, preprocessing)
+        Resolved teacher = config.teacher().isOnnx()
+                ? onnxTeacher(sc, cs, models, shards, preprocessing)
                 : dl4jTeacher(sc, cs, models, shards, preprocessing);
         String fp = teacher.fingerprint();
         Path out = new Path(Storage.path(cs.output()), fp);
         FileSystem fs = Storage.fs(out, sc.hadoopConfiguration());
-        Map<String, InputRef> inputs = Map.of("shards", shards.asInput("cache-teacher"),
-                "teacher", new InputRef(teacher.onnx() != null ? teacher.source() : config.teacher().dir(), fp));
+        Map<String, InputRef> inputs = Map.of(
+                "shards",
+                shards.asInput("cache-teacher"),
+                "teacher",
+                new InputRef(
+                        teacher.onnx() != null
+                                ? teacher.source()
+                                : config.teacher().dir(),
+                        fp));
         StageSettings settings = DecidingSettings.cache(config.resolvedConfig());
         if (Manifest.exists(fs, out)) {
             CacheManifest existing = Manifests.read(fs, out, CacheManifest.class);
@@ -148,16 +180,27 @@ public final class CacheTeacherJob {
         Map<String, String> keyToOutput = teacher.keyToOutput();
         Map<String, String> codecs = teacher.codecs();
         Map<String, int[]> shapes = teacher.shapes();
-        ExecutorModel model = teacher.onnx() != null ? teacher.onnx().broadcast(sc)
-                : InferenceEngines.executorModel(sc, config.inference(), teacher.dl4j(), fp, List.copyOf(keyToOutput.keySet()),
-                        InferenceEngines.expectation(models, shards), "the teacher " + teacher.source(),
+        ExecutorModel model = teacher.onnx() != null
+                ? teacher.onnx().broadcast(sc)
+                : InferenceEngines.executorModel(
+                        sc,
+                        config.inference(),
+                        teacher.dl4j(),
+                        fp,
+                        List.copyOf(keyToOutput.keySet()),
+                        InferenceEngines.expectation(models, shards),
+                        "the teacher " + teacher.source(),
                         line -> console.println("[cache-teacher] " + line));
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
         Map<String, CacheFooter.Output> footerOutputs = new LinkedHashMap<>();
         keyToOutput.forEach((k, name) -> footerOutputs.put(name, new CacheFooter.Output(codecs.get(k), shapes.get(k))));
-        Map<String, String> footer = new LinkedHashMap<>(CacheFooter.of(fp, TaskModels.id(models.task()), shards.classNames(),
+        Map<String, String> footer = new LinkedHashMap<>(CacheFooter.of(
+                fp,
+                TaskModels.id(models.task()),
+                shards.classNames(),
                 teacher.onnx() != null ? teacher.onnx().spec().preprocessing().toString() : preprocessing,
-                view, footerOutputs));
+                view,
+                footerOutputs));
         int written = 0;
         int skipped = 0;
         Map<String, Long> rows = new LinkedHashMap<>();
@@ -165,16 +208,38 @@ public final class CacheTeacherJob {
             Path splitOut = new Path(out, split);
             fs.mkdirs(splitOut);
             List<String> todo = new ArrayList<>();
-            List<Path> files = ShardFiles.list(Storage.fs(shards.root(), sc.hadoopConfiguration()), shards.root(), split);
+            List<Path> files =
+                    ShardFiles.list(Storage.fs(shards.root(), sc.hadoopConfiguration()), shards.root(), split);
             for (Path f : files) {
                 if (fs.exists(new Path(splitOut, f.getName()))) skipped++;
                 else todo.add(f.toString());
             }
-            TaskSpec spec = new TaskSpec(model, keyToOutput, codecs, shapes, cs.batchSize(), cs.compression(),
-                    TeacherInference.identityView(shards.height(), shards.width()), hadoop, splitOut.toString(),
-                    footer, config.augment(), cs.viewsPerSample(), cs.viewSeed());
-            sc.setJobGroup("CACHE-TEACHER", String.format(Locale.ROOT, "CACHE-TEACHER %s %d/%d shard files %s teacher %s (%s)",
-                    split, todo.size(), files.size(), codecs.values(), fp, model.engine()), false);
+            TaskSpec spec = new TaskSpec(
+                    model,
+                    keyToOutput,
+                    codecs,
+                    shapes,
+                    cs.batchSize(),
+                    cs.compression(),
+                    TeacherInference.identityView(shards.height(), shards.width()),
+                    hadoop,
+                    splitOut.toString(),
+                    footer,
+                    config.augment(),
+                    cs.viewsPerSample(),
+                    cs.viewSeed());
+            sc.setJobGroup(
+                    "CACHE-TEACHER",
+                    String.format(
+                            Locale.ROOT,
+                            "CACHE-TEACHER %s %d/%d shard files %s teacher %s (%s)",
+                            split,
+                            todo.size(),
+                            files.size(),
+                            codecs.values(),
+                            fp,
+                            model.engine()),
+                    false);
             if (!todo.isEmpty()) {
                 sc.parallelize(todo, todo.size()).foreach(file -> cacheOneShard(file, spec));
                 written += todo.size();
@@ -182,13 +247,17 @@ public final class CacheTeacherJob {
             long n = 0;
             for (Path f : files) n += CacheParquet.rowCount(sc.hadoopConfiguration(), new Path(splitOut, f.getName()));
             rows.put(split, n);
-            console.printf("[cache-teacher] %s: %d shard files cached (%d already done), %d rows%n", split, todo.size(),
-                    files.size() - todo.size(), n);
+            console.printf(
+                    "[cache-teacher] %s: %d shard files cached (%d already done), %d rows%n",
+                    split, todo.size(), files.size() - todo.size(), n);
         }
         model.bytes().destroy();
         List<CacheManifest.CachedOutput> outs = new ArrayList<>();
         for (Map.Entry<String, String> e : keyToOutput.entrySet()) {
-            outs.add(new CacheManifest.CachedOutput(e.getValue(), teacher.vertices().get(e.getKey()), codecs.get(e.getKey()),
+            outs.add(new CacheManifest.CachedOutput(
+                    e.getValue(),
+                    teacher.vertices().get(e.getKey()),
+                    codecs.get(e.getKey()),
                     java.util.Arrays.stream(shapes.get(e.getKey())).boxed().toList()));
         }
         Map<String, Long> count = new LinkedHashMap<>();
@@ -200,9 +269,21 @@ public final class CacheTeacherJob {
             onnx = new CacheManifest.OnnxTeacher(os.input(), os.preprocessing().toString(), os.describe());
         }
         Provenance provenance = Provenance.of(started, sc.master(), null, inputs, settings);
-        CacheManifest m = new CacheManifest(CacheManifest.STAGE, Instant.now().toString(), provenance, fp, teacher.source(),
-                model.engine(), onnx, preprocessing, view,
-                shards.root().toString(), TaskModels.id(models.task()), outs, count, rows);
+        CacheManifest m = new CacheManifest(
+                CacheManifest.STAGE,
+                Instant.now().toString(),
+                provenance,
+                fp,
+                teacher.source(),
+                model.engine(),
+                onnx,
+                preprocessing,
+                view,
+                shards.root().toString(),
+                TaskModels.id(models.task()),
+                outs,
+                count,
+                rows);
         owned.verifyStillOwned();
         Manifest.write(fs, out, Manifests.toJson(m));
         console.println("[cache-teacher] wrote " + out);
@@ -218,9 +299,11 @@ public final class CacheTeacherJob {
         if (cs.viewsPerSample() == 0) return TeacherInference.identityView(shards.height(), shards.width());
         AugmentSettings a = config.augment();
         if (a.inputHeight(shards.height()) != shards.height() || a.inputWidth(shards.width()) != shards.width()) {
-            throw new StageOutputException("cache.views-per-sample = " + cs.viewsPerSample() + " runs the teacher at the shard size ("
-                    + shards.height() + "x" + shards.width() + "), but train.augment.crop = [" + a.cropHeight() + ", " + a.cropWidth()
-                    + "]; set crop = [0, 0]");
+            throw new StageOutputException(
+                    "cache.views-per-sample = " + cs.viewsPerSample() + " runs the teacher at the shard size ("
+                            + shards.height() + "x" + shards.width() + "), but train.augment.crop = [" + a.cropHeight()
+                            + ", " + a.cropWidth()
+                            + "]; set crop = [0, 0]");
         }
         return CachedViews.describe(cs.viewsPerSample(), cs.viewSeed(), a);
     }
@@ -242,7 +325,8 @@ public final class CacheTeacherJob {
                 }
             }
             if (!was.equals(key)) {
-                console.println("[cache-teacher] " + out + " holds an interrupted cache of other shards or settings; starting it over");
+                console.println("[cache-teacher] " + out
+                        + " holds an interrupted cache of other shards or settings; starting it over");
                 owned.clear();
             }
         }
@@ -251,8 +335,9 @@ public final class CacheTeacherJob {
     }
 
     /** teacher.dir's DL4J graph: cache outputs name its taps or vertices; shapes from one forward pass. */
-    private Resolved dl4jTeacher(JavaSparkContext sc, CacheSettings cs, TaskModels models, Shards shards,
-                                 String preprocessing) throws IOException {
+    private Resolved dl4jTeacher(
+            JavaSparkContext sc, CacheSettings cs, TaskModels models, Shards shards, String preprocessing)
+            throws IOException {
         Path teacherDir = Storage.path(config.teacher().dir());
         FileSystem tfs = Storage.fs(teacherDir, sc.hadoopConfiguration());
         Path modelFile = new Path(teacherDir, TrainTeacherJob.MODEL_FILE);
@@ -269,8 +354,8 @@ public final class CacheTeacherJob {
         for (CacheSettings.Output o : cs.outputs()) {
             String vertex = bp.taps().containsKey(o.name()) ? bp.tap(o.name()).vertexName() : o.name();
             if (teacher.getVertex(vertex) == null) {
-                throw new StageOutputException("cache.outputs: the teacher " + modelFile + " has no tap or vertex '" + o.name()
-                        + "' (taps: " + bp.taps().keySet() + ")");
+                throw new StageOutputException("cache.outputs: the teacher " + modelFile + " has no tap or vertex '"
+                        + o.name() + "' (taps: " + bp.taps().keySet() + ")");
             }
             vertexToOutput.put(vertex, o.name());
             codecs.put(vertex, o.codec());
@@ -278,14 +363,22 @@ public final class CacheTeacherJob {
         }
         Map<String, String> vertices = new LinkedHashMap<>();
         vertexToOutput.keySet().forEach(v -> vertices.put(v, v));
-        return new Resolved(fp, modelFile.toString(), teacher, null, vertexToOutput, codecs,
-                shapes(teacher, shards.height(), shards.width(), vertexToOutput.keySet()), vertices);
+        return new Resolved(
+                fp,
+                modelFile.toString(),
+                teacher,
+                null,
+                vertexToOutput,
+                codecs,
+                shapes(teacher, shards.height(), shards.width(), vertexToOutput.keySet()),
+                vertices);
     }
 
     /** teacher.onnx: checked against the shards at start-up; cache outputs name its mapped outputs. */
-    private Resolved onnxTeacher(JavaSparkContext sc, CacheSettings cs, TaskModels models, Shards shards, String preprocessing) {
-        OnnxTeacher t = OnnxTeacher.open(sc.hadoopConfiguration(), config.teacher().onnx(), OnnxTeacher.KEY, models, shards,
-                preprocessing);
+    private Resolved onnxTeacher(
+            JavaSparkContext sc, CacheSettings cs, TaskModels models, Shards shards, String preprocessing) {
+        OnnxTeacher t = OnnxTeacher.open(
+                sc.hadoopConfiguration(), config.teacher().onnx(), OnnxTeacher.KEY, models, shards, preprocessing);
         Map<String, String> keyToOutput = new LinkedHashMap<>();
         Map<String, String> codecs = new LinkedHashMap<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();
@@ -293,8 +386,9 @@ public final class CacheTeacherJob {
         for (CacheSettings.Output o : cs.outputs()) {
             OnnxOutput out = t.spec().output(o.name());
             if (out == null) {
-                throw new StageOutputException("cache.outputs: the ONNX teacher " + t.spec().source() + " has no output named '"
-                        + o.name() + "' (" + OnnxTeacher.KEY + ".outputs names " + t.spec().names() + ")");
+                throw new StageOutputException("cache.outputs: the ONNX teacher "
+                        + t.spec().source() + " has no output named '" + o.name() + "' (" + OnnxTeacher.KEY
+                        + ".outputs names " + t.spec().names() + ")");
             }
             TensorCodecs.forSpec(o.codec());
             keyToOutput.put(o.name(), o.name());
@@ -330,24 +424,32 @@ public final class CacheTeacherJob {
             samples = new ArrayList<>();
             views = new ArrayList<>();
             for (ShardRecord r : read) {
-                for (View v : CachedViews.draw(spec.augment, r.height(), r.width(), spec.viewSeed, spec.views, r.sampleId())) {
+                for (View v : CachedViews.draw(
+                        spec.augment, r.height(), r.width(), spec.viewSeed, spec.views, r.sampleId())) {
                     samples.add(ViewedSample.of(r, v));
                     views.add(v.describe());
                 }
             }
         }
         List<ShardRecord> inputs = samples;
-        List<Map<String, float[]>> values = spec.model.with(forward -> TeacherInference.run(forward, inputs,
-                List.copyOf(spec.keyToOutput.keySet()), spec.batchSize));
+        List<Map<String, float[]>> values = spec.model.with(forward ->
+                TeacherInference.run(forward, inputs, List.copyOf(spec.keyToOutput.keySet()), spec.batchSize));
         Map<String, TensorCodec> codecs = new LinkedHashMap<>();
         spec.codecs.forEach((k, v) -> codecs.put(k, TensorCodecs.forSpec(v)));
         List<CacheRow> rows = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
-            rows.addAll(TeacherInference.rows(samples.get(i).sampleId(), views.get(i), values.get(i), spec.shapes,
-                    spec.keyToOutput, codecs));
+            rows.addAll(TeacherInference.rows(
+                    samples.get(i).sampleId(), views.get(i), values.get(i), spec.shapes, spec.keyToOutput, codecs));
         }
-        CacheParquet.writeAtomically(Storage.fs(out, conf), conf, out, rows,
-                CompressionCodecName.fromConf(spec.compression.equals("uncompressed") ? "UNCOMPRESSED"
-                        : spec.compression.toUpperCase(Locale.ROOT)), spec.footer);
+        CacheParquet.writeAtomically(
+                Storage.fs(out, conf),
+                conf,
+                out,
+                rows,
+                CompressionCodecName.fromConf(
+                        spec.compression.equals("uncompressed")
+                                ? "UNCOMPRESSED"
+                                : spec.compression.toUpperCase(Locale.ROOT)),
+                spec.footer);
     }
 }

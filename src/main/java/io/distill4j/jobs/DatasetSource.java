@@ -9,15 +9,14 @@ import io.distill4j.data.coco.CocoCategory;
 import io.distill4j.data.coco.CocoLayout;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.StageOutputException;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Lists a dataset's samples on the driver (directory walk for Cityscapes, one streaming pass over
@@ -59,13 +58,19 @@ final class DatasetSource {
         ArrayNode a = Manifest.JSON.createArrayNode();
         if (kind == DatasetSettings.Kind.CITYSCAPES) {
             for (int t = 0; t < CityscapesLabels.NUM_CLASSES; t++) {
-                a.addObject().put("index", t).put("id", CityscapesLabels.labelId(t)).put("name", CityscapesLabels.TRAIN_NAMES.get(t));
+                a.addObject()
+                        .put("index", t)
+                        .put("id", CityscapesLabels.labelId(t))
+                        .put("name", CityscapesLabels.TRAIN_NAMES.get(t));
             }
         } else {
             List<CocoCategory> cats = new ArrayList<>(cocoCategories.values());
             cats.sort(java.util.Comparator.comparingInt(CocoCategory::id));
             for (int i = 0; i < cats.size(); i++) {
-                a.addObject().put("index", i).put("id", cats.get(i).id()).put("name", cats.get(i).name())
+                a.addObject()
+                        .put("index", i)
+                        .put("id", cats.get(i).id())
+                        .put("name", cats.get(i).name())
                         .put("supercategory", cats.get(i).supercategory());
             }
         }

@@ -1,18 +1,17 @@
 package io.distill4j.jobs;
 
+import io.distill4j.cache.ModelForward;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.eval.coco.CocoDetection;
 import io.distill4j.eval.detect.CenterNetDecoder;
 import io.distill4j.eval.detect.ShardBoxes;
-import io.distill4j.cache.ModelForward;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Detections of a CenterNet-style network ({@link io.distill4j.model.DetectionModel}) on shard
@@ -85,7 +84,8 @@ public final class DetectionPredictor implements java.io.Serializable {
     private static INDArray nchw(Map<String, INDArray> acts, String vertex) {
         INDArray a = acts.get(vertex);
         if (a == null || a.rank() != 4) {
-            throw new IllegalArgumentException("the model has no NCHW '" + vertex + "' vertex (is it a detection model?)");
+            throw new IllegalArgumentException(
+                    "the model has no NCHW '" + vertex + "' vertex (is it a detection model?)");
         }
         return a.castTo(DataType.FLOAT);
     }

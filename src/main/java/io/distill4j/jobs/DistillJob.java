@@ -1,5 +1,7 @@
 package io.distill4j.jobs;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.distill4j.augment.CachedViews;
 import io.distill4j.augment.TrainingViews;
 import io.distill4j.augment.ViewedSample;
@@ -8,17 +10,8 @@ import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.cache.TeacherInference;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.config.DistillSettings;
+import io.distill4j.config.DistillTerm;
 import io.distill4j.data.ShardRecord;
-import io.distill4j.model.ModelBlueprint;
-import io.distill4j.model.TapInfo;
-import io.distill4j.onnx.export.ExportOnnxCommand;
-import io.distill4j.onnx.export.OnnxExportException;
-import io.distill4j.onnx.export.OnnxExporter;
-import io.distill4j.onnx.export.OnnxFiles;
-import io.distill4j.onnx.export.SpatialSize;
-import io.distill4j.storage.Manifest;
-import io.distill4j.storage.OutputPlacement;
-import io.distill4j.storage.StageClaims;
 import io.distill4j.manifest.DecidingSettings;
 import io.distill4j.manifest.InputRef;
 import io.distill4j.manifest.Manifests;
@@ -26,20 +19,35 @@ import io.distill4j.manifest.ModelFacts;
 import io.distill4j.manifest.Provenance;
 import io.distill4j.manifest.ResumeCheck;
 import io.distill4j.manifest.RunManifest;
+import io.distill4j.method.MethodOptions;
+import io.distill4j.model.ModelBlueprint;
+import io.distill4j.model.TapInfo;
+import io.distill4j.onnx.export.ExportOnnxCommand;
+import io.distill4j.onnx.export.OnnxExportException;
+import io.distill4j.onnx.export.OnnxExporter;
+import io.distill4j.onnx.export.OnnxFiles;
+import io.distill4j.onnx.export.SpatialSize;
+import io.distill4j.storage.OutputPlacement;
+import io.distill4j.storage.StageClaims;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
-import io.distill4j.config.DistillTerm;
-import io.distill4j.train.Examples;
-import io.distill4j.train.GraphCopies;
 import io.distill4j.train.BetweenEpochRounds;
-import io.distill4j.method.MethodOptions;
-import io.distill4j.train.SparkTrainer;
-import io.distill4j.train.RunDirectory;
-import io.distill4j.train.SegmentationObjective;
 import io.distill4j.train.EpochData;
 import io.distill4j.train.EpochValidator;
+import io.distill4j.train.Examples;
+import io.distill4j.train.GraphCopies;
+import io.distill4j.train.RunDirectory;
+import io.distill4j.train.SegmentationObjective;
+import io.distill4j.train.SparkTrainer;
 import io.distill4j.train.TrainingDriver;
 import io.distill4j.train.TrainingObjective;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -48,16 +56,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-
-import java.io.PrintStream;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.IntFunction;
-
-import static org.apache.spark.sql.functions.col;
 
 /**
  * DISTILL: trains the student on the executors with synchronous parameter averaging against the
@@ -77,6 +75,7 @@ public final class DistillJob {
     public static final String STUDENT_ONNX_FILE = "student.onnx";
     /** The second student of a mutual-learning or mutual contrastive run. */
     public static final String PEER_FILE = "peer.zip";
+
     private final SparkSession spark;
     private final Distill4jConfig config;
     private final PrintStream console;
@@ -94,11 +93,20 @@ public final class DistillJob {
     public record Result(String runDir, long examples, long missingTeacher, double secondsPerEpoch) {}
 
     public Result run() throws Exception {
-        Path runDir = new Path(Storage.path(config.distill().runsDir()), config.distill().runId());
-        OutputPlacement.requireApart(RUN_KEY, runDir, Map.of(Shards.KEY, Storage.path(config.shard().output()),
-                TrainTeacherJob.TEACHER_KEY, Storage.path(config.teacher().dir()),
-                CacheTeacherJob.CACHE_KEY, Storage.path(config.cache().output())));
-        try (StageClaims claims = new StageClaims(spark.sparkContext().hadoopConfiguration(), "distill", console::println)) {
+        Path runDir = new Path(
+                Storage.path(config.distill().runsDir()), config.distill().runId());
+        OutputPlacement.requireApart(
+                RUN_KEY,
+                runDir,
+                Map.of(
+                        Shards.KEY,
+                        Storage.path(config.shard().output()),
+                        TrainTeacherJob.TEACHER_KEY,
+                        Storage.path(config.teacher().dir()),
+                        CacheTeacherJob.CACHE_KEY,
+                        Storage.path(config.cache().output())));
+        try (StageClaims claims =
+                new StageClaims(spark.sparkContext().hadoopConfiguration(), "distill", console::println)) {
             return run(claims);
         }
     }
@@ -117,7 +125,8 @@ public final class DistillJob {
         String label = "distill " + ds.runId();
         ModelBlueprint bp = models.student();
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
-        boolean distilling = ds.terms().stream().anyMatch(t -> t.weight() > 0 && !t.kind().teacherFree());
+        boolean distilling =
+                ds.terms().stream().anyMatch(t -> t.weight() > 0 && !t.kind().teacherFree());
 
         Map<String, TapInfo> teacherOutputs = Map.of();
         TeacherCache cache = null;
@@ -127,15 +136,17 @@ public final class DistillJob {
         String fingerprint = null;
         if (distilling && config.teacher().isOnnx()) {
             refuseGraftingTerms(ds.terms());
-            onnxTeacher = OnnxTeacher.open(sc.hadoopConfiguration(), config.teacher().onnx(), OnnxTeacher.KEY, models, shards,
-                    preprocessing);
+            onnxTeacher = OnnxTeacher.open(
+                    sc.hadoopConfiguration(), config.teacher().onnx(), OnnxTeacher.KEY, models, shards, preprocessing);
             fingerprint = onnxTeacher.fingerprint();
             inputs.put("teacher", new InputRef(config.teacher().onnx().path(), fingerprint));
             if (ds.onlineTeacher()) teacherOutputs = onnxTeacher.taps();
         } else if (distilling) {
-            Path teacherFile = new Path(claims.hold(Storage.path(config.teacher().dir())), TrainTeacherJob.MODEL_FILE);
+            Path teacherFile =
+                    new Path(claims.hold(Storage.path(config.teacher().dir())), TrainTeacherJob.MODEL_FILE);
             models.requireTeacherTask(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile.getParent());
-            ComputationGraph teacher = ModelFiles.read(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile, false);
+            ComputationGraph teacher =
+                    ModelFiles.read(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile, false);
             fingerprint = TeacherFingerprint.of(teacher, preprocessing);
             teacherNet = teacher;
             inputs.put("teacher", new InputRef(teacherFile.getParent().toString(), fingerprint));
@@ -149,15 +160,26 @@ public final class DistillJob {
             claims.hold(new Path(Storage.path(config.cache().output()), fingerprint));
             cache = TeacherCache.open(spark, config.cache().output(), fingerprint, preprocessing);
             cache.requireComputedOn(shards, "distill");
-            cache.requireViews(config.cache().viewsPerSample() == 0 ? TeacherInference.identityView(shards.height(), shards.width())
-                    : CachedViews.describe(config.cache().viewsPerSample(), config.cache().viewSeed(), config.augment()), "distill");
+            cache.requireViews(
+                    config.cache().viewsPerSample() == 0
+                            ? TeacherInference.identityView(shards.height(), shards.width())
+                            : CachedViews.describe(
+                                    config.cache().viewsPerSample(),
+                                    config.cache().viewSeed(),
+                                    config.augment()),
+                    "distill");
             inputs.put("cache", new InputRef(cache.dir().toString(), cache.fingerprint()));
             teacherOutputs = cache.outputs();
         }
         TrainingObjective objective = models.studentObjective(bp, teacherOutputs, ds.terms(), teacherNet);
         List<String> needed = objective.teacherOutputsNeeded();
-        TrainingViews views = trainingViews(shards, ds, distilling, cache != null ? teacherOutputs : Map.of(),
-                cache != null ? cache.viewsPerSample() : 0, needed);
+        TrainingViews views = trainingViews(
+                shards,
+                ds,
+                distilling,
+                cache != null ? teacherOutputs : Map.of(),
+                cache != null ? cache.viewsPerSample() : 0,
+                needed);
         SpatialSize onnxSize = new SpatialSize(shards.height(), shards.width());
         if (ds.exportOnnx()) {
             // Fail before training, not after it, when the student has a layer the exporter cannot write.
@@ -168,7 +190,8 @@ public final class DistillJob {
         FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
         RunDirectory run = new RunDirectory(claims.claim(fs, dir, RUN_KEY, null));
         if (run.isComplete()) {
-            if (!overwrite) throw new StageOutputException("run " + dir + " is complete; pass --overwrite to train it again");
+            if (!overwrite)
+                throw new StageOutputException("run " + dir + " is complete; pass --overwrite to train it again");
             run.clear();
         }
 
@@ -188,14 +211,20 @@ public final class DistillJob {
             }
             missing = joined.filter(anyMissing).count();
             if (missing > 0 && !ds.skipMissingTeacher()) {
-                List<String> ids = joined.filter(anyMissing).select("sample_id").limit(3).as(
-                        org.apache.spark.sql.Encoders.STRING()).collectAsList();
-                throw new StageOutputException(missing + " training samples have no cached teacher output in " + cache.dir()
-                        + " (e.g. " + String.join(", ", ids) + "); rerun cache-teacher, or set distill.on-missing-teacher=skip");
+                List<String> ids = joined.filter(anyMissing)
+                        .select("sample_id")
+                        .limit(3)
+                        .as(org.apache.spark.sql.Encoders.STRING())
+                        .collectAsList();
+                throw new StageOutputException(missing + " training samples have no cached teacher output in "
+                        + cache.dir() + " (e.g. " + String.join(", ", ids)
+                        + "); rerun cache-teacher, or set distill.on-missing-teacher=skip");
             }
             Dataset<Row> usable = missing > 0 ? joined.filter(org.apache.spark.sql.functions.not(anyMissing)) : joined;
             if (missing > 0) console.printf("[%s] skipping %d samples with no cached teacher output%n", label, missing);
-            int[] columns = needed.stream().mapToInt(n -> usable.schema().fieldIndex(TeacherCache.column(n))).toArray();
+            int[] columns = needed.stream()
+                    .mapToInt(n -> usable.schema().fieldIndex(TeacherCache.column(n)))
+                    .toArray();
             List<String> names = List.copyOf(needed);
             JavaRDD<Row> rows = usable.javaRDD();
             int cachedViews = cache.viewsPerSample();
@@ -205,12 +234,13 @@ public final class DistillJob {
                 if (cachedViews > 0) {
                     // Exact views: the student's input is built from the very view the teacher saw.
                     ShardRecord r = ShardSchema.fromRow(row);
-                    TeacherCache.CachedView cv = TeacherCache.cachedView(row, columns, names,
-                            CachedViews.pick(seed, epoch, r.sampleId(), cachedViews), cachedViews);
+                    TeacherCache.CachedView cv = TeacherCache.cachedView(
+                            row, columns, names, CachedViews.pick(seed, epoch, r.sampleId(), cachedViews), cachedViews);
                     return objective.example(ViewedSample.of(r, cv.view()), cv.teacher());
                 }
                 Map<String, float[]> t = new LinkedHashMap<>();
-                for (int i = 0; i < columns.length; i++) t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
+                for (int i = 0; i < columns.length; i++)
+                    t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
                 ShardRecord r = ShardSchema.fromRow(row);
                 return objective.example(views.sample(r, epoch), views.teacher(t, epoch, r.sampleId()));
             });
@@ -222,27 +252,48 @@ public final class DistillJob {
         } else {
             Map<String, String> vertexToName = new LinkedHashMap<>();
             for (String n : needed) vertexToName.put(teacherOutputs.get(n).vertexName(), n);
-            onlineModel = InferenceEngines.executorModel(sc, config.inference(), onlineTeacher, fingerprint,
-                    List.copyOf(vertexToName.keySet()), InferenceEngines.expectation(models, shards),
-                    "the teacher " + inputs.get("teacher").path(), line -> console.printf("[%s] %s%n", label, line));
+            onlineModel = InferenceEngines.executorModel(
+                    sc,
+                    config.inference(),
+                    onlineTeacher,
+                    fingerprint,
+                    List.copyOf(vertexToName.keySet()),
+                    InferenceEngines.expectation(models, shards),
+                    "the teacher " + inputs.get("teacher").path(),
+                    line -> console.printf("[%s] %s%n", label, line));
             data = onlineData(shards.records(split), objective, onlineModel, vertexToName, views);
         }
 
         if (ds.resume() && run.latestCheckpoint().isPresent()) {
-            ResumeCheck.require(fs, run.file("config.conf"), DecidingSettings.distill(config.resolvedConfig()),
-                    DecidingSettings::distill, "distill4j.train.epochs", "set distill.resume=false to start it over");
+            ResumeCheck.require(
+                    fs,
+                    run.file("config.conf"),
+                    DecidingSettings.distill(config.resolvedConfig()),
+                    DecidingSettings::distill,
+                    "distill4j.train.epochs",
+                    "set distill.resume=false to start it over");
         }
         run.writeText("config.conf", config.redactedJson());
-        sc.setJobGroup("DISTILL", "DISTILL " + ds.runId() + " terms " + objective.outputNames() + " teacher "
-                + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"), false);
-        console.printf("[%s] student %s; outputs %s; teacher %s%n", label, bp.describe(), objective.outputNames(),
-                fingerprint == null ? "none (baseline)" : fingerprint + (ds.onlineTeacher() ? " (online)" : " (cached)"));
+        sc.setJobGroup(
+                "DISTILL",
+                "DISTILL " + ds.runId() + " terms " + objective.outputNames() + " teacher "
+                        + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"),
+                false);
+        console.printf(
+                "[%s] student %s; outputs %s; teacher %s%n",
+                label,
+                bp.describe(),
+                objective.outputNames(),
+                fingerprint == null
+                        ? "none (baseline)"
+                        : fingerprint + (ds.onlineTeacher() ? " (online)" : " (cached)"));
         // Driver-side training between epochs, as the terms' methods declare it.
         SparkTrainer.BetweenEpochs between = BetweenEpochRounds.of(sc, run, objective, config.train());
         EpochValidator validator = config.train().validateEvery() > 0
-                ? new EvaluateJob(spark, config, console).validator(net -> exportStudent(objective, net)) : null;
-        TrainingDriver.Trained trained = TrainingDriver.run(sc, fs, run, objective, config.train(), data,
-                ds.resume(), label, console, between, validator);
+                ? new EvaluateJob(spark, config, console).validator(net -> exportStudent(objective, net))
+                : null;
+        TrainingDriver.Trained trained = TrainingDriver.run(
+                sc, fs, run, objective, config.train(), data, ds.resume(), label, console, between, validator);
 
         ComputationGraph student = exportStudent(objective, trained.net());
         ModelFiles.write(fs, run.file(STUDENT_FILE), student, false);
@@ -260,30 +311,59 @@ public final class DistillJob {
         }
         // An epoch's time includes the driver's work before it (the holistic critic's round).
         double secondsPerEpoch = run.metrics().stream()
-                .mapToDouble(m -> m.path("seconds").asDouble() + m.path("before_epoch").path("seconds").asDouble(0))
-                .average().orElse(Double.NaN);
+                .mapToDouble(m -> m.path("seconds").asDouble()
+                        + m.path("before_epoch").path("seconds").asDouble(0))
+                .average()
+                .orElse(Double.NaN);
         List<RunManifest.Term> terms = new ArrayList<>();
         for (Map.Entry<String, DistillTerm> e : objective.distillationOutputs().entrySet()) {
             DistillTerm t = e.getValue();
-            terms.add(new RunManifest.Term(e.getKey(), t.kind().id(), t.studentTap(), t.teacherOutput(), t.weight(), t.tau(),
-                    options(t)));
+            terms.add(new RunManifest.Term(
+                    e.getKey(), t.kind().id(), t.studentTap(), t.teacherOutput(), t.weight(), t.tau(), options(t)));
         }
         ModelFacts facts = models.facts(bp);
-        Provenance provenance = Provenance.of(started, sc.master(), config.train().seed(), inputs,
-                DecidingSettings.distill(config.resolvedConfig()));
-        RunManifest m = new RunManifest(RunManifest.STAGE, Instant.now().toString(), provenance, ds.runId(), STUDENT_FILE,
-                ds.exportOnnx() ? STUDENT_ONNX_FILE : null, fingerprint, distilling ? (ds.onlineTeacher() ? "online" : "cached") : "none",
-                !distilling ? null : onnxTeacher != null ? onnxTeacher.spec().source()
-                        : new Path(Storage.path(config.teacher().dir()), TrainTeacherJob.MODEL_FILE).toString(),
-                !distilling ? null : onlineModel != null ? onlineModel.engine() : cache != null ? cache.engine()
-                        : onnxTeacher != null ? "onnx-runtime" : "dl4j", preprocessing, bp.describe(),
-                facts.task(), facts.dataset(), facts.numClasses(), facts.outputStride(), facts.heatmapVertex(),
-                facts.regVertex(), facts.categories(), config.train().epochs(), secondsPerEpoch, missing, List.copyOf(needed),
-                terms, split, Map.of("train", shards.count(split) - missing));
+        Provenance provenance = Provenance.of(
+                started, sc.master(), config.train().seed(), inputs, DecidingSettings.distill(config.resolvedConfig()));
+        RunManifest m = new RunManifest(
+                RunManifest.STAGE,
+                Instant.now().toString(),
+                provenance,
+                ds.runId(),
+                STUDENT_FILE,
+                ds.exportOnnx() ? STUDENT_ONNX_FILE : null,
+                fingerprint,
+                distilling ? (ds.onlineTeacher() ? "online" : "cached") : "none",
+                !distilling
+                        ? null
+                        : onnxTeacher != null
+                                ? onnxTeacher.spec().source()
+                                : new Path(Storage.path(config.teacher().dir()), TrainTeacherJob.MODEL_FILE).toString(),
+                !distilling
+                        ? null
+                        : onlineModel != null
+                                ? onlineModel.engine()
+                                : cache != null ? cache.engine() : onnxTeacher != null ? "onnx-runtime" : "dl4j",
+                preprocessing,
+                bp.describe(),
+                facts.task(),
+                facts.dataset(),
+                facts.numClasses(),
+                facts.outputStride(),
+                facts.heatmapVertex(),
+                facts.regVertex(),
+                facts.categories(),
+                config.train().epochs(),
+                secondsPerEpoch,
+                missing,
+                List.copyOf(needed),
+                terms,
+                split,
+                Map.of("train", shards.count(split) - missing));
         run.complete(Manifests.toJson(m));
         if (distilling && ds.onlineTeacher()) {
-            console.printf("[%s] online teacher: %d forwards (one per example and epoch trained, plus the probe's)%n", label,
-                    teacherForwards.value());
+            console.printf(
+                    "[%s] online teacher: %d forwards (one per example and epoch trained, plus the probe's)%n",
+                    label, teacherForwards.value());
         }
         console.printf("[%s] wrote %s%n", label, run.file(STUDENT_FILE));
         return new Result(dir.toString(), shards.count(split) - missing, missing, secondsPerEpoch);
@@ -295,13 +375,26 @@ public final class DistillJob {
      *
      * @param cachedOutputs the cache's full-image outputs, resampled with each view under teacher-views = transform
      */
-    private TrainingViews trainingViews(Shards shards, DistillSettings ds, boolean distilling, Map<String, TapInfo> cachedOutputs,
-                                        int cachedViews, List<String> needed) {
-        String refused = TrainingViews.refusal(config.augment(), shards.height(), shards.width(), distilling, ds.onlineTeacher(),
-                ds.transformTeacherViews(), cachedViews, java.util.Set.copyOf(needed));
+    private TrainingViews trainingViews(
+            Shards shards,
+            DistillSettings ds,
+            boolean distilling,
+            Map<String, TapInfo> cachedOutputs,
+            int cachedViews,
+            List<String> needed) {
+        String refused = TrainingViews.refusal(
+                config.augment(),
+                shards.height(),
+                shards.width(),
+                distilling,
+                ds.onlineTeacher(),
+                ds.transformTeacherViews(),
+                cachedViews,
+                java.util.Set.copyOf(needed));
         if (refused != null) throw new StageOutputException(refused);
         Map<String, TapInfo> transformed = new LinkedHashMap<>();
-        if (ds.transformTeacherViews()) for (String n : needed) if (cachedOutputs.containsKey(n)) transformed.put(n, cachedOutputs.get(n));
+        if (ds.transformTeacherViews())
+            for (String n : needed) if (cachedOutputs.containsKey(n)) transformed.put(n, cachedOutputs.get(n));
         return new TrainingViews(config.augment(), config.train().seed(), shards.height(), shards.width(), transformed);
     }
 
@@ -317,14 +410,21 @@ public final class DistillJob {
      * @param keyToName the forward pass's name of each needed output -> its distill4j name
      * @param views     the teacher runs on each sample's view of the epoch, as the student sees it
      */
-    private IntFunction<EpochData<?>> onlineData(JavaRDD<ShardRecord> train, TrainingObjective objective,
-                                                 ExecutorModel teacher, Map<String, String> keyToName,
-                                                 TrainingViews views) {
-        OnlineTeacherExamples examples = new OnlineTeacherExamples(objective, teacher, keyToName, config.cache().batchSize(),
-                teacherForwards);
+    private IntFunction<EpochData<?>> onlineData(
+            JavaRDD<ShardRecord> train,
+            TrainingObjective objective,
+            ExecutorModel teacher,
+            Map<String, String> keyToName,
+            TrainingViews views) {
+        OnlineTeacherExamples examples = new OnlineTeacherExamples(
+                objective, teacher, keyToName, config.cache().batchSize(), teacherForwards);
         // The view is applied as the builder pulls a record, so the teacher runs on the view the student trains on.
-        return epoch -> EpochData.of(train, records -> examples.call(java.util.stream.StreamSupport.stream(
-                java.util.Spliterators.spliteratorUnknownSize(records, 0), false).map(r -> views.sample(r, epoch)).iterator()));
+        return epoch -> EpochData.of(
+                train,
+                records -> examples.call(java.util.stream.StreamSupport.stream(
+                                java.util.Spliterators.spliteratorUnknownSize(records, 0), false)
+                        .map(r -> views.sample(r, epoch))
+                        .iterator()));
     }
 
     /**
@@ -334,8 +434,10 @@ public final class DistillJob {
     static void refuseGraftingTerms(List<DistillTerm> terms) {
         for (DistillTerm t : terms) {
             if (t.kind().method().graftsTeacher() && t.weight() > 0) {
-                throw new StageOutputException("distill.terms: " + t.kind().id() + " grafts the teacher's layers into the student graph, which "
-                        + "an ONNX teacher (teacher.onnx.path) does not have; use a DL4J teacher (teacher.dir) or another method");
+                throw new StageOutputException(
+                        "distill.terms: " + t.kind().id()
+                                + " grafts the teacher's layers into the student graph, which "
+                                + "an ONNX teacher (teacher.onnx.path) does not have; use a DL4J teacher (teacher.dir) or another method");
             }
         }
     }

@@ -3,8 +3,6 @@ package io.distill4j.jobs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.ModelForward;
-import io.distill4j.onnx.OnnxModelException;
-import io.distill4j.onnx.OnnxModelSettings;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.cityscapes.CityscapesLabels;
@@ -20,25 +18,19 @@ import io.distill4j.eval.coco.CocoStats;
 import io.distill4j.eval.detect.DetectorClasses;
 import io.distill4j.eval.detect.ShardBoxes;
 import io.distill4j.eval.report.ReportWriter;
-import io.distill4j.train.EpochValidator;
 import io.distill4j.manifest.InputRef;
 import io.distill4j.manifest.Manifests;
 import io.distill4j.manifest.ModelManifest;
 import io.distill4j.manifest.SameShards;
+import io.distill4j.onnx.OnnxModelException;
+import io.distill4j.onnx.OnnxModelSettings;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
 import io.distill4j.storage.StageClaims;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-
+import io.distill4j.train.EpochValidator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -49,6 +41,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * EVALUATE: runs a model over a split's shards on the executors (broadcast model, minibatch
@@ -96,14 +95,22 @@ public final class EvaluateJob {
             ExecutorModel.Dl4j executor = new ExecutorModel.Dl4j(null, sc.broadcast(ModelFiles.bytes(net)));
             try {
                 if (shards.dataset().equals("coco")) {
-                    DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().categories(),
-                            new Path(shards.root(), Manifest.FILE_NAME).toString());
-                    DetectionPredictor predictor = new DetectionPredictor(classes.categoryIds(), config.evaluate().maxDetections(),
+                    DetectorClasses classes = DetectorClasses.fromManifest(
+                            shards.manifest().categories(), new Path(shards.root(), Manifest.FILE_NAME).toString());
+                    DetectionPredictor predictor = new DetectionPredictor(
+                            classes.categoryIds(),
+                            config.evaluate().maxDetections(),
                             config.evaluate().scoreThreshold());
-                    CocoStats stats = detectionScores(shards, split, shards.records(split), executor, batch, predictor, classes).stats();
+                    CocoStats stats = detectionScores(
+                                    shards, split, shards.records(split), executor, batch, predictor, classes)
+                            .stats();
                     return new EpochValidator.Score("AP", stats.get("AP"), net);
                 }
-                return new EpochValidator.Score("mIoU", segmentationMetrics(sc, shards.records(split), executor, batch, null).meanIou(), net);
+                return new EpochValidator.Score(
+                        "mIoU",
+                        segmentationMetrics(sc, shards.records(split), executor, batch, null)
+                                .meanIou(),
+                        net);
             } finally {
                 executor.bytes().destroy();
             }
@@ -119,9 +126,16 @@ public final class EvaluateJob {
      * @param predictions trainId maps of {@code samples} (segmentation; empty for detection)
      * @param detections  detections on {@code samples} in original image pixels (detection; empty for segmentation)
      */
-    public record Evaluated(String model, String task, SegmentationMetrics metrics, CocoStats stats, ObjectNode json,
-                            Path reportDir, List<ShardRecord> samples, List<byte[]> predictions,
-                            List<List<CocoDetection>> detections) {}
+    public record Evaluated(
+            String model,
+            String task,
+            SegmentationMetrics metrics,
+            CocoStats stats,
+            ObjectNode json,
+            Path reportDir,
+            List<ShardRecord> samples,
+            List<byte[]> predictions,
+            List<List<CocoDetection>> detections) {}
 
     /**
      * Evaluates the model of a complete stage output (a teacher directory or a distill run): the
@@ -136,9 +150,12 @@ public final class EvaluateJob {
      *                this model's (null for the teacher itself)
      */
     public Evaluated evaluate(String modelName, Path dir, Evaluated teacher) {
-        OutputPlacement.requireApart("the report of " + dir, new Path(dir, "report"),
+        OutputPlacement.requireApart(
+                "the report of " + dir,
+                new Path(dir, "report"),
                 Map.of(Shards.KEY, Storage.path(config.shard().output())));
-        try (StageClaims claims = new StageClaims(spark.sparkContext().hadoopConfiguration(), "evaluate", console::println)) {
+        try (StageClaims claims =
+                new StageClaims(spark.sparkContext().hadoopConfiguration(), "evaluate", console::println)) {
             claims.hold(Storage.path(config.shard().output()));
             claims.hold(dir);
             return evaluate(modelName, dir, teacher, claims);
@@ -151,10 +168,18 @@ public final class EvaluateJob {
         ModelManifest manifest = Manifests.readModel(Storage.fs(dir, sc.hadoopConfiguration()), dir);
         Path modelFile = new Path(dir, manifest.model() == null ? DistillJob.STUDENT_FILE : manifest.model());
         Shards shards = openShards();
-        InputRef trainedOn = manifest.provenance() == null ? null : manifest.provenance().input("shards");
-        if (!SameShards.check("evaluate", "model", dir.toString(), trainedOn, shards.root().toString(), shards.fingerprint("evaluate"),
+        InputRef trainedOn =
+                manifest.provenance() == null ? null : manifest.provenance().input("shards");
+        if (!SameShards.check(
+                "evaluate",
+                "model",
+                dir.toString(),
+                trainedOn,
+                shards.root().toString(),
+                shards.fingerprint("evaluate"),
                 "retrain it on these shards, or set shard.output to the shards it was trained on")) {
-            console.println("[evaluate] " + dir + " records no shards fingerprint (trained elsewhere or by an older distill4j): "
+            console.println("[evaluate] " + dir
+                    + " records no shards fingerprint (trained elsewhere or by an older distill4j): "
                     + "evaluating it on " + shards.root() + " as it is");
         }
         String dataset = shards.dataset();
@@ -170,13 +195,24 @@ public final class EvaluateJob {
             }
         }
         // A report of an older version (no marker) is recognised by its metrics.json.
-        Path reportDir = claims.claim(Storage.fs(dir, sc.hadoopConfiguration()), new Path(dir, "report"), "the report of " + dir,
-                "metrics.json").path();
-        ExecutorModel executor = InferenceEngines.executorModel(sc, config.inference(), net, "eval:" + modelFile + ":"
-                + System.nanoTime(), heads, InferenceEngines.expectation(TaskModels.of(config, shards, "evaluate"), shards),
-                "the model " + modelFile, line -> console.println("[evaluate] " + line));
+        Path reportDir = claims.claim(
+                        Storage.fs(dir, sc.hadoopConfiguration()),
+                        new Path(dir, "report"),
+                        "the report of " + dir,
+                        "metrics.json")
+                .path();
+        ExecutorModel executor = InferenceEngines.executorModel(
+                sc,
+                config.inference(),
+                net,
+                "eval:" + modelFile + ":" + System.nanoTime(),
+                heads,
+                InferenceEngines.expectation(TaskModels.of(config, shards, "evaluate"), shards),
+                "the model " + modelFile,
+                line -> console.println("[evaluate] " + line));
         // The report's pictures are drawn on the driver with the same engine.
-        ModelForward driver = executor instanceof ExecutorModel.Onnx onnx ? batch -> onnx.with(f -> f.apply(batch))
+        ModelForward driver = executor instanceof ExecutorModel.Onnx onnx
+                ? batch -> onnx.with(f -> f.apply(batch))
                 : ModelForward.of(net);
         try {
             return evaluate(sc, shards, new Model(modelName, dir, reportDir, driver, executor), teacher);
@@ -204,12 +240,22 @@ public final class EvaluateJob {
      * @param reportDir  where the report goes
      * @param curvesDir  a run directory whose metrics.jsonl the report draws, or null
      */
-    public Evaluated evaluateOnnx(String modelName, OnnxModelSettings settings, String keyPrefix, Path reportDir,
-                                 Path curvesDir, Evaluated teacher) {
+    public Evaluated evaluateOnnx(
+            String modelName,
+            OnnxModelSettings settings,
+            String keyPrefix,
+            Path reportDir,
+            Path curvesDir,
+            Evaluated teacher) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Shards shards = openShards();
         TaskModels models = TaskModels.of(config, shards, "evaluate");
-        OnnxTeacher onnx = OnnxTeacher.open(sc.hadoopConfiguration(), settings, keyPrefix, models, shards,
+        OnnxTeacher onnx = OnnxTeacher.open(
+                sc.hadoopConfiguration(),
+                settings,
+                keyPrefix,
+                models,
+                shards,
                 io.distill4j.train.Examples.preprocessing(shards.height(), shards.width()));
         List<String> heads = shards.dataset().equals("coco")
                 ? List.of(DetectionPredictor.HEATMAP_VERTEX, DetectionPredictor.REG_VERTEX)
@@ -217,13 +263,15 @@ public final class EvaluateJob {
         for (String head : heads) {
             if (onnx.spec().output(head) == null) {
                 throw new OnnxModelException(keyPrefix + ".outputs: evaluate needs an output named '" + head + "' for "
-                        + shards.dataset() + " shards, but " + settings.path() + " maps " + onnx.spec().names());
+                        + shards.dataset() + " shards, but " + settings.path() + " maps "
+                        + onnx.spec().names());
             }
         }
         ExecutorModel.Onnx executor = onnx.broadcast(sc, heads);
         try {
-            ModelForward driver = new io.distill4j.onnx.OnnxForward(io.distill4j.onnx.OnnxSessions.get(onnx.fingerprint(),
-                    onnx::bytes, 1, settings.path()), executor.spec());
+            ModelForward driver = new io.distill4j.onnx.OnnxForward(
+                    io.distill4j.onnx.OnnxSessions.get(onnx.fingerprint(), onnx::bytes, 1, settings.path()),
+                    executor.spec());
             return evaluate(sc, shards, new Model(modelName, curvesDir, reportDir, driver, executor), teacher);
         } finally {
             executor.bytes().destroy();
@@ -242,9 +290,14 @@ public final class EvaluateJob {
 
     private Evaluated evaluate(JavaSparkContext sc, Shards shards, Model model, Evaluated teacher) {
         String split = config.evaluate().split();
-        sc.setJobGroup("EVALUATE", "EVALUATE " + model.name() + " (" + shards.dataset() + ", " + model.executor().engine()
-                + ") on " + split + " (" + shards.count(split) + " samples)", false);
-        return shards.dataset().equals("coco") ? detection(sc, shards, model, teacher) : segmentation(sc, shards, model, teacher);
+        sc.setJobGroup(
+                "EVALUATE",
+                "EVALUATE " + model.name() + " (" + shards.dataset() + ", "
+                        + model.executor().engine() + ") on " + split + " (" + shards.count(split) + " samples)",
+                false);
+        return shards.dataset().equals("coco")
+                ? detection(sc, shards, model, teacher)
+                : segmentation(sc, shards, model, teacher);
     }
 
     /**
@@ -259,51 +312,70 @@ public final class EvaluateJob {
         String split = config.evaluate().split();
         int batch = config.cache().batchSize();
         ExecutorModel executor = model.executor();
-        Path predictionsDir = config.evaluate().exportPredictions() ? new Path(model.reportDir(), PREDICTIONS_DIR) : null;
-        if (predictionsDir != null) clearDirectory(Storage.fs(predictionsDir, sc.hadoopConfiguration()), predictionsDir);
+        Path predictionsDir =
+                config.evaluate().exportPredictions() ? new Path(model.reportDir(), PREDICTIONS_DIR) : null;
+        if (predictionsDir != null)
+            clearDirectory(Storage.fs(predictionsDir, sc.hadoopConfiguration()), predictionsDir);
         JavaRDD<ShardRecord> records = shards.records(split);
         SegmentationMetrics metrics = segmentationMetrics(sc, records, executor, batch, predictionsDir);
         List<ShardRecord> shown = records.take(config.evaluate().overlays());
         List<byte[]> shownPreds = SegmentationPredictor.predict(model.forward(), shown, batch);
         ObjectNode json = metrics.toMetricsJson(model.name(), split, CityscapesLabels.TRAIN_NAMES);
-        List<byte[]> teacherPreds = teacher != null && teacher.predictions().size() == shown.size() ? teacher.predictions() : null;
+        List<byte[]> teacherPreds =
+                teacher != null && teacher.predictions().size() == shown.size() ? teacher.predictions() : null;
         writeReport(sc, model, json, (w, local) -> {
-            java.nio.file.Files.writeString(local.resolve("per-class.txt"), metrics.toTable(CityscapesLabels.TRAIN_NAMES));
+            java.nio.file.Files.writeString(
+                    local.resolve("per-class.txt"), metrics.toTable(CityscapesLabels.TRAIN_NAMES));
             for (int i = 0; i < shown.size(); i++) {
                 ShardRecord r = shown.get(i);
-                w.addSegmentationSample(r.sampleId(), r.image(), r.height(), r.width(), r.segLabel(),
-                        teacherPreds == null ? null : teacherPreds.get(i), shownPreds.get(i));
+                w.addSegmentationSample(
+                        r.sampleId(),
+                        r.image(),
+                        r.height(),
+                        r.width(),
+                        r.segLabel(),
+                        teacherPreds == null ? null : teacherPreds.get(i),
+                        shownPreds.get(i));
             }
         });
-        console.printf("[evaluate] %s: mIoU %.4f  pixel accuracy %.4f  (%s, %d samples) -> %s%s%n", model.name(),
-                metrics.meanIou(), metrics.pixelAccuracy(), split, shards.count(split), model.reportDir(),
+        console.printf(
+                "[evaluate] %s: mIoU %.4f  pixel accuracy %.4f  (%s, %d samples) -> %s%s%n",
+                model.name(),
+                metrics.meanIou(),
+                metrics.pixelAccuracy(),
+                split,
+                shards.count(split),
+                model.reportDir(),
                 predictionsDir == null ? "" : " (labelId PNGs in " + predictionsDir + ")");
-        return new Evaluated(model.name(), "segmentation", metrics, null, json, model.reportDir(), shown, shownPreds, List.of());
+        return new Evaluated(
+                model.name(), "segmentation", metrics, null, json, model.reportDir(), shown, shownPreds, List.of());
     }
 
     /**
      * The confusion matrix of a model over the records, computed on the executors (and labelId PNGs
      * when asked).
      */
-    private static SegmentationMetrics segmentationMetrics(JavaSparkContext sc, JavaRDD<ShardRecord> records,
-                                                           ExecutorModel executor, int batch, Path predictionsDir) {
+    private static SegmentationMetrics segmentationMetrics(
+            JavaSparkContext sc, JavaRDD<ShardRecord> records, ExecutorModel executor, int batch, Path predictionsDir) {
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
         return records.mapPartitions(it -> {
-            List<ShardRecord> part = new ArrayList<>();
-            it.forEachRemaining(part::add);
-            SegmentationMetrics m = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES);
-            if (part.isEmpty()) return List.of(m).iterator();
-            List<byte[]> preds = executor.with(forward -> SegmentationPredictor.predict(forward, part, batch));
-            for (int i = 0; i < part.size(); i++) {
-                m.add(part.get(i).segLabel(), preds.get(i));
-                if (predictionsDir != null) writeLabelIdPng(hadoop, predictionsDir, part.get(i), preds.get(i));
-            }
-            return List.of(m).iterator();
-        }).reduce(SegmentationMetrics::merge);
+                    List<ShardRecord> part = new ArrayList<>();
+                    it.forEachRemaining(part::add);
+                    SegmentationMetrics m = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES);
+                    if (part.isEmpty()) return List.of(m).iterator();
+                    List<byte[]> preds = executor.with(forward -> SegmentationPredictor.predict(forward, part, batch));
+                    for (int i = 0; i < part.size(); i++) {
+                        m.add(part.get(i).segLabel(), preds.get(i));
+                        if (predictionsDir != null) writeLabelIdPng(hadoop, predictionsDir, part.get(i), preds.get(i));
+                    }
+                    return List.of(m).iterator();
+                })
+                .reduce(SegmentationMetrics::merge);
     }
 
     /** The official-format PNG of one prediction: labelIds, nearest-neighbour upsampled to the original size. */
-    private static void writeLabelIdPng(HadoopConf hadoop, Path dir, ShardRecord r, byte[] trainIds) throws IOException {
+    private static void writeLabelIdPng(HadoopConf hadoop, Path dir, ShardRecord r, byte[] trainIds)
+            throws IOException {
         Path file = new Path(dir, LabelIdPredictions.fileName(r.sourceUri()));
         byte[] labelIds = LabelIdPredictions.labelIds(trainIds, r.height(), r.width(), r.origHeight(), r.origWidth());
         byte[] png = LabelPng.encode(r.origWidth(), r.origHeight(), labelIds);
@@ -321,9 +393,11 @@ public final class EvaluateJob {
         String split = config.evaluate().split();
         int batch = config.cache().batchSize();
         ExecutorModel executor = model.executor();
-        DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().categories(),
-                new Path(shards.root(), Manifest.FILE_NAME).toString());
-        DetectionPredictor predictor = new DetectionPredictor(classes.categoryIds(), config.evaluate().maxDetections(),
+        DetectorClasses classes = DetectorClasses.fromManifest(
+                shards.manifest().categories(), new Path(shards.root(), Manifest.FILE_NAME).toString());
+        DetectionPredictor predictor = new DetectionPredictor(
+                classes.categoryIds(),
+                config.evaluate().maxDetections(),
                 config.evaluate().scoreThreshold());
         JavaRDD<ShardRecord> records = shards.records(split);
         DetectionScores scores = detectionScores(shards, split, records, executor, batch, predictor, classes);
@@ -332,44 +406,65 @@ public final class EvaluateJob {
         ObjectNode json = stats.toMetricsJson(model.name(), split);
         List<ShardRecord> shown = records.take(config.evaluate().overlays());
         List<List<CocoDetection>> shownDets = predictor.predict(model.forward(), shown, batch);
-        List<List<CocoDetection>> teacherDets = teacher != null && teacher.detections().size() == shown.size()
-                ? teacher.detections() : null;
+        List<List<CocoDetection>> teacherDets =
+                teacher != null && teacher.detections().size() == shown.size() ? teacher.detections() : null;
         writeReport(sc, model, json, (w, local) -> {
             CocoResultsJson.write(detections, local.resolve(DETECTIONS_FILE));
             java.nio.file.Files.writeString(local.resolve("summary.txt"), stats.summarize());
             java.nio.file.Files.writeString(local.resolve("per_category.csv"), perCategoryCsv(stats, classes));
             for (int i = 0; i < shown.size(); i++) {
                 ShardRecord r = shown.get(i);
-                w.addDetectionStrip(r.sampleId(), r.image(), r.height(), r.width(),
-                        ShardBoxes.groundTruth(r).stream().map(g -> ShardBoxes.toShardPixels(g, r)).toList(),
+                w.addDetectionStrip(
+                        r.sampleId(),
+                        r.image(),
+                        r.height(),
+                        r.width(),
+                        ShardBoxes.groundTruth(r).stream()
+                                .map(g -> ShardBoxes.toShardPixels(g, r))
+                                .toList(),
                         teacherDets == null ? null : inShardPixels(teacherDets.get(i), r),
-                        inShardPixels(shownDets.get(i), r), classes.names());
+                        inShardPixels(shownDets.get(i), r),
+                        classes.names());
             }
         });
-        console.printf("[evaluate] %s: AP %.4f  AP50 %.4f  AP75 %.4f  (%s, %d images, %d detections) -> %s%n", model.name(),
-                stats.get("AP"), stats.get("AP50"), stats.get("AP75"), split, scores.images(), detections.size(),
+        console.printf(
+                "[evaluate] %s: AP %.4f  AP50 %.4f  AP75 %.4f  (%s, %d images, %d detections) -> %s%n",
+                model.name(),
+                stats.get("AP"),
+                stats.get("AP50"),
+                stats.get("AP75"),
+                split,
+                scores.images(),
+                detections.size(),
                 model.reportDir());
-        return new Evaluated(model.name(), "detection", null, stats, json, model.reportDir(), shown, List.of(), shownDets);
+        return new Evaluated(
+                model.name(), "detection", null, stats, json, model.reportDir(), shown, List.of(), shownDets);
     }
 
     /** The twelve COCOeval numbers of a model over the records, its detections and the number of images. */
     private record DetectionScores(CocoStats stats, int images, List<CocoDetection> detections) {}
 
-    private static DetectionScores detectionScores(Shards shards, String split, JavaRDD<ShardRecord> records,
-                                                   ExecutorModel executor, int batch,
-                                                   DetectionPredictor predictor, DetectorClasses classes) {
+    private static DetectionScores detectionScores(
+            Shards shards,
+            String split,
+            JavaRDD<ShardRecord> records,
+            ExecutorModel executor,
+            int batch,
+            DetectionPredictor predictor,
+            DetectorClasses classes) {
         List<ImageResult> images = new ArrayList<>(records.mapPartitions(it -> {
-            List<ShardRecord> part = new ArrayList<>();
-            it.forEachRemaining(part::add);
-            List<ImageResult> out = new ArrayList<>(part.size());
-            if (part.isEmpty()) return out.iterator();
-            List<List<CocoDetection>> dets = executor.with(forward -> predictor.predict(forward, part, batch));
-            for (int i = 0; i < part.size(); i++) {
-                ShardRecord r = part.get(i);
-                out.add(new ImageResult(r.imageId(), r.sampleId(), ShardBoxes.groundTruth(r), dets.get(i)));
-            }
-            return out.iterator();
-        }).collect());
+                    List<ShardRecord> part = new ArrayList<>();
+                    it.forEachRemaining(part::add);
+                    List<ImageResult> out = new ArrayList<>(part.size());
+                    if (part.isEmpty()) return out.iterator();
+                    List<List<CocoDetection>> dets = executor.with(forward -> predictor.predict(forward, part, batch));
+                    for (int i = 0; i < part.size(); i++) {
+                        ShardRecord r = part.get(i);
+                        out.add(new ImageResult(r.imageId(), r.sampleId(), ShardBoxes.groundTruth(r), dets.get(i)));
+                    }
+                    return out.iterator();
+                })
+                .collect());
         images.sort(Comparator.comparingLong(ImageResult::imageId));
         List<Long> imageIds = new ArrayList<>(images.size());
         List<CocoGt> gts = new ArrayList<>();
@@ -377,15 +472,18 @@ public final class EvaluateJob {
         for (int i = 0; i < images.size(); i++) {
             ImageResult r = images.get(i);
             if (i > 0 && images.get(i - 1).imageId() == r.imageId()) {
-                throw new StageOutputException("shards " + shards.root() + "/" + split + ": samples " + images.get(i - 1).sampleId()
-                        + " and " + r.sampleId() + " share COCO image id " + r.imageId());
+                throw new StageOutputException("shards " + shards.root() + "/" + split + ": samples "
+                        + images.get(i - 1).sampleId() + " and " + r.sampleId() + " share COCO image id "
+                        + r.imageId());
             }
             imageIds.add(r.imageId());
             gts.addAll(r.groundTruth());
             detections.addAll(r.detections());
         }
-        return new DetectionScores(CocoEvaluator.evaluate(CocoGroundTruth.of(imageIds, classes.names(), gts), detections),
-                images.size(), detections);
+        return new DetectionScores(
+                CocoEvaluator.evaluate(CocoGroundTruth.of(imageIds, classes.names(), gts), detections),
+                images.size(),
+                detections);
     }
 
     private static List<CocoDetection> inShardPixels(List<CocoDetection> dets, ShardRecord r) {
@@ -395,9 +493,12 @@ public final class EvaluateJob {
     /** AP@[.50:.95] per category: id, name, AP (-1 where the split has no ground truth of it, as COCOeval). */
     private static String perCategoryCsv(CocoStats stats, DetectorClasses classes) {
         StringBuilder sb = new StringBuilder("category_id,name,AP\n");
-        stats.categoryAp().forEach((id, ap) -> sb.append(id).append(',')
-                .append(classes.names().getOrDefault(id, String.valueOf(id)).replace(",", " ")).append(',')
-                .append(ap).append('\n'));
+        stats.categoryAp().forEach((id, ap) -> sb.append(id)
+                .append(',')
+                .append(classes.names().getOrDefault(id, String.valueOf(id)).replace(",", " "))
+                .append(',')
+                .append(ap)
+                .append('\n'));
         return sb.toString();
     }
 
@@ -428,15 +529,18 @@ public final class EvaluateJob {
             ReportWriter w = new ReportWriter(local);
             w.writeMetrics(json);
             content.write(w, local);
-            java.nio.file.Path curves = model.dir() == null ? null : flattenedMetrics(fs, new Path(model.dir(), "metrics.jsonl"), local);
+            java.nio.file.Path curves =
+                    model.dir() == null ? null : flattenedMetrics(fs, new Path(model.dir(), "metrics.jsonl"), local);
             if (curves != null) {
                 w.writeCurves(curves);
                 java.nio.file.Files.delete(curves);
             }
             w.writeIndex("distill4j report: " + model.name());
             try (var files = java.nio.file.Files.walk(local)) {
-                for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
-                    Path target = new Path(model.reportDir(), local.relativize(f).toString().replace('\\', '/'));
+                for (java.nio.file.Path f :
+                        files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                    Path target = new Path(
+                            model.reportDir(), local.relativize(f).toString().replace('\\', '/'));
                     fs.copyFromLocalFile(false, true, new Path(f.toUri()), target);
                 }
             }
@@ -448,10 +552,12 @@ public final class EvaluateJob {
     }
 
     /** metrics.jsonl with each term's score as a top-level "loss ..." field, as the chart expects. */
-    private static java.nio.file.Path flattenedMetrics(FileSystem fs, Path metrics, java.nio.file.Path dir) throws IOException {
+    private static java.nio.file.Path flattenedMetrics(FileSystem fs, Path metrics, java.nio.file.Path dir)
+            throws IOException {
         if (!fs.exists(metrics)) return null;
         StringBuilder out = new StringBuilder();
-        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(metrics), StandardCharsets.UTF_8))) {
+        try (var in =
+                new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(metrics), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.isBlank()) continue;
                 ObjectNode n = (ObjectNode) Manifest.JSON.readTree(line);
@@ -459,10 +565,16 @@ public final class EvaluateJob {
                 ObjectNode flat = Manifest.JSON.createObjectNode();
                 flat.put("epoch", n.path("epoch").asInt());
                 flat.put("loss (training, all terms)", n.path("score").asDouble());
-                n.path("terms").fields().forEachRemaining(e -> flat.put("loss " + e.getKey(), e.getValue().asDouble()));
+                n.path("terms")
+                        .fields()
+                        .forEachRemaining(
+                                e -> flat.put("loss " + e.getKey(), e.getValue().asDouble()));
                 flat.put("images per second", n.path("examples_per_s").asDouble());
                 com.fasterxml.jackson.databind.JsonNode v = n.path("validation");
-                if (v.path("value").isNumber()) flat.put("validation " + v.path("metric").asText() + " %", 100 * v.path("value").asDouble());
+                if (v.path("value").isNumber())
+                    flat.put(
+                            "validation " + v.path("metric").asText() + " %",
+                            100 * v.path("value").asDouble());
                 out.append(flat.toString()).append("\n");
             }
         }

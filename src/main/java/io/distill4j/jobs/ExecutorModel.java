@@ -1,16 +1,15 @@
 package io.distill4j.jobs;
 
-import io.distill4j.cache.ModelForward;
 import io.distill4j.cache.ModelFiles;
+import io.distill4j.cache.ModelForward;
 import io.distill4j.cache.TeacherOnExecutor;
 import io.distill4j.onnx.OnnxForward;
 import io.distill4j.onnx.OnnxModelSpec;
 import io.distill4j.onnx.OnnxSessions;
-import org.apache.spark.broadcast.Broadcast;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-
 import java.io.Serializable;
 import java.util.function.Function;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * A model shipped to the executors for inference (cache-teacher, the online teacher, evaluate):
@@ -55,8 +54,8 @@ interface ExecutorModel extends Serializable {
     record Onnx(String key, OnnxModelSpec spec, Broadcast<byte[]> bytes) implements ExecutorModel {
         @Override
         public <T> T with(Function<ModelForward, T> body) {
-            return body.apply(new OnnxForward(OnnxSessions.get(key, bytes::value, OnnxSessions.threadsForTask(),
-                    spec.source()), spec));
+            return body.apply(new OnnxForward(
+                    OnnxSessions.get(key, bytes::value, OnnxSessions.threadsForTask(), spec.source()), spec));
         }
 
         @Override

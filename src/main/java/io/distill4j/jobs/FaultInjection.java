@@ -29,6 +29,7 @@ import java.nio.file.Paths;
 public final class FaultInjection {
     /** Long enough for a test to see the marker and kill the process; short enough not to hang a run. */
     static final long HOLD_MILLIS = 60_000;
+
     private static final java.util.Set<String> FIRED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private FaultInjection() {}

@@ -12,12 +12,11 @@ import io.distill4j.onnx.export.ExportedTensor;
 import io.distill4j.onnx.export.OnnxExportException;
 import io.distill4j.onnx.export.OnnxExporter;
 import io.distill4j.onnx.export.SpatialSize;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * Ships a DL4J graph to the executors for inference on the engine {@code inference.engine} picks.
@@ -39,14 +38,20 @@ final class InferenceEngines {
      * @param what     the model in messages, e.g. "the teacher work/teacher/teacher.zip"
      * @param console  where the one-line fallback notice goes
      */
-    static ExecutorModel executorModel(JavaSparkContext sc, InferenceSettings settings, ComputationGraph net, String key,
-                                       List<String> outputs, OnnxModels.Expectation task, String what,
-                                       Consumer<String> console) {
+    static ExecutorModel executorModel(
+            JavaSparkContext sc,
+            InferenceSettings settings,
+            ComputationGraph net,
+            String key,
+            List<String> outputs,
+            OnnxModels.Expectation task,
+            String what,
+            Consumer<String> console) {
         if (settings.onnxRuntime()) {
             try {
                 Exported e = export(net, outputs, task, what);
-                return new ExecutorModel.Onnx("dl4j-export:" + key + ":" + String.join(",", outputs), e.spec(),
-                        sc.broadcast(e.bytes()));
+                return new ExecutorModel.Onnx(
+                        "dl4j-export:" + key + ":" + String.join(",", outputs), e.spec(), sc.broadcast(e.bytes()));
             } catch (OnnxExportException | OnnxModelException e) {
                 console.accept("inference.engine = onnx-runtime, but " + what + " cannot run in ONNX Runtime ("
                         + e.getMessage() + "); running it in DL4J");
@@ -69,18 +74,25 @@ final class InferenceEngines {
             ExportedTensor t = e.outputs().get(vertex);
             long stride = Math.round(t.stride());
             if (stride < 1 || stride != t.stride()) {
-                throw new OnnxExportException("vertex '" + vertex + "' has stride " + t.stride() + ", not a whole number");
+                throw new OnnxExportException(
+                        "vertex '" + vertex + "' has stride " + t.stride() + ", not a whole number");
             }
             mapped.add(new OnnxOutput(vertex, vertex, (int) stride));
         }
         byte[] bytes = e.model().toByteArray();
-        OnnxModelSettings settings = new OnnxModelSettings(what + " (exported to ONNX in memory)", OnnxExporter.INPUT,
-                task.height(), task.width(), OnnxPreprocessing.parse(OnnxExporter.preprocessing()), mapped);
+        OnnxModelSettings settings = new OnnxModelSettings(
+                what + " (exported to ONNX in memory)",
+                OnnxExporter.INPUT,
+                task.height(),
+                task.width(),
+                OnnxPreprocessing.parse(OnnxExporter.preprocessing()),
+                mapped);
         return new Exported(bytes, OnnxModels.resolve(bytes, settings, "inference.engine", task));
     }
 
     /** The ONNX Runtime expectation for the shards a job holds. */
     static OnnxModels.Expectation expectation(TaskModels models, Shards shards) {
-        return new OnnxModels.Expectation(TaskModels.id(models.task()), shards.height(), shards.width(), models.classes());
+        return new OnnxModels.Expectation(
+                TaskModels.id(models.task()), shards.height(), shards.width(), models.classes());
     }
 }

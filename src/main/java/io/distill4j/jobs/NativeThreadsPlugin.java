@@ -1,12 +1,11 @@
 package io.distill4j.jobs;
 
 import io.distill4j.util.NativeSetup;
+import java.util.Map;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
 import org.apache.spark.api.plugin.PluginContext;
 import org.apache.spark.api.plugin.SparkPlugin;
-
-import java.util.Map;
 
 /**
  * Gives every Spark task thread its ND4J/oneDNN thread count. OpenMP's count is per thread in
@@ -38,8 +37,10 @@ public final class NativeThreadsPlugin implements SparkPlugin {
 
         @Override
         public void init(PluginContext ctx, Map<String, String> extraConf) {
-            threads = NativeSetup.threadsPerTask(ctx.conf().getInt("spark.task.cpus", 1),
-                    ctx.conf().getInt(THREADS_KEY, 0), Runtime.getRuntime().availableProcessors());
+            threads = NativeSetup.threadsPerTask(
+                    ctx.conf().getInt("spark.task.cpus", 1),
+                    ctx.conf().getInt(THREADS_KEY, 0),
+                    Runtime.getRuntime().availableProcessors());
         }
 
         @Override

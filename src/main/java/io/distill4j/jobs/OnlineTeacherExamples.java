@@ -3,18 +3,17 @@ package io.distill4j.jobs;
 import io.distill4j.cache.TeacherInference;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.train.TrainingObjective;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.util.LongAccumulator;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.util.LongAccumulator;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Builds training examples with the teacher's outputs computed on the executor, a teacher batch at
@@ -33,8 +32,12 @@ final class OnlineTeacherExamples implements FlatMapFunction<Iterator<ShardRecor
      * @param keyToName the forward pass's name of each needed output -> its distill4j name
      * @param batch     records per teacher forward
      */
-    OnlineTeacherExamples(TrainingObjective objective, ExecutorModel teacher, Map<String, String> keyToName, int batch,
-                          LongAccumulator forwards) {
+    OnlineTeacherExamples(
+            TrainingObjective objective,
+            ExecutorModel teacher,
+            Map<String, String> keyToName,
+            int batch,
+            LongAccumulator forwards) {
         this.objective = objective;
         this.teacher = teacher;
         this.keyToName = Map.copyOf(keyToName);

@@ -8,16 +8,15 @@ import io.distill4j.onnx.OnnxModelSpec;
 import io.distill4j.onnx.OnnxModels;
 import io.distill4j.onnx.OnnxOutput;
 import io.distill4j.storage.Storage;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-
-import java.io.FileNotFoundException;
-import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * An ONNX model as the driver holds it: the file's bytes (read once through Hadoop, so local,
@@ -33,11 +32,20 @@ record OnnxTeacher(byte[] bytes, OnnxModelSpec spec, String fingerprint) {
      * @param preprocessing the shards' preprocessing ({@link io.distill4j.train.Examples#preprocessing}),
      *                      part of the fingerprint as for a DL4J teacher
      */
-    static OnnxTeacher open(Configuration hadoop, OnnxModelSettings settings, String keyPrefix, TaskModels models,
-                            Shards shards, String preprocessing) {
+    static OnnxTeacher open(
+            Configuration hadoop,
+            OnnxModelSettings settings,
+            String keyPrefix,
+            TaskModels models,
+            Shards shards,
+            String preprocessing) {
         byte[] bytes = read(hadoop, settings.path(), keyPrefix);
-        OnnxModelSpec spec = OnnxModels.resolve(bytes, settings, keyPrefix, new OnnxModels.Expectation(
-                TaskModels.id(models.task()), shards.height(), shards.width(), models.classes()));
+        OnnxModelSpec spec = OnnxModels.resolve(
+                bytes,
+                settings,
+                keyPrefix,
+                new OnnxModels.Expectation(
+                        TaskModels.id(models.task()), shards.height(), shards.width(), models.classes()));
         return new OnnxTeacher(bytes, spec, TeacherFingerprint.ofOnnx(bytes, spec.describe(), preprocessing));
     }
 
@@ -47,8 +55,8 @@ record OnnxTeacher(byte[] bytes, OnnxModelSpec spec, String fingerprint) {
             FileSystem fs = Storage.fs(file, hadoop);
             long len = fs.getFileStatus(file).getLen();
             if (len > Integer.MAX_VALUE - 8) {
-                throw new OnnxModelException(keyPrefix + ".path: " + file + " is " + len + " bytes; ONNX Runtime's Java API "
-                        + "takes a model of at most 2 GB from memory");
+                throw new OnnxModelException(keyPrefix + ".path: " + file + " is " + len
+                        + " bytes; ONNX Runtime's Java API " + "takes a model of at most 2 GB from memory");
             }
             byte[] b = new byte[(int) len];
             try (FSDataInputStream in = fs.open(file)) {

@@ -10,18 +10,17 @@ import io.distill4j.manifest.TeacherManifest;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OwnedDirectory;
 import io.distill4j.storage.Storage;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The comparison a user wants after a pipeline: teacher, baseline and distilled students side by
@@ -43,7 +42,8 @@ public final class PipelineReport {
         try {
             if (!fs.exists(runs)) return ids;
             for (FileStatus st : fs.listStatus(runs)) {
-                if (st.isDirectory() && Manifest.exists(fs, st.getPath())) ids.add(st.getPath().getName());
+                if (st.isDirectory() && Manifest.exists(fs, st.getPath()))
+                    ids.add(st.getPath().getName());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + runs, e);
@@ -68,11 +68,13 @@ public final class PipelineReport {
     public static String write(SparkSession spark, Distill4jConfig config, List<EvaluateJob.Evaluated> results) {
         FileSystem fs = Storage.fs(location(config), spark.sparkContext().hadoopConfiguration());
         Map<String, List<EvaluateJob.Evaluated>> groups = new LinkedHashMap<>();
-        for (EvaluateJob.Evaluated e : results) groups.computeIfAbsent(group(e.model()), k -> new ArrayList<>()).add(e);
+        for (EvaluateJob.Evaluated e : results)
+            groups.computeIfAbsent(group(e.model()), k -> new ArrayList<>()).add(e);
         Headline h = Headline.of(results);
         double baseline = groups.containsKey("baseline") ? mean(groups.get("baseline"), h::primary) : Double.NaN;
         StringBuilder t = new StringBuilder();
-        double baselineSpe = groups.containsKey("baseline") ? mean(groups.get("baseline"), r -> secondsPerEpoch(fs, r)) : Double.NaN;
+        double baselineSpe =
+                groups.containsKey("baseline") ? mean(groups.get("baseline"), r -> secondsPerEpoch(fs, r)) : Double.NaN;
         Map<String, Map<String, Double>> bytesByFingerprint = new LinkedHashMap<>();
         t.append("| model | seeds | " + h.primaryName + " | " + h.secondaryName + " | " + h.primaryName
                 + " vs baseline | s/epoch | time vs baseline | teacher cache B/sample | distillation terms |\n");
@@ -82,30 +84,49 @@ public final class PipelineReport {
             ModelManifest m = manifest(fs, runs.get(0));
             double miou = mean(runs, h::primary);
             String spread = runs.size() > 1 ? String.format(Locale.ROOT, " ± %.2f", 100 * std(runs, h::primary)) : "";
-            String delta = g.getKey().equals("teacher") || Double.isNaN(baseline) ? "" :
-                    String.format(Locale.ROOT, "%+.2f", 100 * (miou - baseline));
+            String delta = g.getKey().equals("teacher") || Double.isNaN(baseline)
+                    ? ""
+                    : String.format(Locale.ROOT, "%+.2f", 100 * (miou - baseline));
             double spe = mean(runs, r -> secondsPerEpoch(fs, r));
             boolean teacherRow = m == null || m instanceof TeacherManifest;
-            String ratio = teacherRow || Double.isNaN(spe) || Double.isNaN(baselineSpe) ? ""
+            String ratio = teacherRow || Double.isNaN(spe) || Double.isNaN(baselineSpe)
+                    ? ""
                     : String.format(Locale.ROOT, "%.2fx", spe / baselineSpe);
-            t.append(String.format(Locale.ROOT, "| %s | %d | %.2f%s | %.2f | %s | %s | %s | %s | %s |%n", g.getKey(), runs.size(),
-                    100 * miou, spread, 100 * mean(runs, h::secondary), delta,
-                    Double.isNaN(spe) ? "" : String.format(Locale.ROOT, "%.1f", spe), ratio,
-                    m instanceof RunManifest run ? cacheBytes(spark, config, run, bytesByFingerprint) : "", terms(m)));
+            t.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %.2f%s | %.2f | %s | %s | %s | %s | %s |%n",
+                    g.getKey(),
+                    runs.size(),
+                    100 * miou,
+                    spread,
+                    100 * mean(runs, h::secondary),
+                    delta,
+                    Double.isNaN(spe) ? "" : String.format(Locale.ROOT, "%.1f", spe),
+                    ratio,
+                    m instanceof RunManifest run ? cacheBytes(spark, config, run, bytesByFingerprint) : "",
+                    terms(m)));
         }
         String table = t.toString();
         String doc = "# distill4j comparison (" + config.evaluate().split() + " split)\n\n" + h.primaryName + " and "
-                + h.secondaryName + " in %, by the " + h.rules + " rules over the whole split; mean ± sample standard deviation over the seeds "
+                + h.secondaryName + " in %, by the " + h.rules
+                + " rules over the whole split; mean ± sample standard deviation over the seeds "
                 + config.pipeline().seeds() + " (the teacher is trained once).\n\n" + table;
         Path dir = location(config).getParent();
-        try (OwnedDirectory owned = OwnedDirectory.claim(fs, dir, "pipeline", "distill4j.work-dir", "comparison.md",
-                System.out::println)) {
+        try (OwnedDirectory owned =
+                OwnedDirectory.claim(fs, dir, "pipeline", "distill4j.work-dir", "comparison.md", System.out::println)) {
             Storage.writeText(fs, location(config), doc);
             Storage.writeText(fs, taskLocation(config, h.task()).suffix(".md"), doc);
-            writeHtml(fs, config, h, groups, table, "Models compared on the " + config.evaluate().split() + " split ("
-                    + h.task() + "): " + h.primaryName + " and " + h.secondaryName + " in %, by the " + h.rules
-                    + " rules; mean ± sample standard deviation over the seeds " + config.pipeline().seeds()
-                    + " (the teacher is trained once). Each model name links to its report.");
+            writeHtml(
+                    fs,
+                    config,
+                    h,
+                    groups,
+                    table,
+                    "Models compared on the " + config.evaluate().split() + " split ("
+                            + h.task() + "): " + h.primaryName + " and " + h.secondaryName + " in %, by the " + h.rules
+                            + " rules; mean ± sample standard deviation over the seeds "
+                            + config.pipeline().seeds()
+                            + " (the teacher is trained once). Each model name links to its report.");
             owned.verifyStillOwned();
         }
         return table;
@@ -134,14 +155,20 @@ public final class PipelineReport {
      * Bytes per training sample of the cached teacher outputs a run read: 0 for runs that need no
      * teacher, "online" for runs that computed the teacher's outputs every epoch instead.
      */
-    private static String cacheBytes(SparkSession spark, Distill4jConfig config, RunManifest run,
-                                     Map<String, Map<String, Double>> byFingerprint) {
+    private static String cacheBytes(
+            SparkSession spark,
+            Distill4jConfig config,
+            RunManifest run,
+            Map<String, Map<String, Double>> byFingerprint) {
         String mode = run.teacherMode() == null ? "none" : run.teacherMode();
         if (mode.equals("none")) return "0";
         if (mode.equals("online")) return "online";
         String fp = run.teacherFingerprint();
-        Map<String, Double> perOutput = byFingerprint.computeIfAbsent(fp, f ->
-                TeacherCache.bytesPerSample(spark, new Path(Storage.path(config.cache().output()), f),
+        Map<String, Double> perOutput = byFingerprint.computeIfAbsent(
+                fp,
+                f -> TeacherCache.bytesPerSample(
+                        spark,
+                        new Path(Storage.path(config.cache().output()), f),
                         run.trainSplit() == null ? "train" : run.trainSplit()));
         double total = 0;
         for (String o : run.teacherOutputs()) total += perOutput.getOrDefault(o, Double.NaN);
@@ -152,10 +179,12 @@ public final class PipelineReport {
      * The two numbers the table shows, read from each model's metrics.json: mIoU and pixel accuracy
      * for segmentation, COCO AP and AP50 for detection.
      */
-    private record Headline(String primaryKey, String primaryName, String secondaryKey, String secondaryName, String rules) {
+    private record Headline(
+            String primaryKey, String primaryName, String secondaryKey, String secondaryName, String rules) {
         static Headline of(List<EvaluateJob.Evaluated> results) {
             boolean detection = !results.isEmpty() && results.get(0).task().equals("detection");
-            return detection ? new Headline("AP", "AP", "AP50", "AP50", "COCOeval")
+            return detection
+                    ? new Headline("AP", "AP", "AP50", "AP50", "COCOeval")
                     : new Headline("miou", "mIoU", "pixel_accuracy", "pixel acc", "Cityscapes");
         }
 
@@ -172,11 +201,13 @@ public final class PipelineReport {
         }
     }
 
-    private static double mean(List<EvaluateJob.Evaluated> runs, java.util.function.ToDoubleFunction<EvaluateJob.Evaluated> f) {
+    private static double mean(
+            List<EvaluateJob.Evaluated> runs, java.util.function.ToDoubleFunction<EvaluateJob.Evaluated> f) {
         return runs.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 
-    private static double std(List<EvaluateJob.Evaluated> runs, java.util.function.ToDoubleFunction<EvaluateJob.Evaluated> f) {
+    private static double std(
+            List<EvaluateJob.Evaluated> runs, java.util.function.ToDoubleFunction<EvaluateJob.Evaluated> f) {
         double m = mean(runs, f);
         double ss = runs.stream().mapToDouble(f).map(v -> (v - m) * (v - m)).sum();
         return Math.sqrt(ss / (runs.size() - 1));
@@ -195,8 +226,13 @@ public final class PipelineReport {
      * comparison.html and comparison-&lt;task&gt;.html: the table above with links to every model's
      * report, the runs' curves overlaid and per-class scores side by side.
      */
-    private static void writeHtml(FileSystem fs, Distill4jConfig config, Headline h,
-                                  Map<String, List<EvaluateJob.Evaluated>> groups, String table, String intro) {
+    private static void writeHtml(
+            FileSystem fs,
+            Distill4jConfig config,
+            Headline h,
+            Map<String, List<EvaluateJob.Evaluated>> groups,
+            String table,
+            String intro) {
         Path reportDir = location(config).getParent();
         List<ComparisonPage.Group> pages = new ArrayList<>();
         for (Map.Entry<String, List<EvaluateJob.Evaluated>> g : groups.entrySet()) {
@@ -206,8 +242,8 @@ public final class PipelineReport {
                 List<double[]> loss = new ArrayList<>();
                 List<double[]> validation = new ArrayList<>();
                 readCurves(fs, new Path(runDir, "metrics.jsonl"), loss, validation);
-                runs.add(new ComparisonPage.Run(e.model(), href(reportDir, new Path(e.reportDir(), "index.html")), e.json(),
-                        loss, validation));
+                runs.add(new ComparisonPage.Run(
+                        e.model(), href(reportDir, new Path(e.reportDir(), "index.html")), e.json(), loss, validation));
             }
             pages.add(new ComparisonPage.Group(g.getKey(), runs));
         }
@@ -226,10 +262,15 @@ public final class PipelineReport {
             java.nio.file.Files.copy(files.get(0), latest);
             files.add(latest);
             for (java.nio.file.Path f : files) {
-                fs.copyFromLocalFile(false, true, new Path(f.toUri()), new Path(reportDir, f.getFileName().toString()));
+                fs.copyFromLocalFile(
+                        false,
+                        true,
+                        new Path(f.toUri()),
+                        new Path(reportDir, f.getFileName().toString()));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the comparison page in " + reportDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write the comparison page in " + reportDir + ": " + e.getMessage(), e);
         } finally {
             if (local != null) org.apache.commons.io.FileUtils.deleteQuietly(local.toFile());
         }
@@ -240,7 +281,10 @@ public final class PipelineReport {
         java.net.URI a = from.toUri();
         java.net.URI b = to.toUri();
         if ("file".equals(a.getScheme()) && "file".equals(b.getScheme())) {
-            return java.nio.file.Paths.get(a).relativize(java.nio.file.Paths.get(b)).toString().replace('\\', '/');
+            return java.nio.file.Paths.get(a)
+                    .relativize(java.nio.file.Paths.get(b))
+                    .toString()
+                    .replace('\\', '/');
         }
         return b.toString();
     }
@@ -249,8 +293,8 @@ public final class PipelineReport {
     private static void readCurves(FileSystem fs, Path metrics, List<double[]> loss, List<double[]> validation) {
         try {
             if (!fs.exists(metrics)) return;
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(metrics),
-                    java.nio.charset.StandardCharsets.UTF_8))) {
+            try (var in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(fs.open(metrics), java.nio.charset.StandardCharsets.UTF_8))) {
                 int n = 0;
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     n++;
@@ -268,7 +312,8 @@ public final class PipelineReport {
                     boolean any = false;
                     for (var it = node.path("terms").fields(); it.hasNext(); ) {
                         var t = it.next();
-                        if ((t.getKey().equals("task") || t.getKey().startsWith("task_")) && t.getValue().isNumber()) {
+                        if ((t.getKey().equals("task") || t.getKey().startsWith("task_"))
+                                && t.getValue().isNumber()) {
                             task += t.getValue().asDouble(); // detection: task_heatmap + task_size + task_offset
                             any = true;
                         }

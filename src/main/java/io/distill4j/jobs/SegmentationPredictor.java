@@ -1,13 +1,12 @@
 package io.distill4j.jobs;
 
-import io.distill4j.data.ShardRecord;
 import io.distill4j.cache.ModelForward;
+import io.distill4j.data.ShardRecord;
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Per-pixel class predictions of a segmentation network at the shard resolution: logits at the
@@ -35,14 +34,18 @@ public final class SegmentationPredictor {
             List<ShardRecord> batch = samples.subList(from, Math.min(samples.size(), from + batchSize));
             INDArray logits = net.apply(batch).get(LOGITS_VERTEX);
             if (logits == null || logits.rank() != 4) {
-                throw new IllegalArgumentException("the model has no NCHW '" + LOGITS_VERTEX + "' vertex to predict from");
+                throw new IllegalArgumentException(
+                        "the model has no NCHW '" + LOGITS_VERTEX + "' vertex to predict from");
             }
             logits = logits.castTo(DataType.FLOAT);
             long c = logits.size(1);
             int h = (int) logits.size(2);
             int w = (int) logits.size(3);
             for (int i = 0; i < batch.size(); i++) {
-                float[] l = logits.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).dup('c').data().asFloat();
+                float[] l = logits.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i))
+                        .dup('c')
+                        .data()
+                        .asFloat();
                 ShardRecord r = batch.get(i);
                 out.add(argmaxUpsampled(l, (int) c, h, w, r.height(), r.width()));
             }
@@ -72,8 +75,10 @@ public final class SegmentationPredictor {
                 double bestV = Double.NEGATIVE_INFINITY;
                 for (int k = 0; k < c; k++) {
                     int o = k * plane;
-                    double v = w00 * logits[o + y0 * w + x0] + w01 * logits[o + y0 * w + x1]
-                            + w10 * logits[o + y1 * w + x0] + w11 * logits[o + y1 * w + x1];
+                    double v = w00 * logits[o + y0 * w + x0]
+                            + w01 * logits[o + y0 * w + x1]
+                            + w10 * logits[o + y1 * w + x0]
+                            + w11 * logits[o + y1 * w + x1];
                     if (v > bestV) {
                         bestV = v;
                         best = k;

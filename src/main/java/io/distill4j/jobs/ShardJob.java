@@ -9,25 +9,18 @@ import io.distill4j.data.ShardFingerprint;
 import io.distill4j.data.ShardFooter;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.SourceSample;
+import io.distill4j.manifest.DecidingSettings;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.Provenance;
+import io.distill4j.manifest.ShardManifest;
 import io.distill4j.storage.AtomicOutput;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
 import io.distill4j.storage.ParquetFooters;
 import io.distill4j.storage.ShardFiles;
-import io.distill4j.manifest.DecidingSettings;
-import io.distill4j.manifest.Manifests;
-import io.distill4j.manifest.Provenance;
-import io.distill4j.manifest.ShardManifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
-
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +28,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * SHARD: source dataset -> Parquet training shards, one row per sample.
@@ -51,6 +50,7 @@ import java.util.TreeMap;
 public final class ShardJob {
     /** The configuration key naming this stage's input. */
     public static final String DATASET_KEY = "distill4j.dataset.root";
+
     private final SparkSession spark;
     private final DatasetSettings dataset;
     private final ShardSettings settings;
@@ -66,8 +66,10 @@ public final class ShardJob {
         /** The console line for the warnings (empty when there are none): their count and where they are listed. */
         public java.util.Optional<String> warningLine() {
             if (warnings.isEmpty()) return java.util.Optional.empty();
-            return java.util.Optional.of("[shard] warning: " + warnings.size() + (warnings.size() == 1 ? " sample looks" : " samples look")
-                    + " wrong but was sharded (first: " + warnings.get(0).sampleId() + ": " + warnings.get(0).detail()
+            return java.util.Optional.of("[shard] warning: " + warnings.size()
+                    + (warnings.size() == 1 ? " sample looks" : " samples look")
+                    + " wrong but was sharded (first: " + warnings.get(0).sampleId() + ": "
+                    + warnings.get(0).detail()
                     + "); all are listed under \"warnings\" in " + output + "/" + Manifest.FILE_NAME);
         }
     }
@@ -76,7 +78,8 @@ public final class ShardJob {
     public record Skipped(String sampleId, String file, String reason) implements Serializable {}
 
     /** The outcome of decoding one sample: a record or the reason it is bad. */
-    private record Outcome(ShardRecord record, byte[] digest, Skipped bad, List<SampleWarning> warnings) implements Serializable {}
+    private record Outcome(ShardRecord record, byte[] digest, Skipped bad, List<SampleWarning> warnings)
+            implements Serializable {}
 
     public Result run() {
         Instant started = Instant.now();
@@ -90,7 +93,8 @@ public final class ShardJob {
             throw new StageOutputException("dataset root " + root + " does not exist (distill4j.dataset.root)");
         }
         DatasetSource source = DatasetSource.open(dataset.kind(), srcFs, root);
-        AtomicOutput output = AtomicOutput.begin(outFs, out, settings.overwrite(), "shard", Shards.KEY, System.out::println);
+        AtomicOutput output =
+                AtomicOutput.begin(outFs, out, settings.overwrite(), "shard", Shards.KEY, System.out::println);
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
         Map<String, Long> counts = new LinkedHashMap<>();
         List<Skipped> skipped = new ArrayList<>();
@@ -103,8 +107,16 @@ public final class ShardJob {
                 if (samples.isEmpty()) {
                     throw new StageOutputException("split '" + split + "' of " + root + " has no samples");
                 }
-                sc.setJobGroup("SHARD", String.format("SHARD %s/%s: %d samples -> %d shards %s", dataset.kind().id(),
-                        split, samples.size(), settings.numShards(), settings.compression()), false);
+                sc.setJobGroup(
+                        "SHARD",
+                        String.format(
+                                "SHARD %s/%s: %d samples -> %d shards %s",
+                                dataset.kind().id(),
+                                split,
+                                samples.size(),
+                                settings.numShards(),
+                                settings.compression()),
+                        false);
                 SplitResult r = shardSplit(sc, samples, split, hadoop, new Path(output.tempDir(), split));
                 counts.put(split, r.rows);
                 skipped.addAll(r.skipped);
@@ -112,21 +124,39 @@ public final class ShardJob {
                 histograms.put(split, r.histogram);
                 splitFingerprints.put(split, r.fingerprint);
             }
-            addFooters(sc, output.tempDir(), source.categoriesJson(), ShardFingerprint.shards(splitFingerprints), hadoop);
+            addFooters(
+                    sc, output.tempDir(), source.categoriesJson(), ShardFingerprint.shards(splitFingerprints), hadoop);
             List<ShardManifest.SkippedSample> sk = skipped.stream()
-                    .map(s -> new ShardManifest.SkippedSample(s.sampleId(), s.file(), s.reason())).toList();
+                    .map(s -> new ShardManifest.SkippedSample(s.sampleId(), s.file(), s.reason()))
+                    .toList();
             List<ShardManifest.WarnedSample> wn = warnings.stream()
-                    .map(w -> new ShardManifest.WarnedSample(w.sampleId(), w.file(), w.detail())).toList();
-            Provenance provenance = Provenance.of(started, sc.master(), null, Map.of(),
-                    DecidingSettings.shard(dataset, settings));
-            ShardManifest m = new ShardManifest(ShardManifest.STAGE, Instant.now().toString(), provenance, dataset.kind().id(),
-                    root.toString(), ShardSchema.IMAGE_FORMAT, settings.height(), settings.width(), settings.numShards(),
-                    settings.compression(), counts, histograms, source.categoriesJson(), sk, wn,
-                    ShardFingerprint.shards(splitFingerprints), splitFingerprints);
+                    .map(w -> new ShardManifest.WarnedSample(w.sampleId(), w.file(), w.detail()))
+                    .toList();
+            Provenance provenance =
+                    Provenance.of(started, sc.master(), null, Map.of(), DecidingSettings.shard(dataset, settings));
+            ShardManifest m = new ShardManifest(
+                    ShardManifest.STAGE,
+                    Instant.now().toString(),
+                    provenance,
+                    dataset.kind().id(),
+                    root.toString(),
+                    ShardSchema.IMAGE_FORMAT,
+                    settings.height(),
+                    settings.width(),
+                    settings.numShards(),
+                    settings.compression(),
+                    counts,
+                    histograms,
+                    source.categoriesJson(),
+                    sk,
+                    wn,
+                    ShardFingerprint.shards(splitFingerprints),
+                    splitFingerprints);
             output.commit(Manifests.toJson(m));
             return new Result(out.toString(), counts, skipped, warnings);
         } catch (Exception e) {
-            // Also Spark's SparkException (checked, thrown from Scala undeclared): a failed task must not leave the temp directory.
+            // Also Spark's SparkException (checked, thrown from Scala undeclared): a failed task must not leave the
+            // temp directory.
             output.abort();
             throw e;
         }
@@ -136,30 +166,48 @@ public final class ShardJob {
      * Writes ShardFooter's key-value metadata into every shard file before the output is
      * committed (Spark's writer has no option for it), one Spark task per file.
      */
-    private void addFooters(JavaSparkContext sc, Path dir, com.fasterxml.jackson.databind.JsonNode categories, String fingerprint,
-                            HadoopConf hadoop) {
+    private void addFooters(
+            JavaSparkContext sc,
+            Path dir,
+            com.fasterxml.jackson.databind.JsonNode categories,
+            String fingerprint,
+            HadoopConf hadoop) {
         List<String> classes = new ArrayList<>();
-        if (dataset.kind() == DatasetSettings.Kind.CITYSCAPES) classes.addAll(io.distill4j.data.cityscapes.CityscapesLabels.TRAIN_NAMES);
+        if (dataset.kind() == DatasetSettings.Kind.CITYSCAPES)
+            classes.addAll(io.distill4j.data.cityscapes.CityscapesLabels.TRAIN_NAMES);
         else categories.forEach(c -> classes.add(c.path("name").asText()));
         for (String split : dataset.splits()) {
-            Map<String, String> footer = new LinkedHashMap<>(ShardFooter.of(dataset.kind().id(), split, classes,
-                    ShardSchema.IMAGE_FORMAT, settings.height(), settings.width(), settings.compression(), fingerprint));
+            Map<String, String> footer = new LinkedHashMap<>(ShardFooter.of(
+                    dataset.kind().id(),
+                    split,
+                    classes,
+                    ShardSchema.IMAGE_FORMAT,
+                    settings.height(),
+                    settings.width(),
+                    settings.compression(),
+                    fingerprint));
             List<String> files = ShardFiles.list(Storage.fs(dir, sc.hadoopConfiguration()), dir, split).stream()
-                    .map(Path::toString).toList();
+                    .map(Path::toString)
+                    .toList();
             if (files.isEmpty()) continue;
             sc.setJobGroup("SHARD", "SHARD " + split + ": footer metadata of " + files.size() + " files", false);
             sc.parallelize(files, files.size()).foreach(f -> ParquetFooters.add(hadoop.get(), new Path(f), footer));
         }
     }
 
-    private record SplitResult(long rows, List<Skipped> skipped, List<SampleWarning> warnings, Map<String, Long> histogram,
-                               String fingerprint) {}
+    private record SplitResult(
+            long rows,
+            List<Skipped> skipped,
+            List<SampleWarning> warnings,
+            Map<String, Long> histogram,
+            String fingerprint) {}
 
     /** One shard file's share of the split summary: its rows' digest and class histogram. */
     private record FileSummary(int partition, long rows, byte[] digest, TreeMap<Integer, Long> histogram)
             implements Serializable {}
 
-    private SplitResult shardSplit(JavaSparkContext sc, List<SourceSample> samples, String split, HadoopConf hadoop, Path dir) {
+    private SplitResult shardSplit(
+            JavaSparkContext sc, List<SourceSample> samples, String split, HadoopConf hadoop, Path dir) {
         int height = settings.height();
         int width = settings.width();
         boolean skip = settings.skipBadSamples();
@@ -177,19 +225,26 @@ public final class ShardJob {
                             res.add(new Outcome(r, ShardFingerprint.row(r), null, warned));
                         } catch (BadSampleException e) {
                             if (!skip) throw e;
-                            res.add(new Outcome(null, null, new Skipped(e.sampleId(), e.file(), e.reason()), List.of()));
+                            res.add(new Outcome(
+                                    null, null, new Skipped(e.sampleId(), e.file(), e.reason()), List.of()));
                         }
                     }
                     return res.iterator();
-                }).persist(StorageLevel.MEMORY_AND_DISK_SER());
+                })
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             JavaRDD<ShardRecord> good = outcomes.filter(o -> o.record != null).map(o -> o.record);
             spark.createDataFrame(good.map(ShardSchema::toRow), ShardSchema.SCHEMA)
-                    .write().option("compression", settings.compression()).parquet(dir.toString());
-            List<Skipped> bad = outcomes.filter(o -> o.bad != null).map(o -> o.bad).collect();
-            List<SampleWarning> warned = outcomes.flatMap(o -> o.warnings.iterator()).collect();
+                    .write()
+                    .option("compression", settings.compression())
+                    .parquet(dir.toString());
+            List<Skipped> bad =
+                    outcomes.filter(o -> o.bad != null).map(o -> o.bad).collect();
+            List<SampleWarning> warned =
+                    outcomes.flatMap(o -> o.warnings.iterator()).collect();
             // Partition i is written as file part-0000i: the summaries in partition order are in file order.
-            List<FileSummary> files = new ArrayList<>(outcomes.mapPartitionsWithIndex(ShardJob::summarise, true).collect());
+            List<FileSummary> files = new ArrayList<>(
+                    outcomes.mapPartitionsWithIndex(ShardJob::summarise, true).collect());
             files.sort(java.util.Comparator.comparingInt(FileSummary::partition));
             long rows = 0;
             TreeMap<Integer, Long> histogram = new TreeMap<>();
@@ -228,7 +283,8 @@ public final class ShardJob {
             }
         }
         if (digest.rows() == 0) return java.util.Collections.emptyIterator();
-        return List.of(new FileSummary(partition, digest.rows(), digest.finish(), h)).iterator();
+        return List.of(new FileSummary(partition, digest.rows(), digest.finish(), h))
+                .iterator();
     }
 
     private static boolean exists(FileSystem fs, Path p) {

@@ -1,16 +1,14 @@
 package io.distill4j.jobs;
 
 import io.distill4j.data.ShardRecord;
+import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
-
-import java.util.List;
 
 /**
  * The Parquet layout of training shards (docs/data-formats.md documents every column). Only
@@ -21,37 +19,61 @@ public final class ShardSchema {
     public static final String IMAGE_FORMAT = "uint8-chw-rgb";
 
     public static final StructType SCHEMA = new StructType(new StructField[] {
-            DataTypes.createStructField("sample_id", DataTypes.StringType, false),
-            DataTypes.createStructField("dataset", DataTypes.StringType, false),
-            DataTypes.createStructField("split", DataTypes.StringType, false),
-            DataTypes.createStructField("height", DataTypes.IntegerType, false),
-            DataTypes.createStructField("width", DataTypes.IntegerType, false),
-            DataTypes.createStructField("orig_height", DataTypes.IntegerType, false),
-            DataTypes.createStructField("orig_width", DataTypes.IntegerType, false),
-            DataTypes.createStructField("image", DataTypes.BinaryType, false),
-            DataTypes.createStructField("seg_label", DataTypes.BinaryType, true),
-            DataTypes.createStructField("boxes", DataTypes.createArrayType(DataTypes.FloatType, false), true),
-            DataTypes.createStructField("category_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), true),
-            DataTypes.createStructField("areas", DataTypes.createArrayType(DataTypes.FloatType, false), true),
-            DataTypes.createStructField("iscrowd", DataTypes.createArrayType(DataTypes.BooleanType, false), true),
-            DataTypes.createStructField("image_id", DataTypes.LongType, false),
-            DataTypes.createStructField("source_uri", DataTypes.StringType, false),
+        DataTypes.createStructField("sample_id", DataTypes.StringType, false),
+        DataTypes.createStructField("dataset", DataTypes.StringType, false),
+        DataTypes.createStructField("split", DataTypes.StringType, false),
+        DataTypes.createStructField("height", DataTypes.IntegerType, false),
+        DataTypes.createStructField("width", DataTypes.IntegerType, false),
+        DataTypes.createStructField("orig_height", DataTypes.IntegerType, false),
+        DataTypes.createStructField("orig_width", DataTypes.IntegerType, false),
+        DataTypes.createStructField("image", DataTypes.BinaryType, false),
+        DataTypes.createStructField("seg_label", DataTypes.BinaryType, true),
+        DataTypes.createStructField("boxes", DataTypes.createArrayType(DataTypes.FloatType, false), true),
+        DataTypes.createStructField("category_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), true),
+        DataTypes.createStructField("areas", DataTypes.createArrayType(DataTypes.FloatType, false), true),
+        DataTypes.createStructField("iscrowd", DataTypes.createArrayType(DataTypes.BooleanType, false), true),
+        DataTypes.createStructField("image_id", DataTypes.LongType, false),
+        DataTypes.createStructField("source_uri", DataTypes.StringType, false),
     });
 
     private ShardSchema() {}
 
     public static Row toRow(ShardRecord r) {
-        return RowFactory.create(r.sampleId(), r.dataset(), r.split(), r.height(), r.width(), r.origHeight(),
-                r.origWidth(), r.image(), r.segLabel(), boxed(r.boxes()), boxed(r.categoryIds()), boxed(r.areas()),
-                boxed(r.iscrowd()), r.imageId(), r.sourceUri());
+        return RowFactory.create(
+                r.sampleId(),
+                r.dataset(),
+                r.split(),
+                r.height(),
+                r.width(),
+                r.origHeight(),
+                r.origWidth(),
+                r.image(),
+                r.segLabel(),
+                boxed(r.boxes()),
+                boxed(r.categoryIds()),
+                boxed(r.areas()),
+                boxed(r.iscrowd()),
+                r.imageId(),
+                r.sourceUri());
     }
 
     public static ShardRecord fromRow(Row row) {
-        return new ShardRecord(row.getString(0), row.getString(1), row.getString(2), row.getInt(3), row.getInt(4),
-                row.getInt(5), row.getInt(6), (byte[]) row.get(7), row.isNullAt(8) ? null : (byte[]) row.get(8),
-                row.isNullAt(9) ? null : floats(row.getList(9)), row.isNullAt(10) ? null : ints(row.getList(10)),
-                row.isNullAt(11) ? null : floats(row.getList(11)), row.isNullAt(12) ? null : bools(row.getList(12)),
-                row.getLong(13), row.getString(14));
+        return new ShardRecord(
+                row.getString(0),
+                row.getString(1),
+                row.getString(2),
+                row.getInt(3),
+                row.getInt(4),
+                row.getInt(5),
+                row.getInt(6),
+                (byte[]) row.get(7),
+                row.isNullAt(8) ? null : (byte[]) row.get(8),
+                row.isNullAt(9) ? null : floats(row.getList(9)),
+                row.isNullAt(10) ? null : ints(row.getList(10)),
+                row.isNullAt(11) ? null : floats(row.getList(11)),
+                row.isNullAt(12) ? null : bools(row.getList(12)),
+                row.getLong(13),
+                row.getString(14));
     }
 
     // Spark's row encoder takes arrays as Scala Seqs (a java.util.List fails with ClassCastException).
@@ -64,7 +86,8 @@ public final class ShardSchema {
 
     private static Seq<Integer> boxed(int[] a) {
         if (a == null) return null;
-        return JavaConverters.asScalaBuffer(java.util.Arrays.stream(a).boxed().toList()).toSeq();
+        return JavaConverters.asScalaBuffer(java.util.Arrays.stream(a).boxed().toList())
+                .toSeq();
     }
 
     private static Seq<Boolean> boxed(boolean[] a) {

@@ -1,11 +1,11 @@
 package io.distill4j.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.distill4j.data.ShardRecord;
 import io.distill4j.manifest.InputRef;
 import io.distill4j.manifest.Manifests;
 import io.distill4j.manifest.ShardManifest;
 import io.distill4j.model.Task;
-import io.distill4j.data.ShardRecord;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
@@ -20,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 public final class Shards {
     /** The configuration key naming the shards directory. */
     public static final String KEY = "distill4j.shard.output";
+
     private final SparkSession spark;
     private final Path root;
     private final ShardManifest manifest;
@@ -36,8 +37,8 @@ public final class Shards {
         FileSystem fs = Storage.fs(root, spark.sparkContext().hadoopConfiguration());
         try {
             if (!fs.exists(root)) {
-                throw new io.distill4j.storage.StageOutputException("no shards at " + root
-                        + " (distill4j.shard.output): run shard first");
+                throw new io.distill4j.storage.StageOutputException(
+                        "no shards at " + root + " (distill4j.shard.output): run shard first");
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + root + ": " + e.getMessage(), e);
@@ -80,8 +81,9 @@ public final class Shards {
      */
     public String fingerprint(String stage) {
         if (manifest.fingerprint() == null) {
-            throw new StageOutputException(stage + ": shards " + root + " record no content fingerprint (written by an older "
-                    + "distill4j); re-run shard with --overwrite so the stages that read them can be tied to them");
+            throw new StageOutputException(
+                    stage + ": shards " + root + " record no content fingerprint (written by an older "
+                            + "distill4j); re-run shard with --overwrite so the stages that read them can be tied to them");
         }
         return manifest.fingerprint();
     }
@@ -93,8 +95,8 @@ public final class Shards {
 
     public Dataset<Row> frame(String split) {
         if (!manifest.count().containsKey(split)) {
-            throw new StageOutputException("shards " + root + " have no split '" + split + "' (they hold "
-                    + manifest.count() + ")");
+            throw new StageOutputException(
+                    "shards " + root + " have no split '" + split + "' (they hold " + manifest.count() + ")");
         }
         return spark.read().parquet(new Path(root, split).toString());
     }
@@ -108,12 +110,14 @@ public final class Shards {
      * whose name starts with "train" ({@code train2017} for COCO).
      */
     public String trainSplit(String stage) {
-        java.util.List<String> splits = new java.util.ArrayList<>(manifest.count().keySet());
+        java.util.List<String> splits =
+                new java.util.ArrayList<>(manifest.count().keySet());
         if (splits.contains("train")) return "train";
-        java.util.List<String> train = splits.stream().filter(s -> s.startsWith("train")).toList();
+        java.util.List<String> train =
+                splits.stream().filter(s -> s.startsWith("train")).toList();
         if (train.size() != 1) {
-            throw new StageOutputException(stage + ": shards " + root + " hold splits " + splits + "; the training split is "
-                    + "'train' or a single split starting with 'train' (dataset.splits)");
+            throw new StageOutputException(stage + ": shards " + root + " hold splits " + splits
+                    + "; the training split is " + "'train' or a single split starting with 'train' (dataset.splits)");
         }
         return train.get(0);
     }
@@ -141,7 +145,8 @@ public final class Shards {
         String[] names = new String[cats.size()];
         for (JsonNode c : cats) {
             int index = c.path("index").asInt(-1);
-            if (index >= 0 && index < names.length) names[index] = c.path("name").asText();
+            if (index >= 0 && index < names.length)
+                names[index] = c.path("name").asText();
         }
         return java.util.Arrays.asList(names);
     }
@@ -154,12 +159,14 @@ public final class Shards {
         for (JsonNode c : cats) {
             int index = c.path("index").asInt(-1);
             if (index < 0 || index >= ids.length || ids[index] != -1) {
-                throw new StageOutputException("shards " + root + ": field 'categories' has a bad or repeated index " + c);
+                throw new StageOutputException(
+                        "shards " + root + ": field 'categories' has a bad or repeated index " + c);
             }
             ids[index] = c.path("id").asInt();
         }
         if (ids.length == 0) {
-            throw new StageOutputException("shards " + root + ": field 'categories' is empty; a detector needs at least one class");
+            throw new StageOutputException(
+                    "shards " + root + ": field 'categories' is empty; a detector needs at least one class");
         }
         return ids;
     }

@@ -2,10 +2,9 @@ package io.distill4j.jobs;
 
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.config.SparkSettings;
+import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-
-import java.util.Map;
 
 /**
  * Creates the Spark session every job runs in. Under spark-submit the master and the cluster's
@@ -27,8 +26,10 @@ public final class SparkSessions {
             org.deeplearning4j.spark.time.SystemClockTimeSource.class.getName(),
             // Executors in other JVMs never run NativeSetup.init(): give them the same oneDNN
             // build and DL4J layer helpers through their start-up options.
-            "org.bytedeco.javacpp.platform.extension", io.distill4j.util.NativeSetup.ONEDNN_PLATFORM_EXTENSION,
-            "org.eclipse.deeplearning4j.helpers.disable", "false");
+            "org.bytedeco.javacpp.platform.extension",
+            io.distill4j.util.NativeSetup.ONEDNN_PLATFORM_EXTENSION,
+            "org.eclipse.deeplearning4j.helpers.disable",
+            "false");
 
     public static SparkSession start(Distill4jConfig config) {
         SparkSettings s = config.spark();
@@ -57,9 +58,11 @@ public final class SparkSessions {
         conf.setIfMissing("spark.sql.parquet.columnarReaderBatchSize", "256");
         for (Map.Entry<String, String> e : s.extra().entrySet()) conf.set(e.getKey(), e.getValue());
         nativeThreads(conf, s.nativeThreads());
-        conf.set("spark.executor.extraJavaOptions",
+        conf.set(
+                "spark.executor.extraJavaOptions",
                 (conf.get("spark.executor.extraJavaOptions", "") + executorOpts).trim());
-        for (Map.Entry<String, String> e : config.hadoop().entrySet()) conf.set("spark.hadoop." + e.getKey(), e.getValue());
+        for (Map.Entry<String, String> e : config.hadoop().entrySet())
+            conf.set("spark.hadoop." + e.getKey(), e.getValue());
         return SparkSession.builder().config(conf).getOrCreate();
     }
 

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.config.DistillTerm;
 import io.distill4j.config.ModelSettings;
+import io.distill4j.manifest.Manifests;
+import io.distill4j.manifest.ModelFacts;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.PretrainedBackbone;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
-import io.distill4j.manifest.Manifests;
-import io.distill4j.manifest.ModelFacts;
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.StageOutputException;
@@ -17,15 +17,14 @@ import io.distill4j.train.DetectionObjective;
 import io.distill4j.train.Networks;
 import io.distill4j.train.SegmentationObjective;
 import io.distill4j.train.TrainingObjective;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * The task dispatch of the training stages: from the shards' dataset, which teacher and student
@@ -39,11 +38,18 @@ final class TaskModels {
     private final int width;
     /** COCO category id per heatmap channel; null for segmentation. */
     private final int[] categoryIds;
+
     private final String dataset;
     private final HadoopConf hadoop;
 
-    private TaskModels(Task task, Distill4jConfig config, int height, int width, int[] categoryIds, String dataset,
-                       HadoopConf hadoop) {
+    private TaskModels(
+            Task task,
+            Distill4jConfig config,
+            int height,
+            int width,
+            int[] categoryIds,
+            String dataset,
+            HadoopConf hadoop) {
         this.task = task;
         this.config = config;
         this.height = height;
@@ -55,8 +61,13 @@ final class TaskModels {
 
     static TaskModels of(Distill4jConfig config, Shards shards, String stage) {
         Task task = shards.task(stage);
-        return new TaskModels(task, config, shards.height(), shards.width(),
-                task == Task.DETECTION ? shards.categoryIds() : null, shards.dataset(),
+        return new TaskModels(
+                task,
+                config,
+                shards.height(),
+                shards.width(),
+                task == Task.DETECTION ? shards.categoryIds() : null,
+                shards.dataset(),
                 HadoopConf.of(shards.hadoopConfiguration()));
     }
 
@@ -71,25 +82,30 @@ final class TaskModels {
 
     /** The teacher's blueprint; a fresh teacher loads {@code model.teacher.init} when set. */
     ModelBlueprint teacher() {
-        ModelBlueprint bp = task == Task.DETECTION ? Networks.detectionTeacher(config, categoryIds.length, height, width)
+        ModelBlueprint bp = task == Task.DETECTION
+                ? Networks.detectionTeacher(config, categoryIds.length, height, width)
                 : Networks.teacher(config, height, width);
         return withInit(bp, config.model().teacher());
     }
 
     /** The student's blueprint; a fresh student loads {@code model.student.init} when set. */
     ModelBlueprint student() {
-        ModelBlueprint bp = task == Task.DETECTION ? Networks.detectionStudent(config, categoryIds.length, height, width)
+        ModelBlueprint bp = task == Task.DETECTION
+                ? Networks.detectionStudent(config, categoryIds.length, height, width)
                 : Networks.student(config, height, width);
         return withInit(bp, config.model().student());
     }
 
     private ModelBlueprint withInit(ModelBlueprint bp, ModelSettings.Net net) {
-        return net.init().map(location -> bp.withPretrainedBackbone(new PretrainedBackbone(location, hadoop))).orElse(bp);
+        return net.init()
+                .map(location -> bp.withPretrainedBackbone(new PretrainedBackbone(location, hadoop)))
+                .orElse(bp);
     }
 
     /** The supervised objective of the teacher. */
     TrainingObjective teacherObjective(ModelBlueprint teacher) {
-        return task == Task.DETECTION ? DetectionObjective.of(teacher, categoryIds)
+        return task == Task.DETECTION
+                ? DetectionObjective.of(teacher, categoryIds)
                 : SegmentationObjective.of(teacher, Map.of(), List.of());
     }
 
@@ -98,8 +114,11 @@ final class TaskModels {
      *
      * @param teacherNet the teacher, for CrossKD; may be null when no term grafts it
      */
-    TrainingObjective studentObjective(ModelBlueprint student, Map<String, TapInfo> teacherOutputs,
-                                                          List<DistillTerm> terms, ComputationGraph teacherNet) {
+    TrainingObjective studentObjective(
+            ModelBlueprint student,
+            Map<String, TapInfo> teacherOutputs,
+            List<DistillTerm> terms,
+            ComputationGraph teacherNet) {
         Map<String, TapInfo> teacherTaps = teacher().taps();
         return task == Task.DETECTION
                 ? DetectionObjective.of(student, categoryIds, teacherOutputs, terms, teacherNet, teacherTaps)
@@ -113,12 +132,20 @@ final class TaskModels {
      */
     ModelFacts facts(ModelBlueprint model) {
         if (task != Task.DETECTION) {
-            return new ModelFacts(id(task), dataset, model.spec().numClasses(), model.spec().outputStride(), null, null, null);
+            return new ModelFacts(
+                    id(task), dataset, model.spec().numClasses(), model.spec().outputStride(), null, null, null);
         }
         ArrayNode cats = Manifest.JSON.createArrayNode();
-        for (int i = 0; i < categoryIds.length; i++) cats.addObject().put("index", i).put("id", categoryIds[i]);
-        return new ModelFacts(id(task), dataset, model.spec().numClasses(), model.spec().outputStride(),
-                model.tap("heatmap").vertexName(), model.tap("reg").vertexName(), cats);
+        for (int i = 0; i < categoryIds.length; i++)
+            cats.addObject().put("index", i).put("id", categoryIds[i]);
+        return new ModelFacts(
+                id(task),
+                dataset,
+                model.spec().numClasses(),
+                model.spec().outputStride(),
+                model.tap("heatmap").vertexName(),
+                model.tap("reg").vertexName(),
+                cats);
     }
 
     static String id(Task task) {

@@ -1,5 +1,8 @@
 package io.distill4j.jobs;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
+
 import io.distill4j.manifest.CacheManifest;
 import io.distill4j.manifest.InputRef;
 import io.distill4j.manifest.Manifests;
@@ -9,18 +12,14 @@ import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.tensor.EncodedTensor;
 import io.distill4j.tensor.TensorCodecs;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.struct;
 
 /**
  * A committed teacher cache as the distill job sees it: validated against the teacher and the
@@ -56,13 +55,13 @@ public final class TeacherCache {
         m = Manifests.read(fs, dir, CacheManifest.class);
         String fp = m.fingerprint();
         if (!fp.equals(fingerprint)) {
-            throw new StageOutputException("teacher cache " + dir + ": field 'fingerprint' is " + fp + " but the teacher is "
-                    + fingerprint + "; rerun cache-teacher for this teacher");
+            throw new StageOutputException("teacher cache " + dir + ": field 'fingerprint' is " + fp
+                    + " but the teacher is " + fingerprint + "; rerun cache-teacher for this teacher");
         }
         String pre = m.preprocessing();
         if (!pre.equals(preprocessing)) {
-            throw new StageOutputException("teacher cache " + dir + ": field 'preprocessing' is '" + pre + "' but distill uses '"
-                    + preprocessing + "'; reshard or recache with the same resolution");
+            throw new StageOutputException("teacher cache " + dir + ": field 'preprocessing' is '" + pre
+                    + "' but distill uses '" + preprocessing + "'; reshard or recache with the same resolution");
         }
         return new TeacherCache(spark, dir, m);
     }
@@ -74,11 +73,20 @@ public final class TeacherCache {
      * tied to any.
      */
     public void requireComputedOn(Shards shards, String stage) {
-        InputRef recorded = manifest.provenance() == null ? null : manifest.provenance().input("shards");
-        if (!SameShards.check(stage, "teacher cache", dir.toString(), recorded, shards.root().toString(), shards.fingerprint(stage),
+        InputRef recorded =
+                manifest.provenance() == null ? null : manifest.provenance().input("shards");
+        if (!SameShards.check(
+                stage,
+                "teacher cache",
+                dir.toString(),
+                recorded,
+                shards.root().toString(),
+                shards.fingerprint(stage),
                 "delete the cache and rerun cache-teacher on these shards")) {
-            throw new StageOutputException(stage + ": teacher cache " + dir + " records no shards fingerprint (written by an "
-                    + "older distill4j), so it cannot be tied to the shards at " + shards.root() + "; delete it and rerun cache-teacher");
+            throw new StageOutputException(
+                    stage + ": teacher cache " + dir + " records no shards fingerprint (written by an "
+                            + "older distill4j), so it cannot be tied to the shards at " + shards.root()
+                            + "; delete it and rerun cache-teacher");
         }
     }
 
@@ -99,7 +107,8 @@ public final class TeacherCache {
         String held = manifest.view() == null ? expected : manifest.view();
         if (!held.equals(expected)) {
             throw new StageOutputException(stage + ": teacher cache " + dir + " holds the teacher's outputs on '" + held
-                    + "' but this run expects '" + expected + "' (cache.views-per-sample, cache.view-seed, train.augment); "
+                    + "' but this run expects '" + expected
+                    + "' (cache.views-per-sample, cache.view-seed, train.augment); "
                     + "rerun cache-teacher with the run's settings into another cache.output");
         }
     }
@@ -134,20 +143,28 @@ public final class TeacherCache {
      */
     public Dataset<Row> joinTo(Dataset<Row> shards, String split, List<String> names) {
         if (!manifest.count().containsKey(split)) {
-            throw new StageOutputException("teacher cache " + dir + " has no split '" + split + "'; add it to cache.splits");
+            throw new StageOutputException(
+                    "teacher cache " + dir + " has no split '" + split + "'; add it to cache.splits");
         }
         Dataset<Row> cache = spark.read().parquet(new Path(dir, split).toString());
         Dataset<Row> joined = shards;
         boolean views = viewsPerSample() > 0;
         for (String name : names) {
-            org.apache.spark.sql.Column tensor = struct(col("codec"), col("shape"), col("data"), col("scale"), col("topk_idx"));
+            org.apache.spark.sql.Column tensor =
+                    struct(col("codec"), col("shape"), col("data"), col("scale"), col("topk_idx"));
             Dataset<Row> one = views
                     // Every view of the sample in one sorted list, so an index names the same view in every output.
-                    ? cache.filter(col("output").equalTo(name)).groupBy(col("sample_id").as("cache_sample_id"))
-                            .agg(org.apache.spark.sql.functions.sort_array(org.apache.spark.sql.functions.collect_list(
-                                    struct(col("view"), tensor.as("tensor")))).as(column(name)))
+                    ? cache.filter(col("output").equalTo(name))
+                            .groupBy(col("sample_id").as("cache_sample_id"))
+                            .agg(org.apache
+                                    .spark
+                                    .sql
+                                    .functions
+                                    .sort_array(org.apache.spark.sql.functions.collect_list(
+                                            struct(col("view"), tensor.as("tensor"))))
+                                    .as(column(name)))
                     : cache.filter(col("output").equalTo(name))
-                    .select(col("sample_id").as("cache_sample_id"), tensor.as(column(name)));
+                            .select(col("sample_id").as("cache_sample_id"), tensor.as(column(name)));
             joined = joined.join(one, joined.col("sample_id").equalTo(one.col("cache_sample_id")), "left")
                     .drop("cache_sample_id");
         }
@@ -165,17 +182,34 @@ public final class TeacherCache {
         Path dir = new Path(cacheDir, split);
         long onDisk = parquetBytes(spark, dir);
         Dataset<Row> cache = spark.read().parquet(dir.toString());
-        org.apache.spark.sql.Column bytes = org.apache.spark.sql.functions.length(col("data"))
-                .plus(org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.length(col("topk_idx")),
-                        org.apache.spark.sql.functions.lit(0)))
-                .plus(org.apache.spark.sql.functions.when(col("scale").isNull(), 0)
-                        .otherwise(org.apache.spark.sql.functions.size(col("scale")).multiply(4)));
+        org.apache.spark.sql.Column bytes = org.apache
+                .spark
+                .sql
+                .functions
+                .length(col("data"))
+                .plus(org.apache.spark.sql.functions.coalesce(
+                        org.apache.spark.sql.functions.length(col("topk_idx")), org.apache.spark.sql.functions.lit(0)))
+                .plus(org.apache
+                        .spark
+                        .sql
+                        .functions
+                        .when(col("scale").isNull(), 0)
+                        .otherwise(org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .size(col("scale"))
+                                .multiply(4)));
         long samples = cache.select("sample_id").distinct().count();
         Map<String, Long> encoded = new LinkedHashMap<>();
-        for (Row r : cache.groupBy("output").agg(org.apache.spark.sql.functions.sum(bytes)).orderBy("output").collectAsList()) {
+        for (Row r : cache.groupBy("output")
+                .agg(org.apache.spark.sql.functions.sum(bytes))
+                .orderBy("output")
+                .collectAsList()) {
             encoded.put(r.getString(0), r.getLong(1));
         }
-        double encodedTotal = encoded.values().stream().mapToLong(Long::longValue).sum();
+        double encodedTotal =
+                encoded.values().stream().mapToLong(Long::longValue).sum();
         Map<String, Double> out = new LinkedHashMap<>();
         encoded.forEach((output, b) -> out.put(output, onDisk * (b / encodedTotal) / samples));
         return out;
@@ -191,7 +225,8 @@ public final class TeacherCache {
             }
             return total;
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot list teacher cache files in " + dir + ": " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException(
+                    "cannot list teacher cache files in " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -213,13 +248,13 @@ public final class TeacherCache {
             List<Row> views = row.getList(columns[i]);
             String id = row.getString(row.fieldIndex("sample_id"));
             if (views.size() != viewsPerSample) {
-                throw new StageOutputException("sample " + id + ": the teacher cache has " + views.size() + " views of output '"
-                        + names.get(i) + "', expected " + viewsPerSample);
+                throw new StageOutputException("sample " + id + ": the teacher cache has " + views.size()
+                        + " views of output '" + names.get(i) + "', expected " + viewsPerSample);
             }
             Row picked = views.get(index);
             if (view != null && !view.equals(picked.getString(0))) {
-                throw new StageOutputException("sample " + id + ": cached outputs disagree on view " + index + " ('" + view
-                        + "' vs '" + picked.getString(0) + "')");
+                throw new StageOutputException("sample " + id + ": cached outputs disagree on view " + index + " ('"
+                        + view + "' vs '" + picked.getString(0) + "')");
             }
             view = picked.getString(0);
             teacher.put(names.get(i), decode(picked.getStruct(1)));
@@ -237,8 +272,8 @@ public final class TeacherCache {
             scale = new float[s.size()];
             for (int i = 0; i < scale.length; i++) scale[i] = s.get(i);
         }
-        EncodedTensor e = new EncodedTensor(t.getString(0), shape, (byte[]) t.get(2), scale,
-                t.isNullAt(4) ? null : (byte[]) t.get(4));
+        EncodedTensor e = new EncodedTensor(
+                t.getString(0), shape, (byte[]) t.get(2), scale, t.isNullAt(4) ? null : (byte[]) t.get(4));
         return TensorCodecs.forSpec(e.codec()).decode(e);
     }
 }

@@ -3,35 +3,34 @@ package io.distill4j.jobs;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.config.Distill4jConfig;
+import io.distill4j.config.TrainSettings;
 import io.distill4j.data.ShardRecord;
-import io.distill4j.model.ModelBlueprint;
-import io.distill4j.storage.OutputPlacement;
-import io.distill4j.storage.StageClaims;
 import io.distill4j.manifest.DecidingSettings;
 import io.distill4j.manifest.InputRef;
 import io.distill4j.manifest.Manifests;
 import io.distill4j.manifest.Provenance;
 import io.distill4j.manifest.ResumeCheck;
 import io.distill4j.manifest.TeacherManifest;
+import io.distill4j.model.ModelBlueprint;
+import io.distill4j.storage.OutputPlacement;
+import io.distill4j.storage.StageClaims;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
+import io.distill4j.train.EpochData;
+import io.distill4j.train.EpochValidator;
 import io.distill4j.train.Examples;
 import io.distill4j.train.RunDirectory;
-import io.distill4j.config.TrainSettings;
-import io.distill4j.train.TrainingObjective;
-import io.distill4j.train.EpochValidator;
-import io.distill4j.train.EpochData;
 import io.distill4j.train.TrainingDriver;
+import io.distill4j.train.TrainingObjective;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-
-import java.io.PrintStream;
-import java.time.Instant;
-import java.util.Map;
 
 /**
  * TRAIN-TEACHER: supervised training of the teacher on the train shards (a segmentation network
@@ -43,6 +42,7 @@ public final class TrainTeacherJob {
     public static final String MODEL_FILE = "teacher.zip";
     /** The configuration key naming the teacher directory (this stage's output). */
     public static final String TEACHER_KEY = "distill4j.teacher.dir";
+
     private final SparkSession spark;
     private final Distill4jConfig config;
     private final PrintStream console;
@@ -56,9 +56,12 @@ public final class TrainTeacherJob {
     public record Result(String dir, String fingerprint, int epochs) {}
 
     public Result run() throws Exception {
-        OutputPlacement.requireApart(TEACHER_KEY, Storage.path(config.teacher().dir()),
+        OutputPlacement.requireApart(
+                TEACHER_KEY,
+                Storage.path(config.teacher().dir()),
                 Map.of(Shards.KEY, Storage.path(config.shard().output())));
-        try (StageClaims claims = new StageClaims(spark.sparkContext().hadoopConfiguration(), "train-teacher", console::println)) {
+        try (StageClaims claims =
+                new StageClaims(spark.sparkContext().hadoopConfiguration(), "train-teacher", console::println)) {
             return run(claims);
         }
     }
@@ -77,8 +80,8 @@ public final class TrainTeacherJob {
         RunDirectory run = new RunDirectory(claims.claim(fs, dir, TEACHER_KEY, null));
         if (run.isComplete()) {
             if (!config.teacher().overwrite()) {
-                throw new StageOutputException("teacher " + dir + " already exists; pass --overwrite (teacher.overwrite=true) "
-                        + "to train a new one");
+                throw new StageOutputException("teacher " + dir
+                        + " already exists; pass --overwrite (teacher.overwrite=true) " + "to train a new one");
             }
             run.clear();
         }
@@ -87,25 +90,58 @@ public final class TrainTeacherJob {
         console.println("[train-teacher] " + bp.describe());
         TrainSettings ts = config.train().withEpochs(config.teacher().epochs());
         if (run.latestCheckpoint().isPresent()) {
-            ResumeCheck.require(fs, run.file("config.conf"), DecidingSettings.teacher(config.resolvedConfig()),
-                    DecidingSettings::teacher, "distill4j.teacher.epochs", "delete " + dir + " to start it over");
+            ResumeCheck.require(
+                    fs,
+                    run.file("config.conf"),
+                    DecidingSettings.teacher(config.resolvedConfig()),
+                    DecidingSettings::teacher,
+                    "distill4j.teacher.epochs",
+                    "delete " + dir + " to start it over");
         }
         // Written before the first epoch: what an interrupted run is resumed against.
         run.writeText("config.conf", config.redactedJson());
-        sc.setJobGroup("TRAIN-TEACHER", "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count(split) + " samples of " + split, false);
+        sc.setJobGroup(
+                "TRAIN-TEACHER",
+                "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count(split) + " samples of " + split,
+                false);
         JavaRDD<ShardRecord> train = shards.records(split);
         EpochValidator validator = ts.validateEvery() > 0
-                ? new EvaluateJob(spark, config, console).validator(java.util.function.UnaryOperator.identity()) : null;
-        TrainingDriver.Trained t = TrainingDriver.run(sc, fs, run, objective, ts,
-                epoch -> EpochData.mapped(train, r -> objective.example(r, Map.of())), true, "train-teacher", console, null, validator);
+                ? new EvaluateJob(spark, config, console).validator(java.util.function.UnaryOperator.identity())
+                : null;
+        TrainingDriver.Trained t = TrainingDriver.run(
+                sc,
+                fs,
+                run,
+                objective,
+                ts,
+                epoch -> EpochData.mapped(train, r -> objective.example(r, Map.of())),
+                true,
+                "train-teacher",
+                console,
+                null,
+                validator);
         ComputationGraph net = t.net();
         ModelFiles.write(fs, run.file(MODEL_FILE), net, false);
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
         String fp = TeacherFingerprint.of(net, preprocessing);
-        Provenance provenance = Provenance.of(started, sc.master(), ts.seed(), Map.of("shards", shardsInput),
+        Provenance provenance = Provenance.of(
+                started,
+                sc.master(),
+                ts.seed(),
+                Map.of("shards", shardsInput),
                 DecidingSettings.teacher(config.resolvedConfig()));
-        TeacherManifest m = new TeacherManifest(Instant.now().toString(), provenance, fp, MODEL_FILE, bp.describe(),
-                models.facts(bp), preprocessing, ts.epochs(), shards.root().toString(), split, shards.count(split));
+        TeacherManifest m = new TeacherManifest(
+                Instant.now().toString(),
+                provenance,
+                fp,
+                MODEL_FILE,
+                bp.describe(),
+                models.facts(bp),
+                preprocessing,
+                ts.epochs(),
+                shards.root().toString(),
+                split,
+                shards.count(split));
         run.complete(Manifests.toJson(m));
         console.println("[train-teacher] wrote " + run.file(MODEL_FILE) + " (fingerprint " + fp + ")");
         return new Result(dir.toString(), fp, ts.epochs());

@@ -15,9 +15,22 @@ import java.util.Map;
  * @param count       samples per split
  * @param rows        rows per split (samples x outputs)
  */
-public record CacheManifest(String stage, String created, Provenance provenance, String fingerprint, String teacher,
-                            String engine, OnnxTeacher onnx, String preprocessing, String view, String shards, String task, List<CachedOutput> outputs,
-                            Map<String, Long> count, Map<String, Long> rows) implements StageManifest {
+public record CacheManifest(
+        String stage,
+        String created,
+        Provenance provenance,
+        String fingerprint,
+        String teacher,
+        String engine,
+        OnnxTeacher onnx,
+        String preprocessing,
+        String view,
+        String shards,
+        String task,
+        List<CachedOutput> outputs,
+        Map<String, Long> count,
+        Map<String, Long> rows)
+        implements StageManifest {
     public static final String STAGE = "cache-teacher";
 
     /** An ONNX teacher's input name, preprocessing and output map, as the run resolved them. */

@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigValueFactory;
 import io.distill4j.config.DatasetSettings;
 import io.distill4j.config.SampleSettings;
 import io.distill4j.config.ShardSettings;
-
 import java.util.List;
 import java.util.Map;
 
@@ -18,18 +17,29 @@ import java.util.Map;
  */
 public final class DecidingSettings {
     /** The training keys both trainers share; train.epochs is the teacher's teacher.epochs. */
-    private static final List<String> TRAINING = List.of("distill4j.train.batch-size-per-worker",
-            "distill4j.train.averaging-frequency", "distill4j.train.workers", "distill4j.train.learning-rate",
-            "distill4j.train.seed", "distill4j.train.repartition");
+    private static final List<String> TRAINING = List.of(
+            "distill4j.train.batch-size-per-worker",
+            "distill4j.train.averaging-frequency",
+            "distill4j.train.workers",
+            "distill4j.train.learning-rate",
+            "distill4j.train.seed",
+            "distill4j.train.repartition");
 
-    public static final List<String> SAMPLE = List.of("distill4j.sample.seed", "distill4j.sample.cityscapes",
-            "distill4j.sample.coco");
+    public static final List<String> SAMPLE =
+            List.of("distill4j.sample.seed", "distill4j.sample.cityscapes", "distill4j.sample.coco");
 
-    public static final List<String> SHARD = List.of("distill4j.dataset.kind", "distill4j.dataset.root",
-            "distill4j.dataset.splits", "distill4j.shard.height", "distill4j.shard.width", "distill4j.shard.num-shards",
-            "distill4j.shard.compression", "distill4j.shard.on-bad-sample");
+    public static final List<String> SHARD = List.of(
+            "distill4j.dataset.kind",
+            "distill4j.dataset.root",
+            "distill4j.dataset.splits",
+            "distill4j.shard.height",
+            "distill4j.shard.width",
+            "distill4j.shard.num-shards",
+            "distill4j.shard.compression",
+            "distill4j.shard.on-bad-sample");
 
-    public static final List<String> TEACHER = concat(List.of("distill4j.model.teacher", "distill4j.teacher.epochs"), TRAINING);
+    public static final List<String> TEACHER =
+            concat(List.of("distill4j.model.teacher", "distill4j.teacher.epochs"), TRAINING);
 
     public static final List<String> CACHE = List.of("distill4j.cache.outputs", "distill4j.cache.splits");
     /**
@@ -37,14 +47,21 @@ public final class DecidingSettings {
      * cache of the whole image keeps the list above, so caches made before augmentation existed
      * are still reused.
      */
-    public static final List<String> CACHE_OF_VIEWS = concat(CACHE, List.of("distill4j.cache.views-per-sample",
-            "distill4j.cache.view-seed", "distill4j.train.augment"));
+    public static final List<String> CACHE_OF_VIEWS = concat(
+            CACHE, List.of("distill4j.cache.views-per-sample", "distill4j.cache.view-seed", "distill4j.train.augment"));
 
-    public static final List<String> DISTILL = concat(List.of("distill4j.model.student", "distill4j.train.epochs",
-            "distill4j.distill.terms", "distill4j.distill.teacher-mode", "distill4j.distill.on-missing-teacher"), TRAINING);
+    public static final List<String> DISTILL = concat(
+            List.of(
+                    "distill4j.model.student",
+                    "distill4j.train.epochs",
+                    "distill4j.distill.terms",
+                    "distill4j.distill.teacher-mode",
+                    "distill4j.distill.on-missing-teacher"),
+            TRAINING);
     /** An augmented run (or one on cached views) also depends on its views; an unaugmented one keeps the list above. */
-    public static final List<String> DISTILL_WITH_VIEWS = concat(DISTILL, List.of("distill4j.train.augment",
-            "distill4j.distill.teacher-views", "distill4j.cache.views-per-sample"));
+    public static final List<String> DISTILL_WITH_VIEWS = concat(
+            DISTILL,
+            List.of("distill4j.train.augment", "distill4j.distill.teacher-views", "distill4j.cache.views-per-sample"));
 
     private DecidingSettings() {}
 
@@ -54,7 +71,9 @@ public final class DecidingSettings {
      */
     public static StageSettings shard(DatasetSettings d, ShardSettings s) {
         Config c = ConfigFactory.empty()
-                .withValue("distill4j.dataset.kind", ConfigValueFactory.fromAnyRef(d.kind().id()))
+                .withValue(
+                        "distill4j.dataset.kind",
+                        ConfigValueFactory.fromAnyRef(d.kind().id()))
                 .withValue("distill4j.dataset.root", ConfigValueFactory.fromAnyRef(d.root()))
                 .withValue("distill4j.dataset.splits", ConfigValueFactory.fromIterable(d.splits()))
                 .withValue("distill4j.shard.height", ConfigValueFactory.fromAnyRef(s.height()))
@@ -68,7 +87,8 @@ public final class DecidingSettings {
     /** The generate-sample settings, from its record (as {@link #shard} does). */
     public static StageSettings sample(SampleSettings s) {
         Config c = ConfigFactory.empty().withValue("distill4j.sample.seed", ConfigValueFactory.fromAnyRef(s.seed()));
-        for (Map.Entry<String, SampleSettings.Split> e : Map.of("cityscapes", s.cityscapes(), "coco", s.coco()).entrySet()) {
+        for (Map.Entry<String, SampleSettings.Split> e :
+                Map.of("cityscapes", s.cityscapes(), "coco", s.coco()).entrySet()) {
             String k = "distill4j.sample." + e.getKey() + ".";
             SampleSettings.Split d = e.getValue();
             c = c.withValue(k + "train", ConfigValueFactory.fromAnyRef(d.train()))
@@ -85,7 +105,8 @@ public final class DecidingSettings {
 
     public static StageSettings cache(Config resolved) {
         // The augment settings decide the cache only when it holds drawn views.
-        boolean views = resolved.hasPath("distill4j.cache.views-per-sample") && resolved.getInt("distill4j.cache.views-per-sample") > 0;
+        boolean views = resolved.hasPath("distill4j.cache.views-per-sample")
+                && resolved.getInt("distill4j.cache.views-per-sample") > 0;
         return StageSettings.of(resolved, views ? CACHE_OF_VIEWS : CACHE);
     }
 
@@ -97,8 +118,10 @@ public final class DecidingSettings {
     private static boolean usesViews(Config c) {
         if (!c.hasPath("distill4j.train.augment")) return false;
         Config a = c.getConfig("distill4j.train.augment");
-        return !a.getDoubleList("scale").equals(List.of(1.0, 1.0)) || !a.getDoubleList("crop").equals(List.of(0.0, 0.0))
-                || a.getDouble("hflip") != 0 || !c.getString("distill4j.distill.teacher-views").equalsIgnoreCase("exact")
+        return !a.getDoubleList("scale").equals(List.of(1.0, 1.0))
+                || !a.getDoubleList("crop").equals(List.of(0.0, 0.0))
+                || a.getDouble("hflip") != 0
+                || !c.getString("distill4j.distill.teacher-views").equalsIgnoreCase("exact")
                 || c.getInt("distill4j.cache.views-per-sample") > 0;
     }
 

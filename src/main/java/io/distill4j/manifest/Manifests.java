@@ -1,17 +1,16 @@
 package io.distill4j.manifest;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.StageOutputException;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-
-import java.util.Map;
 
 /**
  * Reads and writes the typed stage manifests as {@code _manifest.json} (snake_case keys, the
@@ -27,9 +26,16 @@ public final class Manifests {
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
 
     private static final Map<String, Class<? extends StageManifest>> BY_STAGE = Map.of(
-            ShardManifest.STAGE, ShardManifest.class, TeacherManifest.STAGE, TeacherManifest.class,
-            CacheManifest.STAGE, CacheManifest.class, RunManifest.STAGE, RunManifest.class,
-            SampleManifest.STAGE, SampleManifest.class);
+            ShardManifest.STAGE,
+            ShardManifest.class,
+            TeacherManifest.STAGE,
+            TeacherManifest.class,
+            CacheManifest.STAGE,
+            CacheManifest.class,
+            RunManifest.STAGE,
+            RunManifest.class,
+            SampleManifest.STAGE,
+            SampleManifest.class);
 
     private Manifests() {}
 
@@ -65,8 +71,10 @@ public final class Manifests {
         try {
             return JSON.treeToValue(n, type);
         } catch (JsonProcessingException e) {
-            throw new StageOutputException(new Path(dir, Manifest.FILE_NAME) + " is not a valid " + stage + " manifest: "
-                    + e.getOriginalMessage(), e);
+            throw new StageOutputException(
+                    new Path(dir, Manifest.FILE_NAME) + " is not a valid " + stage + " manifest: "
+                            + e.getOriginalMessage(),
+                    e);
         }
     }
 
@@ -74,12 +82,15 @@ public final class Manifests {
     public static ModelManifest readModel(FileSystem fs, Path dir) {
         StageManifest m = read(fs, dir);
         if (m instanceof ModelManifest mm) return mm;
-        throw new StageOutputException(dir + " holds the output of stage '" + m.stage()
-                + "', not a model (train-teacher or distill)");
+        throw new StageOutputException(
+                dir + " holds the output of stage '" + m.stage() + "', not a model (train-teacher or distill)");
     }
 
     private static String stageOf(Class<?> type) {
-        return BY_STAGE.entrySet().stream().filter(e -> e.getValue() == type).map(Map.Entry::getKey).findFirst()
+        return BY_STAGE.entrySet().stream()
+                .filter(e -> e.getValue() == type)
+                .map(Map.Entry::getKey)
+                .findFirst()
                 .orElse(type.getSimpleName());
     }
 }

@@ -8,5 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param categories detection only: {@code [{"index": i, "id": COCO id}]}; null for segmentation
  */
-public record ModelFacts(String task, String dataset, int numClasses, int outputStride, String heatmapVertex,
-                         String regVertex, JsonNode categories) {}
+public record ModelFacts(
+        String task,
+        String dataset,
+        int numClasses,
+        int outputStride,
+        String heatmapVertex,
+        String regVertex,
+        JsonNode categories) {}

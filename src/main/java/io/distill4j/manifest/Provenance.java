@@ -15,27 +15,49 @@ import java.util.TreeMap;
  * @param settings the configuration keys that decide the output, fully qualified, with their values
  *                 rendered as HOCON/JSON ({@link StageSettings})
  */
-public record Provenance(String distill4jVersion, String gitCommit, String java, String nd4jBackend,
-                         String sparkMaster, Long seed, Map<String, InputRef> inputs, Map<String, String> settings,
-                         String settingsFingerprint, String started, String finished) {
+public record Provenance(
+        String distill4jVersion,
+        String gitCommit,
+        String java,
+        String nd4jBackend,
+        String sparkMaster,
+        Long seed,
+        Map<String, InputRef> inputs,
+        Map<String, String> settings,
+        String settingsFingerprint,
+        String started,
+        String finished) {
     public Provenance {
         inputs = inputs == null ? Map.of() : Map.copyOf(inputs);
         settings = settings == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(settings));
     }
 
     /** The provenance of an output whose stage started at {@code started} and finishes now. */
-    public static Provenance of(Instant started, String sparkMaster, Long seed, Map<String, InputRef> inputs,
-                                StageSettings settings) {
+    public static Provenance of(
+            Instant started, String sparkMaster, Long seed, Map<String, InputRef> inputs, StageSettings settings) {
         return of(started, loadedNd4jBackend(), sparkMaster, seed, inputs, settings);
     }
 
     /** As {@link #of(Instant, String, Long, Map, StageSettings)} for a stage that names its own ND4J back end ("none"). */
-    public static Provenance of(Instant started, String nd4jBackend, String sparkMaster, Long seed, Map<String, InputRef> inputs,
-                                StageSettings settings) {
+    public static Provenance of(
+            Instant started,
+            String nd4jBackend,
+            String sparkMaster,
+            Long seed,
+            Map<String, InputRef> inputs,
+            StageSettings settings) {
         BuildInfo b = BuildInfo.current();
-        return new Provenance(b.version(), b.gitCommit(),
-                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", nd4jBackend,
-                sparkMaster, seed, inputs, settings.values(), settings.fingerprint(), started.toString(),
+        return new Provenance(
+                b.version(),
+                b.gitCommit(),
+                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
+                nd4jBackend,
+                sparkMaster,
+                seed,
+                inputs,
+                settings.values(),
+                settings.fingerprint(),
+                started.toString(),
                 Instant.now().toString());
     }
 

@@ -2,15 +2,14 @@ package io.distill4j.manifest;
 
 import com.typesafe.config.ConfigFactory;
 import io.distill4j.storage.StageOutputException;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * The reuse rule for an interrupted training run: its checkpoints may be resumed only when the
@@ -27,8 +26,13 @@ public final class ResumeCheck {
      * @param epochsKey   the key the run's epochs come from, not compared
      * @throws StageOutputException naming the run and the setting that differs
      */
-    public static void require(FileSystem fs, Path savedConfig, StageSettings wanted,
-                               Function<com.typesafe.config.Config, StageSettings> deciding, String epochsKey, String remedy) {
+    public static void require(
+            FileSystem fs,
+            Path savedConfig,
+            StageSettings wanted,
+            Function<com.typesafe.config.Config, StageSettings> deciding,
+            String epochsKey,
+            String remedy) {
         String text;
         try {
             if (!fs.exists(savedConfig)) return;
@@ -46,8 +50,9 @@ public final class ResumeCheck {
         }
         Optional<String> why = without(wanted, epochsKey).firstDifference(without(saved, epochsKey));
         if (why.isPresent()) {
-            throw new StageOutputException("the interrupted run " + savedConfig.getParent() + " was training with other settings, so its "
-                    + "checkpoints cannot be resumed: " + why.get() + "; " + remedy);
+            throw new StageOutputException(
+                    "the interrupted run " + savedConfig.getParent() + " was training with other settings, so its "
+                            + "checkpoints cannot be resumed: " + why.get() + "; " + remedy);
         }
     }
 

@@ -15,7 +15,8 @@ public final class Reuse {
      * @param wantedInputs the inputs this run would read, by role; roles the existing output does
      *                     not record, or this run does not know yet, are not compared
      */
-    public static Optional<String> whyNot(StageManifest existing, StageSettings wanted, Map<String, InputRef> wantedInputs) {
+    public static Optional<String> whyNot(
+            StageManifest existing, StageSettings wanted, Map<String, InputRef> wantedInputs) {
         Provenance p = existing.provenance();
         if (p == null || p.settings().isEmpty()) {
             return Optional.of("it records no settings (written by an older distill4j)");
@@ -24,8 +25,10 @@ public final class Reuse {
         if (setting.isPresent()) return setting;
         for (Map.Entry<String, InputRef> e : p.inputs().entrySet()) {
             InputRef now = wantedInputs.get(e.getKey());
-            if (now != null && !java.util.Objects.equals(now.fingerprint(), e.getValue().fingerprint())) {
-                return Optional.of("its input " + e.getKey() + " " + e.getValue().path() + " had fingerprint "
+            if (now != null
+                    && !java.util.Objects.equals(now.fingerprint(), e.getValue().fingerprint())) {
+                return Optional.of("its input " + e.getKey() + " "
+                        + e.getValue().path() + " had fingerprint "
                         + e.getValue().fingerprint() + " but " + now.path() + " has " + now.fingerprint() + " now");
             }
         }

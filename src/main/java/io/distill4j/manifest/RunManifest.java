@@ -1,7 +1,6 @@
 package io.distill4j.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.List;
 import java.util.Map;
 
@@ -17,12 +16,33 @@ import java.util.Map;
  * @param teacherOutputs     the teacher outputs the run read
  * @param terms              the distillation outputs of the student graph with their terms
  */
-public record RunManifest(String stage, String created, Provenance provenance, String runId, String model,
-                          String onnx, String teacherFingerprint, String teacherMode, String teacher,
-                          String teacherEngine, String preprocessing, String architecture,
-                          String task, String dataset, int numClasses, int outputStride, String heatmapVertex,
-                          String regVertex, JsonNode categories, int epochs, double secondsPerEpoch, long missingTeacher,
-                          List<String> teacherOutputs, List<Term> terms, String trainSplit, Map<String, Long> count)
+public record RunManifest(
+        String stage,
+        String created,
+        Provenance provenance,
+        String runId,
+        String model,
+        String onnx,
+        String teacherFingerprint,
+        String teacherMode,
+        String teacher,
+        String teacherEngine,
+        String preprocessing,
+        String architecture,
+        String task,
+        String dataset,
+        int numClasses,
+        int outputStride,
+        String heatmapVertex,
+        String regVertex,
+        JsonNode categories,
+        int epochs,
+        double secondsPerEpoch,
+        long missingTeacher,
+        List<String> teacherOutputs,
+        List<Term> terms,
+        String trainSplit,
+        Map<String, Long> count)
         implements ModelManifest {
     public static final String STAGE = "distill";
 
@@ -35,8 +55,14 @@ public record RunManifest(String stage, String created, Provenance provenance, S
      *
      * @param options the kind's own options (darkrank, holistic, layer weights), null for kinds without any
      */
-    public record Term(String output, String kind, String studentTap, String teacherOutput, double weight, double tau,
-                       JsonNode options) {
+    public record Term(
+            String output,
+            String kind,
+            String studentTap,
+            String teacherOutput,
+            double weight,
+            double tau,
+            JsonNode options) {
         public Term {
             options = Manifests.orNull(options);
         }

@@ -21,8 +21,14 @@ public final class SameShards {
      *         distill4j): the caller decides whether to go on
      * @throws StageOutputException naming both fingerprints and both paths when they differ
      */
-    public static boolean check(String stage, String what, String dir, InputRef recorded, String shardsPath, String fingerprint,
-                                String remedy) {
+    public static boolean check(
+            String stage,
+            String what,
+            String dir,
+            InputRef recorded,
+            String shardsPath,
+            String fingerprint,
+            String remedy) {
         if (recorded == null || recorded.fingerprint() == null) return false;
         if (!recorded.fingerprint().equals(fingerprint)) {
             throw new StageOutputException(stage + ": " + what + " " + dir + " was made from shards " + recorded.path()

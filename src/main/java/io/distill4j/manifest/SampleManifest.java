@@ -8,7 +8,14 @@ import java.util.Map;
  *
  * @param count images per dataset ({@code cityscapes}, {@code coco})
  */
-public record SampleManifest(String stage, String created, Provenance provenance, long seed, Map<String, Long> count,
-                             long cocoAnnotations, long cocoCrowdRegions) implements StageManifest {
+public record SampleManifest(
+        String stage,
+        String created,
+        Provenance provenance,
+        long seed,
+        Map<String, Long> count,
+        long cocoAnnotations,
+        long cocoCrowdRegions)
+        implements StageManifest {
     public static final String STAGE = "generate-sample";
 }

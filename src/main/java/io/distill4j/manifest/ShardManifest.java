@@ -1,7 +1,6 @@
 package io.distill4j.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.List;
 import java.util.Map;
 
@@ -17,10 +16,24 @@ import java.util.Map;
  *                          written by a distill4j before 0.1 recorded it
  * @param splitFingerprints content fingerprint per split
  */
-public record ShardManifest(String stage, String created, Provenance provenance, String dataset, String source,
-                            String imageFormat, int height, int width, int numShards, String compression,
-                            Map<String, Long> count, Map<String, Map<String, Long>> classHistogram, JsonNode categories,
-                            List<SkippedSample> skipped, List<WarnedSample> warnings, String fingerprint, Map<String, String> splitFingerprints)
+public record ShardManifest(
+        String stage,
+        String created,
+        Provenance provenance,
+        String dataset,
+        String source,
+        String imageFormat,
+        int height,
+        int width,
+        int numShards,
+        String compression,
+        Map<String, Long> count,
+        Map<String, Map<String, Long>> classHistogram,
+        JsonNode categories,
+        List<SkippedSample> skipped,
+        List<WarnedSample> warnings,
+        String fingerprint,
+        Map<String, String> splitFingerprints)
         implements StageManifest {
     public static final String STAGE = "shard";
 

@@ -1,7 +1,6 @@
 package io.distill4j.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.Map;
 
 /**
@@ -11,10 +10,25 @@ import java.util.Map;
  * @param shards       the shards it was trained on (their fingerprint is in the provenance inputs)
  * @param count        samples trained on, under "train"
  */
-public record TeacherManifest(String stage, String created, Provenance provenance, String fingerprint, String model,
-                              String architecture, String task, String dataset, int numClasses, int outputStride,
-                              String heatmapVertex, String regVertex, JsonNode categories, String preprocessing,
-                              int epochs, String shards, String trainSplit, Map<String, Long> count)
+public record TeacherManifest(
+        String stage,
+        String created,
+        Provenance provenance,
+        String fingerprint,
+        String model,
+        String architecture,
+        String task,
+        String dataset,
+        int numClasses,
+        int outputStride,
+        String heatmapVertex,
+        String regVertex,
+        JsonNode categories,
+        String preprocessing,
+        int epochs,
+        String shards,
+        String trainSplit,
+        Map<String, Long> count)
         implements ModelManifest {
     public static final String STAGE = "train-teacher";
 
@@ -28,11 +42,36 @@ public record TeacherManifest(String stage, String created, Provenance provenanc
         return Double.NaN;
     }
 
-    public TeacherManifest(String created, Provenance provenance, String fingerprint, String model, String architecture,
-                           ModelFacts facts, String preprocessing, int epochs, String shards,
-                           String trainSplit, long trainCount) {
-        this(STAGE, created, provenance, fingerprint, model, architecture, facts.task(), facts.dataset(), facts.numClasses(),
-                facts.outputStride(), facts.heatmapVertex(), facts.regVertex(), facts.categories(), preprocessing, epochs,
-                shards, trainSplit, Map.of("train", trainCount));
+    public TeacherManifest(
+            String created,
+            Provenance provenance,
+            String fingerprint,
+            String model,
+            String architecture,
+            ModelFacts facts,
+            String preprocessing,
+            int epochs,
+            String shards,
+            String trainSplit,
+            long trainCount) {
+        this(
+                STAGE,
+                created,
+                provenance,
+                fingerprint,
+                model,
+                architecture,
+                facts.task(),
+                facts.dataset(),
+                facts.numClasses(),
+                facts.outputStride(),
+                facts.heatmapVertex(),
+                facts.regVertex(),
+                facts.categories(),
+                preprocessing,
+                epochs,
+                shards,
+                trainSplit,
+                Map.of("train", trainCount));
     }
 }

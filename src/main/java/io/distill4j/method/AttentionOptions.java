@@ -1,7 +1,6 @@
 package io.distill4j.method;
 
 import com.typesafe.config.Config;
-
 import java.util.Set;
 
 /**
@@ -17,7 +16,8 @@ public record AttentionOptions(double beta, double p) implements MethodOptions {
     static final Set<String> KEYS = Set.of("beta", "p");
 
     static AttentionOptions read(Config o, String where) {
-        return new AttentionOptions(OptionReads.positive(o, where, "beta", DEFAULTS.beta),
+        return new AttentionOptions(
+                OptionReads.positive(o, where, "beta", DEFAULTS.beta),
                 OptionReads.atLeast(o, where, "p", DEFAULTS.p, 1.0));
     }
 }

@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import io.distill4j.distill.AttentionTransferLoss;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
-
 import java.util.Set;
 
 /** Attention transfer (AT): distance between normalised spatial attention maps; channel counts may differ. */
@@ -37,8 +36,11 @@ public final class AttentionTransfer implements DistillMethod {
     @Override
     public void wire(GraphWiring w, String output, MethodTerm t, TapInfo s, TapInfo te) {
         AttentionOptions o = (AttentionOptions) t.options();
-        w.addLoss(output, s, new AttentionTransferLoss(s.channels(), te.channels(), s.height(), s.width(), o.beta(), o.p(),
-                t.weight()));
+        w.addLoss(
+                output,
+                s,
+                new AttentionTransferLoss(
+                        s.channels(), te.channels(), s.height(), s.width(), o.beta(), o.p(), t.weight()));
     }
 
     @Override

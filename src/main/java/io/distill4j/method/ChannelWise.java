@@ -3,7 +3,6 @@ package io.distill4j.method;
 import io.distill4j.distill.ChannelWiseDistillationLoss;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
-
 import java.util.Set;
 
 /** Channel-wise distillation (CWD): KL between each channel's spatial softmax, through a 1x1 adapter when needed. */
@@ -21,7 +20,10 @@ public final class ChannelWise implements DistillMethod {
     @Override
     public void wire(GraphWiring w, String output, MethodTerm t, TapInfo s, TapInfo te) {
         TapInfo in = s.channels() != te.channels() ? w.adapter(output, s, te.channels()) : s;
-        w.addLoss(output, in, new ChannelWiseDistillationLoss(in.channels(), in.height(), in.width(), t.tau(), t.weight()));
+        w.addLoss(
+                output,
+                in,
+                new ChannelWiseDistillationLoss(in.channels(), in.height(), in.width(), t.tau(), t.weight()));
     }
 
     @Override

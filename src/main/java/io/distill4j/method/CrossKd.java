@@ -6,9 +6,8 @@ import io.distill4j.model.GraftedHead;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
 import io.distill4j.model.loss.MaskedL1Loss;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
-
 import java.util.Set;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * CrossKD: the student's features at its tap run through the teacher's frozen layers after the
@@ -35,9 +34,12 @@ public final class CrossKd implements DistillMethod {
     @Override
     public void check(TermPlanning p, MethodTerm t, TapInfo s, TapInfo te) {
         if (!p.hasTeacherGraph()) throw new IllegalArgumentException(p.where(t) + ": CrossKD needs the teacher model");
-        if (p.task() == Task.DETECTION && !te.name().equals("heatmap") && !te.name().equals("reg")) {
-            throw new IllegalArgumentException(p.where(t) + ": CrossKD on a detector distils the teacher's 'heatmap' or "
-                    + "'reg' prediction, not '" + te.name() + "'");
+        if (p.task() == Task.DETECTION
+                && !te.name().equals("heatmap")
+                && !te.name().equals("reg")) {
+            throw new IllegalArgumentException(
+                    p.where(t) + ": CrossKD on a detector distils the teacher's 'heatmap' or "
+                            + "'reg' prediction, not '" + te.name() + "'");
         }
     }
 

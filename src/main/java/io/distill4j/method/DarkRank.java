@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import io.distill4j.distill.DarkRankLoss;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
-
 import java.util.List;
 import java.util.Set;
 
@@ -46,9 +45,19 @@ public final class DarkRank implements DistillMethod {
     @Override
     public void wire(GraphWiring w, String output, MethodTerm t, TapInfo s, TapInfo te) {
         DarkRankOptions o = (DarkRankOptions) t.options();
-        w.addLoss(output, s, new DarkRankLoss(s.channels(), s.height() * s.width(), te.channels(), te.height() * te.width(),
-                o.alpha(), o.beta(), o.listSize(), o.soft() ? DarkRankLoss.Transfer.SOFT : DarkRankLoss.Transfer.HARD,
-                t.weight()));
+        w.addLoss(
+                output,
+                s,
+                new DarkRankLoss(
+                        s.channels(),
+                        s.height() * s.width(),
+                        te.channels(),
+                        te.height() * te.width(),
+                        o.alpha(),
+                        o.beta(),
+                        o.listSize(),
+                        o.soft() ? DarkRankLoss.Transfer.SOFT : DarkRankLoss.Transfer.HARD,
+                        t.weight()));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.distill4j.method;
 
 import com.typesafe.config.Config;
-
 import java.util.Locale;
 
 /**
@@ -16,7 +15,8 @@ public record DarkRankOptions(double alpha, double beta, int listSize, boolean s
     /** Soft transfer enumerates listSize! orders: 6! = 720 per query is the most allowed. */
     public static final int MAX_SOFT_LIST_SIZE = 6;
     /** The paper's alpha = beta = 3, four candidates, soft transfer. */
-    public static final DarkRankOptions DEFAULTS = new DarkRankOptions(DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_LIST_SIZE, true);
+    public static final DarkRankOptions DEFAULTS =
+            new DarkRankOptions(DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_LIST_SIZE, true);
 
     /** The keys a darkrank term may carry besides the common ones. */
     static final java.util.Set<String> KEYS = java.util.Set.of("alpha", "beta", "list-size", "mode");
@@ -32,8 +32,11 @@ public record DarkRankOptions(double alpha, double beta, int listSize, boolean s
         }
         boolean soft = mode.equals("soft");
         if (listSize < 2 || (soft && listSize > MAX_SOFT_LIST_SIZE)) {
-            throw new IllegalArgumentException(where + ".list-size: must be at least 2" + (soft ? " and at most "
-                    + MAX_SOFT_LIST_SIZE + " with mode soft (it enumerates list-size! orders)" : "") + ", got " + listSize);
+            throw new IllegalArgumentException(where + ".list-size: must be at least 2"
+                    + (soft
+                            ? " and at most " + MAX_SOFT_LIST_SIZE + " with mode soft (it enumerates list-size! orders)"
+                            : "")
+                    + ", got " + listSize);
         }
         return new DarkRankOptions(alpha, beta, listSize, soft);
     }

@@ -3,7 +3,6 @@ package io.distill4j.method;
 import com.typesafe.config.Config;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
-
 import java.util.List;
 import java.util.Set;
 

@@ -5,11 +5,10 @@ import io.distill4j.model.GraftedHead;
 import io.distill4j.model.GraphHeads;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-
-import java.util.Map;
 
 /**
  * The student graph under construction, as a method sees it while it adds its output: the task,
@@ -29,8 +28,13 @@ public final class GraphWiring {
      * @param teacherTaps the teacher's taps, from its blueprint
      * @param grafts      where grafted heads are kept, so the objective copies the teacher's parameters into them
      */
-    public GraphWiring(GraphBuilder graph, Task task, String peerPrefix, ComputationGraph teacher,
-                       Map<String, TapInfo> teacherTaps, Map<String, GraftedHead> grafts) {
+    public GraphWiring(
+            GraphBuilder graph,
+            Task task,
+            String peerPrefix,
+            ComputationGraph teacher,
+            Map<String, TapInfo> teacherTaps,
+            Map<String, GraftedHead> grafts) {
         this.graph = graph;
         this.task = task;
         this.peerPrefix = peerPrefix;
@@ -67,7 +71,9 @@ public final class GraphWiring {
      * {@code from}; grafted once per {@code key} (later calls with the same key share the graft).
      */
     public GraftedHead graft(String key, TapInfo from, String tapName) {
-        return grafts.computeIfAbsent(key, k -> CrossHeadGrafter.graft(graph, from, teacher, teacherTaps, tapName,
-                "crosskd_" + from.name() + "_"));
+        return grafts.computeIfAbsent(
+                key,
+                k -> CrossHeadGrafter.graft(
+                        graph, from, teacher, teacherTaps, tapName, "crosskd_" + from.name() + "_"));
     }
 }

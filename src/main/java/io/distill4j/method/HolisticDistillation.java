@@ -5,7 +5,6 @@ import io.distill4j.distill.HolisticCritic;
 import io.distill4j.distill.HolisticLoss;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
-
 import java.util.Set;
 
 /**
@@ -56,8 +55,16 @@ public final class HolisticDistillation implements DistillMethod {
     @Override
     public void wire(GraphWiring w, String output, MethodTerm t, TapInfo s, TapInfo te) {
         HolisticOptions o = (HolisticOptions) t.options();
-        w.addLoss(output, s, new HolisticLoss(s.channels(), s.height(), s.width(), t.tau(), t.weight(),
-                new HolisticCritic(s.channels(), o.hidden(), o.kernel(), INITIAL_CRITIC_SEED)));
+        w.addLoss(
+                output,
+                s,
+                new HolisticLoss(
+                        s.channels(),
+                        s.height(),
+                        s.width(),
+                        t.tau(),
+                        t.weight(),
+                        new HolisticCritic(s.channels(), o.hidden(), o.kernel(), INITIAL_CRITIC_SEED)));
     }
 
     @Override

@@ -16,14 +16,29 @@ import com.typesafe.config.Config;
  * @param hidden          channels of the critic's hidden convolution
  * @param kernel          size of that convolution (odd)
  */
-public record HolisticOptions(int criticSteps, int warmupSteps, int criticBatch, int criticImages, double learningRate,
-                              double gradientPenalty, int hidden, int kernel) implements MethodOptions {
+public record HolisticOptions(
+        int criticSteps,
+        int warmupSteps,
+        int criticBatch,
+        int criticImages,
+        double learningRate,
+        double gradientPenalty,
+        int hidden,
+        int kernel)
+        implements MethodOptions {
     /** WGAN-GP's lambda = 10 and learning rate 1e-4; a small critic for per-epoch alternation. */
     public static final HolisticOptions DEFAULTS = new HolisticOptions(25, 100, 8, 64, 1e-4, 10.0, 32, 3);
 
     /** The keys a holistic term may carry besides the common ones. */
-    static final java.util.Set<String> KEYS = java.util.Set.of("critic-steps", "critic-warmup-steps", "critic-batch",
-            "critic-images", "critic-learning-rate", "gradient-penalty", "critic-hidden", "critic-kernel");
+    static final java.util.Set<String> KEYS = java.util.Set.of(
+            "critic-steps",
+            "critic-warmup-steps",
+            "critic-batch",
+            "critic-images",
+            "critic-learning-rate",
+            "gradient-penalty",
+            "critic-hidden",
+            "critic-kernel");
 
     /** Reads the optional holistic keys of a term object, each defaulting to {@link #DEFAULTS}. */
     static HolisticOptions read(Config o, String where) {

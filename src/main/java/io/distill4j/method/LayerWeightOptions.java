@@ -1,7 +1,6 @@
 package io.distill4j.method;
 
 import com.typesafe.config.Config;
-
 import java.util.Locale;
 
 /**
@@ -15,14 +14,15 @@ import java.util.Locale;
  * @param metaVirtualLr    eta of the virtual plain-SGD step theta' = theta - eta grad L
  * @param metaDim          d, the rows of the query and key maps Wq, Wk [d x 128]
  */
-public record LayerWeightOptions(boolean meta, int metaSteps, double metaLearningRate, double metaVirtualLr, int metaDim)
+public record LayerWeightOptions(
+        boolean meta, int metaSteps, double metaLearningRate, double metaVirtualLr, int metaDim)
         implements MethodOptions {
     /** Uniform weights; the meta settings a {@code layer-weights = "meta"} term starts from. */
     public static final LayerWeightOptions DEFAULTS = new LayerWeightOptions(false, 4, 1e-3, 0.01, 16);
 
     /** The keys an l-mcl term may carry besides the common ones. */
-    static final java.util.Set<String> KEYS = java.util.Set.of("layer-weights", "meta-steps", "meta-learning-rate",
-            "meta-virtual-lr", "meta-dim");
+    static final java.util.Set<String> KEYS =
+            java.util.Set.of("layer-weights", "meta-steps", "meta-learning-rate", "meta-virtual-lr", "meta-dim");
 
     /** DEFAULTS with meta-learned weights switched on. */
     public static LayerWeightOptions metaDefaults() {

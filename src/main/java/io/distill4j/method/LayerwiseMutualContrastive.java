@@ -1,7 +1,6 @@
 package io.distill4j.method;
 
 import com.typesafe.config.Config;
-
 import java.util.Set;
 
 /**

@@ -11,5 +11,7 @@ public interface MethodOptions extends Serializable {
     MethodOptions NONE = NoOptions.INSTANCE;
 
     /** The singleton behind {@link #NONE}: an enum, so it stays one instance after serialisation. */
-    enum NoOptions implements MethodOptions { INSTANCE }
+    enum NoOptions implements MethodOptions {
+        INSTANCE
+    }
 }

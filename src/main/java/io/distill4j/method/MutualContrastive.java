@@ -4,6 +4,10 @@ import io.distill4j.distill.AnchorWeights;
 import io.distill4j.distill.MutualContrastiveLoss;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -11,11 +15,6 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.Activation;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Mutual contrastive learning, MCL (Yang et al. 2022): a peer student trained in the same graph, and
@@ -88,7 +87,10 @@ public class MutualContrastive implements DistillMethod {
     }
 
     private static List<String> tapList(String taps) {
-        return Arrays.stream(taps.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        return Arrays.stream(taps.split(","))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
+                .toList();
     }
 
     /**
@@ -106,16 +108,25 @@ public class MutualContrastive implements DistillMethod {
         MutualContrastiveLoss loss = MutualContrastiveLoss.all(EMBEDDING, t.tau(), t.weight());
         if (metaWeighted(t.options())) {
             // Placeholder anchor weights (alpha near 0.5); the meta-weight round replaces them before the first epoch.
-            loss = loss.withAnchorWeights(AnchorWeights.random(EMBEDDING, ((LayerWeightOptions) t.options()).metaDim(),
-                    INITIAL_META_STD, output.hashCode()));
+            loss = loss.withAnchorWeights(AnchorWeights.random(
+                    EMBEDDING, ((LayerWeightOptions) t.options()).metaDim(), INITIAL_META_STD, output.hashCode()));
         }
-        g.addLayer(output, new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(), merged);
+        g.addLayer(
+                output,
+                new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(),
+                merged);
     }
 
     private static String projectionHead(GraphBuilder g, String name, TapInfo tap) {
         g.addLayer(name + "_pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), tap.vertexName());
-        g.addLayer(name + "_proj", new DenseLayer.Builder().nIn(tap.channels()).nOut(EMBEDDING)
-                .activation(Activation.IDENTITY).build(), name + "_pool");
+        g.addLayer(
+                name + "_proj",
+                new DenseLayer.Builder()
+                        .nIn(tap.channels())
+                        .nOut(EMBEDDING)
+                        .activation(Activation.IDENTITY)
+                        .build(),
+                name + "_pool");
         return name + "_proj";
     }
 

@@ -3,10 +3,9 @@ package io.distill4j.method;
 import io.distill4j.distill.MutualKdLoss;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
-
 import java.util.List;
 import java.util.Set;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 
 /**
  * Deep mutual learning: a peer student trained in the same graph; the mutual KL between the two
@@ -34,7 +33,8 @@ public final class MutualLearning implements DistillMethod {
         if (!s.name().equals("logits")) {
             throw new IllegalArgumentException(p.where(t) + ": mutual learning works on student-tap logits");
         }
-        if (p.alreadyPlanned(this)) throw new IllegalArgumentException("only one mutual-learning term per run (two students)");
+        if (p.alreadyPlanned(this))
+            throw new IllegalArgumentException("only one mutual-learning term per run (two students)");
         return List.of(PlannedOutput.of(t, s, s));
     }
 
@@ -44,7 +44,9 @@ public final class MutualLearning implements DistillMethod {
         TapInfo peer = w.peerTap(s);
         String merged = "mutual_" + s.name();
         w.graph().addVertex(merged, new MergeVertex(), s.vertexName(), peer.vertexName());
-        w.addLoss(output, new TapInfo(merged, merged, 2 * s.channels(), s.height(), s.width()),
+        w.addLoss(
+                output,
+                new TapInfo(merged, merged, 2 * s.channels(), s.height(), s.width()),
                 new MutualKdLoss(s.channels(), s.height(), s.width(), t.tau(), t.weight()));
     }
 

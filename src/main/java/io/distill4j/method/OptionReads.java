@@ -29,7 +29,8 @@ final class OptionReads {
     static double atLeast(Config o, String where, String key, double fallback, double min) {
         double v = o.hasPath(key) ? o.getDouble(key) : fallback;
         if (!(v >= min) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException(where + "." + key + ": must be a finite number >= " + min + ", got " + v);
+            throw new IllegalArgumentException(
+                    where + "." + key + ": must be a finite number >= " + min + ", got " + v);
         }
         return v;
     }

@@ -4,7 +4,6 @@ import io.distill4j.distill.PixelKdLoss;
 import io.distill4j.distill.SigmoidKdLoss;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
-
 import java.util.Set;
 
 /**
@@ -25,8 +24,9 @@ public final class PixelKd implements DistillMethod {
     @Override
     public void check(TermPlanning p, MethodTerm t, TapInfo s, TapInfo te) {
         if (p.task() == Task.DETECTION && (!s.name().equals("heatmap") || te.channels() != s.channels())) {
-            throw new IllegalArgumentException(p.where(t) + ": pixel-kd on a detector is sigmoid KD on the class heatmap: "
-                    + "student-tap and teacher-output must both be 'heatmap'");
+            throw new IllegalArgumentException(
+                    p.where(t) + ": pixel-kd on a detector is sigmoid KD on the class heatmap: "
+                            + "student-tap and teacher-output must both be 'heatmap'");
         }
     }
 

@@ -13,8 +13,8 @@ import io.distill4j.model.TapInfo;
  * @param student       the student tap
  * @param teacher       the teacher output it matches (the peer's tap for teacher-free methods)
  */
-public record PlannedOutput(String name, String studentTap, String teacherOutput, double weight, TapInfo student,
-                            TapInfo teacher) {
+public record PlannedOutput(
+        String name, String studentTap, String teacherOutput, double weight, TapInfo student, TapInfo teacher) {
 
     /** The one output of a term, under the term's own taps, weight and name. */
     public static PlannedOutput of(MethodTerm t, TapInfo student, TapInfo teacher) {

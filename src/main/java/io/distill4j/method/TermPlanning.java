@@ -1,9 +1,8 @@
 package io.distill4j.method;
 
 import io.distill4j.model.ModelBlueprint;
-import io.distill4j.model.Task;
 import io.distill4j.model.TapInfo;
-
+import io.distill4j.model.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +25,12 @@ public final class TermPlanning {
      * @param teacherGraph   whether the teacher network itself is available (methods that graft its layers need it)
      * @param wherePrefix    how errors start before the term's output name (e.g. "distillation term ")
      */
-    public TermPlanning(Task task, ModelBlueprint student, Map<String, TapInfo> teacherOutputs, boolean teacherGraph,
-                        String wherePrefix) {
+    public TermPlanning(
+            Task task,
+            ModelBlueprint student,
+            Map<String, TapInfo> teacherOutputs,
+            boolean teacherGraph,
+            String wherePrefix) {
         this.task = task;
         this.student = student;
         this.teacherOutputs = teacherOutputs;

@@ -1,10 +1,9 @@
 package io.distill4j.model;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 
 /**
  * One family of encoders (the stem and the stages up to the last {@code stageN} tap) that the

@@ -21,8 +21,7 @@ public final class Backbones {
     /** A MobileNetV2 of another width_mult (torchvision's option), named {@code mobilenetv2-<w>}. */
     private static final String MOBILENET_WIDTH_PREFIX = "mobilenetv2-";
 
-    private Backbones() {
-    }
+    private Backbones() {}
 
     /** The default: distill4j's own compact encoder. */
     public static String defaultId() {

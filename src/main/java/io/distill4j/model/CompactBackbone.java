@@ -1,11 +1,10 @@
 package io.distill4j.model;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 
 /**
  * distill4j's own small ResNet-style encoder, sized by the spec's width and depth (the sample's

@@ -1,5 +1,13 @@
 package io.distill4j.model;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -9,15 +17,6 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * CrossKD (Wang et al. 2023) in DL4J: copies the teacher's layers after a tap (for the detector,
@@ -35,8 +34,7 @@ import java.util.Set;
  */
 public final class CrossHeadGrafter {
 
-    private CrossHeadGrafter() {
-    }
+    private CrossHeadGrafter() {}
 
     /**
      * @param student      the student's graph builder (from its blueprint)
@@ -46,11 +44,17 @@ public final class CrossHeadGrafter {
      * @param teacherTap   the teacher tap after which layers are copied, e.g. "head_feat"
      * @param prefix       prefix of every added vertex, e.g. "cross_"
      */
-    public static GraftedHead graft(GraphBuilder student, TapInfo studentTap, ComputationGraph teacher,
-                                    Map<String, TapInfo> teacherTaps, String teacherTap, String prefix) {
+    public static GraftedHead graft(
+            GraphBuilder student,
+            TapInfo studentTap,
+            ComputationGraph teacher,
+            Map<String, TapInfo> teacherTaps,
+            String teacherTap,
+            String prefix) {
         TapInfo from = teacherTaps.get(teacherTap);
         if (from == null) {
-            throw new IllegalArgumentException("teacher has no tap '" + teacherTap + "'; taps: " + teacherTaps.keySet());
+            throw new IllegalArgumentException(
+                    "teacher has no tap '" + teacherTap + "'; taps: " + teacherTaps.keySet());
         }
         if (from.height() != studentTap.height() || from.width() != studentTap.width()) {
             throw new IllegalArgumentException("CrossKD needs the same grid: teacher tap '" + teacherTap + "' is "
@@ -60,13 +64,14 @@ public final class CrossHeadGrafter {
         ComputationGraphConfiguration conf = teacher.getConfiguration();
         List<String> head = headVertices(teacher, from.vertexName());
         if (head.isEmpty()) {
-            throw new IllegalArgumentException("teacher has no layers after tap '" + teacherTap + "' (vertex "
-                    + from.vertexName() + ")");
+            throw new IllegalArgumentException(
+                    "teacher has no layers after tap '" + teacherTap + "' (vertex " + from.vertexName() + ")");
         }
 
         String input = studentTap.vertexName();
         if (studentTap.channels() != from.channels()) {
-            input = GraphHeads.addConvAdapter(student, prefix + "adapter", studentTap, from.channels()).vertexName();
+            input = GraphHeads.addConvAdapter(student, prefix + "adapter", studentTap, from.channels())
+                    .vertexName();
         }
 
         Map<String, String> renamed = new LinkedHashMap<>();
@@ -80,12 +85,16 @@ public final class CrossHeadGrafter {
             String[] studentInputs = inputs.stream().map(renamed::get).toArray(String[]::new);
             GraphVertex vertex = conf.getVertices().get(name);
             if (vertex instanceof LayerVertex layerVertex) {
-                org.deeplearning4j.nn.conf.layers.Layer layer = layerVertex.getLayerConf().getLayer().clone();
+                org.deeplearning4j.nn.conf.layers.Layer layer =
+                        layerVertex.getLayerConf().getLayer().clone();
                 if (layer instanceof BatchNormalization) {
-                    throw new IllegalArgumentException("teacher layer '" + name + "' after tap '" + teacherTap
-                            + "' is batch norm: a frozen copy would not backpropagate consistently; graft from a later tap");
+                    throw new IllegalArgumentException(
+                            "teacher layer '" + name + "' after tap '" + teacherTap
+                                    + "' is batch norm: a frozen copy would not backpropagate consistently; graft from a later tap");
                 }
-                InputPreProcessor pre = layerVertex.getPreProcessor() == null ? null : layerVertex.getPreProcessor().clone();
+                InputPreProcessor pre = layerVertex.getPreProcessor() == null
+                        ? null
+                        : layerVertex.getPreProcessor().clone();
                 student.addLayer(prefix + name, new FrozenLayerWithBackprop(layer), pre, studentInputs);
                 copiedLayers.put(name, prefix + name);
             } else {
@@ -96,8 +105,14 @@ public final class CrossHeadGrafter {
         Map<String, TapInfo> outputs = new LinkedHashMap<>();
         for (TapInfo tap : teacherTaps.values()) {
             if (head.contains(tap.vertexName())) {
-                outputs.put(tap.name(), new TapInfo(prefix + tap.name(), prefix + tap.vertexName(), tap.channels(),
-                        tap.height(), tap.width()));
+                outputs.put(
+                        tap.name(),
+                        new TapInfo(
+                                prefix + tap.name(),
+                                prefix + tap.vertexName(),
+                                tap.channels(),
+                                tap.height(),
+                                tap.width()));
             }
         }
         return new GraftedHead(input, copiedLayers, outputs);
@@ -115,12 +130,13 @@ public final class CrossHeadGrafter {
             Layer source = teacher.getLayer(e.getKey());
             Layer target = student.getLayer(e.getValue());
             if (source == null || target == null) {
-                throw new IllegalStateException("CrossKD copy: missing layer teacher '" + e.getKey() + "' or student '"
-                        + e.getValue() + "'");
+                throw new IllegalStateException(
+                        "CrossKD copy: missing layer teacher '" + e.getKey() + "' or student '" + e.getValue() + "'");
             }
             if (source.numParams() != target.numParams()) {
-                throw new IllegalStateException("CrossKD copy: teacher layer '" + e.getKey() + "' has "
-                        + source.numParams() + " parameters, student copy '" + e.getValue() + "' has " + target.numParams());
+                throw new IllegalStateException(
+                        "CrossKD copy: teacher layer '" + e.getKey() + "' has " + source.numParams()
+                                + " parameters, student copy '" + e.getValue() + "' has " + target.numParams());
             }
             if (source.numParams() > 0) {
                 target.params().assign(source.params());

@@ -1,9 +1,8 @@
 package io.distill4j.model;
 
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.nd4j.linalg.activations.Activation;
-
-import java.util.Map;
 
 /**
  * Dense, anchor-free CenterNet-style detector (teacher and student, sized by {@link ModelSpec}):
@@ -24,8 +23,7 @@ public final class DetectionModel {
     /** log(0.1 / 0.9): heatmap starts near 0.1 probability everywhere. */
     static final double HEATMAP_PRIOR_BIAS = -2.19;
 
-    private DetectionModel() {
-    }
+    private DetectionModel() {}
 
     public static ModelBlueprint blueprint(ModelSpec spec) {
         return ModelBlueprint.written(spec, Task.DETECTION, DetectionModel::write);
@@ -41,8 +39,8 @@ public final class DetectionModel {
         taps.put("head_feat", new TapInfo("head_feat", headFeat, headChannels, h, w));
 
         blocks.conv("heatmap_conv", headFeat, headChannels, 3, Activation.RELU, 0.0);
-        String heatmap = blocks.conv("heatmap", "heatmap_conv", spec.numClasses(), 1, Activation.IDENTITY,
-                HEATMAP_PRIOR_BIAS);
+        String heatmap =
+                blocks.conv("heatmap", "heatmap_conv", spec.numClasses(), 1, Activation.IDENTITY, HEATMAP_PRIOR_BIAS);
         taps.put("heatmap", new TapInfo("heatmap", heatmap, spec.numClasses(), h, w));
 
         blocks.conv("reg_conv", headFeat, headChannels, 3, Activation.RELU, 0.0);

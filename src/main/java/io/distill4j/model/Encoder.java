@@ -1,5 +1,7 @@
 package io.distill4j.model;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -8,9 +10,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The encoder and context head shared by the segmentation and detection models: the spec's
@@ -28,8 +27,7 @@ final class Encoder {
 
     static final String INPUT = "image";
 
-    private Encoder() {
-    }
+    private Encoder() {}
 
     /** The graph's global settings and its "image" input. */
     static GraphBuilder newGraph(ModelSpec spec) {
@@ -48,7 +46,8 @@ final class Encoder {
                 // The trainer puts outputs on some taps only (e.g. a loss on "heatmap" alone):
                 // the remaining head vertices must not make the configuration invalid.
                 .allowDisconnected(true)
-                .setInputTypes(InputType.convolutional(spec.inputHeight(), spec.inputWidth(), InputNormalization.CHANNELS));
+                .setInputTypes(
+                        InputType.convolutional(spec.inputHeight(), spec.inputWidth(), InputNormalization.CHANNELS));
     }
 
     /**
@@ -65,8 +64,13 @@ final class Encoder {
         int neckChannels = backbone.neckChannels(spec, last);
         String neckInput = last.vertexName();
         if (spec.contextHead() == ContextHead.PYRAMID_POOLING) {
-            neckInput = blocks.pyramidPooling("ppm", last.vertexName(), spec.gridHeight(), spec.gridWidth(),
-                    ModelSpec.PYRAMID_BINS, backbone.pyramidBranchChannels(spec, last));
+            neckInput = blocks.pyramidPooling(
+                    "ppm",
+                    last.vertexName(),
+                    spec.gridHeight(),
+                    spec.gridWidth(),
+                    ModelSpec.PYRAMID_BINS,
+                    backbone.pyramidBranchChannels(spec, last));
         }
         String neck = blocks.convBnRelu("neck", neckInput, neckChannels, 3, 1, 1);
         taps.put("neck", new TapInfo("neck", neck, neckChannels, spec.gridHeight(), spec.gridWidth()));

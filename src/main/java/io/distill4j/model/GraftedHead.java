@@ -21,8 +21,8 @@ public record GraftedHead(String input, Map<String, String> copiedLayers, Map<St
     public TapInfo output(String teacherTap) {
         TapInfo tap = outputs.get(teacherTap);
         if (tap == null) {
-            throw new IllegalArgumentException("grafted head has no output for teacher tap '" + teacherTap
-                    + "'; outputs: " + outputs.keySet());
+            throw new IllegalArgumentException(
+                    "grafted head has no output for teacher tap '" + teacherTap + "'; outputs: " + outputs.keySet());
         }
         return tap;
     }

@@ -27,16 +27,24 @@ final class GraphBlocks {
     /** conv (no bias) -> batch norm -> ReLU; the ReLU vertex is called {@code out}. */
     String convBnRelu(String out, String input, int channels, int kernel, int stride, int dilation) {
         String bn = convBn(out, input, channels, kernel, stride, dilation);
-        graph.addLayer(out, new ActivationLayer.Builder().activation(Activation.RELU).build(), bn);
+        graph.addLayer(
+                out, new ActivationLayer.Builder().activation(Activation.RELU).build(), bn);
         return out;
     }
 
     /** conv (no bias) -> batch norm; returns the batch-norm vertex ({@code prefix + "_bn"}). */
     String convBn(String prefix, String input, int channels, int kernel, int stride, int dilation) {
         String conv = prefix + "_conv";
-        graph.addLayer(conv, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
-                .dilation(dilation, dilation).nOut(channels).hasBias(false)
-                .activation(Activation.IDENTITY).build(), input);
+        graph.addLayer(
+                conv,
+                new ConvolutionLayer.Builder(kernel, kernel)
+                        .stride(stride, stride)
+                        .dilation(dilation, dilation)
+                        .nOut(channels)
+                        .hasBias(false)
+                        .activation(Activation.IDENTITY)
+                        .build(),
+                input);
         String bn = prefix + "_bn";
         graph.addLayer(bn, new BatchNormalization.Builder().build(), conv);
         return bn;
@@ -44,8 +52,16 @@ final class GraphBlocks {
 
     /** A conv with bias and the given activation (head layers, adapters). */
     String conv(String out, String input, int channels, int kernel, Activation activation, double biasInit) {
-        graph.addLayer(out, new ConvolutionLayer.Builder(kernel, kernel).stride(1, 1).nOut(channels)
-                .hasBias(true).biasInit(biasInit).activation(activation).build(), input);
+        graph.addLayer(
+                out,
+                new ConvolutionLayer.Builder(kernel, kernel)
+                        .stride(1, 1)
+                        .nOut(channels)
+                        .hasBias(true)
+                        .biasInit(biasInit)
+                        .activation(activation)
+                        .build(),
+                input);
         return out;
     }
 
@@ -62,7 +78,8 @@ final class GraphBlocks {
         }
         String sum = out + "_add";
         graph.addVertex(sum, new ElementWiseVertex(ElementWiseVertex.Op.Add), b, shortcut);
-        graph.addLayer(out, new ActivationLayer.Builder().activation(Activation.RELU).build(), sum);
+        graph.addLayer(
+                out, new ActivationLayer.Builder().activation(Activation.RELU).build(), sum);
         return out;
     }
 
@@ -90,10 +107,18 @@ final class GraphBlocks {
             int kh = gridH / bins[i];
             int kw = gridW / bins[i];
             String prefix = out + "_bin" + bins[i];
-            graph.addLayer(prefix + "_pool", new SubsamplingLayer.Builder(PoolingType.AVG)
-                    .kernelSize(kh, kw).stride(kh, kw).build(), input);
+            graph.addLayer(
+                    prefix + "_pool",
+                    new SubsamplingLayer.Builder(PoolingType.AVG)
+                            .kernelSize(kh, kw)
+                            .stride(kh, kw)
+                            .build(),
+                    input);
             String reduced = convBnRelu(prefix + "_reduce", prefix + "_pool", branchChannels, 1, 1, 1);
-            graph.addLayer(prefix + "_up", new Upsampling2D.Builder().size(new int[] {kh, kw}).build(), reduced);
+            graph.addLayer(
+                    prefix + "_up",
+                    new Upsampling2D.Builder().size(new int[] {kh, kw}).build(),
+                    reduced);
             merged[i + 1] = prefix + "_up";
         }
         graph.addVertex(out, new MergeVertex(), merged);

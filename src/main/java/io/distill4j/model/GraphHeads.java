@@ -10,8 +10,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 /** Wiring helpers that add outputs and adapters onto a blueprint's graph builder. */
 public final class GraphHeads {
 
-    private GraphHeads() {
-    }
+    private GraphHeads() {}
 
     /**
      * Adds {@code outputName}: a {@link LossLayer} with identity activation behind a
@@ -23,8 +22,11 @@ public final class GraphHeads {
      * @return outputName
      */
     public static String addLossOutput(GraphBuilder graph, String outputName, TapInfo tap, ILossFunction loss) {
-        graph.addLayer(outputName, new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(),
-                new CnnToFeedForwardPreProcessor(tap.height(), tap.width(), tap.channels()), tap.vertexName());
+        graph.addLayer(
+                outputName,
+                new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(),
+                new CnnToFeedForwardPreProcessor(tap.height(), tap.width(), tap.channels()),
+                tap.vertexName());
         return outputName;
     }
 
@@ -67,11 +69,18 @@ public final class GraphHeads {
      */
     public static TapInfo addConvAdapter(GraphBuilder graph, String adapterName, TapInfo from, int outChannels) {
         if (outChannels < 1) {
-            throw new IllegalArgumentException("adapter '" + adapterName + "': outChannels must be at least 1, cannot be: "
-                    + outChannels);
+            throw new IllegalArgumentException(
+                    "adapter '" + adapterName + "': outChannels must be at least 1, cannot be: " + outChannels);
         }
-        graph.addLayer(adapterName, new ConvolutionLayer.Builder(1, 1).stride(1, 1).nOut(outChannels)
-                .hasBias(true).activation(Activation.IDENTITY).build(), from.vertexName());
+        graph.addLayer(
+                adapterName,
+                new ConvolutionLayer.Builder(1, 1)
+                        .stride(1, 1)
+                        .nOut(outChannels)
+                        .hasBias(true)
+                        .activation(Activation.IDENTITY)
+                        .build(),
+                from.vertexName());
         return new TapInfo(adapterName, adapterName, outChannels, from.height(), from.width());
     }
 }

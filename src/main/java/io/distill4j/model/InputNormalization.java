@@ -14,10 +14,10 @@ public final class InputNormalization {
     public static final float[] MEAN = {0.485f, 0.456f, 0.406f};
     /** ImageNet RGB standard deviations of x/255. */
     public static final float[] STD = {0.229f, 0.224f, 0.225f};
+
     public static final int CHANNELS = 3;
 
-    private InputNormalization() {
-    }
+    private InputNormalization() {}
 
     /** Normalises one CHW uint8 image (bytes read as 0..255) into a new CHW float array. */
     public static float[] normalizeChw(byte[] chw, int height, int width) {
@@ -57,8 +57,8 @@ public final class InputNormalization {
     /** Normalises an NCHW batch of 0..255 values (any numeric type) into a new float array. */
     public static INDArray normalize(INDArray nchw) {
         if (nchw.rank() != 4 || nchw.size(1) != CHANNELS) {
-            throw new IllegalArgumentException("expected an NCHW batch with 3 channels, got shape "
-                    + java.util.Arrays.toString(nchw.shape()));
+            throw new IllegalArgumentException(
+                    "expected an NCHW batch with 3 channels, got shape " + java.util.Arrays.toString(nchw.shape()));
         }
         INDArray x = nchw.castTo(DataType.FLOAT).div(255f);
         INDArray mean = Nd4j.createFromArray(MEAN).reshape(1, CHANNELS, 1, 1);
@@ -68,8 +68,8 @@ public final class InputNormalization {
 
     private static void checkLength(int length, int height, int width) {
         if (height < 1 || width < 1 || (long) CHANNELS * height * width != length) {
-            throw new IllegalArgumentException("expected 3*" + height + "*" + width + " values for a CHW image, got "
-                    + length);
+            throw new IllegalArgumentException(
+                    "expected 3*" + height + "*" + width + " values for a CHW image, got " + length);
         }
     }
 }

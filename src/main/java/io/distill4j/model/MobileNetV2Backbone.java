@@ -1,11 +1,10 @@
 package io.distill4j.model;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.nd4j.linalg.activations.Activation;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.nd4j.linalg.activations.Activation;
 
 /**
  * torchvision's MobileNetV2 (Sandler et al. 2018) feature extractor layer for layer, with its
@@ -27,7 +26,8 @@ public final class MobileNetV2Backbone implements Backbone {
 
     /** t (expansion), c (channels before width_mult), n (blocks), s (first block's stride): torchvision's table. */
     private static final int[][] SETTINGS = {
-            {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
+        {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}
+    };
     /** The feature index whose output is each tap stage1..stage4. */
     private static final int[] STAGE_FEATURES = {3, 6, 13, 17};
 
@@ -35,7 +35,8 @@ public final class MobileNetV2Backbone implements Backbone {
     private final double widthMult;
 
     MobileNetV2Backbone(String id, double widthMult) {
-        if (!(widthMult > 0)) throw new IllegalArgumentException("MobileNetV2 width_mult must be positive, got " + widthMult);
+        if (!(widthMult > 0))
+            throw new IllegalArgumentException("MobileNetV2 width_mult must be positive, got " + widthMult);
         this.id = id;
         this.widthMult = widthMult;
     }
@@ -83,8 +84,9 @@ public final class MobileNetV2Backbone implements Backbone {
                 int stage = java.util.Arrays.binarySearch(STAGE_FEATURES, feature);
                 if (stage >= 0) {
                     String name = "stage" + (stage + 1);
-                    taps.put(name, new TapInfo(name, x, outChannels, spec.inputHeight() / stride,
-                            spec.inputWidth() / stride));
+                    taps.put(
+                            name,
+                            new TapInfo(name, x, outChannels, spec.inputHeight() / stride, spec.inputWidth() / stride));
                 }
                 feature++;
             }
@@ -92,8 +94,15 @@ public final class MobileNetV2Backbone implements Backbone {
         return new Stages(taps, tv.pretrained());
     }
 
-    private static String invertedResidual(TorchvisionBlocks tv, String module, String input, int inChannels,
-                                           int outChannels, int stride, int expansion, boolean residual) {
+    private static String invertedResidual(
+            TorchvisionBlocks tv,
+            String module,
+            String input,
+            int inChannels,
+            int outChannels,
+            int stride,
+            int expansion,
+            boolean residual) {
         int hidden = (int) Math.round((double) inChannels * expansion);
         String x = input;
         int layer = 0;

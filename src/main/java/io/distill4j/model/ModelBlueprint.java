@@ -1,5 +1,10 @@
 package io.distill4j.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
@@ -7,12 +12,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossL2;
-
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * A model body without output layers: the contract between the model builders and the trainer.
@@ -34,8 +33,8 @@ public final class ModelBlueprint {
         this(spec, body, taps, null);
     }
 
-    private ModelBlueprint(ModelSpec spec, Supplier<GraphBuilder> body, Map<String, TapInfo> taps,
-                           PretrainedBackbone pretrained) {
+    private ModelBlueprint(
+            ModelSpec spec, Supplier<GraphBuilder> body, Map<String, TapInfo> taps, PretrainedBackbone pretrained) {
         this.spec = spec;
         this.body = body;
         this.taps = Collections.unmodifiableMap(new LinkedHashMap<>(taps));
@@ -50,7 +49,8 @@ public final class ModelBlueprint {
         if (source != null && pretrainedLayers().isEmpty()) {
             throw new IllegalArgumentException("model '" + spec.name() + "': backbone " + spec.backbone()
                     + " has no pretrained weights to load; init needs a torchvision backbone ("
-                    + String.join(", ", Backbones.ids().subList(1, Backbones.ids().size())) + ")");
+                    + String.join(
+                            ", ", Backbones.ids().subList(1, Backbones.ids().size())) + ")");
         }
         return new ModelBlueprint(spec, body, taps, source);
     }
@@ -86,18 +86,23 @@ public final class ModelBlueprint {
      * A blueprint of {@code task} whose body {@code writer} puts onto a fresh graph (from the spec's
      * global settings) each time one is asked for; the taps come from one such writing.
      */
-    static ModelBlueprint written(ModelSpec spec, Task task,
-                                  java.util.function.BiFunction<GraphBuilder, ModelSpec, Map<String, TapInfo>> writer) {
+    static ModelBlueprint written(
+            ModelSpec spec,
+            Task task,
+            java.util.function.BiFunction<GraphBuilder, ModelSpec, Map<String, TapInfo>> writer) {
         if (spec.task() != task) {
-            throw new IllegalArgumentException("model spec '" + spec.name() + "': task must be " + task + ", is "
-                    + spec.task());
+            throw new IllegalArgumentException(
+                    "model spec '" + spec.name() + "': task must be " + task + ", is " + spec.task());
         }
         Map<String, TapInfo> taps = writer.apply(Encoder.newGraph(spec), spec);
-        return new ModelBlueprint(spec, () -> {
-            GraphBuilder graph = Encoder.newGraph(spec);
-            var unused = writer.apply(graph, spec); // the same taps as above: only the vertices are wanted here
-            return graph;
-        }, taps);
+        return new ModelBlueprint(
+                spec,
+                () -> {
+                    GraphBuilder graph = Encoder.newGraph(spec);
+                    var unused = writer.apply(graph, spec); // the same taps as above: only the vertices are wanted here
+                    return graph;
+                },
+                taps);
     }
 
     public ModelSpec spec() {
@@ -117,8 +122,8 @@ public final class ModelBlueprint {
     public TapInfo tap(String name) {
         TapInfo tap = taps.get(name);
         if (tap == null) {
-            throw new IllegalArgumentException("model '" + spec.name() + "' has no tap '" + name + "'; taps: "
-                    + taps.keySet());
+            throw new IllegalArgumentException(
+                    "model '" + spec.name() + "' has no tap '" + name + "'; taps: " + taps.keySet());
         }
         return tap;
     }
@@ -151,9 +156,14 @@ public final class ModelBlueprint {
         GraphBuilder graph = graphBuilder();
         TapInfo last = List.copyOf(taps.values()).get(taps.size() - 1);
         // A parameter-free output so the graph can be built and counted.
-        graph.addLayer("count_out", new CnnLossLayer.Builder(new LossL2()).activation(Activation.IDENTITY).build(),
+        graph.addLayer(
+                "count_out",
+                new CnnLossLayer.Builder(new LossL2())
+                        .activation(Activation.IDENTITY)
+                        .build(),
                 last.vertexName());
-        ComputationGraph net = new ComputationGraph(graph.setOutputs("count_out").build());
+        ComputationGraph net =
+                new ComputationGraph(graph.setOutputs("count_out").build());
         net.init();
         return net.numParams();
     }
@@ -161,18 +171,39 @@ public final class ModelBlueprint {
     /** Name, architecture settings, parameter count and every tap's shape. */
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        sb.append(spec.name()).append(" (").append(spec.task()).append("): backbone=").append(spec.backbone());
+        sb.append(spec.name())
+                .append(" (")
+                .append(spec.task())
+                .append("): backbone=")
+                .append(spec.backbone());
         if (Backbones.defaultId().equals(spec.backbone())) {
             sb.append(" width=").append(spec.width()).append(" depth=").append(spec.depth());
         }
         if (pretrained != null) sb.append(" init=").append(pretrained.location());
-        sb.append(" outputStride=").append(spec.outputStride())
-                .append(" context=").append(spec.contextHead()).append(" classes=").append(spec.numClasses())
-                .append(" input=3x").append(spec.inputHeight()).append('x').append(spec.inputWidth())
-                .append(" params=").append(parameterCount()).append('\n');
+        sb.append(" outputStride=")
+                .append(spec.outputStride())
+                .append(" context=")
+                .append(spec.contextHead())
+                .append(" classes=")
+                .append(spec.numClasses())
+                .append(" input=3x")
+                .append(spec.inputHeight())
+                .append('x')
+                .append(spec.inputWidth())
+                .append(" params=")
+                .append(parameterCount())
+                .append('\n');
         for (TapInfo tap : taps.values()) {
-            sb.append("  tap ").append(tap.name()).append(" <- ").append(tap.vertexName()).append(": ")
-                    .append(tap.channels()).append('x').append(tap.height()).append('x').append(tap.width())
+            sb.append("  tap ")
+                    .append(tap.name())
+                    .append(" <- ")
+                    .append(tap.vertexName())
+                    .append(": ")
+                    .append(tap.channels())
+                    .append('x')
+                    .append(tap.height())
+                    .append('x')
+                    .append(tap.width())
                     .append('\n');
         }
         return sb.toString();

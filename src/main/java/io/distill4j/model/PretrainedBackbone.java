@@ -2,12 +2,11 @@ package io.distill4j.model;
 
 import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Storage;
+import java.io.IOException;
+import java.io.InputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-
-import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Where a backbone's pretrained weights come from: an ONNX file of a torchvision model (local,
@@ -19,7 +18,8 @@ import java.io.InputStream;
 public record PretrainedBackbone(String location, HadoopConf hadoop) implements java.io.Serializable {
 
     public PretrainedBackbone {
-        if (location == null || location.isBlank()) throw new IllegalArgumentException("pretrained location must be set");
+        if (location == null || location.isBlank())
+            throw new IllegalArgumentException("pretrained location must be set");
         if (hadoop == null) throw new IllegalArgumentException("pretrained backbone needs Hadoop settings");
     }
 
@@ -31,7 +31,8 @@ public record PretrainedBackbone(String location, HadoopConf hadoop) implements 
         try (InputStream in = fs.open(path)) {
             weights = TorchvisionWeights.read(in, location);
         } catch (java.io.FileNotFoundException e) {
-            throw new PretrainedWeightsException(location + ": no such file (" + blueprint.spec().name() + " init)", e);
+            throw new PretrainedWeightsException(
+                    location + ": no such file (" + blueprint.spec().name() + " init)", e);
         } catch (IOException e) {
             throw new PretrainedWeightsException(location + ": cannot read: " + e.getMessage(), e);
         }

@@ -1,11 +1,10 @@
 package io.distill4j.model;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.nd4j.linalg.activations.Activation;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.nd4j.linalg.activations.Activation;
 
 /**
  * torchvision's ResNet (He et al. 2016) layer for layer: 7x7 stride-2 stem, BN, ReLU, 3x3 max
@@ -87,7 +86,8 @@ public final class ResNetBackbone implements Backbone {
                 String module = "layer" + layer + "." + b;
                 int blockStride = b == 0 ? layerStride : 1;
                 int blockDilation = b == 0 ? previousDilation : dilation;
-                x = bottleneck ? bottleneck(tv, module, x, inChannels, planes, blockStride, blockDilation)
+                x = bottleneck
+                        ? bottleneck(tv, module, x, inChannels, planes, blockStride, blockDilation)
                         : basicBlock(tv, module, x, inChannels, planes, blockStride, blockDilation);
                 inChannels = planes * expansion();
             }
@@ -97,8 +97,8 @@ public final class ResNetBackbone implements Backbone {
         return new Stages(taps, tv.pretrained());
     }
 
-    private static String basicBlock(TorchvisionBlocks tv, String module, String input, int inChannels, int planes,
-                                     int stride, int dilation) {
+    private static String basicBlock(
+            TorchvisionBlocks tv, String module, String input, int inChannels, int planes, int stride, int dilation) {
         String x = tv.conv(module + ".conv1", input, planes, 3, stride, dilation);
         x = tv.batchNorm(module + ".bn1", x);
         x = tv.activation(module + ".relu1", x, Activation.RELU);
@@ -107,8 +107,8 @@ public final class ResNetBackbone implements Backbone {
         return residual(tv, module, input, x, inChannels, planes, stride);
     }
 
-    private static String bottleneck(TorchvisionBlocks tv, String module, String input, int inChannels, int planes,
-                                     int stride, int dilation) {
+    private static String bottleneck(
+            TorchvisionBlocks tv, String module, String input, int inChannels, int planes, int stride, int dilation) {
         String x = tv.conv(module + ".conv1", input, planes, 1, 1, 1);
         x = tv.batchNorm(module + ".bn1", x);
         x = tv.activation(module + ".relu1", x, Activation.RELU);
@@ -121,8 +121,14 @@ public final class ResNetBackbone implements Backbone {
     }
 
     /** Adds the (downsampled) identity and applies ReLU; the block's output vertex is {@code module}. */
-    private static String residual(TorchvisionBlocks tv, String module, String input, String body, int inChannels,
-                                   int outChannels, int stride) {
+    private static String residual(
+            TorchvisionBlocks tv,
+            String module,
+            String input,
+            String body,
+            int inChannels,
+            int outChannels,
+            int stride) {
         String shortcut = input;
         if (stride != 1 || inChannels != outChannels) {
             shortcut = tv.conv(module + ".downsample.0", input, outChannels, 1, stride, 1);

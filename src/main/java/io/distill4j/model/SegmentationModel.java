@@ -1,9 +1,8 @@
 package io.distill4j.model;
 
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.nd4j.linalg.activations.Activation;
-
-import java.util.Map;
 
 /**
  * Segmentation teacher and student (same class, sized by {@link ModelSpec}): the shared encoder,
@@ -16,8 +15,7 @@ import java.util.Map;
  */
 public final class SegmentationModel {
 
-    private SegmentationModel() {
-    }
+    private SegmentationModel() {}
 
     public static ModelBlueprint blueprint(ModelSpec spec) {
         return ModelBlueprint.written(spec, Task.SEGMENTATION, SegmentationModel::write);
@@ -25,8 +23,8 @@ public final class SegmentationModel {
 
     private static Map<String, TapInfo> write(GraphBuilder graph, ModelSpec spec) {
         Map<String, TapInfo> taps = Encoder.write(graph, spec);
-        String logits = new GraphBlocks(graph).conv("logits", taps.get("neck").vertexName(), spec.numClasses(), 1,
-                Activation.IDENTITY, 0.0);
+        String logits = new GraphBlocks(graph)
+                .conv("logits", taps.get("neck").vertexName(), spec.numClasses(), 1, Activation.IDENTITY, 0.0);
         taps.put("logits", new TapInfo("logits", logits, spec.numClasses(), spec.gridHeight(), spec.gridWidth()));
         return taps;
     }

@@ -14,12 +14,12 @@ public record TapInfo(String name, String vertexName, int channels, int height, 
 
     public TapInfo {
         if (name == null || name.isBlank() || vertexName == null || vertexName.isBlank()) {
-            throw new IllegalArgumentException("tap name and vertexName must be non-blank, got name=" + name
-                    + " vertexName=" + vertexName);
+            throw new IllegalArgumentException(
+                    "tap name and vertexName must be non-blank, got name=" + name + " vertexName=" + vertexName);
         }
         if (channels < 1 || height < 1 || width < 1) {
-            throw new IllegalArgumentException("tap '" + name + "' needs positive C,H,W, got " + channels + "x"
-                    + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "tap '" + name + "' needs positive C,H,W, got " + channels + "x" + height + "x" + width);
         }
     }
 

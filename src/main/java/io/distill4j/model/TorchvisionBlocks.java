@@ -1,5 +1,7 @@
 package io.distill4j.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -10,9 +12,6 @@ import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Writes layers exactly as torchvision's modules compute them, named after the torchvision module
@@ -38,9 +37,18 @@ final class TorchvisionBlocks {
     /** Conv2d without bias, identity activation. */
     String conv(String module, String input, int channels, int kernel, int stride, int dilation) {
         int pad = dilation * (kernel - 1) / 2;
-        graph.addLayer(module, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
-                .dilation(dilation, dilation).padding(pad, pad).convolutionMode(ConvolutionMode.Truncate)
-                .nOut(channels).hasBias(false).activation(Activation.IDENTITY).build(), input);
+        graph.addLayer(
+                module,
+                new ConvolutionLayer.Builder(kernel, kernel)
+                        .stride(stride, stride)
+                        .dilation(dilation, dilation)
+                        .padding(pad, pad)
+                        .convolutionMode(ConvolutionMode.Truncate)
+                        .nOut(channels)
+                        .hasBias(false)
+                        .activation(Activation.IDENTITY)
+                        .build(),
+                input);
         pretrained.add(new PretrainedLayer(module, module, PretrainedLayer.Kind.CONVOLUTION));
         return module;
     }
@@ -48,22 +56,34 @@ final class TorchvisionBlocks {
     /** Depthwise Conv2d (groups = channels, one filter per channel) without bias. */
     String depthwise(String module, String input, int channels, int kernel, int stride, int dilation) {
         int pad = dilation * (kernel - 1) / 2;
-        graph.addLayer(module, new DepthwiseConvolution2D.Builder(kernel, kernel).stride(stride, stride)
-                .dilation(dilation, dilation).padding(pad, pad).convolutionMode(ConvolutionMode.Truncate)
-                .depthMultiplier(1).nOut(channels).hasBias(false).activation(Activation.IDENTITY).build(), input);
+        graph.addLayer(
+                module,
+                new DepthwiseConvolution2D.Builder(kernel, kernel)
+                        .stride(stride, stride)
+                        .dilation(dilation, dilation)
+                        .padding(pad, pad)
+                        .convolutionMode(ConvolutionMode.Truncate)
+                        .depthMultiplier(1)
+                        .nOut(channels)
+                        .hasBias(false)
+                        .activation(Activation.IDENTITY)
+                        .build(),
+                input);
         pretrained.add(new PretrainedLayer(module, module, PretrainedLayer.Kind.DEPTHWISE_CONVOLUTION));
         return module;
     }
 
     /** BatchNorm2d (eps 1e-5 and running-average momentum 0.1, both torchvision's and DL4J's defaults). */
     String batchNorm(String module, String input) {
-        graph.addLayer(module, new BatchNormalization.Builder().eps(1e-5).decay(0.9).build(), input);
+        graph.addLayer(
+                module, new BatchNormalization.Builder().eps(1e-5).decay(0.9).build(), input);
         pretrained.add(new PretrainedLayer(module, module, PretrainedLayer.Kind.BATCH_NORM));
         return module;
     }
 
     String activation(String name, String input, Activation activation) {
-        graph.addLayer(name, new ActivationLayer.Builder().activation(activation).build(), input);
+        graph.addLayer(
+                name, new ActivationLayer.Builder().activation(activation).build(), input);
         return name;
     }
 
@@ -74,8 +94,15 @@ final class TorchvisionBlocks {
 
     /** MaxPool2d(3, stride 2, padding 1), as after torchvision ResNet's stem (its input is a ReLU output). */
     String maxPool(String name, String input) {
-        graph.addLayer(name, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(3, 3).stride(2, 2)
-                .padding(1, 1).convolutionMode(ConvolutionMode.Truncate).build(), input);
+        graph.addLayer(
+                name,
+                new SubsamplingLayer.Builder(PoolingType.MAX)
+                        .kernelSize(3, 3)
+                        .stride(2, 2)
+                        .padding(1, 1)
+                        .convolutionMode(ConvolutionMode.Truncate)
+                        .build(),
+                input);
         return name;
     }
 }

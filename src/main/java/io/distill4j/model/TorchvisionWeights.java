@@ -1,6 +1,14 @@
 package io.distill4j.model;
 
 import io.distill4j.onnx.proto.OnnxElementTypes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import onnx.Onnx;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -13,15 +21,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.protobuf.CodedInputStream;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The float tensors (initializers) of an ONNX file exported from a torchvision model, by their
@@ -71,8 +70,11 @@ public final class TorchvisionWeights {
         // torch 1.13 stores equal tensors once and hands the others on through Identity nodes
         // (Identity(layer1.0.bn1.bias) -> layer1.0.bn2.running_mean): fresh BatchNorms all start equal.
         for (Onnx.NodeProto node : model.getGraph().getNodeList()) {
-            if (node.getOpType().equals("Identity") && node.getInputCount() == 1 && node.getOutputCount() == 1
-                    && tensors.containsKey(node.getInput(0)) && !tensors.containsKey(node.getOutput(0))) {
+            if (node.getOpType().equals("Identity")
+                    && node.getInputCount() == 1
+                    && node.getOutputCount() == 1
+                    && tensors.containsKey(node.getInput(0))
+                    && !tensors.containsKey(node.getOutput(0))) {
                 tensors.put(node.getOutput(0), tensors.get(node.getInput(0)));
             }
         }
@@ -93,8 +95,8 @@ public final class TorchvisionWeights {
             values = new float[t.getFloatDataCount()];
             for (int i = 0; i < values.length; i++) values[i] = t.getFloatData(i);
         } else {
-            throw new PretrainedWeightsException(file + ": tensor '" + t.getName()
-                    + "' has no inline data (external data files are not supported)");
+            throw new PretrainedWeightsException(
+                    file + ": tensor '" + t.getName() + "' has no inline data (external data files are not supported)");
         }
         if (values.length != n) {
             throw new PretrainedWeightsException(file + ": tensor '" + t.getName() + "' holds " + values.length
@@ -125,7 +127,8 @@ public final class TorchvisionWeights {
                 throw new IllegalStateException(model + ": network has no layer '" + layer.vertex() + "'");
             }
             switch (layer.kind()) {
-                case CONVOLUTION -> writes.put(dl4j.getParam(ConvolutionParamInitializer.WEIGHT_KEY),
+                case CONVOLUTION -> writes.put(
+                        dl4j.getParam(ConvolutionParamInitializer.WEIGHT_KEY),
                         tensor(layer, "weight", dl4j.getParam(ConvolutionParamInitializer.WEIGHT_KEY), model));
                 case DEPTHWISE_CONVOLUTION -> {
                     INDArray target = dl4j.getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY);
@@ -154,7 +157,9 @@ public final class TorchvisionWeights {
             // inference, adding eps itself: s = sqrt(running_var), not sqrt(running_var + eps).
             INDArray logStd = dl4j.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
             INDArray var = tensor(layer, "running_var", logStd, model).castTo(DataType.DOUBLE);
-            writes.put(logStd, Transforms.log(Transforms.sqrt(var, false), 10, false).castTo(logStd.dataType()));
+            writes.put(
+                    logStd,
+                    Transforms.log(Transforms.sqrt(var, false), 10, false).castTo(logStd.dataType()));
         } else {
             INDArray var = dl4j.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR);
             writes.put(var, tensor(layer, "running_var", var, model));
@@ -172,19 +177,22 @@ public final class TorchvisionWeights {
         used.add(name);
         if (t == null) {
             if (!hasBatchNormNodes) {
-                throw new PretrainedWeightsException(file + ": no tensor '" + name + "' and no BatchNormalization node: "
-                        + "BatchNorm was folded into the convolutions by torch.onnx.export's default (TrainingMode.EVAL); "
-                        + EXPORT_HINT);
+                throw new PretrainedWeightsException(
+                        file + ": no tensor '" + name + "' and no BatchNormalization node: "
+                                + "BatchNorm was folded into the convolutions by torch.onnx.export's default (TrainingMode.EVAL); "
+                                + EXPORT_HINT);
             }
-            throw new PretrainedWeightsException(file + ": no tensor '" + name + "', which " + model + " needs for layer '"
+            throw new PretrainedWeightsException(file + ": no tensor '" + name + "', which " + model
+                    + " needs for layer '"
                     + layer.vertex() + "' (is this a torchvision " + model + " exported with its parameter names? "
                     + EXPORT_HINT + ")");
         }
         long count = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         boolean vectorOfSameLength = t.rank() == 1 && t.length() == count && shape.length <= 2;
         if (!Arrays.equals(t.shape(), shape) && !vectorOfSameLength) {
-            throw new PretrainedWeightsException(file + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
-                    + " but " + model + " needs " + Arrays.toString(shape) + " for layer '" + layer.vertex() + "'");
+            throw new PretrainedWeightsException(
+                    file + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape()) + " but " + model
+                            + " needs " + Arrays.toString(shape) + " for layer '" + layer.vertex() + "'");
         }
         return t.reshape(shape);
     }

@@ -5,15 +5,14 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.distill4j.cache.ModelForward;
 import io.distill4j.data.ShardRecord;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One ONNX Runtime forward pass over shard samples: each image made into the model's input by its
@@ -38,7 +37,8 @@ public final class OnnxForward implements ModelForward {
             Map<String, List<INDArray>> parts = new LinkedHashMap<>();
             for (int from = 0; from < batch.size(); from += spec.maxBatch()) {
                 apply(batch.subList(from, Math.min(batch.size(), from + spec.maxBatch())))
-                        .forEach((k, v) -> parts.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(v));
+                        .forEach((k, v) -> parts.computeIfAbsent(k, x -> new java.util.ArrayList<>())
+                                .add(v));
             }
             Map<String, INDArray> out = new LinkedHashMap<>();
             parts.forEach((k, v) -> out.put(k, Nd4j.concat(0, v.toArray(INDArray[]::new))));
@@ -56,9 +56,11 @@ public final class OnnxForward implements ModelForward {
             }
             spec.preprocessing().apply(r.image(), h, w, input, i * 3 * h * w);
         }
-        try (OnnxTensor x = OnnxTensor.createTensor(OnnxSessions.environment(), FloatBuffer.wrap(input),
-                spec.preprocessing().shape(n, h, w));
-             OrtSession.Result result = session.run(Map.of(spec.input(), x), requested)) {
+        try (OnnxTensor x = OnnxTensor.createTensor(
+                        OnnxSessions.environment(),
+                        FloatBuffer.wrap(input),
+                        spec.preprocessing().shape(n, h, w));
+                OrtSession.Result result = session.run(Map.of(spec.input(), x), requested)) {
             Map<String, INDArray> out = new LinkedHashMap<>();
             for (OnnxOutput o : spec.outputs()) {
                 OnnxTensor t = (OnnxTensor) result.get(o.onnxName()).orElseThrow();
@@ -69,8 +71,10 @@ public final class OnnxForward implements ModelForward {
             }
             return out;
         } catch (OrtException e) {
-            throw new OnnxModelException("ONNX Runtime failed on " + spec.source() + " (samples " + batch.get(0).sampleId()
-                    + " ...): " + e.getMessage(), e);
+            throw new OnnxModelException(
+                    "ONNX Runtime failed on " + spec.source() + " (samples "
+                            + batch.get(0).sampleId() + " ...): " + e.getMessage(),
+                    e);
         }
     }
 }

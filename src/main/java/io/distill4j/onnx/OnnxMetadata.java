@@ -10,8 +10,8 @@ import java.util.Map;
  * {@code distill4j.outputs} ({@code name:stride} pairs) and {@code distill4j.classes}. Every
  * field is optional here; what is missing must come from the configuration.
  */
-public record OnnxMetadata(String task, String input, OnnxPreprocessing preprocessing, List<OnnxOutput> outputs,
-                           Integer classes) {
+public record OnnxMetadata(
+        String task, String input, OnnxPreprocessing preprocessing, List<OnnxOutput> outputs, Integer classes) {
     public static final String TASK = "distill4j.task";
     public static final String INPUT = "distill4j.input";
     public static final String PREPROCESSING = "distill4j.preprocessing";
@@ -41,7 +41,8 @@ public record OnnxMetadata(String task, String input, OnnxPreprocessing preproce
                 try {
                     outputs.add(new OnnxOutput(p[0].trim(), p[0].trim(), Integer.parseInt(p[1].trim())));
                 } catch (RuntimeException e) {
-                    throw new OnnxModelException(source + ": metadata " + OUTPUTS + ": expected name:stride pairs, got '" + outs + "'");
+                    throw new OnnxModelException(
+                            source + ": metadata " + OUTPUTS + ": expected name:stride pairs, got '" + outs + "'");
                 }
             }
         }
@@ -50,7 +51,8 @@ public record OnnxMetadata(String task, String input, OnnxPreprocessing preproce
             try {
                 classes = Integer.valueOf(props.get(CLASSES).trim());
             } catch (NumberFormatException e) {
-                throw new OnnxModelException(source + ": metadata " + CLASSES + " is not a number: '" + props.get(CLASSES) + "'");
+                throw new OnnxModelException(
+                        source + ": metadata " + CLASSES + " is not a number: '" + props.get(CLASSES) + "'");
             }
         }
         return new OnnxMetadata(task, input, pre, List.copyOf(outputs), classes);

@@ -14,8 +14,9 @@ import java.util.List;
  * @param preprocessing null = the metadata's
  * @param outputs       empty = the metadata's outputs, each under its own name
  */
-public record OnnxModelSettings(String path, String input, int height, int width, OnnxPreprocessing preprocessing,
-                                List<OnnxOutput> outputs) implements Serializable {
+public record OnnxModelSettings(
+        String path, String input, int height, int width, OnnxPreprocessing preprocessing, List<OnnxOutput> outputs)
+        implements Serializable {
     public OnnxModelSettings {
         outputs = List.copyOf(outputs);
     }

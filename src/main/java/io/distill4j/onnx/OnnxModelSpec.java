@@ -19,8 +19,16 @@ import java.util.stream.Collectors;
  * @param shapes        per distill4j output name, its C, H, W for one sample
  * @param maxBatch      the largest batch the file accepts (its batch axis is fixed when not dynamic)
  */
-public record OnnxModelSpec(String source, String input, int height, int width, OnnxPreprocessing preprocessing,
-                            List<OnnxOutput> outputs, Map<String, int[]> shapes, int maxBatch) implements Serializable {
+public record OnnxModelSpec(
+        String source,
+        String input,
+        int height,
+        int width,
+        OnnxPreprocessing preprocessing,
+        List<OnnxOutput> outputs,
+        Map<String, int[]> shapes,
+        int maxBatch)
+        implements Serializable {
     public OnnxModelSpec {
         outputs = List.copyOf(outputs);
         shapes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
@@ -34,8 +42,10 @@ public record OnnxModelSpec(String source, String input, int height, int width, 
 
     /** The same file computing only the outputs named (each must be mapped). */
     public OnnxModelSpec only(java.util.Collection<String> names) {
-        List<OnnxOutput> kept = outputs.stream().filter(o -> names.contains(o.name())).toList();
-        if (kept.size() != names.size()) throw new IllegalArgumentException(source + ": outputs " + names + " are not all in " + names());
+        List<OnnxOutput> kept =
+                outputs.stream().filter(o -> names.contains(o.name())).toList();
+        if (kept.size() != names.size())
+            throw new IllegalArgumentException(source + ": outputs " + names + " are not all in " + names());
         Map<String, int[]> keptShapes = new LinkedHashMap<>();
         for (OnnxOutput o : kept) keptShapes.put(o.name(), shapes.get(o.name()));
         return new OnnxModelSpec(source, input, height, width, preprocessing, kept, keptShapes, maxBatch);
@@ -51,6 +61,8 @@ public record OnnxModelSpec(String source, String input, int height, int width, 
      */
     public String describe() {
         return "input=" + input + ";size=" + height + "x" + width + ";preprocessing=" + preprocessing + ";outputs="
-                + outputs.stream().map(o -> o.onnxName() + "->" + o.name() + "@" + o.stride()).collect(Collectors.joining(","));
+                + outputs.stream()
+                        .map(o -> o.onnxName() + "->" + o.name() + "@" + o.stride())
+                        .collect(Collectors.joining(","));
     }
 }

@@ -15,6 +15,7 @@ public record OnnxOutput(String onnxName, String name, int stride) implements Se
         if (onnxName == null || onnxName.isBlank() || name == null || name.isBlank()) {
             throw new IllegalArgumentException("an ONNX output needs an ONNX name and a distill4j name");
         }
-        if (stride < 1) throw new IllegalArgumentException("output '" + onnxName + "': stride must be at least 1, got " + stride);
+        if (stride < 1)
+            throw new IllegalArgumentException("output '" + onnxName + "': stride must be at least 1, got " + stride);
     }
 }

@@ -1,7 +1,6 @@
 package io.distill4j.onnx;
 
 import io.distill4j.model.InputNormalization;
-
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Locale;
@@ -18,17 +17,19 @@ import java.util.Locale;
  * @param bgr  true when the model's first channel is blue
  * @param nhwc true for channels-last input
  */
-public record OnnxPreprocessing(boolean bgr, boolean nhwc, float scale, float[] mean, float[] std) implements Serializable {
+public record OnnxPreprocessing(boolean bgr, boolean nhwc, float scale, float[] mean, float[] std)
+        implements Serializable {
 
     /** What every distill4j model expects (InputNormalization): RGB, NCHW, x/255, ImageNet mean/std. */
-    public static final OnnxPreprocessing DISTILL4J = new OnnxPreprocessing(false, false, 255f, InputNormalization.MEAN,
-            InputNormalization.STD);
+    public static final OnnxPreprocessing DISTILL4J =
+            new OnnxPreprocessing(false, false, 255f, InputNormalization.MEAN, InputNormalization.STD);
 
     public OnnxPreprocessing {
         if (!(scale > 0) || mean == null || std == null || mean.length != 3 || std.length != 3) {
             throw new IllegalArgumentException("preprocessing needs scale > 0 and three means and standard deviations");
         }
-        for (float s : std) if (!(s > 0)) throw new IllegalArgumentException("every std must be > 0, got " + Arrays.toString(std));
+        for (float s : std)
+            if (!(s > 0)) throw new IllegalArgumentException("every std must be > 0, got " + Arrays.toString(std));
         mean = mean.clone();
         std = std.clone();
     }
@@ -66,8 +67,9 @@ public record OnnxPreprocessing(boolean bgr, boolean nhwc, float scale, float[] 
             }
         }
         if (bgr == null || nhwc == null || scale == null || mean == null || std == null) {
-            throw new IllegalArgumentException("'" + text + "' must name the channel order (rgb|bgr), the layout (nchw|nhwc), "
-                    + "scale=, mean=r,g,b and std=r,g,b");
+            throw new IllegalArgumentException(
+                    "'" + text + "' must name the channel order (rgb|bgr), the layout (nchw|nhwc), "
+                            + "scale=, mean=r,g,b and std=r,g,b");
         }
         return new OnnxPreprocessing(bgr, nhwc, scale, mean, std);
     }
@@ -82,7 +84,9 @@ public record OnnxPreprocessing(boolean bgr, boolean nhwc, float scale, float[] 
 
     private static float[] three(String v, String text) {
         String[] parts = v.split(",");
-        if (parts.length != 3) throw new IllegalArgumentException("expected three comma-separated numbers, got '" + v + "' in '" + text + "'");
+        if (parts.length != 3)
+            throw new IllegalArgumentException(
+                    "expected three comma-separated numbers, got '" + v + "' in '" + text + "'");
         float[] out = new float[3];
         for (int i = 0; i < 3; i++) out[i] = number(parts[i].trim(), text);
         return out;
@@ -91,8 +95,8 @@ public record OnnxPreprocessing(boolean bgr, boolean nhwc, float scale, float[] 
     /** The machine-readable form; {@link #parse} of it gives an equal record. */
     @Override
     public String toString() {
-        return (bgr ? "bgr" : "rgb") + ";" + (nhwc ? "nhwc" : "nchw") + ";scale=" + scale + ";mean=" + join(mean) + ";std="
-                + join(std);
+        return (bgr ? "bgr" : "rgb") + ";" + (nhwc ? "nhwc" : "nchw") + ";scale=" + scale + ";mean=" + join(mean)
+                + ";std=" + join(std);
     }
 
     private static String join(float[] v) {
@@ -101,8 +105,12 @@ public record OnnxPreprocessing(boolean bgr, boolean nhwc, float scale, float[] 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof OnnxPreprocessing p && p.bgr == bgr && p.nhwc == nhwc && p.scale == scale
-                && Arrays.equals(p.mean, mean) && Arrays.equals(p.std, std);
+        return o instanceof OnnxPreprocessing p
+                && p.bgr == bgr
+                && p.nhwc == nhwc
+                && p.scale == scale
+                && Arrays.equals(p.mean, mean)
+                && Arrays.equals(p.std, std);
     }
 
     @Override
@@ -122,7 +130,8 @@ public record OnnxPreprocessing(boolean bgr, boolean nhwc, float scale, float[] 
     public void apply(byte[] rgbChw, int height, int width, float[] out, int offset) {
         int plane = height * width;
         if (rgbChw.length != 3 * plane) {
-            throw new IllegalArgumentException("expected 3*" + height + "*" + width + " bytes for a CHW image, got " + rgbChw.length);
+            throw new IllegalArgumentException(
+                    "expected 3*" + height + "*" + width + " bytes for a CHW image, got " + rgbChw.length);
         }
         for (int c = 0; c < 3; c++) {
             int src = bgr ? 2 - c : c;

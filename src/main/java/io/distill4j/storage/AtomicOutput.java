@@ -1,14 +1,13 @@
 package io.distill4j.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Writes a stage output so that readers only ever see a complete one, and never destroys what
@@ -58,8 +57,8 @@ public final class AtomicOutput {
      * @throws StageOutputException when the target is not ours, is complete and {@code overwrite}
      *                              is false, is being read, or is being written by another run
      */
-    public static AtomicOutput begin(FileSystem fs, Path target, boolean overwrite, String stage, String key,
-                                     Consumer<String> say) {
+    public static AtomicOutput begin(
+            FileSystem fs, Path target, boolean overwrite, String stage, String key, Consumer<String> say) {
         Path parent = target.getParent();
         try {
             if (parent != null && !fs.exists(parent) && !fs.mkdirs(parent)) {
@@ -76,7 +75,8 @@ public final class AtomicOutput {
         OutputLock lock = OutputLock.acquire(fs, target, stage, say);
         try {
             OutputMarker.State seen = OutputMarker.state(fs, target);
-            if (seen.kind() == OutputMarker.Kind.FOREIGN) throw new StageOutputException(OutputMarker.notOurs(target, key));
+            if (seen.kind() == OutputMarker.Kind.FOREIGN)
+                throw new StageOutputException(OutputMarker.notOurs(target, key));
             if (seen.kind() == OutputMarker.Kind.OURS && Manifest.exists(fs, target)) {
                 if (!overwrite) {
                     throw new StageOutputException("output " + target + " already exists; pass --overwrite "
@@ -87,8 +87,8 @@ public final class AtomicOutput {
             LeftoverTemps.removeSiblings(fs, target, say);
             Path temp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
             if (!fs.mkdirs(temp)) {
-                throw new StageOutputException("cannot write output " + target + ": cannot create " + temp.getName() + " in "
-                        + parent + " (is it writable?)");
+                throw new StageOutputException("cannot write output " + target + ": cannot create " + temp.getName()
+                        + " in " + parent + " (is it writable?)");
             }
             OutputMarker.write(fs, temp, lock.holder());
             return new AtomicOutput(fs, target, temp, lock, seen);
@@ -126,8 +126,10 @@ public final class AtomicOutput {
             lock.verifyHeld();
             OutputMarker.State now = OutputMarker.state(fs, target);
             if (!now.equals(seen)) {
-                throw new StageOutputException("output " + target + " changed while this run wrote it (another run committed "
-                        + (now.run() == null ? "or removed it" : "run " + now.run()) + "); this run's result is discarded");
+                throw new StageOutputException(
+                        "output " + target + " changed while this run wrote it (another run committed "
+                                + (now.run() == null ? "or removed it" : "run " + now.run())
+                                + "); this run's result is discarded");
             }
             Path old = null;
             if (now.exists()) {

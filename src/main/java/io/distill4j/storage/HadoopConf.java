@@ -1,10 +1,9 @@
 package io.distill4j.storage;
 
-import org.apache.hadoop.conf.Configuration;
-
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * A serializable snapshot of the Hadoop settings a job needs on its executors (file-system

@@ -27,12 +27,16 @@ public final class Heartbeats {
     /** Runs {@code beat} every {@link #INTERVAL} until the returned handle is cancelled. */
     static ScheduledFuture<?> every(Runnable beat) {
         long ms = INTERVAL.toMillis();
-        return TIMER.scheduleWithFixedDelay(() -> {
-            try {
-                beat.run();
-            } catch (RuntimeException e) {
-                // a missed heartbeat (e.g. a storage hiccup) is retried at the next tick
-            }
-        }, ms, ms, TimeUnit.MILLISECONDS);
+        return TIMER.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        beat.run();
+                    } catch (RuntimeException e) {
+                        // a missed heartbeat (e.g. a storage hiccup) is retried at the next tick
+                    }
+                },
+                ms,
+                ms,
+                TimeUnit.MILLISECONDS);
     }
 }

@@ -1,11 +1,5 @@
 package io.distill4j.storage;
 
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * Removes what failed or killed runs left behind, and only that. Called while holding the
@@ -60,8 +59,10 @@ public final class LeftoverTemps {
      * (a lock lost on storage without create-if-absent): that process may still be writing it.
      */
     private static boolean ofLiveProcessHere(FileSystem fs, Path dir) {
-        return OutputMarker.read(fs, dir).map(r -> r.host().equals(StageRun.thisHost())
-                && ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false)).orElse(false);
+        return OutputMarker.read(fs, dir)
+                .map(r -> r.host().equals(StageRun.thisHost())
+                        && ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false))
+                .orElse(false);
     }
 
     /** Deletes {@code .FILE.tmp-<uuid>} files anywhere under {@code dir}, which must be ours. */

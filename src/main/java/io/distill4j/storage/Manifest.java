@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Instant;
 
 /**
  * {@code _manifest.json}: the commit marker and description of every stage output (docs/manifests.md). It is written last; a directory without it is incomplete and treated as absent.
@@ -27,8 +26,11 @@ public final class Manifest {
         ObjectNode m = JSON.createObjectNode();
         m.put("stage", stage);
         m.put("created", Instant.now().toString());
-        m.put("distill4j_version", Manifest.class.getPackage().getImplementationVersion() == null
-                ? "dev" : Manifest.class.getPackage().getImplementationVersion());
+        m.put(
+                "distill4j_version",
+                Manifest.class.getPackage().getImplementationVersion() == null
+                        ? "dev"
+                        : Manifest.class.getPackage().getImplementationVersion());
         return m;
     }
 

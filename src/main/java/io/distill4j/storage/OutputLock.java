@@ -1,8 +1,5 @@
 package io.distill4j.storage;
 
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -10,6 +7,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * {@code .NAME.lock} beside an output: at most one run writes an output at a time.
@@ -72,25 +71,30 @@ public final class OutputLock implements AutoCloseable {
                         throw new StageOutputException("output " + output + " is locked by another run (" + file
                                 + " is being written); wait for it to finish");
                     }
-                    if (takeOver(fs, file, null)) say.accept("output " + output + ": removed an unreadable lock " + file
-                            + " untouched for more than " + Heartbeats.STALE_AFTER.toMinutes() + " min");
+                    if (takeOver(fs, file, null))
+                        say.accept("output " + output + ": removed an unreadable lock " + file
+                                + " untouched for more than " + Heartbeats.STALE_AFTER.toMinutes() + " min");
                     continue;
                 }
                 if (!other.get().isStale(now, Heartbeats.STALE_AFTER)) throw held(output, other.get());
                 if (takeOver(fs, file, other.get())) {
-                    say.accept("output " + output + ": taking over the lock of a dead run (" + other.get().describe(now) + ")");
+                    say.accept("output " + output + ": taking over the lock of a dead run ("
+                            + other.get().describe(now) + ")");
                 }
             }
-            throw new StageOutputException("output " + output + ": could not take its lock " + file
-                    + " (other runs kept taking it); retry");
+            throw new StageOutputException(
+                    "output " + output + ": could not take its lock " + file + " (other runs kept taking it); retry");
         } catch (IOException e) {
-            throw new StageOutputException("cannot write output " + output + ": cannot create " + file.getName() + " in "
-                    + output.getParent() + " (is it writable?)", e);
+            throw new StageOutputException(
+                    "cannot write output " + output + ": cannot create " + file.getName() + " in " + output.getParent()
+                            + " (is it writable?)",
+                    e);
         }
     }
 
     private static StageOutputException held(Path output, StageRun other) {
-        return new StageOutputException("output " + output + " is being written by another run: " + other.describe(Instant.now())
+        return new StageOutputException("output " + output + " is being written by another run: "
+                + other.describe(Instant.now())
                 + "; wait for it to finish (a dead run's lock is taken over after " + Heartbeats.STALE_AFTER.toMinutes()
                 + " min without heartbeat)");
     }
@@ -103,8 +107,11 @@ public final class OutputLock implements AutoCloseable {
         Path aside = new Path(file.getParent(), file.getName() + ".stale-" + UUID.randomUUID());
         if (!SmallFiles.move(fs, file, aside)) return false;
         Optional<StageRun> moved = current(fs, aside);
-        boolean same = judged == null ? moved.isEmpty()
-                : moved.isPresent() && moved.get().run().equals(judged.run()) && moved.get().heartbeat().equals(judged.heartbeat());
+        boolean same = judged == null
+                ? moved.isEmpty()
+                : moved.isPresent()
+                        && moved.get().run().equals(judged.run())
+                        && moved.get().heartbeat().equals(judged.heartbeat());
         if (same || !SmallFiles.createNew(fs, file, SmallFiles.read(fs, aside).orElse(new byte[0]))) {
             SmallFiles.delete(fs, aside);
             return same;
@@ -152,10 +159,13 @@ public final class OutputLock implements AutoCloseable {
      */
     public void verifyHeld() {
         Optional<StageRun> now = current(fs, file);
-        StageRun other = lostTo != null ? lostTo : now.filter(h -> !h.run().equals(holder.run())).orElse(null);
+        StageRun other = lostTo != null
+                ? lostTo
+                : now.filter(h -> !h.run().equals(holder.run())).orElse(null);
         if (other != null) {
-            throw new StageOutputException("output " + output + " was taken over by another run while this one wrote it ("
-                    + other.describe(Instant.now()) + "); this run's result is discarded");
+            throw new StageOutputException(
+                    "output " + output + " was taken over by another run while this one wrote it ("
+                            + other.describe(Instant.now()) + "); this run's result is discarded");
         }
         if (now.isEmpty()) {
             throw new StageOutputException("output " + output + ": this run's lock " + file

@@ -1,14 +1,13 @@
 package io.distill4j.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * {@code _distill4j_output.json}: proof that distill4j made a directory. A stage writes it into a
@@ -25,7 +24,12 @@ public final class OutputMarker {
     private OutputMarker() {}
 
     /** What a directory is, as far as deleting or replacing it goes. */
-    public enum Kind { ABSENT, EMPTY, OURS, FOREIGN }
+    public enum Kind {
+        ABSENT,
+        EMPTY,
+        OURS,
+        FOREIGN
+    }
 
     /**
      * A snapshot of a directory: its kind and, for ours, the run that made it ("legacy" for
@@ -43,7 +47,8 @@ public final class OutputMarker {
             fs.mkdirs(dir);
             SmallFiles.replace(fs, new Path(dir, FILE_NAME), run.toJson());
         } catch (IOException e) {
-            throw new StageOutputException("cannot write " + FILE_NAME + " into " + dir + " (is it writable?): " + e.getMessage(), e);
+            throw new StageOutputException(
+                    "cannot write " + FILE_NAME + " into " + dir + " (is it writable?): " + e.getMessage(), e);
         }
     }
 
@@ -62,7 +67,10 @@ public final class OutputMarker {
             }
             if (!st.isDirectory()) return new State(Kind.FOREIGN, null);
             Optional<byte[]> marker = SmallFiles.read(fs, new Path(dir, FILE_NAME));
-            if (marker.isPresent()) return new State(Kind.OURS, StageRun.parse(marker.get()).map(StageRun::run).orElse("unreadable"));
+            if (marker.isPresent())
+                return new State(
+                        Kind.OURS,
+                        StageRun.parse(marker.get()).map(StageRun::run).orElse("unreadable"));
             if (isLegacyOutput(fs, dir)) return new State(Kind.OURS, "legacy");
             if (fs.listStatus(dir).length == 0) return new State(Kind.EMPTY, null);
             return new State(Kind.FOREIGN, null);
@@ -77,14 +85,16 @@ public final class OutputMarker {
     }
 
     private static boolean isLegacyOutput(FileSystem fs, Path dir) {
-        return SmallFiles.read(fs, new Path(dir, Manifest.FILE_NAME)).map(bytes -> {
-            try {
-                JsonNode n = Manifest.JSON.readTree(bytes);
-                return n != null && n.isObject() && n.hasNonNull("stage") && n.hasNonNull("distill4j_version");
-            } catch (IOException e) {
-                return false;
-            }
-        }).orElse(false);
+        return SmallFiles.read(fs, new Path(dir, Manifest.FILE_NAME))
+                .map(bytes -> {
+                    try {
+                        JsonNode n = Manifest.JSON.readTree(bytes);
+                        return n != null && n.isObject() && n.hasNonNull("stage") && n.hasNonNull("distill4j_version");
+                    } catch (IOException e) {
+                        return false;
+                    }
+                })
+                .orElse(false);
     }
 
     /**
@@ -92,9 +102,11 @@ public final class OutputMarker {
      * configuration key naming it ("distill4j.…"), or a description of it.
      */
     public static String notOurs(Path dir, String key) {
-        String remedy = !key.startsWith("distill4j.") ? "move those files away"
-                : key.endsWith(".run-id") ? "choose another " + key + ", or move those files away"
-                : "set " + key + " to a new directory, or move those files away";
+        String remedy = !key.startsWith("distill4j.")
+                ? "move those files away"
+                : key.endsWith(".run-id")
+                        ? "choose another " + key + ", or move those files away"
+                        : "set " + key + " to a new directory, or move those files away";
         return "output " + dir + " (" + key + ") holds files distill4j did not write (no " + FILE_NAME
                 + "); nothing was deleted: " + remedy;
     }

@@ -1,10 +1,9 @@
 package io.distill4j.storage;
 
-import org.apache.hadoop.fs.Path;
-
 import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Refuses, before anything is written, an output that is one of the stage's inputs, lies inside
@@ -29,10 +28,11 @@ public final class OutputPlacement {
                 where = "contains the input ";
             }
             if (where != null) {
-                String remedy = outputKey.startsWith("distill4j.") ? "set " + outputKey + " to a directory outside it"
+                String remedy = outputKey.startsWith("distill4j.")
+                        ? "set " + outputKey + " to a directory outside it"
                         : "move it out of " + in.getKey();
-                throw new StageOutputException("output " + output + " (" + outputKey + ") " + where + in.getKey() + " (" + input
-                        + "): writing there could destroy it; " + remedy);
+                throw new StageOutputException("output " + output + " (" + outputKey + ") " + where + in.getKey() + " ("
+                        + input + "): writing there could destroy it; " + remedy);
             }
         }
     }

@@ -1,12 +1,11 @@
 package io.distill4j.storage;
 
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * An output a stage writes in place and resumes (a training run directory, a teacher cache, a
@@ -35,8 +34,8 @@ public final class OwnedDirectory implements AutoCloseable {
      *                    than the marker (adopted then), or null
      * @param say         where one-line notes go (lock takeover, leftovers removed)
      */
-    public static OwnedDirectory claim(FileSystem fs, Path dir, String stage, String key, String legacyFile,
-                                       Consumer<String> say) {
+    public static OwnedDirectory claim(
+            FileSystem fs, Path dir, String stage, String key, String legacyFile, Consumer<String> say) {
         if (!usable(fs, dir, legacyFile)) throw new StageOutputException(OutputMarker.notOurs(dir, key));
         try {
             Path parent = dir.getParent();

@@ -1,5 +1,10 @@
 package io.distill4j.storage;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -9,12 +14,6 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * Key-value metadata in the footer of a Parquet file that another writer (Spark's DataFrame
@@ -36,8 +35,12 @@ public final class ParquetFooters {
             }
             Map<String, String> kv = new LinkedHashMap<>(meta.getKeyValueMetaData());
             kv.putAll(extra);
-            ParquetFileWriter w = new ParquetFileWriter(HadoopOutputFile.fromPath(tmp, conf), meta.getSchema(),
-                    ParquetFileWriter.Mode.CREATE, ParquetWriter.DEFAULT_BLOCK_SIZE, ParquetWriter.MAX_PADDING_SIZE_DEFAULT);
+            ParquetFileWriter w = new ParquetFileWriter(
+                    HadoopOutputFile.fromPath(tmp, conf),
+                    meta.getSchema(),
+                    ParquetFileWriter.Mode.CREATE,
+                    ParquetWriter.DEFAULT_BLOCK_SIZE,
+                    ParquetWriter.MAX_PADDING_SIZE_DEFAULT);
             w.start();
             w.appendFile(HadoopInputFile.fromPath(file, conf));
             w.end(kv);

@@ -1,9 +1,5 @@
 package io.distill4j.storage;
 
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +9,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * A reader's claim on another stage's output: {@code .NAME.readers/<run id>.json} beside it, with
@@ -77,13 +76,15 @@ public final class ReaderLease implements AutoCloseable {
                 Optional<StageRun> r = SmallFiles.read(fs, st.getPath()).flatMap(StageRun::parse);
                 if (r.isPresent() && !r.get().isStale(now, Heartbeats.STALE_AFTER)) {
                     live.add(r.get());
-                } else if (r.isPresent() || now.toEpochMilli() - st.getModificationTime() > Heartbeats.STALE_AFTER.toMillis()) {
+                } else if (r.isPresent()
+                        || now.toEpochMilli() - st.getModificationTime() > Heartbeats.STALE_AFTER.toMillis()) {
                     SmallFiles.delete(fs, st.getPath());
                 }
             }
             return live;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the readers of " + output + " in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot list the readers of " + output + " in " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -91,8 +92,10 @@ public final class ReaderLease implements AutoCloseable {
     public static void requireNoLiveReaders(FileSystem fs, Path output, String action) {
         List<StageRun> readers = liveReaders(fs, output);
         if (!readers.isEmpty()) {
-            throw new StageOutputException("cannot " + action + " " + output + ": it is being read by " + readers.get(0).describe(Instant.now())
-                    + (readers.size() > 1 ? " and " + (readers.size() - 1) + " more" : "") + "; retry when that run has finished");
+            throw new StageOutputException("cannot " + action + " " + output + ": it is being read by "
+                    + readers.get(0).describe(Instant.now())
+                    + (readers.size() > 1 ? " and " + (readers.size() - 1) + " more" : "")
+                    + "; retry when that run has finished");
         }
     }
 

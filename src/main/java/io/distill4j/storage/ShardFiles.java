@@ -1,6 +1,11 @@
 package io.distill4j.storage;
 
 import io.distill4j.data.ShardRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -8,12 +13,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
 
 /**
  * Lists and reads the Parquet files of one shard split without Spark SQL, for tasks that process
@@ -27,11 +26,15 @@ public final class ShardFiles {
         Path dir = new Path(shardsRoot, split);
         try {
             if (!fs.exists(dir)) {
-                throw new StageOutputException("shards " + shardsRoot + " have no split '" + split + "' (no " + dir + ")");
+                throw new StageOutputException(
+                        "shards " + shardsRoot + " have no split '" + split + "' (no " + dir + ")");
             }
-            FileStatus[] st = fs.listStatus(dir, p -> p.getName().startsWith("part-") && p.getName().endsWith(".parquet"));
+            FileStatus[] st = fs.listStatus(
+                    dir, p -> p.getName().startsWith("part-") && p.getName().endsWith(".parquet"));
             List<Path> files = new ArrayList<>();
-            Arrays.stream(st).sorted(Comparator.comparing(s -> s.getPath().getName())).forEach(s -> files.add(s.getPath()));
+            Arrays.stream(st)
+                    .sorted(Comparator.comparing(s -> s.getPath().getName()))
+                    .forEach(s -> files.add(s.getPath()));
             return files;
         } catch (IOException e) {
             throw new StageOutputException("cannot list " + dir + ": " + e.getMessage(), e);
@@ -41,25 +44,34 @@ public final class ShardFiles {
     /** Reads every sample of one shard file. */
     public static List<ShardRecord> read(Configuration conf, Path file) {
         List<ShardRecord> out = new ArrayList<>();
-        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file)
+                .withConf(conf)
+                .build()) {
             for (Group g = reader.read(); g != null; g = reader.read()) out.add(toRecord(g));
         } catch (IOException | RuntimeException e) {
-            throw new StageOutputException("cannot read shard file " + file + " (truncated or not a distill4j shard?): "
-                    + e.getMessage(), e);
+            throw new StageOutputException(
+                    "cannot read shard file " + file + " (truncated or not a distill4j shard?): " + e.getMessage(), e);
         }
         return out;
     }
 
     private static ShardRecord toRecord(Group g) {
-        return new ShardRecord(g.getString("sample_id", 0), g.getString("dataset", 0), g.getString("split", 0),
-                g.getInteger("height", 0), g.getInteger("width", 0), g.getInteger("orig_height", 0),
-                g.getInteger("orig_width", 0), g.getBinary("image", 0).getBytes(),
+        return new ShardRecord(
+                g.getString("sample_id", 0),
+                g.getString("dataset", 0),
+                g.getString("split", 0),
+                g.getInteger("height", 0),
+                g.getInteger("width", 0),
+                g.getInteger("orig_height", 0),
+                g.getInteger("orig_width", 0),
+                g.getBinary("image", 0).getBytes(),
                 has(g, "seg_label") ? g.getBinary("seg_label", 0).getBytes() : null,
                 has(g, "boxes") ? floats(g.getGroup("boxes", 0)) : null,
                 has(g, "category_ids") ? ints(g.getGroup("category_ids", 0)) : null,
                 has(g, "areas") ? floats(g.getGroup("areas", 0)) : null,
                 has(g, "iscrowd") ? bools(g.getGroup("iscrowd", 0)) : null,
-                g.getLong("image_id", 0), g.getString("source_uri", 0));
+                g.getLong("image_id", 0),
+                g.getString("source_uri", 0));
     }
 
     private static boolean has(Group g, String field) {

@@ -1,11 +1,5 @@
 package io.distill4j.storage;
 
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Create-if-absent, read, replace and move of the small files locks and leases are made of.
@@ -39,7 +38,8 @@ final class SmallFiles {
             java.nio.file.Path p = local(fs, file);
             Files.createDirectories(p.getParent());
             try {
-                Files.write(p, bytes, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+                Files.write(
+                        p, bytes, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
                 return true;
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 return false;
@@ -79,7 +79,9 @@ final class SmallFiles {
     /** Last modification time in ms, or -1 when the file is gone. */
     static long modified(FileSystem fs, Path file) throws IOException {
         try {
-            return isLocal(fs) ? Files.getLastModifiedTime(local(fs, file)).toMillis() : fs.getFileStatus(file).getModificationTime();
+            return isLocal(fs)
+                    ? Files.getLastModifiedTime(local(fs, file)).toMillis()
+                    : fs.getFileStatus(file).getModificationTime();
         } catch (NoSuchFileException | FileNotFoundException e) {
             return -1;
         }

@@ -1,12 +1,11 @@
 package io.distill4j.storage;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /** Resolves user path strings (plain, file://, hdfs://, s3a://) to Hadoop file systems. */
 public final class Storage {
@@ -20,7 +19,14 @@ public final class Storage {
     public static Path path(String location) {
         URI uri = URI.create(location.replace(" ", "%20"));
         if (uri.getScheme() == null) {
-            return new Path("file", null, new java.io.File(location).getAbsoluteFile().toPath().normalize().toString());
+            return new Path(
+                    "file",
+                    null,
+                    new java.io.File(location)
+                            .getAbsoluteFile()
+                            .toPath()
+                            .normalize()
+                            .toString());
         }
         return new Path(location);
     }

@@ -19,7 +19,8 @@ public final class ChannelSoftmaxKl {
     public static double meanPixelKl(float[] reference, float[] approx, int[] shape, double tau) {
         int n = ChwShape.checkInput(reference, shape);
         if (approx == null || approx.length < n) {
-            throw new IllegalArgumentException("reconstructed tensor needs " + n + " floats, got " + (approx == null ? "null" : approx.length));
+            throw new IllegalArgumentException(
+                    "reconstructed tensor needs " + n + " floats, got " + (approx == null ? "null" : approx.length));
         }
         if (!(tau > 0)) throw new IllegalArgumentException("temperature must be positive, got " + tau);
         int channels = shape[0];

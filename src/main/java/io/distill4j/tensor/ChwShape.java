@@ -17,11 +17,13 @@ final class ChwShape {
         }
         long n = 1;
         for (int d : shape) {
-            if (d <= 0) throw new IllegalArgumentException("shape dimensions must be positive, got " + Arrays.toString(shape));
+            if (d <= 0)
+                throw new IllegalArgumentException("shape dimensions must be positive, got " + Arrays.toString(shape));
             n *= d;
         }
         if (n > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + n + " elements, more than a Java array holds");
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " has " + n + " elements, more than a Java array holds");
         }
         return (int) n;
     }

@@ -14,8 +14,14 @@ import java.util.Arrays;
  * @param taus         temperatures the KL was measured at
  * @param meanKl       mean per-pixel KL(softmax(x/tau) || softmax(x^/tau)) for each of {@code taus}, in nats
  */
-public record CodecReport(String codec, int[] shape, long encodedBytes, double maxAbsError, double meanAbsError,
-                          double[] taus, double[] meanKl) {
+public record CodecReport(
+        String codec,
+        int[] shape,
+        long encodedBytes,
+        double maxAbsError,
+        double meanAbsError,
+        double[] taus,
+        double[] meanKl) {
 
     /** Encodes and decodes {@code chw} with {@code codec} and measures the result. */
     public static CodecReport measure(TensorCodec codec, float[] chw, int[] shape, double... taus) {

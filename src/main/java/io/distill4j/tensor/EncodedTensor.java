@@ -35,8 +35,12 @@ public record EncodedTensor(String codec, int[] shape, byte[] data, float[] scal
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EncodedTensor t && codec.equals(t.codec) && Arrays.equals(shape, t.shape)
-                && Arrays.equals(data, t.data) && Arrays.equals(scale, t.scale) && Arrays.equals(topkIdx, t.topkIdx);
+        return o instanceof EncodedTensor t
+                && codec.equals(t.codec)
+                && Arrays.equals(shape, t.shape)
+                && Arrays.equals(data, t.data)
+                && Arrays.equals(scale, t.scale)
+                && Arrays.equals(topkIdx, t.topkIdx);
     }
 
     @Override

@@ -28,6 +28,9 @@ public final class Fp32Codec implements TensorCodec {
         PayloadCheck.bytes(NAME, "data", encoded.data(), 4L * n, encoded.shape());
         PayloadCheck.absent(NAME, "scale", encoded.scale(), encoded.shape());
         PayloadCheck.absent(NAME, "topk_idx", encoded.topkIdx(), encoded.shape());
-        ByteBuffer.wrap(encoded.data()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, 0, n);
+        ByteBuffer.wrap(encoded.data())
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(out, 0, n);
     }
 }

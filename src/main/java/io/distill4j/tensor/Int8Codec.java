@@ -31,8 +31,8 @@ public final class Int8Codec implements TensorCodec {
             for (int i = 0; i < plane; i++) {
                 float v = chw[base + i];
                 if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException("int8 codec needs finite values; channel " + c + " position "
-                            + i + " (h=" + i / shape[2] + ", w=" + i % shape[2] + ") is " + v);
+                    throw new IllegalArgumentException("int8 codec needs finite values; channel " + c + " position " + i
+                            + " (h=" + i / shape[2] + ", w=" + i % shape[2] + ") is " + v);
                 }
                 max = Math.max(max, Math.abs(v));
             }

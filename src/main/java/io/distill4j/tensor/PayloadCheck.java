@@ -8,19 +8,19 @@ final class PayloadCheck {
 
     static void bytes(String codec, String column, byte[] found, long expected, int[] shape) {
         if (found == null) {
-            throw new IllegalArgumentException(codec + " tensor of shape " + Arrays.toString(shape) + ": column " + column
-                    + " expected " + expected + " bytes, found null");
+            throw new IllegalArgumentException(codec + " tensor of shape " + Arrays.toString(shape) + ": column "
+                    + column + " expected " + expected + " bytes, found null");
         }
         if (found.length != expected) {
-            throw new IllegalArgumentException(codec + " tensor of shape " + Arrays.toString(shape) + ": column " + column
-                    + " expected " + expected + " bytes, found " + found.length);
+            throw new IllegalArgumentException(codec + " tensor of shape " + Arrays.toString(shape) + ": column "
+                    + column + " expected " + expected + " bytes, found " + found.length);
         }
     }
 
     static void absent(String codec, String column, Object found, int[] shape) {
         if (found != null) {
-            throw new IllegalArgumentException(codec + " tensor of shape " + Arrays.toString(shape) + ": column " + column
-                    + " expected null, found a value (was the row written by another codec?)");
+            throw new IllegalArgumentException(codec + " tensor of shape " + Arrays.toString(shape) + ": column "
+                    + column + " expected null, found a value (was the row written by another codec?)");
         }
     }
 }

@@ -38,7 +38,8 @@ public interface TensorCodec {
     /** Checks that {@code encoded} was written by this codec. */
     default void checkCodec(EncodedTensor encoded) {
         if (!name().equals(encoded.codec())) {
-            throw new IllegalArgumentException("codec " + name() + " cannot decode a tensor written by codec " + encoded.codec());
+            throw new IllegalArgumentException(
+                    "codec " + name() + " cannot decode a tensor written by codec " + encoded.codec());
         }
     }
 }

@@ -20,10 +20,14 @@ public final class TensorCodecs {
     public static TensorCodec forSpec(String spec) {
         if (spec == null) throw new IllegalArgumentException("codec spec is missing; expected " + ACCEPTED);
         switch (spec) {
-            case Fp32Codec.NAME: return FP32;
-            case Fp16Codec.NAME: return FP16;
-            case Int8Codec.NAME: return INT8;
-            default: break;
+            case Fp32Codec.NAME:
+                return FP32;
+            case Fp16Codec.NAME:
+                return FP16;
+            case Int8Codec.NAME:
+                return INT8;
+            default:
+                break;
         }
         if (spec.startsWith(TopKCodec.PREFIX)) {
             String digits = spec.substring(TopKCodec.PREFIX.length());
@@ -32,12 +36,12 @@ public final class TensorCodecs {
                 if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) throw new NumberFormatException();
                 k = Integer.parseInt(digits);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("codec spec '" + spec + "': K in topk:K must be a positive integer, got '"
-                        + digits + "'; expected " + ACCEPTED);
+                throw new IllegalArgumentException("codec spec '" + spec
+                        + "': K in topk:K must be a positive integer, got '" + digits + "'; expected " + ACCEPTED);
             }
             if (k < 1 || k >= TopKCodec.MAX_CHANNELS) {
-                throw new IllegalArgumentException("codec spec '" + spec + "': K must be in 1.." + (TopKCodec.MAX_CHANNELS - 1)
-                        + ", got " + k);
+                throw new IllegalArgumentException(
+                        "codec spec '" + spec + "': K must be in 1.." + (TopKCodec.MAX_CHANNELS - 1) + ", got " + k);
             }
             return new TopKCodec(k);
         }

@@ -2,10 +2,9 @@ package io.distill4j.train;
 
 import io.distill4j.config.TrainSettings;
 import io.distill4j.method.DriverRound;
-import org.apache.spark.api.java.JavaSparkContext;
-
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * The driver round between epochs that the objective's methods declare ({@link DriverRound}), or
@@ -15,15 +14,16 @@ import java.util.Set;
 public final class BetweenEpochRounds {
     private BetweenEpochRounds() {}
 
-    public static SparkTrainer.BetweenEpochs of(JavaSparkContext sc, RunDirectory run, TrainingObjective objective,
-                                                TrainSettings settings) {
+    public static SparkTrainer.BetweenEpochs of(
+            JavaSparkContext sc, RunDirectory run, TrainingObjective objective, TrainSettings settings) {
         if (!(objective instanceof SegmentationObjective so)) return null;
         Set<DriverRound> rounds = new LinkedHashSet<>();
-        for (SegmentationObjective.Term t : so.terms()) rounds.add(t.method().round(t.term().options()));
+        for (SegmentationObjective.Term t : so.terms())
+            rounds.add(t.method().round(t.term().options()));
         rounds.remove(DriverRound.NONE);
         if (rounds.size() > 1) {
-            throw new IllegalArgumentException("distill.terms: the terms need driver rounds " + rounds + "; one run trains "
-                    + "one of them");
+            throw new IllegalArgumentException(
+                    "distill.terms: the terms need driver rounds " + rounds + "; one run trains " + "one of them");
         }
         if (rounds.isEmpty()) return null;
         return switch (rounds.iterator().next()) {

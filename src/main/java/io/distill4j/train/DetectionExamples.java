@@ -3,14 +3,13 @@ package io.distill4j.train;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.eval.detect.CenterNetTargets;
 import io.distill4j.model.TapInfo;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Turns one COCO shard sample (and its decoded teacher outputs) into a one-example
@@ -49,8 +48,13 @@ public final class DetectionExamples {
             boxes.add(new double[] {flat[4 * i], flat[4 * i + 1], flat[4 * i + 2], flat[4 * i + 3]});
             classes.add(c);
         }
-        return CenterNetTargets.encode(boxes.toArray(new double[0][]), classes.stream().mapToInt(Integer::intValue).toArray(),
-                categoryIds.length, r.height(), r.width(), stride);
+        return CenterNetTargets.encode(
+                boxes.toArray(new double[0][]),
+                classes.stream().mapToInt(Integer::intValue).toArray(),
+                categoryIds.length,
+                r.height(),
+                r.width(),
+                stride);
     }
 
     /**
@@ -75,12 +79,14 @@ public final class DetectionExamples {
                 throw new IllegalStateException("sample " + r.sampleId() + ": no teacher output '" + name + "'");
             }
             if (values.length != term.teacherTap().flatSize()) {
-                throw new IllegalStateException("sample " + r.sampleId() + ": teacher output '" + name + "' has "
-                        + values.length + " values, expected " + term.teacherTap().flatSize());
+                throw new IllegalStateException(
+                        "sample " + r.sampleId() + ": teacher output '" + name + "' has " + values.length
+                                + " values, expected " + term.teacherTap().flatSize());
             }
             labels.add(row(term.centreMasked() ? concat(values, t.mask()) : values));
         }
-        return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {Examples.image(r)}, labels.toArray(new INDArray[0]));
+        return new org.nd4j.linalg.dataset.MultiDataSet(
+                new INDArray[] {Examples.image(r)}, labels.toArray(new INDArray[0]));
     }
 
     private static INDArray row(float[] values) {

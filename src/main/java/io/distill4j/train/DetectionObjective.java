@@ -16,18 +16,17 @@ import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
 import io.distill4j.model.loss.CenterNetFocalLoss;
 import io.distill4j.model.loss.MaskedL1Loss;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.graph.SubsetVertex;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * The training objective of a CenterNet-style detector ({@link DetectionModel}): three task
@@ -46,6 +45,7 @@ public final class DetectionObjective implements TrainingObjective {
     public static final String OFFSET_OUTPUT = "task_offset";
     /** CenterNet's loss weights (hm_weight, wh_weight, off_weight). */
     public static final double HEATMAP_WEIGHT = 1.0;
+
     public static final double SIZE_WEIGHT = 0.1;
     public static final double OFFSET_WEIGHT = 1.0;
     private static final long serialVersionUID = 1L;
@@ -70,8 +70,12 @@ public final class DetectionObjective implements TrainingObjective {
     /** CrossKD grafts by student tap, filled by {@link #configuration()}. */
     private final transient Map<String, GraftedHead> grafts = new LinkedHashMap<>();
 
-    private DetectionObjective(ModelBlueprint blueprint, int[] categoryIds, List<Term> terms, ComputationGraph teacher,
-                               Map<String, TapInfo> teacherTaps) {
+    private DetectionObjective(
+            ModelBlueprint blueprint,
+            int[] categoryIds,
+            List<Term> terms,
+            ComputationGraph teacher,
+            Map<String, TapInfo> teacherTaps) {
         this.blueprint = blueprint;
         this.heatmap = blueprint.tap("heatmap");
         this.reg = blueprint.tap("reg");
@@ -93,31 +97,47 @@ public final class DetectionObjective implements TrainingObjective {
      * @param teacher        the teacher network, needed by CrossKD terms only; may be null otherwise
      * @param teacherTaps    the teacher's taps (from its blueprint), for CrossKD
      */
-    public static DetectionObjective of(ModelBlueprint student, int[] categoryIds, Map<String, TapInfo> teacherOutputs,
-                                        List<DistillTerm> dts, ComputationGraph teacher, Map<String, TapInfo> teacherTaps) {
+    public static DetectionObjective of(
+            ModelBlueprint student,
+            int[] categoryIds,
+            Map<String, TapInfo> teacherOutputs,
+            List<DistillTerm> dts,
+            ComputationGraph teacher,
+            Map<String, TapInfo> teacherTaps) {
         if (student.spec().task() != Task.DETECTION) {
-            throw new IllegalArgumentException("model '" + student.spec().name() + "' is a " + student.spec().task()
-                    + " model; the detection objective needs a detection blueprint");
+            throw new IllegalArgumentException("model '" + student.spec().name() + "' is a "
+                    + student.spec().task() + " model; the detection objective needs a detection blueprint");
         }
         if (student.spec().numClasses() != categoryIds.length) {
-            throw new IllegalArgumentException("model '" + student.spec().name() + "' has " + student.spec().numClasses()
-                    + " heatmap channels but the shards have " + categoryIds.length + " categories");
+            throw new IllegalArgumentException("model '" + student.spec().name() + "' has "
+                    + student.spec().numClasses() + " heatmap channels but the shards have " + categoryIds.length
+                    + " categories");
         }
-        TermPlanning planning = new TermPlanning(Task.DETECTION, student, teacherOutputs, teacher != null,
-                "distill.terms: term ");
+        TermPlanning planning =
+                new TermPlanning(Task.DETECTION, student, teacherOutputs, teacher != null, "distill.terms: term ");
         List<Term> terms = new ArrayList<>();
         for (DistillTerm t : dts) {
             if (t.weight() == 0) continue;
             DistillMethod method = t.kind().method();
             if (!method.tasks().contains(Task.DETECTION)) {
-                throw new IllegalArgumentException(planning.where(t) + ": " + t.kind().id() + " is wired for segmentation "
-                        + "students only; a detector takes " + String.join(", ", java.util.Arrays.stream(DistillTerm.Kind.values())
-                        .filter(k -> k.method().tasks().contains(Task.DETECTION)).map(DistillTerm.Kind::id).toList()));
+                throw new IllegalArgumentException(
+                        planning.where(t) + ": " + t.kind().id() + " is wired for segmentation "
+                                + "students only; a detector takes "
+                                + String.join(
+                                        ", ",
+                                        java.util.Arrays.stream(DistillTerm.Kind.values())
+                                                .filter(k -> k.method().tasks().contains(Task.DETECTION))
+                                                .map(DistillTerm.Kind::id)
+                                                .toList()));
             }
             for (PlannedOutput p : method.plan(planning, t)) {
                 TapInfo te = p.teacher();
-                terms.add(new Term(uniqueName(terms, p.name()), t.withTaps(p.studentTap(), p.teacherOutput(), p.weight()),
-                        p.student(), te, method.labels(Task.DETECTION, te) == LabelLayout.TEACHER_AND_CENTRE_MASK));
+                terms.add(new Term(
+                        uniqueName(terms, p.name()),
+                        t.withTaps(p.studentTap(), p.teacherOutput(), p.weight()),
+                        p.student(),
+                        te,
+                        method.labels(Task.DETECTION, te) == LabelLayout.TEACHER_AND_CENTRE_MASK));
             }
             planning.planned(method);
         }
@@ -130,7 +150,8 @@ public final class DetectionObjective implements TrainingObjective {
     }
 
     private static String uniqueName(List<Term> existing, String name) {
-        return TrainingObjective.uniqueOutputName(existing.stream().map(Term::output).toList(), name);
+        return TrainingObjective.uniqueOutputName(
+                existing.stream().map(Term::output).toList(), name);
     }
 
     public List<Term> terms() {
@@ -177,7 +198,8 @@ public final class DetectionObjective implements TrainingObjective {
 
     @Override
     public List<String> teacherOutputsNeeded() {
-        return List.copyOf(new LinkedHashSet<>(terms.stream().map(t -> t.teacherTap.name()).toList()));
+        return List.copyOf(
+                new LinkedHashSet<>(terms.stream().map(t -> t.teacherTap.name()).toList()));
     }
 
     @Override
@@ -188,7 +210,8 @@ public final class DetectionObjective implements TrainingObjective {
         GraphWiring wiring = new GraphWiring(g, Task.DETECTION, "", teacher, teacherTaps, grafts);
         for (Term t : terms) t.term.kind().method().wire(wiring, t.output, t.term, t.studentTap, t.teacherTap);
         // An unused branch of a CrossKD graft is pruned.
-        return GraphHeads.pruneToOutputs(g.setOutputs(outputNames().toArray(new String[0]))).build();
+        return GraphHeads.pruneToOutputs(g.setOutputs(outputNames().toArray(new String[0])))
+                .build();
     }
 
     /**
@@ -200,12 +223,16 @@ public final class DetectionObjective implements TrainingObjective {
     private void addTaskOutputs(GraphBuilder g) {
         int h = heatmap.height();
         int w = heatmap.width();
-        GraphHeads.addLossOutput(g, HEATMAP_OUTPUT, heatmap,
-                new CenterNetFocalLoss(heatmap.channels(), h, w, 2.0, 4.0, HEATMAP_WEIGHT));
+        GraphHeads.addLossOutput(
+                g, HEATMAP_OUTPUT, heatmap, new CenterNetFocalLoss(heatmap.channels(), h, w, 2.0, 4.0, HEATMAP_WEIGHT));
         g.addVertex("reg_size", new SubsetVertex(0, 1), reg.vertexName());
-        GraphHeads.addLossOutput(g, SIZE_OUTPUT, new TapInfo("reg_size", "reg_size", 2, h, w), new MaskedL1Loss(2, h, w, SIZE_WEIGHT));
+        GraphHeads.addLossOutput(
+                g, SIZE_OUTPUT, new TapInfo("reg_size", "reg_size", 2, h, w), new MaskedL1Loss(2, h, w, SIZE_WEIGHT));
         g.addVertex("reg_offset", new SubsetVertex(2, 3), reg.vertexName());
-        GraphHeads.addLossOutput(g, OFFSET_OUTPUT, new TapInfo("reg_offset", "reg_offset", 2, h, w),
+        GraphHeads.addLossOutput(
+                g,
+                OFFSET_OUTPUT,
+                new TapInfo("reg_offset", "reg_offset", 2, h, w),
                 new MaskedL1Loss(2, h, w, OFFSET_WEIGHT));
     }
 
@@ -219,7 +246,8 @@ public final class DetectionObjective implements TrainingObjective {
     public ComputationGraphConfiguration studentOnlyConfiguration() {
         GraphBuilder g = blueprint.graphBuilder();
         addTaskOutputs(g);
-        return GraphHeads.pruneToOutputs(g.setOutputs(taskOutputNames().toArray(new String[0]))).build();
+        return GraphHeads.pruneToOutputs(g.setOutputs(taskOutputNames().toArray(new String[0])))
+                .build();
     }
 
     @Override

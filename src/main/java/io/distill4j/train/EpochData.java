@@ -1,13 +1,12 @@
 package io.distill4j.train;
 
+import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-
-import java.util.Iterator;
-import java.util.List;
 
 /**
  * One epoch's training data as light records (shard rows, cached teacher rows) and the function

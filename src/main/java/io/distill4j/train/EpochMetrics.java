@@ -12,6 +12,14 @@ import java.util.Map;
  * @param beforeEpoch    what the driver-side step before the fit reported (the holistic critic's round), or empty
  * @param probeSeconds   time the probe's scoring took on the driver after the epoch (0 without a probe)
  */
-public record EpochMetrics(int epoch, double score, Map<String, Double> terms, long examples, double seconds,
-                           double examplesPerSecond, long averagingMs, java.util.List<String> iterations,
-                           Map<String, Double> beforeEpoch, double probeSeconds) {}
+public record EpochMetrics(
+        int epoch,
+        double score,
+        Map<String, Double> terms,
+        long examples,
+        double seconds,
+        double examplesPerSecond,
+        long averagingMs,
+        java.util.List<String> iterations,
+        Map<String, Double> beforeEpoch,
+        double probeSeconds) {}

@@ -30,7 +30,8 @@ public final class EpochProgress {
     /** Seconds as m:ss, or h:mm:ss from an hour on. */
     static String clock(double seconds) {
         long s = Math.round(Math.max(0, seconds));
-        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 }

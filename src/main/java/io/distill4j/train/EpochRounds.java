@@ -35,7 +35,8 @@ public final class EpochRounds implements Serializable {
      */
     public static EpochRounds plan(long[] partitionCounts, int workers, int examplesPerWorker, long seed) {
         if (workers < 1) throw new IllegalArgumentException("workers must be at least 1, was " + workers);
-        if (examplesPerWorker < 1) throw new IllegalArgumentException("examples per worker must be at least 1, was " + examplesPerWorker);
+        if (examplesPerWorker < 1)
+            throw new IllegalArgumentException("examples per worker must be at least 1, was " + examplesPerWorker);
         long[] offsets = new long[partitionCounts.length + 1];
         for (int i = 0; i < partitionCounts.length; i++) offsets[i + 1] = offsets[i] + partitionCounts[i];
         long total = offsets[partitionCounts.length];
@@ -87,7 +88,8 @@ public final class EpochRounds implements Serializable {
         long global = partitionOffsets[partition] + indexInPartition;
         if (indexInPartition < 0 || global >= partitionOffsets[partition + 1]) {
             throw new IllegalStateException("partition " + partition + " of the training records yields more than the "
-                    + (partitionOffsets[partition + 1] - partitionOffsets[partition]) + " records it held when counted: the "
+                    + (partitionOffsets[partition + 1] - partitionOffsets[partition])
+                    + " records it held when counted: the "
                     + "records must be the same every time they are read");
         }
         int p = permutation[(int) global];

@@ -4,11 +4,10 @@ import io.distill4j.data.ShardRecord;
 import io.distill4j.method.LabelLayout;
 import io.distill4j.model.InputNormalization;
 import io.distill4j.model.TapInfo;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Map;
 
 /**
  * Turns one shard sample (and its decoded teacher targets) into a one-example {@link MultiDataSet}
@@ -87,8 +86,8 @@ public final class Examples {
         }
         // MCL: the image and its horizontal flip travel as one two-example element, so they usually
         // share a minibatch; the loss pairs them by image id, not by position.
-        return org.nd4j.linalg.dataset.MultiDataSet.merge(java.util.List.of(view(r, objective, teacher),
-                view(flippedHorizontally(r), objective, teacher)));
+        return org.nd4j.linalg.dataset.MultiDataSet.merge(
+                java.util.List.of(view(r, objective, teacher), view(flippedHorizontally(r), objective, teacher)));
     }
 
     /**
@@ -117,10 +116,25 @@ public final class Examples {
             }
         }
         if (r.boxes() != null) {
-            throw new IllegalArgumentException("sample " + r.sampleId() + ": flipped views are made for segmentation samples only");
+            throw new IllegalArgumentException(
+                    "sample " + r.sampleId() + ": flipped views are made for segmentation samples only");
         }
-        return new ShardRecord(r.sampleId(), r.dataset(), r.split(), h, w, r.origHeight(), r.origWidth(), flipped,
-                flippedLabel, null, null, null, null, r.imageId(), r.sourceUri());
+        return new ShardRecord(
+                r.sampleId(),
+                r.dataset(),
+                r.split(),
+                h,
+                w,
+                r.origHeight(),
+                r.origWidth(),
+                flipped,
+                flippedLabel,
+                null,
+                null,
+                null,
+                null,
+                r.imageId(),
+                r.sourceUri());
     }
 
     private static MultiDataSet view(ShardRecord r, SegmentationObjective objective, Map<String, float[]> teacher) {
@@ -135,7 +149,7 @@ public final class Examples {
         float[] valid = validMask(grid);
         labels[0] = Nd4j.create(task, new long[] {1, hw}, 'c');
         int k = 1;
-        if (objective.hasPeer()) labels[k++] = labels[0].dup();                  // the peer's task labels
+        if (objective.hasPeer()) labels[k++] = labels[0].dup(); // the peer's task labels
         for (SegmentationObjective.Term term : objective.terms()) {
             LabelLayout layout = term.labels();
             if (layout == LabelLayout.VALID_MASK) {
@@ -148,23 +162,25 @@ public final class Examples {
             }
             float[] t = teacher.get(term.teacherTap().name());
             if (t == null) {
-                throw new IllegalStateException("sample " + r.sampleId() + ": no teacher output '" + term.teacherTap().name() + "'");
+                throw new IllegalStateException("sample " + r.sampleId() + ": no teacher output '"
+                        + term.teacherTap().name() + "'");
             }
             if (t.length != term.teacherTap().flatSize()) {
-                throw new IllegalStateException("sample " + r.sampleId() + ": teacher output '" + term.teacherTap().name()
-                        + "' has " + t.length + " values, expected " + term.teacherTap().flatSize());
+                throw new IllegalStateException("sample " + r.sampleId() + ": teacher output '"
+                        + term.teacherTap().name() + "' has " + t.length + " values, expected "
+                        + term.teacherTap().flatSize());
             }
             float[] row = t;
             if (layout == LabelLayout.IMAGE_AND_TEACHER) {
                 // The critic's condition (the image at the map grid), then the teacher map (its real sample).
-                float[] img = imageAtGrid(normalized, r.height(), r.width(),
-                        logits.height(), logits.width());
+                float[] img = imageAtGrid(normalized, r.height(), r.width(), logits.height(), logits.width());
                 row = new float[img.length + t.length];
                 System.arraycopy(img, 0, row, 0, img.length);
                 System.arraycopy(t, 0, row, img.length, t.length);
             } else if (layout == LabelLayout.TEACHER_AND_VALID_MASK) {
                 TapInfo tap = term.teacherTap();
-                float[] mask = tap.height() == logits.height() && tap.width() == logits.width() ? valid
+                float[] mask = tap.height() == logits.height() && tap.width() == logits.width()
+                        ? valid
                         : validMask(labelsAtGrid(r.segLabel(), r.height(), r.width(), tap.height(), tap.width()));
                 row = new float[t.length + mask.length];
                 System.arraycopy(t, 0, row, 0, t.length);

@@ -1,13 +1,12 @@
 package io.distill4j.train;
 
+import java.util.List;
+import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-
-import java.util.List;
-import java.util.Set;
 
 /**
  * Copies a network's body into another graph under prefixed names, sharing the input: how mutual
@@ -30,7 +29,10 @@ public final class GraphCopies {
             GraphVertex v = source.getVertices().get(name).clone();
             if (v instanceof LayerVertex lv) lv.getLayerConf().getLayer().setLayerName(prefix + name);
             List<String> in = source.getVertexInputs().get(name);
-            target.addVertex(prefix + name, v, in.stream().map(i -> inputs.contains(i) ? i : prefix + i).toArray(String[]::new));
+            target.addVertex(
+                    prefix + name,
+                    v,
+                    in.stream().map(i -> inputs.contains(i) ? i : prefix + i).toArray(String[]::new));
         }
     }
 

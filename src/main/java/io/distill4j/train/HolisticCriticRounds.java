@@ -1,21 +1,14 @@
 package io.distill4j.train;
 
-import io.distill4j.config.TrainSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.ModelFiles;
-import io.distill4j.method.HolisticOptions;
+import io.distill4j.config.TrainSettings;
 import io.distill4j.distill.CriticAdam;
 import io.distill4j.distill.HolisticCritic;
 import io.distill4j.distill.HolisticLoss;
+import io.distill4j.method.HolisticOptions;
 import io.distill4j.model.TapInfo;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * The critic side of holistic distillation, run on the driver before every student epoch:
@@ -48,6 +47,7 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
     static final String STATE_FOLDER = "critic";
     /** WGAN-GP's Adam (Gulrajani et al. 2017): beta1 = 0, beta2 = 0.9. */
     static final double BETA1 = 0.0;
+
     static final double BETA2 = 0.9;
     static final double ADAM_EPSILON = 1e-8;
 
@@ -64,7 +64,8 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
     private CriticAdam adam;
     private long count = -1;
 
-    public HolisticCriticRounds(JavaSparkContext sc, RunDirectory run, SegmentationObjective objective, TrainSettings settings) {
+    public HolisticCriticRounds(
+            JavaSparkContext sc, RunDirectory run, SegmentationObjective objective, TrainSettings settings) {
         List<SegmentationObjective.Term> holistic = objective.holisticTerms();
         if (holistic.size() != 1) {
             throw new IllegalArgumentException("expected one holistic distillation term, got " + holistic.size());
@@ -89,12 +90,16 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
     public void start(int firstEpoch) {
         TapInfo s = term.studentTap();
         if (firstEpoch <= 1) {
-            critic = new HolisticCritic(s.channels(), options().hidden(), options().kernel(), seed);
+            critic = new HolisticCritic(
+                    s.channels(), options().hidden(), options().kernel(), seed);
             adam = new CriticAdam(critic.numParams(), options().learningRate(), BETA1, BETA2, ADAM_EPSILON);
             return;
         }
         JsonNode n = RoundState.read(run, sc.hadoopConfiguration(), STATE_FOLDER, firstEpoch - 1, "the critic");
-        critic = HolisticCritic.of(n.path("classes").asInt(), n.path("hidden").asInt(), n.path("kernel").asInt(),
+        critic = HolisticCritic.of(
+                n.path("classes").asInt(),
+                n.path("hidden").asInt(),
+                n.path("kernel").asInt(),
                 RoundState.doubles(n.path("params")));
         adam = RoundState.adam(n);
     }
@@ -123,7 +128,10 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
             critic = critic.withParams(adam.update(critic.params(), st.gradient()));
             lossSum += st.loss();
         }
-        OutputLosses.replace(net, term.output(), OutputLosses.get(net, term.output(), HolisticLoss.class).withCritic(critic));
+        OutputLosses.replace(
+                net,
+                term.output(),
+                OutputLosses.get(net, term.output(), HolisticLoss.class).withCritic(critic));
         saveState(epoch);
         Map<String, Double> out = new LinkedHashMap<>();
         double real = 0, fake = 0;
@@ -142,8 +150,9 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
 
     @Override
     public String describe(Map<String, Double> r) {
-        return String.format("critic: W=%.4f loss=%.4f (%.0f steps, %.1f s)", r.get("wasserstein"), r.get("critic_loss"),
-                r.get("critic_steps"), r.get("seconds"));
+        return String.format(
+                "critic: W=%.4f loss=%.4f (%.0f steps, %.1f s)",
+                r.get("wasserstein"), r.get("critic_loss"), r.get("critic_steps"), r.get("seconds"));
     }
 
     /** The round's triples: a seeded sample of the epoch's examples through the current student, on the executors. */
@@ -159,27 +168,34 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
         int batch = Math.max(1, batchSize);
         // Sampled as records, so only the sampled examples are built (an online teacher runs on those only).
         List<Triple> all = data.sample(fraction, seed * 7919L + epoch)
-                .mapPartitions((Iterator<MultiDataSet> it) -> forward(ModelFiles.fromBytes(model.value()), it, vertex, index, batch))
+                .mapPartitions((Iterator<MultiDataSet> it) ->
+                        forward(ModelFiles.fromBytes(model.value()), it, vertex, index, batch))
                 .collect();
         model.destroy();
         return all.size() > wanted ? all.subList(0, wanted) : all;
     }
 
-    static Iterator<Triple> forward(ComputationGraph net, Iterator<MultiDataSet> examples, String vertex, int labelIndex, int batch) {
+    static Iterator<Triple> forward(
+            ComputationGraph net, Iterator<MultiDataSet> examples, String vertex, int labelIndex, int batch) {
         List<Triple> out = new ArrayList<>();
         List<MultiDataSet> chunk = new ArrayList<>();
         while (examples.hasNext()) {
             chunk.add(examples.next());
             if (chunk.size() == batch || !examples.hasNext()) {
                 MultiDataSet mds = org.nd4j.linalg.dataset.MultiDataSet.merge(chunk);
-                INDArray logits = net.feedForward(mds.getFeatures(), false).get(vertex).castTo(DataType.FLOAT);
+                INDArray logits =
+                        net.feedForward(mds.getFeatures(), false).get(vertex).castTo(DataType.FLOAT);
                 INDArray labels = mds.getLabels(labelIndex).castTo(DataType.FLOAT);
                 long per = logits.length() / logits.size(0);
                 int imageColumns = (int) (labels.size(1) - per);
                 for (int i = 0; i < logits.size(0); i++) {
                     float[] row = labels.getRow(i).toFloatVector();
-                    out.add(new Triple(Arrays.copyOfRange(row, 0, imageColumns),
-                            logits.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).dup('c').reshape(per).toFloatVector(),
+                    out.add(new Triple(
+                            Arrays.copyOfRange(row, 0, imageColumns),
+                            logits.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i))
+                                    .dup('c')
+                                    .reshape(per)
+                                    .toFloatVector(),
                             Arrays.copyOfRange(row, imageColumns, row.length)));
                 }
                 chunk.clear();
@@ -204,7 +220,10 @@ public final class HolisticCriticRounds implements SparkTrainer.BetweenEpochs {
 
     private void saveState(int epoch) {
         ObjectNode n = RoundState.create();
-        n.put("epoch", epoch).put("output", term.output()).put("classes", critic.classes()).put("hidden", critic.hidden())
+        n.put("epoch", epoch)
+                .put("output", term.output())
+                .put("classes", critic.classes())
+                .put("hidden", critic.hidden())
                 .put("kernel", critic.kernel());
         RoundState.putDoubles(n, "params", critic.params());
         RoundState.putAdam(n, adam);

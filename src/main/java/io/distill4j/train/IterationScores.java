@@ -1,12 +1,11 @@
 package io.distill4j.train;
 
-import org.apache.spark.util.CollectionAccumulator;
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
-
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.UUID;
+import org.apache.spark.util.CollectionAccumulator;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
 
 /**
  * Records every minibatch's score on the workers into a Spark accumulator, so the driver can write
@@ -28,8 +27,15 @@ public final class IterationScores extends BaseTrainingListener implements Seria
     @Override
     public void iterationDone(Model model, int iteration, int ignoredEpoch) {
         if (worker == null) worker = UUID.randomUUID().toString().substring(0, 8);
-        lines.add(String.format(Locale.ROOT, "{\"kind\":\"iteration\",\"epoch\":%d,\"iteration\":%d,\"worker\":\"%s\","
-                + "\"score\":%s,\"time_ms\":%d}", epoch, iteration, worker, json(model.score()), System.currentTimeMillis()));
+        lines.add(String.format(
+                Locale.ROOT,
+                "{\"kind\":\"iteration\",\"epoch\":%d,\"iteration\":%d,\"worker\":\"%s\","
+                        + "\"score\":%s,\"time_ms\":%d}",
+                epoch,
+                iteration,
+                worker,
+                json(model.score()),
+                System.currentTimeMillis()));
     }
 
     private static String json(double v) {

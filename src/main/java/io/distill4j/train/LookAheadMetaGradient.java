@@ -1,16 +1,15 @@
 package io.distill4j.train;
 
 import io.distill4j.distill.MutualContrastiveLoss;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The meta-gradient of L-MCL's anchor weights on one minibatch, by a one-step look-ahead
@@ -72,8 +71,8 @@ public final class LookAheadMetaGradient {
     LookAheadMetaGradient(List<String> outputs, double virtualLearningRate, double probeRadius) {
         if (outputs.isEmpty()) throw new IllegalArgumentException("no meta-weighted outputs");
         if (!(virtualLearningRate > 0) || Double.isInfinite(virtualLearningRate)) {
-            throw new IllegalArgumentException("virtualLearningRate must be a finite number above 0, cannot be: "
-                    + virtualLearningRate);
+            throw new IllegalArgumentException(
+                    "virtualLearningRate must be a finite number above 0, cannot be: " + virtualLearningRate);
         }
         this.outputs = List.copyOf(outputs);
         this.virtualLearningRate = virtualLearningRate;
@@ -94,9 +93,11 @@ public final class LookAheadMetaGradient {
         List<String> netOutputs = net.getConfiguration().getNetworkOutputs();
         for (String k : outputs) {
             MutualContrastiveLoss loss = OutputLosses.get(net, k, MutualContrastiveLoss.class);
-            if (loss.anchorWeights() == null) throw new IllegalArgumentException("output " + k + " has uniform anchor weights");
+            if (loss.anchorWeights() == null)
+                throw new IllegalArgumentException("output " + k + " has uniform anchor weights");
             losses.put(k, loss);
-            merged.put(k, atTheta.get(SegmentationObjective.MCL_MERGE_PREFIX + k).dup());
+            merged.put(
+                    k, atTheta.get(SegmentationObjective.MCL_MERGE_PREFIX + k).dup());
             labels.put(k, batch.getLabels(netOutputs.indexOf(k)));
         }
 
@@ -108,8 +109,12 @@ public final class LookAheadMetaGradient {
 
         Map<String, double[]> gradients = new LinkedHashMap<>();
         Map<String, Double> meanAlpha = new LinkedHashMap<>();
-        Map<String, double[]> plus = norm > 0 ? anchorLossesAt(task, theta.add(gPrime.mul(probeRadius / norm)), batch, losses, labels, merged) : null;
-        Map<String, double[]> minus = norm > 0 ? anchorLossesAt(task, theta.sub(gPrime.mul(probeRadius / norm)), batch, losses, labels, merged) : null;
+        Map<String, double[]> plus = norm > 0
+                ? anchorLossesAt(task, theta.add(gPrime.mul(probeRadius / norm)), batch, losses, labels, merged)
+                : null;
+        Map<String, double[]> minus = norm > 0
+                ? anchorLossesAt(task, theta.sub(gPrime.mul(probeRadius / norm)), batch, losses, labels, merged)
+                : null;
         double h = norm > 0 ? probeRadius / norm : 0;
         for (String k : outputs) {
             MutualContrastiveLoss loss = losses.get(k);
@@ -124,14 +129,22 @@ public final class LookAheadMetaGradient {
         return new Result(gradients, meanAlpha, lookAheadTask);
     }
 
-    private Map<String, double[]> anchorLossesAt(ComputationGraph net, INDArray params, MultiDataSet batch,
-                                                 Map<String, MutualContrastiveLoss> losses, Map<String, INDArray> labels,
-                                                 Map<String, INDArray> merged) {
+    private Map<String, double[]> anchorLossesAt(
+            ComputationGraph net,
+            INDArray params,
+            MultiDataSet batch,
+            Map<String, MutualContrastiveLoss> losses,
+            Map<String, INDArray> labels,
+            Map<String, INDArray> merged) {
         net.setParams(params);
         Map<String, INDArray> act = net.feedForward(batch.getFeatures(), true, false);
         Map<String, double[]> out = new LinkedHashMap<>();
         for (String k : outputs) {
-            out.put(k, losses.get(k).anchorLosses(labels.get(k), act.get(SegmentationObjective.MCL_MERGE_PREFIX + k), merged.get(k)));
+            out.put(
+                    k,
+                    losses.get(k)
+                            .anchorLosses(
+                                    labels.get(k), act.get(SegmentationObjective.MCL_MERGE_PREFIX + k), merged.get(k)));
         }
         return out;
     }
@@ -147,7 +160,9 @@ public final class LookAheadMetaGradient {
         Gradient gradient = net.gradient();
         for (Layer layer : net.getLayers()) {
             if (!(layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization)) continue;
-            for (String p : List.of(BatchNormalizationParamInitializer.GLOBAL_MEAN, BatchNormalizationParamInitializer.GLOBAL_VAR,
+            for (String p : List.of(
+                    BatchNormalizationParamInitializer.GLOBAL_MEAN,
+                    BatchNormalizationParamInitializer.GLOBAL_VAR,
                     BatchNormalizationParamInitializer.GLOBAL_LOG_STD)) {
                 // Entries of gradientForVariable() are views into the flat gradient.
                 INDArray view = gradient.getGradientFor(layer.conf().getLayer().getLayerName() + "_" + p);

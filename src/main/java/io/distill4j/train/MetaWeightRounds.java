@@ -1,20 +1,19 @@
 package io.distill4j.train;
 
-import io.distill4j.config.TrainSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.distill4j.method.LayerWeightOptions;
+import io.distill4j.config.TrainSettings;
 import io.distill4j.distill.AnchorWeights;
 import io.distill4j.distill.CriticAdam;
 import io.distill4j.distill.MutualContrastiveLoss;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-
+import io.distill4j.method.LayerWeightOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * The meta side of L-MCL with meta-learned layer weights, run on the driver before every epoch:
@@ -38,6 +37,7 @@ public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
     static final String STATE_FOLDER = "meta";
     /** Adam's usual moments for the meta parameters (Meta-Weight-Net trains them with plain Adam too). */
     static final double BETA1 = 0.9;
+
     static final double BETA2 = 0.999;
     static final double ADAM_EPSILON = 1e-8;
 
@@ -50,15 +50,23 @@ public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
     private final Map<String, AnchorWeights> weights = new LinkedHashMap<>();
     private CriticAdam adam;
 
-    public MetaWeightRounds(JavaSparkContext sc, RunDirectory run, SegmentationObjective objective, TrainSettings settings) {
+    public MetaWeightRounds(
+            JavaSparkContext sc, RunDirectory run, SegmentationObjective objective, TrainSettings settings) {
         List<SegmentationObjective.Term> terms = objective.metaWeightedTerms();
         if (terms.isEmpty()) throw new IllegalArgumentException("no l-mcl term with layer-weights = meta");
         this.sc = sc;
         this.run = run;
         this.outputs = terms.stream().map(SegmentationObjective.Term::output).toList();
-        if (terms.stream().map(t -> t.term().options(LayerWeightOptions.class)).distinct().count() > 1) {
+        if (terms.stream()
+                        .map(t -> t.term().options(LayerWeightOptions.class))
+                        .distinct()
+                        .count()
+                > 1) {
             throw new IllegalArgumentException("l-mcl terms with layer-weights = meta must share their meta settings "
-                    + "(one meta optimiser), got " + terms.stream().map(t -> t.output() + ": " + t.term().options(LayerWeightOptions.class)).toList());
+                    + "(one meta optimiser), got "
+                    + terms.stream()
+                            .map(t -> t.output() + ": " + t.term().options(LayerWeightOptions.class))
+                            .toList());
         }
         this.options = terms.get(0).term().options(LayerWeightOptions.class);
         this.seed = settings.seed();
@@ -74,18 +82,24 @@ public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
         weights.clear();
         if (firstEpoch <= 1) {
             for (int k = 0; k < outputs.size(); k++) {
-                weights.put(outputs.get(k), AnchorWeights.random(SegmentationObjective.MCL_EMBEDDING, options.metaDim(),
-                        SegmentationObjective.INITIAL_META_STD, seed * 1_000_003L + k));
+                weights.put(
+                        outputs.get(k),
+                        AnchorWeights.random(
+                                SegmentationObjective.MCL_EMBEDDING,
+                                options.metaDim(),
+                                SegmentationObjective.INITIAL_META_STD,
+                                seed * 1_000_003L + k));
             }
             adam = new CriticAdam(flat().length, options.metaLearningRate(), BETA1, BETA2, ADAM_EPSILON);
             return;
         }
-        JsonNode n = RoundState.read(run, sc.hadoopConfiguration(), STATE_FOLDER, firstEpoch - 1, "the l-mcl meta weights");
+        JsonNode n =
+                RoundState.read(run, sc.hadoopConfiguration(), STATE_FOLDER, firstEpoch - 1, "the l-mcl meta weights");
         for (String k : outputs) {
             JsonNode p = n.path("params").path(k);
             if (p.isMissingNode()) {
-                throw new IllegalArgumentException(run.file(RoundState.name(STATE_FOLDER, firstEpoch - 1))
-                        + ": no meta weights for output " + k);
+                throw new IllegalArgumentException(
+                        run.file(RoundState.name(STATE_FOLDER, firstEpoch - 1)) + ": no meta weights for output " + k);
             }
             weights.put(k, new AnchorWeights(n.path("embedding").asInt(), RoundState.doubles(p)));
         }
@@ -107,7 +121,8 @@ public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
         for (int step = 0; step < steps; step++) {
             int from = step * batchSize;
             if (from >= sample.size()) break;
-            MultiDataSet batch = org.nd4j.linalg.dataset.MultiDataSet.merge(sample.subList(from, Math.min(sample.size(), from + batchSize)));
+            MultiDataSet batch = org.nd4j.linalg.dataset.MultiDataSet.merge(
+                    sample.subList(from, Math.min(sample.size(), from + batchSize)));
             LookAheadMetaGradient.Result r = meta.compute(net, batch);
             double[] gradient = new double[adam.m().length];
             int at = 0;
@@ -138,12 +153,16 @@ public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
         r.forEach((k, v) -> {
             if (k.startsWith("alpha@")) t.append(String.format(" %s=%.3f", k, v));
         });
-        return t.append(String.format(" (%.0f steps, %.1f s)", r.get("meta_steps"), r.get("seconds"))).toString();
+        return t.append(String.format(" (%.0f steps, %.1f s)", r.get("meta_steps"), r.get("seconds")))
+                .toString();
     }
 
     private void installAll(ComputationGraph net) {
         for (String k : outputs) {
-            OutputLosses.replace(net, k, OutputLosses.get(net, k, MutualContrastiveLoss.class).withAnchorWeights(weights.get(k)));
+            OutputLosses.replace(
+                    net,
+                    k,
+                    OutputLosses.get(net, k, MutualContrastiveLoss.class).withAnchorWeights(weights.get(k)));
         }
     }
 
@@ -172,7 +191,9 @@ public final class MetaWeightRounds implements SparkTrainer.BetweenEpochs {
 
     private void saveState(int epoch) {
         ObjectNode n = RoundState.create();
-        n.put("epoch", epoch).put("embedding", SegmentationObjective.MCL_EMBEDDING).put("dim", options.metaDim());
+        n.put("epoch", epoch)
+                .put("embedding", SegmentationObjective.MCL_EMBEDDING)
+                .put("dim", options.metaDim());
         ObjectNode params = n.putObject("params");
         for (String k : outputs) RoundState.putDoubles(params, k, weights.get(k).params());
         RoundState.putAdam(n, adam);

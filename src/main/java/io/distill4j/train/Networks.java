@@ -20,33 +20,57 @@ public final class Networks {
     private Networks() {}
 
     public static ModelBlueprint teacher(Distill4jConfig c, int height, int width) {
-        return SegmentationModel.blueprint(spec("seg-teacher", c.model().teacher(), ContextHead.PYRAMID_POOLING, c, height, width));
+        return SegmentationModel.blueprint(
+                spec("seg-teacher", c.model().teacher(), ContextHead.PYRAMID_POOLING, c, height, width));
     }
 
     public static ModelBlueprint student(Distill4jConfig c, int height, int width) {
-        return SegmentationModel.blueprint(spec("seg-student", c.model().student(), ContextHead.NONE, c, height, width));
+        return SegmentationModel.blueprint(
+                spec("seg-student", c.model().student(), ContextHead.NONE, c, height, width));
     }
 
     /** The detection teacher (pyramid-pooling neck) with one heatmap channel per category. */
     public static ModelBlueprint detectionTeacher(Distill4jConfig c, int numClasses, int height, int width) {
-        return DetectionModel.blueprint(detectionSpec("det-teacher", c.model().teacher(), ContextHead.PYRAMID_POOLING, c,
-                numClasses, height, width));
+        return DetectionModel.blueprint(detectionSpec(
+                "det-teacher", c.model().teacher(), ContextHead.PYRAMID_POOLING, c, numClasses, height, width));
     }
 
     /** The detection student (plain neck) with one heatmap channel per category. */
     public static ModelBlueprint detectionStudent(Distill4jConfig c, int numClasses, int height, int width) {
-        return DetectionModel.blueprint(detectionSpec("det-student", c.model().student(), ContextHead.NONE, c,
-                numClasses, height, width));
+        return DetectionModel.blueprint(
+                detectionSpec("det-student", c.model().student(), ContextHead.NONE, c, numClasses, height, width));
     }
 
-    private static ModelSpec detectionSpec(String name, ModelSettings.Net n, ContextHead head, Distill4jConfig c,
-                                           int numClasses, int h, int w) {
-        return new ModelSpec(Task.DETECTION, name, n.width(), n.depth(), n.outputStride(), numClasses, h, w,
-                c.train().seed(), head, c.train().learningRate(), n.backbone());
+    private static ModelSpec detectionSpec(
+            String name, ModelSettings.Net n, ContextHead head, Distill4jConfig c, int numClasses, int h, int w) {
+        return new ModelSpec(
+                Task.DETECTION,
+                name,
+                n.width(),
+                n.depth(),
+                n.outputStride(),
+                numClasses,
+                h,
+                w,
+                c.train().seed(),
+                head,
+                c.train().learningRate(),
+                n.backbone());
     }
 
     private static ModelSpec spec(String name, ModelSettings.Net n, ContextHead head, Distill4jConfig c, int h, int w) {
-        return new ModelSpec(Task.SEGMENTATION, name, n.width(), n.depth(), n.outputStride(), CityscapesLabels.NUM_CLASSES,
-                h, w, c.train().seed(), head, c.train().learningRate(), n.backbone());
+        return new ModelSpec(
+                Task.SEGMENTATION,
+                name,
+                n.width(),
+                n.depth(),
+                n.outputStride(),
+                CityscapesLabels.NUM_CLASSES,
+                h,
+                w,
+                c.train().seed(),
+                head,
+                c.train().learningRate(),
+                n.backbone());
     }
 }

@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.distill.CriticAdam;
 import io.distill4j.storage.StageOutputException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * The state a driver-side round (the holistic critic, L-MCL's meta weights) keeps in the run
@@ -62,16 +61,25 @@ final class RoundState {
 
     static void putAdam(ObjectNode n, CriticAdam adam) {
         ObjectNode a = n.putObject("adam");
-        a.put("learning_rate", adam.learningRate()).put("beta1", adam.beta1()).put("beta2", adam.beta2())
-                .put("epsilon", adam.epsilon()).put("step", adam.step());
+        a.put("learning_rate", adam.learningRate())
+                .put("beta1", adam.beta1())
+                .put("beta2", adam.beta2())
+                .put("epsilon", adam.epsilon())
+                .put("step", adam.step());
         putDoubles(a, "m", adam.m());
         putDoubles(a, "v", adam.v());
     }
 
     static CriticAdam adam(JsonNode n) {
         JsonNode a = n.path("adam");
-        return CriticAdam.restore(a.path("learning_rate").asDouble(), a.path("beta1").asDouble(), a.path("beta2").asDouble(),
-                a.path("epsilon").asDouble(), a.path("step").asLong(), doubles(a.path("m")), doubles(a.path("v")));
+        return CriticAdam.restore(
+                a.path("learning_rate").asDouble(),
+                a.path("beta1").asDouble(),
+                a.path("beta2").asDouble(),
+                a.path("epsilon").asDouble(),
+                a.path("step").asLong(),
+                doubles(a.path("m")),
+                doubles(a.path("v")));
     }
 
     static void putDoubles(ObjectNode n, String key, double[] values) {

@@ -8,12 +8,6 @@ import io.distill4j.cache.ModelFiles;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OwnedDirectory;
 import io.distill4j.storage.StageOutputException;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,6 +20,11 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * A training run's directory: {@code checkpoints/epoch-NNNN.zip} (network + updater state after
@@ -119,11 +118,14 @@ public final class RunDirectory {
     public record Resumable<T>(Optional<Checkpoint> checkpoint, Optional<T> loaded, List<String> unreadable) {
         /** The one line that says what resuming did ({@code label} prefixes it, {@code epochs} is the run's length). */
         public String describe(String label, int epochs) {
-            String skipped = unreadable.isEmpty() ? "" : unreadable.size() == 1
-                    ? "the newer checkpoint " + unreadable.get(0) + " is unreadable (truncated?) and was moved aside to "
-                            + unreadable.get(0) + ".unreadable"
-                    : "the newer checkpoints " + String.join(", ", unreadable) + " are unreadable (truncated?) and were moved "
-                            + "aside to NAME.unreadable";
+            String skipped = unreadable.isEmpty()
+                    ? ""
+                    : unreadable.size() == 1
+                            ? "the newer checkpoint " + unreadable.get(0)
+                                    + " is unreadable (truncated?) and was moved aside to " + unreadable.get(0)
+                                    + ".unreadable"
+                            : "the newer checkpoints " + String.join(", ", unreadable)
+                                    + " are unreadable (truncated?) and were moved " + "aside to NAME.unreadable";
             if (checkpoint.isEmpty()) {
                 return "[" + label + "] no readable checkpoint: " + skipped + "; training starts over from epoch 1";
             }
@@ -151,8 +153,10 @@ public final class RunDirectory {
                     if (fs.exists(aside)) fs.delete(aside, false);
                     if (!fs.rename(c.file(), aside)) throw new IOException("rename to " + aside + " failed");
                 } catch (IOException io) {
-                    throw new UncheckedIOException("checkpoint " + c.file() + " is unreadable and cannot be moved aside ("
-                            + io.getMessage() + "): delete it to resume from the one before it", io);
+                    throw new UncheckedIOException(
+                            "checkpoint " + c.file() + " is unreadable and cannot be moved aside (" + io.getMessage()
+                                    + "): delete it to resume from the one before it",
+                            io);
                 }
             }
         }
@@ -175,8 +179,10 @@ public final class RunDirectory {
             try {
                 if (fs.delete(c.file(), false)) removed.add(c.file());
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove the old checkpoint " + c.file() + " (train.keep-checkpoints = "
-                        + keep + "): " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot remove the old checkpoint " + c.file() + " (train.keep-checkpoints = " + keep + "): "
+                                + e.getMessage(),
+                        e);
             }
         }
         return removed;
@@ -235,7 +241,7 @@ public final class RunDirectory {
         try {
             if (!fs.exists(f)) return lines;
             try (FSDataInputStream in = fs.open(f);
-                 BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String l = r.readLine(); l != null; l = r.readLine()) if (!l.isBlank()) lines.add(l);
             }
         } catch (IOException e) {

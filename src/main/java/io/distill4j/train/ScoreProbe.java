@@ -1,10 +1,9 @@
 package io.distill4j.train;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Scores each output (loss term) of a graph on one fixed batch, so metrics.jsonl can show every
@@ -30,7 +29,8 @@ public final class ScoreProbe {
     public Map<String, Double> scores(ComputationGraph net) {
         net.score(batch, false);
         Map<String, Double> out = new LinkedHashMap<>();
-        for (String name : net.getConfiguration().getNetworkOutputs()) out.put(name, net.getLayer(name).score());
+        for (String name : net.getConfiguration().getNetworkOutputs())
+            out.put(name, net.getLayer(name).score());
         return out;
     }
 }

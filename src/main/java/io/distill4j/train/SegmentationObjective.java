@@ -15,14 +15,13 @@ import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
 import io.distill4j.model.loss.SegmentationCrossEntropyLoss;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * The training objective of a segmentation network: the task output (cross-entropy, ignore 255)
@@ -38,6 +37,7 @@ public final class SegmentationObjective implements TrainingObjective {
     public static final String PEER_PREFIX = "peer_";
     /** Size of the MCL projection heads' embeddings (the paper's 128). */
     public static final int MCL_EMBEDDING = MutualContrastive.EMBEDDING;
+
     private static final long serialVersionUID = 1L;
     /** Standard deviation of the meta-learned anchor weights' initial Wq, Wk. */
     public static final double INITIAL_META_STD = MutualContrastive.INITIAL_META_STD;
@@ -45,7 +45,8 @@ public final class SegmentationObjective implements TrainingObjective {
     public static final String MCL_MERGE_PREFIX = MutualContrastive.MERGE_PREFIX;
 
     /** One distillation output: the term, the student tap it reads, the teacher output it matches. */
-    public record Term(String output, DistillTerm term, TapInfo studentTap, TapInfo teacherTap) implements Serializable {
+    public record Term(String output, DistillTerm term, TapInfo studentTap, TapInfo teacherTap)
+            implements Serializable {
         public DistillMethod method() {
             return term.kind().method();
         }
@@ -61,11 +62,16 @@ public final class SegmentationObjective implements TrainingObjective {
     private final transient ModelBlueprint blueprint;
     /** The teacher and its taps, for CrossKD terms (driver side only). */
     private final transient ComputationGraph teacher;
+
     private final transient Map<String, TapInfo> teacherTaps;
     private final transient Map<String, GraftedHead> grafts = new java.util.LinkedHashMap<>();
 
-    private SegmentationObjective(ModelBlueprint blueprint, TapInfo logits, List<Term> terms, ComputationGraph teacher,
-                                  Map<String, TapInfo> teacherTaps) {
+    private SegmentationObjective(
+            ModelBlueprint blueprint,
+            TapInfo logits,
+            List<Term> terms,
+            ComputationGraph teacher,
+            Map<String, TapInfo> teacherTaps) {
         this.blueprint = blueprint;
         this.logits = logits;
         this.terms = List.copyOf(terms);
@@ -76,7 +82,8 @@ public final class SegmentationObjective implements TrainingObjective {
     /**
      * @param teacherOutputs shapes of the teacher outputs available (from the cache manifest or the teacher)
      */
-    public static SegmentationObjective of(ModelBlueprint student, Map<String, TapInfo> teacherOutputs, List<DistillTerm> dts) {
+    public static SegmentationObjective of(
+            ModelBlueprint student, Map<String, TapInfo> teacherOutputs, List<DistillTerm> dts) {
         return of(student, teacherOutputs, dts, null, Map.of());
     }
 
@@ -84,27 +91,42 @@ public final class SegmentationObjective implements TrainingObjective {
      * @param teacher     the teacher network, needed by CrossKD terms (its head is grafted); may be null otherwise
      * @param teacherTaps the teacher's taps (from its blueprint)
      */
-    public static SegmentationObjective of(ModelBlueprint student, Map<String, TapInfo> teacherOutputs, List<DistillTerm> dts,
-                                           ComputationGraph teacher, Map<String, TapInfo> teacherTaps) {
-        TermPlanning planning = new TermPlanning(Task.SEGMENTATION, student, teacherOutputs, teacher != null,
-                "distillation term ");
+    public static SegmentationObjective of(
+            ModelBlueprint student,
+            Map<String, TapInfo> teacherOutputs,
+            List<DistillTerm> dts,
+            ComputationGraph teacher,
+            Map<String, TapInfo> teacherTaps) {
+        TermPlanning planning =
+                new TermPlanning(Task.SEGMENTATION, student, teacherOutputs, teacher != null, "distillation term ");
         List<Term> terms = new ArrayList<>();
         for (DistillTerm t : dts) {
             if (t.weight() == 0) continue;
             DistillMethod method = t.kind().method();
             if (!method.tasks().contains(Task.SEGMENTATION)) {
-                throw new IllegalArgumentException(planning.where(t) + ": " + t.kind().id() + " is not wired for segmentation");
+                throw new IllegalArgumentException(
+                        planning.where(t) + ": " + t.kind().id() + " is not wired for segmentation");
             }
             for (PlannedOutput p : method.plan(planning, t)) {
-                terms.add(new Term(uniqueName(terms, p.name()), t.withTaps(p.studentTap(), p.teacherOutput(), p.weight()),
-                        p.student(), p.teacher()));
+                terms.add(new Term(
+                        uniqueName(terms, p.name()),
+                        t.withTaps(p.studentTap(), p.teacherOutput(), p.weight()),
+                        p.student(),
+                        p.teacher()));
             }
             planning.planned(method);
         }
-        Term twoViews = terms.stream().filter(x -> x.method().viewsPerImage() > 1).findFirst().orElse(null);
-        Term withTeacher = terms.stream().filter(x -> !x.method().teacherFree()).findFirst().orElse(null);
+        Term twoViews = terms.stream()
+                .filter(x -> x.method().viewsPerImage() > 1)
+                .findFirst()
+                .orElse(null);
+        Term withTeacher = terms.stream()
+                .filter(x -> !x.method().teacherFree())
+                .findFirst()
+                .orElse(null);
         if (twoViews != null && withTeacher != null) {
-            throw new IllegalArgumentException("distillation term " + withTeacher.output + ": " + twoViews.term.kind().id()
+            throw new IllegalArgumentException("distillation term " + withTeacher.output + ": "
+                    + twoViews.term.kind().id()
                     + " trains on a flipped second view of every image, for which the teacher has no output; "
                     + "run " + twoViews.term.kind().id() + " without teacher terms");
         }
@@ -112,7 +134,8 @@ public final class SegmentationObjective implements TrainingObjective {
     }
 
     private static String uniqueName(List<Term> existing, String name) {
-        return TrainingObjective.uniqueOutputName(existing.stream().map(Term::output).toList(), name);
+        return TrainingObjective.uniqueOutputName(
+                existing.stream().map(Term::output).toList(), name);
     }
 
     public List<Term> terms() {
@@ -192,7 +215,9 @@ public final class SegmentationObjective implements TrainingObjective {
 
     /** The outputs whose method trains something on the driver in {@code round} between epochs, in graph order. */
     public List<Term> termsWithRound(DriverRound round) {
-        return terms.stream().filter(t -> t.method().round(t.term.options()) == round).toList();
+        return terms.stream()
+                .filter(t -> t.method().round(t.term.options()) == round)
+                .toList();
     }
 
     /** The L-MCL outputs whose anchor weights are meta-learned between epochs, in graph order. */
@@ -225,11 +250,14 @@ public final class SegmentationObjective implements TrainingObjective {
     @Override
     public List<String> teacherOutputsNeeded() {
         return List.copyOf(new java.util.LinkedHashSet<>(terms.stream()
-                .filter(t -> !t.method().teacherFree()).map(t -> t.teacherTap.name()).toList()));
+                .filter(t -> !t.method().teacherFree())
+                .map(t -> t.teacherTap.name())
+                .toList()));
     }
 
     @Override
-    public org.nd4j.linalg.dataset.api.MultiDataSet example(io.distill4j.data.ShardRecord record, Map<String, float[]> teacher) {
+    public org.nd4j.linalg.dataset.api.MultiDataSet example(
+            io.distill4j.data.ShardRecord record, Map<String, float[]> teacher) {
         return Examples.build(record, this, teacher);
     }
 }

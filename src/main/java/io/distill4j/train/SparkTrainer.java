@@ -1,8 +1,14 @@
 package io.distill4j.train;
 
-import org.apache.spark.HashPartitioner;
-import org.apache.spark.api.java.JavaPairRDD;
 import io.distill4j.config.TrainSettings;
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -19,15 +25,6 @@ import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMa
 import org.deeplearning4j.spark.stats.EventStats;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import scala.Tuple2;
-
-import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.IntFunction;
 
 /**
  * Trains a {@link ComputationGraph} with DL4J's synchronous parameter averaging, one epoch at a time.
@@ -74,6 +71,7 @@ public final class SparkTrainer {
     private final Consumer<String> notices;
     /** Records per partition, by records RDD id: counted once per run, not once per epoch. */
     private final Map<Integer, long[]> partitionCounts = new HashMap<>();
+
     private boolean warnedIdle;
 
     public SparkTrainer(JavaSparkContext sc, TrainSettings settings) {
@@ -93,14 +91,25 @@ public final class SparkTrainer {
      * @param data      the training examples of an epoch (one example per MultiDataSet)
      * @param probe     a fixed batch whose per-term scores are recorded after each epoch, or null
      */
-    public ComputationGraph train(ComputationGraph net, int firstEpoch, IntFunction<JavaRDD<MultiDataSet>> data,
-                                  ScoreProbe probe, EpochCallback callback) throws Exception {
+    public ComputationGraph train(
+            ComputationGraph net,
+            int firstEpoch,
+            IntFunction<JavaRDD<MultiDataSet>> data,
+            ScoreProbe probe,
+            EpochCallback callback)
+            throws Exception {
         return train(net, firstEpoch, data, probe, null, callback);
     }
 
     /** As above, running {@code between} (if not null) on the driver before every epoch's fit. */
-    public ComputationGraph train(ComputationGraph net, int firstEpoch, IntFunction<JavaRDD<MultiDataSet>> data,
-                                  ScoreProbe probe, BetweenEpochs between, EpochCallback callback) throws Exception {
+    public ComputationGraph train(
+            ComputationGraph net,
+            int firstEpoch,
+            IntFunction<JavaRDD<MultiDataSet>> data,
+            ScoreProbe probe,
+            BetweenEpochs between,
+            EpochCallback callback)
+            throws Exception {
         return trainOn(net, firstEpoch, e -> EpochData.ofExamples(data.apply(e)), probe, between, callback);
     }
 
@@ -111,13 +120,20 @@ public final class SparkTrainer {
      * @param data  each epoch's records and how to build examples from them
      * @param probe a fixed batch whose per-term scores are recorded after each epoch, or null
      */
-    public ComputationGraph trainOn(ComputationGraph net, int firstEpoch, IntFunction<? extends EpochData<?>> data,
-                                    ScoreProbe probe, BetweenEpochs between, EpochCallback callback) throws Exception {
+    public ComputationGraph trainOn(
+            ComputationGraph net,
+            int firstEpoch,
+            IntFunction<? extends EpochData<?>> data,
+            ScoreProbe probe,
+            BetweenEpochs between,
+            EpochCallback callback)
+            throws Exception {
         int workers = settings.workers() > 0 ? settings.workers() : sc.defaultParallelism();
         if (between != null && firstEpoch <= settings.epochs()) between.start(firstEpoch);
         for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {
             EpochData<?> epochData = data.apply(epoch);
-            java.util.Map<String, Double> before = between == null ? java.util.Map.of() : between.beforeEpoch(epoch, net, epochData);
+            java.util.Map<String, Double> before =
+                    between == null ? java.util.Map.of() : between.beforeEpoch(epoch, net, epochData);
             CollectionAccumulator<String> iterations = sc.sc().collectionAccumulator("iterations-epoch-" + epoch);
             long start = System.nanoTime();
             Fitted fitted = settings.repartition() == Repartition.Never
@@ -128,9 +144,17 @@ public final class SparkTrainer {
             long probeStart = System.nanoTime();
             java.util.Map<String, Double> terms = probe == null ? java.util.Map.of() : probe.scores(net);
             double probeSeconds = (System.nanoTime() - probeStart) / 1e9;
-            EpochMetrics m = new EpochMetrics(epoch, fitted.sparkNet().getScore(), terms, fitted.examples(), seconds,
-                    fitted.examples() / seconds, averagingMs(fitted.sparkNet().getSparkTrainingStats()),
-                    sortedByTime(iterations.value()), before, probeSeconds);
+            EpochMetrics m = new EpochMetrics(
+                    epoch,
+                    fitted.sparkNet().getScore(),
+                    terms,
+                    fitted.examples(),
+                    seconds,
+                    fitted.examples() / seconds,
+                    averagingMs(fitted.sparkNet().getSparkTrainingStats()),
+                    sortedByTime(iterations.value()),
+                    before,
+                    probeSeconds);
             callback.afterEpoch(epoch, net, m);
         }
         return net;
@@ -154,10 +178,13 @@ public final class SparkTrainer {
     }
 
     /** The default path: the records dealt to rounds and workers by one shuffle, examples built where they train. */
-    private <T> Fitted fitInRounds(ComputationGraph net, EpochData<T> data, int workers, int epoch,
-                                   CollectionAccumulator<String> iterations) {
-        EpochRounds plan = EpochRounds.plan(countsOf(data.records()), workers,
-                settings.batchSizePerWorker() * settings.averagingFrequency(), settings.seed() + epoch);
+    private <T> Fitted fitInRounds(
+            ComputationGraph net, EpochData<T> data, int workers, int epoch, CollectionAccumulator<String> iterations) {
+        EpochRounds plan = EpochRounds.plan(
+                countsOf(data.records()),
+                workers,
+                settings.batchSizePerWorker() * settings.averagingFrequency(),
+                settings.seed() + epoch);
         warnIfIdle(plan);
         RoundTrainingMaster tm = new RoundTrainingMaster(master(workers, epoch, Repartition.Never));
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, tm);
@@ -170,7 +197,8 @@ public final class SparkTrainer {
                     .partitionBy(new HashPartitioner(plan.rounds() * plan.workers()))
                     .values();
             for (int round = 0; round < plan.rounds(); round++) {
-                JavaRDD<T> share = PartitionPruningRDD.create(byRound.rdd(), new PartitionRange(round * workers, workers))
+                JavaRDD<T> share = PartitionPruningRDD.create(
+                                byRound.rdd(), new PartitionRange(round * workers, workers))
                         .toJavaRDD();
                 tm.nextRound(round + 1, plan.rounds(), plan.examplesIn(round));
                 tm.executeTrainingMDS(sparkNet, data.examplesOf(share));
@@ -184,9 +212,10 @@ public final class SparkTrainer {
     }
 
     /** {@code train.repartition = never}: DL4J's own splitting, over examples persisted for this epoch only. */
-    private Fitted fitAsDl4jSplits(ComputationGraph net, EpochData<?> data, int workers, int epoch,
-                                   CollectionAccumulator<String> iterations) {
-        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, master(workers, epoch, Repartition.Never).build());
+    private Fitted fitAsDl4jSplits(
+            ComputationGraph net, EpochData<?> data, int workers, int epoch, CollectionAccumulator<String> iterations) {
+        SparkComputationGraph sparkNet = new SparkComputationGraph(
+                sc, net, master(workers, epoch, Repartition.Never).build());
         sparkNet.setListeners(new IterationScores(iterations, epoch));
         JavaRDD<MultiDataSet> examples = data.examples().persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
@@ -198,7 +227,8 @@ public final class SparkTrainer {
         }
     }
 
-    private static <T> Iterator<Tuple2<Integer, T>> keyedByBucket(EpochRounds plan, int partition, Iterator<T> records) {
+    private static <T> Iterator<Tuple2<Integer, T>> keyedByBucket(
+            EpochRounds plan, int partition, Iterator<T> records) {
         return new Iterator<>() {
             private long index;
 
@@ -218,11 +248,14 @@ public final class SparkTrainer {
     /** Records per partition of {@code records}, counted on first use. */
     private long[] countsOf(JavaRDD<?> records) {
         return partitionCounts.computeIfAbsent(records.id(), id -> {
-            List<long[]> counted = records.mapPartitionsWithIndex((partition, it) -> {
-                long n = 0;
-                for (; it.hasNext(); it.next()) n++;
-                return List.of(new long[] {partition, n}).iterator();
-            }, true).collect();
+            List<long[]> counted = records.mapPartitionsWithIndex(
+                            (partition, it) -> {
+                                long n = 0;
+                                for (; it.hasNext(); it.next()) n++;
+                                return List.of(new long[] {partition, n}).iterator();
+                            },
+                            true)
+                    .collect();
             long[] counts = new long[records.getNumPartitions()];
             for (long[] c : counted) counts[(int) c[0]] = c[1];
             return counts;
@@ -232,13 +265,15 @@ public final class SparkTrainer {
     private void warnIfIdle(EpochRounds plan) {
         if (warnedIdle || plan.busyWorkers() >= plan.workers()) return;
         warnedIdle = true;
-        notices.accept(String.format("warning: %d training examples per epoch for %d workers (train.workers): %d worker(s) "
-                + "get no examples and sit idle; add examples or lower train.workers", plan.examples(), plan.workers(),
-                plan.workers() - plan.busyWorkers()));
+        notices.accept(String.format(
+                "warning: %d training examples per epoch for %d workers (train.workers): %d worker(s) "
+                        + "get no examples and sit idle; add examples or lower train.workers",
+                plan.examples(), plan.workers(), plan.workers() - plan.busyWorkers()));
     }
 
     /** Keeps partitions {@code first .. first + count - 1}: one round's workers. */
-    private static final class PartitionRange extends scala.runtime.AbstractFunction1<Object, Object> implements Serializable {
+    private static final class PartitionRange extends scala.runtime.AbstractFunction1<Object, Object>
+            implements Serializable {
         private final int first;
         private final int count;
 
@@ -257,14 +292,16 @@ public final class SparkTrainer {
     /** Iteration lines in the order they happened (workers report in parallel). */
     private static List<String> sortedByTime(List<String> lines) {
         List<String> sorted = new java.util.ArrayList<>(lines);
-        sorted.sort(java.util.Comparator.comparingLong(l -> Long.parseLong(l.replaceAll(".*\"time_ms\":(\\d+).*", "$1"))));
+        sorted.sort(
+                java.util.Comparator.comparingLong(l -> Long.parseLong(l.replaceAll(".*\"time_ms\":(\\d+).*", "$1"))));
         return sorted;
     }
 
     private static long averagingMs(SparkTrainingStats stats) {
         if (stats == null) return -1;
         long ms = 0;
-        for (String key : List.of(ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS,
+        for (String key : List.of(
+                ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS,
                 ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_PROCESS_PARAMS_UPDATER_TIMES_MS)) {
             if (!stats.getKeySet().contains(key)) continue;
             for (EventStats e : stats.getValue(key)) ms += e.getDurationMs();

@@ -3,13 +3,12 @@ package io.distill4j.train;
 import io.distill4j.config.DistillTerm;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.model.Task;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * What the training jobs need from a task's objective: the graph to train (task outputs plus one

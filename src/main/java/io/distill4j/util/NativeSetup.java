@@ -1,14 +1,13 @@
 package io.distill4j.util;
 
-import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.NativeOpsHolder;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * The one place where distill4j configures ND4J's native back end. Call {@link #init()} (or
@@ -51,13 +50,13 @@ public final class NativeSetup {
 
     /** The ND4J native build distill4j runs on (pom: nd4j.classifier). */
     public static final String ONEDNN_PLATFORM_EXTENSION = "-onednn-avx2";
+
     static final String PLATFORM_EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
     static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
     private static final String ONEDNN_LIBRARY_RESOURCE =
             "/org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64" + ONEDNN_PLATFORM_EXTENSION + "/libnd4jcpu.so";
 
-    private NativeSetup() {
-    }
+    private NativeSetup() {}
 
     /** oneDNN build, layer helpers on, one thread per available processor. */
     public static synchronized NativeStatus init() {
@@ -109,8 +108,10 @@ public final class NativeSetup {
      * tasks), never more than the processors this JVM sees and never less than 1.
      */
     public static int threadsPerTask(int taskCpus, int override, int availableProcessors) {
-        if (taskCpus < 1) throw new IllegalArgumentException("spark.task.cpus must be at least 1, cannot be: " + taskCpus);
-        if (override < 0) throw new IllegalArgumentException("thread override must be 0 (auto) or positive, cannot be: " + override);
+        if (taskCpus < 1)
+            throw new IllegalArgumentException("spark.task.cpus must be at least 1, cannot be: " + taskCpus);
+        if (override < 0)
+            throw new IllegalArgumentException("thread override must be 0 (auto) or positive, cannot be: " + override);
         if (override > 0) return override;
         return Math.max(1, Math.min(taskCpus, availableProcessors));
     }
@@ -122,8 +123,13 @@ public final class NativeSetup {
         boolean helpersRequested = !Boolean.parseBoolean(System.getProperty(HELPERS_DISABLE_PROPERTY, "true"));
         boolean helpers = helpersRequested && BaseMKLDNNHelper.mklDnnEnabled();
         int threads = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
-        return new NativeStatus(library, library.contains("onednn"), helpers, threads,
-                Nd4j.getEnvironment().maxMasterThreads(), Nd4j.factory().blas().getMaxThreads());
+        return new NativeStatus(
+                library,
+                library.contains("onednn"),
+                helpers,
+                threads,
+                Nd4j.getEnvironment().maxMasterThreads(),
+                Nd4j.factory().blas().getMaxThreads());
     }
 
     /** The loaded libnd4jcpu.so, from this process's memory map (Linux only). */

@@ -12,8 +12,14 @@ package io.distill4j.util;
  * @param opThreads          libnd4j's process-wide per-op thread count (maxMasterThreads)
  * @param blasThreads        OpenBLAS's process-wide thread count
  */
-public record NativeStatus(String nativeLibrary, boolean oneDnnBuild, boolean layerHelpersActive, int threads,
-                           int opThreads, int blasThreads) implements java.io.Serializable {
+public record NativeStatus(
+        String nativeLibrary,
+        boolean oneDnnBuild,
+        boolean layerHelpersActive,
+        int threads,
+        int opThreads,
+        int blasThreads)
+        implements java.io.Serializable {
 
     @Override
     public String toString() {

@@ -15,16 +15,14 @@ package org.nd4j.nativeblas;
  */
 public final class Nd4jCpu {
 
-    private Nd4jCpu() {
-    }
+    private Nd4jCpu() {}
 
     /** The nested name DL4J's reflection expects: {@code org.nd4j.nativeblas.Nd4jCpu$Environment}. */
     public static final class Environment {
 
         private static final Environment INSTANCE = new Environment();
 
-        private Environment() {
-        }
+        private Environment() {}
 
         public static Environment getInstance() {
             return INSTANCE;

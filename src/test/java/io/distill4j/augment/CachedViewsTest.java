@@ -1,12 +1,11 @@
 package io.distill4j.augment;
 
-import io.distill4j.config.AugmentSettings;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distill4j.config.AugmentSettings;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class CachedViewsTest {
     static final AugmentSettings JITTER = new AugmentSettings(0.5, 2.0, 0, 0, 0.5);
@@ -16,7 +15,8 @@ class CachedViewsTest {
         List<View> a = CachedViews.draw(JITTER, 64, 128, 3, 8, "s1");
         assertEquals(a, CachedViews.draw(JITTER, 64, 128, 3, 8, "s1"));
         assertEquals(8, a.stream().map(View::describe).distinct().count());
-        assertEquals(a.subList(0, 4), CachedViews.draw(JITTER, 64, 128, 3, 4, "s1"), "K = 4 holds the first 4 of K = 8");
+        assertEquals(
+                a.subList(0, 4), CachedViews.draw(JITTER, 64, 128, 3, 4, "s1"), "K = 4 holds the first 4 of K = 8");
     }
 
     @Test
@@ -27,7 +27,8 @@ class CachedViewsTest {
             assertEquals(j, CachedViews.pick(1, epoch, "s1", 4));
             seen[j]++;
         }
-        for (int n : seen) assertTrue(n > 25, "every view is picked about a quarter of the time: " + java.util.Arrays.toString(seen));
+        for (int n : seen)
+            assertTrue(n > 25, "every view is picked about a quarter of the time: " + java.util.Arrays.toString(seen));
         assertEquals(0, CachedViews.pick(1, 5, "s1", 1));
     }
 

@@ -1,12 +1,11 @@
 package io.distill4j.augment;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class ResampleTest {
     static float[] randomMap(int c, int h, int w, long seed) {
@@ -41,7 +40,11 @@ class ResampleTest {
         for (int c = 0; c < 5; c++) {
             for (int y = 0; y < 8; y++) {
                 for (int x = 0; x < 16; x++) {
-                    assertEquals(map[(c * 8 + y) * 16 + 15 - x], flipped[(c * 8 + y) * 16 + x], 0f, "cell " + c + "," + y + "," + x);
+                    assertEquals(
+                            map[(c * 8 + y) * 16 + 15 - x],
+                            flipped[(c * 8 + y) * 16 + x],
+                            0f,
+                            "cell " + c + "," + y + "," + x);
                 }
             }
         }
@@ -61,14 +64,16 @@ class ResampleTest {
         assertEquals(3 * 4 * 8, out.length);
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < 4; y++) {
-                for (int x = 0; x < 8; x++) assertEquals(map[(c * 8 + y + 2) * 16 + x + 4], out[(c * 4 + y) * 8 + x], 0f);
+                for (int x = 0; x < 8; x++)
+                    assertEquals(map[(c * 8 + y + 2) * 16 + x + 4], out[(c * 4 + y) * 8 + x], 0f);
             }
         }
         // The same crop flipped is that crop mirrored.
         float[] flipped = Resample.map(map, 3, 8, 16, 32, 64, new View(8, 16, 16, 32, 16, 32, true));
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < 4; y++) {
-                for (int x = 0; x < 8; x++) assertEquals(out[(c * 4 + y) * 8 + 7 - x], flipped[(c * 4 + y) * 8 + x], 0f);
+                for (int x = 0; x < 8; x++)
+                    assertEquals(out[(c * 4 + y) * 8 + 7 - x], flipped[(c * 4 + y) * 8 + x], 0f);
             }
         }
     }
@@ -79,7 +84,7 @@ class ResampleTest {
         int h = 16, w = 16;
         float[] ramp = new float[h * w];
         for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) ramp[y * w + x] = 2 * (y + 0.5f) + 3 * (x + 0.5f);
-        View zoom = new View(4, 4, 8, 8, 16, 16, false);          // scale 2 around the centre
+        View zoom = new View(4, 4, 8, 8, 16, 16, false); // scale 2 around the centre
         float[] out = Resample.map(ramp, 1, h, w, h, w, zoom);
         for (int y = 0; y < 16; y++) {
             for (int x = 0; x < 16; x++) {
@@ -87,7 +92,7 @@ class ResampleTest {
                 assertEquals(2 * sy + 3 * sx, out[y * 16 + x], 1e-4, "at " + y + "," + x);
             }
         }
-        View shrink = new View(-8, -8, 32, 32, 16, 16, false);     // scale 0.5, the image in the middle
+        View shrink = new View(-8, -8, 32, 32, 16, 16, false); // scale 0.5, the image in the middle
         float[] small = Resample.map(ramp, 1, h, w, h, w, shrink);
         assertEquals(0f, small[0]);
         assertEquals(0f, small[15 * 16 + 15]);
@@ -102,9 +107,11 @@ class ResampleTest {
 
     @Test
     void aMapWhoseStrideDoesNotFitTheViewIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Resample.map(new float[8 * 16], 1, 8, 16, 32, 64, new View(0, 0, 30, 60, 30, 60, false)));
-        assertEquals("a map of 8 cells over 32 pixels (height) has no whole number of cells over the view's 30 pixels",
+        assertEquals(
+                "a map of 8 cells over 32 pixels (height) has no whole number of cells over the view's 30 pixels",
                 e.getMessage());
     }
 }

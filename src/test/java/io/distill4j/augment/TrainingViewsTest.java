@@ -1,18 +1,17 @@
 package io.distill4j.augment;
 
-import io.distill4j.config.AugmentSettings;
-import io.distill4j.data.ShardRecord;
-import io.distill4j.model.TapInfo;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distill4j.config.AugmentSettings;
+import io.distill4j.data.ShardRecord;
+import io.distill4j.model.TapInfo;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class TrainingViewsTest {
     static final AugmentSettings JITTER = new AugmentSettings(0.75, 1.5, 0, 0, 0.5);
@@ -22,13 +21,28 @@ class TrainingViewsTest {
         byte[] label = new byte[h * w];
         new java.util.Random(3).nextBytes(image);
         for (int i = 0; i < label.length; i++) label[i] = (byte) (i % 19);
-        return new ShardRecord("cityscapes/train/a/a_1", "cityscapes", "train", h, w, 1024, 2048, image, label,
-                null, null, null, null, -1, "file:/a.png");
+        return new ShardRecord(
+                "cityscapes/train/a/a_1",
+                "cityscapes",
+                "train",
+                h,
+                w,
+                1024,
+                2048,
+                image,
+                label,
+                null,
+                null,
+                null,
+                null,
+                -1,
+                "file:/a.png");
     }
 
     @Test
     void theStudentsSampleAndTheTransformedTeacherMapShareTheView() {
-        TrainingViews views = new TrainingViews(JITTER, 9, 32, 64, Map.of("logits", new TapInfo("logits", "logits", 2, 8, 16)));
+        TrainingViews views =
+                new TrainingViews(JITTER, 9, 32, 64, Map.of("logits", new TapInfo("logits", "logits", 2, 8, 16)));
         ShardRecord r = seg(32, 64);
         float[] logits = ResampleTest.randomMap(2, 8, 16, 4);
         for (int epoch = 1; epoch <= 5; epoch++) {
@@ -37,14 +51,16 @@ class TrainingViewsTest {
             assertEquals(32, seen.height());
             assertArrayEquals(Resample.image(r.image(), 32, 64, v), seen.image());
             assertArrayEquals(Resample.labels(r.segLabel(), 32, 64, v), seen.segLabel());
-            float[] t = views.teacher(Map.of("logits", logits, "neck", new float[] {1}), epoch, r.sampleId()).get("logits");
+            float[] t = views.teacher(Map.of("logits", logits, "neck", new float[] {1}), epoch, r.sampleId())
+                    .get("logits");
             assertArrayEquals(Resample.map(logits, 2, 8, 16, 32, 64, v), t);
         }
     }
 
     @Test
     void withoutAugmentationNothingIsResampled() {
-        TrainingViews off = new TrainingViews(AugmentSettings.OFF, 9, 32, 64, Map.of("logits", new TapInfo("logits", "logits", 2, 8, 16)));
+        TrainingViews off = new TrainingViews(
+                AugmentSettings.OFF, 9, 32, 64, Map.of("logits", new TapInfo("logits", "logits", 2, 8, 16)));
         ShardRecord r = seg(32, 64);
         assertSame(r, off.sample(r, 3));
         Map<String, float[]> t = Map.of("logits", new float[2 * 8 * 16]);
@@ -55,17 +71,26 @@ class TrainingViewsTest {
     void mismatchedTeacherViewsAreRefusedWithTheKeyToChange() {
         Set<String> logits = Set.of("logits");
         assertNull(TrainingViews.refusal(AugmentSettings.OFF, 32, 64, true, false, false, 0, logits));
-        assertNull(TrainingViews.refusal(JITTER, 32, 64, false, false, false, 0, Set.of()), "the baseline needs no teacher");
-        assertNull(TrainingViews.refusal(JITTER, 32, 64, true, true, false, 0, logits), "the online teacher sees the view");
+        assertNull(
+                TrainingViews.refusal(JITTER, 32, 64, false, false, false, 0, Set.of()),
+                "the baseline needs no teacher");
+        assertNull(
+                TrainingViews.refusal(JITTER, 32, 64, true, true, false, 0, logits),
+                "the online teacher sees the view");
         assertNull(TrainingViews.refusal(JITTER, 32, 64, true, false, true, 0, logits));
         String identityCache = TrainingViews.refusal(JITTER, 32, 64, true, false, false, 0, logits);
-        assertTrue(identityCache.startsWith("train.augment is on (scale=[0.75,1.5];crop=[0,0];hflip=0.5) but the teacher cache"),
+        assertTrue(
+                identityCache.startsWith(
+                        "train.augment is on (scale=[0.75,1.5];crop=[0,0];hflip=0.5) but the teacher cache"),
                 identityCache);
         assertTrue(identityCache.contains("distill.teacher-views = transform"), identityCache);
-        assertTrue(TrainingViews.refusal(JITTER, 32, 64, true, true, true, 0, logits).startsWith("distill.teacher-views = transform"));
+        assertTrue(TrainingViews.refusal(JITTER, 32, 64, true, true, true, 0, logits)
+                .startsWith("distill.teacher-views = transform"));
         assertNull(TrainingViews.refusal(JITTER, 32, 64, true, false, false, 4, logits), "a cache of exact views");
-        assertTrue(TrainingViews.refusal(JITTER, 32, 64, true, false, true, 4, logits).contains("4 drawn views per sample"));
-        assertTrue(TrainingViews.refusal(JITTER, 32, 64, true, false, true, 0, Set.of("heatmap", "reg")).contains("'reg'"));
+        assertTrue(TrainingViews.refusal(JITTER, 32, 64, true, false, true, 4, logits)
+                .contains("4 drawn views per sample"));
+        assertTrue(TrainingViews.refusal(JITTER, 32, 64, true, false, true, 0, Set.of("heatmap", "reg"))
+                .contains("'reg'"));
         assertTrue(TrainingViews.refusal(new AugmentSettings(1, 1, 16, 32, 0), 32, 64, false, false, false, 0, Set.of())
                 .startsWith("train.augment.crop = [16, 32]"));
     }

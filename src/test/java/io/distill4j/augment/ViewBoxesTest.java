@@ -1,25 +1,41 @@
 package io.distill4j.augment;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.distill4j.data.ShardRecord;
 import io.distill4j.eval.detect.CenterNetTargets;
 import io.distill4j.train.DetectionExamples;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 class ViewBoxesTest {
     static ShardRecord coco(float[] boxes, int[] ids) {
         int n = ids.length;
-        return new ShardRecord("coco/train2017/1", "coco", "train2017", 32, 32, 64, 64, new byte[3 * 32 * 32], null, boxes,
-                ids, new float[n], new boolean[n], 1, "file:/x.jpg");
+        return new ShardRecord(
+                "coco/train2017/1",
+                "coco",
+                "train2017",
+                32,
+                32,
+                64,
+                64,
+                new byte[3 * 32 * 32],
+                null,
+                boxes,
+                ids,
+                new float[n],
+                new boolean[n],
+                1,
+                "file:/x.jpg");
     }
 
     @Test
     void boxesAreMirroredRescaledClippedAndDroppedUnderAQuarterVisible() {
-        float[] boxes = {2, 4, 8, 6,      // inside
-                         -6, 0, 8, 8,     // 2 of 8 columns visible in the image itself: moved by the crop below
-                         20, 20, 10, 10}; // partly outside the crop below
+        float[] boxes = {
+            2, 4, 8, 6, // inside
+            -6, 0, 8, 8, // 2 of 8 columns visible in the image itself: moved by the crop below
+            20, 20, 10, 10
+        }; // partly outside the crop below
         ViewBoxes.Moved flip = ViewBoxes.apply(boxes, new View(0, 0, 32, 32, 32, 32, true));
         assertArrayEquals(new int[] {0, 1, 2}, flip.kept());
         assertArrayEquals(new float[] {22, 4, 8, 6, 30, 0, 2, 8, 2, 20, 10, 10}, flip.boxes());
@@ -45,19 +61,25 @@ class ViewBoxesTest {
         ShardRecord r = coco(new float[] {2, 9, 8, 10}, new int[] {3});
         int[] categories = {1, 3};
         CenterNetTargets.Targets t = DetectionExamples.targets(r, categories, 4);
-        CenterNetTargets.Targets f = DetectionExamples.targets(ViewedSample.of(r, new View(0, 0, 32, 32, 32, 32, true)), categories, 4);
+        CenterNetTargets.Targets f =
+                DetectionExamples.targets(ViewedSample.of(r, new View(0, 0, 32, 32, 32, 32, true)), categories, 4);
         int h = t.height(), w = t.width(), hw = h * w;
         for (int c = 0; c < 2; c++) {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    assertEquals(t.heatmap()[c * hw + y * w + x], f.heatmap()[c * hw + y * w + w - 1 - x], 0f, "heatmap " + c + "," + y + "," + x);
+                    assertEquals(
+                            t.heatmap()[c * hw + y * w + x],
+                            f.heatmap()[c * hw + y * w + w - 1 - x],
+                            0f,
+                            "heatmap " + c + "," + y + "," + x);
                 }
             }
         }
-        int cell = 3 * w + 1, mirrored = 3 * w + 6;      // centre y = 14 -> row 3.5
+        int cell = 3 * w + 1, mirrored = 3 * w + 6; // centre y = 14 -> row 3.5
         assertEquals(1f, t.mask()[cell]);
         assertEquals(1f, f.mask()[mirrored]);
-        for (int k = 0; k < 4; k++) assertEquals(t.reg()[k * hw + cell], f.reg()[k * hw + mirrored], 1e-6f, "reg channel " + k);
+        for (int k = 0; k < 4; k++)
+            assertEquals(t.reg()[k * hw + cell], f.reg()[k * hw + mirrored], 1e-6f, "reg channel " + k);
     }
 
     @Test
@@ -66,8 +88,22 @@ class ViewBoxesTest {
         ShardRecord r = coco(new float[] {10, 12, 8, 6, 0, 0, 4, 4}, new int[] {1, 1});
         ShardRecord viewed = ViewedSample.of(r, new View(8, 8, 16, 16, 16, 16, false));
         assertArrayEquals(new float[] {2, 4, 8, 6}, viewed.boxes(), "the second box is outside the crop");
-        ShardRecord moved = new ShardRecord("m", "coco", "train2017", 16, 16, 64, 64, new byte[3 * 16 * 16], null,
-                new float[] {2, 4, 8, 6}, new int[] {1}, new float[1], new boolean[1], 1, "file:/x.jpg");
+        ShardRecord moved = new ShardRecord(
+                "m",
+                "coco",
+                "train2017",
+                16,
+                16,
+                64,
+                64,
+                new byte[3 * 16 * 16],
+                null,
+                new float[] {2, 4, 8, 6},
+                new int[] {1},
+                new float[1],
+                new boolean[1],
+                1,
+                "file:/x.jpg");
         int[] categories = {1};
         CenterNetTargets.Targets a = DetectionExamples.targets(viewed, categories, 4);
         CenterNetTargets.Targets b = DetectionExamples.targets(moved, categories, 4);

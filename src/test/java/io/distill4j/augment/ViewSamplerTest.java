@@ -1,15 +1,14 @@
 package io.distill4j.augment;
 
-import io.distill4j.config.AugmentSettings;
-import org.junit.jupiter.api.Test;
-
-import java.util.HashSet;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distill4j.config.AugmentSettings;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class ViewSamplerTest {
     static final AugmentSettings RECIPE = new AugmentSettings(0.5, 2.0, 512, 1024, 0.5);
@@ -51,7 +50,8 @@ class ViewSamplerTest {
     void defaultSettingsAndScaleOneWithTheShardsSizeAreTheIdentity() {
         assertTrue(AugmentSettings.OFF.isOff());
         for (int epoch = 1; epoch < 50; epoch++) {
-            assertTrue(ViewSampler.draw(AugmentSettings.OFF, 64, 128, 1, epoch, "x" + epoch).isIdentity(64, 128));
+            assertTrue(ViewSampler.draw(AugmentSettings.OFF, 64, 128, 1, epoch, "x" + epoch)
+                    .isIdentity(64, 128));
         }
         View flipOnly = ViewSampler.draw(new AugmentSettings(1, 1, 0, 0, 1), 64, 128, 1, 1, "x");
         assertEquals(new View(0, 0, 64, 128, 64, 128, true), flipOnly);

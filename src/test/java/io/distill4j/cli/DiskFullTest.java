@@ -1,15 +1,14 @@
 package io.distill4j.cli;
 
-import org.apache.spark.SparkException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.SparkException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DiskFullTest {
     @TempDir
@@ -18,10 +17,12 @@ class DiskFullTest {
     @Test
     void enospcIsFoundInsideSparksWrappingAndNothingElseIs() {
         // What a task's ENOSPC looks like on the driver: Spark copies the task's exception text into its own message.
-        SparkException task = new SparkException("Job aborted due to stage failure: Task 0 in stage 2.0 failed 1 times, most recent "
-                + "failure: Lost task 0.0 (TID 3) (localhost executor driver): java.io.IOException: No space left on device");
+        SparkException task = new SparkException(
+                "Job aborted due to stage failure: Task 0 in stage 2.0 failed 1 times, most recent "
+                        + "failure: Lost task 0.0 (TID 3) (localhost executor driver): java.io.IOException: No space left on device");
         assertTrue(DiskFull.causes(task));
-        assertTrue(DiskFull.causes(new UncheckedIOException("cannot write x", new IOException("No space left on device"))));
+        assertTrue(DiskFull.causes(
+                new UncheckedIOException("cannot write x", new IOException("No space left on device"))));
         assertFalse(DiskFull.causes(new UncheckedIOException("cannot write x", new IOException("Permission denied"))));
     }
 
@@ -38,6 +39,9 @@ class DiskFullTest {
         }
         assertTrue(DiskFull.usableBytes("s3a://bucket/x").isEmpty());
         String remote = DiskFull.describe("s3a://bucket/x", "distill.runs-dir");
-        assertTrue(remote.startsWith("no space left on device writing the output s3a://bucket/x (distill.runs-dir); free space"), remote);
+        assertTrue(
+                remote.startsWith(
+                        "no space left on device writing the output s3a://bucket/x (distill.runs-dir); free space"),
+                remote);
     }
 }

@@ -1,15 +1,14 @@
 package io.distill4j.cli;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * jobs/distill4j's driver heap: DISTILL4J_HEAP sets -Xmx without dropping JAVA_OPTS or
@@ -21,11 +20,15 @@ class LauncherHeapTest {
     /** Sources jobs/lib.sh, builds the options as the launcher does, and starts {@code java OPTIONS -XshowSettings:vm -version}. */
     private static Result jvmWith(Map<String, String> env) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-                "source jobs/lib.sh && jvm_options && printf 'option %s\\n' \"${JVM_OPTIONS[@]}\" && "
-                        + "exec '" + java + "' \"${JVM_OPTIONS[@]}\" -XshowSettings:vm -version")
+        ProcessBuilder pb = new ProcessBuilder(
+                        "bash",
+                        "-c",
+                        "source jobs/lib.sh && jvm_options && printf 'option %s\\n' \"${JVM_OPTIONS[@]}\" && "
+                                + "exec '" + java + "' \"${JVM_OPTIONS[@]}\" -XshowSettings:vm -version")
                 .redirectErrorStream(true);
-        pb.environment().keySet().removeAll(List.of("DISTILL4J_HEAP", "JAVA_OPTS", "DISTILL4J_JAVA_OPTS", "JAVA_TOOL_OPTIONS"));
+        pb.environment()
+                .keySet()
+                .removeAll(List.of("DISTILL4J_HEAP", "JAVA_OPTS", "DISTILL4J_JAVA_OPTS", "JAVA_TOOL_OPTIONS"));
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -41,8 +44,13 @@ class LauncherHeapTest {
 
     @Test
     void heapVariableKeepsTheOtherJvmOptions() throws Exception {
-        Result r = jvmWith(Map.of("DISTILL4J_HEAP", "512m", "JAVA_OPTS", "-Dfrom.java.opts=1 -Xss2m",
-                "DISTILL4J_JAVA_OPTS", "-Dfrom.distill4j.opts=1"));
+        Result r = jvmWith(Map.of(
+                "DISTILL4J_HEAP",
+                "512m",
+                "JAVA_OPTS",
+                "-Dfrom.java.opts=1 -Xss2m",
+                "DISTILL4J_JAVA_OPTS",
+                "-Dfrom.distill4j.opts=1"));
         assertEquals(0, r.code, r.out);
         assertTrue(r.out.contains("Max. Heap Size: 512.00M"), r.out);
         assertTrue(r.out.contains("option -Dfrom.java.opts=1\noption -Xss2m\noption -Dfrom.distill4j.opts=1"), r.out);

@@ -1,24 +1,32 @@
 package io.distill4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.manifest.BuildInfo;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
-    private static final List<String> SUBCOMMANDS = List.of("generate-sample", "shard", "train-teacher", "cache-teacher",
-            "distill", "evaluate", "pipeline", "export-onnx", "coco-eval", "cityscapes-eval");
+    private static final List<String> SUBCOMMANDS = List.of(
+            "generate-sample",
+            "shard",
+            "train-teacher",
+            "cache-teacher",
+            "distill",
+            "evaluate",
+            "pipeline",
+            "export-onnx",
+            "coco-eval",
+            "cityscapes-eval");
 
     @TempDir
     Path dir;
@@ -28,7 +36,9 @@ class MainTest {
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Main.run(
+                List.of(args),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -52,7 +62,8 @@ class MainTest {
             assertTrue(r.out.contains("-h, --help"), c + ": " + r.out);
             assertEquals(r.out, run("help", c).out, "help SUBCOMMAND prints the same");
         }
-        assertTrue(run("distill", "--help").out.contains("--conf=FILE"), "stage commands share the configuration options");
+        assertTrue(
+                run("distill", "--help").out.contains("--conf=FILE"), "stage commands share the configuration options");
     }
 
     @Test
@@ -84,9 +95,13 @@ class MainTest {
     void unknownConfigurationKeySuggestsTheDeclaredOne() {
         Run r = run("generate-sample", "--print-config", "train.epoch=3");
         assertEquals(1, r.code);
-        assertTrue(r.err.contains("unknown configuration key: distill4j.train.epoch (from command-line override train.epoch=3"), r.err);
+        assertTrue(
+                r.err.contains(
+                        "unknown configuration key: distill4j.train.epoch (from command-line override train.epoch=3"),
+                r.err);
         assertTrue(r.err.contains("did you mean distill4j.train.epochs?)"), r.err);
-        assertFalse(run("generate-sample", "--print-config", "zzz.qqq=3").err.contains("did you mean"),
+        assertFalse(
+                run("generate-sample", "--print-config", "zzz.qqq=3").err.contains("did you mean"),
                 "nothing close: no suggestion");
     }
 
@@ -106,9 +121,16 @@ class MainTest {
 
     @Test
     void confFilesAreLayeredInOrderThenOverrides() throws Exception {
-        Path base = Files.writeString(dir.resolve("base.conf"), "distill4j { train { epochs = 5, seed = 3 }, work-dir = \"/tmp/base\" }");
+        Path base = Files.writeString(
+                dir.resolve("base.conf"), "distill4j { train { epochs = 5, seed = 3 }, work-dir = \"/tmp/base\" }");
         Path experiment = Files.writeString(dir.resolve("exp.conf"), "distill4j.train.epochs = 9");
-        Run r = run("distill", "--conf", base.toString(), "--conf=" + experiment, "train.learning-rate=0.5", "--print-config");
+        Run r = run(
+                "distill",
+                "--conf",
+                base.toString(),
+                "--conf=" + experiment,
+                "train.learning-rate=0.5",
+                "--print-config");
         assertEquals(0, r.code, r.err);
         Path printed = Files.writeString(dir.resolve("printed.conf"), r.out);
         var config = ConfigLoader.loadLayered(List.of(printed.toFile()), List.of());
@@ -117,8 +139,15 @@ class MainTest {
         assertEquals(0.5, config.train().learningRate(), 0.0, "key=value overrides every file");
         assertEquals("/tmp/base/runs", config.distill().runsDir(), "defaults derived from work-dir follow it");
         Run swapped = run("distill", "--conf", experiment.toString(), "--conf", base.toString(), "--print-config");
-        assertEquals(5, ConfigLoader.loadLayered(List.of(Files.writeString(dir.resolve("swapped.conf"), swapped.out).toFile()), List.of())
-                .train().epochs(), "the order decides");
+        assertEquals(
+                5,
+                ConfigLoader.loadLayered(
+                                List.of(Files.writeString(dir.resolve("swapped.conf"), swapped.out)
+                                        .toFile()),
+                                List.of())
+                        .train()
+                        .epochs(),
+                "the order decides");
     }
 
     @Test
@@ -141,7 +170,10 @@ class MainTest {
     void sparkStyleConfIsExplained() {
         Run r = run("distill", "--conf", "spark.executor.memory=8g");
         assertEquals(2, r.code);
-        assertTrue(r.err.contains("Spark settings go under the key spark.conf, e.g. 'spark.conf.\"spark.executor.memory\"=8g'"), r.err);
+        assertTrue(
+                r.err.contains(
+                        "Spark settings go under the key spark.conf, e.g. 'spark.conf.\"spark.executor.memory\"=8g'"),
+                r.err);
         assertFalse(r.err.contains("not found"), r.err);
         Run kv = run("distill", "--conf", "train.epochs=3");
         assertEquals(2, kv.code);

@@ -1,13 +1,12 @@
 package io.distill4j.config;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class AugmentSettingsTest {
     @Test
@@ -20,8 +19,13 @@ class AugmentSettingsTest {
 
     @Test
     void theCityscapesRecipeParses() {
-        Distill4jConfig c = ConfigLoader.load(null, List.of("train.augment.scale=[0.5, 2.0]", "train.augment.crop=[512, 1024]",
-                "train.augment.hflip=0.5", "distill.teacher-views=transform"));
+        Distill4jConfig c = ConfigLoader.load(
+                null,
+                List.of(
+                        "train.augment.scale=[0.5, 2.0]",
+                        "train.augment.crop=[512, 1024]",
+                        "train.augment.hflip=0.5",
+                        "distill.teacher-views=transform"));
         assertEquals(new AugmentSettings(0.5, 2.0, 512, 1024, 0.5), c.augment());
         assertEquals(512, c.augment().inputHeight(1024));
         assertEquals(64, AugmentSettings.OFF.inputHeight(64));
@@ -30,13 +34,17 @@ class AugmentSettingsTest {
 
     @Test
     void badValuesAreRefusedNamingTheKey() {
-        assertMessage("distill4j.train.augment.scale: must satisfy 0 < min <= max <= 16, got [2.0, 0.5]",
+        assertMessage(
+                "distill4j.train.augment.scale: must satisfy 0 < min <= max <= 16, got [2.0, 0.5]",
                 "train.augment.scale=[2.0, 0.5]");
         assertMessage("distill4j.train.augment.scale: expected [min, max], got 1 numbers", "train.augment.scale=[1.5]");
-        assertMessage("distill4j.train.augment.crop: must be [0, 0] (the shard size) or two whole sizes in 1..8192, got [512.5, 1024.0]",
+        assertMessage(
+                "distill4j.train.augment.crop: must be [0, 0] (the shard size) or two whole sizes in 1..8192, got [512.5, 1024.0]",
                 "train.augment.crop=[512.5, 1024]");
         assertMessage("distill4j.train.augment.hflip: must be in 0.0..1.0, got 1.5", "train.augment.hflip=1.5");
-        assertMessage("distill4j.distill.teacher-views: must be one of exact, transform, got 'warp'", "distill.teacher-views=warp");
+        assertMessage(
+                "distill4j.distill.teacher-views: must be one of exact, transform, got 'warp'",
+                "distill.teacher-views=warp");
     }
 
     private static void assertMessage(String start, String override) {

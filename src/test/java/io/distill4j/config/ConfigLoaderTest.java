@@ -1,17 +1,16 @@
 package io.distill4j.config;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
     @TempDir
@@ -53,23 +52,28 @@ class ConfigLoaderTest {
 
     @Test
     void outOfRangeValueNamesKey() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> ConfigLoader.load(null, List.of("shard.num-shards=0")));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("shard.num-shards=0")));
         assertTrue(e.getMessage().contains("distill4j.shard.num-shards: must be in 1.."), e.getMessage());
         assertTrue(e.getMessage().contains("command-line override"), e.getMessage());
     }
 
     @Test
     void unknownKeyInsideADistillTermIsRejected() {
-        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
-                List.of("distill.terms=[{kind=cwd, student-tap=logits, teacher-output=logits, weight=1, temp=2}]")));
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> ConfigLoader.load(
+                        null,
+                        List.of(
+                                "distill.terms=[{kind=cwd, student-tap=logits, teacher-output=logits, weight=1, temp=2}]")));
         assertTrue(e.getMessage().contains("distill4j.distill.terms[0]"), e.getMessage());
         assertTrue(e.getMessage().contains("temp"), e.getMessage());
     }
 
     @Test
     void badCodecIsRejected() {
-        ConfigException e = assertThrows(ConfigException.class,
+        ConfigException e = assertThrows(
+                ConfigException.class,
                 () -> ConfigLoader.load(null, List.of("cache.outputs=[{name=logits, codec=fp8}]")));
         assertTrue(e.getMessage().contains("distill4j.cache.outputs[0].codec"), e.getMessage());
     }
@@ -112,7 +116,10 @@ class ConfigLoaderTest {
 
     @Test
     void credentialsAreRedactedFromTheSavedConfiguration() {
-        Distill4jConfig c = ConfigLoader.load(null, List.of("hadoop.conf={\"fs.s3a.secret.key\"=SuperSecret1, \"fs.s3a.endpoint\"=\"http://127.0.0.1:9\"}"));
+        Distill4jConfig c = ConfigLoader.load(
+                null,
+                List.of(
+                        "hadoop.conf={\"fs.s3a.secret.key\"=SuperSecret1, \"fs.s3a.endpoint\"=\"http://127.0.0.1:9\"}"));
         assertEquals("SuperSecret1", c.hadoop().get("fs.s3a.secret.key"));
         assertFalse(c.redactedJson().contains("SuperSecret1"), c.redactedJson());
         assertTrue(c.redactedJson().contains("127.0.0.1"));

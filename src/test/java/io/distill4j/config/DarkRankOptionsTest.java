@@ -1,18 +1,19 @@
 package io.distill4j.config;
 
-import io.distill4j.method.DarkRankOptions;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distill4j.method.DarkRankOptions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class DarkRankOptionsTest {
 
     private static DistillTerm only(String term) {
-        List<DistillTerm> terms = ConfigLoader.load(null, List.of("distill.terms=[" + term + "]")).distill().terms();
+        List<DistillTerm> terms = ConfigLoader.load(null, List.of("distill.terms=[" + term + "]"))
+                .distill()
+                .terms();
         assertEquals(1, terms.size());
         return terms.get(0);
     }
@@ -40,7 +41,10 @@ class DarkRankOptionsTest {
     @Test
     void darkRankKeysOnAnotherKindAreUnknown() {
         ConfigException e = refused("{kind=cwd, student-tap=logits, teacher-output=logits, weight=1, alpha=2}");
-        assertTrue(e.getMessage().contains("distill4j.distill.terms[0]") && e.getMessage().contains("alpha"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("distill4j.distill.terms[0]")
+                        && e.getMessage().contains("alpha"),
+                e.getMessage());
     }
 
     @Test
@@ -56,7 +60,8 @@ class DarkRankOptionsTest {
 
     @Test
     void unknownKindListsDarkRankAmongTheKinds() {
-        assertTrue(refused("{kind=rank, student-tap=logits, teacher-output=logits, weight=1}").getMessage()
+        assertTrue(refused("{kind=rank, student-tap=logits, teacher-output=logits, weight=1}")
+                .getMessage()
                 .contains("darkrank"));
     }
 }

@@ -1,13 +1,12 @@
 package io.distill4j.config;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class EvaluateSettingsTest {
     @Test
@@ -20,8 +19,13 @@ class EvaluateSettingsTest {
 
     @Test
     void overridesAreRead() {
-        EvaluateSettings e = ConfigLoader.load(null, List.of("evaluate.export-predictions=true",
-                "evaluate.max-detections=300", "evaluate.score-threshold=0")).evaluate();
+        EvaluateSettings e = ConfigLoader.load(
+                        null,
+                        List.of(
+                                "evaluate.export-predictions=true",
+                                "evaluate.max-detections=300",
+                                "evaluate.score-threshold=0"))
+                .evaluate();
         assertTrue(e.exportPredictions());
         assertEquals(300, e.maxDetections());
         assertEquals(0.0, e.scoreThreshold());
@@ -29,8 +33,8 @@ class EvaluateSettingsTest {
 
     @Test
     void badValuesAreRefusedNamingTheKey() {
-        for (String bad : List.of("evaluate.export-predictions=sometimes", "evaluate.max-detections=0",
-                "evaluate.score-threshold=1.5")) {
+        for (String bad : List.of(
+                "evaluate.export-predictions=sometimes", "evaluate.max-detections=0", "evaluate.score-threshold=1.5")) {
             ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of(bad)), bad);
             String key = "distill4j." + bad.substring(0, bad.indexOf('='));
             assertTrue(e.getMessage().contains(key), e.getMessage());

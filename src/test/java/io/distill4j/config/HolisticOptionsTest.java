@@ -1,18 +1,19 @@
 package io.distill4j.config;
 
-import io.distill4j.method.HolisticOptions;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distill4j.method.HolisticOptions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class HolisticOptionsTest {
 
     private static DistillTerm only(String term) {
-        List<DistillTerm> terms = ConfigLoader.load(null, List.of("distill.terms=[" + term + "]")).distill().terms();
+        List<DistillTerm> terms = ConfigLoader.load(null, List.of("distill.terms=[" + term + "]"))
+                .distill()
+                .terms();
         assertEquals(1, terms.size());
         return terms.get(0);
     }

@@ -1,19 +1,20 @@
 package io.distill4j.config;
 
-import io.distill4j.method.LayerWeightOptions;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distill4j.method.LayerWeightOptions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class LayerWeightOptionsTest {
 
     private static DistillTerm only(String term) {
-        List<DistillTerm> terms = ConfigLoader.load(null, List.of("distill.terms=[" + term + "]")).distill().terms();
+        List<DistillTerm> terms = ConfigLoader.load(null, List.of("distill.terms=[" + term + "]"))
+                .distill()
+                .terms();
         assertEquals(1, terms.size());
         return terms.get(0);
     }
@@ -22,7 +23,8 @@ class LayerWeightOptionsTest {
         return assertThrows(ConfigException.class, () -> only(term)).getMessage();
     }
 
-    private static final String LMCL = "{kind=l-mcl, student-tap=\"stage2,logits\", teacher-output=logits, weight=1, tau=0.1";
+    private static final String LMCL =
+            "{kind=l-mcl, student-tap=\"stage2,logits\", teacher-output=logits, weight=1, tau=0.1";
 
     @Test
     void lmclTermWithoutExtraKeysHasUniformWeights() {
@@ -31,7 +33,9 @@ class LayerWeightOptionsTest {
         assertFalse(t.options(LayerWeightOptions.class).meta());
         assertEquals("uniform", t.options(LayerWeightOptions.class).mode());
         assertEquals(new LayerWeightOptions(false, 4, 1e-3, 0.01, 16), LayerWeightOptions.DEFAULTS);
-        assertEquals(io.distill4j.method.MethodOptions.NONE, new DistillTerm(DistillTerm.Kind.MCL, "a", "b", 1, 1).options());
+        assertEquals(
+                io.distill4j.method.MethodOptions.NONE,
+                new DistillTerm(DistillTerm.Kind.MCL, "a", "b", 1, 1).options());
     }
 
     @Test
@@ -39,7 +43,9 @@ class LayerWeightOptionsTest {
         DistillTerm t = only(LMCL + ", layer-weights = Meta, meta-steps = 3, meta-learning-rate = 0.02,"
                 + " meta-virtual-lr = 0.5, meta-dim = 8}");
         assertEquals(new LayerWeightOptions(true, 3, 0.02, 0.5, 8), t.options(LayerWeightOptions.class));
-        assertEquals(LayerWeightOptions.metaDefaults(), only(LMCL + ", layer-weights = meta}").options(LayerWeightOptions.class));
+        assertEquals(
+                LayerWeightOptions.metaDefaults(),
+                only(LMCL + ", layer-weights = meta}").options(LayerWeightOptions.class));
     }
 
     @Test
@@ -55,7 +61,8 @@ class LayerWeightOptionsTest {
         assertTrue(refused(LMCL + ", layer-weights = learned}").contains("distill4j.distill.terms[0].layer-weights"));
         assertTrue(refused(LMCL + ", meta-steps = 0}").contains("distill4j.distill.terms[0].meta-steps"));
         assertTrue(refused(LMCL + ", meta-dim = 0}").contains("distill4j.distill.terms[0].meta-dim"));
-        assertTrue(refused(LMCL + ", meta-learning-rate = 0}").contains("distill4j.distill.terms[0].meta-learning-rate"));
+        assertTrue(
+                refused(LMCL + ", meta-learning-rate = 0}").contains("distill4j.distill.terms[0].meta-learning-rate"));
         assertTrue(refused(LMCL + ", meta-virtual-lr = -1}").contains("distill4j.distill.terms[0].meta-virtual-lr"));
     }
 }

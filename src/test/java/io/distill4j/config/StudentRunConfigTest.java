@@ -1,15 +1,14 @@
 package io.distill4j.config;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A pipeline student run's configuration is its own: saved and loaded back, it is that run. */
 class StudentRunConfigTest {
@@ -18,8 +17,9 @@ class StudentRunConfigTest {
 
     @Test
     void everyStudentRunOfEverySeedRoundTripsThroughItsSavedConfiguration() throws Exception {
-        Distill4jConfig base = ConfigLoader.load(new java.io.File("conf/methods-sample.conf"), List.of("pipeline.seeds=[3,5]",
-                "hadoop.conf={\"fs.s3a.secret.key\"=\"s3cr3t\"}"));
+        Distill4jConfig base = ConfigLoader.load(
+                new java.io.File("conf/methods-sample.conf"),
+                List.of("pipeline.seeds=[3,5]", "hadoop.conf={\"fs.s3a.secret.key\"=\"s3cr3t\"}"));
         List<PipelineSettingsStudent> checked = new java.util.ArrayList<>();
         for (long seed : base.pipeline().seeds()) {
             for (int i = 0; i < base.pipeline().students().size(); i++) {

@@ -23,11 +23,7 @@ class ImageOpsTest {
         // Source taps per output coordinate for 2 -> 4: weights of the second pixel 0, .25, .75, 1.
         ChwImage src = new ChwImage(1, 2, 2, bytes(0, 100, 200, 40));
         ChwImage out = ImageOps.resizeBilinear(src, 4, 4);
-        assertArrayEquals(bytes(
-                0, 25, 75, 100,
-                50, 59, 76, 85,
-                150, 126, 79, 55,
-                200, 160, 80, 40), out.data());
+        assertArrayEquals(bytes(0, 25, 75, 100, 50, 59, 76, 85, 150, 126, 79, 55, 200, 160, 80, 40), out.data());
     }
 
     @Test
@@ -55,11 +51,33 @@ class ImageOpsTest {
     void nearestKeepsLabelValuesExactly() {
         ChwImage src = new ChwImage(1, 2, 3, bytes(7, 8, 255, 26, 24, 0));
         ChwImage up = ImageOps.resizeNearest(src, 4, 6);
-        assertArrayEquals(bytes(
-                7, 7, 8, 8, (byte) 255, (byte) 255,
-                7, 7, 8, 8, (byte) 255, (byte) 255,
-                26, 26, 24, 24, 0, 0,
-                26, 26, 24, 24, 0, 0), up.data());
+        assertArrayEquals(
+                bytes(
+                        7,
+                        7,
+                        8,
+                        8,
+                        (byte) 255,
+                        (byte) 255,
+                        7,
+                        7,
+                        8,
+                        8,
+                        (byte) 255,
+                        (byte) 255,
+                        26,
+                        26,
+                        24,
+                        24,
+                        0,
+                        0,
+                        26,
+                        26,
+                        24,
+                        24,
+                        0,
+                        0),
+                up.data());
         ChwImage odd = ImageOps.resizeNearest(src, 3, 5);
         for (byte v : odd.data()) {
             int u = v & 0xFF;
@@ -141,11 +159,12 @@ class ImageOpsTest {
         BufferedImage argb = new BufferedImage(2, 2, BufferedImage.TYPE_INT_ARGB);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(argb, "png", png);
-        IllegalArgumentException alpha = assertThrows(IllegalArgumentException.class,
-                () -> ImageOps.decodeRgb(png.toByteArray()));
+        IllegalArgumentException alpha =
+                assertThrows(IllegalArgumentException.class, () -> ImageOps.decodeRgb(png.toByteArray()));
         assertTrue(alpha.getMessage().contains("alpha"), alpha.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ImageOps.decodeRgb(bytes(1, 2, 3, 4)));
-        IllegalArgumentException rgbLabel = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException rgbLabel = assertThrows(
+                IllegalArgumentException.class,
                 () -> ImageOps.decodeLabelPng(ImageOps.encodeRgbPng(new ChwImage(3, 1, 1, bytes(1, 2, 3)))));
         assertTrue(rgbLabel.getMessage().contains("3 channels"), rgbLabel.getMessage());
     }

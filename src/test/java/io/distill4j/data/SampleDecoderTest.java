@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SampleDecoderTest {
     @TempDir
     java.nio.file.Path tmp;
+
     FileSystem fs;
 
     @BeforeEach
@@ -45,7 +46,8 @@ class SampleDecoderTest {
 
     private SourceSample coco(int declaredH, int declaredW, ChwImage image, CocoObject... objects) throws IOException {
         String img = write("000000000139.jpg", ImageOps.encodeRgbJpeg(image, 0.9f));
-        return SourceSample.coco("coco/val2017/000000000139", "val2017", img, 139, declaredH, declaredW, List.of(objects));
+        return SourceSample.coco(
+                "coco/val2017/000000000139", "val2017", img, 139, declaredH, declaredW, List.of(objects));
     }
 
     @Test
@@ -89,7 +91,9 @@ class SampleDecoderTest {
         BadSampleException e = assertThrows(BadSampleException.class, () -> SampleDecoder.decode(s, fs, 4, 4));
         assertEquals("cityscapes/val/x/x_000000_000019", e.sampleId());
         assertEquals(img, e.file());
-        assertTrue(e.getMessage().startsWith("sample cityscapes/val/x/x_000000_000019: file " + img + ": cannot decode image"),
+        assertTrue(
+                e.getMessage()
+                        .startsWith("sample cityscapes/val/x/x_000000_000019: file " + img + ": cannot decode image"),
                 e.getMessage());
     }
 
@@ -124,7 +128,8 @@ class SampleDecoderTest {
         BadSampleException e = assertThrows(BadSampleException.class, () -> SampleDecoder.decode(s, fs, 10, 10));
         assertTrue(e.reason().contains("annotation 78") && e.reason().contains("outside the 20x20 image"), e.reason());
         // Within the documented tolerance a box that ends a fraction past the border is kept.
-        SourceSample edge = coco(20, 20, rgb(20, 20, 1), new CocoObject(79, 3, new float[] {10, 2, 10.4f, 5}, 50f, false));
+        SourceSample edge =
+                coco(20, 20, rgb(20, 20, 1), new CocoObject(79, 3, new float[] {10, 2, 10.4f, 5}, 50f, false));
         assertEquals(1, SampleDecoder.decode(edge, fs, 10, 10).objectCount());
     }
 }

@@ -14,8 +14,22 @@ import org.junit.jupiter.api.Test;
 class ShardRecordTest {
 
     private static ShardRecord coco(byte[] image, float[] boxes) {
-        return new ShardRecord("coco/val2017/000000000139", "coco", "val2017", 1, 2, 10, 20, image, null, boxes,
-                new int[] {18}, new float[] {12f}, new boolean[] {false}, 139, "file:/c/val2017/000000000139.jpg");
+        return new ShardRecord(
+                "coco/val2017/000000000139",
+                "coco",
+                "val2017",
+                1,
+                2,
+                10,
+                20,
+                image,
+                null,
+                boxes,
+                new int[] {18},
+                new float[] {12f},
+                new boolean[] {false},
+                139,
+                "file:/c/val2017/000000000139.jpg");
     }
 
     @Test
@@ -40,7 +54,8 @@ class ShardRecordTest {
 
     @Test
     void inconsistentSizesAreRejectedWithTheSampleId() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> coco(new byte[5], new float[4]));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> coco(new byte[5], new float[4]));
         assertEquals("sample coco/val2017/000000000139: image has 5 bytes, expected 3*1*2", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> coco(new byte[6], new float[8]));
     }
@@ -49,7 +64,13 @@ class ShardRecordTest {
     void recordAndSourceSampleSurviveJavaSerialization() throws Exception {
         ShardRecord r = coco(new byte[] {1, 2, 3, 4, 5, 6}, new float[] {1, 2, 3, 4});
         assertEquals(r, roundTrip(r));
-        SourceSample s = SourceSample.coco("coco/val2017/000000000139", "val2017", "x.jpg", 139, 10, 20,
+        SourceSample s = SourceSample.coco(
+                "coco/val2017/000000000139",
+                "val2017",
+                "x.jpg",
+                139,
+                10,
+                20,
                 List.of(new CocoObject(1, 18, new float[] {1, 2, 3, 4}, 12f, false)));
         assertEquals(s, roundTrip(s));
     }

@@ -1,13 +1,13 @@
 package io.distill4j.distill;
 
+import static io.distill4j.model.loss.LossTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.distill4j.model.loss.ReferenceLosses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import static io.distill4j.model.loss.LossTestSupport.*;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class AttentionTransferLossTest {
 
@@ -26,10 +26,14 @@ class AttentionTransferLossTest {
     void scoreEqualsReferenceAcrossChannelCountsAndPowers() {
         double[][] out = random(21, 3, CS * P, 2.0);
         double[][] teacher = random(22, 3, CT * P, 2.0);
-        assertRelativelyEqual(ReferenceLosses.attentionTransfer(out, teacher, CS, CT, P, 1000, 2),
-                score(new AttentionTransferLoss(CS, CT, H, W, 1000), array(teacher), array(out)), "AT p=2");
-        assertRelativelyEqual(0.5 * ReferenceLosses.attentionTransfer(out, teacher, CS, CT, P, 10, 3),
-                score(new AttentionTransferLoss(CS, CT, H, W, 10, 3, 0.5), array(teacher), array(out)), "AT p=3");
+        assertRelativelyEqual(
+                ReferenceLosses.attentionTransfer(out, teacher, CS, CT, P, 1000, 2),
+                score(new AttentionTransferLoss(CS, CT, H, W, 1000), array(teacher), array(out)),
+                "AT p=2");
+        assertRelativelyEqual(
+                0.5 * ReferenceLosses.attentionTransfer(out, teacher, CS, CT, P, 10, 3),
+                score(new AttentionTransferLoss(CS, CT, H, W, 10, 3, 0.5), array(teacher), array(out)),
+                "AT p=3");
     }
 
     @Test
@@ -47,21 +51,29 @@ class AttentionTransferLossTest {
         AttentionTransferLoss loss = new AttentionTransferLoss(CS, CS, H, W, 100);
         INDArray map = array(random(25, 2, CS * P, 2.0));
         assertEquals(0.0, score(loss, map, map.mul(2.0)), 1e-12);
-        assertEquals(0.0, loss.computeGradient(map, map.dup(), new ActivationIdentity(), null)
-                .amaxNumber().doubleValue(), 0.0);
+        assertEquals(
+                0.0,
+                loss.computeGradient(map, map.dup(), new ActivationIdentity(), null)
+                        .amaxNumber()
+                        .doubleValue(),
+                0.0);
     }
 
     @Test
     void gradientMatchesFiniteDifferences() {
-        assertGradientMatchesFiniteDifferences(new AttentionTransferLoss(CS, CT, H, W, 50, 2, 1.0),
-                array(random(26, 2, CT * P, 2.0)), array(random(27, 2, CS * P, 2.0)));
-        assertGradientMatchesFiniteDifferences(new AttentionTransferLoss(CS, CT, H, W, 50, 3, 1.0),
-                array(random(28, 2, CT * P, 2.0)), array(random(29, 2, CS * P, 2.0)));
+        assertGradientMatchesFiniteDifferences(
+                new AttentionTransferLoss(CS, CT, H, W, 50, 2, 1.0),
+                array(random(26, 2, CT * P, 2.0)),
+                array(random(27, 2, CS * P, 2.0)));
+        assertGradientMatchesFiniteDifferences(
+                new AttentionTransferLoss(CS, CT, H, W, 50, 3, 1.0),
+                array(random(28, 2, CT * P, 2.0)),
+                array(random(29, 2, CS * P, 2.0)));
     }
 
     @Test
     void dl4jGradientCheckPassesOnAConvGraph() {
-        assertGraphGradientsCheck(new AttentionTransferLoss(CS, CT, H, W, 10), 2, CS, H, W,
-                array(random(30, 2, CT * P, 2.0)));
+        assertGraphGradientsCheck(
+                new AttentionTransferLoss(CS, CT, H, W, 10), 2, CS, H, W, array(random(30, 2, CT * P, 2.0)));
     }
 }

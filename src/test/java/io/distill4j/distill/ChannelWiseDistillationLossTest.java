@@ -1,12 +1,12 @@
 package io.distill4j.distill;
 
+import static io.distill4j.model.loss.LossTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.distill4j.model.loss.ReferenceLosses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import static io.distill4j.model.loss.LossTestSupport.*;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ChannelWiseDistillationLossTest {
 
@@ -24,8 +24,10 @@ class ChannelWiseDistillationLossTest {
     void scoreEqualsReference() {
         double[][] out = random(11, 3, C * P, 3.0);
         double[][] teacher = random(12, 3, C * P, 3.0);
-        assertRelativelyEqual(0.5 * ReferenceLosses.channelWise(out, teacher, C, P, 4.0),
-                score(new ChannelWiseDistillationLoss(C, H, W, 4.0, 0.5), array(teacher), array(out)), "CWD");
+        assertRelativelyEqual(
+                0.5 * ReferenceLosses.channelWise(out, teacher, C, P, 4.0),
+                score(new ChannelWiseDistillationLoss(C, H, W, 4.0, 0.5), array(teacher), array(out)),
+                "CWD");
     }
 
     @Test
@@ -49,13 +51,15 @@ class ChannelWiseDistillationLossTest {
 
     @Test
     void gradientMatchesFiniteDifferences() {
-        assertGradientMatchesFiniteDifferences(new ChannelWiseDistillationLoss(C, H, W, 2.0, 1.3),
-                array(random(16, 2, C * P, 3.0)), array(random(17, 2, C * P, 3.0)));
+        assertGradientMatchesFiniteDifferences(
+                new ChannelWiseDistillationLoss(C, H, W, 2.0, 1.3),
+                array(random(16, 2, C * P, 3.0)),
+                array(random(17, 2, C * P, 3.0)));
     }
 
     @Test
     void dl4jGradientCheckPassesOnAConvGraph() {
-        assertGraphGradientsCheck(new ChannelWiseDistillationLoss(C, H, W, 2.0, 1.0), 2, C, H, W,
-                array(random(18, 2, C * P, 2.0)));
+        assertGraphGradientsCheck(
+                new ChannelWiseDistillationLoss(C, H, W, 2.0, 1.0), 2, C, H, W, array(random(18, 2, C * P, 2.0)));
     }
 }

@@ -1,5 +1,8 @@
 package io.distill4j.distill;
 
+import static io.distill4j.model.loss.LossTestSupport.*;
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.distill4j.distill.DarkRankLoss.Transfer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -9,9 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import static io.distill4j.model.loss.LossTestSupport.*;
-import static org.junit.jupiter.api.Assertions.*;
 
 class DarkRankLossTest {
 
@@ -37,26 +37,28 @@ class DarkRankLossTest {
         double[][] teacher = random(2, N, CT * P, 1.0);
         for (int list : new int[] {2, 3, 4}) {
             for (Transfer transfer : Transfer.values()) {
-                double expected = DarkRankReference.loss(out, teacher, CS, P, CT, P, 3.0, 3.0, list,
-                        transfer == Transfer.SOFT, 1.0);
+                double expected = DarkRankReference.loss(
+                        out, teacher, CS, P, CT, P, 3.0, 3.0, list, transfer == Transfer.SOFT, 1.0);
                 assertTrue(expected > 0, "a random teacher disagrees with a random student");
-                assertRelativelyEqual(expected, score(loss(transfer, list), array(teacher), array(out)),
-                        transfer + " list " + list);
+                assertRelativelyEqual(
+                        expected, score(loss(transfer, list), array(teacher), array(out)), transfer + " list " + list);
             }
         }
         double expected = DarkRankReference.loss(out, teacher, CS, P, CT, P, 1.5, 2.0, 3, true, 0.25);
-        assertRelativelyEqual(expected, score(new DarkRankLoss(CS, P, CT, P, 1.5, 2.0, 3, Transfer.SOFT, 0.25),
-                array(teacher), array(out)), "alpha 1.5, beta 2, weight 0.25");
+        assertRelativelyEqual(
+                expected,
+                score(new DarkRankLoss(CS, P, CT, P, 1.5, 2.0, 3, Transfer.SOFT, 0.25), array(teacher), array(out)),
+                "alpha 1.5, beta 2, weight 0.25");
     }
 
     @Test
     void listLongerThanTheBatchRanksEveryOtherExample() {
         INDArray out = array(random(3, 4, CS * P, 1.0));
         INDArray teacher = array(random(4, 4, CT * P, 1.0));
-        assertRelativelyEqual(score(loss(Transfer.HARD, 3), teacher, out), score(loss(Transfer.HARD, 9), teacher, out),
-                "hard");
-        assertRelativelyEqual(score(loss(Transfer.SOFT, 3), teacher, out), score(loss(Transfer.SOFT, 6), teacher, out),
-                "soft");
+        assertRelativelyEqual(
+                score(loss(Transfer.HARD, 3), teacher, out), score(loss(Transfer.HARD, 9), teacher, out), "hard");
+        assertRelativelyEqual(
+                score(loss(Transfer.SOFT, 3), teacher, out), score(loss(Transfer.SOFT, 6), teacher, out), "soft");
     }
 
     @Test
@@ -65,7 +67,8 @@ class DarkRankLossTest {
         INDArray out = array(random(6, N, CS * P, 1.0));
         assertGradientMatchesFiniteDifferences(loss(Transfer.HARD, 3), teacher, out);
         assertGradientMatchesFiniteDifferences(loss(Transfer.SOFT, 3), teacher, out);
-        assertGradientMatchesFiniteDifferences(new DarkRankLoss(CS, P, CT, P, 2.0, 1.5, 4, Transfer.SOFT, 0.5), teacher, out);
+        assertGradientMatchesFiniteDifferences(
+                new DarkRankLoss(CS, P, CT, P, 2.0, 1.5, 4, Transfer.SOFT, 0.5), teacher, out);
     }
 
     @Test
@@ -105,7 +108,8 @@ class DarkRankLossTest {
         assertRelativelyEqual(score(hard, array(near), out), score(hard, array(stretched), out), "hard");
         double softNear = score(soft, array(near), out);
         double softStretched = score(soft, array(stretched), out);
-        assertTrue(Math.abs(softNear - softStretched) > 1e-3 * Math.abs(softNear),
+        assertTrue(
+                Math.abs(softNear - softStretched) > 1e-3 * Math.abs(softNear),
                 "soft transfer follows the teacher's distances: " + softNear + " vs " + softStretched);
     }
 
@@ -131,8 +135,11 @@ class DarkRankLossTest {
     void configurationSurvivesTheJsonRoundTripAndScoresTheSame() {
         DarkRankLoss original = new DarkRankLoss(CS, P, CT, P, 2.5, 3.5, 4, Transfer.SOFT, 0.7);
         ComputationGraph graph = lossGraph(original, 2, CS, H, W);
-        ComputationGraphConfiguration restored = ComputationGraphConfiguration.fromJson(graph.getConfiguration().toJson());
-        LossLayer layer = (LossLayer) ((LayerVertex) restored.getVertices().get("loss")).getLayerConf().getLayer();
+        ComputationGraphConfiguration restored =
+                ComputationGraphConfiguration.fromJson(graph.getConfiguration().toJson());
+        LossLayer layer = (LossLayer) ((LayerVertex) restored.getVertices().get("loss"))
+                .getLayerConf()
+                .getLayer();
         assertEquals(original, layer.getLossFn());
         INDArray out = array(random(14, N, CS * P, 1.0));
         INDArray teacher = array(random(15, N, CT * P, 1.0));
@@ -143,15 +150,20 @@ class DarkRankLossTest {
     void rejectsListsTooShortOrTooLongForSoftTransfer() {
         assertThrows(IllegalArgumentException.class, () -> loss(Transfer.HARD, 1));
         assertThrows(IllegalArgumentException.class, () -> loss(Transfer.SOFT, DarkRankLoss.MAX_SOFT_LIST + 1));
-        assertThrows(IllegalArgumentException.class, () -> new DarkRankLoss(CS, P, CT, P, 0.0, 3.0, 3, Transfer.HARD, 1));
+        assertThrows(
+                IllegalArgumentException.class, () -> new DarkRankLoss(CS, P, CT, P, 0.0, 3.0, 3, Transfer.HARD, 1));
         assertThrows(IllegalArgumentException.class, () -> DarkRankLoss.Transfer.parse("medium"));
         loss(Transfer.HARD, 20);
     }
 
     @Test
     void rejectsMapsOfTheWrongWidthNamingThem() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> score(loss(Transfer.HARD, 3),
-                array(random(16, N, CT * P + 1, 1.0)), array(random(17, N, CS * P, 1.0))));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> score(
+                        loss(Transfer.HARD, 3),
+                        array(random(16, N, CT * P + 1, 1.0)),
+                        array(random(17, N, CS * P, 1.0))));
         assertTrue(e.getMessage().contains("labels"), e.getMessage());
     }
 }

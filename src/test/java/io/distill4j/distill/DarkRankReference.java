@@ -10,12 +10,21 @@ import java.util.List;
  * (not log-sum-exp), permutations by swapping.
  */
 final class DarkRankReference {
-    private DarkRankReference() {
-    }
+    private DarkRankReference() {}
 
     /** L = weight * mean over queries of the hard (ListMLE) or soft (KL over all orders) term. */
-    static double loss(double[][] student, double[][] teacher, int cs, int ps, int ct, int pt, double alpha,
-                       double beta, int listSize, boolean soft, double weight) {
+    static double loss(
+            double[][] student,
+            double[][] teacher,
+            int cs,
+            int ps,
+            int ct,
+            int pt,
+            double alpha,
+            double beta,
+            int listSize,
+            boolean soft,
+            double weight) {
         double[][] s = normalised(pooled(student, cs, ps));
         double[][] t = normalised(pooled(teacher, ct, pt));
         int n = s.length;
@@ -32,8 +41,10 @@ final class DarkRankReference {
                     others.add(c);
                 }
             }
-            others.sort(Comparator.comparingDouble((Integer c) -> distance(t[query], t[c])).thenComparingInt(c -> c));
-            int[] list = others.subList(0, k).stream().mapToInt(Integer::intValue).toArray();
+            others.sort(Comparator.comparingDouble((Integer c) -> distance(t[query], t[c]))
+                    .thenComparingInt(c -> c));
+            int[] list =
+                    others.subList(0, k).stream().mapToInt(Integer::intValue).toArray();
             double[] scoreS = new double[k];
             double[] scoreT = new double[k];
             for (int i = 0; i < k; i++) {

@@ -5,11 +5,10 @@ package io.distill4j.distill;
  * checks for the zero padding, independent of {@link HolisticCritic}'s shifted-plane loops.
  */
 final class HolisticCriticReference {
-    private HolisticCriticReference() {
-    }
+    private HolisticCriticReference() {}
 
-    static double score(int classes, int hidden, int kernel, double[] params, double[] q, double[] image, int h,
-                        int w) {
+    static double score(
+            int classes, int hidden, int kernel, double[] params, double[] q, double[] image, int h, int w) {
         int cin = classes + 3;
         int r = kernel / 2;
         double[][][][] weight = new double[hidden][cin][kernel][kernel];

@@ -1,7 +1,10 @@
 package io.distill4j.distill;
 
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,12 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 class HolisticCriticTest {
     private static final int CLASSES = 3;
@@ -85,8 +84,8 @@ class HolisticCriticTest {
         HolisticCritic critic = withRandomBias(new HolisticCritic(CLASSES, HIDDEN, KERNEL, 4), random);
         double[] q = probabilityMap(random, CLASSES, H, W);
         double[] image = gaussian(random, 3 * H * W);
-        double[] numeric = finiteDifferences(critic.params(),
-                theta -> critic.withParams(theta).score(q, image, H, W));
+        double[] numeric = finiteDifferences(
+                critic.params(), theta -> critic.withParams(theta).score(q, image, H, W));
         assertGradientsClose(numeric, critic.gradParams(q, image, H, W), "dD/dtheta");
     }
 
@@ -126,8 +125,8 @@ class HolisticCriticTest {
         HolisticCritic critic = withRandomBias(new HolisticCritic(2, 3, 5, 12), random);
         double[] q = probabilityMap(random, 2, 4, 5);
         double[] image = gaussian(random, 3 * 4 * 5);
-        double[] numeric = finiteDifferences(critic.params(),
-                theta -> critic.withParams(theta).penalty(q, image, 4, 5, 10.0));
+        double[] numeric = finiteDifferences(
+                critic.params(), theta -> critic.withParams(theta).penalty(q, image, 4, 5, 10.0));
         assertGradientsClose(numeric, critic.penaltyGradParams(q, image, 4, 5, 10.0), "d penalty/dtheta, kernel 5");
     }
 
@@ -149,7 +148,8 @@ class HolisticCriticTest {
     @Test
     void zeroMapWeightsGiveZeroGradQAndPenaltyLambda() {
         Random random = new Random(15);
-        double[] params = withRandomBias(new HolisticCritic(CLASSES, HIDDEN, KERNEL, 16), random).params();
+        double[] params = withRandomBias(new HolisticCritic(CLASSES, HIDDEN, KERNEL, 16), random)
+                .params();
         int cin = CLASSES + 3;
         for (int k = 0; k < HIDDEN; k++) {
             for (int c = 0; c < CLASSES; c++) {
@@ -173,8 +173,9 @@ class HolisticCriticTest {
         Batch batch = batch(random, 3, CLASSES, H, W);
         double[] eps = {0.2, 0.7, 1.0};
         HolisticCritic.Step step = critic.step(batch.real, batch.fake, batch.images, H, W, 10.0, eps);
-        double[] numeric = finiteDifferences(critic.params(),
-                theta -> critic.withParams(theta).step(batch.real, batch.fake, batch.images, H, W, 10.0, eps).loss());
+        double[] numeric = finiteDifferences(critic.params(), theta -> critic.withParams(theta)
+                .step(batch.real, batch.fake, batch.images, H, W, 10.0, eps)
+                .loss());
         assertGradientsClose(numeric, step.gradient(), "dL/dtheta");
         assertEquals(0.0, step.gradient()[critic.numParams() - 1], 1e-15, "c0 cancels between D(F) and D(R)");
     }
@@ -231,27 +232,28 @@ class HolisticCriticTest {
         double startNorm = meanInterpolateGradientNorm(critic, probe, probeEps, h, w);
         for (int t = 0; t < 200; t++) {
             Batch batch = segmentationBatch(random, n, classes, h, w);
-            HolisticCritic.Step step = critic.step(batch.real, batch.fake, batch.images, h, w, lambda,
-                    uniform(random, n));
+            HolisticCritic.Step step =
+                    critic.step(batch.real, batch.fake, batch.images, h, w, lambda, uniform(random, n));
             critic = critic.withParams(adam.update(critic.params(), step.gradient()));
         }
         HolisticCritic.Step end = critic.step(probe.real, probe.fake, probe.images, h, w, lambda, probeEps);
         double meanNorm = meanInterpolateGradientNorm(critic, probe, probeEps, h, w);
         assertTrue(startNorm < 0.5, "the untrained critic is far from 1-Lipschitz: " + startNorm);
-        assertTrue(end.wasserstein() > start.wasserstein() + 0.5,
+        assertTrue(
+                end.wasserstein() > start.wasserstein() + 0.5,
                 "wasserstein " + start.wasserstein() + " -> " + end.wasserstein());
         assertTrue(meanNorm >= 0.5 && meanNorm <= 1.5, "mean ||dD/dQ|| at interpolates " + meanNorm);
         assertTrue(end.loss() < start.loss(), "loss " + start.loss() + " -> " + end.loss());
     }
 
-    private static double meanInterpolateGradientNorm(HolisticCritic critic, Batch batch, double[] eps, int h,
-                                                      int w) {
+    private static double meanInterpolateGradientNorm(HolisticCritic critic, Batch batch, double[] eps, int h, int w) {
         int n = eps.length;
         double mean = 0;
         for (int i = 0; i < n; i++) {
             double[] interpolate = new double[batch.real.get(i).length];
             for (int j = 0; j < interpolate.length; j++) {
-                interpolate[j] = eps[i] * batch.real.get(i)[j] + (1 - eps[i]) * batch.fake.get(i)[j];
+                interpolate[j] = eps[i] * batch.real.get(i)[j]
+                        + (1 - eps[i]) * batch.fake.get(i)[j];
             }
             mean += norm(critic.gradQ(interpolate, batch.images.get(i), h, w)) / n;
         }
@@ -296,7 +298,8 @@ class HolisticCriticTest {
         assertMessageNames("kernel", () -> new HolisticCritic(3, 4, 2, 1));
         assertMessageNames("kernel", () -> new HolisticCritic(3, 4, -1, 1));
         HolisticCritic critic = new HolisticCritic(CLASSES, HIDDEN, KERNEL, 1);
-        assertMessageNames("params must have length " + critic.numParams(),
+        assertMessageNames(
+                "params must have length " + critic.numParams(),
                 () -> HolisticCritic.of(CLASSES, HIDDEN, KERNEL, new double[5]));
         assertMessageNames("got 5", () -> HolisticCritic.of(CLASSES, HIDDEN, KERNEL, new double[5]));
         double[] q = new double[CLASSES * H * W];
@@ -307,18 +310,20 @@ class HolisticCriticTest {
         assertMessageNames("lambda", () -> critic.penalty(q, image, H, W, -1));
         assertMessageNames("lambda", () -> critic.penaltyGradParams(q, image, H, W, Double.NaN));
         Batch batch = batch(new Random(2), 2, CLASSES, H, W);
-        assertMessageNames("eps[1]", () -> critic.step(batch.real, batch.fake, batch.images, H, W, 10,
-                new double[]{0.5, 1.5}));
-        assertMessageNames("same size", () -> critic.step(batch.real, batch.fake.subList(0, 1), batch.images,
-                H, W, 10, new double[]{0.5, 0.5}));
-        assertMessageNames("same size", () -> critic.step(batch.real, batch.fake, batch.images, H, W, 10,
-                new double[]{0.5}));
+        assertMessageNames(
+                "eps[1]", () -> critic.step(batch.real, batch.fake, batch.images, H, W, 10, new double[] {0.5, 1.5}));
+        assertMessageNames(
+                "same size",
+                () -> critic.step(
+                        batch.real, batch.fake.subList(0, 1), batch.images, H, W, 10, new double[] {0.5, 0.5}));
+        assertMessageNames(
+                "same size", () -> critic.step(batch.real, batch.fake, batch.images, H, W, 10, new double[] {0.5}));
         List<double[]> badFake = new ArrayList<>(batch.fake);
         badFake.set(1, new double[3]);
-        assertMessageNames("fake[1]", () -> critic.step(batch.real, badFake, batch.images, H, W, 10,
-                new double[]{0.5, 0.5}));
-        assertMessageNames("lambda", () -> critic.step(batch.real, batch.fake, batch.images, H, W, -0.1,
-                new double[]{0.5, 0.5}));
+        assertMessageNames(
+                "fake[1]", () -> critic.step(batch.real, badFake, batch.images, H, W, 10, new double[] {0.5, 0.5}));
+        assertMessageNames(
+                "lambda", () -> critic.step(batch.real, batch.fake, batch.images, H, W, -0.1, new double[] {0.5, 0.5}));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -337,7 +342,7 @@ class HolisticCriticTest {
             assertEquals(0.5 - 1e-3, next[2], 1e-8);
             assertEquals(3.0, next[3], "a zero gradient leaves the parameter where it is");
             assertEquals(1, adam.step());
-            assertArrayEquals(new double[]{1.0, -2.0, 0.5, 3.0}, params, "the input is left alone");
+            assertArrayEquals(new double[] {1.0, -2.0, 0.5, 3.0}, params, "the input is left alone");
         }
 
         @Test
@@ -348,8 +353,14 @@ class HolisticCriticTest {
             for (int t = 0; t < 5; t++) {
                 params = original.update(params, gaussian(random, 6));
             }
-            CriticAdam restored = CriticAdam.restore(original.learningRate(), original.beta1(), original.beta2(),
-                    original.epsilon(), original.step(), original.m(), original.v());
+            CriticAdam restored = CriticAdam.restore(
+                    original.learningRate(),
+                    original.beta1(),
+                    original.beta2(),
+                    original.epsilon(),
+                    original.step(),
+                    original.m(),
+                    original.v());
             CriticAdam deserialised = roundTrip(original);
             double[] a = params;
             double[] b = params.clone();
@@ -370,7 +381,7 @@ class HolisticCriticTest {
         @Test
         void stateAccessorsReturnCopies() {
             CriticAdam adam = new CriticAdam(2, 1e-3, 0.5, 0.9, 1e-8);
-            adam.update(new double[2], new double[]{1, 2});
+            adam.update(new double[2], new double[] {1, 2});
             double[] m = adam.m();
             m[0] = 42;
             assertEquals(0.5, adam.m()[0], 1e-15);
@@ -383,12 +394,12 @@ class HolisticCriticTest {
             assertMessageNames("beta1", () -> new CriticAdam(3, 1e-3, 1.0, 0.9, 1e-8));
             assertMessageNames("beta2", () -> new CriticAdam(3, 1e-3, 0.5, -0.1, 1e-8));
             assertMessageNames("epsilon", () -> new CriticAdam(3, 1e-3, 0.5, 0.9, 0));
-            assertMessageNames("step", () -> CriticAdam.restore(1e-3, 0.5, 0.9, 1e-8, -1, new double[2],
-                    new double[2]));
-            assertMessageNames("same length", () -> CriticAdam.restore(1e-3, 0.5, 0.9, 1e-8, 1, new double[2],
-                    new double[3]));
-            assertMessageNames("v[1]", () -> CriticAdam.restore(1e-3, 0.5, 0.9, 1e-8, 1, new double[2],
-                    new double[]{0, -1}));
+            assertMessageNames(
+                    "step", () -> CriticAdam.restore(1e-3, 0.5, 0.9, 1e-8, -1, new double[2], new double[2]));
+            assertMessageNames(
+                    "same length", () -> CriticAdam.restore(1e-3, 0.5, 0.9, 1e-8, 1, new double[2], new double[3]));
+            assertMessageNames(
+                    "v[1]", () -> CriticAdam.restore(1e-3, 0.5, 0.9, 1e-8, 1, new double[2], new double[] {0, -1}));
             CriticAdam adam = new CriticAdam(3, 1e-3, 0.5, 0.9, 1e-8);
             assertMessageNames("params", () -> adam.update(new double[2], new double[3]));
             assertMessageNames("gradient", () -> adam.update(new double[3], new double[2]));
@@ -398,20 +409,19 @@ class HolisticCriticTest {
     // ---------------------------------------------------------------------------------------------
     // Helpers
 
-    private record Batch(List<double[]> real, List<double[]> fake, List<double[]> images) {
-    }
+    private record Batch(List<double[]> real, List<double[]> fake, List<double[]> images) {}
 
-    private static void assertPenaltyGradientMatchesFiniteDifferences(HolisticCritic critic, Random random,
-                                                                      double lambda) {
+    private static void assertPenaltyGradientMatchesFiniteDifferences(
+            HolisticCritic critic, Random random, double lambda) {
         double[] q = probabilityMap(random, CLASSES, H, W);
         double[] image = gaussian(random, 3 * H * W);
         assertPenaltyGradientMatchesFiniteDifferences(critic, q, image, lambda);
     }
 
-    private static void assertPenaltyGradientMatchesFiniteDifferences(HolisticCritic critic, double[] q,
-                                                                      double[] image, double lambda) {
-        double[] numeric = finiteDifferences(critic.params(),
-                theta -> critic.withParams(theta).penalty(q, image, H, W, lambda));
+    private static void assertPenaltyGradientMatchesFiniteDifferences(
+            HolisticCritic critic, double[] q, double[] image, double lambda) {
+        double[] numeric = finiteDifferences(
+                critic.params(), theta -> critic.withParams(theta).penalty(q, image, H, W, lambda));
         double[] analytic = critic.penaltyGradParams(q, image, H, W, lambda);
         assertTrue(norm(analytic) > 1e-3, "penalty gradient is not trivially small: " + norm(analytic));
         assertGradientsClose(numeric, analytic, "d penalty/dtheta, lambda " + lambda);

@@ -1,5 +1,13 @@
 package io.distill4j.distill;
 
+import static io.distill4j.model.loss.LossTestSupport.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Arrays;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
@@ -7,15 +15,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.util.Arrays;
-
-import static io.distill4j.model.loss.LossTestSupport.*;
-import static org.junit.jupiter.api.Assertions.*;
 
 class HolisticLossTest {
     private static final int C = 3;
@@ -39,7 +38,8 @@ class HolisticLossTest {
     }
 
     /** The formula written out: softmax per position with its own max, the critic's score, -weight * mean. */
-    private static double reference(HolisticCritic critic, double tau, double weight, double[][] logits, double[][] labels) {
+    private static double reference(
+            HolisticCritic critic, double tau, double weight, double[][] logits, double[][] labels) {
         double sum = 0;
         for (int n = 0; n < logits.length; n++) {
             double[] q = new double[C * P];
@@ -59,7 +59,9 @@ class HolisticLossTest {
         INDArray out = array(random(4, N, C * P, 2.0));
         INDArray labels = labels(5);
         HolisticLoss loss = new HolisticLoss(C, H, W, 2.0, 0.1, critic);
-        assertRelativelyEqual(reference(critic, 2.0, 0.1, out.toDoubleMatrix(), labels.toDoubleMatrix()), score(loss, labels, out),
+        assertRelativelyEqual(
+                reference(critic, 2.0, 0.1, out.toDoubleMatrix(), labels.toDoubleMatrix()),
+                score(loss, labels, out),
                 "holistic score");
     }
 
@@ -69,7 +71,9 @@ class HolisticLossTest {
         INDArray out = array(random(4, N, C * P, 1.0));
         INDArray a = labels(5);
         INDArray b = a.dup();
-        b.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(3 * P, (3 + C) * P))
+        b.get(
+                        org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(3 * P, (3 + C) * P))
                 .assign(7.0);
         assertEquals(score(loss, a, out), score(loss, b, out), 0.0);
     }
@@ -101,10 +105,16 @@ class HolisticLossTest {
     void configurationSurvivesTheJsonRoundTripWithTheCriticsParameters() {
         HolisticLoss original = new HolisticLoss(C, H, W, 2.0, 0.1, critic(12));
         ComputationGraph graph = lossGraph(original, 2, C, H, W);
-        ComputationGraphConfiguration restored = ComputationGraphConfiguration.fromJson(graph.getConfiguration().toJson());
-        LossLayer layer = (LossLayer) ((LayerVertex) restored.getVertices().get("loss")).getLayerConf().getLayer();
+        ComputationGraphConfiguration restored =
+                ComputationGraphConfiguration.fromJson(graph.getConfiguration().toJson());
+        LossLayer layer = (LossLayer) ((LayerVertex) restored.getVertices().get("loss"))
+                .getLayerConf()
+                .getLayer();
         assertEquals(original, layer.getLossFn());
-        assertArrayEquals(original.critic().params(), ((HolisticLoss) layer.getLossFn()).critic().params(), 0.0);
+        assertArrayEquals(
+                original.critic().params(),
+                ((HolisticLoss) layer.getLossFn()).critic().params(),
+                0.0);
         INDArray out = array(random(14, N, C * P, 1.0));
         assertEquals(score(original, labels(15), out), score(layer.getLossFn(), labels(15), out), 0.0);
     }
@@ -127,11 +137,14 @@ class HolisticLossTest {
     @Test
     void rejectsMapsOfTheWrongWidthAndCriticsOfAnotherClassCount() {
         HolisticLoss loss = new HolisticLoss(C, H, W, 1.0, 1.0, critic(3));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> score(loss, array(random(1, N, 3 * P, 1.0)), array(random(2, N, C * P, 1.0))));
-        assertTrue(e.getMessage().contains("labels") && e.getMessage().contains(String.valueOf((3 + C) * P)), e.getMessage());
-        IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
-                () -> new HolisticLoss(C + 1, H, W, 1.0, 1.0, critic(3)));
+        assertTrue(
+                e.getMessage().contains("labels") && e.getMessage().contains(String.valueOf((3 + C) * P)),
+                e.getMessage());
+        IllegalArgumentException c =
+                assertThrows(IllegalArgumentException.class, () -> new HolisticLoss(C + 1, H, W, 1.0, 1.0, critic(3)));
         assertTrue(c.getMessage().contains("critic"), c.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new HolisticLoss(C, H, W, 0.0, 1.0, critic(3)));
     }

@@ -1,8 +1,14 @@
 package io.distill4j.distill;
 
+import static io.distill4j.model.loss.LossTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.model.loss.CenterNetFocalLoss;
 import io.distill4j.model.loss.MaskedL1Loss;
 import io.distill4j.model.loss.SegmentationCrossEntropyLoss;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -20,13 +26,6 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import static io.distill4j.model.loss.LossTestSupport.*;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The wiring contract: conv map -> CnnToFeedForwardPreProcessor -> LossLayer(IDENTITY, dense loss). */
 class LossGraphWiringTest {
 
@@ -41,8 +40,7 @@ class LossGraphWiringTest {
     }
 
     /** Every loss of both packages, each with the output channels it reads and its label columns. */
-    private record Head(ILossFunction loss, int channels, int labelColumns) {
-    }
+    private record Head(ILossFunction loss, int channels, int labelColumns) {}
 
     private static Map<String, Head> everyLoss() {
         Map<String, Head> heads = new LinkedHashMap<>();
@@ -60,16 +58,36 @@ class LossGraphWiringTest {
 
     private static ComputationGraphConfiguration graphOf(Map<String, Head> heads) {
         ComputationGraphConfiguration.GraphBuilder builder = new NeuralNetConfiguration.Builder()
-                .seed(3).updater(new Adam(0.05)).dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
-                .graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(H, W, IN));
-        builder.addLayer("trunk", new ConvolutionLayer.Builder(3, 3).convolutionMode(ConvolutionMode.Same)
-                .nOut(8).activation(Activation.TANH).build(), "in");
+                .seed(3)
+                .updater(new Adam(0.05))
+                .dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.convolutional(H, W, IN));
+        builder.addLayer(
+                "trunk",
+                new ConvolutionLayer.Builder(3, 3)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .nOut(8)
+                        .activation(Activation.TANH)
+                        .build(),
+                "in");
         for (Map.Entry<String, Head> e : heads.entrySet()) {
             Head head = e.getValue();
-            builder.addLayer(e.getKey() + "Map", new ConvolutionLayer.Builder(1, 1).nOut(head.channels())
-                    .activation(Activation.IDENTITY).build(), "trunk");
-            builder.addLayer(e.getKey(), new LossLayer.Builder(head.loss()).activation(Activation.IDENTITY).build(),
-                    new CnnToFeedForwardPreProcessor(H, W, head.channels()), e.getKey() + "Map");
+            builder.addLayer(
+                    e.getKey() + "Map",
+                    new ConvolutionLayer.Builder(1, 1)
+                            .nOut(head.channels())
+                            .activation(Activation.IDENTITY)
+                            .build(),
+                    "trunk");
+            builder.addLayer(
+                    e.getKey(),
+                    new LossLayer.Builder(head.loss())
+                            .activation(Activation.IDENTITY)
+                            .build(),
+                    new CnnToFeedForwardPreProcessor(H, W, head.channels()),
+                    e.getKey() + "Map");
         }
         return builder.setOutputs(heads.keySet().toArray(new String[0])).build();
     }
@@ -101,8 +119,7 @@ class LossGraphWiringTest {
                         row[i] *= 0.2;
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return array(values);
@@ -134,7 +151,7 @@ class LossGraphWiringTest {
         for (Map.Entry<String, Head> e : heads.entrySet()) {
             labels[i++] = labelsFor(e.getKey(), e.getValue(), size, seed + i);
         }
-        return new MultiDataSet(new INDArray[]{input}, labels);
+        return new MultiDataSet(new INDArray[] {input}, labels);
     }
 
     @Test

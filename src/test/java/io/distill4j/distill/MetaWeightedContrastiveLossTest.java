@@ -1,21 +1,5 @@
 package io.distill4j.distill;
 
-import io.distill4j.model.loss.LossTestSupport;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.serde.json.JsonMappers;
-
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.util.Arrays;
-
 import static io.distill4j.model.loss.LossTestSupport.array;
 import static io.distill4j.model.loss.LossTestSupport.assertRelativelyEqual;
 import static io.distill4j.model.loss.LossTestSupport.random;
@@ -25,6 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distill4j.model.loss.LossTestSupport;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.serde.json.JsonMappers;
 
 /** MutualContrastiveLoss with meta-learned anchor weights, and AnchorWeights' alpha and its derivative. */
 class MetaWeightedContrastiveLossTest {
@@ -71,9 +70,13 @@ class MetaWeightedContrastiveLossTest {
     void alphaPerAnchorIsTheSigmoidOfQueryDotKey() {
         double[][] z = random(1, N, 2 * D, 1.0);
         AnchorWeights w = weights(2);
-        double[] alpha = MutualContrastiveLoss.all(D, 0.5, 1).withAnchorWeights(w).anchorAlpha(array(z));
+        double[] alpha =
+                MutualContrastiveLoss.all(D, 0.5, 1).withAnchorWeights(w).anchorAlpha(array(z));
         for (int n = 0; n < N; n++) assertEquals(alphaReference(w.params(), z[n]), alpha[n], 1e-12, "alpha[" + n + "]");
-        assertTrue(Arrays.stream(alpha).max().orElseThrow() - Arrays.stream(alpha).min().orElseThrow() > 0.1,
+        assertTrue(
+                Arrays.stream(alpha).max().orElseThrow()
+                                - Arrays.stream(alpha).min().orElseThrow()
+                        > 0.1,
                 "alphas differ between anchors: " + Arrays.toString(alpha));
     }
 
@@ -91,7 +94,8 @@ class MetaWeightedContrastiveLossTest {
             plus[i] += step;
             minus[i] -= step;
             double numeric = 0;
-            for (int n = 0; n < N; n++) numeric += c[n] * (alphaReference(plus, z[n]) - alphaReference(minus, z[n])) / (2 * step);
+            for (int n = 0; n < N; n++)
+                numeric += c[n] * (alphaReference(plus, z[n]) - alphaReference(minus, z[n])) / (2 * step);
             assertEquals(numeric, analytic[i], 1e-8, "d sum c alpha / d phi[" + i + "]");
         }
     }
@@ -132,7 +136,9 @@ class MetaWeightedContrastiveLossTest {
         double[] terms = {0.3, 0.7, 1.1, 0.2};
         MutualContrastiveLoss uniform = new MutualContrastiveLoss(D, tau, terms[0], terms[1], terms[2], terms[3]);
         double[] r = uniform.anchorLosses(ids(), array(z));
-        assertRelativelyEqual(MutualContrastiveLossTest.Reference.score(z, z, IDS, tau, terms), Arrays.stream(r).sum(),
+        assertRelativelyEqual(
+                MutualContrastiveLossTest.Reference.score(z, z, IDS, tau, terms),
+                Arrays.stream(r).sum(),
                 "sum_n r(n) is the uniform loss");
         MutualContrastiveLoss weighted = uniform.withAnchorWeights(weights(9));
         double expected = 0;
@@ -149,9 +155,11 @@ class MetaWeightedContrastiveLossTest {
     @Test
     void gradientMatchesFiniteDifferencesWithAlphaAndSoftTargetsHeld() {
         double[][] z = random(10, N, 2 * D, 1.0);
-        MutualContrastiveLoss loss = new MutualContrastiveLoss(D, 0.5, 0.7, 1.3, 0.6, 1.4).withAnchorWeights(weights(11));
+        MutualContrastiveLoss loss =
+                new MutualContrastiveLoss(D, 0.5, 0.7, 1.3, 0.6, 1.4).withAnchorWeights(weights(11));
         double[] alpha = loss.anchorAlpha(array(z));
-        INDArray gradient = loss.computeGradient(ids(), array(z), new ActivationIdentity(), null).div(N);
+        INDArray gradient = loss.computeGradient(ids(), array(z), new ActivationIdentity(), null)
+                .div(N);
         double step = 1e-6;
         for (int row = 0; row < N; row++) {
             for (int col = 0; col < 2 * D; col++) {
@@ -159,7 +167,10 @@ class MetaWeightedContrastiveLossTest {
                 plus[row][col] += step;
                 minus[row][col] -= step;
                 double numeric = (held(loss, alpha, plus, z) - held(loss, alpha, minus, z)) / (2 * step);
-                assertEquals(numeric, gradient.getDouble(row, col), 1e-6 * Math.max(1, Math.abs(numeric)) + 1e-9,
+                assertEquals(
+                        numeric,
+                        gradient.getDouble(row, col),
+                        1e-6 * Math.max(1, Math.abs(numeric)) + 1e-9,
                         "d/dz[" + row + "," + col + "]");
             }
         }
@@ -181,10 +192,13 @@ class MetaWeightedContrastiveLossTest {
         assertEquals(plain, plain.withAnchorWeights(weights(1)).withAnchorWeights(null));
         assertNull(plain.anchorWeights());
         assertArrayEquals(new double[] {1, 1, 1, 1, 1, 1}, plain.anchorAlpha(array(z)), 0.0);
-        assertEquals(score(plain, ids(), array(z)), Arrays.stream(plain.anchorLosses(ids(), array(z))).sum(), 1e-12);
+        assertEquals(
+                score(plain, ids(), array(z)),
+                Arrays.stream(plain.anchorLosses(ids(), array(z))).sum(),
+                1e-12);
         assertNotEquals(plain, plain.withAnchorWeights(weights(1)));
-        LossTestSupport.assertGradientMatchesFiniteDifferences(new MutualContrastiveLoss(D, 0.5, 0.7, 1.3, 0, 0, null), ids(),
-                array(z));
+        LossTestSupport.assertGradientMatchesFiniteDifferences(
+                new MutualContrastiveLoss(D, 0.5, 0.7, 1.3, 0, 0, null), ids(), array(z));
     }
 
     @Test
@@ -193,7 +207,10 @@ class MetaWeightedContrastiveLossTest {
         String json = JsonMappers.getMapper().writeValueAsString(loss);
         ILossFunction back = JsonMappers.getMapper().readValue(json, ILossFunction.class);
         assertEquals(loss, back);
-        assertArrayEquals(weights(13).params(), ((MutualContrastiveLoss) back).anchorWeights().params(), 0.0);
+        assertArrayEquals(
+                weights(13).params(),
+                ((MutualContrastiveLoss) back).anchorWeights().params(),
+                0.0);
         // A configuration written before anchor weights existed still reads as uniform.
         String uniformJson = JsonMappers.getMapper().writeValueAsString(new MutualContrastiveLoss(D, 0.1, 1, 1, 1, 1));
         assertTrue(!uniformJson.contains("anchorWeights"), uniformJson);
@@ -208,7 +225,8 @@ class MetaWeightedContrastiveLossTest {
 
     @Test
     void anchorWeightsOfAnotherEmbeddingAreRefused() {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> MutualContrastiveLoss.all(4, 0.1, 1).withAnchorWeights(weights(1)));
         assertTrue(e.getMessage().contains("embedding"), e.getMessage());
     }

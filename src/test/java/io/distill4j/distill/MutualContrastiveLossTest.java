@@ -1,6 +1,14 @@
 package io.distill4j.distill;
 
+import static io.distill4j.model.loss.LossTestSupport.array;
+import static io.distill4j.model.loss.LossTestSupport.assertRelativelyEqual;
+import static io.distill4j.model.loss.LossTestSupport.random;
+import static io.distill4j.model.loss.LossTestSupport.score;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.model.loss.LossTestSupport;
+import java.util.Random;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -11,24 +19,15 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.BeforeAll;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.NoOp;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.serde.json.JsonMappers;
-
-import java.util.Random;
-
-import static io.distill4j.model.loss.LossTestSupport.array;
-import static io.distill4j.model.loss.LossTestSupport.assertRelativelyEqual;
-import static io.distill4j.model.loss.LossTestSupport.random;
-import static io.distill4j.model.loss.LossTestSupport.score;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MutualContrastiveLossTest {
     private static final int D = 3, N = 6;
@@ -66,17 +65,17 @@ class MutualContrastiveLossTest {
         double[] distinct = {0, 1, 2, 3, 4, 5};
         INDArray none = Nd4j.zeros(DataType.DOUBLE, N, 0);
         MutualContrastiveLoss loss = new MutualContrastiveLoss(D, 0.2, 1, 1, 1, 1);
-        assertRelativelyEqual(Reference.score(z, z, distinct, 0.2, new double[] {1, 1, 1, 1}), score(loss, none, array(z)),
-                "no ids");
+        assertRelativelyEqual(
+                Reference.score(z, z, distinct, 0.2, new double[] {1, 1, 1, 1}), score(loss, none, array(z)), "no ids");
         assertEquals(0.0, score(new MutualContrastiveLoss(D, 0.2, 1, 0, 0, 0), none, array(z)), 0.0);
     }
 
     @Test
     void hardTermsGradientMatchesFiniteDifferences() {
-        LossTestSupport.assertGradientMatchesFiniteDifferences(new MutualContrastiveLoss(D, 0.5, 0.7, 1.3, 0, 0), ids(),
-                array(z(3)));
-        LossTestSupport.assertGradientMatchesFiniteDifferences(new MutualContrastiveLoss(D, 0.5, 0, 1, 0, 0),
-                Nd4j.zeros(DataType.DOUBLE, N, 0), array(z(4)));
+        LossTestSupport.assertGradientMatchesFiniteDifferences(
+                new MutualContrastiveLoss(D, 0.5, 0.7, 1.3, 0, 0), ids(), array(z(3)));
+        LossTestSupport.assertGradientMatchesFiniteDifferences(
+                new MutualContrastiveLoss(D, 0.5, 0, 1, 0, 0), Nd4j.zeros(DataType.DOUBLE, N, 0), array(z(4)));
     }
 
     @Test
@@ -85,7 +84,8 @@ class MutualContrastiveLossTest {
         double tau = 0.5;
         double[] w = {0, 0, 0.6, 1.4};
         MutualContrastiveLoss loss = new MutualContrastiveLoss(D, tau, w[0], w[1], w[2], w[3]);
-        INDArray gradient = loss.computeGradient(ids(), array(z), new ActivationIdentity(), null).div(N);
+        INDArray gradient = loss.computeGradient(ids(), array(z), new ActivationIdentity(), null)
+                .div(N);
         double step = 1e-6;
         for (int row = 0; row < N; row++) {
             for (int col = 0; col < 2 * D; col++) {
@@ -94,8 +94,12 @@ class MutualContrastiveLossTest {
                 double[][] minus = copy(z);
                 minus[row][col] -= step;
                 // Only the learner side moves; the target distributions stay at z.
-                double numeric = (Reference.score(plus, z, IDS, tau, w) - Reference.score(minus, z, IDS, tau, w)) / (2 * step);
-                assertEquals(numeric, gradient.getDouble(row, col), 1e-6 * Math.max(1, Math.abs(numeric)) + 1e-9,
+                double numeric =
+                        (Reference.score(plus, z, IDS, tau, w) - Reference.score(minus, z, IDS, tau, w)) / (2 * step);
+                assertEquals(
+                        numeric,
+                        gradient.getDouble(row, col),
+                        1e-6 * Math.max(1, Math.abs(numeric)) + 1e-9,
                         "d/dz[" + row + "," + col + "]");
             }
         }
@@ -136,22 +140,53 @@ class MutualContrastiveLossTest {
 
     @Test
     void dl4jGradientCheckPassesThroughBothNetworksMergedIntoTheLossLayer() {
-        for (MutualContrastiveLoss loss : new MutualContrastiveLoss[] {new MutualContrastiveLoss(D, 0.5, 1, 1, 0, 0),
-                new MutualContrastiveLoss(D, 0.5, 0, 1, 0, 0)}) {
-            ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.DOUBLE)
-                    .updater(new NoOp()).weightInit(WeightInit.XAVIER).graphBuilder()
-                    .addInputs("in").setInputTypes(InputType.feedForward(4))
-                    .addLayer("a", new DenseLayer.Builder().nIn(4).nOut(D).activation(Activation.TANH).build(), "in")
-                    .addLayer("b", new DenseLayer.Builder().nIn(4).nOut(D).activation(Activation.TANH).build(), "in")
+        for (MutualContrastiveLoss loss : new MutualContrastiveLoss[] {
+            new MutualContrastiveLoss(D, 0.5, 1, 1, 0, 0), new MutualContrastiveLoss(D, 0.5, 0, 1, 0, 0)
+        }) {
+            ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                    .seed(7)
+                    .dataType(DataType.DOUBLE)
+                    .updater(new NoOp())
+                    .weightInit(WeightInit.XAVIER)
+                    .graphBuilder()
+                    .addInputs("in")
+                    .setInputTypes(InputType.feedForward(4))
+                    .addLayer(
+                            "a",
+                            new DenseLayer.Builder()
+                                    .nIn(4)
+                                    .nOut(D)
+                                    .activation(Activation.TANH)
+                                    .build(),
+                            "in")
+                    .addLayer(
+                            "b",
+                            new DenseLayer.Builder()
+                                    .nIn(4)
+                                    .nOut(D)
+                                    .activation(Activation.TANH)
+                                    .build(),
+                            "in")
                     .addVertex("merge", new MergeVertex(), "a", "b")
-                    .addLayer("loss", new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(), "merge")
-                    .setOutputs("loss").build();
+                    .addLayer(
+                            "loss",
+                            new LossLayer.Builder(loss)
+                                    .activation(Activation.IDENTITY)
+                                    .build(),
+                            "merge")
+                    .setOutputs("loss")
+                    .build();
             ComputationGraph graph = new ComputationGraph(conf);
             graph.init();
-            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(graph)
-                    .inputs(new INDArray[] {array(random(8, N, 4, 1.0))}).labels(new INDArray[] {ids()})
-                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
-                    .print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false));
+            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig()
+                    .net(graph)
+                    .inputs(new INDArray[] {array(random(8, N, 4, 1.0))})
+                    .labels(new INDArray[] {ids()})
+                    .epsilon(1e-6)
+                    .maxRelError(1e-5)
+                    .minAbsoluteError(1e-9)
+                    .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
+                    .exitOnFirstError(false));
             assertTrue(ok, "DL4J gradient check of " + loss);
         }
     }
@@ -166,8 +201,8 @@ class MutualContrastiveLossTest {
     @Test
     void rejectsAMisshapenOutputNamingTheLayout() {
         MutualContrastiveLoss loss = MutualContrastiveLoss.all(4, 0.1, 1);
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> score(loss, ids(), array(z(1))));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> score(loss, ids(), array(z(1))));
         assertTrue(e.getMessage().contains("[N, 2*D]"), e.getMessage());
     }
 
@@ -231,7 +266,8 @@ class MutualContrastiveLossTest {
         }
 
         /** Mean over anchors with a positive of -(1/|P|) sum_p log softmax. */
-        private static double infoNce(double[][] anchors, double[][] others, double[] ids, double tau, boolean excludeSelf) {
+        private static double infoNce(
+                double[][] anchors, double[][] others, double[] ids, double tau, boolean excludeSelf) {
             double sum = 0;
             int counted = 0;
             for (int i = 0; i < anchors.length; i++) {
@@ -256,7 +292,8 @@ class MutualContrastiveLossTest {
         }
 
         /** Mean over anchors of KL(softmax(t1_i . t2 / tau) || softmax(l1_i . l2 / tau)). */
-        private static double kl(double[][] t1, double[][] t2, double[][] l1, double[][] l2, double tau, boolean excludeSelf) {
+        private static double kl(
+                double[][] t1, double[][] t2, double[][] l1, double[][] l2, double tau, boolean excludeSelf) {
             int n = l1.length;
             double sum = 0;
             for (int i = 0; i < n; i++) {
@@ -267,7 +304,8 @@ class MutualContrastiveLossTest {
             return sum / n;
         }
 
-        private static double[] distribution(double[] anchor, double[][] others, int self, double tau, boolean excludeSelf) {
+        private static double[] distribution(
+                double[] anchor, double[][] others, int self, double tau, boolean excludeSelf) {
             double[] p = new double[others.length];
             double z = 0;
             for (int k = 0; k < others.length; k++) {

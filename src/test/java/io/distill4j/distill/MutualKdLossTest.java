@@ -1,5 +1,7 @@
 package io.distill4j.distill;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -7,8 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.serde.json.JsonMappers;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class MutualKdLossTest {
     private static final int C = 3, H = 2, W = 4, N = 2;
@@ -41,7 +41,12 @@ class MutualKdLossTest {
         INDArray both = Nd4j.hstack(a, a);
         INDArray noMask = Nd4j.zeros(DataType.DOUBLE, N, 0);
         assertEquals(0.0, mutual.computeScore(noMask, both, new ActivationIdentity(), null, true), 1e-12);
-        assertEquals(0.0, mutual.computeGradient(noMask, both, new ActivationIdentity(), null).amaxNumber().doubleValue(), 1e-12);
+        assertEquals(
+                0.0,
+                mutual.computeGradient(noMask, both, new ActivationIdentity(), null)
+                        .amaxNumber()
+                        .doubleValue(),
+                1e-12);
     }
 
     @Test

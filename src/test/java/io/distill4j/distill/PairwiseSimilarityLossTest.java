@@ -1,12 +1,12 @@
 package io.distill4j.distill;
 
+import static io.distill4j.model.loss.LossTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.distill4j.model.loss.ReferenceLosses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import static io.distill4j.model.loss.LossTestSupport.*;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class PairwiseSimilarityLossTest {
 
@@ -25,10 +25,14 @@ class PairwiseSimilarityLossTest {
     void scoreEqualsReferenceWithAndWithoutPooling() {
         double[][] out = random(41, 2, CS * P, 2.0);
         double[][] teacher = random(42, 2, CT * P, 2.0);
-        assertRelativelyEqual(ReferenceLosses.pairwise(out, teacher, CS, CT, H, W, 1),
-                score(new PairwiseSimilarityLoss(CS, CT, H, W, 0, 1.0), array(teacher), array(out)), "no pooling");
-        assertRelativelyEqual(3 * ReferenceLosses.pairwise(out, teacher, CS, CT, H, W, 2),
-                score(new PairwiseSimilarityLoss(CS, CT, H, W, 2, 3.0), array(teacher), array(out)), "2x2 cells");
+        assertRelativelyEqual(
+                ReferenceLosses.pairwise(out, teacher, CS, CT, H, W, 1),
+                score(new PairwiseSimilarityLoss(CS, CT, H, W, 0, 1.0), array(teacher), array(out)),
+                "no pooling");
+        assertRelativelyEqual(
+                3 * ReferenceLosses.pairwise(out, teacher, CS, CT, H, W, 2),
+                score(new PairwiseSimilarityLoss(CS, CT, H, W, 2, 3.0), array(teacher), array(out)),
+                "2x2 cells");
     }
 
     @Test
@@ -46,7 +50,7 @@ class PairwiseSimilarityLossTest {
 
     @Test
     void dl4jGradientCheckPassesOnAConvGraph() {
-        assertGraphGradientsCheck(new PairwiseSimilarityLoss(CS, CT, H, W, 2, 1.0), 2, CS, H, W,
-                array(random(45, 2, CT * P, 2.0)));
+        assertGraphGradientsCheck(
+                new PairwiseSimilarityLoss(CS, CT, H, W, 2, 1.0), 2, CS, H, W, array(random(45, 2, CT * P, 2.0)));
     }
 }

@@ -1,13 +1,13 @@
 package io.distill4j.distill;
 
+import static io.distill4j.model.loss.LossTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.distill4j.model.loss.ReferenceLosses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
-
-import static io.distill4j.model.loss.LossTestSupport.*;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 class PixelKdLossTest {
 
@@ -43,13 +43,19 @@ class PixelKdLossTest {
         double[][] masked = maskedLabels();
         double[][] unmasked = random(2, 2, C * P, 3.0);
         PixelKdLoss loss = new PixelKdLoss(C, H, W, 2.5, 1.0);
-        assertRelativelyEqual(ReferenceLosses.pixelKd(out, masked, C, P, 2.5),
-                score(loss, array(masked), array(out)), "masked pixel KD");
-        assertRelativelyEqual(ReferenceLosses.pixelKd(out, unmasked, C, P, 2.5),
-                score(loss, array(unmasked), array(out)), "unmasked pixel KD");
+        assertRelativelyEqual(
+                ReferenceLosses.pixelKd(out, masked, C, P, 2.5),
+                score(loss, array(masked), array(out)),
+                "masked pixel KD");
+        assertRelativelyEqual(
+                ReferenceLosses.pixelKd(out, unmasked, C, P, 2.5),
+                score(loss, array(unmasked), array(out)),
+                "unmasked pixel KD");
         PixelKdLoss weighted = new PixelKdLoss(C, H, W, 2.5, 0.3);
-        assertRelativelyEqual(0.3 * ReferenceLosses.pixelKd(out, masked, C, P, 2.5),
-                score(weighted, array(masked), array(out)), "weight multiplies the score");
+        assertRelativelyEqual(
+                0.3 * ReferenceLosses.pixelKd(out, masked, C, P, 2.5),
+                score(weighted, array(masked), array(out)),
+                "weight multiplies the score");
     }
 
     @Test
@@ -60,7 +66,7 @@ class PixelKdLossTest {
         // Hinton KD per example, averaged over the batch.
         double expected = 0;
         for (int n = 0; n < 4; n++) {
-            expected += ReferenceLosses.pixelKd(new double[][]{out[n]}, new double[][]{teacher[n]}, 5, 1, 4.0) / 4;
+            expected += ReferenceLosses.pixelKd(new double[][] {out[n]}, new double[][] {teacher[n]}, 5, 1, 4.0) / 4;
         }
         assertRelativelyEqual(expected, score(loss, array(teacher), array(out)), "classification KD");
         assertGradientMatchesFiniteDifferences(loss, array(teacher), array(out));
@@ -84,14 +90,14 @@ class PixelKdLossTest {
                 expected += pPeer * Math.log(pPeer / pSelf) / 3;
             }
         }
-        assertRelativelyEqual(expected, score(new PixelKdLoss(4, 1, 1, 1.0, 1.0), array(peer), array(self)),
-                "KL(p_peer || p_self)");
+        assertRelativelyEqual(
+                expected, score(new PixelKdLoss(4, 1, 1, 1.0, 1.0), array(peer), array(self)), "KL(p_peer || p_self)");
     }
 
     @Test
     void gradientMatchesFiniteDifferences() {
-        assertGradientMatchesFiniteDifferences(new PixelKdLoss(C, H, W, 2.0, 0.7), array(maskedLabels()),
-                array(random(7, 2, C * P, 3.0)));
+        assertGradientMatchesFiniteDifferences(
+                new PixelKdLoss(C, H, W, 2.0, 0.7), array(maskedLabels()), array(random(7, 2, C * P, 3.0)));
     }
 
     @Test

@@ -1,15 +1,14 @@
 package io.distill4j.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class SegmentationMetricsTest {
     private static final byte I = (byte) 255;
@@ -17,7 +16,7 @@ class SegmentationMetricsTest {
 
     /** Four classes, nine pixels, two of them ignored; the expected counts are in the comments. */
     private static SegmentationMetrics handMade() {
-        byte[] gt =   {0, 0, 0, 1, 1, 1, 1, I, I};
+        byte[] gt = {0, 0, 0, 1, 1, 1, 1, I, I};
         byte[] pred = {0, 0, 1, 1, 1, 0, 2, 3, 2};
         // class 0: TP=2 (px0,1), FN=1 (px2), FP=1 (px5) -> 2/4 = 0.5
         // class 1: TP=2 (px3,4), FN=2 (px5,6), FP=1 (px2) -> 2/5 = 0.4
@@ -75,8 +74,8 @@ class SegmentationMetricsTest {
             bCopy = (SegmentationMetrics) in.readObject();
         }
         SegmentationMetrics merged = a.merge(bCopy);
-        SegmentationMetrics whole = new SegmentationMetrics(4)
-                .add(new byte[] {0, 1, 2, 3, 3, I}, new byte[] {0, 2, 2, 3, 0, 1});
+        SegmentationMetrics whole =
+                new SegmentationMetrics(4).add(new byte[] {0, 1, 2, 3, 3, I}, new byte[] {0, 2, 2, 3, 0, 1});
         assertArrayEquals(whole.iou(), merged.iou());
         assertEquals(whole.totalPixels(), merged.totalPixels());
     }
@@ -92,7 +91,8 @@ class SegmentationMetricsTest {
 
     @Test
     void metricsJsonHasTheContractShapeWithNullForNan() throws Exception {
-        JsonNode json = MetricsJson.MAPPER.readTree(MetricsJson.toText(handMade().toMetricsJson("student", "val", NAMES)));
+        JsonNode json =
+                MetricsJson.MAPPER.readTree(MetricsJson.toText(handMade().toMetricsJson("student", "val", NAMES)));
         assertEquals("segmentation", json.get("task").asText());
         assertEquals("student", json.get("model").asText());
         assertEquals("val", json.get("split").asText());

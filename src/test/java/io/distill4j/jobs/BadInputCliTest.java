@@ -1,13 +1,24 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.TeacherFingerprint;
-import io.distill4j.cli.Main;
 import io.distill4j.train.Examples;
 import io.distill4j.util.NativeSetup;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Assumptions;
@@ -15,20 +26,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bad input end to end through the command line ({@code io.distill4j.cli.Main} on an embedded
@@ -40,9 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BadInputCliTest {
     @TempDir
     static Path tmp;
+
     static Path sample;
     static Path work;
-
 
     @BeforeAll
     static void committedOutputs() throws Exception {
@@ -67,7 +64,8 @@ class BadInputCliTest {
         assertEquals(1, r.code(), "expected a failure:\n" + r.out() + r.err());
         String line = r.errorLine();
         System.out.println("[bad-input] " + subcommand + ": " + line);
-        assertEquals(before, FaultTestSupport.fingerprintTree(work), "committed outputs changed by the failed run: " + line);
+        assertEquals(
+                before, FaultTestSupport.fingerprintTree(work), "committed outputs changed by the failed run: " + line);
         return line;
     }
 
@@ -97,8 +95,11 @@ class BadInputCliTest {
 
     static Path firstPart(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("part-") && p.getFileName().toString().endsWith(".parquet"))
-                    .sorted().findFirst().orElseThrow();
+            return s.filter(p -> p.getFileName().toString().startsWith("part-")
+                            && p.getFileName().toString().endsWith(".parquet"))
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -114,21 +115,26 @@ class BadInputCliTest {
         Path part = firstPart(shards.resolve("train"));
         byte[] bytes = Files.readAllBytes(part);
         replaceBytes(part, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-        String line = failsLeavingOutputsIntact("cache-teacher", "shard.output=" + q(shards),
-                "cache.output=" + q(tmp.resolve("cache-of-truncated")));
+        String line = failsLeavingOutputsIntact(
+                "cache-teacher", "shard.output=" + q(shards), "cache.output=" + q(tmp.resolve("cache-of-truncated")));
         assertTrue(line.contains(part.getFileName().toString()), line);
     }
 
     @Test
     void corruptTeacherCacheFileIsNamed() throws Exception {
         Path cacheRoot = tmp.resolve("corrupt-cache");
-        Path cache = copyTree(committedCache(), cacheRoot.resolve(committedCache().getFileName().toString()));
+        Path cache = copyTree(
+                committedCache(),
+                cacheRoot.resolve(committedCache().getFileName().toString()));
         Path part = firstPart(cache.resolve("train"));
         byte[] garbage = new byte[(int) Files.size(part)];
         new java.util.Random(7).nextBytes(garbage);
         replaceBytes(part, garbage);
-        String line = failsLeavingOutputsIntact("distill", "cache.output=" + q(cacheRoot),
-                "distill.runs-dir=" + q(tmp.resolve("runs-corrupt")), "train.epochs=1");
+        String line = failsLeavingOutputsIntact(
+                "distill",
+                "cache.output=" + q(cacheRoot),
+                "distill.runs-dir=" + q(tmp.resolve("runs-corrupt")),
+                "train.epochs=1");
         assertTrue(line.contains(part.getFileName().toString()), line);
         assertTrue(line.contains("corrupt or truncated Parquet file"), line);
     }
@@ -137,18 +143,27 @@ class BadInputCliTest {
     void cacheOfAnotherTeacherIsRefused() throws Exception {
         // Teacher B (other parameters) next to teacher A's committed cache.
         Path teacherB = tmp.resolve("teacher-b");
-        FaultTestSupport.writeUntrainedTeacher(SparkTestSupport.config(work, sample, "teacher.dir=" + q(teacherB)), 32, 64, 0.5);
-        String fpB = TeacherFingerprint.of(ModelFiles.read(FileSystem.getLocal(new Configuration()),
-                new org.apache.hadoop.fs.Path(teacherB.resolve(TrainTeacherJob.MODEL_FILE).toUri()), false), Examples.preprocessing(32, 64));
+        FaultTestSupport.writeUntrainedTeacher(
+                SparkTestSupport.config(work, sample, "teacher.dir=" + q(teacherB)), 32, 64, 0.5);
+        String fpB = TeacherFingerprint.of(
+                ModelFiles.read(
+                        FileSystem.getLocal(new Configuration()),
+                        new org.apache.hadoop.fs.Path(
+                                teacherB.resolve(TrainTeacherJob.MODEL_FILE).toUri()),
+                        false),
+                Examples.preprocessing(32, 64));
         String fpA = committedCache().getFileName().toString();
-        String missing = failsLeavingOutputsIntact("distill", "teacher.dir=" + q(teacherB),
-                "distill.runs-dir=" + q(tmp.resolve("runs-b")));
+        String missing = failsLeavingOutputsIntact(
+                "distill", "teacher.dir=" + q(teacherB), "distill.runs-dir=" + q(tmp.resolve("runs-b")));
         assertTrue(missing.contains("no teacher cache for teacher " + fpB), missing);
 
         // A's cache under B's fingerprint (renamed by hand): its manifest gives it away.
         Path renamedRoot = tmp.resolve("renamed-cache");
         copyTree(committedCache(), renamedRoot.resolve(fpB));
-        String renamed = failsLeavingOutputsIntact("distill", "teacher.dir=" + q(teacherB), "cache.output=" + q(renamedRoot),
+        String renamed = failsLeavingOutputsIntact(
+                "distill",
+                "teacher.dir=" + q(teacherB),
+                "cache.output=" + q(renamedRoot),
                 "distill.runs-dir=" + q(tmp.resolve("runs-b2")));
         assertTrue(renamed.contains("'fingerprint' is " + fpA) && renamed.contains(fpB), renamed);
     }
@@ -156,16 +171,20 @@ class BadInputCliTest {
     @Test
     void missingPathsInTheConfigurationAreNamed() throws Exception {
         Path nowhere = tmp.resolve("no-such-dir");
-        String root = failsLeavingOutputsIntact("shard", "dataset.root=" + q(nowhere), "shard.output=" + q(tmp.resolve("shards-x")));
+        String root = failsLeavingOutputsIntact(
+                "shard", "dataset.root=" + q(nowhere), "shard.output=" + q(tmp.resolve("shards-x")));
         assertTrue(root.contains(nowhere.toString()) && root.contains("dataset.root"), root);
-        String teacher = failsLeavingOutputsIntact("cache-teacher", "teacher.dir=" + q(nowhere),
-                "cache.output=" + q(tmp.resolve("cache-x")));
+        String teacher = failsLeavingOutputsIntact(
+                "cache-teacher", "teacher.dir=" + q(nowhere), "cache.output=" + q(tmp.resolve("cache-x")));
         assertTrue(teacher.contains(nowhere.toString()) && teacher.contains("teacher.dir"), teacher);
-        String shards = failsLeavingOutputsIntact("distill", "shard.output=" + q(nowhere), "distill.runs-dir=" + q(tmp.resolve("runs-x")));
+        String shards = failsLeavingOutputsIntact(
+                "distill", "shard.output=" + q(nowhere), "distill.runs-dir=" + q(tmp.resolve("runs-x")));
         assertTrue(shards.contains(nowhere.toString()) && shards.contains("shard.output"), shards);
         CliRun conf = cli("shard", "--conf", nowhere.resolve("experiment.conf").toString());
         assertEquals(1, conf.code(), conf.err());
-        assertTrue(conf.errorLine().contains("configuration file not found: " + nowhere.resolve("experiment.conf")), conf.err());
+        assertTrue(
+                conf.errorLine().contains("configuration file not found: " + nowhere.resolve("experiment.conf")),
+                conf.err());
     }
 
     @Test
@@ -179,13 +198,15 @@ class BadInputCliTest {
         Path readOnly = Files.createDirectories(tmp.resolve("read-only"));
         boolean immutable = makeReadOnly(readOnly);
         try {
-            Assumptions.assumeTrue(!Files.isWritable(readOnly) || immutable,
+            Assumptions.assumeTrue(
+                    !Files.isWritable(readOnly) || immutable,
                     "cannot make a directory read-only here (root without chattr)");
             Path target = readOnly.resolve("shards");
             String line = failsLeavingOutputsIntact("shard", "shard.output=" + q(target));
             assertTrue(line.contains(readOnly.toString()), line);
         } finally {
-            if (immutable) new ProcessBuilder("chattr", "-i", readOnly.toString()).start().waitFor();
+            if (immutable)
+                new ProcessBuilder("chattr", "-i", readOnly.toString()).start().waitFor();
             readOnly.toFile().setWritable(true);
         }
     }
@@ -195,7 +216,11 @@ class BadInputCliTest {
         dir.toFile().setWritable(false, false);
         if (!"root".equals(System.getProperty("user.name"))) return false;
         try {
-            return new ProcessBuilder("chattr", "+i", dir.toString()).redirectErrorStream(true).start().waitFor() == 0;
+            return new ProcessBuilder("chattr", "+i", dir.toString())
+                            .redirectErrorStream(true)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException e) {
             return false;
         }
@@ -208,7 +233,8 @@ class BadInputCliTest {
         Files.createDirectories(empty.resolve("gtFine/train"));
         Files.createDirectories(empty.resolve("leftImg8bit/val"));
         Files.createDirectories(empty.resolve("gtFine/val"));
-        String line = failsLeavingOutputsIntact("shard", "dataset.root=" + q(empty), "shard.output=" + q(tmp.resolve("shards-empty")));
+        String line = failsLeavingOutputsIntact(
+                "shard", "dataset.root=" + q(empty), "shard.output=" + q(tmp.resolve("shards-empty")));
         assertTrue(line.contains(empty.resolve("leftImg8bit/train").toString()) && line.contains("holds no"), line);
         assertTrue(!line.contains("Exception"), "a Java class name is noise to the user: " + line);
     }
@@ -218,25 +244,37 @@ class BadInputCliTest {
         Path coco = copyTree(sample.resolve("coco"), tmp.resolve("coco-zero-box"));
         Path json;
         try (Stream<Path> s = Files.list(coco.resolve("annotations"))) {
-            json = s.filter(p -> p.getFileName().toString().matches("instances_train.*\\.json")).findFirst().orElseThrow();
+            json = s.filter(p -> p.getFileName().toString().matches("instances_train.*\\.json"))
+                    .findFirst()
+                    .orElseThrow();
         }
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = (ObjectNode) mapper.readTree(json.toFile());
         ObjectNode ann = (ObjectNode) root.path("annotations").get(0);
         ((ArrayNode) ann.path("bbox")).set(2, 0.0);
         replaceBytes(json, mapper.writeValueAsBytes(root));
-        String line = failsLeavingOutputsIntact("shard", "dataset.kind=coco", "dataset.splits=[train2017]", "dataset.root=" + q(coco),
-                "shard.height=32", "shard.width=32", "shard.output=" + q(tmp.resolve("shards-coco")));
-        assertTrue(line.contains("annotation " + ann.path("id").asLong()) && line.contains("zero or negative size"), line);
+        String line = failsLeavingOutputsIntact(
+                "shard",
+                "dataset.kind=coco",
+                "dataset.splits=[train2017]",
+                "dataset.root=" + q(coco),
+                "shard.height=32",
+                "shard.width=32",
+                "shard.output=" + q(tmp.resolve("shards-coco")));
+        assertTrue(
+                line.contains("annotation " + ann.path("id").asLong()) && line.contains("zero or negative size"), line);
         assertTrue(line.contains("sample "), line);
     }
 
     /** A copy of the sample's COCO tree whose train annotation file {@code edit} rewrites; returns that file. */
-    static Path cocoCopyWithEditedTrainJson(String name, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+    static Path cocoCopyWithEditedTrainJson(String name, java.util.function.Consumer<ObjectNode> edit)
+            throws IOException {
         Path coco = copyTree(sample.resolve("coco"), tmp.resolve(name));
         Path json;
         try (Stream<Path> s = Files.list(coco.resolve("annotations"))) {
-            json = s.filter(p -> p.getFileName().toString().matches("instances_train.*\\.json")).findFirst().orElseThrow();
+            json = s.filter(p -> p.getFileName().toString().matches("instances_train.*\\.json"))
+                    .findFirst()
+                    .orElseThrow();
         }
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = (ObjectNode) mapper.readTree(json.toFile());
@@ -247,8 +285,14 @@ class BadInputCliTest {
 
     static String cocoShardFails(Path json, String outName) throws IOException {
         Path root = json.getParent().getParent();
-        return failsLeavingOutputsIntact("shard", "dataset.kind=coco", "dataset.splits=[train2017]", "dataset.root=" + q(root),
-                "shard.height=32", "shard.width=32", "shard.output=" + q(tmp.resolve(outName)));
+        return failsLeavingOutputsIntact(
+                "shard",
+                "dataset.kind=coco",
+                "dataset.splits=[train2017]",
+                "dataset.root=" + q(root),
+                "shard.height=32",
+                "shard.width=32",
+                "shard.output=" + q(tmp.resolve(outName)));
     }
 
     @Test
@@ -262,14 +306,18 @@ class BadInputCliTest {
     void cocoJsonWithoutCategoriesNamesTheMissingArray() throws Exception {
         Path json = cocoCopyWithEditedTrainJson("coco-no-categories", root -> root.remove("categories"));
         String line = cocoShardFails(json, "shards-coco-nocat");
-        assertTrue(line.contains(json.getFileName().toString()) && line.contains("no top-level 'categories' array"), line);
+        assertTrue(
+                line.contains(json.getFileName().toString()) && line.contains("no top-level 'categories' array"), line);
         assertTrue(!line.contains("unknown category_id"), line);
     }
 
     @Test
     void shardSizeTheNetworksCannotTakeIsRefusedBeforeAnythingRuns() throws Exception {
-        String line = failsLeavingOutputsIntact("shard", "shard.height=60", "shard.output=" + q(tmp.resolve("shards-60")));
-        assertTrue(line.contains("distill4j.shard.height: shard size 60x64 (HxW) cannot feed the models") && line.contains("e.g. 64x64"),
+        String line =
+                failsLeavingOutputsIntact("shard", "shard.height=60", "shard.output=" + q(tmp.resolve("shards-60")));
+        assertTrue(
+                line.contains("distill4j.shard.height: shard size 60x64 (HxW) cannot feed the models")
+                        && line.contains("e.g. 64x64"),
                 line);
         assertTrue(!Files.exists(tmp.resolve("shards-60")), "nothing written");
     }
@@ -279,12 +327,16 @@ class BadInputCliTest {
         Path city = copyTree(sample.resolve("cityscapes"), tmp.resolve("cityscapes-odd-size"));
         Path label;
         try (Stream<Path> s = Files.walk(city.resolve("gtFine/train"))) {
-            label = s.filter(p -> p.getFileName().toString().endsWith("_gtFine_labelIds.png")).sorted().findFirst().orElseThrow();
+            label = s.filter(p -> p.getFileName().toString().endsWith("_gtFine_labelIds.png"))
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow();
         }
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(new BufferedImage(50, 30, BufferedImage.TYPE_BYTE_GRAY), "png", png);
         replaceBytes(label, png.toByteArray());
-        String line = failsLeavingOutputsIntact("shard", "dataset.root=" + q(city), "shard.output=" + q(tmp.resolve("shards-odd")));
+        String line = failsLeavingOutputsIntact(
+                "shard", "dataset.root=" + q(city), "shard.output=" + q(tmp.resolve("shards-odd")));
         assertTrue(line.contains(label.getFileName().toString()) && line.contains("50x30"), line);
     }
 }

@@ -28,8 +28,14 @@ final class ChildJvm implements AutoCloseable {
         this.log = log;
     }
 
-    static ChildJvm start(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args,
-                          Map<String, String> env, Path logDir) {
+    static ChildJvm start(
+            String name,
+            String classpath,
+            List<String> jvmOptions,
+            String mainClass,
+            List<String> args,
+            Map<String, String> env,
+            Path logDir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
@@ -40,7 +46,8 @@ final class ChildJvm implements AutoCloseable {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(env);
             return new ChildJvm(name, pb.start(), log);
         } catch (IOException e) {
@@ -51,8 +58,10 @@ final class ChildJvm implements AutoCloseable {
     /** The project's runtime class path: target/classes plus target/classpath.txt (Maven writes both). */
     static String projectClasspath() {
         try {
-            return Path.of("target/classes").toAbsolutePath() + File.pathSeparator
-                    + Files.readString(Path.of("target/classpath.txt"), StandardCharsets.UTF_8).trim();
+            return Path.of("target/classes").toAbsolutePath()
+                    + File.pathSeparator
+                    + Files.readString(Path.of("target/classpath.txt"), StandardCharsets.UTF_8)
+                            .trim();
         } catch (IOException e) {
             throw new UncheckedIOException("target/classpath.txt is missing: run the Maven build", e);
         }
@@ -74,7 +83,8 @@ final class ChildJvm implements AutoCloseable {
     /** The last lines of the log, for assertion messages. */
     String tail() {
         List<String> lines = log().lines().toList();
-        return "\n--- " + name + " (" + log + ")\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        return "\n--- " + name + " (" + log + ")\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
     /** Waits for the child to exit and returns its exit code; fails when it takes longer than {@code seconds}. */
@@ -90,8 +100,10 @@ final class ChildJvm implements AutoCloseable {
     void awaitCondition(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
-            if (!process.isAlive()) throw new AssertionError(name + " exited (" + process.exitValue() + ") before " + what + tail());
-            if (System.nanoTime() > deadline) throw new AssertionError("no " + what + " within " + seconds + " s" + tail());
+            if (!process.isAlive())
+                throw new AssertionError(name + " exited (" + process.exitValue() + ") before " + what + tail());
+            if (System.nanoTime() > deadline)
+                throw new AssertionError("no " + what + " within " + seconds + " s" + tail());
             Thread.sleep(100);
         }
     }

@@ -1,7 +1,8 @@
 package io.distill4j.jobs;
 
-import io.distill4j.cli.Main;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.distill4j.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -9,18 +10,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 /** One in-process run of the CLI on the test sample: exit code, standard output, standard error. */
 record CliRun(int code, String out, String err) {
     /** {@code distill4j SUBCOMMAND <test settings for work and sample> extra...} through {@link Main#run}. */
     static CliRun of(Path work, Path sample, String subcommand, String... extra) {
         List<String> args = new ArrayList<>();
         args.add(subcommand);
-        args.addAll(SparkTestSupport.overrides(work.toString(), sample.resolve("cityscapes").toString(), extra));
+        args.addAll(SparkTestSupport.overrides(
+                work.toString(), sample.resolve("cityscapes").toString(), extra));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = Main.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -1,5 +1,9 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +19,12 @@ import io.distill4j.storage.StageOutputException;
 import io.distill4j.tensor.TensorCodecs;
 import io.distill4j.train.DetectionObjective;
 import io.distill4j.train.Examples;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -31,17 +41,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * shard -> train-teacher -> cache-teacher -> distill on the generated COCO sample under a real
  * local[2] Spark: the same jobs as segmentation, dispatched on the shards' dataset.
@@ -51,6 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DetectionPipelineJobsTest {
     @TempDir
     static java.nio.file.Path tmp;
+
     static java.nio.file.Path sample;
     static java.nio.file.Path work;
     static SparkSession spark;
@@ -61,8 +61,10 @@ class DetectionPipelineJobsTest {
         // Only the COCO half is used: the Cityscapes half is kept at the generator's minimum.
         sample = tmp.resolve("sample");
         Files.createDirectories(sample);
-        SampleDatasetGenerator.generate(fs(), new Path(sample.toUri()), new SampleSpec(11,
-                new SampleSpec.DatasetSize(1, 1, 64, 64), new SampleSpec.DatasetSize(6, 3, 96, 96)));
+        SampleDatasetGenerator.generate(
+                fs(),
+                new Path(sample.toUri()),
+                new SampleSpec(11, new SampleSpec.DatasetSize(1, 1, 64, 64), new SampleSpec.DatasetSize(6, 3, 96, 96)));
         work = tmp.resolve("work");
         Distill4jConfig c = config();
         spark = SparkTestSupport.spark(c);
@@ -77,9 +79,13 @@ class DetectionPipelineJobsTest {
     /** COCO sample shards at 32x32 (an 8x8 heatmap grid at stride 4), tiny detectors. */
     static Distill4jConfig config(String... extra) {
         List<String> all = new java.util.ArrayList<>(List.of(
-                "dataset.kind=coco", "dataset.root=\"" + sample.resolve("coco") + "\"", "dataset.splits=[train2017, val2017]",
-                "shard.height=32", "shard.width=32",
-                "cache.splits=[train2017]", "cache.outputs=[{name=heatmap, codec=fp16}, {name=head_feat, codec=int8}]"));
+                "dataset.kind=coco",
+                "dataset.root=\"" + sample.resolve("coco") + "\"",
+                "dataset.splits=[train2017, val2017]",
+                "shard.height=32",
+                "shard.width=32",
+                "cache.splits=[train2017]",
+                "cache.outputs=[{name=heatmap, codec=fp16}, {name=head_feat, codec=int8}]"));
         all.addAll(List.of(extra));
         return SparkTestSupport.config(work, sample, all.toArray(new String[0]));
     }
@@ -100,10 +106,18 @@ class DetectionPipelineJobsTest {
         assertEquals("heatmap", m.path("heatmap_vertex").asText());
         int classes = m.path("num_classes").asInt();
         assertEquals(classes, m.path("categories").size());
-        ComputationGraph teacher = ModelSerializer.restoreComputationGraph(work.resolve("teacher/teacher.zip").toFile(), false);
-        assertEquals(List.of(DetectionObjective.HEATMAP_OUTPUT, DetectionObjective.SIZE_OUTPUT, DetectionObjective.OFFSET_OUTPUT),
+        ComputationGraph teacher = ModelSerializer.restoreComputationGraph(
+                work.resolve("teacher/teacher.zip").toFile(), false);
+        assertEquals(
+                List.of(
+                        DetectionObjective.HEATMAP_OUTPUT,
+                        DetectionObjective.SIZE_OUTPUT,
+                        DetectionObjective.OFFSET_OUTPUT),
                 teacher.getConfiguration().getNetworkOutputs());
-        assertEquals(1, epochLines(Files.readAllLines(work.resolve("teacher/metrics.jsonl"))).size());
+        assertEquals(
+                1,
+                epochLines(Files.readAllLines(work.resolve("teacher/metrics.jsonl")))
+                        .size());
     }
 
     @Test
@@ -111,17 +125,23 @@ class DetectionPipelineJobsTest {
     void cachedHeatmapAndFeaturesEqualTheTeachersDirectOutputWithinCodecError() throws Exception {
         CacheTeacherJob.Result r = new CacheTeacherJob(spark, config(), quiet).run();
         assertEquals(12L, r.rows().get("train2017"), "6 samples x 2 outputs");
-        assertEquals("detection", Manifest.read(fs(), new Path(r.dir())).path("task").asText());
-        ComputationGraph teacher = ModelSerializer.restoreComputationGraph(work.resolve("teacher/teacher.zip").toFile(), false);
+        assertEquals(
+                "detection", Manifest.read(fs(), new Path(r.dir())).path("task").asText());
+        ComputationGraph teacher = ModelSerializer.restoreComputationGraph(
+                work.resolve("teacher/teacher.zip").toFile(), false);
         Configuration conf = new Configuration();
-        List<Path> shardFiles = ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train2017");
+        List<Path> shardFiles =
+                ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train2017");
         ShardRecord s = ShardFiles.read(conf, shardFiles.get(0)).get(0);
         Map<String, INDArray> acts = teacher.feedForward(new INDArray[] {Examples.image(s)}, false, false);
         float[] heatmap = acts.get("heatmap").dup('c').data().asFloat();
         float[] feat = acts.get("head_feat").dup('c').data().asFloat();
         Map<String, float[]> cached = new HashMap<>();
-        for (CacheRow row : CacheParquet.read(conf, new Path(new Path(r.dir(), "train2017"), shardFiles.get(0).getName()))) {
-            if (row.sampleId().equals(s.sampleId())) cached.put(row.output(), TensorCodecs.forSpec(row.tensor().codec()).decode(row.tensor()));
+        for (CacheRow row : CacheParquet.read(
+                conf, new Path(new Path(r.dir(), "train2017"), shardFiles.get(0).getName()))) {
+            if (row.sampleId().equals(s.sampleId()))
+                cached.put(
+                        row.output(), TensorCodecs.forSpec(row.tensor().codec()).decode(row.tensor()));
         }
         assertEquals(Set.of("heatmap", "head_feat"), cached.keySet());
         assertEquals(heatmap.length, cached.get("heatmap").length);
@@ -138,7 +158,9 @@ class DetectionPipelineJobsTest {
     @Test
     @Order(3)
     void distillingTheHeatmapLowersTheLossesAndExportsADetector() throws Exception {
-        Distill4jConfig c = config("distill.run-id=det-kd", "train.epochs=3",
+        Distill4jConfig c = config(
+                "distill.run-id=det-kd",
+                "train.epochs=3",
                 "distill.terms=[{kind=pixel-kd, student-tap=heatmap, teacher-output=heatmap, weight=1, tau=1},"
                         + "{kind=cwd, student-tap=head_feat, teacher-output=head_feat, weight=1, tau=1}]");
         DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
@@ -149,19 +171,31 @@ class DetectionPipelineJobsTest {
         JsonNode first = json.readTree(lines.get(0));
         JsonNode last = json.readTree(lines.get(2));
         for (String term : List.of(DetectionObjective.HEATMAP_OUTPUT, "pixel-kd@heatmap")) {
-            assertTrue(last.path("terms").path(term).asDouble() < first.path("terms").path(term).asDouble(),
+            assertTrue(
+                    last.path("terms").path(term).asDouble()
+                            < first.path("terms").path(term).asDouble(),
                     term + ": " + first.path("terms") + " -> " + last.path("terms"));
         }
         ObjectNode m = Manifest.read(fs(), new Path(work.resolve("runs/det-kd").toUri()));
         assertEquals("detection", m.path("task").asText());
         assertEquals("coco", m.path("dataset").asText());
         assertEquals("pixel-kd@heatmap", m.path("terms").get(0).path("output").asText());
-        ComputationGraph student = ModelSerializer.restoreComputationGraph(work.resolve("runs/det-kd/student.zip").toFile(), false);
-        assertEquals(List.of(DetectionObjective.HEATMAP_OUTPUT, DetectionObjective.SIZE_OUTPUT, DetectionObjective.OFFSET_OUTPUT),
-                student.getConfiguration().getNetworkOutputs(), "no distillation outputs exported");
-        INDArray heat = student.feedForward(org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 32, 32),
-                false).get("heatmap");
-        assertEquals(List.of(1L, (long) m.path("num_classes").asInt(), 8L, 8L), java.util.Arrays.stream(heat.shape()).boxed().toList());
+        ComputationGraph student = ModelSerializer.restoreComputationGraph(
+                work.resolve("runs/det-kd/student.zip").toFile(), false);
+        assertEquals(
+                List.of(
+                        DetectionObjective.HEATMAP_OUTPUT,
+                        DetectionObjective.SIZE_OUTPUT,
+                        DetectionObjective.OFFSET_OUTPUT),
+                student.getConfiguration().getNetworkOutputs(),
+                "no distillation outputs exported");
+        INDArray heat = student.feedForward(
+                        org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 32, 32),
+                        false)
+                .get("heatmap");
+        assertEquals(
+                List.of(1L, (long) m.path("num_classes").asInt(), 8L, 8L),
+                java.util.Arrays.stream(heat.shape()).boxed().toList());
     }
 
     @Test
@@ -171,7 +205,8 @@ class DetectionPipelineJobsTest {
         ObjectNode m = Manifest.read(fs(), teacherDir);
         m.put("task", "segmentation");
         Manifest.write(fs(), teacherDir, m);
-        StageOutputException e = assertThrows(StageOutputException.class,
+        StageOutputException e = assertThrows(
+                StageOutputException.class,
                 () -> new DistillJob(spark, config("distill.run-id=wrong-teacher"), false, quiet).run());
         assertTrue(e.getMessage().contains("teacher.dir") && e.getMessage().contains("segmentation"), e.getMessage());
     }

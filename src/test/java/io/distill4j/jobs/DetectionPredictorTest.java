@@ -1,5 +1,9 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.data.ShardRecord;
@@ -11,19 +15,14 @@ import io.distill4j.eval.coco.CocoResultsJson;
 import io.distill4j.eval.coco.CocoStats;
 import io.distill4j.eval.detect.CenterNetTargets;
 import io.distill4j.eval.detect.ShardBoxes;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The decode -> results JSON -> COCOeval path of the evaluate job, without Spark or a network. */
 class DetectionPredictorTest {
@@ -49,8 +48,22 @@ class DetectionPredictorTest {
             boxes[4 * i + 3] = (float) (origBoxes[i][3] / sy);
             areas[i] = (float) (origBoxes[i][2] * origBoxes[i][3]);
         }
-        return new ShardRecord("coco/val2017/" + imageId, "coco", "val2017", H, W, origH, origW, new byte[3 * H * W],
-                null, boxes, categoryIds, areas, new boolean[origBoxes.length], imageId, "file:/coco/val2017/" + imageId + ".jpg");
+        return new ShardRecord(
+                "coco/val2017/" + imageId,
+                "coco",
+                "val2017",
+                H,
+                W,
+                origH,
+                origW,
+                new byte[3 * H * W],
+                null,
+                boxes,
+                categoryIds,
+                areas,
+                new boolean[origBoxes.length],
+                imageId,
+                "file:/coco/val2017/" + imageId + ".jpg");
     }
 
     /** The head output a perfect model gives: the ground-truth heatmap as logits and the exact regression. */
@@ -76,15 +89,19 @@ class DetectionPredictorTest {
         double[][] boxesA = {{40, 32, 120, 96}, {200, 120, 64, 100}, {300, 8, 48, 40}};
         double[][] boxesB = {{15, 20, 60, 40}, {90, 60, 36, 52}};
         ShardRecord a = record(42, 256, 384, boxesA, new int[] {1, 90, 18}); // 4x larger in both axes
-        ShardRecord b = record(7, 128, 144, boxesB, new int[] {18, 18});     // 1.5x in x, 2x in y
+        ShardRecord b = record(7, 128, 144, boxesB, new int[] {18, 18}); // 1.5x in x, 2x in y
         DetectionPredictor predictor = new DetectionPredictor(CATEGORY_IDS, 100, 0.01);
         List<CocoDetection> dets = new ArrayList<>(perfectOutputDecoded(predictor, a));
         dets.addAll(perfectOutputDecoded(predictor, b));
         assertEquals(5, dets.size(), "one detection per object, nothing from the background: " + dets);
         for (double[][] boxes : List.of(boxesA, boxesB)) {
             for (double[] box : boxes) {
-                assertTrue(dets.stream().anyMatch(d -> Math.abs(d.x() - box[0]) < 1e-3 && Math.abs(d.y() - box[1]) < 1e-3
-                        && Math.abs(d.w() - box[2]) < 1e-3 && Math.abs(d.h() - box[3]) < 1e-3),
+                assertTrue(
+                        dets.stream()
+                                .anyMatch(d -> Math.abs(d.x() - box[0]) < 1e-3
+                                        && Math.abs(d.y() - box[1]) < 1e-3
+                                        && Math.abs(d.w() - box[2]) < 1e-3
+                                        && Math.abs(d.h() - box[3]) < 1e-3),
                         "a detection at the original-pixel box " + java.util.Arrays.toString(box) + " in " + dets);
             }
         }
@@ -105,7 +122,8 @@ class DetectionPredictorTest {
 
         List<CocoGt> gt = new ArrayList<>(ShardBoxes.groundTruth(a));
         gt.addAll(ShardBoxes.groundTruth(b));
-        CocoStats stats = CocoEvaluator.evaluate(CocoGroundTruth.of(List.of(7L, 42L), NAMES, gt), CocoResultsJson.read(file));
+        CocoStats stats =
+                CocoEvaluator.evaluate(CocoGroundTruth.of(List.of(7L, 42L), NAMES, gt), CocoResultsJson.read(file));
         // AR1 is below 1 by design: image 7 has two dogs and AR1 allows one detection per image and category.
         for (String name : List.of("AP", "AP50", "AP75", "AP_medium", "AP_large", "AR10", "AR100")) {
             assertEquals(1.0, stats.get(name), 1e-12, name + "\n" + stats.summarize());
@@ -123,7 +141,8 @@ class DetectionPredictorTest {
     void aHeadGridThatIsNotOneStrideOfTheInputIsRefused() {
         ShardRecord r = record(3, 128, 144, new double[][] {{15, 20, 60, 40}}, new int[] {90});
         DetectionPredictor predictor = new DetectionPredictor(CATEGORY_IDS, 100, 0.01);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> predictor.decode(r, new float[3 * 16 * 12], new float[4 * 16 * 12], 16, 12));
         assertTrue(e.getMessage().contains(r.sampleId()), e.getMessage());
     }

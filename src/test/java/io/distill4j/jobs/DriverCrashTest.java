@@ -1,8 +1,18 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.util.NativeSetup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,17 +22,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The driver dies (SIGKILL, as when its node is lost) and the user runs the same command again.
@@ -37,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DriverCrashTest {
     @TempDir
     static Path tmp;
+
     static Path sample;
     static Path work;
     static int runs;
@@ -54,15 +54,25 @@ class DriverCrashTest {
 
     /** {@code java ... io.distill4j.cli.Main SUBCOMMAND <test settings> extra...} with extra JVM properties. */
     static ChildJvm driver(List<String> properties, String subcommand, String... extra) {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx1536m", "-Djava.awt.headless=true",
-                "-Dlog4j2.configurationFile=" + Path.of("jobs/conf/log4j2.properties").toAbsolutePath()));
+        List<String> jvm = new ArrayList<>(List.of(
+                "-Xmx1536m",
+                "-Djava.awt.headless=true",
+                "-Dlog4j2.configurationFile="
+                        + Path.of("jobs/conf/log4j2.properties").toAbsolutePath()));
         jvm.addAll(List.of(LocalClusterSupport.java17Options().split(" ")));
         for (String p : properties) jvm.add("-D" + p);
         List<String> args = new ArrayList<>();
         args.add(subcommand);
-        args.addAll(SparkTestSupport.overrides(work.toString(), sample.resolve("cityscapes").toString(), extra));
-        return ChildJvm.start(subcommand + "-" + (++runs), ChildJvm.projectClasspath(), jvm, "io.distill4j.cli.Main", args,
-                Map.of(), tmp.resolve("logs"));
+        args.addAll(SparkTestSupport.overrides(
+                work.toString(), sample.resolve("cityscapes").toString(), extra));
+        return ChildJvm.start(
+                subcommand + "-" + (++runs),
+                ChildJvm.projectClasspath(),
+                jvm,
+                "io.distill4j.cli.Main",
+                args,
+                Map.of(),
+                tmp.resolve("logs"));
     }
 
     static Path cacheDir() throws Exception {
@@ -89,7 +99,8 @@ class DriverCrashTest {
             assertEquals(first.process().pid(), holder, "on local[2] the task runs in the driver JVM");
             first.awaitCondition("the other shard file's cache file", 60, () -> {
                 try {
-                    return Files.isDirectory(work.resolve("teacher-cache")) && committedCacheFiles(cacheDir().resolve("train")) == 1;
+                    return Files.isDirectory(work.resolve("teacher-cache"))
+                            && committedCacheFiles(cacheDir().resolve("train")) == 1;
                 } catch (Exception e) {
                     return false;
                 }
@@ -101,11 +112,13 @@ class DriverCrashTest {
 
         try (ChildJvm rerun = driver(List.of(), "cache-teacher")) {
             assertEquals(0, rerun.await(240), "cache-teacher rerun failed" + rerun.tail());
-            assertTrue(rerun.log().contains("train: 1 shard files cached (1 already done)"), "the rerun redid finished work" + rerun.tail());
+            assertTrue(
+                    rerun.log().contains("train: 1 shard files cached (1 already done)"),
+                    "the rerun redid finished work" + rerun.tail());
         }
         assertTrue(Files.isRegularFile(cache.resolve("_manifest.json")));
-        FaultTestSupport.assertCachedExactlyOnce(cache.resolve("train"), FaultTestSupport.sampleIds(work.resolve("shards"), "train"),
-                List.of("logits"));
+        FaultTestSupport.assertCachedExactlyOnce(
+                cache.resolve("train"), FaultTestSupport.sampleIds(work.resolve("shards"), "train"), List.of("logits"));
     }
 
     @Test
@@ -113,10 +126,14 @@ class DriverCrashTest {
     void distillRerunAfterDriverKillResumesFromTheLastCheckpoint() throws Exception {
         Path hold = tmp.resolve("hold-distill");
         Path run = work.resolve("runs/kd");
-        try (ChildJvm first = driver(List.of("distill4j-fault.distill.hold=" + hold,
-                "distill4j-fault.distill.hold.item=epoch-2"), "distill", "train.epochs=3")) {
+        try (ChildJvm first = driver(
+                List.of("distill4j-fault.distill.hold=" + hold, "distill4j-fault.distill.hold.item=epoch-2"),
+                "distill",
+                "train.epochs=3")) {
             FaultTestSupport.awaitHold(first, hold, "distill", 240);
-            assertTrue(Files.isRegularFile(run.resolve("checkpoints/epoch-0001.zip")), "epoch 1 not checkpointed" + first.tail());
+            assertTrue(
+                    Files.isRegularFile(run.resolve("checkpoints/epoch-0001.zip")),
+                    "epoch 1 not checkpointed" + first.tail());
             FaultTestSupport.killHard(first.process().pid());
         }
         assertFalse(Files.exists(run.resolve("_manifest.json")), "a killed run must not look complete");
@@ -125,7 +142,9 @@ class DriverCrashTest {
         try (ChildJvm rerun = driver(List.of(), "distill", "train.epochs=3")) {
             assertEquals(0, rerun.await(240), "distill rerun failed" + rerun.tail());
             String log = rerun.log();
-            assertTrue(log.contains("(epoch 1 of 3 done)"), "the rerun did not resume from epoch 1's checkpoint" + rerun.tail());
+            assertTrue(
+                    log.contains("(epoch 1 of 3 done)"),
+                    "the rerun did not resume from epoch 1's checkpoint" + rerun.tail());
             assertFalse(log.contains("epoch 1/3"), "the rerun trained epoch 1 again" + rerun.tail());
             assertTrue(log.contains("epoch 2/3") && log.contains("epoch 3/3"), rerun.tail());
         }
@@ -135,7 +154,8 @@ class DriverCrashTest {
         ObjectMapper json = new ObjectMapper();
         for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
             JsonNode n = json.readTree(line);
-            if (n.path("kind").asText().equals("epoch")) epochs.add(n.path("epoch").asInt());
+            if (n.path("kind").asText().equals("epoch"))
+                epochs.add(n.path("epoch").asInt());
         }
         assertEquals(List.of(1, 2, 3), epochs, "metrics.jsonl: one summary line per epoch across both drivers");
     }
@@ -147,15 +167,22 @@ class DriverCrashTest {
         // _manifest.json (a directory without the marker is a user's and is refused: OutputSafetyCliTest).
         Path shards = tmp.resolve("shards-interrupted");
         Files.createDirectories(shards.resolve("train"));
-        io.distill4j.storage.OutputMarker.write(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(shards.toUri()),
+        io.distill4j.storage.OutputMarker.write(
+                FileSystem.getLocal(new Configuration()),
+                new org.apache.hadoop.fs.Path(shards.toUri()),
                 io.distill4j.storage.StageRun.start("shard"));
         Files.writeString(shards.resolve("train/part-00007.parquet"), "half a file");
         try (ChildJvm shard = driver(List.of(), "shard", "shard.output=\"" + shards + "\"")) {
             assertEquals(0, shard.await(240), "shard over an incomplete output failed" + shard.tail());
         }
-        assertFalse(Files.exists(shards.resolve("train/part-00007.parquet")), "the incomplete output's stale file survived");
-        JsonNode m = new ObjectMapper().readTree(shards.resolve("_manifest.json").toFile());
+        assertFalse(
+                Files.exists(shards.resolve("train/part-00007.parquet")),
+                "the incomplete output's stale file survived");
+        JsonNode m =
+                new ObjectMapper().readTree(shards.resolve("_manifest.json").toFile());
         assertEquals(8, m.path("count").path("train").asLong(), m.toString());
-        assertEquals(FaultTestSupport.sampleIds(work.resolve("shards"), "train"), FaultTestSupport.sampleIds(shards, "train"));
+        assertEquals(
+                FaultTestSupport.sampleIds(work.resolve("shards"), "train"),
+                FaultTestSupport.sampleIds(shards, "train"));
     }
 }

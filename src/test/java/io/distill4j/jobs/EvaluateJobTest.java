@@ -1,5 +1,9 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,6 +25,16 @@ import io.distill4j.model.Task;
 import io.distill4j.storage.Manifest;
 import io.distill4j.train.Examples;
 import io.distill4j.train.RunDirectory;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -35,21 +49,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossL2;
 
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * evaluate on generated COCO and Cityscapes shards under a real local[2] Spark, with models built
  * here (not trained): a detector whose heads output their biases only, so every detection it must
@@ -59,6 +58,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EvaluateJobTest {
     @TempDir
     static java.nio.file.Path tmp;
+
     static java.nio.file.Path sample;
     static java.nio.file.Path work;
     static SparkSession spark;
@@ -71,6 +71,7 @@ class EvaluateJobTest {
      * and 32 x 24 original pixels, near the sample's 34 x 22 and 35 x 20 objects.
      */
     static final float BOX_W_CELLS = 4f;
+
     static final float BOX_H_CELLS = 3f;
 
     @BeforeAll
@@ -123,24 +124,40 @@ class EvaluateJobTest {
 
     @Test
     void detectionWritesCocoResultsInOriginalPixelsWithTheStatsCocoEvalComputes() throws Exception {
-        Distill4jConfig c = config("dataset.kind=coco", "dataset.root=\"" + sample.resolve("coco") + "\"",
-                "dataset.splits=[val2017]", "shard.height=48", "shard.width=48",
-                "shard.output=\"" + work.resolve("coco-shards") + "\"", "evaluate.split=val2017",
-                "evaluate.max-detections=1000", "evaluate.score-threshold=0.1", "evaluate.overlays=2");
+        Distill4jConfig c = config(
+                "dataset.kind=coco",
+                "dataset.root=\"" + sample.resolve("coco") + "\"",
+                "dataset.splits=[val2017]",
+                "shard.height=48",
+                "shard.width=48",
+                "shard.output=\"" + work.resolve("coco-shards") + "\"",
+                "evaluate.split=val2017",
+                "evaluate.max-detections=1000",
+                "evaluate.score-threshold=0.1",
+                "evaluate.overlays=2");
         new ShardJob(spark, c.dataset(), c.shard()).run();
-        JsonNode categories = Manifest.read(fs(), new Path(work.resolve("coco-shards").toUri())).path("categories");
+        JsonNode categories = Manifest.read(
+                        fs(), new Path(work.resolve("coco-shards").toUri()))
+                .path("categories");
         int[] ids = new int[categories.size()];
-        for (JsonNode cat : categories) ids[cat.path("index").asInt()] = cat.path("id").asInt();
+        for (JsonNode cat : categories)
+            ids[cat.path("index").asInt()] = cat.path("id").asInt();
         assertEquals(HEATMAP_BIAS.length, ids.length, "the sample has five categories");
 
-        ModelSpec spec = new ModelSpec(Task.DETECTION, "det-test", 4, 1, 4, ids.length, 48, 48, 3L, ContextHead.NONE, 1e-3);
+        ModelSpec spec =
+                new ModelSpec(Task.DETECTION, "det-test", 4, 1, 4, ids.length, 48, 48, 3L, ContextHead.NONE, 1e-3);
         ComputationGraph net = build(DetectionModel.blueprint(spec), "heatmap", "reg");
         // Zero kernels: each head outputs its bias in every cell, so every cell of every class is a
         // (plateau) peak and the detections are a known tiling of the image.
         net.getLayer("heatmap").getParam("W").assign(0);
-        net.getLayer("heatmap").getParam("b").assign(Nd4j.createFromArray(HEATMAP_BIAS).reshape(1, ids.length));
+        net.getLayer("heatmap")
+                .getParam("b")
+                .assign(Nd4j.createFromArray(HEATMAP_BIAS).reshape(1, ids.length));
         net.getLayer("reg").getParam("W").assign(0);
-        net.getLayer("reg").getParam("b").assign(Nd4j.createFromArray(BOX_W_CELLS, BOX_H_CELLS, 0.5f, 0.5f).reshape(1, 4));
+        net.getLayer("reg")
+                .getParam("b")
+                .assign(Nd4j.createFromArray(BOX_W_CELLS, BOX_H_CELLS, 0.5f, 0.5f)
+                        .reshape(1, 4));
         Path dir = saveModel("det", net, 48, 48);
 
         EvaluateJob.Evaluated e = new EvaluateJob(spark, c, quiet).evaluate("det", dir);
@@ -158,10 +175,12 @@ class EvaluateJobTest {
         assertEquals("detection", e.task());
 
         // detections.json: COCO results with original ids and boxes in original (96x96) pixels
-        JsonNode gtFile = json.readTree(sample.resolve("coco/annotations/instances_val2017.json").toFile());
+        JsonNode gtFile = json.readTree(
+                sample.resolve("coco/annotations/instances_val2017.json").toFile());
         Set<Long> imageIds = new HashSet<>();
         gtFile.path("images").forEach(i -> imageIds.add(i.path("id").asLong()));
-        JsonNode dets = json.readTree(report.resolve(EvaluateJob.DETECTIONS_FILE).toFile());
+        JsonNode dets =
+                json.readTree(report.resolve(EvaluateJob.DETECTIONS_FILE).toFile());
         int cells = 12 * 12; // 48 / stride 4
         // scores sigmoid(-1) = 0.27 ... sigmoid(1) = 0.73 all pass the 0.1 threshold
         assertEquals(imageIds.size() * ids.length * cells, dets.size());
@@ -171,7 +190,10 @@ class EvaluateJobTest {
             d.fieldNames().forEachRemaining(keys::add);
             assertEquals(List.of("image_id", "category_id", "bbox", "score"), keys, d.toString());
             assertTrue(imageIds.contains(d.path("image_id").asLong()), d.toString());
-            int index = Arrays.stream(ids).boxed().toList().indexOf(d.path("category_id").asInt());
+            int index = Arrays.stream(ids)
+                    .boxed()
+                    .toList()
+                    .indexOf(d.path("category_id").asInt());
             assertTrue(index >= 0, "an original category id: " + d);
             assertEquals(sigmoid(HEATMAP_BIAS[index]), d.path("score").asDouble(), 1e-6, d.toString());
             JsonNode b = d.path("bbox");
@@ -192,51 +214,81 @@ class EvaluateJobTest {
 
         // the standalone coco-eval on the instances file and detections.json gives the same numbers
         java.nio.file.Path statsFile = tmp.resolve("coco-eval-stats.json");
-        int rc = io.distill4j.cli.Cli.execute(new CocoEvalCommand(quiet, quiet), List.of("--gt", sample.resolve("coco/annotations/instances_val2017.json").toString(),
-                "--results", report.resolve(EvaluateJob.DETECTIONS_FILE).toString(), "--out", statsFile.toString()), quiet, quiet);
+        int rc = io.distill4j.cli.Cli.execute(
+                new CocoEvalCommand(quiet, quiet),
+                List.of(
+                        "--gt",
+                        sample.resolve("coco/annotations/instances_val2017.json")
+                                .toString(),
+                        "--results",
+                        report.resolve(EvaluateJob.DETECTIONS_FILE).toString(),
+                        "--out",
+                        statsFile.toString()),
+                quiet,
+                quiet);
         assertEquals(0, rc);
         JsonNode standalone = json.readTree(statsFile.toFile()).path("stats");
         for (int i = 0; i < 12; i++) {
             assertEquals(standalone.get(i).asDouble(), m.path("stats").get(i).asDouble(), 1e-9, "stat " + i);
         }
-        assertTrue(m.path("AP50").asDouble() > 0, "the tiling finds the sample's objects at IoU 0.5, so the comparison is not all zeros: " + m);
+        assertTrue(
+                m.path("AP50").asDouble() > 0,
+                "the tiling finds the sample's objects at IoU 0.5, so the comparison is not all zeros: " + m);
 
         // table, summary and pictures
         assertTrue(Files.readString(report.resolve("per_class.csv")).contains("AP50,"));
         assertTrue(Files.readString(report.resolve("summary.txt")).contains("Average Precision"));
-        assertEquals(ids.length + 1, Files.readAllLines(report.resolve("per_category.csv")).size());
+        assertEquals(
+                ids.length + 1,
+                Files.readAllLines(report.resolve("per_category.csv")).size());
         try (var s = Files.list(report.resolve("samples"))) {
             assertEquals(2, s.filter(p -> p.toString().endsWith("_strip.png")).count());
         }
         assertEquals(2, e.detections().size());
 
         // a segmentation model on COCO shards is refused before any Spark job, naming the model file
-        ModelSpec segSpec = new ModelSpec(Task.SEGMENTATION, "seg-on-coco", 4, 1, 4, 19, 48, 48, 5L, ContextHead.NONE, 1e-3);
+        ModelSpec segSpec =
+                new ModelSpec(Task.SEGMENTATION, "seg-on-coco", 4, 1, 4, 19, 48, 48, 5L, ContextHead.NONE, 1e-3);
         Path wrong = saveModel("seg-on-coco", build(SegmentationModel.blueprint(segSpec), "logits"), 48, 48);
-        var refused = org.junit.jupiter.api.Assertions.assertThrows(io.distill4j.storage.StageOutputException.class,
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(
+                io.distill4j.storage.StageOutputException.class,
                 () -> new EvaluateJob(spark, c, quiet).evaluate("seg-on-coco", wrong));
-        assertTrue(refused.getMessage().contains("seg-on-coco/teacher.zip") && refused.getMessage().contains("'heatmap'"),
+        assertTrue(
+                refused.getMessage().contains("seg-on-coco/teacher.zip")
+                        && refused.getMessage().contains("'heatmap'"),
                 refused.getMessage());
 
         // the comparison table of `evaluate` shows the detection headline numbers
         String table = PipelineReport.write(spark, c, List.of(e));
         assertTrue(table.startsWith("| model | seeds | AP | AP50 | AP vs baseline |"), table);
-        assertTrue(table.contains(String.format(java.util.Locale.ROOT, "| det | 1 | %.2f | %.2f |",
-                100 * m.path("AP").asDouble(), 100 * m.path("AP50").asDouble())), table);
+        assertTrue(
+                table.contains(String.format(
+                        java.util.Locale.ROOT,
+                        "| det | 1 | %.2f | %.2f |",
+                        100 * m.path("AP").asDouble(),
+                        100 * m.path("AP50").asDouble())),
+                table);
     }
 
     /** Shards cityscapes val at {@code height x width}, evaluates a random segmentation net with export on. */
     static EvaluateJob.Evaluated evaluateSegmentation(String name, int height, int width) throws Exception {
-        Distill4jConfig c = config("dataset.splits=[val]", "shard.height=" + height, "shard.width=" + width,
-                "shard.output=\"" + work.resolve(name + "-shards") + "\"", "evaluate.export-predictions=true");
+        Distill4jConfig c = config(
+                "dataset.splits=[val]",
+                "shard.height=" + height,
+                "shard.width=" + width,
+                "shard.output=\"" + work.resolve(name + "-shards") + "\"",
+                "evaluate.export-predictions=true");
         new ShardJob(spark, c.dataset(), c.shard()).run();
-        ModelSpec spec = new ModelSpec(Task.SEGMENTATION, "seg-test", 4, 1, 4, 19, height, width, 5L, ContextHead.NONE, 1e-3);
+        ModelSpec spec =
+                new ModelSpec(Task.SEGMENTATION, "seg-test", 4, 1, 4, 19, height, width, 5L, ContextHead.NONE, 1e-3);
         ComputationGraph net = build(SegmentationModel.blueprint(spec), "logits");
         return new EvaluateJob(spark, c, quiet).evaluate(name, saveModel(name, net, height, width));
     }
 
     static List<ShardRecord> valRecords(String name) {
-        return Shards.open(spark, work.resolve(name + "-shards").toString()).records("val").collect();
+        return Shards.open(spark, work.resolve(name + "-shards").toString())
+                .records("val")
+                .collect();
     }
 
     @Test
@@ -245,13 +297,19 @@ class EvaluateJobTest {
         EvaluateJob.Evaluated e = evaluateSegmentation("seg-full", 64, 128);
         java.nio.file.Path predictions = work.resolve("seg-full/report").resolve(EvaluateJob.PREDICTIONS_DIR);
         try (var s = Files.list(predictions)) {
-            assertEquals(4, s.filter(p -> p.getFileName().toString().endsWith("_leftImg8bit.png")).count());
+            assertEquals(
+                    4,
+                    s.filter(p -> p.getFileName().toString().endsWith("_leftImg8bit.png"))
+                            .count());
         }
-        SegmentationMetrics official = CityscapesEvalCommand.evaluate(sample.resolve("cityscapes/gtFine/val"), predictions);
+        SegmentationMetrics official =
+                CityscapesEvalCommand.evaluate(sample.resolve("cityscapes/gtFine/val"), predictions);
         assertEquals(e.metrics().totalPixels(), official.totalPixels());
         assertArrayEquals(e.metrics().iou(), official.iou(), 1e-12);
         assertEquals(e.metrics().meanIou(), official.meanIou(), 1e-12);
-        assertTrue(e.metrics().meanIou() > 0, "a model that gets some pixels right: " + e.metrics().meanIou());
+        assertTrue(
+                e.metrics().meanIou() > 0,
+                "a model that gets some pixels right: " + e.metrics().meanIou());
     }
 
     @Test

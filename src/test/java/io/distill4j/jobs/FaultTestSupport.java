@@ -5,11 +5,6 @@ import io.distill4j.config.Distill4jConfig;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.train.Networks;
 import io.distill4j.train.SegmentationObjective;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /** Shared pieces of the fault tests: a teacher without training, output fingerprints, kills. */
 final class FaultTestSupport {
@@ -46,8 +45,11 @@ final class FaultTestSupport {
         try (Stream<java.nio.file.Path> files = Files.walk(dir)) {
             for (java.nio.file.Path f : files.filter(Files::isRegularFile).toList()) {
                 byte[] bytes = Files.readAllBytes(f);
-                m.put(dir.relativize(f).toString(), bytes.length + " bytes, mtime " + Files.getLastModifiedTime(f).toMillis()
-                        + ", hash " + java.util.Arrays.hashCode(bytes));
+                m.put(
+                        dir.relativize(f).toString(),
+                        bytes.length + " bytes, mtime "
+                                + Files.getLastModifiedTime(f).toMillis() + ", hash "
+                                + java.util.Arrays.hashCode(bytes));
             }
         }
         return m;
@@ -73,7 +75,10 @@ final class FaultTestSupport {
     static List<String> cachedKeys(java.nio.file.Path splitDir) throws IOException {
         List<String> keys = new java.util.ArrayList<>();
         try (Stream<java.nio.file.Path> files = Files.list(splitDir)) {
-            for (java.nio.file.Path f : files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+            for (java.nio.file.Path f : files.filter(
+                            p -> p.getFileName().toString().startsWith("part-"))
+                    .sorted()
+                    .toList()) {
                 io.distill4j.cache.CacheParquet.read(new Configuration(), new Path(f.toUri()))
                         .forEach(r -> keys.add(r.sampleId() + "/" + r.output()));
             }
@@ -82,11 +87,13 @@ final class FaultTestSupport {
     }
 
     /** Asserts that every training sample is cached exactly once for every output. */
-    static void assertCachedExactlyOnce(java.nio.file.Path splitDir, Set<String> sampleIds, List<String> outputs) throws IOException {
+    static void assertCachedExactlyOnce(java.nio.file.Path splitDir, Set<String> sampleIds, List<String> outputs)
+            throws IOException {
         List<String> keys = cachedKeys(splitDir);
         Set<String> expected = new java.util.TreeSet<>();
         for (String id : sampleIds) for (String o : outputs) expected.add(id + "/" + o);
-        org.junit.jupiter.api.Assertions.assertEquals(expected.size(), keys.size(), "rows in " + splitDir + ": " + keys);
+        org.junit.jupiter.api.Assertions.assertEquals(
+                expected.size(), keys.size(), "rows in " + splitDir + ": " + keys);
         org.junit.jupiter.api.Assertions.assertEquals(expected, new java.util.TreeSet<>(keys), "rows in " + splitDir);
     }
 
@@ -94,19 +101,23 @@ final class FaultTestSupport {
      * Waits for the hold marker of a stage ({@code FaultInjection.maybeHold}) and returns the
      * process id the holding task wrote in it.
      */
-    static long awaitHold(ChildJvm driver, java.nio.file.Path holdDir, String stage, long seconds) throws InterruptedException {
+    static long awaitHold(ChildJvm driver, java.nio.file.Path holdDir, String stage, long seconds)
+            throws InterruptedException {
         java.nio.file.Path[] found = new java.nio.file.Path[1];
         driver.awaitCondition(stage + " task holding (marker in " + holdDir + ")", seconds, () -> {
             try (Stream<java.nio.file.Path> s = Files.exists(holdDir) ? Files.list(holdDir) : Stream.empty()) {
                 found[0] = s.filter(p -> p.getFileName().toString().startsWith(stage + "-")
-                        && p.getFileName().toString().endsWith(".held")).findFirst().orElse(null);
+                                && p.getFileName().toString().endsWith(".held"))
+                        .findFirst()
+                        .orElse(null);
                 return found[0] != null;
             } catch (IOException e) {
                 return false;
             }
         });
         try {
-            return Long.parseLong(Files.readString(found[0], StandardCharsets.UTF_8).trim());
+            return Long.parseLong(
+                    Files.readString(found[0], StandardCharsets.UTF_8).trim());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -114,7 +125,8 @@ final class FaultTestSupport {
 
     /** Kills a process the way the OOM killer or a lost node does: no shutdown hooks. */
     static void killHard(long pid) throws InterruptedException {
-        ProcessHandle p = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("process " + pid + " is already gone"));
+        ProcessHandle p =
+                ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("process " + pid + " is already gone"));
         p.destroyForcibly();
         p.onExit().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join();
     }

@@ -1,5 +1,9 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.CacheParquet;
 import io.distill4j.cache.CacheRow;
@@ -9,6 +13,11 @@ import io.distill4j.onnx.OnnxModels;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.tensor.TensorCodecs;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -27,16 +36,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * {@code inference.engine}: the sample teacher, trained by train-teacher, cached once by DL4J and
  * once by ONNX Runtime (exported in memory) under a real local[2] Spark. Both caches carry the
@@ -49,9 +48,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InferenceEngineJobsTest {
     /** Largest |ORT - DL4J| allowed, as a fraction of the DL4J tensor's largest magnitude. */
     private static final double RELATIVE_TOLERANCE = 1e-4;
+
     private static final List<String> TAPS = List.of("stage1", "stage2", "stage3", "neck", "logits");
+
     @TempDir
     static java.nio.file.Path tmp;
+
     static java.nio.file.Path sample;
     static java.nio.file.Path work;
     static SparkSession spark;
@@ -75,9 +77,15 @@ class InferenceEngineJobsTest {
 
     /** Every tap of the teacher cached as fp32, into a cache root of the engine's own. */
     static Distill4jConfig config(String engine, String... extra) {
-        List<String> all = new ArrayList<>(List.of("inference.engine=" + engine,
+        List<String> all = new ArrayList<>(List.of(
+                "inference.engine=" + engine,
                 "cache.output=\"" + work.resolve("cache-" + engine) + "\"",
-                "cache.outputs=[" + String.join(", ", TAPS.stream().map(t -> "{name=" + t + ", codec=fp32}").toList()) + "]"));
+                "cache.outputs=["
+                        + String.join(
+                                ", ",
+                                TAPS.stream()
+                                        .map(t -> "{name=" + t + ", codec=fp32}")
+                                        .toList()) + "]"));
         all.addAll(List.of(extra));
         return SparkTestSupport.config(work, sample, all.toArray(String[]::new));
     }
@@ -90,9 +98,12 @@ class InferenceEngineJobsTest {
     static Map<String, Map<String, float[]>> read(String cacheDir) throws Exception {
         Map<String, Map<String, float[]>> all = new LinkedHashMap<>();
         for (Path f : ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train")) {
-            for (CacheRow row : CacheParquet.read(new Configuration(), new Path(new Path(cacheDir, "train"), f.getName()))) {
+            for (CacheRow row :
+                    CacheParquet.read(new Configuration(), new Path(new Path(cacheDir, "train"), f.getName()))) {
                 all.computeIfAbsent(row.sampleId(), k -> new LinkedHashMap<>())
-                        .put(row.output(), TensorCodecs.forSpec(row.tensor().codec()).decode(row.tensor()));
+                        .put(
+                                row.output(),
+                                TensorCodecs.forSpec(row.tensor().codec()).decode(row.tensor()));
             }
         }
         return all;
@@ -130,8 +141,10 @@ class InferenceEngineJobsTest {
                     error = Math.max(error, Math.abs(x[i] - y[i]));
                 }
                 assertTrue(scale > 0, id + " " + tap + ": an all-zero tensor proves nothing");
-                assertTrue(error <= RELATIVE_TOLERANCE * scale, id + " " + tap + ": DL4J and ONNX Runtime differ by " + error
-                        + ", " + error / scale + " of the tensor's scale " + scale);
+                assertTrue(
+                        error <= RELATIVE_TOLERANCE * scale,
+                        id + " " + tap + ": DL4J and ONNX Runtime differ by " + error + ", " + error / scale
+                                + " of the tensor's scale " + scale);
                 worst = Math.max(worst, error / scale);
             }
         }
@@ -145,21 +158,28 @@ class InferenceEngineJobsTest {
                 + "{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]";
         for (String made : List.of("dl4j", "onnx-runtime")) {
             String other = made.equals("dl4j") ? "onnx-runtime" : "dl4j";
-            Distill4jConfig c = config(other, "cache.output=\"" + work.resolve("cache-" + made) + "\"",
-                    "distill.run-id=from-" + made, "train.epochs=1", terms);
+            Distill4jConfig c = config(
+                    other,
+                    "cache.output=\"" + work.resolve("cache-" + made) + "\"",
+                    "distill.run-id=from-" + made,
+                    "train.epochs=1",
+                    terms);
             DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
             assertEquals(8, r.examples(), "the cache made by " + made);
             ObjectNode m = Manifest.read(fs(), new Path(r.runDir()));
             assertEquals(made, m.path("teacher_engine").asText());
-            assertEquals(caches.get(made).fingerprint(), m.path("teacher_fingerprint").asText());
+            assertEquals(
+                    caches.get(made).fingerprint(),
+                    m.path("teacher_fingerprint").asText());
         }
     }
 
     @Test
     @Order(3)
     void cacheTeacherWithTheOtherEngineReusesTheCompleteCache() throws Exception {
-        CacheTeacherJob.Result again = new CacheTeacherJob(spark, config("onnx-runtime",
-                "cache.output=\"" + work.resolve("cache-dl4j") + "\""), quiet).run();
+        CacheTeacherJob.Result again = new CacheTeacherJob(
+                        spark, config("onnx-runtime", "cache.output=\"" + work.resolve("cache-dl4j") + "\""), quiet)
+                .run();
         assertEquals(caches.get("dl4j").dir(), again.dir());
         assertEquals(0, again.filesWritten(), "the engine is not part of what the cache is");
     }
@@ -167,9 +187,17 @@ class InferenceEngineJobsTest {
     @Test
     @Order(4)
     void theOnlineTeacherRunsInOnnxRuntime() throws Exception {
-        DistillJob.Result r = new DistillJob(spark, config("onnx-runtime", "distill.run-id=online", "train.epochs=1",
-                "distill.teacher-mode=online",
-                "distill.terms=[{kind=cwd, student-tap=stage2, teacher-output=stage2, weight=1, tau=2}]"), false, quiet).run();
+        DistillJob.Result r = new DistillJob(
+                        spark,
+                        config(
+                                "onnx-runtime",
+                                "distill.run-id=online",
+                                "train.epochs=1",
+                                "distill.teacher-mode=online",
+                                "distill.terms=[{kind=cwd, student-tap=stage2, teacher-output=stage2, weight=1, tau=2}]"),
+                        false,
+                        quiet)
+                .run();
         assertEquals(8, r.examples());
         ObjectNode m = Manifest.read(fs(), new Path(r.runDir()));
         assertEquals("onnx-runtime", m.path("teacher_engine").asText());
@@ -186,7 +214,11 @@ class InferenceEngineJobsTest {
             EvaluateJob.Evaluated o = new EvaluateJob(spark, config("onnx-runtime"), quiet).evaluate("m", dir);
             assertEquals(d.metrics().totalPixels(), o.metrics().totalPixels());
             // Arg-max over logits equal within 1e-4 of their scale: at most a near-tie pixel may flip.
-            assertEquals(d.metrics().pixelAccuracy(), o.metrics().pixelAccuracy(), 2.0 / d.metrics().totalPixels(), dir.toString());
+            assertEquals(
+                    d.metrics().pixelAccuracy(),
+                    o.metrics().pixelAccuracy(),
+                    2.0 / d.metrics().totalPixels(),
+                    dir.toString());
             assertEquals(d.metrics().meanIou(), o.metrics().meanIou(), 1e-3, dir.toString());
             assertEquals(d.predictions().size(), o.predictions().size());
         }
@@ -196,20 +228,33 @@ class InferenceEngineJobsTest {
     @Order(6)
     void aGraphTheExporterCannotWriteRunsInDl4jSayingSoInOneLine() {
         // No 'logits' (or 'heatmap' and 'reg') vertex: not a distill4j model the exporter knows.
-        ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder()
-                .addInputs("image").setInputTypes(InputType.convolutional(32, 64, 3))
+        ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder()
+                .graphBuilder()
+                .addInputs("image")
+                .setInputTypes(InputType.convolutional(32, 64, 3))
                 .addLayer("features", new ConvolutionLayer.Builder(3, 3).nOut(4).build(), "image")
-                .setOutputs("features").build());
+                .setOutputs("features")
+                .build());
         net.init();
         List<String> lines = new ArrayList<>();
-        ExecutorModel m = InferenceEngines.executorModel(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-                new InferenceSettings(InferenceSettings.Engine.ONNX_RUNTIME), net, "fallback", List.of("features"),
-                new OnnxModels.Expectation("segmentation", 32, 64, 19), "the model x.zip", lines::add);
+        ExecutorModel m = InferenceEngines.executorModel(
+                JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                new InferenceSettings(InferenceSettings.Engine.ONNX_RUNTIME),
+                net,
+                "fallback",
+                List.of("features"),
+                new OnnxModels.Expectation("segmentation", 32, 64, 19),
+                "the model x.zip",
+                lines::add);
         try {
             assertInstanceOf(ExecutorModel.Dl4j.class, m);
             assertEquals(1, lines.size(), lines.toString());
-            assertTrue(lines.get(0).startsWith("inference.engine = onnx-runtime, but the model x.zip cannot run in ONNX Runtime (")
-                    && lines.get(0).endsWith("); running it in DL4J"), lines.get(0));
+            assertTrue(
+                    lines.get(0)
+                                    .startsWith(
+                                            "inference.engine = onnx-runtime, but the model x.zip cannot run in ONNX Runtime (")
+                            && lines.get(0).endsWith("); running it in DL4J"),
+                    lines.get(0));
         } finally {
             m.bytes().destroy();
         }

@@ -80,10 +80,13 @@ final class LocalClusterSupport {
         Path workDir = sparkHome.resolve("work");
         if (!Files.isDirectory(workDir)) return "(no executor was launched: " + workDir + " does not exist)";
         try (var files = Files.walk(workDir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().equals("stderr")).sorted().toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().equals("stderr"))
+                    .sorted()
+                    .toList()) {
                 List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
                 b.append("\n--- ").append(f).append('\n');
-                lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(l -> b.append(l).append('\n'));
+                lines.subList(Math.max(0, lines.size() - 30), lines.size())
+                        .forEach(l -> b.append(l).append('\n'));
             }
         } catch (IOException e) {
             b.append("(cannot read ").append(workDir).append(": ").append(e).append(')');
@@ -94,7 +97,8 @@ final class LocalClusterSupport {
     /** The --add-opens list the build writes for the jobs scripts (pom property java17.opens). */
     static String java17Options() {
         try (InputStream in = LocalClusterSupport.class.getResourceAsStream("/distill4j-jvm.options")) {
-            if (in == null) throw new IllegalStateException("distill4j-jvm.options is not on the class path: run the Maven build");
+            if (in == null)
+                throw new IllegalStateException("distill4j-jvm.options is not on the class path: run the Maven build");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read distill4j-jvm.options", e);

@@ -1,5 +1,9 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.config.Distill4jConfig;
@@ -7,6 +11,15 @@ import io.distill4j.data.ShardRecord;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.util.NativeSetup;
 import io.distill4j.util.NativeStatus;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -30,20 +43,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * shard -> train-teacher -> cache-teacher -> distill -> evaluate with every executor in its own
  * JVM ({@code local-cluster[2,1,2048]}), so whatever the jobs ship (closures, broadcast models,
@@ -57,13 +56,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LocalClusterTest {
     @TempDir
     static java.nio.file.Path tmp;
+
     static java.nio.file.Path sample;
     static java.nio.file.Path work;
     static java.nio.file.Path sparkHome;
     static SparkSession spark;
     static final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-    static final String TERMS = "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2},"
-            + "{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]";
+    static final String TERMS =
+            "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2},"
+                    + "{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]";
 
     @BeforeAll
     static void prepare() throws Exception {
@@ -96,7 +97,8 @@ class LocalClusterTest {
     static <T> T timed(String stage, java.util.concurrent.Callable<T> body) throws Exception {
         long start = System.nanoTime();
         T result = body.call();
-        System.out.printf(java.util.Locale.ROOT, "[local-cluster] %s: %.1f s%n", stage, (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+                java.util.Locale.ROOT, "[local-cluster] %s: %.1f s%n", stage, (System.nanoTime() - start) / 1e9);
         return result;
     }
 
@@ -114,7 +116,9 @@ class LocalClusterTest {
         Distill4jConfig c = config(LocalClusterSupport.overrides());
         spark = timed("start session 1", () -> SparkTestSupport.spark(c));
         try {
-            assertEquals(LocalClusterSupport.EXECUTORS + 1, spark.sparkContext().statusTracker().getExecutorInfos().length,
+            assertEquals(
+                    LocalClusterSupport.EXECUTORS + 1,
+                    spark.sparkContext().statusTracker().getExecutorInfos().length,
                     () -> "driver plus every executor registered" + LocalClusterSupport.executorLogs(sparkHome));
             long driver = ProcessHandle.current().pid();
             // Executors never run NativeSetup.init(): they must get the oneDNN build and DL4J's
@@ -127,7 +131,8 @@ class LocalClusterTest {
                         NativeStatus n = NativeSetup.status();
                         return ProcessHandle.current().pid() + " threads=" + n.threads() + " oneDNN=" + n.oneDnnBuild()
                                 + " helpers=" + n.layerHelpersActive();
-                    }).collect();
+                    })
+                    .collect();
             System.out.println("[local-cluster] executors: " + new java.util.TreeSet<>(executors));
             for (String e : executors) {
                 assertFalse(e.startsWith(driver + " "), "a task ran in the driver JVM: " + executors);
@@ -139,16 +144,21 @@ class LocalClusterTest {
             assertEquals(4L, shards.counts().get("val"));
             assertEquals(2, shardFiles("train").size());
 
-            TrainTeacherJob.Result t = timed("train-teacher (1 epoch)", () -> new TrainTeacherJob(spark, c, quiet).run());
+            TrainTeacherJob.Result t =
+                    timed("train-teacher (1 epoch)", () -> new TrainTeacherJob(spark, c, quiet).run());
             assertEquals(16, t.fingerprint().length());
             List<String> all = Files.readAllLines(work.resolve("teacher/metrics.jsonl"));
             List<String> lines = epochLines(all);
             assertEquals(1, lines.size(), "one summary line per epoch");
-            assertTrue(all.stream().anyMatch(l -> l.contains("\"kind\":\"iteration\"")),
+            assertTrue(
+                    all.stream().anyMatch(l -> l.contains("\"kind\":\"iteration\"")),
                     "per-iteration lines reach the driver from executor JVMs");
             JsonNode m = new ObjectMapper().readTree(lines.get(0));
             assertEquals(8, m.path("examples").asLong());
-            assertTrue(Double.isFinite(m.path("score").asDouble()) && m.path("score").asDouble() > 0, m.toString());
+            assertTrue(
+                    Double.isFinite(m.path("score").asDouble())
+                            && m.path("score").asDouble() > 0,
+                    m.toString());
         } finally {
             spark.stop();
             spark = null;
@@ -214,23 +224,35 @@ class LocalClusterTest {
                 assertTrue(Double.isFinite(v) && v > 0, term + " in " + line);
             }
         }
-        ComputationGraph student = ModelSerializer.restoreComputationGraph(work.resolve("runs/kd/student.zip").toFile(), false);
+        ComputationGraph student = ModelSerializer.restoreComputationGraph(
+                work.resolve("runs/kd/student.zip").toFile(), false);
         assertEquals(List.of("task"), student.getConfiguration().getNetworkOutputs());
-        INDArray out = student.feedForward(Nd4j.rand(DataType.FLOAT, 2, 3, 32, 64), false).get("logits");
-        assertEquals(List.of(2L, 19L, 8L, 16L), Arrays.stream(out.shape()).boxed().toList());
+        INDArray out = student.feedForward(Nd4j.rand(DataType.FLOAT, 2, 3, 32, 64), false)
+                .get("logits");
+        assertEquals(
+                List.of(2L, 19L, 8L, 16L), Arrays.stream(out.shape()).boxed().toList());
         assertFalse(out.isNaN().any(), "student output has NaN");
     }
 
     @Test
     @Order(4)
     void onlineTeacherDistillationRunsTheBroadcastTeacherOnExecutors() throws Exception {
-        Distill4jConfig c = config(LocalClusterSupport.overrides(), "distill.run-id=online", "distill.teacher-mode=online",
-                "train.epochs=1", "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]");
-        DistillJob.Result r = timed("distill, online teacher (1 epoch)", () -> new DistillJob(spark, c, false, quiet).run());
+        Distill4jConfig c = config(
+                LocalClusterSupport.overrides(),
+                "distill.run-id=online",
+                "distill.teacher-mode=online",
+                "train.epochs=1",
+                "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]");
+        DistillJob.Result r =
+                timed("distill, online teacher (1 epoch)", () -> new DistillJob(spark, c, false, quiet).run());
         assertEquals(8, r.examples());
         List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/online/metrics.jsonl")));
         assertEquals(1, lines.size());
-        double kd = new ObjectMapper().readTree(lines.get(0)).path("terms").path("pixel-kd@logits").asDouble(Double.NaN);
+        double kd = new ObjectMapper()
+                .readTree(lines.get(0))
+                .path("terms")
+                .path("pixel-kd@logits")
+                .asDouble(Double.NaN);
         assertTrue(Double.isFinite(kd) && kd > 0, lines.get(0));
         assertTrue(Files.isRegularFile(work.resolve("runs/online/student.zip")));
     }
@@ -243,10 +265,12 @@ class LocalClusterTest {
                 .evaluate("kd", new Path(work.resolve("runs/kd").toUri())));
         long ignored = 0;
         for (Path f : shardFiles("val")) {
-            for (ShardRecord s : ShardFiles.read(new Configuration(), f)) for (byte b : s.segLabel()) if ((b & 0xFF) == 255) ignored++;
+            for (ShardRecord s : ShardFiles.read(new Configuration(), f))
+                for (byte b : s.segLabel()) if ((b & 0xFF) == 255) ignored++;
         }
         assertEquals(4L * 32 * 64 - ignored, e.metrics().totalPixels());
-        JsonNode m = new ObjectMapper().readTree(work.resolve("runs/kd/report/metrics.json").toFile());
+        JsonNode m = new ObjectMapper()
+                .readTree(work.resolve("runs/kd/report/metrics.json").toFile());
         assertTrue(m.has("miou") && Double.isFinite(m.path("miou").asDouble()), m.toString());
     }
 

@@ -1,19 +1,18 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.util.NativeSetup;
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * In executor JVMs (local-cluster) tasks run with spark.task.cpus threads and the executor
@@ -30,8 +29,10 @@ class NativeThreadsClusterTest {
         SparkSession spark = SparkSessions.start(config);
         try {
             long driver = ProcessHandle.current().pid();
-            List<String> seen = new JavaSparkContext(spark.sparkContext()).parallelize(List.of(1, 2, 3, 4), 4)
-                    .map(i -> ProcessHandle.current().pid() + " " + NativeSetup.status().threads() + " "
+            List<String> seen = new JavaSparkContext(spark.sparkContext())
+                    .parallelize(List.of(1, 2, 3, 4), 4)
+                    .map(i -> ProcessHandle.current().pid() + " "
+                            + NativeSetup.status().threads() + " "
                             + NativeSetup.status().blasThreads() + " " + System.getenv("OMP_NUM_THREADS") + " "
                             + System.getenv("OMP_WAIT_POLICY"))
                     .collect();

@@ -1,19 +1,18 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.config.ConfigException;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.util.NativeSetup;
 import io.distill4j.util.NativeStatus;
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** ND4J's thread counts as Spark task threads read them back, on a real local[2] Spark. */
 class NativeThreadsPluginTest {
@@ -49,8 +48,8 @@ class NativeThreadsPluginTest {
 
     @Test
     void negativeNativeThreadsIsRefusedNamingTheKey() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> ConfigLoader.load(null, List.of("spark.native-threads=-1")));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("spark.native-threads=-1")));
         assertTrue(e.getMessage().contains("distill4j.spark.native-threads"), e.getMessage());
     }
 
@@ -62,7 +61,9 @@ class NativeThreadsPluginTest {
         SparkSession spark = SparkSessions.start(config);
         try {
             List<NativeStatus> seen = new JavaSparkContext(spark.sparkContext())
-                    .parallelize(List.of(1, 2, 3, 4), 4).map(i -> NativeSetup.status()).collect();
+                    .parallelize(List.of(1, 2, 3, 4), 4)
+                    .map(i -> NativeSetup.status())
+                    .collect();
             assertEquals(4, seen.size());
             return seen;
         } finally {

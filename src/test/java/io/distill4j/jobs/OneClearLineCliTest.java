@@ -1,16 +1,12 @@
 package io.distill4j.jobs;
 
-import io.distill4j.util.NativeSetup;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.imageio.ImageIO;
+import io.distill4j.util.NativeSetup;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the user's console shows when a stage fails or is interrupted: each case runs
@@ -33,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OneClearLineCliTest {
     @TempDir
     static Path tmp;
+
     static Path sample;
     static Path work;
     static int runs;
@@ -57,16 +56,26 @@ class OneClearLineCliTest {
 
     /** {@code java ... io.distill4j.cli.Main SUBCOMMAND <test settings> extra...}; its log4j file is {@link #logFile}. */
     static ChildJvm driver(List<String> properties, String subcommand, String... extra) {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx1536m", "-Djava.awt.headless=true",
-                "-Dlog4j2.configurationFile=" + Path.of("jobs/conf/log4j2.properties").toAbsolutePath()));
+        List<String> jvm = new ArrayList<>(List.of(
+                "-Xmx1536m",
+                "-Djava.awt.headless=true",
+                "-Dlog4j2.configurationFile="
+                        + Path.of("jobs/conf/log4j2.properties").toAbsolutePath()));
         jvm.addAll(List.of(LocalClusterSupport.java17Options().split(" ")));
         for (String p : properties) jvm.add("-D" + p);
         List<String> args = new ArrayList<>();
         args.add(subcommand);
-        args.addAll(SparkTestSupport.overrides(work.toString(), sample.resolve("cityscapes").toString(), extra));
+        args.addAll(SparkTestSupport.overrides(
+                work.toString(), sample.resolve("cityscapes").toString(), extra));
         runs++;
-        return ChildJvm.start(subcommand + "-" + runs, ChildJvm.projectClasspath(), jvm, "io.distill4j.cli.Main", args,
-                Map.of("DISTILL4J_LOG", logFile(runs).toString()), tmp.resolve("console"));
+        return ChildJvm.start(
+                subcommand + "-" + runs,
+                ChildJvm.projectClasspath(),
+                jvm,
+                "io.distill4j.cli.Main",
+                args,
+                Map.of("DISTILL4J_LOG", logFile(runs).toString()),
+                tmp.resolve("console"));
     }
 
     static String q(Path p) {
@@ -87,7 +96,8 @@ class OneClearLineCliTest {
         }
         assertEquals(before, FaultTestSupport.fingerprintTree(work), "committed outputs changed by the failed run");
         console.forEach(l -> System.out.println("[one-line] " + subcommand + ": " + l));
-        List<String> errors = console.stream().filter(l -> l.contains(": error: ")).toList();
+        List<String> errors =
+                console.stream().filter(l -> l.contains(": error: ")).toList();
         assertEquals(1, errors.size(), "one error line:\n" + String.join("\n", console));
         return console;
     }
@@ -97,22 +107,30 @@ class OneClearLineCliTest {
         Path city = BadInputCliTest.copyTree(sample.resolve("cityscapes"), tmp.resolve("cityscapes-odd-size"));
         Path label;
         try (Stream<Path> s = Files.walk(city.resolve("gtFine/train"))) {
-            label = s.filter(p -> p.getFileName().toString().endsWith("_gtFine_labelIds.png")).sorted().findFirst().orElseThrow();
+            label = s.filter(p -> p.getFileName().toString().endsWith("_gtFine_labelIds.png"))
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow();
         }
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(new BufferedImage(50, 30, BufferedImage.TYPE_BYTE_GRAY), "png", png);
         BadInputCliTest.replaceBytes(label, png.toByteArray());
 
-        List<String> console = failing("shard", "dataset.root=" + q(city), "shard.output=" + q(tmp.resolve("shards-odd")));
+        List<String> console =
+                failing("shard", "dataset.root=" + q(city), "shard.output=" + q(tmp.resolve("shards-odd")));
         int run = runs;
         // The whole console: the native back end, the error, where the detail is. No Spark task-failure report.
         assertEquals(3, console.size(), String.join("\n", console));
         assertTrue(console.get(0).startsWith("[distill4j] "), console.get(0));
-        assertTrue(console.get(1).startsWith("distill4j shard: error: sample cityscapes/train/") && console.get(1).contains("50x30"),
+        assertTrue(
+                console.get(1).startsWith("distill4j shard: error: sample cityscapes/train/")
+                        && console.get(1).contains("50x30"),
                 console.get(1));
-        assertEquals("(details in " + logFile(run) + "; DISTILL4J_DEBUG=1 prints the stack trace here)", console.get(2));
+        assertEquals(
+                "(details in " + logFile(run) + "; DISTILL4J_DEBUG=1 prints the stack trace here)", console.get(2));
         String log = Files.readString(logFile(run));
-        assertTrue(log.contains("Exception in task") && log.contains("at io.distill4j."),
+        assertTrue(
+                log.contains("Exception in task") && log.contains("at io.distill4j."),
                 "the log file keeps Spark's task-failure report with its stack trace");
     }
 
@@ -120,9 +138,12 @@ class OneClearLineCliTest {
     void fullDiskNamesTheOutputItsKeyAndTheStage() throws Exception {
         Path mount = Files.createDirectories(tmp.resolve("full-disk"));
         Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
-        Assumptions.assumeTrue(m.waitFor() == 0, "cannot mount a 1 MB tmpfs here (needs root): "
-                + new String(m.getInputStream().readAllBytes()).trim());
+                .redirectErrorStream(true)
+                .start();
+        Assumptions.assumeTrue(
+                m.waitFor() == 0,
+                "cannot mount a 1 MB tmpfs here (needs root): "
+                        + new String(m.getInputStream().readAllBytes()).trim());
         try {
             // Leave 8 KB: the output directory can be created, its Parquet files cannot be written.
             try (OutputStream filler = Files.newOutputStream(mount.resolve("filler"))) {
@@ -131,12 +152,19 @@ class OneClearLineCliTest {
             }
             Path output = mount.resolve("shards");
             List<String> console = failing("shard", "shard.output=" + q(output));
-            String error = console.stream().filter(l -> l.contains(": error: ")).findFirst().orElseThrow();
-            assertTrue(error.startsWith("distill4j shard: error: no space left on device writing the output " + output
-                    + " (shard.output): its file system has "), error);
+            String error = console.stream()
+                    .filter(l -> l.contains(": error: "))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(
+                    error.startsWith("distill4j shard: error: no space left on device writing the output " + output
+                            + " (shard.output): its file system has "),
+                    error);
             assertTrue(error.contains("committed outputs are unchanged"), error);
             try (Stream<Path> left = Files.list(mount)) {
-                assertEquals(List.of("filler"), left.map(p -> p.getFileName().toString()).toList(),
+                assertEquals(
+                        List.of("filler"),
+                        left.map(p -> p.getFileName().toString()).toList(),
                         "the failed run's temporary output is removed");
             }
         } finally {
@@ -149,20 +177,32 @@ class OneClearLineCliTest {
         Path hold = tmp.resolve("hold-distill");
         Path run = work.resolve("runs/interrupted");
         List<String> console;
-        try (ChildJvm first = driver(List.of("distill4j-fault.distill.hold=" + hold, "distill4j-fault.distill.hold.item=epoch-2"),
-                "distill", "train.epochs=3", "distill.run-id=interrupted")) {
+        try (ChildJvm first = driver(
+                List.of("distill4j-fault.distill.hold=" + hold, "distill4j-fault.distill.hold.item=epoch-2"),
+                "distill",
+                "train.epochs=3",
+                "distill.run-id=interrupted")) {
             FaultTestSupport.awaitHold(first, hold, "distill", 240);
-            assertTrue(Files.isRegularFile(run.resolve("checkpoints/epoch-0001.zip")), "epoch 1 not checkpointed" + first.tail());
-            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(first.process().pid())).start();
+            assertTrue(
+                    Files.isRegularFile(run.resolve("checkpoints/epoch-0001.zip")),
+                    "epoch 1 not checkpointed" + first.tail());
+            Process kill = new ProcessBuilder(
+                            "kill", "-INT", Long.toString(first.process().pid()))
+                    .start();
             assertEquals(0, kill.waitFor());
             assertEquals(130, first.await(120), "exit code of a JVM ended by SIGINT" + first.tail());
             console = lines(first);
         }
         console.forEach(l -> System.out.println("[one-line] distill (Ctrl-C): " + l));
         String last = console.get(console.size() - 1);
-        assertTrue(last.startsWith("distill4j distill: interrupted; kept ") && last.endsWith(run.resolve("checkpoints/epoch-0001.zip")
-                + " (epoch 1 done); rerunning the same command resumes from there"), last);
-        assertTrue(console.stream().noneMatch(l -> l.contains("error") || l.contains("Exception")), String.join("\n", console));
+        assertTrue(
+                last.startsWith("distill4j distill: interrupted; kept ")
+                        && last.endsWith(run.resolve("checkpoints/epoch-0001.zip")
+                                + " (epoch 1 done); rerunning the same command resumes from there"),
+                last);
+        assertTrue(
+                console.stream().noneMatch(l -> l.contains("error") || l.contains("Exception")),
+                String.join("\n", console));
 
         try (ChildJvm rerun = driver(List.of(), "distill", "train.epochs=3", "distill.run-id=interrupted")) {
             assertEquals(0, rerun.await(240), "distill rerun failed" + rerun.tail());
@@ -178,8 +218,11 @@ class OneClearLineCliTest {
         // A run killed during epoch 2 of 3, whose epoch-2 checkpoint was then cut short (a full disk, a bad copy).
         Path hold = tmp.resolve("hold-truncated");
         Path run = work.resolve("runs/truncated");
-        try (ChildJvm first = driver(List.of("distill4j-fault.distill.hold=" + hold, "distill4j-fault.distill.hold.item=epoch-3"),
-                "distill", "train.epochs=3", "distill.run-id=truncated")) {
+        try (ChildJvm first = driver(
+                List.of("distill4j-fault.distill.hold=" + hold, "distill4j-fault.distill.hold.item=epoch-3"),
+                "distill",
+                "train.epochs=3",
+                "distill.run-id=truncated")) {
             FaultTestSupport.awaitHold(first, hold, "distill", 240);
             FaultTestSupport.killHard(first.process().pid());
         }
@@ -188,11 +231,17 @@ class OneClearLineCliTest {
         BadInputCliTest.replaceBytes(second, java.util.Arrays.copyOf(bytes, bytes.length / 3));
         try (ChildJvm rerun = driver(List.of(), "distill", "train.epochs=3", "distill.run-id=truncated")) {
             assertEquals(0, rerun.await(240), "distill rerun failed" + rerun.tail());
-            List<String> resumed = lines(rerun).stream().filter(l -> l.contains("resuming from")).toList();
+            List<String> resumed = lines(rerun).stream()
+                    .filter(l -> l.contains("resuming from"))
+                    .toList();
             assertEquals(1, resumed.size(), rerun.tail());
             System.out.println("[one-line] distill (truncated checkpoint): " + resumed.get(0));
-            assertTrue(resumed.get(0).endsWith("epoch-0001.zip (epoch 1 of 3 done): the newer checkpoint epoch-0002.zip is unreadable "
-                    + "(truncated?) and was moved aside to epoch-0002.zip.unreadable"), resumed.get(0));
+            assertTrue(
+                    resumed.get(0)
+                            .endsWith(
+                                    "epoch-0001.zip (epoch 1 of 3 done): the newer checkpoint epoch-0002.zip is unreadable "
+                                            + "(truncated?) and was moved aside to epoch-0002.zip.unreadable"),
+                    resumed.get(0));
             assertTrue(rerun.log().contains("epoch 2/3") && rerun.log().contains("epoch 3/3"), rerun.tail());
         }
         assertTrue(Files.isRegularFile(run.resolve("_manifest.json")));

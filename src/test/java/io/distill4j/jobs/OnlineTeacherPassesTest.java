@@ -1,21 +1,20 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.config.Distill4jConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * distill with an online DL4J teacher on local[2]: the teacher runs exactly once per example and
@@ -25,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OnlineTeacherPassesTest {
     @TempDir
     static java.nio.file.Path tmp;
+
     static java.nio.file.Path sample;
     static java.nio.file.Path work;
     static SparkSession spark;
@@ -53,10 +53,17 @@ class OnlineTeacherPassesTest {
     void theOnlineTeacherRunsOncePerExampleAndEpochPlusTheProbe() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         // minibatch 4 (the probe's size), teacher batch 3: the probe costs 4 to 6 forwards.
-        DistillJob.Result r = new DistillJob(spark, config("distill.run-id=online-passes", "train.epochs=3",
-                "distill.teacher-mode=online", "cache.batch-size=3",
-                "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]"), false,
-                new PrintStream(out, true, StandardCharsets.UTF_8)).run();
+        DistillJob.Result r = new DistillJob(
+                        spark,
+                        config(
+                                "distill.run-id=online-passes",
+                                "train.epochs=3",
+                                "distill.teacher-mode=online",
+                                "cache.batch-size=3",
+                                "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]"),
+                        false,
+                        new PrintStream(out, true, StandardCharsets.UTF_8))
+                .run();
         String console = out.toString(StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("online teacher: (\\d+) forwards").matcher(console);
         assertTrue(m.find(), console);

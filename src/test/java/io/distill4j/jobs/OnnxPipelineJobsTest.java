@@ -1,10 +1,15 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.distill4j.cache.CacheRow;
 import io.distill4j.cache.CacheParquet;
+import io.distill4j.cache.CacheRow;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.sample.SampleDatasetGenerator;
@@ -19,6 +24,12 @@ import io.distill4j.storage.Manifest;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.tensor.TensorCodecs;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -33,18 +44,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * shard -> cache-teacher with a PyTorch teacher exported to ONNX -> distill (cached and online)
  * -> evaluate (the ONNX teacher's row and an ONNX student) under a real local[2] Spark, with no
@@ -55,9 +54,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("spark")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OnnxPipelineJobsTest {
-    static final java.nio.file.Path ONNX = java.nio.file.Path.of("src/test/resources/onnx").toAbsolutePath();
+    static final java.nio.file.Path ONNX =
+            java.nio.file.Path.of("src/test/resources/onnx").toAbsolutePath();
+
     @TempDir
     static java.nio.file.Path tmp;
+
     static java.nio.file.Path sample;
     static java.nio.file.Path work;
     static SparkSession spark;
@@ -68,8 +70,11 @@ class OnnxPipelineJobsTest {
         sample = tmp.resolve("sample");
         Files.createDirectories(sample);
         // Cityscapes at the segmentation teacher's 32x64 (8 train, 4 val), COCO at the detector's 96x96.
-        SampleDatasetGenerator.generate(fs(), new Path(sample.toUri()), new SampleSpec(11,
-                new SampleSpec.DatasetSize(8, 4, 128, 64), new SampleSpec.DatasetSize(6, 3, 96, 96)));
+        SampleDatasetGenerator.generate(
+                fs(),
+                new Path(sample.toUri()),
+                new SampleSpec(
+                        11, new SampleSpec.DatasetSize(8, 4, 128, 64), new SampleSpec.DatasetSize(6, 3, 96, 96)));
         work = tmp.resolve("work");
         spark = SparkTestSupport.spark(seg());
         new ShardJob(spark, seg().dataset(), seg().shard()).run();
@@ -98,11 +103,17 @@ class OnnxPipelineJobsTest {
     /** COCO shards at 96x96 under their own directories; the detector needs nothing but its path. */
     static Distill4jConfig det(String... extra) {
         List<String> all = new ArrayList<>(List.of(
-                "dataset.kind=coco", "dataset.root=\"" + sample.resolve("coco") + "\"", "dataset.splits=[train2017, val2017]",
-                "shard.height=96", "shard.width=96", "shard.output=\"" + work.resolve("shards-coco") + "\"",
-                "teacher.dir=\"" + work.resolve("teacher-coco") + "\"", "distill.runs-dir=\"" + work.resolve("runs-coco") + "\"",
+                "dataset.kind=coco",
+                "dataset.root=\"" + sample.resolve("coco") + "\"",
+                "dataset.splits=[train2017, val2017]",
+                "shard.height=96",
+                "shard.width=96",
+                "shard.output=\"" + work.resolve("shards-coco") + "\"",
+                "teacher.dir=\"" + work.resolve("teacher-coco") + "\"",
+                "distill.runs-dir=\"" + work.resolve("runs-coco") + "\"",
                 "teacher.onnx.path=\"" + ONNX.resolve("det_teacher.onnx") + "\"",
-                "cache.splits=[train2017]", "cache.outputs=[{name=heatmap, codec=fp32}, {name=reg, codec=fp16}]",
+                "cache.splits=[train2017]",
+                "cache.outputs=[{name=heatmap, codec=fp32}, {name=reg, codec=fp16}]",
                 "evaluate.split=val2017"));
         all.addAll(List.of(extra));
         return SparkTestSupport.config(work, sample, all.toArray(String[]::new));
@@ -114,8 +125,11 @@ class OnnxPipelineJobsTest {
 
     static Map<String, float[]> cachedRows(String dir, String split, Path shardFile, String sampleId) {
         Map<String, float[]> cached = new HashMap<>();
-        for (CacheRow row : CacheParquet.read(new Configuration(), new Path(new Path(dir, split), shardFile.getName()))) {
-            if (row.sampleId().equals(sampleId)) cached.put(row.output(), TensorCodecs.forSpec(row.tensor().codec()).decode(row.tensor()));
+        for (CacheRow row :
+                CacheParquet.read(new Configuration(), new Path(new Path(dir, split), shardFile.getName()))) {
+            if (row.sampleId().equals(sampleId))
+                cached.put(
+                        row.output(), TensorCodecs.forSpec(row.tensor().codec()).decode(row.tensor()));
         }
         return cached;
     }
@@ -123,14 +137,21 @@ class OnnxPipelineJobsTest {
     @Test
     @Order(1)
     void aFileThatDoesNotFitIsRefusedAtStartUpNamingTheKey() throws Exception {
-        OnnxModelException e = assertThrows(OnnxModelException.class, () -> new CacheTeacherJob(spark,
-                seg("teacher.onnx.outputs=[{onnx=seg_out, name=logits, stride=8}]"), quiet).run());
-        assertTrue(e.getMessage().startsWith("distill4j.teacher.onnx.outputs: 'seg_out' of ") && e.getMessage().contains("not stride 8"),
+        OnnxModelException e = assertThrows(OnnxModelException.class, () -> new CacheTeacherJob(
+                        spark, seg("teacher.onnx.outputs=[{onnx=seg_out, name=logits, stride=8}]"), quiet)
+                .run());
+        assertTrue(
+                e.getMessage().startsWith("distill4j.teacher.onnx.outputs: 'seg_out' of ")
+                        && e.getMessage().contains("not stride 8"),
                 e.getMessage());
-        StageOutputException s = assertThrows(StageOutputException.class, () -> new CacheTeacherJob(spark,
-                seg("cache.outputs=[{name=stage2, codec=fp16}]"), quiet).run());
-        assertTrue(s.getMessage().startsWith("cache.outputs: the ONNX teacher ") && s.getMessage().contains("'stage2'")
-                && s.getMessage().contains("[logits, neck]"), s.getMessage());
+        StageOutputException s = assertThrows(
+                StageOutputException.class,
+                () -> new CacheTeacherJob(spark, seg("cache.outputs=[{name=stage2, codec=fp16}]"), quiet).run());
+        assertTrue(
+                s.getMessage().startsWith("cache.outputs: the ONNX teacher ")
+                        && s.getMessage().contains("'stage2'")
+                        && s.getMessage().contains("[logits, neck]"),
+                s.getMessage());
         assertFalse(Files.exists(work.resolve("teacher-cache")), "nothing is written before the checks pass");
     }
 
@@ -143,13 +164,15 @@ class OnnxPipelineJobsTest {
         assertFalse(Files.exists(work.resolve("teacher")), "no DL4J teacher was needed");
         ObjectNode m = Manifest.read(fs(), new Path(r.dir()));
         assertEquals("onnx-runtime", m.path("engine").asText());
-        assertEquals(ONNX.resolve("seg_teacher.onnx").toString(), m.path("teacher").asText());
+        assertEquals(
+                ONNX.resolve("seg_teacher.onnx").toString(), m.path("teacher").asText());
         assertEquals("seg_out", m.path("outputs").get(0).path("vertex").asText());
         assertEquals("logits", m.path("outputs").get(0).path("name").asText());
 
         // Every cached sample equals one ONNX Runtime forward pass on the driver (fp32 exactly, int8 within a step).
         byte[] bytes = Files.readAllBytes(ONNX.resolve("seg_teacher.onnx"));
-        OnnxModelSpec spec = OnnxModels.resolve(bytes, c.teacher().onnx(), "k", new OnnxModels.Expectation("segmentation", 32, 64, 19));
+        OnnxModelSpec spec = OnnxModels.resolve(
+                bytes, c.teacher().onnx(), "k", new OnnxModels.Expectation("segmentation", 32, 64, 19));
         for (Path f : ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train")) {
             List<ShardRecord> samples = ShardFiles.read(new Configuration(), f);
             Map<String, INDArray> direct;
@@ -157,7 +180,8 @@ class OnnxPipelineJobsTest {
                 direct = new OnnxForward(session, spec).apply(samples);
             }
             for (int i = 0; i < samples.size(); i++) {
-                Map<String, float[]> cached = cachedRows(r.dir(), "train", f, samples.get(i).sampleId());
+                Map<String, float[]> cached =
+                        cachedRows(r.dir(), "train", f, samples.get(i).sampleId());
                 float[] logits = direct.get("logits").slice(i).dup('c').data().asFloat();
                 float[] neck = direct.get("neck").slice(i).dup('c').data().asFloat();
                 org.junit.jupiter.api.Assertions.assertArrayEquals(logits, cached.get("logits"), 1e-6f);
@@ -168,15 +192,23 @@ class OnnxPipelineJobsTest {
         }
         // A rerun finds the complete cache; another output map is another teacher.
         assertEquals(0, new CacheTeacherJob(spark, c, quiet).run().filesWritten());
-        String other = new CacheTeacherJob(spark, seg("teacher.onnx.outputs=[{onnx=seg_out, name=logits, stride=4}]",
-                "cache.outputs=[{name=logits, codec=fp16}]"), quiet).run().fingerprint();
+        String other = new CacheTeacherJob(
+                        spark,
+                        seg(
+                                "teacher.onnx.outputs=[{onnx=seg_out, name=logits, stride=4}]",
+                                "cache.outputs=[{name=logits, codec=fp16}]"),
+                        quiet)
+                .run()
+                .fingerprint();
         assertFalse(other.equals(r.fingerprint()), "the output map is part of the fingerprint");
     }
 
     @Test
     @Order(3)
     void distillReadsTheOnnxTeachersCache() throws Exception {
-        Distill4jConfig c = seg("distill.run-id=kd-onnx", "train.epochs=1",
+        Distill4jConfig c = seg(
+                "distill.run-id=kd-onnx",
+                "train.epochs=1",
                 "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2},"
                         + "{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]");
         DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
@@ -185,18 +217,28 @@ class OnnxPipelineJobsTest {
         assertEquals("onnx-runtime", m.path("teacher_engine").asText());
         assertEquals("cached", m.path("teacher_mode").asText());
         List<String> lines = Files.readAllLines(work.resolve("runs/kd-onnx/metrics.jsonl")).stream()
-                .filter(l -> !l.contains("\"kind\":\"iteration\"")).toList();
+                .filter(l -> !l.contains("\"kind\":\"iteration\""))
+                .toList();
         JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1)).path("terms");
-        assertTrue(Double.isFinite(last.path("pixel-kd@logits").asDouble()) && Double.isFinite(last.path("cwd@neck").asDouble()),
+        assertTrue(
+                Double.isFinite(last.path("pixel-kd@logits").asDouble())
+                        && Double.isFinite(last.path("cwd@neck").asDouble()),
                 last.toString());
     }
 
     @Test
     @Order(4)
     void theOnlineTeacherRunsTheOnnxFileInTheDataPipeline() throws Exception {
-        DistillJob.Result r = new DistillJob(spark, seg("distill.run-id=online-onnx", "train.epochs=1",
-                "distill.teacher-mode=online",
-                "distill.terms=[{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]"), false, quiet).run();
+        DistillJob.Result r = new DistillJob(
+                        spark,
+                        seg(
+                                "distill.run-id=online-onnx",
+                                "train.epochs=1",
+                                "distill.teacher-mode=online",
+                                "distill.terms=[{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]"),
+                        false,
+                        quiet)
+                .run();
         assertEquals(8, r.examples());
         ObjectNode m = Manifest.read(fs(), new Path(r.runDir()));
         assertEquals("online", m.path("teacher_mode").asText());
@@ -206,8 +248,14 @@ class OnnxPipelineJobsTest {
     @Test
     @Order(5)
     void crossKdIsRefusedForAnOnnxTeacher() {
-        StageOutputException e = assertThrows(StageOutputException.class, () -> new DistillJob(spark, seg("distill.run-id=x",
-                "distill.terms=[{kind=crosskd, student-tap=neck, teacher-output=logits, weight=1, tau=1}]"), false, quiet).run());
+        StageOutputException e = assertThrows(StageOutputException.class, () -> new DistillJob(
+                        spark,
+                        seg(
+                                "distill.run-id=x",
+                                "distill.terms=[{kind=crosskd, student-tap=neck, teacher-output=logits, weight=1, tau=1}]"),
+                        false,
+                        quiet)
+                .run());
         assertTrue(e.getMessage().startsWith("distill.terms: crosskd grafts the teacher's layers"), e.getMessage());
         assertFalse(Files.exists(work.resolve("runs/x")));
     }
@@ -217,18 +265,29 @@ class OnnxPipelineJobsTest {
     void evaluateScoresTheOnnxTeacherAndAnOnnxStudent() throws Exception {
         EvaluateJob job = new EvaluateJob(spark, seg(), quiet);
         EvaluateJob.Evaluated teacher = job.evaluateTeacher();
-        JsonNode metrics = new ObjectMapper().readTree(work.resolve("teacher/report/metrics.json").toFile());
+        JsonNode metrics = new ObjectMapper()
+                .readTree(work.resolve("teacher/report/metrics.json").toFile());
         assertEquals("segmentation", metrics.path("task").asText());
         assertEquals(teacher.metrics().meanIou(), metrics.path("miou").asDouble(), 1e-9);
         // A student in distill4j's ONNX convention needs only its path (what evaluate --model does).
         java.nio.file.Path report = work.resolve("student-onnx-report");
-        EvaluateJob.Evaluated student = job.evaluateOnnx("seg_student", OnnxModelSettings.fromFile(ONNX.resolve("seg_student.onnx")
-                .toString()), "evaluate --model", new Path(report.toUri()), null, teacher);
+        EvaluateJob.Evaluated student = job.evaluateOnnx(
+                "seg_student",
+                OnnxModelSettings.fromFile(ONNX.resolve("seg_student.onnx").toString()),
+                "evaluate --model",
+                new Path(report.toUri()),
+                null,
+                teacher);
         assertTrue(Files.isRegularFile(report.resolve("metrics.json")));
         assertTrue(student.metrics().pixelAccuracy() >= 0 && student.metrics().pixelAccuracy() <= 1);
         // The comparison table takes the ONNX teacher's row, which has no stage output of its own.
-        String table = PipelineReport.write(spark, seg(), List.of(teacher,
-                job.evaluate("kd-onnx", new Path(work.resolve("runs/kd-onnx").toUri()), teacher)));
+        String table = PipelineReport.write(
+                spark,
+                seg(),
+                List.of(
+                        teacher,
+                        job.evaluate(
+                                "kd-onnx", new Path(work.resolve("runs/kd-onnx").toUri()), teacher)));
         assertTrue(table.lines().anyMatch(l -> l.startsWith("| teacher | 1 |") && l.endsWith("| (teacher) |")), table);
         assertTrue(table.lines().anyMatch(l -> l.startsWith("| kd-onnx | 1 |")), table);
     }
@@ -238,18 +297,34 @@ class OnnxPipelineJobsTest {
     void cocoChainRunsWithADetectionTeacherThatCarriesItsOwnMetadata() throws Exception {
         CacheTeacherJob.Result r = new CacheTeacherJob(spark, det(), quiet).run();
         assertEquals(12L, r.rows().get("train2017"), "6 images x 2 outputs");
-        assertEquals("detection", Manifest.read(fs(), new Path(r.dir())).path("task").asText());
-        DistillJob.Result d = new DistillJob(spark, det("distill.run-id=det-onnx", "train.epochs=1",
-                "distill.terms=[{kind=pixel-kd, student-tap=heatmap, teacher-output=heatmap, weight=1, tau=1}]"), false, quiet).run();
+        assertEquals(
+                "detection", Manifest.read(fs(), new Path(r.dir())).path("task").asText());
+        DistillJob.Result d = new DistillJob(
+                        spark,
+                        det(
+                                "distill.run-id=det-onnx",
+                                "train.epochs=1",
+                                "distill.terms=[{kind=pixel-kd, student-tap=heatmap, teacher-output=heatmap, weight=1, tau=1}]"),
+                        false,
+                        quiet)
+                .run();
         assertEquals(6, d.examples());
         EvaluateJob.Evaluated t = new EvaluateJob(spark, det(), quiet).evaluateTeacher();
         assertEquals("detection", t.task());
         assertEquals(12, t.json().path("stats").size());
         // The segmentation student file is refused on COCO shards, naming the file's own task.
         OnnxModelException e = assertThrows(OnnxModelException.class, () -> new EvaluateJob(spark, det(), quiet)
-                .evaluateOnnx("s", OnnxModelSettings.fromFile(ONNX.resolve("seg_student.onnx").toString()), "evaluate --model",
-                        new Path(work.resolve("x").toUri()), null, null));
-        assertTrue(e.getMessage().startsWith("evaluate --model.path: ") && e.getMessage().contains("segmentation model"),
+                .evaluateOnnx(
+                        "s",
+                        OnnxModelSettings.fromFile(
+                                ONNX.resolve("seg_student.onnx").toString()),
+                        "evaluate --model",
+                        new Path(work.resolve("x").toUri()),
+                        null,
+                        null));
+        assertTrue(
+                e.getMessage().startsWith("evaluate --model.path: ")
+                        && e.getMessage().contains("segmentation model"),
                 e.getMessage());
     }
 }

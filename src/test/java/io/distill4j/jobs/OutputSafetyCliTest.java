@@ -1,13 +1,11 @@
 package io.distill4j.jobs;
 
-import io.distill4j.cli.Main;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.storage.OutputMarker;
 import io.distill4j.util.NativeSetup;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,10 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #15 through {@code io.distill4j.cli.Main}, as a user meets it: a stage never destroys what
@@ -34,9 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OutputSafetyCliTest {
     @TempDir
     static Path tmp;
+
     static Path sample;
     static Path work;
-
 
     @BeforeAll
     static void committedOutputs() throws Exception {
@@ -56,15 +54,25 @@ class OutputSafetyCliTest {
 
     /** {@code java ... io.distill4j.cli.Main SUBCOMMAND <test settings> extra...} in its own JVM. */
     static ChildJvm driver(List<String> properties, String subcommand, String... extra) {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx1536m", "-Djava.awt.headless=true",
-                "-Dlog4j2.configurationFile=" + Path.of("jobs/conf/log4j2.properties").toAbsolutePath()));
+        List<String> jvm = new ArrayList<>(List.of(
+                "-Xmx1536m",
+                "-Djava.awt.headless=true",
+                "-Dlog4j2.configurationFile="
+                        + Path.of("jobs/conf/log4j2.properties").toAbsolutePath()));
         jvm.addAll(List.of(LocalClusterSupport.java17Options().split(" ")));
         for (String p : properties) jvm.add("-D" + p);
         List<String> args = new ArrayList<>();
         args.add(subcommand);
-        args.addAll(SparkTestSupport.overrides(work.toString(), sample.resolve("cityscapes").toString(), extra));
-        return ChildJvm.start(subcommand + "-" + UUID.randomUUID(), ChildJvm.projectClasspath(), jvm, "io.distill4j.cli.Main", args,
-                Map.of(), tmp.resolve("logs"));
+        args.addAll(SparkTestSupport.overrides(
+                work.toString(), sample.resolve("cityscapes").toString(), extra));
+        return ChildJvm.start(
+                subcommand + "-" + UUID.randomUUID(),
+                ChildJvm.projectClasspath(),
+                jvm,
+                "io.distill4j.cli.Main",
+                args,
+                Map.of(),
+                tmp.resolve("logs"));
     }
 
     /** A tree's fingerprint without reader leases, whose heartbeats change while a reader runs. */
@@ -99,7 +107,10 @@ class OutputSafetyCliTest {
         String line = r.errorLine();
         System.out.println("[output-safety] " + subcommand + ": " + line);
         assertTrue(line.contains(named.toString()) && line.contains(expected), line);
-        assertEquals(userBefore, Files.exists(named) ? FaultTestSupport.fingerprintTree(named) : Map.of(), "user files changed: " + line);
+        assertEquals(
+                userBefore,
+                Files.exists(named) ? FaultTestSupport.fingerprintTree(named) : Map.of(),
+                "user files changed: " + line);
         assertEquals(sampleBefore, FaultTestSupport.fingerprintTree(sample), "the dataset changed: " + line);
         assertEquals(workBefore, fingerprint(work), "committed outputs changed: " + line);
         return line;
@@ -107,13 +118,19 @@ class OutputSafetyCliTest {
 
     static List<String> hiddenSiblings(Path output) throws IOException {
         try (Stream<Path> s = Files.list(output.getParent())) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("." + output.getFileName() + ".")).sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("." + output.getFileName() + "."))
+                    .sorted()
+                    .toList();
         }
     }
 
     static Path committedCache() throws IOException {
         try (Stream<Path> s = Files.list(work.resolve("teacher-cache"))) {
-            return s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+            return s.filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -125,10 +142,18 @@ class OutputSafetyCliTest {
         refused(mine, notOurs, "shard", "shard.output=" + q(mine));
         refused(mine, notOurs, "shard", "shard.output=" + q(mine), "--overwrite");
         refused(mine, notOurs, "train-teacher", "teacher.dir=" + q(mine), "--overwrite");
-        refused(mine, notOurs, "distill", "distill.runs-dir=" + q(tmp), "distill.run-id=my-folder", "--overwrite", "--no-resume");
+        refused(
+                mine,
+                notOurs,
+                "distill",
+                "distill.runs-dir=" + q(tmp),
+                "distill.run-id=my-folder",
+                "--overwrite",
+                "--no-resume");
         // cache-teacher writes <cache.output>/<teacher fingerprint>/: a user folder of that name.
         Path cacheRoot = tmp.resolve("my-caches");
-        Path mineAsCache = userFolder(cacheRoot.resolve(committedCache().getFileName().toString()));
+        Path mineAsCache =
+                userFolder(cacheRoot.resolve(committedCache().getFileName().toString()));
         refused(mineAsCache, notOurs, "cache-teacher", "cache.output=" + q(cacheRoot));
         assertEquals(List.of(), hiddenSiblings(mine), "no lock or temporary directory left beside the user's folder");
     }
@@ -136,15 +161,32 @@ class OutputSafetyCliTest {
     @Test
     void anOutputAtInsideOrAroundAnInputIsRefusedBeforeAnythingIsWritten() throws Exception {
         Path root = sample.resolve("cityscapes");
-        String line = refused(root, "is the input distill4j.dataset.root", "shard", "shard.output=" + q(root), "--overwrite");
-        assertFalse(line.contains("dataset root") && line.contains("does not exist"), "the dataset is not blamed: " + line);
-        refused(sample, "contains the input distill4j.dataset.root", "shard", "shard.output=" + q(sample), "--overwrite");
-        refused(root.resolve("shards"), "lies inside the input distill4j.dataset.root", "shard",
+        String line =
+                refused(root, "is the input distill4j.dataset.root", "shard", "shard.output=" + q(root), "--overwrite");
+        assertFalse(
+                line.contains("dataset root") && line.contains("does not exist"), "the dataset is not blamed: " + line);
+        refused(
+                sample,
+                "contains the input distill4j.dataset.root",
+                "shard",
+                "shard.output=" + q(sample),
+                "--overwrite");
+        refused(
+                root.resolve("shards"),
+                "lies inside the input distill4j.dataset.root",
+                "shard",
                 "shard.output=" + q(root.resolve("shards")));
-        refused(work.resolve("shards"), "is the input distill4j.shard.output", "cache-teacher",
+        refused(
+                work.resolve("shards"),
+                "is the input distill4j.shard.output",
+                "cache-teacher",
                 "cache.output=" + q(work.resolve("shards")));
-        refused(work.resolve("shards"), "is the input distill4j.shard.output", "train-teacher",
-                "teacher.dir=" + q(work.resolve("shards")), "--overwrite");
+        refused(
+                work.resolve("shards"),
+                "is the input distill4j.shard.output",
+                "train-teacher",
+                "teacher.dir=" + q(work.resolve("shards")),
+                "--overwrite");
     }
 
     @Test
@@ -153,14 +195,18 @@ class OutputSafetyCliTest {
         // marker, part of the files, no manifest.
         Path out = tmp.resolve("shards-interrupted");
         Files.createDirectories(out.resolve("train"));
-        Files.writeString(out.resolve(OutputMarker.FILE_NAME), "{\"run\": \"" + UUID.randomUUID()
-                + "\", \"stage\": \"shard\", \"host\": \"elsewhere\", \"pid\": 1, \"heartbeat\": \"2026-01-01T00:00:00Z\"}");
+        Files.writeString(
+                out.resolve(OutputMarker.FILE_NAME),
+                "{\"run\": \"" + UUID.randomUUID()
+                        + "\", \"stage\": \"shard\", \"host\": \"elsewhere\", \"pid\": 1, \"heartbeat\": \"2026-01-01T00:00:00Z\"}");
         Files.writeString(out.resolve("train/part-00007.parquet"), "half a file");
         CliRun r = cli("shard", "shard.output=" + q(out));
         assertEquals(0, r.code(), r.err());
-        assertFalse(Files.exists(out.resolve("train/part-00007.parquet")), "the interrupted output's stale file survived");
+        assertFalse(
+                Files.exists(out.resolve("train/part-00007.parquet")), "the interrupted output's stale file survived");
         assertTrue(Files.exists(out.resolve("_manifest.json")));
-        assertEquals(FaultTestSupport.sampleIds(work.resolve("shards"), "train"), FaultTestSupport.sampleIds(out, "train"));
+        assertEquals(
+                FaultTestSupport.sampleIds(work.resolve("shards"), "train"), FaultTestSupport.sampleIds(out, "train"));
         assertEquals(List.of(), hiddenSiblings(out));
     }
 
@@ -168,16 +214,19 @@ class OutputSafetyCliTest {
     void aSecondRunStopsWhileTheFirstWritesThenAKilledRunsLockAndTempsAreCleanedUp() throws Exception {
         Path out = tmp.resolve("shards-race");
         Path hold = tmp.resolve("hold-shard");
-        try (ChildJvm first = driver(List.of("distill4j-fault.shard.hold=" + hold), "shard", "shard.output=" + q(out))) {
+        try (ChildJvm first =
+                driver(List.of("distill4j-fault.shard.hold=" + hold), "shard", "shard.output=" + q(out))) {
             long pid = FaultTestSupport.awaitHold(first, hold, "shard", 240);
             assertEquals(first.process().pid(), pid);
             // The first run holds the lock: a second run on the same output stops with one line.
-            String line = refused(out, "is being written by another run", "shard", "shard.output=" + q(out), "--overwrite");
+            String line =
+                    refused(out, "is being written by another run", "shard", "shard.output=" + q(out), "--overwrite");
             assertTrue(line.contains("pid " + pid) && line.contains("shard run"), line);
             FaultTestSupport.killHard(pid);
         }
         List<String> left = hiddenSiblings(out);
-        assertTrue(left.contains(".shards-race.lock") && left.stream().anyMatch(n -> n.startsWith(".shards-race.tmp-")),
+        assertTrue(
+                left.contains(".shards-race.lock") && left.stream().anyMatch(n -> n.startsWith(".shards-race.tmp-")),
                 "the killed run leaves its lock and temporary directory: " + left);
         // A directory that only looks like a leftover is not ours and is kept.
         Path foreign = userFolder(tmp.resolve(".shards-race.tmp-" + UUID.randomUUID()));
@@ -200,14 +249,18 @@ class OutputSafetyCliTest {
         assertTrue(said.contains("removed 1 leftover(s) of failed or killed runs beside file:" + out), said);
         assertEquals(List.of(foreign.getFileName().toString()), hiddenSiblings(out));
         assertEquals(foreignBefore, FaultTestSupport.fingerprintTree(foreign));
-        assertEquals(FaultTestSupport.sampleIds(work.resolve("shards"), "train"), FaultTestSupport.sampleIds(out, "train"));
+        assertEquals(
+                FaultTestSupport.sampleIds(work.resolve("shards"), "train"), FaultTestSupport.sampleIds(out, "train"));
     }
 
     @Test
     void overwriteIsRefusedWhileAnotherStageReadsTheOutput() throws Exception {
         Path hold = tmp.resolve("hold-cache");
         Path cacheOut = tmp.resolve("cache-while-reading");
-        try (ChildJvm reader = driver(List.of("distill4j-fault.cache-teacher.hold=" + hold), "cache-teacher", "cache.output=" + q(cacheOut))) {
+        try (ChildJvm reader = driver(
+                List.of("distill4j-fault.cache-teacher.hold=" + hold),
+                "cache-teacher",
+                "cache.output=" + q(cacheOut))) {
             long pid = FaultTestSupport.awaitHold(reader, hold, "cache-teacher", 240);
             String line = refused(work.resolve("shards"), "being read by cache-teacher run", "shard", "--overwrite");
             assertTrue(line.contains("pid " + pid), line);

@@ -1,5 +1,9 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.cache.CacheParquet;
@@ -10,6 +14,9 @@ import io.distill4j.manifest.Manifests;
 import io.distill4j.manifest.ShardManifest;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.util.NativeSetup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -18,14 +25,6 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Shard and cache Parquet files name their classes, codec, preprocessing and fingerprint in their
@@ -68,31 +67,39 @@ class ParquetFooterMetadataTest {
                 Map<String, String> kv = footer(conf, f);
                 assertEquals("cityscapes", kv.get("distill4j.dataset"), f.toString());
                 assertEquals(split, kv.get("distill4j.split"));
-                assertEquals(CityscapesLabels.TRAIN_NAMES, List.of(JSON.readValue(kv.get("distill4j.classes"), String[].class)));
+                assertEquals(
+                        CityscapesLabels.TRAIN_NAMES,
+                        List.of(JSON.readValue(kv.get("distill4j.classes"), String[].class)));
                 assertEquals("uint8-chw-rgb", kv.get("distill4j.image.format"));
                 assertEquals("32", kv.get("distill4j.image.height"));
                 assertEquals("64", kv.get("distill4j.image.width"));
                 assertEquals("zstd", kv.get("distill4j.codec"));
                 assertEquals(sm.fingerprint(), kv.get("distill4j.shards.fingerprint"));
-                assertEquals(true, kv.containsKey("org.apache.spark.sql.parquet.row.metadata"), "Spark's own schema is kept");
+                assertEquals(
+                        true,
+                        kv.containsKey("org.apache.spark.sql.parquet.row.metadata"),
+                        "Spark's own schema is kept");
                 if (split.equals("train")) rows += ShardFiles.read(conf, f).size();
             }
         }
         assertEquals(sm.count().get("train"), rows, "every row is still there and decodes");
 
         Path cacheRoot = new Path(work.resolve("teacher-cache").toUri());
-        var dirs = fs.listStatus(cacheRoot, p -> !p.getName().startsWith(".") && !p.getName().startsWith("_"));
+        var dirs = fs.listStatus(
+                cacheRoot, p -> !p.getName().startsWith(".") && !p.getName().startsWith("_"));
         assertEquals(1, dirs.length, "one teacher's cache");
         CacheManifest cm = Manifests.read(fs, dirs[0].getPath(), CacheManifest.class);
         Path cacheSplit = new Path(new Path(work.resolve("teacher-cache").toUri()), cm.fingerprint() + "/train");
         List<Path> cacheFiles = new ArrayList<>();
-        for (var st : fs.listStatus(cacheSplit)) if (st.getPath().getName().endsWith(".parquet")) cacheFiles.add(st.getPath());
+        for (var st : fs.listStatus(cacheSplit))
+            if (st.getPath().getName().endsWith(".parquet")) cacheFiles.add(st.getPath());
         assertFalse(cacheFiles.isEmpty());
         for (Path f : cacheFiles) {
             Map<String, String> kv = footer(conf, f);
             assertEquals(cm.fingerprint(), kv.get("distill4j.teacher.fingerprint"));
             assertEquals("segmentation", kv.get("distill4j.task"));
-            assertEquals(CityscapesLabels.TRAIN_NAMES, List.of(JSON.readValue(kv.get("distill4j.classes"), String[].class)));
+            assertEquals(
+                    CityscapesLabels.TRAIN_NAMES, List.of(JSON.readValue(kv.get("distill4j.classes"), String[].class)));
             assertEquals(cm.preprocessing(), kv.get("distill4j.preprocessing"));
             JsonNode logits = JSON.readTree(kv.get("distill4j.outputs")).path("logits");
             assertEquals("int8", logits.path("codec").asText());

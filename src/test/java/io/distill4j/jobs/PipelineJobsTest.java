@@ -1,11 +1,15 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.CacheParquet;
 import io.distill4j.cache.CacheRow;
-import io.distill4j.cache.ModelFiles;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.storage.Manifest;
@@ -13,6 +17,13 @@ import io.distill4j.storage.ShardFiles;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.tensor.TensorCodecs;
 import io.distill4j.train.Examples;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -31,19 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * train-teacher -> cache-teacher -> distill -> evaluate on the generated sample under a real
  * local[2] Spark. The tests run in order and share the stage outputs, as a user's pipeline does.
@@ -53,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PipelineJobsTest {
     @TempDir
     static java.nio.file.Path tmp;
+
     static java.nio.file.Path sample;
     static java.nio.file.Path work;
     static SparkSession spark;
@@ -86,8 +85,11 @@ class PipelineJobsTest {
     static Path cacheDir() throws Exception {
         java.nio.file.Path root = work.resolve("teacher-cache");
         try (var s = Files.list(root)) {
-            return new Path(s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
-                    .findFirst().orElseThrow().toUri());
+            return new Path(s.filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .findFirst()
+                    .orElseThrow()
+                    .toUri());
         }
     }
 
@@ -102,7 +104,10 @@ class PipelineJobsTest {
         List<String> lines = Files.readAllLines(work.resolve("teacher/metrics.jsonl"));
         assertEquals(2, epochLines(lines).size(), "one summary line per epoch");
         // 8 samples, 2 workers x batch 4, averaging every minibatch: one minibatch per worker per epoch
-        assertEquals(4, lines.stream().filter(l -> l.contains("\"kind\":\"iteration\"")).count(), "per-iteration lines");
+        assertEquals(
+                4,
+                lines.stream().filter(l -> l.contains("\"kind\":\"iteration\"")).count(),
+                "per-iteration lines");
     }
 
     @Test
@@ -110,16 +115,21 @@ class PipelineJobsTest {
     void cachedRowsEqualDirectTeacherOutputWithinCodecError() throws Exception {
         CacheTeacherJob.Result r = new CacheTeacherJob(spark, config(), quiet).run();
         assertEquals(16L, r.rows().get("train"), "8 samples x 2 outputs");
-        ComputationGraph teacher = ModelSerializer.restoreComputationGraph(work.resolve("teacher/teacher.zip").toFile(), false);
+        ComputationGraph teacher = ModelSerializer.restoreComputationGraph(
+                work.resolve("teacher/teacher.zip").toFile(), false);
         Configuration conf = new Configuration();
-        List<Path> shardFiles = ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train");
+        List<Path> shardFiles =
+                ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train");
         ShardRecord s = ShardFiles.read(conf, shardFiles.get(0)).get(0);
         Map<String, INDArray> acts = teacher.feedForward(new INDArray[] {Examples.image(s)}, false, false);
         float[] logits = acts.get("logits").dup('c').data().asFloat();
         float[] neck = acts.get("neck").dup('c').data().asFloat();
         Map<String, float[]> cached = new HashMap<>();
-        for (CacheRow row : CacheParquet.read(conf, new Path(new Path(r.dir(), "train"), shardFiles.get(0).getName()))) {
-            if (row.sampleId().equals(s.sampleId())) cached.put(row.output(), TensorCodecs.forSpec(row.tensor().codec()).decode(row.tensor()));
+        for (CacheRow row : CacheParquet.read(
+                conf, new Path(new Path(r.dir(), "train"), shardFiles.get(0).getName()))) {
+            if (row.sampleId().equals(s.sampleId()))
+                cached.put(
+                        row.output(), TensorCodecs.forSpec(row.tensor().codec()).decode(row.tensor()));
         }
         assertEquals(Set.of("logits", "neck"), cached.keySet());
         for (int i = 0; i < logits.length; i++) {
@@ -139,7 +149,8 @@ class PipelineJobsTest {
         List<Row> rows = spark.read().parquet(cacheDir() + "/train").collectAsList();
         assertEquals(16, rows.size());
         Set<String> keys = new HashSet<>();
-        for (Row r : rows) assertTrue(keys.add(r.getString(r.fieldIndex("sample_id")) + "/" + r.getString(r.fieldIndex("output"))));
+        for (Row r : rows)
+            assertTrue(keys.add(r.getString(r.fieldIndex("sample_id")) + "/" + r.getString(r.fieldIndex("output"))));
         Row r = rows.get(0);
         List<Integer> shape = r.getList(r.fieldIndex("shape"));
         assertEquals(3, shape.size());
@@ -150,7 +161,8 @@ class PipelineJobsTest {
     @Order(4)
     void interruptedCacheRunResumesAndCachesEverySampleExactlyOnce() throws Exception {
         Path dir = cacheDir();
-        List<Path> shardFiles = ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train");
+        List<Path> shardFiles =
+                ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train");
         // Simulate a crash after the first shard file: its output exists, the rest and the manifest do not.
         fs().delete(new Path(dir, Manifest.FILE_NAME), false);
         fs().delete(new Path(new Path(dir, "train"), shardFiles.get(1).getName()), false);
@@ -175,7 +187,9 @@ class PipelineJobsTest {
     @Test
     @Order(5)
     void distillationLowersItsLossesAndExportsALoadableStudent() throws Exception {
-        Distill4jConfig c = config("distill.run-id=kd", "train.epochs=4",
+        Distill4jConfig c = config(
+                "distill.run-id=kd",
+                "train.epochs=4",
                 "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2},"
                         + "{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]");
         DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
@@ -187,12 +201,18 @@ class PipelineJobsTest {
         for (String term : List.of("task", "pixel-kd@logits", "cwd@neck")) {
             assertTrue(last.path(term).asDouble() < first.path(term).asDouble(), term + ": " + first + " -> " + last);
         }
-        ComputationGraph student = ModelSerializer.restoreComputationGraph(work.resolve("runs/kd/student.zip").toFile(), false);
-        assertEquals(List.of("task"), student.getConfiguration().getNetworkOutputs(), "no distillation outputs exported");
-        assertTrue(student.getConfiguration().getVertices().keySet().stream().noneMatch(v -> v.startsWith("adapter_")),
+        ComputationGraph student = ModelSerializer.restoreComputationGraph(
+                work.resolve("runs/kd/student.zip").toFile(), false);
+        assertEquals(
+                List.of("task"), student.getConfiguration().getNetworkOutputs(), "no distillation outputs exported");
+        assertTrue(
+                student.getConfiguration().getVertices().keySet().stream().noneMatch(v -> v.startsWith("adapter_")),
                 "no adapters exported");
-        INDArray out = student.feedForward(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 32, 64), false).get("logits");
-        assertEquals(List.of(2L, 19L, 8L, 16L), java.util.Arrays.stream(out.shape()).boxed().toList());
+        INDArray out = student.feedForward(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 32, 64), false)
+                .get("logits");
+        assertEquals(
+                List.of(2L, 19L, 8L, 16L),
+                java.util.Arrays.stream(out.shape()).boxed().toList());
         assertEquals(8, r.examples());
     }
 
@@ -205,19 +225,30 @@ class PipelineJobsTest {
         // "Crash" after epoch 1: the run has its checkpoint but no manifest; rerun with the full budget.
         fs().delete(new Path(work.resolve("runs/split/_manifest.json").toUri()), false);
         new DistillJob(spark, config("distill.run-id=split", "train.epochs=3", terms), false, quiet).run();
-        INDArray a = ModelSerializer.restoreComputationGraph(work.resolve("runs/full/student.zip").toFile(), false).params();
-        INDArray b = ModelSerializer.restoreComputationGraph(work.resolve("runs/split/student.zip").toFile(), false).params();
+        INDArray a = ModelSerializer.restoreComputationGraph(
+                        work.resolve("runs/full/student.zip").toFile(), false)
+                .params();
+        INDArray b = ModelSerializer.restoreComputationGraph(
+                        work.resolve("runs/split/student.zip").toFile(), false)
+                .params();
         double diff = a.sub(b).norm2Number().doubleValue() / a.norm2Number().doubleValue();
         assertTrue(diff < 1e-4, "relative parameter difference " + diff);
-        assertEquals(3, epochLines(Files.readAllLines(work.resolve("runs/split/metrics.jsonl"))).size());
+        assertEquals(
+                3,
+                epochLines(Files.readAllLines(work.resolve("runs/split/metrics.jsonl")))
+                        .size());
     }
 
     @Test
     @Order(7)
     void missingOrMismatchedCacheIsRefusedWithTheReason() throws Exception {
         String terms = "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]";
-        StageOutputException missing = assertThrows(StageOutputException.class, () -> new DistillJob(spark,
-                config("distill.run-id=m1", terms, "cache.output=\"" + tmp.resolve("empty-cache") + "\""), false, quiet).run());
+        StageOutputException missing = assertThrows(StageOutputException.class, () -> new DistillJob(
+                        spark,
+                        config("distill.run-id=m1", terms, "cache.output=\"" + tmp.resolve("empty-cache") + "\""),
+                        false,
+                        quiet)
+                .run());
         assertTrue(missing.getMessage().contains("no teacher cache for teacher"), missing.getMessage());
 
         ObjectNode m = Manifest.read(fs(), cacheDir());
@@ -225,7 +256,8 @@ class PipelineJobsTest {
         m.put("preprocessing", "resize=16x32;normalize=none");
         Manifest.write(fs(), cacheDir(), m);
         try {
-            StageOutputException e = assertThrows(StageOutputException.class,
+            StageOutputException e = assertThrows(
+                    StageOutputException.class,
                     () -> new DistillJob(spark, config("distill.run-id=m2", terms), false, quiet).run());
             assertTrue(e.getMessage().contains("field 'preprocessing'"), e.getMessage());
         } finally {
@@ -233,17 +265,25 @@ class PipelineJobsTest {
         }
 
         // Samples the cache lacks: refused by default, skipped and counted on request.
-        Path victim = new Path(new Path(cacheDir(), "train"), ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train")
-                .get(0).getName());
+        Path victim = new Path(
+                new Path(cacheDir(), "train"),
+                ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train")
+                        .get(0)
+                        .getName());
         java.nio.file.Path saved = tmp.resolve("saved.parquet");
         Files.copy(java.nio.file.Path.of(victim.toUri()), saved);
         fs().delete(victim, false);
         try {
-            StageOutputException e = assertThrows(StageOutputException.class,
+            StageOutputException e = assertThrows(
+                    StageOutputException.class,
                     () -> new DistillJob(spark, config("distill.run-id=m3", terms), false, quiet).run());
             assertTrue(e.getMessage().contains("have no cached teacher output"), e.getMessage());
-            DistillJob.Result r = new DistillJob(spark, config("distill.run-id=m4", terms, "train.epochs=1",
-                    "distill.on-missing-teacher=skip"), false, quiet).run();
+            DistillJob.Result r = new DistillJob(
+                            spark,
+                            config("distill.run-id=m4", terms, "train.epochs=1", "distill.on-missing-teacher=skip"),
+                            false,
+                            quiet)
+                    .run();
             assertEquals(4, r.missingTeacher());
             assertEquals(4, r.examples());
         } finally {
@@ -254,8 +294,10 @@ class PipelineJobsTest {
     @Test
     @Order(8)
     void evaluateWritesTheMetricsContract() throws Exception {
-        EvaluateJob.Evaluated e = new EvaluateJob(spark, config(), quiet).evaluate("kd", new Path(work.resolve("runs/kd").toUri()));
-        JsonNode m = new ObjectMapper().readTree(work.resolve("runs/kd/report/metrics.json").toFile());
+        EvaluateJob.Evaluated e = new EvaluateJob(spark, config(), quiet)
+                .evaluate("kd", new Path(work.resolve("runs/kd").toUri()));
+        JsonNode m = new ObjectMapper()
+                .readTree(work.resolve("runs/kd/report/metrics.json").toFile());
         assertEquals("segmentation", m.path("task").asText());
         assertEquals("kd", m.path("model").asText());
         assertEquals("val", m.path("split").asText());
@@ -266,28 +308,37 @@ class PipelineJobsTest {
     @Test
     @Order(9)
     void crossKdTrainsTheStudentThroughTheTeachersFrozenHead() throws Exception {
-        Distill4jConfig c = config("distill.run-id=crosskd", "train.epochs=3",
+        Distill4jConfig c = config(
+                "distill.run-id=crosskd",
+                "train.epochs=3",
                 "distill.terms=[{kind=crosskd, student-tap=neck, teacher-output=logits, weight=1, tau=2}]");
         new DistillJob(spark, c, false, quiet).run();
-        ComputationGraph last = ModelSerializer.restoreComputationGraph(work.resolve("runs/crosskd/checkpoints/epoch-0003.zip")
-                .toFile(), false);
-        ComputationGraph teacher = ModelSerializer.restoreComputationGraph(work.resolve("teacher/teacher.zip").toFile(), false);
+        ComputationGraph last = ModelSerializer.restoreComputationGraph(
+                work.resolve("runs/crosskd/checkpoints/epoch-0003.zip").toFile(), false);
+        ComputationGraph teacher = ModelSerializer.restoreComputationGraph(
+                work.resolve("teacher/teacher.zip").toFile(), false);
         INDArray frozen = last.getLayer("crosskd_neck_logits").params();
         assertEquals(teacher.getLayer("logits").params(), frozen, "the grafted teacher head stays frozen");
         List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/crosskd/metrics.jsonl")));
         ObjectMapper json = new ObjectMapper();
-        double first = json.readTree(lines.get(0)).path("terms").path("crosskd@neck").asDouble();
-        double end = json.readTree(lines.get(2)).path("terms").path("crosskd@neck").asDouble();
+        double first =
+                json.readTree(lines.get(0)).path("terms").path("crosskd@neck").asDouble();
+        double end =
+                json.readTree(lines.get(2)).path("terms").path("crosskd@neck").asDouble();
         assertTrue(end < first, "CrossKD loss " + first + " -> " + end);
-        ComputationGraph student = ModelSerializer.restoreComputationGraph(work.resolve("runs/crosskd/student.zip").toFile(), false);
-        assertTrue(student.getConfiguration().getVertices().keySet().stream().noneMatch(v -> v.startsWith("crosskd_")),
+        ComputationGraph student = ModelSerializer.restoreComputationGraph(
+                work.resolve("runs/crosskd/student.zip").toFile(), false);
+        assertTrue(
+                student.getConfiguration().getVertices().keySet().stream().noneMatch(v -> v.startsWith("crosskd_")),
                 "no teacher layers in the exported student");
     }
 
     @Test
     @Order(10)
     void mutualLearningTrainsTwoStudentsAndExportsEach() throws Exception {
-        Distill4jConfig c = config("distill.run-id=mutual", "train.epochs=3",
+        Distill4jConfig c = config(
+                "distill.run-id=mutual",
+                "train.epochs=3",
                 "distill.terms=[{kind=mutual, student-tap=logits, teacher-output=none, weight=1, tau=1}]");
         DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
         List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/mutual/metrics.jsonl")));
@@ -298,20 +349,26 @@ class PipelineJobsTest {
             assertTrue(last.path(term).asDouble() < first.path(term).asDouble(), term + ": " + first + " -> " + last);
         }
         assertTrue(last.has("mutual@logits"), last.toString());
-        ComputationGraph a = ModelSerializer.restoreComputationGraph(work.resolve("runs/mutual/student.zip").toFile(), false);
-        ComputationGraph b = ModelSerializer.restoreComputationGraph(work.resolve("runs/mutual/peer.zip").toFile(), false);
+        ComputationGraph a = ModelSerializer.restoreComputationGraph(
+                work.resolve("runs/mutual/student.zip").toFile(), false);
+        ComputationGraph b = ModelSerializer.restoreComputationGraph(
+                work.resolve("runs/mutual/peer.zip").toFile(), false);
         assertEquals(a.numParams(), b.numParams());
         assertFalse(a.params().equals(b.params()), "two different students");
         assertTrue(a.getConfiguration().getVertices().keySet().stream().noneMatch(v -> v.startsWith("peer_")));
         INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 32, 64);
-        assertEquals(a.feedForward(x, false).get("logits").shapeInfoToString(), b.feedForward(x, false).get("logits").shapeInfoToString());
+        assertEquals(
+                a.feedForward(x, false).get("logits").shapeInfoToString(),
+                b.feedForward(x, false).get("logits").shapeInfoToString());
         assertEquals(0, r.missingTeacher());
     }
 
     @Test
     @Order(11)
     void mutualContrastiveLearningTrainsTwoStudentsAndExportsEachWithoutItsHeads() throws Exception {
-        Distill4jConfig c = config("distill.run-id=mcl", "train.epochs=2",
+        Distill4jConfig c = config(
+                "distill.run-id=mcl",
+                "train.epochs=2",
                 "distill.terms=[{kind=l-mcl, student-tap=\"neck,logits\", teacher-output=logits, weight=1, tau=0.2}]");
         DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
         List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/mcl/metrics.jsonl")));
@@ -319,15 +376,20 @@ class PipelineJobsTest {
         for (String term : List.of("task", "peer_task", "l-mcl@neck~logits", "l-mcl@logits~logits")) {
             assertTrue(Double.isFinite(last.path(term).asDouble(Double.NaN)), term + " in " + last);
         }
-        ComputationGraph a = ModelSerializer.restoreComputationGraph(work.resolve("runs/mcl/student.zip").toFile(), false);
-        ComputationGraph b = ModelSerializer.restoreComputationGraph(work.resolve("runs/mcl/peer.zip").toFile(), false);
+        ComputationGraph a = ModelSerializer.restoreComputationGraph(
+                work.resolve("runs/mcl/student.zip").toFile(), false);
+        ComputationGraph b = ModelSerializer.restoreComputationGraph(
+                work.resolve("runs/mcl/peer.zip").toFile(), false);
         assertEquals(a.numParams(), b.numParams());
         assertFalse(a.params().equals(b.params()), "two different students");
         for (ComputationGraph g : List.of(a, b)) {
-            assertTrue(g.getConfiguration().getVertices().keySet().stream().noneMatch(v -> v.startsWith("peer_") || v.startsWith("mcl_")),
+            assertTrue(
+                    g.getConfiguration().getVertices().keySet().stream()
+                            .noneMatch(v -> v.startsWith("peer_") || v.startsWith("mcl_")),
                     g.getConfiguration().getVertices().keySet().toString());
         }
-        JsonNode manifest = new ObjectMapper().readTree(work.resolve("runs/mcl/_manifest.json").toFile());
+        JsonNode manifest = new ObjectMapper()
+                .readTree(work.resolve("runs/mcl/_manifest.json").toFile());
         assertEquals("none", manifest.path("teacher_mode").asText());
         assertEquals(2, manifest.path("terms").size(), "one term per tap pair");
         assertEquals(0, r.missingTeacher());
@@ -336,12 +398,21 @@ class PipelineJobsTest {
     @Test
     @Order(12)
     void notebookRunsHeadlessOnTheOutputs() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "")
-                        .split(java.io.File.pathSeparator)).anyMatch(d -> new java.io.File(d, "jupyter").canExecute()),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                        .anyMatch(d -> new java.io.File(d, "jupyter").canExecute()),
                 "Jupyter is not installed (apt-get install jupyter-nbconvert python3-pandas python3-matplotlib python3-ipykernel)");
         java.nio.file.Path out = tmp.resolve("overview.ipynb");
-        ProcessBuilder pb = new ProcessBuilder("jupyter", "nbconvert", "--to", "notebook", "--execute",
-                "notebooks/run_overview.ipynb", "--output", out.toString()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        "jupyter",
+                        "nbconvert",
+                        "--to",
+                        "notebook",
+                        "--execute",
+                        "notebooks/run_overview.ipynb",
+                        "--output",
+                        out.toString())
+                .redirectErrorStream(true);
         pb.environment().put("DISTILL4J_WORK", work.toString());
         Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes());
@@ -362,9 +433,11 @@ class PipelineJobsTest {
     void comparisonTableShowsTimeAndCacheBytesEachMethodCosts() throws Exception {
         Distill4jConfig c = config();
         EvaluateJob job = new EvaluateJob(spark, c, quiet);
-        EvaluateJob.Evaluated teacher = job.evaluate("teacher", new Path(work.resolve("teacher").toUri()));
+        EvaluateJob.Evaluated teacher =
+                job.evaluate("teacher", new Path(work.resolve("teacher").toUri()));
         // The mutual run stands in for the baseline row here: like a baseline it reads no teacher.
-        List<EvaluateJob.Evaluated> rows = List.of(teacher,
+        List<EvaluateJob.Evaluated> rows = List.of(
+                teacher,
                 job.evaluate("baseline", new Path(work.resolve("runs/mutual").toUri()), teacher),
                 job.evaluate("kd", new Path(work.resolve("runs/kd").toUri()), teacher));
         String table = PipelineReport.write(spark, c, rows);
@@ -374,13 +447,24 @@ class PipelineJobsTest {
                 .listFiles(f -> f.getName().endsWith(".parquet"));
         long onDisk = 0;
         for (java.io.File f : parts) onDisk += f.length();
-        long samples = spark.read().parquet(cacheDir() + "/train").select("sample_id").distinct().count();
-        String kdRow = table.lines().filter(l -> l.startsWith("| kd |")).findFirst().orElseThrow();
+        long samples = spark.read()
+                .parquet(cacheDir() + "/train")
+                .select("sample_id")
+                .distinct()
+                .count();
+        String kdRow =
+                table.lines().filter(l -> l.startsWith("| kd |")).findFirst().orElseThrow();
         String[] cells = kdRow.split("\\|");
-        assertEquals((double) onDisk / samples, Double.parseDouble(cells[8].trim()), 1.0,
+        assertEquals(
+                (double) onDisk / samples,
+                Double.parseDouble(cells[8].trim()),
+                1.0,
                 "logits fp16 + neck int8 bytes per sample on disk: " + table);
         assertTrue(cells[7].trim().matches("\\d+\\.\\d\\dx"), "time relative to the baseline: " + kdRow);
-        String baselineRow = table.lines().filter(l -> l.startsWith("| baseline |")).findFirst().orElseThrow();
+        String baselineRow = table.lines()
+                .filter(l -> l.startsWith("| baseline |"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("1.00x", baselineRow.split("\\|")[7].trim());
         assertEquals("0", baselineRow.split("\\|")[8].trim(), "a run without a teacher reads no cache");
         assertTrue(Files.readString(work.resolve("report/comparison.md")).contains(kdRow));
@@ -391,28 +475,42 @@ class PipelineJobsTest {
     void darkRankTransfersTheTeachersRankingThroughTheDistillJob() throws Exception {
         // alpha = 30: pooled ReLU features of different images are nearly parallel, so at the paper's
         // alpha = 3 every score is near 0 and the ranking barely trains (docs/methods-darkrank.md).
-        Distill4jConfig c = config("distill.run-id=darkrank", "train.epochs=4",
+        Distill4jConfig c = config(
+                "distill.run-id=darkrank",
+                "train.epochs=4",
                 "distill.terms=[{kind=darkrank, student-tap=neck, teacher-output=neck, weight=1, mode=hard, list-size=3, alpha=30}]");
         DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
         List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/darkrank/metrics.jsonl")));
         ObjectMapper json = new ObjectMapper();
-        double first = json.readTree(lines.get(0)).path("terms").path("darkrank@neck").asDouble(Double.NaN);
-        double last = json.readTree(lines.get(lines.size() - 1)).path("terms").path("darkrank@neck").asDouble(Double.NaN);
+        double first =
+                json.readTree(lines.get(0)).path("terms").path("darkrank@neck").asDouble(Double.NaN);
+        double last = json.readTree(lines.get(lines.size() - 1))
+                .path("terms")
+                .path("darkrank@neck")
+                .asDouble(Double.NaN);
         assertTrue(last < first, "DarkRank loss " + first + " -> " + last);
-        JsonNode manifest = json.readTree(work.resolve("runs/darkrank/_manifest.json").toFile());
-        assertEquals(List.of("neck"), java.util.stream.StreamSupport.stream(manifest.path("teacher_outputs").spliterator(), false)
-                .map(JsonNode::asText).toList(), "the run read the teacher's neck from the cache");
+        JsonNode manifest =
+                json.readTree(work.resolve("runs/darkrank/_manifest.json").toFile());
+        assertEquals(
+                List.of("neck"),
+                java.util.stream.StreamSupport.stream(
+                                manifest.path("teacher_outputs").spliterator(), false)
+                        .map(JsonNode::asText)
+                        .toList(),
+                "the run read the teacher's neck from the cache");
         assertEquals(8, r.examples());
     }
 
     @Test
     @Order(15)
     void holisticDistillationAlternatesCriticAndStudentAndResumesExactly() throws Exception {
-        String terms = "distill.terms=[{kind=holistic, student-tap=logits, teacher-output=logits, weight=0.1, critic-steps=5,"
-                + " critic-warmup-steps=20, critic-batch=4, critic-images=8, critic-hidden=8}]";
+        String terms =
+                "distill.terms=[{kind=holistic, student-tap=logits, teacher-output=logits, weight=0.1, critic-steps=5,"
+                        + " critic-warmup-steps=20, critic-batch=4, critic-images=8, critic-hidden=8}]";
         new DistillJob(spark, config("distill.run-id=hol-full", "train.epochs=3", terms), false, quiet).run();
         new DistillJob(spark, config("distill.run-id=hol-split", "train.epochs=1", terms), false, quiet).run();
-        // "Crash" after epoch 1: checkpoint and critic state are there, the manifest is not; rerun with the full budget.
+        // "Crash" after epoch 1: checkpoint and critic state are there, the manifest is not; rerun with the full
+        // budget.
         fs().delete(new Path(work.resolve("runs/hol-split/_manifest.json").toUri()), false);
         new DistillJob(spark, config("distill.run-id=hol-split", "train.epochs=3", terms), false, quiet).run();
 
@@ -421,15 +519,28 @@ class PipelineJobsTest {
         assertEquals(3, lines.size());
         for (String l : lines) {
             JsonNode before = json.readTree(l).path("before_epoch");
-            assertTrue(before.path("wasserstein").asDouble() > 0, "the critic tells teacher maps from the student's: " + l);
+            assertTrue(
+                    before.path("wasserstein").asDouble() > 0,
+                    "the critic tells teacher maps from the student's: " + l);
             assertTrue(before.path("critic_steps").asInt() > 0, l);
             assertTrue(json.readTree(l).path("terms").has("holistic@logits"), l);
         }
-        assertEquals(25, json.readTree(lines.get(0)).path("before_epoch").path("critic_steps").asInt(), "warm-up + steps");
-        INDArray a = ModelSerializer.restoreComputationGraph(work.resolve("runs/hol-full/student.zip").toFile(), false).params();
-        ComputationGraph split = ModelSerializer.restoreComputationGraph(work.resolve("runs/hol-split/student.zip").toFile(), false);
-        assertEquals(List.of("task"), split.getConfiguration().getNetworkOutputs(), "the critic is not part of the student");
-        double diff = a.sub(split.params()).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+        assertEquals(
+                25,
+                json.readTree(lines.get(0))
+                        .path("before_epoch")
+                        .path("critic_steps")
+                        .asInt(),
+                "warm-up + steps");
+        INDArray a = ModelSerializer.restoreComputationGraph(
+                        work.resolve("runs/hol-full/student.zip").toFile(), false)
+                .params();
+        ComputationGraph split = ModelSerializer.restoreComputationGraph(
+                work.resolve("runs/hol-split/student.zip").toFile(), false);
+        assertEquals(
+                List.of("task"), split.getConfiguration().getNetworkOutputs(), "the critic is not part of the student");
+        double diff = a.sub(split.params()).norm2Number().doubleValue()
+                / a.norm2Number().doubleValue();
         assertTrue(diff < 1e-4, "resumed vs uninterrupted student: relative parameter difference " + diff);
         double[] full = criticParams(json, "hol-full"), resumed = criticParams(json, "hol-split");
         double num = 0, den = 0;
@@ -438,17 +549,24 @@ class PipelineJobsTest {
             den += full[i] * full[i];
         }
         assertTrue(Math.sqrt(num / den) < 1e-4, "resumed vs uninterrupted critic of epoch 3: " + Math.sqrt(num / den));
-        JsonNode manifest = json.readTree(work.resolve("runs/hol-full/_manifest.json").toFile());
+        JsonNode manifest =
+                json.readTree(work.resolve("runs/hol-full/_manifest.json").toFile());
         assertEquals("holistic", manifest.path("terms").get(0).path("kind").asText());
-        assertEquals(List.of("logits"), java.util.stream.StreamSupport.stream(manifest.path("teacher_outputs").spliterator(), false)
-                .map(JsonNode::asText).toList(), "the critic's real samples are the cached teacher logits");
+        assertEquals(
+                List.of("logits"),
+                java.util.stream.StreamSupport.stream(
+                                manifest.path("teacher_outputs").spliterator(), false)
+                        .map(JsonNode::asText)
+                        .toList(),
+                "the critic's real samples are the cached teacher logits");
     }
 
     @Test
     @Order(16)
     void metaLayerWeightsOfLmclTrainBetweenEpochsAndResumeExactly() throws Exception {
-        String terms = "distill.terms=[{kind=l-mcl, student-tap=\"neck,logits\", teacher-output=logits, weight=1, tau=0.2,"
-                + " layer-weights=meta, meta-steps=1, meta-learning-rate=0.01}]";
+        String terms =
+                "distill.terms=[{kind=l-mcl, student-tap=\"neck,logits\", teacher-output=logits, weight=1, tau=0.2,"
+                        + " layer-weights=meta, meta-steps=1, meta-learning-rate=0.01}]";
         new DistillJob(spark, config("distill.run-id=meta-full", "train.epochs=3", terms), false, quiet).run();
         new DistillJob(spark, config("distill.run-id=meta-split", "train.epochs=1", terms), false, quiet).run();
         // "Crash" after epoch 1: checkpoint and meta state are there, the manifest is not; rerun with the full budget.
@@ -466,26 +584,38 @@ class PipelineJobsTest {
                 assertTrue(alpha > 0 && alpha < 1, pair + " in " + l);
             }
         }
-        INDArray a = ModelSerializer.restoreComputationGraph(work.resolve("runs/meta-full/student.zip").toFile(), false).params();
-        INDArray b = ModelSerializer.restoreComputationGraph(work.resolve("runs/meta-split/student.zip").toFile(), false).params();
+        INDArray a = ModelSerializer.restoreComputationGraph(
+                        work.resolve("runs/meta-full/student.zip").toFile(), false)
+                .params();
+        INDArray b = ModelSerializer.restoreComputationGraph(
+                        work.resolve("runs/meta-split/student.zip").toFile(), false)
+                .params();
         double diff = a.sub(b).norm2Number().doubleValue() / a.norm2Number().doubleValue();
         assertTrue(diff < 1e-4, "resumed vs uninterrupted student: relative parameter difference " + diff);
-        JsonNode full = json.readTree(work.resolve("runs/meta-full/meta/epoch-0003.json").toFile()).path("params");
-        JsonNode resumed = json.readTree(work.resolve("runs/meta-split/meta/epoch-0003.json").toFile()).path("params");
+        JsonNode full = json.readTree(
+                        work.resolve("runs/meta-full/meta/epoch-0003.json").toFile())
+                .path("params");
+        JsonNode resumed = json.readTree(
+                        work.resolve("runs/meta-split/meta/epoch-0003.json").toFile())
+                .path("params");
         for (String pair : List.of("l-mcl@neck~logits", "l-mcl@logits~logits")) {
             double num = 0, den = 0;
             for (int i = 0; i < full.path(pair).size(); i++) {
-                double x = full.path(pair).get(i).asDouble(), y = resumed.path(pair).get(i).asDouble();
+                double x = full.path(pair).get(i).asDouble(),
+                        y = resumed.path(pair).get(i).asDouble();
                 num += (x - y) * (x - y);
                 den += x * x;
             }
-            assertTrue(den > 0 && Math.sqrt(num / den) < 1e-4, pair + ": resumed vs uninterrupted phi of epoch 3: "
-                    + Math.sqrt(num / den));
+            assertTrue(
+                    den > 0 && Math.sqrt(num / den) < 1e-4,
+                    pair + ": resumed vs uninterrupted phi of epoch 3: " + Math.sqrt(num / den));
         }
     }
 
     private static double[] criticParams(ObjectMapper json, String run) throws Exception {
-        JsonNode n = json.readTree(work.resolve("runs/" + run + "/critic/epoch-0003.json").toFile()).path("params");
+        JsonNode n = json.readTree(
+                        work.resolve("runs/" + run + "/critic/epoch-0003.json").toFile())
+                .path("params");
         double[] out = new double[n.size()];
         for (int i = 0; i < out.length; i++) out[i] = n.get(i).asDouble();
         return out;
@@ -498,7 +628,8 @@ class PipelineJobsTest {
     private static long countIgnored() throws Exception {
         long n = 0;
         for (Path f : ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "val")) {
-            for (ShardRecord r : ShardFiles.read(new Configuration(), f)) for (byte b : r.segLabel()) if ((b & 0xFF) == 255) n++;
+            for (ShardRecord r : ShardFiles.read(new Configuration(), f))
+                for (byte b : r.segLabel()) if ((b & 0xFF) == 255) n++;
         }
         return n;
     }

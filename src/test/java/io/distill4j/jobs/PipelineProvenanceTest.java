@@ -1,5 +1,8 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.cli.Main;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.Distill4jConfig;
@@ -7,6 +10,13 @@ import io.distill4j.config.PipelineSettings;
 import io.distill4j.manifest.DecidingSettings;
 import io.distill4j.manifest.Manifests;
 import io.distill4j.manifest.RunManifest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -21,17 +31,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The {@code pipeline} command end to end under a real local[2] Spark (issue #20): every student
  * run's config.conf is that run's configuration, seeds included, and reproduces it; a rerun
@@ -43,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PipelineProvenanceTest {
     @TempDir
     static java.nio.file.Path tmp;
+
     static java.nio.file.Path sample;
     static java.nio.file.Path work;
     static final String STUDENTS = "pipeline.students=[{run-id=baseline, terms=[]}, "
@@ -58,9 +58,11 @@ class PipelineProvenanceTest {
     }
 
     static List<String> overrides(String... extra) {
-        List<String> o = new ArrayList<>(List.of(STUDENTS, "pipeline.seeds=[1,2]", "teacher.epochs=1", "train.epochs=1"));
+        List<String> o =
+                new ArrayList<>(List.of(STUDENTS, "pipeline.seeds=[1,2]", "teacher.epochs=1", "train.epochs=1"));
         o.addAll(List.of(extra));
-        return SparkTestSupport.overrides(work.toString(), sample.resolve("cityscapes").toString(), o.toArray(String[]::new));
+        return SparkTestSupport.overrides(
+                work.toString(), sample.resolve("cityscapes").toString(), o.toArray(String[]::new));
     }
 
     /** Runs {@code pipeline} in this JVM; it prints its progress on System.out, which is captured too. */
@@ -97,14 +99,17 @@ class PipelineProvenanceTest {
             for (PipelineSettings.StudentRun s : students) {
                 String id = s.runId() + "-s" + seed;
                 java.nio.file.Path runDir = work.resolve("runs").resolve(id);
-                Distill4jConfig back = ConfigLoader.load(runDir.resolve("config.conf").toFile(), List.of());
+                Distill4jConfig back =
+                        ConfigLoader.load(runDir.resolve("config.conf").toFile(), List.of());
                 assertEquals(id, back.distill().runId());
                 assertEquals(seed, back.train().seed(), id + ": seed");
                 assertEquals(s.terms(), back.distill().terms(), id + ": terms and options");
                 assertEquals(base.train().withSeed(seed), back.train(), id + ": training settings");
                 RunManifest m = Manifests.read(fs(), new Path(runDir.toUri()), RunManifest.class);
                 assertEquals(seed, m.provenance().seed(), id);
-                assertEquals(m.provenance().stageSettings(), DecidingSettings.distill(back.resolvedConfig()),
+                assertEquals(
+                        m.provenance().stageSettings(),
+                        DecidingSettings.distill(back.resolvedConfig()),
                         id + ": config.conf decides the same run its manifest records");
                 checked++;
             }
@@ -117,15 +122,20 @@ class PipelineProvenanceTest {
     void passingARunsConfigConfBackToDistillTrainsTheSameStudent() throws Exception {
         java.nio.file.Path runDir = work.resolve("runs/kd-cwd-s2");
         java.nio.file.Path again = tmp.resolve("again");
-        Distill4jConfig c = ConfigLoader.load(runDir.resolve("config.conf").toFile(), List.of("distill.runs-dir=\"" + again + "\""));
+        Distill4jConfig c = ConfigLoader.load(
+                runDir.resolve("config.conf").toFile(), List.of("distill.runs-dir=\"" + again + "\""));
         SparkSession spark = SparkTestSupport.spark(c);
         try {
             new DistillJob(spark, c, false, new PrintStream(java.io.OutputStream.nullOutputStream())).run();
         } finally {
             spark.stop();
         }
-        INDArray a = ModelSerializer.restoreComputationGraph(runDir.resolve("student.zip").toFile(), false).params();
-        INDArray b = ModelSerializer.restoreComputationGraph(again.resolve("kd-cwd-s2/student.zip").toFile(), false).params();
+        INDArray a = ModelSerializer.restoreComputationGraph(
+                        runDir.resolve("student.zip").toFile(), false)
+                .params();
+        INDArray b = ModelSerializer.restoreComputationGraph(
+                        again.resolve("kd-cwd-s2/student.zip").toFile(), false)
+                .params();
         double diff = a.sub(b).norm2Number().doubleValue() / a.norm2Number().doubleValue();
         assertTrue(diff < 1e-6, "relative parameter difference " + diff);
     }
@@ -135,9 +145,14 @@ class PipelineProvenanceTest {
     void aRerunWithTheSameSettingsReusesEveryOutput() {
         Run r = pipeline();
         assertEquals(0, r.code(), r.out() + r.err());
-        for (String step : List.of("2/6 shard: reusing", "3/6 train-teacher: reusing", "nothing to do",
-                "5/6 distill 1/4 baseline-s1: reusing", "5/6 distill 2/4 kd-cwd-s1: reusing",
-                "5/6 distill 3/4 baseline-s2: reusing", "5/6 distill 4/4 kd-cwd-s2: reusing")) {
+        for (String step : List.of(
+                "2/6 shard: reusing",
+                "3/6 train-teacher: reusing",
+                "nothing to do",
+                "5/6 distill 1/4 baseline-s1: reusing",
+                "5/6 distill 2/4 kd-cwd-s1: reusing",
+                "5/6 distill 3/4 baseline-s2: reusing",
+                "5/6 distill 4/4 kd-cwd-s2: reusing")) {
             assertTrue(r.out().contains(step), step + "\n" + r.out());
         }
     }
@@ -147,12 +162,18 @@ class PipelineProvenanceTest {
     void aRerunWithAChangedSettingStopsNamingIt() throws Exception {
         Map<String, String> manifests = manifests();
         for (Map.Entry<String, String> e : Map.of(
-                "shard.height=16", "distill4j.shard.height is 32 there but 16 now; pass shard.overwrite=true",
-                "teacher.epochs=2", "distill4j.teacher.epochs is 1 there but 2 now; pass teacher.overwrite=true",
-                "train.epochs=2", "distill4j.train.epochs is 1 there but 2 now; delete it").entrySet()) {
+                        "shard.height=16", "distill4j.shard.height is 32 there but 16 now; pass shard.overwrite=true",
+                        "teacher.epochs=2",
+                                "distill4j.teacher.epochs is 1 there but 2 now; pass teacher.overwrite=true",
+                        "train.epochs=2", "distill4j.train.epochs is 1 there but 2 now; delete it")
+                .entrySet()) {
             Run r = pipeline(e.getKey());
             assertEquals(1, r.code(), e.getKey() + ": expected a refusal\n" + r.out() + r.err());
-            String line = r.err().lines().filter(l -> l.contains("error:")).findFirst().orElse(r.err());
+            String line = r.err()
+                    .lines()
+                    .filter(l -> l.contains("error:"))
+                    .findFirst()
+                    .orElse(r.err());
             System.out.println("[pipeline-reuse] " + e.getKey() + ": " + line);
             assertTrue(line.contains(e.getValue()), line);
             assertEquals(manifests, manifests(), e.getKey() + ": no committed output changed");
@@ -163,7 +184,9 @@ class PipelineProvenanceTest {
     static Map<String, String> manifests() throws Exception {
         Map<String, String> m = new java.util.TreeMap<>();
         try (var files = Files.walk(work)) {
-            for (java.nio.file.Path f : files.filter(p -> p.getFileName().toString().equals("_manifest.json")).toList()) {
+            for (java.nio.file.Path f : files.filter(
+                            p -> p.getFileName().toString().equals("_manifest.json"))
+                    .toList()) {
                 m.put(work.relativize(f).toString(), Files.readString(f));
             }
         }

@@ -1,5 +1,11 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardFingerprint;
@@ -17,6 +23,14 @@ import io.distill4j.manifest.TeacherManifest;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.storage.StageOutputException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -30,21 +44,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintStream;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * Provenance of every stage output under a real local[2] Spark: the shards' content fingerprint,
  * the provenance fields of each manifest, and the refusal of a cache or model computed on other
@@ -55,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProvenanceJobsTest {
     @TempDir
     static java.nio.file.Path tmp;
+
     static java.nio.file.Path sample;
     static java.nio.file.Path otherImages;
     static java.nio.file.Path work;
@@ -67,8 +67,11 @@ class ProvenanceJobsTest {
         // The same layout and sample ids with other images: what a reshard in place can bring.
         otherImages = tmp.resolve("other");
         java.nio.file.Files.createDirectories(otherImages);
-        SampleDatasetGenerator.generate(fs(), new Path(otherImages.toUri()),
-                new SampleSpec(12, new SampleSpec.DatasetSize(8, 4, 128, 64), new SampleSpec.DatasetSize(6, 3, 96, 96)));
+        SampleDatasetGenerator.generate(
+                fs(),
+                new Path(otherImages.toUri()),
+                new SampleSpec(
+                        12, new SampleSpec.DatasetSize(8, 4, 128, 64), new SampleSpec.DatasetSize(6, 3, 96, 96)));
         work = tmp.resolve("work");
         Distill4jConfig c = config();
         spark = SparkTestSupport.spark(c);
@@ -97,8 +100,12 @@ class ProvenanceJobsTest {
 
     static Path cacheDir() throws Exception {
         try (var s = java.nio.file.Files.list(work.resolve("teacher-cache"))) {
-            return dir("teacher-cache/" + s.filter(java.nio.file.Files::isDirectory)
-                    .filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow().getFileName());
+            return dir("teacher-cache/"
+                    + s.filter(java.nio.file.Files::isDirectory)
+                            .filter(p -> !p.getFileName().toString().startsWith("."))
+                            .findFirst()
+                            .orElseThrow()
+                            .getFileName());
         }
     }
 
@@ -133,7 +140,8 @@ class ProvenanceJobsTest {
         TrainTeacherJob.Result teacher = new TrainTeacherJob(spark, c, quiet).run();
         CacheTeacherJob.Result cache = new CacheTeacherJob(spark, c, quiet).run();
         new DistillJob(spark, c, false, quiet).run();
-        String shardsFp = Manifests.read(fs(), dir("shards"), ShardManifest.class).fingerprint();
+        String shardsFp =
+                Manifests.read(fs(), dir("shards"), ShardManifest.class).fingerprint();
 
         ShardManifest shards = roundTrip(dir("shards"), ShardManifest.class);
         checkProvenance(shards, null);
@@ -151,7 +159,8 @@ class ProvenanceJobsTest {
 
         RunManifest run = roundTrip(dir("runs/kd"), RunManifest.class);
         checkProvenance(run, c.train().seed());
-        assertEquals(Set.of("shards", "teacher", "cache"), run.provenance().inputs().keySet());
+        assertEquals(
+                Set.of("shards", "teacher", "cache"), run.provenance().inputs().keySet());
         assertEquals(shardsFp, run.provenance().input("shards").fingerprint());
         assertEquals(cache.dir(), run.provenance().input("cache").path());
         assertEquals("1", run.provenance().settings().get("distill4j.train.epochs"));
@@ -162,8 +171,10 @@ class ProvenanceJobsTest {
         ObjectNode raw = Manifest.read(fs(), dir);
         T m = Manifests.read(fs(), dir, type);
         // compared as text: the file's 8 reads back as an int node, the record's long writes a long node
-        assertEquals(Manifests.JSON.readTree(Manifests.JSON.writeValueAsString(raw)),
-                Manifests.JSON.readTree(Manifests.JSON.writeValueAsString(Manifests.toJson(m))), dir + ": the record writes back the same JSON");
+        assertEquals(
+                Manifests.JSON.readTree(Manifests.JSON.writeValueAsString(raw)),
+                Manifests.JSON.readTree(Manifests.JSON.writeValueAsString(Manifests.toJson(m))),
+                dir + ": the record writes back the same JSON");
         return m;
     }
 
@@ -172,7 +183,8 @@ class ProvenanceJobsTest {
         assertEquals("0.1.0-SNAPSHOT", p.distill4jVersion(), m.stage());
         assertTrue(p.gitCommit().matches("[0-9a-f]{40}"), m.stage() + ": git commit " + p.gitCommit());
         assertTrue(p.java().startsWith(System.getProperty("java.version")), p.java());
-        assertTrue(p.nd4jBackend().contains("CpuBackend") && p.nd4jBackend().contains("libnd4jcpu.so"), p.nd4jBackend());
+        assertTrue(
+                p.nd4jBackend().contains("CpuBackend") && p.nd4jBackend().contains("libnd4jcpu.so"), p.nd4jBackend());
         assertEquals("local[2]", p.sparkMaster());
         assertEquals(seed, p.seed(), m.stage() + ": seed");
         assertFalse(p.settings().isEmpty(), m.stage() + ": settings");
@@ -185,24 +197,27 @@ class ProvenanceJobsTest {
     void aCacheAndAModelComputedOnOtherImagesWithTheSameIdsAreRefusedNamingBoth() throws Exception {
         String before = Manifests.read(fs(), dir("shards"), ShardManifest.class).fingerprint();
         Set<String> idsBefore = sampleIds();
-        Distill4jConfig reshard = config("dataset.root=\"" + otherImages.resolve("cityscapes") + "\"", "shard.overwrite=true");
+        Distill4jConfig reshard =
+                config("dataset.root=\"" + otherImages.resolve("cityscapes") + "\"", "shard.overwrite=true");
         new ShardJob(spark, reshard.dataset(), reshard.shard()).run();
         String after = Manifests.read(fs(), dir("shards"), ShardManifest.class).fingerprint();
         assertNotEquals(before, after, "other images, other fingerprint");
         assertEquals(idsBefore, sampleIds(), "the same sample ids: a join by id alone cannot tell");
 
         Path cache = cacheDir();
-        StageOutputException d = assertThrows(StageOutputException.class,
+        StageOutputException d = assertThrows(
+                StageOutputException.class,
                 () -> new DistillJob(spark, config("distill.run-id=kd-stale"), false, quiet).run());
         assertNamesBoth(d.getMessage(), cache, before, after);
         assertFalse(java.nio.file.Files.exists(work.resolve("runs/kd-stale/_manifest.json")));
 
-        StageOutputException e = assertThrows(StageOutputException.class,
-                () -> new EvaluateJob(spark, config(), quiet).evaluate("kd", dir("runs/kd")));
+        StageOutputException e = assertThrows(StageOutputException.class, () -> new EvaluateJob(spark, config(), quiet)
+                .evaluate("kd", dir("runs/kd")));
         assertNamesBoth(e.getMessage(), dir("runs/kd"), before, after);
         assertFalse(java.nio.file.Files.exists(work.resolve("runs/kd/report/metrics.json")));
 
-        StageOutputException c = assertThrows(StageOutputException.class, () -> new CacheTeacherJob(spark, config(), quiet).run());
+        StageOutputException c =
+                assertThrows(StageOutputException.class, () -> new CacheTeacherJob(spark, config(), quiet).run());
         assertTrue(c.getMessage().contains("its input shards") && c.getMessage().contains(after), c.getMessage());
     }
 
@@ -222,7 +237,9 @@ class ProvenanceJobsTest {
                         new DistillJob(spark, config("distill.run-id=old", "distill.terms=[]"), false, quiet).run();
                     }
                 });
-                assertTrue(e.getMessage().startsWith(stage + ": shards ") && e.getMessage().contains("re-run shard with --overwrite"),
+                assertTrue(
+                        e.getMessage().startsWith(stage + ": shards ")
+                                && e.getMessage().contains("re-run shard with --overwrite"),
                         e.getMessage());
             }
         } finally {
@@ -237,14 +254,25 @@ class ProvenanceJobsTest {
         String terms = "distill.terms=[{kind=mutual, student-tap=logits, teacher-output=logits, weight=1.0, tau=1.0}]";
         new DistillJob(spark, config("distill.run-id=cut", terms), false, quiet).run();
         fs().delete(new Path(dir("runs/cut"), Manifest.FILE_NAME), false); // "killed" after epoch 1 of 1
-        StageOutputException e = assertThrows(StageOutputException.class, () -> new DistillJob(spark,
-                config("distill.run-id=cut", "train.epochs=2", terms.replace("weight=1.0", "weight=0.5")), false, quiet).run());
+        StageOutputException e = assertThrows(StageOutputException.class, () -> new DistillJob(
+                        spark,
+                        config("distill.run-id=cut", "train.epochs=2", terms.replace("weight=1.0", "weight=0.5")),
+                        false,
+                        quiet)
+                .run());
         System.out.println("[provenance] " + e.getMessage());
-        assertTrue(e.getMessage().contains("distill4j.distill.terms is ") && e.getMessage().contains("distill.resume=false"),
+        assertTrue(
+                e.getMessage().contains("distill4j.distill.terms is ")
+                        && e.getMessage().contains("distill.resume=false"),
                 e.getMessage());
-        DistillJob.Result r = new DistillJob(spark, config("distill.run-id=cut", "train.epochs=2", terms), false, quiet).run();
-        assertEquals(2, java.nio.file.Files.readAllLines(work.resolve("runs/cut/metrics.jsonl")).stream()
-                .filter(l -> l.contains("\"kind\":\"epoch\"")).count(), "more epochs: the same run, extended");
+        DistillJob.Result r =
+                new DistillJob(spark, config("distill.run-id=cut", "train.epochs=2", terms), false, quiet).run();
+        assertEquals(
+                2,
+                java.nio.file.Files.readAllLines(work.resolve("runs/cut/metrics.jsonl")).stream()
+                        .filter(l -> l.contains("\"kind\":\"epoch\""))
+                        .count(),
+                "more epochs: the same run, extended");
         assertTrue(r.examples() > 0);
     }
 
@@ -257,7 +285,10 @@ class ProvenanceJobsTest {
     }
 
     static Set<String> sampleIds() {
-        return new TreeSet<>(spark.read().parquet(work.resolve("shards/train").toString()).select("sample_id")
-                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        return new TreeSet<>(spark.read()
+                .parquet(work.resolve("shards/train").toString())
+                .select("sample_id")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList());
     }
 }

@@ -1,6 +1,17 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.distill4j.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,7 +22,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -19,18 +29,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
-
-import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.PrintStream;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.logging.Level;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The reports as a person sees them: a Cityscapes pipeline and a COCO pipeline run into one work
@@ -46,23 +44,36 @@ class ReportsInBrowserTest {
 
     @TempDir
     static Path tmp;
+
     static Path work;
     static ChromeDriver browser;
 
     @BeforeAll
     static void runPipelinesAndOpenBrowser() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver): "
-                        + CHROMIUM + " or " + CHROMEDRIVER + " is missing");
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver): " + CHROMIUM
+                        + " or " + CHROMEDRIVER + " is missing");
         Path sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
         work = tmp.resolve("work");
-        String kd = "{run-id=kd, terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1.0, tau=4.0}]}";
-        pipeline(SparkTestSupport.overrides(work.toString(), sample.resolve("cityscapes").toString(),
-                "train.validate-every=1", "pipeline.seeds=[1,2]", "evaluate.overlays=2",
+        String kd =
+                "{run-id=kd, terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1.0, tau=4.0}]}";
+        pipeline(SparkTestSupport.overrides(
+                work.toString(),
+                sample.resolve("cityscapes").toString(),
+                "train.validate-every=1",
+                "pipeline.seeds=[1,2]",
+                "evaluate.overlays=2",
                 "pipeline.students=[{run-id=baseline, terms=[]}, " + kd + "]"));
         List<String> coco = new ArrayList<>(List.of("--conf", "conf/coco-det.conf"));
-        coco.addAll(SparkTestSupport.overrides(work.toString(), sample.resolve("coco").toString(),
-                "shard.height=48", "shard.width=48", "teacher.epochs=2", "train.epochs=2", "evaluate.overlays=2",
+        coco.addAll(SparkTestSupport.overrides(
+                work.toString(),
+                sample.resolve("coco").toString(),
+                "shard.height=48",
+                "shard.width=48",
+                "teacher.epochs=2",
+                "train.epochs=2",
+                "evaluate.overlays=2",
                 "evaluate.score-threshold=0.05",
                 "pipeline.students=[{run-id=baseline, terms=[]}, {run-id=kd-heatmap, terms=[{kind=pixel-kd, "
                         + "student-tap=heatmap, teacher-output=heatmap, weight=1.0, tau=1.0}]}]"));
@@ -72,14 +83,24 @@ class ReportsInBrowserTest {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // no network here: without these Chromium keeps retrying blocked connections
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")), "--window-size=1400,1000");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")),
+                "--window-size=1400,1000");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
     }
 
@@ -109,8 +130,11 @@ class ReportsInBrowserTest {
         Path page = work.resolve("runs/kd-s1/report/index.html");
         check(page, 5);
         String text = browser.findElement(By.tagName("body")).getText();
-        assertTrue(text.contains("mIoU") && text.contains("motorcycle") && text.contains("teacher and student differ"), text);
-        assertFalse(browser.findElements(By.cssSelector("img[src*='validation']")).isEmpty(),
+        assertTrue(
+                text.contains("mIoU") && text.contains("motorcycle") && text.contains("teacher and student differ"),
+                text);
+        assertFalse(
+                browser.findElements(By.cssSelector("img[src*='validation']")).isEmpty(),
                 "train.validate-every=1 gives the report a validation curve");
         screenshot("report-segmentation.png");
     }
@@ -124,7 +148,9 @@ class ReportsInBrowserTest {
     @Test
     void comparisonPagesLinkEveryModelAndKeepBothTasks() throws Exception {
         check(work.resolve("report/comparison-segmentation.html"), 2);
-        List<String> links = browser.findElements(By.cssSelector("table a")).stream().map(a -> a.getAttribute("href")).toList();
+        List<String> links = browser.findElements(By.cssSelector("table a")).stream()
+                .map(a -> a.getAttribute("href"))
+                .toList();
         assertEquals(5, links.size(), "teacher, baseline s1/s2, kd s1/s2: " + links);
         String text = browser.findElement(By.tagName("body")).getText();
         assertTrue(text.contains("±") && text.contains("s/epoch") && text.contains("Per-class IoU"), text);
@@ -156,7 +182,8 @@ class ReportsInBrowserTest {
             assertTrue(new File(href.getPath()).exists(), page + ": broken link " + href);
         }
         List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .toList();
         assertTrue(errors.isEmpty(), page + ": console errors " + errors);
     }
 

@@ -1,5 +1,10 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.amazonaws.services.s3.AmazonS3;
 import com.amazonaws.services.s3.model.S3ObjectSummary;
 import io.distill4j.storage.AtomicOutput;
@@ -11,6 +16,14 @@ import io.distill4j.storage.OwnedDirectory;
 import io.distill4j.storage.ReaderLease;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.StageRun;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -22,20 +35,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The output-safety rules of {@code OutputSafetyTest} on {@code s3a://}, against a real S3 server
@@ -51,6 +50,7 @@ class S3OutputSafetyTest {
 
     @TempDir
     static java.nio.file.Path tmp;
+
     static S3ProxyServer server;
     static AmazonS3 s3;
     static FileSystem fs;
@@ -58,8 +58,10 @@ class S3OutputSafetyTest {
     @BeforeAll
     static void start() throws Exception {
         java.util.Optional<java.nio.file.Path> jar = S3ProxyServer.findJar();
-        Assumptions.assumeTrue(jar.isPresent(), "S3Proxy " + S3ProxyServer.VERSION + " is not available; fetch it with: "
-                + S3ProxyServer.RESOLVE_COMMAND);
+        Assumptions.assumeTrue(
+                jar.isPresent(),
+                "S3Proxy " + S3ProxyServer.VERSION + " is not available; fetch it with: "
+                        + S3ProxyServer.RESOLVE_COMMAND);
         server = S3ProxyServer.start(jar.get(), tmp.resolve("s3proxy"), ACCESS_KEY, SECRET_KEY);
         s3 = server.client();
         s3.createBucket(BUCKET);
@@ -112,11 +114,16 @@ class S3OutputSafetyTest {
         put("user/thesis.tex", "\\section{Results}");
         Map<String, String> before = objects("user");
         for (boolean overwrite : new boolean[] {false, true}) {
-            StageOutputException e = assertThrows(StageOutputException.class,
+            StageOutputException e = assertThrows(
+                    StageOutputException.class,
                     () -> AtomicOutput.begin(fs, p("user"), overwrite, "shard", "distill4j.shard.output", s -> {}));
-            assertTrue(e.getMessage().contains("s3a://" + BUCKET + "/user") && e.getMessage().contains("did not write"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("s3a://" + BUCKET + "/user")
+                            && e.getMessage().contains("did not write"),
+                    e.getMessage());
         }
-        assertThrows(StageOutputException.class,
+        assertThrows(
+                StageOutputException.class,
                 () -> OwnedDirectory.claim(fs, p("user"), "distill", "distill4j.distill.run-id", null, s -> {}));
         assertEquals(before, objects("user"), "user objects changed, or a lock/temp left beside them");
         assertEquals(Map.of(), objects(".user."));
@@ -127,20 +134,25 @@ class S3OutputSafetyTest {
         AtomicOutput o = AtomicOutput.begin(fs, p("out-a"), false, "shard", "k", s -> {});
         write(new Path(o.tempDir(), "part-00000.parquet"), "rows".getBytes(StandardCharsets.UTF_8));
         // A second run cannot start while the first holds the lock.
-        StageOutputException e = assertThrows(StageOutputException.class, () -> AtomicOutput.begin(fs, p("out-a"), true));
+        StageOutputException e =
+                assertThrows(StageOutputException.class, () -> AtomicOutput.begin(fs, p("out-a"), true));
         assertTrue(e.getMessage().contains("being written by another run"), e.getMessage());
         o.commit(Manifest.create("test").put("tag", "a"));
-        assertEquals(o.run().run(), OutputMarker.read(fs, p("out-a")).orElseThrow().run());
+        assertEquals(
+                o.run().run(), OutputMarker.read(fs, p("out-a")).orElseThrow().run());
         assertTrue(objects("out-a/").containsKey("out-a/part-00000.parquet"));
         assertEquals(Map.of(), objects(".out-a."), "lock and temporary directory removed");
     }
 
     @Test
     void overwriteIsRefusedWhileALiveReaderHoldsALease() throws Exception {
-        AtomicOutput.begin(fs, p("shards"), false).commit(Manifest.create("test").put("tag", "v1"));
+        AtomicOutput.begin(fs, p("shards"), false)
+                .commit(Manifest.create("test").put("tag", "v1"));
         Map<String, String> before = objects("shards/");
-        try (ReaderLease lease = ReaderLease.register(fs, p("shards"), "distill", s -> {}).orElseThrow()) {
-            StageOutputException e = assertThrows(StageOutputException.class, () -> AtomicOutput.begin(fs, p("shards"), true));
+        try (ReaderLease lease =
+                ReaderLease.register(fs, p("shards"), "distill", s -> {}).orElseThrow()) {
+            StageOutputException e =
+                    assertThrows(StageOutputException.class, () -> AtomicOutput.begin(fs, p("shards"), true));
             assertTrue(e.getMessage().contains("being read by distill"), e.getMessage());
             assertEquals(before, objects("shards/"));
         }

@@ -1,5 +1,9 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.amazonaws.services.s3.AmazonS3;
 import com.amazonaws.services.s3.model.ListObjectsV2Request;
 import com.amazonaws.services.s3.model.ListObjectsV2Result;
@@ -9,6 +13,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.Storage;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.logging.log4j.Level;
@@ -31,24 +48,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The whole pipeline with dataset, shards, teacher, cache and runs on {@code s3a://}, against a
  * real S3-compatible server (S3Proxy, path-style) on 127.0.0.1, and the credentials nowhere in
@@ -65,12 +64,14 @@ class S3PipelineTest {
 
     @TempDir
     static java.nio.file.Path tmp;
+
     static S3ProxyServer server;
     static AmazonS3 s3;
     static SparkSession spark;
     static FileSystem fs;
     /** Everything the jobs print or log while they run (console, stdout/stderr, log4j at INFO). */
     static final ByteArrayOutputStream consoleBytes = new ByteArrayOutputStream();
+
     static PrintStream console;
     static final StringWriter logs = new StringWriter();
     static final LogCapture logCapture = new LogCapture();
@@ -80,8 +81,10 @@ class S3PipelineTest {
     @BeforeAll
     static void start() throws Exception {
         java.util.Optional<java.nio.file.Path> jar = S3ProxyServer.findJar();
-        Assumptions.assumeTrue(jar.isPresent(), "S3Proxy " + S3ProxyServer.VERSION + " is not in target/s3proxy/ nor in "
-                + "the local Maven repository; fetch it with: " + S3ProxyServer.RESOLVE_COMMAND);
+        Assumptions.assumeTrue(
+                jar.isPresent(),
+                "S3Proxy " + S3ProxyServer.VERSION + " is not in target/s3proxy/ nor in "
+                        + "the local Maven repository; fetch it with: " + S3ProxyServer.RESOLVE_COMMAND);
         server = S3ProxyServer.start(jar.get(), tmp.resolve("s3proxy"), ACCESS_KEY, SECRET_KEY);
         s3 = server.client();
         s3.createBucket(BUCKET);
@@ -128,7 +131,9 @@ class S3PipelineTest {
     }
 
     static Distill4jConfig distillConfig() {
-        return config("distill.run-id=kd", "train.epochs=2",
+        return config(
+                "distill.run-id=kd",
+                "train.epochs=2",
                 "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]");
     }
 
@@ -148,7 +153,9 @@ class S3PipelineTest {
         TrainTeacherJob.Result r = new TrainTeacherJob(spark, config(), console).run();
         JsonNode m = Manifest.read(fs, new Path(WORK + "/teacher"));
         assertEquals(r.fingerprint(), m.path("fingerprint").asText());
-        assertTrue(fs.getFileStatus(new Path(WORK + "/teacher/" + TrainTeacherJob.MODEL_FILE)).getLen() > 0);
+        assertTrue(fs.getFileStatus(new Path(WORK + "/teacher/" + TrainTeacherJob.MODEL_FILE))
+                        .getLen()
+                > 0);
     }
 
     @Test
@@ -160,7 +167,9 @@ class S3PipelineTest {
         List<Row> rows = spark.read().parquet(r.dir() + "/train").collectAsList();
         Set<String> keys = new HashSet<>();
         for (Row row : rows) {
-            assertTrue(keys.add(row.getString(row.fieldIndex("sample_id")) + "/" + row.getString(row.fieldIndex("output"))),
+            assertTrue(
+                    keys.add(
+                            row.getString(row.fieldIndex("sample_id")) + "/" + row.getString(row.fieldIndex("output"))),
                     "duplicate cache row " + row.getString(0));
         }
         assertEquals(8, keys.size());
@@ -177,7 +186,8 @@ class S3PipelineTest {
         Path run = new Path(WORK + "/runs/kd");
         assertTrue(Manifest.exists(fs, run));
         String metrics = read(new Path(run, "metrics.jsonl"));
-        assertEquals(2, metrics.lines().filter(l -> l.contains("\"kind\":\"epoch\"")).count(), metrics);
+        assertEquals(
+                2, metrics.lines().filter(l -> l.contains("\"kind\":\"epoch\"")).count(), metrics);
         assertTrue(metrics.contains("pixel-kd@logits"), metrics);
     }
 
@@ -195,19 +205,41 @@ class S3PipelineTest {
     void everyStageOutputIsCommittedWithoutLeftovers() throws Exception {
         Map<String, byte[]> objects = allObjects();
         Set<String> keys = objects.keySet();
-        String cache = keys.stream().filter(k -> k.matches("work/teacher-cache/[^/.][^/]*/_manifest\\.json")).findFirst()
+        String cache = keys.stream()
+                .filter(k -> k.matches("work/teacher-cache/[^/.][^/]*/_manifest\\.json"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no committed teacher cache in " + keys));
-        for (String k : List.of("work/shards/_manifest.json", "work/teacher/_manifest.json", "work/teacher/teacher.zip",
-                "work/teacher/config.conf", "work/teacher/metrics.jsonl", cache, "work/runs/kd/_manifest.json",
-                "work/runs/kd/student.zip", "work/runs/kd/config.conf", "work/runs/kd/metrics.jsonl",
+        for (String k : List.of(
+                "work/shards/_manifest.json",
+                "work/teacher/_manifest.json",
+                "work/teacher/teacher.zip",
+                "work/teacher/config.conf",
+                "work/teacher/metrics.jsonl",
+                cache,
+                "work/runs/kd/_manifest.json",
+                "work/runs/kd/student.zip",
+                "work/runs/kd/config.conf",
+                "work/runs/kd/metrics.jsonl",
                 "work/runs/kd/report/metrics.json")) {
             assertTrue(keys.contains(k), k + " missing from " + keys);
         }
         String cacheDir = cache.substring(0, cache.lastIndexOf('/'));
-        assertEquals(2, keys.stream().filter(k -> k.startsWith("work/shards/train/part-") && k.endsWith(".parquet")).count(), keys.toString());
-        assertEquals(2, keys.stream().filter(k -> k.startsWith(cacheDir + "/train/part-") && k.endsWith(".parquet")).count(), keys.toString());
+        assertEquals(
+                2,
+                keys.stream()
+                        .filter(k -> k.startsWith("work/shards/train/part-") && k.endsWith(".parquet"))
+                        .count(),
+                keys.toString());
+        assertEquals(
+                2,
+                keys.stream()
+                        .filter(k -> k.startsWith(cacheDir + "/train/part-") && k.endsWith(".parquet"))
+                        .count(),
+                keys.toString());
         for (String k : keys) {
-            assertFalse(k.contains(".tmp-") || k.contains(".old-") || k.contains("_temporary"), "uncommitted leftover " + k);
+            assertFalse(
+                    k.contains(".tmp-") || k.contains(".old-") || k.contains("_temporary"),
+                    "uncommitted leftover " + k);
         }
     }
 
@@ -222,7 +254,11 @@ class S3PipelineTest {
         }
         // The saved configuration did carry the s3a settings, redacted: the scan above looked at them.
         String saved = new String(objects.get("work/runs/kd/config.conf"), StandardCharsets.UTF_8);
-        assertTrue(saved.contains(server.endpoint()) && saved.contains("fs.s3a.secret.key") && saved.contains("<redacted>"), saved);
+        assertTrue(
+                saved.contains(server.endpoint())
+                        && saved.contains("fs.s3a.secret.key")
+                        && saved.contains("<redacted>"),
+                saved);
 
         console.flush();
         String printed = consoleBytes.toString(StandardCharsets.UTF_8);
@@ -240,14 +276,25 @@ class S3PipelineTest {
     @Order(8)
     void onnxTeacherIsReadFromS3AndItsCacheAndReportWrittenThere() throws Exception {
         Path onnx = new Path("s3a://" + BUCKET + "/models/seg_teacher.onnx");
-        fs.copyFromLocalFile(new Path(java.nio.file.Path.of("src/test/resources/onnx/seg_teacher.onnx").toAbsolutePath().toUri()), onnx);
-        Distill4jConfig c = config("teacher.onnx.path=\"" + onnx + "\"", "teacher.dir=\"" + WORK + "/onnx-teacher\"",
+        fs.copyFromLocalFile(
+                new Path(java.nio.file.Path.of("src/test/resources/onnx/seg_teacher.onnx")
+                        .toAbsolutePath()
+                        .toUri()),
+                onnx);
+        Distill4jConfig c = config(
+                "teacher.onnx.path=\"" + onnx + "\"",
+                "teacher.dir=\"" + WORK + "/onnx-teacher\"",
                 "cache.output=\"" + WORK + "/teacher-cache-onnx\"",
                 "teacher.onnx.preprocessing=\"bgr;nchw;scale=1;mean=103.53,116.28,123.675;std=57.375,57.12,58.395\"",
                 "teacher.onnx.outputs=[{onnx=seg_out, name=logits, stride=4}]");
         CacheTeacherJob.Result r = new CacheTeacherJob(spark, c, console).run();
         assertEquals(8L, r.rows().get("train"));
-        assertEquals(onnx.toString(), new ObjectMapper().readTree(read(new Path(r.dir(), "_manifest.json"))).path("teacher").asText());
+        assertEquals(
+                onnx.toString(),
+                new ObjectMapper()
+                        .readTree(read(new Path(r.dir(), "_manifest.json")))
+                        .path("teacher")
+                        .asText());
         new EvaluateJob(spark, c, console).evaluateTeacher();
         JsonNode m = new ObjectMapper().readTree(read(new Path(WORK + "/onnx-teacher/report/metrics.json")));
         assertEquals("teacher", m.path("model").asText());
@@ -318,8 +365,14 @@ class S3PipelineTest {
         void attach(StringWriter target) {
             LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
             org.apache.logging.log4j.core.config.Configuration cfg = ctx.getConfiguration();
-            appender = WriterAppender.newBuilder().setName("s3-test-capture").setTarget(target)
-                    .setLayout(PatternLayout.newBuilder().withPattern("%p %c: %m%n").withConfiguration(cfg).build()).build();
+            appender = WriterAppender.newBuilder()
+                    .setName("s3-test-capture")
+                    .setTarget(target)
+                    .setLayout(PatternLayout.newBuilder()
+                            .withPattern("%p %c: %m%n")
+                            .withConfiguration(cfg)
+                            .build())
+                    .build();
             appender.start();
             cfg.addAppender(appender);
             LoggerConfig root = cfg.getRootLogger();

@@ -5,7 +5,6 @@ import com.amazonaws.auth.BasicAWSCredentials;
 import com.amazonaws.client.builder.AwsClientBuilder;
 import com.amazonaws.services.s3.AmazonS3;
 import com.amazonaws.services.s3.AmazonS3ClientBuilder;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -55,7 +54,8 @@ final class S3ProxyServer implements AutoCloseable {
     static Optional<Path> findJar() {
         Path copied = Path.of("target", "s3proxy", JAR);
         if (Files.isRegularFile(copied)) return Optional.of(copied.toAbsolutePath());
-        String repo = System.getProperty("maven.repo.local",
+        String repo = System.getProperty(
+                "maven.repo.local",
                 Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
         Path inRepo = Path.of(repo, "org", "gaul", "s3proxy", VERSION, JAR);
         return Files.isRegularFile(inRepo) ? Optional.of(inRepo) : Optional.empty();
@@ -70,17 +70,28 @@ final class S3ProxyServer implements AutoCloseable {
         String endpoint = "http://127.0.0.1:" + port;
         Files.createDirectories(dir);
         Path props = dir.resolve("s3proxy.properties");
-        Files.write(props, List.of(
-                "s3proxy.endpoint=" + endpoint,
-                "s3proxy.authorization=aws-v2-or-v4",
-                "s3proxy.identity=" + identity,
-                "s3proxy.credential=" + credential,
-                "jclouds.provider=transient"), StandardCharsets.UTF_8);
+        Files.write(
+                props,
+                List.of(
+                        "s3proxy.endpoint=" + endpoint,
+                        "s3proxy.authorization=aws-v2-or-v4",
+                        "s3proxy.identity=" + identity,
+                        "s3proxy.credential=" + credential,
+                        "jclouds.provider=transient"),
+                StandardCharsets.UTF_8);
         Path log = dir.resolve("s3proxy.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", jar.toString(), "org.gaul.s3proxy.Main",
-                "--properties", props.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        jar.toString(),
+                        "org.gaul.s3proxy.Main",
+                        "--properties",
+                        props.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         S3ProxyServer server = new S3ProxyServer(p, log, endpoint, identity, credential);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
@@ -94,7 +105,8 @@ final class S3ProxyServer implements AutoCloseable {
             } catch (IOException notYet) {
                 if (System.nanoTime() > deadline) {
                     server.close();
-                    throw new IllegalStateException("S3Proxy did not listen on " + endpoint + " within 60 s:\n" + server.logTail());
+                    throw new IllegalStateException(
+                            "S3Proxy did not listen on " + endpoint + " within 60 s:\n" + server.logTail());
                 }
                 Thread.sleep(200);
             }

@@ -5,14 +5,13 @@ import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.sample.SampleDatasetGenerator;
 import io.distill4j.data.sample.SampleSpec;
 import io.distill4j.util.NativeSetup;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
 
 /** A real local[2] Spark and a small generated sample for the job tests. */
 final class SparkTestSupport {
@@ -27,7 +26,8 @@ final class SparkTestSupport {
 
     /** The same sample written through any Hadoop file system (e.g. straight onto s3a://). */
     static void generateSample(FileSystem fs, Path root) throws Exception {
-        SampleSpec spec = new SampleSpec(11, new SampleSpec.DatasetSize(8, 4, 128, 64), new SampleSpec.DatasetSize(6, 3, 96, 96));
+        SampleSpec spec =
+                new SampleSpec(11, new SampleSpec.DatasetSize(8, 4, 128, 64), new SampleSpec.DatasetSize(6, 3, 96, 96));
         SampleDatasetGenerator.generate(fs, root, spec);
     }
 
@@ -47,11 +47,18 @@ final class SparkTestSupport {
                 "work-dir=\"" + workDir + "\"",
                 "spark.master=\"local[2]\"",
                 "dataset.root=\"" + cityscapesRoot + "\"",
-                "shard.height=32", "shard.width=64", "shard.num-shards=2",
-                "model.teacher.width=8", "model.teacher.depth=1",
-                "model.student.width=4", "model.student.depth=1",
-                "train.batch-size-per-worker=4", "train.averaging-frequency=1", "train.epochs=2",
-                "teacher.epochs=2", "cache.batch-size=3"));
+                "shard.height=32",
+                "shard.width=64",
+                "shard.num-shards=2",
+                "model.teacher.width=8",
+                "model.teacher.depth=1",
+                "model.student.width=4",
+                "model.student.depth=1",
+                "train.batch-size-per-worker=4",
+                "train.averaging-frequency=1",
+                "train.epochs=2",
+                "teacher.epochs=2",
+                "cache.batch-size=3"));
         o.addAll(List.of(extra));
         return o;
     }

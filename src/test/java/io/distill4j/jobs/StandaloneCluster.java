@@ -1,7 +1,6 @@
 package io.distill4j.jobs;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,8 +24,9 @@ import java.util.Map;
 final class StandaloneCluster implements AutoCloseable {
     static final String SHADED_JAR = "target/distill4j-shaded.jar";
     /** Jars that a Spark distribution does not have and the shaded jar must bring. */
-    private static final List<String> APPLICATION_LIBRARIES = List.of("/org/deeplearning4j/", "/org/nd4j/", "/org/bytedeco/",
-            "/com/typesafe/config/");
+    private static final List<String> APPLICATION_LIBRARIES =
+            List.of("/org/deeplearning4j/", "/org/nd4j/", "/org/bytedeco/", "/com/typesafe/config/");
+
     static final int WORKER_CORES = 2;
 
     private final Path sparkHome;
@@ -51,16 +51,40 @@ final class StandaloneCluster implements AutoCloseable {
         String cp = home.resolve("jars") + "/*";
         Map<String, String> env = Map.of("SPARK_HOME", home.toString(), "SPARK_SCALA_VERSION", "2.12");
         List<String> opts = List.of("-Xmx512m", "-Dspark.ui.enabled=false");
-        ChildJvm master = ChildJvm.start("master", cp, opts, "org.apache.spark.deploy.master.Master",
-                List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "--webui-port", "0"), env, logs);
+        ChildJvm master = ChildJvm.start(
+                "master",
+                cp,
+                opts,
+                "org.apache.spark.deploy.master.Master",
+                List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "--webui-port", "0"),
+                env,
+                logs);
         ChildJvm worker = null;
         try {
-            master.awaitCondition("master listening on port " + port, 60, () -> master.log().contains("Starting Spark master at"));
-            worker = ChildJvm.start("worker", cp, opts, "org.apache.spark.deploy.worker.Worker",
-                    List.of("--host", "127.0.0.1", "--webui-port", "0", "--cores", Integer.toString(WORKER_CORES), "--memory", "3g",
-                            "--work-dir", home.resolve("work").toString(), "spark://127.0.0.1:" + port), env, logs);
+            master.awaitCondition(
+                    "master listening on port " + port, 60, () -> master.log().contains("Starting Spark master at"));
+            worker = ChildJvm.start(
+                    "worker",
+                    cp,
+                    opts,
+                    "org.apache.spark.deploy.worker.Worker",
+                    List.of(
+                            "--host",
+                            "127.0.0.1",
+                            "--webui-port",
+                            "0",
+                            "--cores",
+                            Integer.toString(WORKER_CORES),
+                            "--memory",
+                            "3g",
+                            "--work-dir",
+                            home.resolve("work").toString(),
+                            "spark://127.0.0.1:" + port),
+                    env,
+                    logs);
             ChildJvm w = worker;
-            worker.awaitCondition("worker registration", 60, () -> w.log().contains("Successfully registered with master"));
+            worker.awaitCondition(
+                    "worker registration", 60, () -> w.log().contains("Successfully registered with master"));
             return new StandaloneCluster(home, logs, port, master, worker);
         } catch (Throwable t) {
             if (worker != null) worker.close();
@@ -82,32 +106,55 @@ final class StandaloneCluster implements AutoCloseable {
     ChildJvm submit(String name, List<String> executorProperties, List<String> appArgs) {
         Path jar = Path.of(SHADED_JAR).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build it with `mvn -B -o -q -Pshade -DskipTests package` "
-                    + "(.ci/run does so before the slow suites)");
+            throw new IllegalStateException(
+                    jar + " is missing: build it with `mvn -B -o -q -Pshade -DskipTests package` "
+                            + "(.ci/run does so before the slow suites)");
         }
         String opens = LocalClusterSupport.java17Options();
         StringBuilder executorOpts = new StringBuilder(opens);
         for (String p : executorProperties) executorOpts.append(" -D").append(p);
-        List<String> args = new ArrayList<>(List.of("--master", masterUrl(), "--deploy-mode", "client",
-                "--class", "io.distill4j.cli.Main", "--name", name,
-                "--executor-memory", "1g", "--executor-cores", Integer.toString(WORKER_CORES),
-                "--conf", "spark.ui.enabled=false",
+        List<String> args = new ArrayList<>(List.of(
+                "--master",
+                masterUrl(),
+                "--deploy-mode",
+                "client",
+                "--class",
+                "io.distill4j.cli.Main",
+                "--name",
+                name,
+                "--executor-memory",
+                "1g",
+                "--executor-cores",
+                Integer.toString(WORKER_CORES),
+                "--conf",
+                "spark.ui.enabled=false",
                 // Executors reach the driver on the loopback address, like master and worker.
-                "--conf", "spark.driver.host=127.0.0.1",
-                "--conf", "spark.executor.extraJavaOptions=" + executorOpts,
-                "--conf", "spark.task.maxFailures=4",
+                "--conf",
+                "spark.driver.host=127.0.0.1",
+                "--conf",
+                "spark.executor.extraJavaOptions=" + executorOpts,
+                "--conf",
+                "spark.task.maxFailures=4",
                 jar.toString()));
         args.addAll(appArgs);
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
         jvm.addAll(List.of(opens.split(" ")));
-        return ChildJvm.start(name, sparkHome.resolve("jars") + "/*", jvm, "org.apache.spark.deploy.SparkSubmit", args,
-                Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.12"), logs);
+        return ChildJvm.start(
+                name,
+                sparkHome.resolve("jars") + "/*",
+                jvm,
+                "org.apache.spark.deploy.SparkSubmit",
+                args,
+                Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.12"),
+                logs);
     }
 
     /** The executor JVMs the worker runs now. */
     List<ProcessHandle> executors() {
-        return worker.process().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
+        return worker.process()
+                .descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                .toList();
     }
 
     /** Master, worker and the last lines of every executor's stderr, for assertion messages. */
@@ -128,7 +175,8 @@ final class StandaloneCluster implements AutoCloseable {
         Path jars = home.resolve("jars");
         Files.createDirectories(jars);
         Files.write(home.resolve("RELEASE"), new byte[0]);
-        String cp = Files.readString(Path.of("target/classpath.txt"), StandardCharsets.UTF_8).trim();
+        String cp = Files.readString(Path.of("target/classpath.txt"), StandardCharsets.UTF_8)
+                .trim();
         int i = 0;
         for (String entry : cp.split(java.io.File.pathSeparator)) {
             if (APPLICATION_LIBRARIES.stream().anyMatch(entry::contains) || !entry.endsWith(".jar")) continue;

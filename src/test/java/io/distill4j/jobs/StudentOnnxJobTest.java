@@ -1,5 +1,9 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.cli.Main;
@@ -18,6 +22,13 @@ import io.distill4j.onnx.OnnxModelSettings;
 import io.distill4j.onnx.export.ExportOnnxCommand;
 import io.distill4j.onnx.export.OrtSupport;
 import io.distill4j.train.Examples;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import onnx.Onnx;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -32,18 +43,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The student a real distill run trained on the sample (local[2], baseline, no teacher), written
  * as student.onnx by {@code distill.export-onnx = true}: its file is in the run and the manifest,
@@ -55,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StudentOnnxJobTest {
     @TempDir
     static java.nio.file.Path tmp;
+
     static java.nio.file.Path work;
     static SparkSession spark;
     static Distill4jConfig config;
@@ -65,16 +65,27 @@ class StudentOnnxJobTest {
     static void trainOneStudent() throws Exception {
         java.nio.file.Path sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
         work = tmp.resolve("work");
-        config = SparkTestSupport.config(work, sample, "distill.run-id=base", "distill.terms=[]", "train.epochs=3",
-                "distill.export-onnx=true");
+        config = SparkTestSupport.config(
+                work, sample, "distill.run-id=base", "distill.terms=[]", "train.epochs=3", "distill.export-onnx=true");
         spark = SparkTestSupport.spark(config);
         new ShardJob(spark, config.dataset(), config.shard()).run();
         new DistillJob(spark, config, false, quiet).run();
         // The COCO half of the same sample: a CenterNet student at 32x32 (an 8x8 grid at stride 4).
-        coco = SparkTestSupport.config(work, sample, "dataset.kind=coco", "dataset.root=\"" + sample.resolve("coco") + "\"",
-                "dataset.splits=[train2017, val2017]", "shard.height=32", "shard.width=32",
-                "shard.output=\"" + work.resolve("coco-shards") + "\"", "distill.runs-dir=\"" + work.resolve("coco-runs") + "\"",
-                "distill.run-id=det", "distill.terms=[]", "train.epochs=3", "distill.export-onnx=true", "evaluate.split=val2017");
+        coco = SparkTestSupport.config(
+                work,
+                sample,
+                "dataset.kind=coco",
+                "dataset.root=\"" + sample.resolve("coco") + "\"",
+                "dataset.splits=[train2017, val2017]",
+                "shard.height=32",
+                "shard.width=32",
+                "shard.output=\"" + work.resolve("coco-shards") + "\"",
+                "distill.runs-dir=\"" + work.resolve("coco-runs") + "\"",
+                "distill.run-id=det",
+                "distill.terms=[]",
+                "train.epochs=3",
+                "distill.export-onnx=true",
+                "evaluate.split=val2017");
         new ShardJob(spark, coco.dataset(), coco.shard()).run();
         new DistillJob(spark, coco, false, quiet).run();
     }
@@ -88,19 +99,38 @@ class StudentOnnxJobTest {
     void theRunHoldsStudentOnnxAndItsManifestNamesIt() throws Exception {
         java.nio.file.Path run = work.resolve("runs/base");
         assertTrue(Files.isRegularFile(run.resolve(DistillJob.STUDENT_ONNX_FILE)));
-        JsonNode manifest = new ObjectMapper().readTree(run.resolve("_manifest.json").toFile());
+        JsonNode manifest =
+                new ObjectMapper().readTree(run.resolve("_manifest.json").toFile());
         assertEquals(DistillJob.STUDENT_ONNX_FILE, manifest.path("onnx").asText());
         Onnx.ModelProto m = Onnx.ModelProto.parseFrom(Files.readAllBytes(run.resolve(DistillJob.STUDENT_ONNX_FILE)));
-        assertEquals(32, m.getGraph().getInput(0).getType().getTensorType().getShape().getDim(2).getDimValue());
-        assertEquals(64, m.getGraph().getInput(0).getType().getTensorType().getShape().getDim(3).getDimValue());
+        assertEquals(
+                32,
+                m.getGraph()
+                        .getInput(0)
+                        .getType()
+                        .getTensorType()
+                        .getShape()
+                        .getDim(2)
+                        .getDimValue());
+        assertEquals(
+                64,
+                m.getGraph()
+                        .getInput(0)
+                        .getType()
+                        .getTensorType()
+                        .getShape()
+                        .getDim(3)
+                        .getDimValue());
     }
 
     @Test
     void onnxRuntimePredictionsScoreTheSameMiouAsDl4jOnTheValShards() throws Exception {
         java.nio.file.Path run = work.resolve("runs/base");
-        ComputationGraph student = ModelSerializer.restoreComputationGraph(run.resolve("student.zip").toFile(), false);
+        ComputationGraph student = ModelSerializer.restoreComputationGraph(
+                run.resolve("student.zip").toFile(), false);
         byte[] onnx = Files.readAllBytes(run.resolve(DistillJob.STUDENT_ONNX_FILE));
-        List<ShardRecord> val = Shards.open(spark, config.shard().output()).records("val").collect();
+        List<ShardRecord> val =
+                Shards.open(spark, config.shard().output()).records("val").collect();
         assertEquals(4, val.size());
 
         List<byte[]> dl4j = SegmentationPredictor.predict(student, val, 3);
@@ -115,8 +145,8 @@ class StudentOnnxJobTest {
         for (int i = 0; i < val.size(); i++) {
             ShardRecord r = val.get(i);
             float[] l = logits.get(NDArrayIndex.point(i)).dup('c').data().asFloat();
-            byte[] ort = SegmentationPredictor.argmaxUpsampled(l, (int) logits.size(1), (int) logits.size(2),
-                    (int) logits.size(3), r.height(), r.width());
+            byte[] ort = SegmentationPredictor.argmaxUpsampled(
+                    l, (int) logits.size(1), (int) logits.size(2), (int) logits.size(3), r.height(), r.width());
             fromDl4j.add(r.segLabel(), dl4j.get(i));
             fromOrt.add(r.segLabel(), ort);
             for (int p = 0; p < ort.length; p++) {
@@ -136,9 +166,14 @@ class StudentOnnxJobTest {
         EvaluateJob job = new EvaluateJob(spark, config, quiet);
         java.nio.file.Path run = work.resolve("runs/base");
         EvaluateJob.Evaluated dl4j = job.evaluate("base", new Path(run.toUri()));
-        EvaluateJob.Evaluated onnx = job.evaluateOnnx("base-onnx",
-                OnnxModelSettings.fromFile(run.resolve(DistillJob.STUDENT_ONNX_FILE).toString()), "evaluate --model",
-                new Path(work.resolve("base-onnx-report").toUri()), null, null);
+        EvaluateJob.Evaluated onnx = job.evaluateOnnx(
+                "base-onnx",
+                OnnxModelSettings.fromFile(
+                        run.resolve(DistillJob.STUDENT_ONNX_FILE).toString()),
+                "evaluate --model",
+                new Path(work.resolve("base-onnx-report").toUri()),
+                null,
+                null);
         assertEquals(dl4j.metrics().meanIou(), onnx.metrics().meanIou(), 1e-12);
         assertEquals(dl4j.metrics().pixelAccuracy(), onnx.metrics().pixelAccuracy(), 1e-12);
     }
@@ -148,9 +183,14 @@ class StudentOnnxJobTest {
         EvaluateJob job = new EvaluateJob(spark, coco, quiet);
         java.nio.file.Path run = work.resolve("coco-runs/det");
         EvaluateJob.Evaluated dl4j = job.evaluate("det", new Path(run.toUri()));
-        EvaluateJob.Evaluated onnx = job.evaluateOnnx("det-onnx",
-                OnnxModelSettings.fromFile(run.resolve(DistillJob.STUDENT_ONNX_FILE).toString()), "evaluate --model",
-                new Path(work.resolve("det-onnx-report").toUri()), null, null);
+        EvaluateJob.Evaluated onnx = job.evaluateOnnx(
+                "det-onnx",
+                OnnxModelSettings.fromFile(
+                        run.resolve(DistillJob.STUDENT_ONNX_FILE).toString()),
+                "evaluate --model",
+                new Path(work.resolve("det-onnx-report").toUri()),
+                null,
+                null);
         for (String k : new String[] {"AP", "AP50", "AP75", "AR100"}) {
             assertEquals(dl4j.stats().get(k), onnx.stats().get(k), 1e-9, k);
         }
@@ -163,7 +203,8 @@ class StudentOnnxJobTest {
     @Test
     void onnxRuntimeDetectionsScoreTheSameCocoStatsAsDl4jOnTheValShards() throws Exception {
         java.nio.file.Path run = work.resolve("coco-runs/det");
-        ComputationGraph student = ModelSerializer.restoreComputationGraph(run.resolve("student.zip").toFile(), false);
+        ComputationGraph student = ModelSerializer.restoreComputationGraph(
+                run.resolve("student.zip").toFile(), false);
         byte[] onnx = Files.readAllBytes(run.resolve(DistillJob.STUDENT_ONNX_FILE));
         Shards shards = Shards.open(spark, coco.shard().output());
         List<ShardRecord> val = shards.records("val2017").collect();
@@ -189,8 +230,12 @@ class StudentOnnxJobTest {
             imageIds.add(r.imageId());
             gts.addAll(ShardBoxes.groundTruth(r));
             fromDl4j.addAll(dl4j.get(i));
-            fromOrt.addAll(predictor.decode(r, heat.get(NDArrayIndex.point(i)).dup('c').data().asFloat(),
-                    ort.get("reg").get(NDArrayIndex.point(i)).dup('c').data().asFloat(), h, w));
+            fromOrt.addAll(predictor.decode(
+                    r,
+                    heat.get(NDArrayIndex.point(i)).dup('c').data().asFloat(),
+                    ort.get("reg").get(NDArrayIndex.point(i)).dup('c').data().asFloat(),
+                    h,
+                    w));
         }
         assertTrue(fromOrt.size() > 0, "no detections to compare");
         assertEquals(fromDl4j.size(), fromOrt.size(), "detections");
@@ -216,12 +261,20 @@ class StudentOnnxJobTest {
         Files.createDirectories(out.getParent());
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         PrintStream cliOut = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-        int code = io.distill4j.cli.Cli.execute(new ExportOnnxCommand(cliOut, quiet), List.of("--model", run.resolve("student.zip").toString(), "--out", out.toString()), cliOut, quiet);
+        int code = io.distill4j.cli.Cli.execute(
+                new ExportOnnxCommand(cliOut, quiet),
+                List.of("--model", run.resolve("student.zip").toString(), "--out", out.toString()),
+                cliOut,
+                quiet);
         assertEquals(0, code);
-        assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("logits (19 channels, stride 4)"), stdout.toString());
+        assertTrue(
+                stdout.toString(StandardCharsets.UTF_8).contains("logits (19 channels, stride 4)"), stdout.toString());
         // Same graph and weights as the file the distill job wrote (the producer version may differ only in builds).
-        Onnx.GraphProto fromJob = Onnx.ModelProto.parseFrom(Files.readAllBytes(run.resolve(DistillJob.STUDENT_ONNX_FILE))).getGraph();
-        Onnx.GraphProto fromCli = Onnx.ModelProto.parseFrom(Files.readAllBytes(out)).getGraph();
+        Onnx.GraphProto fromJob = Onnx.ModelProto.parseFrom(
+                        Files.readAllBytes(run.resolve(DistillJob.STUDENT_ONNX_FILE)))
+                .getGraph();
+        Onnx.GraphProto fromCli =
+                Onnx.ModelProto.parseFrom(Files.readAllBytes(out)).getGraph();
         assertEquals(fromJob.getInputList(), fromCli.getInputList());
         assertEquals(fromJob.getOutputList(), fromCli.getOutputList());
         assertEquals(fromJob.getNodeList(), fromCli.getNodeList());
@@ -238,7 +291,12 @@ class StudentOnnxJobTest {
     @Test
     void exportOnnxCommandNamesAMissingModelInOneLine() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(List.of("export-onnx", "--model", tmp.resolve("nope/student.zip").toString()), quiet,
+        int code = Main.run(
+                List.of(
+                        "export-onnx",
+                        "--model",
+                        tmp.resolve("nope/student.zip").toString()),
+                quiet,
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(1, code);
         String first = err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");

@@ -1,12 +1,18 @@
 package io.distill4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.config.ConfigException;
 import io.distill4j.config.Distill4jConfig;
-import io.distill4j.eval.SegmentationMetrics;
 import io.distill4j.data.ShardRecord;
+import io.distill4j.eval.SegmentationMetrics;
 import io.distill4j.train.TrainingDriver;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -18,13 +24,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
-
 /**
  * train.validate-every on a real local[2] Spark: the student and the teacher are scored on the val
  * shards between epochs by the evaluate job's evaluator, metrics.jsonl and the console carry the
@@ -34,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class ValidateEveryTest {
     @TempDir
     static java.nio.file.Path tmp;
+
     static java.nio.file.Path sample;
     static java.nio.file.Path work;
     static SparkSession spark;
@@ -53,19 +53,28 @@ class ValidateEveryTest {
     }
 
     private static List<JsonNode> epochLines(java.nio.file.Path metrics) throws Exception {
-        return Files.readAllLines(metrics).stream().filter(l -> !l.isBlank()).map(l -> {
-            try {
-                return io.distill4j.storage.Manifest.JSON.readTree(l);
-            } catch (Exception e) {
-                throw new AssertionError(l, e);
-            }
-        }).filter(n -> n.path("kind").asText().equals("epoch")).toList();
+        return Files.readAllLines(metrics).stream()
+                .filter(l -> !l.isBlank())
+                .map(l -> {
+                    try {
+                        return io.distill4j.storage.Manifest.JSON.readTree(l);
+                    } catch (Exception e) {
+                        throw new AssertionError(l, e);
+                    }
+                })
+                .filter(n -> n.path("kind").asText().equals("epoch"))
+                .toList();
     }
 
     @Test
     void studentIsScoredOnValEveryNEpochsAndAfterTheLastAndTheBestIsKept() throws Exception {
-        Distill4jConfig c = SparkTestSupport.config(work, sample, "distill.run-id=validated", "distill.terms=[]",
-                "train.epochs=3", "train.validate-every=2");
+        Distill4jConfig c = SparkTestSupport.config(
+                work,
+                sample,
+                "distill.run-id=validated",
+                "distill.terms=[]",
+                "train.epochs=3",
+                "train.validate-every=2");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new DistillJob(spark, c, false, new PrintStream(out, true)).run();
         java.nio.file.Path run = work.resolve("runs/validated");
@@ -77,18 +86,23 @@ class ValidateEveryTest {
         assertEquals("mIoU", v2.path("metric").asText());
         assertTrue(v3.path("value").isNumber(), "after the last epoch too: " + lines.get(2));
         assertTrue(v2.path("best").asBoolean(), "the first score is the best so far");
-        assertEquals(v3.path("value").asDouble() > v2.path("value").asDouble(), v3.path("best").asBoolean());
+        assertEquals(
+                v3.path("value").asDouble() > v2.path("value").asDouble(),
+                v3.path("best").asBoolean());
         String console = out.toString();
         assertTrue(console.contains("val mIoU"), console);
 
         // best.zip is the model the best score was computed on: scoring it again gives that score
         JsonNode best = v3.path("best").asBoolean() ? v3 : v2;
-        ComputationGraph bestNet = ModelFiles.read(FileSystem.getLocal(new Configuration()),
-                new Path(run.resolve(TrainingDriver.BEST_FILE).toUri()), false);
+        ComputationGraph bestNet = ModelFiles.read(
+                FileSystem.getLocal(new Configuration()),
+                new Path(run.resolve(TrainingDriver.BEST_FILE).toUri()),
+                false);
         Shards shards = Shards.open(spark, c.shard().output());
         List<ShardRecord> val = shards.records(c.evaluate().split()).collect();
         SegmentationMetrics m = new SegmentationMetrics(19);
-        List<byte[]> preds = SegmentationPredictor.predict(bestNet, val, c.cache().batchSize());
+        List<byte[]> preds =
+                SegmentationPredictor.predict(bestNet, val, c.cache().batchSize());
         for (int i = 0; i < val.size(); i++) m.add(val.get(i).segLabel(), preds.get(i));
         assertEquals(best.path("value").asDouble(), m.meanIou(), 1e-9);
         assertTrue(Files.exists(run.resolve(DistillJob.STUDENT_FILE)), "the last model stays the stage's output");
@@ -96,8 +110,8 @@ class ValidateEveryTest {
 
     @Test
     void teacherIsValidatedToo() throws Exception {
-        Distill4jConfig c = SparkTestSupport.config(work, sample, "teacher.dir=\"" + work.resolve("teacher-v") + "\"",
-                "train.validate-every=1");
+        Distill4jConfig c = SparkTestSupport.config(
+                work, sample, "teacher.dir=\"" + work.resolve("teacher-v") + "\"", "train.validate-every=1");
         new TrainTeacherJob(spark, c, new PrintStream(java.io.OutputStream.nullOutputStream())).run();
         List<JsonNode> lines = epochLines(work.resolve("teacher-v/metrics.jsonl"));
         assertEquals(2, lines.size());
@@ -111,13 +125,15 @@ class ValidateEveryTest {
         assertEquals(0, c.train().validateEvery(), "off by default");
         new DistillJob(spark, c, false, new PrintStream(java.io.OutputStream.nullOutputStream())).run();
         java.nio.file.Path run = work.resolve("runs/unvalidated");
-        for (JsonNode l : epochLines(run.resolve("metrics.jsonl"))) assertTrue(l.path("validation").isMissingNode());
+        for (JsonNode l : epochLines(run.resolve("metrics.jsonl")))
+            assertTrue(l.path("validation").isMissingNode());
         assertFalse(Files.exists(run.resolve(TrainingDriver.BEST_FILE)));
     }
 
     @Test
     void negativeIntervalIsRejectedByName() {
-        var e = assertThrows(ConfigException.class, () -> SparkTestSupport.config(work, sample, "train.validate-every=-1"));
+        var e = assertThrows(
+                ConfigException.class, () -> SparkTestSupport.config(work, sample, "train.validate-every=-1"));
         assertTrue(e.getMessage().contains("validate-every"), e.getMessage());
     }
 }

@@ -1,14 +1,13 @@
 package io.distill4j.manifest;
 
-import io.distill4j.config.ConfigLoader;
-import io.distill4j.config.Distill4jConfig;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distill4j.config.ConfigLoader;
+import io.distill4j.config.Distill4jConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class StageSettingsTest {
     private static Distill4jConfig load(String... overrides) {
@@ -19,7 +18,9 @@ class StageSettingsTest {
     void aChangedDecidingSettingIsNamedWithBothValues() {
         StageSettings before = DecidingSettings.teacher(load().resolvedConfig());
         StageSettings after = DecidingSettings.teacher(load("teacher.epochs=3").resolvedConfig());
-        assertEquals("distill4j.teacher.epochs is 12 there but 3 now", after.firstDifference(before).orElseThrow());
+        assertEquals(
+                "distill4j.teacher.epochs is 12 there but 3 now",
+                after.firstDifference(before).orElseThrow());
         assertNotEquals(before.fingerprint(), after.fingerprint());
         assertTrue(before.firstDifference(before).isEmpty());
     }
@@ -27,8 +28,9 @@ class StageSettingsTest {
     @Test
     void settingsThatDoNotDecideTheOutputAreLeftOut() {
         StageSettings a = DecidingSettings.distill(load().resolvedConfig());
-        StageSettings b = DecidingSettings.distill(load("train.prefetch=5", "distill.resume=false", "spark.ui=true",
-                "work-dir=/elsewhere").resolvedConfig());
+        StageSettings b = DecidingSettings.distill(
+                load("train.prefetch=5", "distill.resume=false", "spark.ui=true", "work-dir=/elsewhere")
+                        .resolvedConfig());
         assertEquals(a, b);
         assertEquals(a.fingerprint(), b.fingerprint());
     }
@@ -37,10 +39,14 @@ class StageSettingsTest {
     void subtreesAreFlattenedToTheirKeys() {
         StageSettings s = DecidingSettings.distill(load("model.student.width=7").resolvedConfig());
         assertEquals("7", s.values().get("distill4j.model.student.width"));
-        StageSettings t = DecidingSettings.distill(load("distill.terms=[{kind=cwd, student-tap=logits, teacher-output=logits, weight=2}]")
-                .resolvedConfig());
-        assertTrue(t.firstDifference(DecidingSettings.distill(load().resolvedConfig())).orElseThrow()
-                .startsWith("distill4j.distill.terms is "), "terms are one setting");
+        StageSettings t = DecidingSettings.distill(
+                load("distill.terms=[{kind=cwd, student-tap=logits, teacher-output=logits, weight=2}]")
+                        .resolvedConfig());
+        assertTrue(
+                t.firstDifference(DecidingSettings.distill(load().resolvedConfig()))
+                        .orElseThrow()
+                        .startsWith("distill4j.distill.terms is "),
+                "terms are one setting");
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.distill4j.method;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.config.ConfigException;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.DistillTerm;
@@ -12,26 +16,23 @@ import io.distill4j.model.SegmentationModel;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
 import io.distill4j.train.SegmentationObjective;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The methods' own options: read with defaults, refused naming the key, and carried into the loss they configure. */
 class DistillMethodOptionsTest {
 
     private static DistillTerm only(String term) {
-        List<DistillTerm> terms = ConfigLoader.load(null, List.of("distill.terms=[" + term + "]")).distill().terms();
+        List<DistillTerm> terms = ConfigLoader.load(null, List.of("distill.terms=[" + term + "]"))
+                .distill()
+                .terms();
         assertEquals(1, terms.size());
         return terms.get(0);
     }
@@ -41,14 +42,15 @@ class DistillMethodOptionsTest {
     }
 
     private static ModelBlueprint student() {
-        return SegmentationModel.blueprint(new ModelSpec(Task.SEGMENTATION, "s", 4, 1, 4, 19, 16, 32, 1L,
-                ContextHead.NONE, 0.01));
+        return SegmentationModel.blueprint(
+                new ModelSpec(Task.SEGMENTATION, "s", 4, 1, 4, 19, 16, 32, 1L, ContextHead.NONE, 0.01));
     }
 
     /** The loss of the graph output named {@code output}. */
     private static ILossFunction lossOf(SegmentationObjective o, String output) {
         LayerVertex v = (LayerVertex) o.configuration().getVertices().get(output);
-        return v.getLayerConf().getLayer() instanceof LossLayer l ? l.getLossFn()
+        return v.getLayerConf().getLayer() instanceof LossLayer l
+                ? l.getLossFn()
                 : ((BaseOutputLayer) v.getLayerConf().getLayer()).getLossFn();
     }
 
@@ -66,10 +68,13 @@ class DistillMethodOptionsTest {
     void attentionTransferTakesBetaAndPWithThePapersDefaults() {
         String head = "{kind=at, student-tap=neck, teacher-output=neck, weight=1";
         assertEquals(new AttentionOptions(1000.0, 2.0), only(head + "}").options());
-        assertEquals(new AttentionOptions(50.0, 1.5), only(head + ", beta=50, p=1.5}").options());
+        assertEquals(
+                new AttentionOptions(50.0, 1.5),
+                only(head + ", beta=50, p=1.5}").options());
         assertTrue(refused(head + ", p=0.5}").contains("distill4j.distill.terms[0].p"));
         assertTrue(refused(head + ", beta=0}").contains("distill4j.distill.terms[0].beta"));
-        assertTrue(refused("{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, p=2}").contains("p"));
+        assertTrue(refused("{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, p=2}")
+                .contains("p"));
     }
 
     @Test
@@ -88,9 +93,11 @@ class DistillMethodOptionsTest {
         DistillTerm at = new DistillTerm(DistillTerm.Kind.AT, "neck", "neck", 0.5, 1, new AttentionOptions(50.0, 1.5));
         DistillTerm pw = new DistillTerm(DistillTerm.Kind.PAIRWISE, "neck", "neck", 2, 1, new PairwiseOptions(2));
         SegmentationObjective o = SegmentationObjective.of(student, Map.of("neck", teacherNeck), List.of(at, pw));
-        assertEquals(new AttentionTransferLoss(neck.channels(), 24, neck.height(), neck.width(), 50.0, 1.5, 0.5),
+        assertEquals(
+                new AttentionTransferLoss(neck.channels(), 24, neck.height(), neck.width(), 50.0, 1.5, 0.5),
                 lossOf(o, "at@neck"));
-        assertEquals(new PairwiseSimilarityLoss(neck.channels(), 24, neck.height(), neck.width(), 2, 2.0),
+        assertEquals(
+                new PairwiseSimilarityLoss(neck.channels(), 24, neck.height(), neck.width(), 2, 2.0),
                 lossOf(o, "pairwise@neck"));
     }
 
@@ -100,7 +107,8 @@ class DistillMethodOptionsTest {
         TapInfo neck = student.tap("neck");
         int pool = neck.height() + 1;
         DistillTerm pw = new DistillTerm(DistillTerm.Kind.PAIRWISE, "neck", "neck", 1, 1, new PairwiseOptions(pool));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> SegmentationObjective.of(student, Map.of("neck", neck), List.of(pw)));
         assertTrue(e.getMessage().contains("pairwise@neck") && e.getMessage().contains("pool " + pool), e.getMessage());
     }

@@ -1,15 +1,14 @@
 package io.distill4j.model;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.lossfunctions.impl.LossL2;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.lossfunctions.impl.LossL2;
 
 /** The registered backbones build into both models with the taps every distillation method reads. */
 class BackbonesTest {
@@ -34,7 +33,8 @@ class BackbonesTest {
             long elements = 0;
             long tensors = 0;
             for (PretrainedLayer layer : bp.pretrainedLayers()) {
-                for (org.nd4j.linalg.api.ndarray.INDArray p : net.getLayer(layer.vertex()).paramTable().values()) {
+                for (org.nd4j.linalg.api.ndarray.INDArray p :
+                        net.getLayer(layer.vertex()).paramTable().values()) {
                     elements += p.length();
                     tensors++;
                 }
@@ -52,7 +52,9 @@ class BackbonesTest {
         assertEquals(new TapInfo("stage3", "layer3.5", 1024, 8, 16), bp.tap("stage3"));
         assertEquals(new TapInfo("stage4", "layer4.2", 2048, 8, 16), bp.tap("stage4"));
         assertEquals(new TapInfo("neck", "neck", 512, 8, 16), bp.tap("neck"));
-        assertEquals(List.of("stage1", "stage2", "stage3", "stage4", "neck", "logits"), List.copyOf(bp.taps().keySet()));
+        assertEquals(
+                List.of("stage1", "stage2", "stage3", "stage4", "neck", "logits"),
+                List.copyOf(bp.taps().keySet()));
     }
 
     @Test
@@ -60,8 +62,8 @@ class BackbonesTest {
         // resnet34 differs from resnet18 in block counts only; skipped to keep the test short.
         for (String id : List.of("compact", "resnet18", "resnet50", "mobilenetv2")) {
             for (Task task : Task.values()) {
-                ModelBlueprint bp = ModelBlueprint.of(new ModelSpec(task, "m", 8, 1, 8, 5, 32, 64, 1L,
-                        ContextHead.PYRAMID_POOLING, 1e-3, id));
+                ModelBlueprint bp = ModelBlueprint.of(
+                        new ModelSpec(task, "m", 8, 1, 8, 5, 32, 64, 1L, ContextHead.PYRAMID_POOLING, 1e-3, id));
                 String output = task == Task.SEGMENTATION ? "logits" : "heatmap";
                 ComputationGraph net = new ComputationGraph(bp.withLossOutputs(Map.of(output, new LossL2())));
                 net.init();
@@ -69,8 +71,11 @@ class BackbonesTest {
                 Map<String, org.nd4j.linalg.api.ndarray.INDArray> acts = net.feedForward(input, false);
                 for (TapInfo tap : bp.taps().values()) {
                     if (!acts.containsKey(tap.vertexName())) continue; // pruned head branch
-                    assertEquals(List.of(tap.shape(1)[0], tap.shape(1)[1], tap.shape(1)[2], tap.shape(1)[3]),
-                            java.util.Arrays.stream(acts.get(tap.vertexName()).shape()).boxed().toList(),
+                    assertEquals(
+                            List.of(tap.shape(1)[0], tap.shape(1)[1], tap.shape(1)[2], tap.shape(1)[3]),
+                            java.util.Arrays.stream(acts.get(tap.vertexName()).shape())
+                                    .boxed()
+                                    .toList(),
                             id + " " + task + " tap " + tap.name());
                 }
                 assertTrue(bp.taps().containsKey("neck"), id);
@@ -80,11 +85,15 @@ class BackbonesTest {
 
     @Test
     void unknownBackboneAndUnsupportedStrideAreRefusedNamingTheField() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> spec(Task.SEGMENTATION, "resnet101", 8, ContextHead.NONE));
-        assertTrue(e.getMessage().startsWith("model spec 'm': 'backbone' must be one of compact, resnet18"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> spec(Task.SEGMENTATION, "resnet18", 4, ContextHead.NONE));
-        assertEquals("model spec 'm': 'outputStride' must be one of [8, 16, 32] for backbone resnet18, cannot be: 4",
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> spec(Task.SEGMENTATION, "resnet101", 8, ContextHead.NONE));
+        assertTrue(
+                e.getMessage().startsWith("model spec 'm': 'backbone' must be one of compact, resnet18"),
+                e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class, () -> spec(Task.SEGMENTATION, "resnet18", 4, ContextHead.NONE));
+        assertEquals(
+                "model spec 'm': 'outputStride' must be one of [8, 16, 32] for backbone resnet18, cannot be: 4",
                 e.getMessage());
     }
 
@@ -92,8 +101,10 @@ class BackbonesTest {
     void compactBackboneHasNoPretrainedWeights() {
         ModelBlueprint bp = ModelBlueprint.of(spec(Task.SEGMENTATION, "compact", 8, ContextHead.NONE));
         assertTrue(bp.pretrainedLayers().isEmpty());
-        assertThrows(IllegalArgumentException.class, () -> bp.withPretrainedBackbone(
-                new PretrainedBackbone("x.onnx", new io.distill4j.storage.HadoopConf(Map.of()))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> bp.withPretrainedBackbone(
+                        new PretrainedBackbone("x.onnx", new io.distill4j.storage.HadoopConf(Map.of()))));
     }
 
     /**
@@ -105,17 +116,30 @@ class BackbonesTest {
     void dilatedDepthwiseConvolutionStillFailsInDl4jM2() {
         io.distill4j.util.NativeSetup.init();
         ComputationGraph net = new ComputationGraph(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
-                .graphBuilder().addInputs("in")
+                .graphBuilder()
+                .addInputs("in")
                 .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(8, 8, 4))
-                .addLayer("dw", new org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D.Builder(3, 3)
-                        .dilation(2, 2).padding(2, 2).depthMultiplier(1).nOut(4)
-                        .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Truncate).build(), "in")
-                .addLayer("out", new org.deeplearning4j.nn.conf.layers.CnnLossLayer.Builder(new LossL2())
-                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), "dw")
-                .setOutputs("out").build());
+                .addLayer(
+                        "dw",
+                        new org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D.Builder(3, 3)
+                                .dilation(2, 2)
+                                .padding(2, 2)
+                                .depthMultiplier(1)
+                                .nOut(4)
+                                .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Truncate)
+                                .build(),
+                        "in")
+                .addLayer(
+                        "out",
+                        new org.deeplearning4j.nn.conf.layers.CnnLossLayer.Builder(new LossL2())
+                                .activation(org.nd4j.linalg.activations.Activation.IDENTITY)
+                                .build(),
+                        "dw")
+                .setOutputs("out")
+                .build());
         net.init();
-        RuntimeException e = assertThrows(RuntimeException.class,
-                () -> net.outputSingle(org.nd4j.linalg.factory.Nd4j.randn(1, 4, 8, 8)));
+        RuntimeException e = assertThrows(
+                RuntimeException.class, () -> net.outputSingle(org.nd4j.linalg.factory.Nd4j.randn(1, 4, 8, 8)));
         assertTrue(String.valueOf(e.getMessage()).contains("depthwise_conv2d"), e.getMessage());
     }
 

@@ -1,5 +1,8 @@
 package io.distill4j.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.distill4j.util.NativeSetup;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -9,9 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The built models keep each layer's forward pass for backprop (CacheMode.DEVICE) instead of DL4J's
@@ -30,8 +30,11 @@ class CacheModeTest {
         for (ModelBlueprint blueprint : ModelBlueprintTest.allModels()) {
             ComputationGraphConfiguration conf = TestGraphs.withBuiltInLosses(blueprint);
             assertEquals(CacheMode.DEVICE, conf.getCacheMode(), blueprint.spec().name());
-            assertEquals(CacheMode.DEVICE, ComputationGraphConfiguration.fromJson(conf.toJson()).getCacheMode(),
-                    blueprint.spec().name() + " after the JSON round trip a saved model and Spark's workers go through");
+            assertEquals(
+                    CacheMode.DEVICE,
+                    ComputationGraphConfiguration.fromJson(conf.toJson()).getCacheMode(),
+                    blueprint.spec().name()
+                            + " after the JSON round trip a saved model and Spark's workers go through");
         }
     }
 
@@ -55,11 +58,13 @@ class CacheModeTest {
         ComputationGraphConfiguration none = device.clone();
         none.setCacheMode(CacheMode.NONE);
         Nd4j.getRandom().setSeed(11);
-        INDArray image = Nd4j.randn(2, 3, blueprint.spec().inputHeight(), blueprint.spec().inputWidth());
+        INDArray image = Nd4j.randn(
+                2, 3, blueprint.spec().inputHeight(), blueprint.spec().inputWidth());
         MultiDataSet data = new MultiDataSet(new INDArray[] {image}, OneDnnHelperEquivalenceTest.labels(blueprint, 2));
         float[] withCache = trainedParameters(device, data);
         float[] recomputed = trainedParameters(none, data);
-        assertArrayEquals(recomputed, withCache, blueprint.spec().name() + ": parameters after 3 steps, DEVICE vs NONE");
+        assertArrayEquals(
+                recomputed, withCache, blueprint.spec().name() + ": parameters after 3 steps, DEVICE vs NONE");
     }
 
     private static float[] trainedParameters(ComputationGraphConfiguration conf, MultiDataSet data) {

@@ -1,6 +1,14 @@
 package io.distill4j.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.util.NativeSetup;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,15 +17,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossL2;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelBlueprintTest {
 
@@ -38,7 +37,8 @@ class ModelBlueprintTest {
     void everyDeclaredTapShapeEqualsTheForwardActivationShape() {
         for (ModelBlueprint blueprint : allModels()) {
             ComputationGraph net = TestGraphs.init(TestGraphs.withBuiltInLosses(blueprint));
-            INDArray image = Nd4j.randn(2, 3, blueprint.spec().inputHeight(), blueprint.spec().inputWidth());
+            INDArray image = Nd4j.randn(
+                    2, 3, blueprint.spec().inputHeight(), blueprint.spec().inputWidth());
             Map<String, INDArray> activations = net.feedForward(image, false);
             for (TapInfo tap : blueprint.taps().values()) {
                 INDArray act = activations.get(tap.vertexName());
@@ -59,8 +59,7 @@ class ModelBlueprintTest {
     void teacherHasSeveralTimesTheStudentsParameters() {
         ModelBlueprint teacher = ModelBlueprint.of(ModelSpec.segmentationTeacher(19, 64, 128));
         ModelBlueprint student = ModelBlueprint.of(ModelSpec.segmentationStudent(19, 64, 128));
-        assertTrue(teacher.parameterCount() > 4 * student.parameterCount(),
-                teacher.describe() + student.describe());
+        assertTrue(teacher.parameterCount() > 4 * student.parameterCount(), teacher.describe() + student.describe());
         assertTrue(teacher.describe().contains("params=" + teacher.parameterCount()));
         assertTrue(teacher.describe().contains("tap neck <- neck: 64x8x16"), teacher.describe());
     }
@@ -106,17 +105,19 @@ class ModelBlueprintTest {
 
     @Test
     void specValidationNamesTheField() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelSpec.segmentationStudent(19, 60, 128));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ModelSpec.segmentationStudent(19, 60, 128));
         assertTrue(e.getMessage().contains("'inputHeight'") && e.getMessage().contains("60"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ModelSpec(Task.DETECTION, "x", 16, 1, 16, 3, 64,
-                64, 1, ContextHead.NONE, 1e-3));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ModelSpec(Task.DETECTION, "x", 16, 1, 16, 3, 64, 64, 1, ContextHead.NONE, 1e-3));
         assertTrue(e.getMessage().contains("'outputStride'"), e.getMessage());
         // 8x8 input at stride 8 is a 1x1 grid: pyramid bins 2 and 4 cannot divide it.
         e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.segmentationTeacher(19, 8, 8));
         assertTrue(e.getMessage().contains("pyramid bins 2"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> ModelBlueprint.of(ModelSpec.segmentationStudent(3, 32, 32)).tap("stage9"));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> ModelBlueprint.of(ModelSpec.segmentationStudent(3, 32, 32))
+                        .tap("stage9"));
         assertTrue(e.getMessage().contains("stage9") && e.getMessage().contains("logits"), e.getMessage());
     }
 }

@@ -1,6 +1,12 @@
 package io.distill4j.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.util.NativeSetup;
+import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
@@ -12,13 +18,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The oneDNN helpers must change speed only: forward, score, gradients and one step agree. */
 class OneDnnHelperEquivalenceTest {
@@ -115,27 +114,38 @@ class OneDnnHelperEquivalenceTest {
         // larger is a real difference; and nearly every parameter must agree closely.
         double lr = spec.learningRate();
         INDArray stepDiff = Nd4j.math().abs(plain.params().sub(fast.params()));
-        assertTrue(stepDiff.maxNumber().doubleValue() <= 2 * lr * 1.01, name + " step differs by "
-                + stepDiff.maxNumber() + " > 2 * lr");
-        long farApart = stepDiff.gt(1e-5).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().longValue();
-        assertTrue(farApart <= plain.numParams() / 1000, name + ": " + farApart + " of " + plain.numParams()
-                + " parameters differ by more than 1e-5 after one step");
+        assertTrue(
+                stepDiff.maxNumber().doubleValue() <= 2 * lr * 1.01,
+                name + " step differs by " + stepDiff.maxNumber() + " > 2 * lr");
+        long farApart = stepDiff.gt(1e-5)
+                .castTo(org.nd4j.linalg.api.buffer.DataType.INT)
+                .sumNumber()
+                .longValue();
+        assertTrue(
+                farApart <= plain.numParams() / 1000,
+                name + ": " + farApart + " of " + plain.numParams()
+                        + " parameters differ by more than 1e-5 after one step");
     }
 
     static INDArray[] labels(ModelBlueprint blueprint, int batch) {
         if (blueprint.spec().task() == Task.SEGMENTATION) {
             TapInfo logits = blueprint.tap("logits");
-            INDArray classes = Nd4j.rand(batch, 1, logits.height(), logits.width()).muli(logits.channels()).castTo(
-                    org.nd4j.linalg.api.buffer.DataType.INT);
+            INDArray classes = Nd4j.rand(batch, 1, logits.height(), logits.width())
+                    .muli(logits.channels())
+                    .castTo(org.nd4j.linalg.api.buffer.DataType.INT);
             INDArray oneHot = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, logits.shape(batch));
             for (int c = 0; c < logits.channels(); c++) {
                 oneHot.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(c))
-                        .assign(classes.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                                org.nd4j.linalg.indexing.NDArrayIndex.point(0)).eq(c).castTo(oneHot.dataType()));
+                        .assign(classes.get(
+                                        org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                                        org.nd4j.linalg.indexing.NDArrayIndex.point(0))
+                                .eq(c)
+                                .castTo(oneHot.dataType()));
             }
             return new INDArray[] {oneHot};
         }
-        return List.of("heatmap", "reg").stream().map(t -> Nd4j.rand(blueprint.tap(t).shape(batch)))
+        return List.of("heatmap", "reg").stream()
+                .map(t -> Nd4j.rand(blueprint.tap(t).shape(batch)))
                 .toArray(INDArray[]::new);
     }
 

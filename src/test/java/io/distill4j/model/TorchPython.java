@@ -1,7 +1,6 @@
 package io.distill4j.model;
 
 import io.distill4j.onnx.export.PythonInterpreters;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +18,7 @@ final class TorchPython {
     static final String EXPORT_SCRIPT = "src/test/python/export_torchvision_backbones.py";
     private static Optional<String> found;
 
-    private TorchPython() {
-    }
+    private TorchPython() {}
 
     /** The first python3 that imports torch, torchvision and onnx, if any. */
     static synchronized Optional<String> find() {
@@ -37,8 +35,10 @@ final class TorchPython {
 
     private static int run(List<String> cmd, int timeoutSeconds) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return -1;

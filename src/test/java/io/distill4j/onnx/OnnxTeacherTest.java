@@ -1,5 +1,10 @@
 package io.distill4j.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.distill4j.cache.CacheRow;
@@ -7,15 +12,9 @@ import io.distill4j.cache.TeacherInference;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.tensor.TensorCodec;
 import io.distill4j.tensor.TensorCodecs;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * ONNX Runtime against PyTorch on the files export_onnx_teachers.py wrote, through the code
@@ -25,9 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OnnxTeacherTest {
     static final String KEY = "distill4j.teacher.onnx";
     /** The seg teacher's own preprocessing: BGR, 0-255, detectron2's mean/std. */
-    static final OnnxPreprocessing DETECTRON = OnnxPreprocessing.parse(
-            "bgr;nchw;scale=1;mean=103.53,116.28,123.675;std=57.375,57.12,58.395");
-    static final List<OnnxOutput> SEG_OUTPUTS = List.of(new OnnxOutput("seg_out", "logits", 4), new OnnxOutput("feat", "neck", 4));
+    static final OnnxPreprocessing DETECTRON =
+            OnnxPreprocessing.parse("bgr;nchw;scale=1;mean=103.53,116.28,123.675;std=57.375,57.12,58.395");
+
+    static final List<OnnxOutput> SEG_OUTPUTS =
+            List.of(new OnnxOutput("seg_out", "logits", 4), new OnnxOutput("feat", "neck", 4));
     static final OnnxModels.Expectation SEG = new OnnxModels.Expectation("segmentation", 32, 64, 19);
     static final OnnxModels.Expectation DET = new OnnxModels.Expectation("detection", 96, 96, 5);
 
@@ -39,7 +40,8 @@ class OnnxTeacherTest {
     static List<Map<String, float[]>> cachedFp32(OnnxModelSpec spec, byte[] bytes, List<ShardRecord> samples, int batch)
             throws OrtException {
         try (OrtSession session = OnnxSessions.open(bytes, 1, spec.source())) {
-            List<Map<String, float[]>> values = TeacherInference.run(new OnnxForward(session, spec), samples, spec.names(), batch);
+            List<Map<String, float[]>> values =
+                    TeacherInference.run(new OnnxForward(session, spec), samples, spec.names(), batch);
             TensorCodec fp32 = TensorCodecs.forSpec("fp32");
             List<Map<String, float[]>> decoded = new java.util.ArrayList<>();
             for (int i = 0; i < samples.size(); i++) {
@@ -50,7 +52,8 @@ class OnnxTeacherTest {
                     codecs.put(n, fp32);
                 }
                 Map<String, float[]> one = new java.util.LinkedHashMap<>();
-                for (CacheRow row : TeacherInference.rows(samples.get(i).sampleId(), "v", values.get(i), spec.shapes(), names, codecs)) {
+                for (CacheRow row : TeacherInference.rows(
+                        samples.get(i).sampleId(), "v", values.get(i), spec.shapes(), names, codecs)) {
                     one.put(row.output(), fp32.decode(row.tensor()));
                 }
                 decoded.add(one);
@@ -79,17 +82,20 @@ class OnnxTeacherTest {
     void aWrongChannelOrderShowsInTheComparison() throws Exception {
         // The check above can fail: the same file fed RGB instead of its BGR is far from PyTorch.
         PyTorchReference ref = PyTorchReference.load("seg_teacher");
-        OnnxPreprocessing rgb = new OnnxPreprocessing(false, false, DETECTRON.scale(), DETECTRON.mean(), DETECTRON.std());
-        OnnxModelSpec spec = OnnxModels.resolve(ref.bytes(),
-                new OnnxModelSettings(ref.onnx().toString(), "input", 0, 0, rgb, SEG_OUTPUTS), KEY, SEG);
-        List<Map<String, float[]>> cached = cachedFp32(spec, ref.bytes(), ref.images().subList(0, 1), 1);
+        OnnxPreprocessing rgb =
+                new OnnxPreprocessing(false, false, DETECTRON.scale(), DETECTRON.mean(), DETECTRON.std());
+        OnnxModelSpec spec = OnnxModels.resolve(
+                ref.bytes(), new OnnxModelSettings(ref.onnx().toString(), "input", 0, 0, rgb, SEG_OUTPUTS), KEY, SEG);
+        List<Map<String, float[]>> cached =
+                cachedFp32(spec, ref.bytes(), ref.images().subList(0, 1), 1);
         assertTrue(PyTorchReference.relativeError(cached.get(0).get("logits"), ref.output("seg_out", 0)) > 1e-2);
     }
 
     @Test
     void conventionFileNeedsNothingButItsPath() throws Exception {
         PyTorchReference ref = PyTorchReference.load("det_teacher");
-        OnnxModelSpec spec = OnnxModels.resolve(ref.bytes(), OnnxModelSettings.fromFile(ref.onnx().toString()), KEY, DET);
+        OnnxModelSpec spec = OnnxModels.resolve(
+                ref.bytes(), OnnxModelSettings.fromFile(ref.onnx().toString()), KEY, DET);
         assertEquals("image", spec.input());
         assertEquals(OnnxPreprocessing.DISTILL4J, spec.preprocessing());
         assertEquals(List.of("heatmap", "reg"), spec.names());
@@ -111,12 +117,15 @@ class OnnxTeacherTest {
         OnnxPreprocessing.DISTILL4J.apply(r.image(), r.height(), r.width(), mine, 0);
         assertArrayEquals(io.distill4j.train.Examples.image(r).dup('c').data().asFloat(), mine);
         assertEquals(OnnxPreprocessing.DISTILL4J, OnnxPreprocessing.parse(OnnxPreprocessing.DISTILL4J.toString()));
-        assertEquals(OnnxPreprocessing.DISTILL4J, OnnxPreprocessing.parse(ref.json().path("preprocessing").asText()));
+        assertEquals(
+                OnnxPreprocessing.DISTILL4J,
+                OnnxPreprocessing.parse(ref.json().path("preprocessing").asText()));
     }
 
     private static String refused(String file, OnnxModelSettings s, OnnxModels.Expectation e) {
         PyTorchReference ref = PyTorchReference.load(file);
-        return assertThrows(OnnxModelException.class, () -> OnnxModels.resolve(ref.bytes(), s, KEY, e)).getMessage();
+        return assertThrows(OnnxModelException.class, () -> OnnxModels.resolve(ref.bytes(), s, KEY, e))
+                .getMessage();
     }
 
     @Test
@@ -125,11 +134,15 @@ class OnnxTeacherTest {
         String det = PyTorchReference.DIR.resolve("det_teacher.onnx").toString();
         String m = refused("seg_teacher", new OnnxModelSettings(seg, "image", 0, 0, DETECTRON, SEG_OUTPUTS), SEG);
         assertTrue(m.startsWith(KEY + ".input: 'image' is not an input of " + seg), m);
-        m = refused("seg_teacher", new OnnxModelSettings(seg, "", 0, 0, DETECTRON,
-                List.of(new OnnxOutput("logits", "logits", 4))), SEG);
+        m = refused(
+                "seg_teacher",
+                new OnnxModelSettings(seg, "", 0, 0, DETECTRON, List.of(new OnnxOutput("logits", "logits", 4))),
+                SEG);
         assertTrue(m.startsWith(KEY + ".outputs: 'logits' is not an output of " + seg) && m.contains("seg_out"), m);
-        m = refused("seg_teacher", new OnnxModelSettings(seg, "", 0, 0, DETECTRON,
-                List.of(new OnnxOutput("seg_out", "logits", 8))), SEG);
+        m = refused(
+                "seg_teacher",
+                new OnnxModelSettings(seg, "", 0, 0, DETECTRON, List.of(new OnnxOutput("seg_out", "logits", 8))),
+                SEG);
         assertTrue(m.startsWith(KEY + ".outputs: 'seg_out'") && m.contains("not stride 8"), m);
         m = refused("seg_teacher", new OnnxModelSettings(seg, "", 0, 0, null, SEG_OUTPUTS), SEG);
         assertTrue(m.startsWith(KEY + ".preprocessing: ") && m.contains("no distill4j.preprocessing"), m);
@@ -138,23 +151,32 @@ class OnnxTeacherTest {
         m = refused("seg_teacher", new OnnxModelSettings(seg, "", 64, 128, DETECTRON, SEG_OUTPUTS), SEG);
         assertTrue(m.startsWith(KEY + ".height/width: 64x128 but the shards are 32x64"), m);
         // The file's input is fixed at 32x64: shards at another size are refused by the file itself.
-        m = refused("seg_teacher", new OnnxModelSettings(seg, "", 0, 0, DETECTRON, SEG_OUTPUTS),
+        m = refused(
+                "seg_teacher",
+                new OnnxModelSettings(seg, "", 0, 0, DETECTRON, SEG_OUTPUTS),
                 new OnnxModels.Expectation("segmentation", 64, 128, 19));
         assertTrue(m.startsWith(KEY + ".input: 'input' of " + seg + " has shape [-1, 3, 32, 64]"), m);
-        m = refused("seg_teacher", new OnnxModelSettings(seg, "", 0, 0, DETECTRON, SEG_OUTPUTS),
+        m = refused(
+                "seg_teacher",
+                new OnnxModelSettings(seg, "", 0, 0, DETECTRON, SEG_OUTPUTS),
                 new OnnxModels.Expectation("segmentation", 32, 64, 7));
         assertTrue(m.startsWith(KEY + ".outputs: ") && m.contains("'logits' has 19 channels, the shards need 7"), m);
         m = refused("det_teacher", OnnxModelSettings.fromFile(det), SEG);
         assertTrue(m.startsWith(KEY + ".path: " + det + " says it is a detection model"), m);
-        m = refused("det_teacher", OnnxModelSettings.fromFile(det), new OnnxModels.Expectation("detection", 96, 96, 80));
+        m = refused(
+                "det_teacher", OnnxModelSettings.fromFile(det), new OnnxModels.Expectation("detection", 96, 96, 80));
         assertTrue(m.startsWith(KEY + ".path: " + det + " has 5 classes"), m);
     }
 
     @Test
     void preprocessingStringsAreCheckedTokenByToken() {
-        assertThrows(IllegalArgumentException.class, () -> OnnxPreprocessing.parse("rgb;nchw;scale=255;mean=1,2;std=1,1,1"));
-        assertThrows(IllegalArgumentException.class, () -> OnnxPreprocessing.parse("rgb;scale=255;mean=1,2,3;std=1,1,1"));
-        assertThrows(IllegalArgumentException.class, () -> OnnxPreprocessing.parse("rgb;nchw;scale=255;mean=1,2,3;std=1,0,1"));
+        assertThrows(
+                IllegalArgumentException.class, () -> OnnxPreprocessing.parse("rgb;nchw;scale=255;mean=1,2;std=1,1,1"));
+        assertThrows(
+                IllegalArgumentException.class, () -> OnnxPreprocessing.parse("rgb;scale=255;mean=1,2,3;std=1,1,1"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> OnnxPreprocessing.parse("rgb;nchw;scale=255;mean=1,2,3;std=1,0,1"));
         OnnxPreprocessing p = OnnxPreprocessing.parse(" BGR ; nhwc;scale=1;mean=1,2,3;std=2,2,2");
         assertTrue(p.bgr() && p.nhwc());
         // NHWC, BGR: mean/std follow the model's channel order, so pixel 0 is (b - 1)/2, (g - 2)/2, (r - 3)/2

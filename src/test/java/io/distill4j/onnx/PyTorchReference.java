@@ -3,7 +3,6 @@ package io.distill4j.onnx;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.data.ShardRecord;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -31,7 +30,21 @@ public record PyTorchReference(Path onnx, JsonNode json, List<ShardRecord> image
             List<ShardRecord> images = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 byte[] one = java.util.Arrays.copyOfRange(all, i * 3 * h * w, (i + 1) * 3 * h * w);
-                images.add(new ShardRecord(name + "/" + i, "test", "train", h, w, h, w, one, null, null, null, null, null, i,
+                images.add(new ShardRecord(
+                        name + "/" + i,
+                        "test",
+                        "train",
+                        h,
+                        w,
+                        h,
+                        w,
+                        one,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        i,
                         "test://" + name + "/" + i));
             }
             return new PyTorchReference(DIR.resolve(j.path("onnx").asText()), j, images);
@@ -54,7 +67,9 @@ public record PyTorchReference(Path onnx, JsonNode json, List<ShardRecord> image
         JsonNode s = o.path("shape");
         int per = s.get(1).asInt() * s.get(2).asInt() * s.get(3).asInt();
         try {
-            ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(DIR.resolve(o.path("file").asText()))).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.wrap(
+                            Files.readAllBytes(DIR.resolve(o.path("file").asText())))
+                    .order(ByteOrder.LITTLE_ENDIAN);
             float[] out = new float[per];
             b.position(i * per * 4);
             b.asFloatBuffer().get(out);

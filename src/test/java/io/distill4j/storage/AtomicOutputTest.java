@@ -1,18 +1,17 @@
 package io.distill4j.storage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AtomicOutputTest {
     @TempDir
@@ -44,7 +43,8 @@ class AtomicOutputTest {
     void existingCompleteOutputIsRefusedWithoutOverwrite() throws Exception {
         Path target = new Path(tmp.toUri().toString(), "out");
         AtomicOutput.begin(fs(), target, false).commit(manifest("a"));
-        StageOutputException e = assertThrows(StageOutputException.class, () -> AtomicOutput.begin(fs(), target, false));
+        StageOutputException e =
+                assertThrows(StageOutputException.class, () -> AtomicOutput.begin(fs(), target, false));
         assertTrue(e.getMessage().contains("already exists"), e.getMessage());
     }
 
@@ -80,7 +80,8 @@ class AtomicOutputTest {
         Files.writeString(dir.resolve("stale"), "left by an interrupted run");
         Path target = Storage.path(dir.toString());
         OutputMarker.write(fs(), target, StageRun.start("test"));
-        assertEquals("out", target.getName(), "a trailing '/' would make the output's siblings land inside it: " + target);
+        assertEquals(
+                "out", target.getName(), "a trailing '/' would make the output's siblings land inside it: " + target);
         AtomicOutput.begin(fs(), target, false).commit(manifest("first"));
         AtomicOutput.begin(fs(), Storage.path(dir.toString()), true).commit(manifest("second"));
         assertEquals("second", Manifest.read(fs(), target).path("tag").asText());

@@ -27,7 +27,10 @@ class CodecReportTest {
         float[] q = {2f, 1f, 0f};
         float[] pScaled = {1f, 0f, -0.5f};
         float[] qScaled = {0.5f, 0.25f, 0f};
-        assertEquals(ChannelSoftmaxKl.meanPixelKl(pScaled, qScaled, shape, 1.0), ChannelSoftmaxKl.meanPixelKl(p, q, shape, 4.0), 1e-12);
+        assertEquals(
+                ChannelSoftmaxKl.meanPixelKl(pScaled, qScaled, shape, 1.0),
+                ChannelSoftmaxKl.meanPixelKl(p, q, shape, 4.0),
+                1e-12);
         assertThrows(IllegalArgumentException.class, () -> ChannelSoftmaxKl.meanPixelKl(p, q, shape, 0.0));
     }
 
@@ -45,7 +48,9 @@ class CodecReportTest {
         CodecReport int8 = CodecReport.measure(new Int8Codec(), x, shape, 1.0);
         assertEquals(24 + 4 * 4, int8.encodedBytes(), "data bytes plus four scales");
         assertEquals(96.0 / 40, int8.compressionRatio(), 1e-12);
-        assertTrue(int8.maxAbsError() > 0 && int8.maxAbsError() <= 3.3 / 127 / 2 * 1.0001 + 1e-6, "error " + int8.maxAbsError());
+        assertTrue(
+                int8.maxAbsError() > 0 && int8.maxAbsError() <= 3.3 / 127 / 2 * 1.0001 + 1e-6,
+                "error " + int8.maxAbsError());
         assertTrue(int8.meanAbsError() <= int8.maxAbsError());
 
         CodecReport topk = CodecReport.measure(new TopKCodec(1), x, shape, 1.0);

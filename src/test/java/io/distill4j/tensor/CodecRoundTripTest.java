@@ -42,7 +42,8 @@ class CodecRoundTripTest {
     void fp32AndFp16DataIsLittleEndianInChwOrder() {
         int[] shape = {2, 1, 2};
         float[] x = {1.5f, -2f, 3f, 65504f};
-        ByteBuffer fp32 = ByteBuffer.wrap(new Fp32Codec().encode(x, shape).data()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer fp32 =
+                ByteBuffer.wrap(new Fp32Codec().encode(x, shape).data()).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < 4; i++) assertEquals(x[i], fp32.getFloat(4 * i));
         byte[] fp16 = new Fp16Codec().encode(x, shape).data();
         assertArrayEquals(new byte[] {0x00, 0x3e, 0x00, (byte) 0xc0, 0x00, 0x42, (byte) 0xff, 0x7b}, fp16);
@@ -84,8 +85,8 @@ class CodecRoundTripTest {
         assertEquals(42f, out[8]);
         assertEquals(43f, out[9]);
         assertEquals(Half.toFloat(Half.fromFloat(x[7])), out[7]);
-        IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
-                () -> new Fp16Codec().decodeInto(new Fp16Codec().encode(x, shape), new float[7]));
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> new Fp16Codec()
+                .decodeInto(new Fp16Codec().encode(x, shape), new float[7]));
         assertTrue(small.getMessage().contains("needs at least 8 floats, got 7"), small.getMessage());
     }
 
@@ -95,11 +96,11 @@ class CodecRoundTripTest {
         int plane = 54;
         float[] x = random(4 * plane, 4, 1);
         for (int i = 0; i < plane; i++) {
-            x[plane + i] *= 1000f;   // a wide channel
-            x[2 * plane + i] = 0f;   // an all-zero channel
+            x[plane + i] *= 1000f; // a wide channel
+            x[2 * plane + i] = 0f; // an all-zero channel
             x[3 * plane + i] *= 1e-3f;
         }
-        x[3 * plane + 5] = -0.01f;   // the extreme of channel 3 is negative
+        x[3 * plane + 5] = -0.01f; // the extreme of channel 3 is negative
         TensorCodec codec = TensorCodecs.forSpec("int8");
         EncodedTensor e = codec.encode(x, shape);
         assertEquals(4 * plane, e.data().length);
@@ -132,17 +133,18 @@ class CodecRoundTripTest {
     void int8RefusesNonFiniteValuesNamingChannelAndPosition() {
         float[] x = new float[12];
         x[7] = Float.NaN;
-        IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> new Int8Codec().encode(x, new int[] {2, 2, 3}));
+        IllegalArgumentException err =
+                assertThrows(IllegalArgumentException.class, () -> new Int8Codec().encode(x, new int[] {2, 2, 3}));
         assertTrue(err.getMessage().contains("channel 1 position 1 (h=0, w=1) is NaN"), err.getMessage());
     }
 
     @Test
     void encodeRejectsAShapeThatDoesNotMatchTheData() {
-        IllegalArgumentException err = assertThrows(IllegalArgumentException.class,
-                () -> new Fp16Codec().encode(new float[10], new int[] {2, 2, 3}));
+        IllegalArgumentException err = assertThrows(
+                IllegalArgumentException.class, () -> new Fp16Codec().encode(new float[10], new int[] {2, 2, 3}));
         assertTrue(err.getMessage().contains("[2, 2, 3] needs 12 floats, got 10"), err.getMessage());
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> new Fp32Codec().encode(new float[4], new int[] {4, 1}));
+        IllegalArgumentException bad = assertThrows(
+                IllegalArgumentException.class, () -> new Fp32Codec().encode(new float[4], new int[] {4, 1}));
         assertTrue(bad.getMessage().contains("{C, H, W}"), bad.getMessage());
     }
 
@@ -152,7 +154,8 @@ class CodecRoundTripTest {
         float[] x = random(18, 5, 3);
         EncodedTensor fp16 = new Fp16Codec().encode(x, shape);
         EncodedTensor shortRow = new EncodedTensor("fp16", shape, Arrays.copyOf(fp16.data(), 35), null, null);
-        IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> new Fp16Codec().decode(shortRow));
+        IllegalArgumentException err =
+                assertThrows(IllegalArgumentException.class, () -> new Fp16Codec().decode(shortRow));
         assertTrue(err.getMessage().contains("column data expected 36 bytes, found 35"), err.getMessage());
 
         EncodedTensor fp32 = new Fp32Codec().encode(x, shape);
@@ -161,12 +164,15 @@ class CodecRoundTripTest {
         assertTrue(err.getMessage().contains("expected 72 bytes, found 80"), err.getMessage());
 
         err = assertThrows(IllegalArgumentException.class, () -> new Fp32Codec().decode(fp16));
-        assertTrue(err.getMessage().contains("codec fp32 cannot decode a tensor written by codec fp16"), err.getMessage());
+        assertTrue(
+                err.getMessage().contains("codec fp32 cannot decode a tensor written by codec fp16"), err.getMessage());
 
         EncodedTensor int8 = new Int8Codec().encode(x, shape);
         EncodedTensor noScale = new EncodedTensor("int8", shape, int8.data(), new float[1], null);
         err = assertThrows(IllegalArgumentException.class, () -> new Int8Codec().decode(noScale));
-        assertTrue(err.getMessage().contains("column scale expected 2 floats (one per channel), found 1"), err.getMessage());
+        assertTrue(
+                err.getMessage().contains("column scale expected 2 floats (one per channel), found 1"),
+                err.getMessage());
         EncodedTensor shortInt8 = new EncodedTensor("int8", shape, new byte[17], int8.scale(), null);
         err = assertThrows(IllegalArgumentException.class, () -> new Int8Codec().decode(shortInt8));
         assertTrue(err.getMessage().contains("column data expected 18 bytes, found 17"), err.getMessage());

@@ -17,7 +17,8 @@ class HalfTest {
         int hi = 0x7bff;
         while (lo < hi) { // largest pattern whose value <= a
             int mid = (lo + hi + 1) >>> 1;
-            if (valueOf(mid) <= a) lo = mid; else hi = mid - 1;
+            if (valueOf(mid) <= a) lo = mid;
+            else hi = mid - 1;
         }
         if (lo == 0x7bff) return (short) (sign | lo);
         double below = valueOf(lo);
@@ -44,7 +45,8 @@ class HalfTest {
             boolean nan = (bits & 0x7c00) == 0x7c00 && (bits & 0x3ff) != 0;
             if (nan) {
                 assertTrue(Float.isNaN(f), "pattern " + Integer.toHexString(bits));
-                assertTrue(Half.isNonFinite(Half.fromFloat(f)) && (Half.fromFloat(f) & 0x3ff) != 0,
+                assertTrue(
+                        Half.isNonFinite(Half.fromFloat(f)) && (Half.fromFloat(f) & 0x3ff) != 0,
                         "NaN pattern " + Integer.toHexString(bits) + " must stay NaN");
                 continue;
             }
@@ -64,9 +66,18 @@ class HalfTest {
             float mid = (float) (((double) below + above) / 2); // exact: one more significand bit than half
             int even = (bits & 1) == 0 ? bits : bits + 1;
             assertEquals(even, Half.fromFloat(mid) & 0xffff, "midpoint above " + Integer.toHexString(bits));
-            assertEquals(bits, Half.fromFloat(Math.nextDown(mid)) & 0xffff, "just below midpoint " + Integer.toHexString(bits));
-            assertEquals(bits + 1, Half.fromFloat(Math.nextUp(mid)) & 0xffff, "just above midpoint " + Integer.toHexString(bits));
-            assertEquals(bits | 0x8000, Half.fromFloat(-Math.nextDown(mid)) & 0xffff, "negative " + Integer.toHexString(bits));
+            assertEquals(
+                    bits,
+                    Half.fromFloat(Math.nextDown(mid)) & 0xffff,
+                    "just below midpoint " + Integer.toHexString(bits));
+            assertEquals(
+                    bits + 1,
+                    Half.fromFloat(Math.nextUp(mid)) & 0xffff,
+                    "just above midpoint " + Integer.toHexString(bits));
+            assertEquals(
+                    bits | 0x8000,
+                    Half.fromFloat(-Math.nextDown(mid)) & 0xffff,
+                    "negative " + Integer.toHexString(bits));
         }
     }
 
@@ -75,10 +86,15 @@ class HalfTest {
         SplittableRandom rnd = new SplittableRandom(11);
         for (int i = 0; i < 300_000; i++) {
             // Half of the draws are arbitrary bit patterns, half land in or near the half range.
-            float f = i % 2 == 0 ? Float.intBitsToFloat(rnd.nextInt())
-                    : (float) (Math.scalb(rnd.nextDouble(1.0, 2.0), rnd.nextInt(-27, 17)) * (rnd.nextBoolean() ? 1 : -1));
+            float f = i % 2 == 0
+                    ? Float.intBitsToFloat(rnd.nextInt())
+                    : (float)
+                            (Math.scalb(rnd.nextDouble(1.0, 2.0), rnd.nextInt(-27, 17)) * (rnd.nextBoolean() ? 1 : -1));
             if (Float.isNaN(f)) continue;
-            assertEquals(referenceFromFloat(f), Half.fromFloat(f), "float " + f + " bits " + Integer.toHexString(Float.floatToRawIntBits(f)));
+            assertEquals(
+                    referenceFromFloat(f),
+                    Half.fromFloat(f),
+                    "float " + f + " bits " + Integer.toHexString(Float.floatToRawIntBits(f)));
         }
     }
 
@@ -116,6 +132,7 @@ class HalfTest {
         assertEquals(0x0000, Half.fromFloat(Float.MIN_VALUE) & 0xffff);
         assertEquals(0x3c00, Half.fromFloat(1f) & 0xffff);
         assertEquals(0x3c00, Half.fromFloat(1f + 0x1p-11f) & 0xffff, "tie at 1 + 2^-11 goes to the even 1");
-        assertEquals(0x3c02, Half.fromFloat(1f + 3 * 0x1p-11f) & 0xffff, "tie at 1 + 3*2^-11 goes to the even 1 + 2^-9");
+        assertEquals(
+                0x3c02, Half.fromFloat(1f + 3 * 0x1p-11f) & 0xffff, "tie at 1 + 3*2^-11 goes to the even 1 + 2^-9");
     }
 }

@@ -21,8 +21,21 @@ class TensorCodecsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fp64", "FP16", "topk", "topk:", "topk:0", "topk:-1", "topk:four", "topk:4x", " fp16",
-            "topk:99999999999", "topk:65536", ""})
+    @ValueSource(
+            strings = {
+                "fp64",
+                "FP16",
+                "topk",
+                "topk:",
+                "topk:0",
+                "topk:-1",
+                "topk:four",
+                "topk:4x",
+                " fp16",
+                "topk:99999999999",
+                "topk:65536",
+                ""
+            })
     void badSpecsFailNamingTheSpec(String spec) {
         IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> TensorCodecs.forSpec(spec));
         assertTrue(err.getMessage().contains("'" + spec + "'"), err.getMessage());

@@ -27,9 +27,12 @@ class TopKCodecTest {
 
     /** Channels of pixel p ranked by value descending, lower index first among equals. */
     private static int[] ranking(float[] x, int channels, int plane, int p) {
-        return IntStream.range(0, channels).boxed()
-                .sorted(Comparator.<Integer>comparingDouble(c -> -x[c * plane + p]).thenComparingInt(c -> c))
-                .mapToInt(Integer::intValue).toArray();
+        return IntStream.range(0, channels)
+                .boxed()
+                .sorted(Comparator.<Integer>comparingDouble(c -> -x[c * plane + p])
+                        .thenComparingInt(c -> c))
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     private static float half(float v) {
@@ -38,7 +41,8 @@ class TopKCodecTest {
 
     private static int indexAt(EncodedTensor e, int channels, int element) {
         byte[] idx = e.topkIdx();
-        return TopKCodec.indexBytes(channels) == 1 ? idx[element] & 0xff
+        return TopKCodec.indexBytes(channels) == 1
+                ? idx[element] & 0xff
                 : (idx[2 * element] & 0xff) | ((idx[2 * element + 1] & 0xff) << 8);
     }
 
@@ -58,10 +62,12 @@ class TopKCodecTest {
             int[] rank = ranking(x, channels, plane, p);
             for (int j = 0; j < k; j++) {
                 assertEquals(rank[j], indexAt(e, channels, j * plane + p), "rank " + j + " pixel " + p);
-                assertEquals(half(x[rank[j] * plane + p]), back[rank[j] * plane + p], "value of rank " + j + " pixel " + p);
+                assertEquals(
+                        half(x[rank[j] * plane + p]), back[rank[j] * plane + p], "value of rank " + j + " pixel " + p);
             }
             float rest = back[rank[k] * plane + p];
-            for (int j = k; j < channels; j++) assertEquals(rest, back[rank[j] * plane + p], "dropped channels all get the rest value");
+            for (int j = k; j < channels; j++)
+                assertEquals(rest, back[rank[j] * plane + p], "dropped channels all get the rest value");
             assertTrue(rest <= back[rank[k - 1] * plane + p], "the rest value never outranks a kept class");
         }
     }
@@ -124,7 +130,9 @@ class TopKCodecTest {
         EncodedTensor e = codec.encode(x, new int[] {6, 1, 1});
         assertArrayEquals(new byte[] {1, 2}, e.topkIdx());
         float[] allEqual = {5, 5, 5, 5};
-        assertArrayEquals(new byte[] {0, 1, 2}, new TopKCodec(3).encode(allEqual, new int[] {4, 1, 1}).topkIdx());
+        assertArrayEquals(
+                new byte[] {0, 1, 2},
+                new TopKCodec(3).encode(allEqual, new int[] {4, 1, 1}).topkIdx());
         assertArrayEquals(allEqual, new TopKCodec(3).decode(new TopKCodec(3).encode(allEqual, new int[] {4, 1, 1})));
     }
 
@@ -133,7 +141,7 @@ class TopKCodecTest {
         // C=3, H=1, W=2, k=1. Pixel 0: logits (0, 2, 0); pixel 1: (1, 0, -1).
         float[] x = {0, 1, 2, 0, 0, -1};
         EncodedTensor e = new TopKCodec(1).encode(x, new int[] {3, 1, 2});
-        float rest0 = 0f;                                                      // log(mean(e^0, e^0))
+        float rest0 = 0f; // log(mean(e^0, e^0))
         float rest1 = (float) Math.log((Math.exp(0) + Math.exp(-1)) / 2);
         short[] expectHalves = {Half.fromFloat(2f), Half.fromFloat(1f), Half.fromFloat(rest0), Half.fromFloat(rest1)};
         byte[] expectData = new byte[8];
@@ -149,9 +157,9 @@ class TopKCodecTest {
     void moreThan256ChannelsUseLittleEndianUint16Indices() {
         int channels = 300;
         float[] x = new float[channels * 2];
-        x[299 * 2] = 10f;      // pixel 0: channel 299 wins
-        x[257 * 2 + 1] = 9f;   // pixel 1: channel 257 wins
-        x[3 * 2 + 1] = 8f;     // then channel 3
+        x[299 * 2] = 10f; // pixel 0: channel 299 wins
+        x[257 * 2 + 1] = 9f; // pixel 1: channel 257 wins
+        x[3 * 2 + 1] = 8f; // then channel 3
         EncodedTensor e = new TopKCodec(2).encode(x, new int[] {channels, 1, 2});
         assertEquals(2 * 2 * 2, e.topkIdx().length);
         // Rank 0 plane: 299 = 0x012b, 257 = 0x0101; rank 1 plane: pixel 0 ties at 0 -> channel 0, pixel 1 -> 3.
@@ -164,8 +172,8 @@ class TopKCodecTest {
 
     @Test
     void kOfAtLeastTheChannelCountIsRejectedAndOneLessKeepsEverythingToFp16() {
-        IllegalArgumentException err = assertThrows(IllegalArgumentException.class,
-                () -> new TopKCodec(3).encode(new float[6], new int[] {3, 1, 2}));
+        IllegalArgumentException err = assertThrows(
+                IllegalArgumentException.class, () -> new TopKCodec(3).encode(new float[6], new int[] {3, 1, 2}));
         assertTrue(err.getMessage().contains("k must be less than C"), err.getMessage());
         float[] x = {0.5f, -3f, 7f, 2f};
         float[] back = new TopKCodec(3).decode(new TopKCodec(3).encode(x, new int[] {4, 1, 1}));
@@ -176,7 +184,8 @@ class TopKCodecTest {
     void nonFiniteOrFp16OverflowingLogitsAreRefusedNamingThePixel() {
         float[] x = new float[2 * 4 * 3];
         x[12 + 5] = Float.POSITIVE_INFINITY; // channel 1, pixel 5 = (h=1, w=2)
-        IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> new TopKCodec(1).encode(x, new int[] {2, 4, 3}));
+        IllegalArgumentException err =
+                assertThrows(IllegalArgumentException.class, () -> new TopKCodec(1).encode(x, new int[] {2, 4, 3}));
         assertTrue(err.getMessage().contains("channel 1 at pixel (h=1, w=2)"), err.getMessage());
         x[12 + 5] = 70000f;
         err = assertThrows(IllegalArgumentException.class, () -> new TopKCodec(1).encode(x, new int[] {2, 4, 3}));
@@ -197,10 +206,13 @@ class TopKCodecTest {
         assertTrue(err.getMessage().contains("column data expected 24 bytes, found 20"), err.getMessage());
         byte[] badIdx = e.topkIdx().clone();
         badIdx[3] = 9;
-        err = assertThrows(IllegalArgumentException.class,
+        err = assertThrows(
+                IllegalArgumentException.class,
                 () -> codec.decode(new EncodedTensor("topk:2", shape, e.data(), null, badIdx)));
         assertTrue(err.getMessage().contains("expected a channel index below 5, found 9"), err.getMessage());
         err = assertThrows(IllegalArgumentException.class, () -> new TopKCodec(3).decode(e));
-        assertTrue(err.getMessage().contains("codec topk:3 cannot decode a tensor written by codec topk:2"), err.getMessage());
+        assertTrue(
+                err.getMessage().contains("codec topk:3 cannot decode a tensor written by codec topk:2"),
+                err.getMessage());
     }
 }

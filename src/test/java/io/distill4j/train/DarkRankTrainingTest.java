@@ -1,11 +1,14 @@
 package io.distill4j.train;
 
-import io.distill4j.config.TrainSettings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.config.ConfigLoader;
-import io.distill4j.method.DarkRankOptions;
 import io.distill4j.config.DistillTerm;
+import io.distill4j.config.TrainSettings;
 import io.distill4j.distill.DarkRankLoss;
 import io.distill4j.jobs.SparkSessions;
+import io.distill4j.method.DarkRankOptions;
 import io.distill4j.model.ContextHead;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.ModelSpec;
@@ -13,6 +16,10 @@ import io.distill4j.model.SegmentationModel;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
 import io.distill4j.util.NativeSetup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -28,14 +35,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * A darkrank term wired by {@link SegmentationObjective} and trained by {@link SparkTrainer} on
  * local[2]: the workers' minibatches hold several images when the loss runs, and training lowers
@@ -48,8 +47,8 @@ class DarkRankTrainingTest {
     private static final TapInfo TEACHER_FEATURES = new TapInfo("feat", "feat", 6, 2, 4);
 
     private static ModelBlueprint student() {
-        return SegmentationModel.blueprint(new ModelSpec(Task.SEGMENTATION, "tiny", 4, 1, 4, 19, 16, 32, 3L,
-                ContextHead.NONE, 0.01));
+        return SegmentationModel.blueprint(
+                new ModelSpec(Task.SEGMENTATION, "tiny", 4, 1, 4, 19, 16, 32, 3L, ContextHead.NONE, 0.01));
     }
 
     private static SegmentationObjective objective(DarkRankOptions options) {
@@ -58,17 +57,22 @@ class DarkRankTrainingTest {
     }
 
     private static LossLayer layer(ComputationGraphConfiguration conf, String name) {
-        return (LossLayer) ((LayerVertex) conf.getVertices().get(name)).getLayerConf().getLayer();
+        return (LossLayer)
+                ((LayerVertex) conf.getVertices().get(name)).getLayerConf().getLayer();
     }
 
     @Test
     void objectiveFeedsTheStudentLogitsAndTheCachedTapToADarkRankOutput() {
         SegmentationObjective o = objective(new DarkRankOptions(2.0, 3.0, 5, false));
         assertEquals(List.of("task", "darkrank@logits"), o.outputNames());
-        ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(o.configuration().toJson());
-        assertEquals(new DarkRankLoss(19, 4 * 8, 6, 2 * 4, 2.0, 3.0, 5, DarkRankLoss.Transfer.HARD, 1.0),
+        ComputationGraphConfiguration conf =
+                ComputationGraphConfiguration.fromJson(o.configuration().toJson());
+        assertEquals(
+                new DarkRankLoss(19, 4 * 8, 6, 2 * 4, 2.0, 3.0, 5, DarkRankLoss.Transfer.HARD, 1.0),
                 layer(conf, "darkrank@logits").getLossFn());
-        assertEquals(List.of(o.logits().vertexName()), conf.getVertexInputs().get("darkrank@logits"),
+        assertEquals(
+                List.of(o.logits().vertexName()),
+                conf.getVertexInputs().get("darkrank@logits"),
                 "no adapter: only distances within each network are compared");
     }
 
@@ -84,8 +88,11 @@ class DarkRankTrainingTest {
         for (int i = 0; i < IMAGES; i++) {
             double[] colour = {random.nextDouble(), random.nextDouble(), random.nextDouble()};
             INDArray image = Nd4j.rand(DataType.FLOAT, 1, 3, 16, 32).muli(0.2);
-            for (int c = 0; c < 3; c++) image.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                    org.nd4j.linalg.indexing.NDArrayIndex.point(c)).addi(colour[c] * 2 - 1);
+            for (int c = 0; c < 3; c++)
+                image.get(
+                                org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                                org.nd4j.linalg.indexing.NDArrayIndex.point(c))
+                        .addi(colour[c] * 2 - 1);
             float[] task = new float[4 * 8];
             for (int j = 0; j < task.length; j++) task[j] = random.nextInt(19);
             float[] teacher = new float[TEACHER_FEATURES.flatSize()];
@@ -96,8 +103,9 @@ class DarkRankTrainingTest {
                 for (int p = 0; p < pixels; p++) teacher[ch * pixels + p] = (float) (v + 0.05 * random.nextGaussian());
             }
             out.add(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {image}, new INDArray[] {
-                    Nd4j.create(task, new long[] {1, task.length}, 'c'),
-                    Nd4j.create(teacher, new long[] {1, teacher.length}, 'c')}));
+                Nd4j.create(task, new long[] {1, task.length}, 'c'),
+                Nd4j.create(teacher, new long[] {1, teacher.length}, 'c')
+            }));
         }
         return out;
     }
@@ -121,11 +129,12 @@ class DarkRankTrainingTest {
             TrainSettings ts = new TrainSettings(4, 4, 1, 2, 0.01, 1, 0, Repartition.Never);
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             JavaRDD<MultiDataSet> rdd = sc.parallelize(examples, 2);
-            ComputationGraph trained = new SparkTrainer(sc, ts).train(net, 1, e -> rdd, null, (e, n, m) -> { });
+            ComputationGraph trained = new SparkTrainer(sc, ts).train(net, 1, e -> rdd, null, (e, n, m) -> {});
             List<Long> seen = List.copyOf(MinibatchSizeRecorder.GRADIENT_BATCH_SIZES);
             double after = probe.scores(trained).get("darkrank@logits");
 
-            System.out.printf("darkrank loss on the fixed batch of %d: %.4f -> %.4f after %d epochs; gradient batch sizes %s%n",
+            System.out.printf(
+                    "darkrank loss on the fixed batch of %d: %.4f -> %.4f after %d epochs; gradient batch sizes %s%n",
                     IMAGES, before, after, ts.epochs(), seen);
             assertTrue(!seen.isEmpty(), "the darkrank loss computed gradients on the workers");
             assertTrue(seen.stream().allMatch(n -> n == 4), "minibatches of 4 one-image examples: " + seen);

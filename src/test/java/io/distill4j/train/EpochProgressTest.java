@@ -1,8 +1,8 @@
 package io.distill4j.train;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 class EpochProgressTest {
     private static final long S = 1_000_000_000L;

@@ -1,13 +1,12 @@
 package io.distill4j.train;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 class EpochRoundsTest {
     /** Examples per bucket (round x worker) of a plan, from every record of every partition. */
@@ -21,12 +20,13 @@ class EpochRoundsTest {
 
     @Test
     void roundsAndWorkersDifferByAtMostOneExampleAndNoWorkerGetsMoreThanItsShare() {
-        long[] counts = {37, 3, 0, 61};   // 101 records in unequal partitions
+        long[] counts = {37, 3, 0, 61}; // 101 records in unequal partitions
         EpochRounds plan = EpochRounds.plan(counts, 3, 8, 7);
         assertEquals(5, plan.rounds(), "ceil(101 / (3 workers x 8))");
         int[] perBucket = dealt(plan, counts);
         assertEquals(101, Arrays.stream(perBucket).sum());
-        int min = Arrays.stream(perBucket).min().getAsInt(), max = Arrays.stream(perBucket).max().getAsInt();
+        int min = Arrays.stream(perBucket).min().getAsInt(),
+                max = Arrays.stream(perBucket).max().getAsInt();
         assertTrue(max - min <= 1, "buckets " + Arrays.toString(perBucket));
         assertTrue(max <= 8, "a worker fits at most minibatch x averaging frequency examples per round");
         for (int r = 0; r < plan.rounds(); r++) {
@@ -52,7 +52,9 @@ class EpochRoundsTest {
     @Test
     void theSameSeedDealsTheSameWayAndAnotherSeedDealsAnotherWay() {
         long[] counts = {50, 50};
-        EpochRounds a = EpochRounds.plan(counts, 2, 5, 3), b = EpochRounds.plan(counts, 2, 5, 3), c = EpochRounds.plan(counts, 2, 5, 4);
+        EpochRounds a = EpochRounds.plan(counts, 2, 5, 3),
+                b = EpochRounds.plan(counts, 2, 5, 3),
+                c = EpochRounds.plan(counts, 2, 5, 4);
         boolean differs = false;
         for (int p = 0; p < 2; p++) {
             for (int i = 0; i < 50; i++) {

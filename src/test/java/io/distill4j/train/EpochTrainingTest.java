@@ -1,9 +1,12 @@
 package io.distill4j.train;
 
-import io.distill4j.config.TrainSettings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.config.ConfigLoader;
+import io.distill4j.config.TrainSettings;
 import io.distill4j.jobs.SparkSessions;
 import io.distill4j.model.ContextHead;
 import io.distill4j.model.ModelBlueprint;
@@ -11,6 +14,17 @@ import io.distill4j.model.ModelSpec;
 import io.distill4j.model.SegmentationModel;
 import io.distill4j.model.Task;
 import io.distill4j.util.NativeSetup;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -29,21 +43,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * Epochs on a real local[2] Spark through {@link TrainingDriver}: every example is built exactly
  * once per epoch (plus the probe's, built once), nothing stays persisted from one epoch to the
@@ -54,6 +53,7 @@ class EpochTrainingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     static SparkSession spark;
     static JavaSparkContext sc;
+
     @TempDir
     java.nio.file.Path tmp;
 
@@ -70,8 +70,8 @@ class EpochTrainingTest {
     }
 
     private static SegmentationObjective objective() {
-        ModelBlueprint bp = SegmentationModel.blueprint(new ModelSpec(Task.SEGMENTATION, "tiny", 4, 1, 4, 19, 16, 32, 3L,
-                ContextHead.NONE, 0.01));
+        ModelBlueprint bp = SegmentationModel.blueprint(
+                new ModelSpec(Task.SEGMENTATION, "tiny", 4, 1, 4, 19, 16, 32, 3L, ContextHead.NONE, 0.01));
         return SegmentationObjective.of(bp, Map.of(), List.of());
     }
 
@@ -81,16 +81,24 @@ class EpochTrainingTest {
         float[] labels = new float[4 * 8];
         for (int j = 0; j < labels.length; j++) labels[j] = rnd.nextInt(19);
         Nd4j.getRandom().setSeed(i);
-        return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {Nd4j.rand(DataType.FLOAT, 1, 3, 16, 32)},
+        return new org.nd4j.linalg.dataset.MultiDataSet(
+                new INDArray[] {Nd4j.rand(DataType.FLOAT, 1, 3, 16, 32)},
                 new INDArray[] {Nd4j.create(labels, new long[] {1, labels.length}, 'c')});
     }
 
     /** What a run did: examples built, persisted RDDs seen before each epoch and after the run, console, metrics. */
-    record Outcome(long built, List<Integer> persistedBeforeEpochs, int persistedAfter, String console, List<JsonNode> lines) {}
+    record Outcome(
+            long built,
+            List<Integer> persistedBeforeEpochs,
+            int persistedAfter,
+            String console,
+            List<JsonNode> lines) {}
 
-    private Outcome train(int records, int epochs, int workers, int batch, int averaging, Repartition repartition) throws Exception {
+    private Outcome train(int records, int epochs, int workers, int batch, int averaging, Repartition repartition)
+            throws Exception {
         LongAccumulator built = sc.sc().longAccumulator("built");
-        JavaRDD<Integer> ids = sc.parallelize(IntStream.range(0, records).boxed().toList(), 2);
+        JavaRDD<Integer> ids =
+                sc.parallelize(IntStream.range(0, records).boxed().toList(), 2);
         List<Integer> persisted = new ArrayList<>();
         SparkTrainer.BetweenEpochs recorder = new SparkTrainer.BetweenEpochs() {
             @Override
@@ -111,14 +119,24 @@ class EpochTrainingTest {
         FileSystem fs = FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
         java.nio.file.Path dir = Files.createTempDirectory(tmp, "run");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        TrainingDriver.run(sc, fs, new RunDirectory(fs, new Path(dir.toUri())), objective(), ts,
+        TrainingDriver.run(
+                sc,
+                fs,
+                new RunDirectory(fs, new Path(dir.toUri())),
+                objective(),
+                ts,
                 epoch -> EpochData.mapped(ids, i -> {
                     built.add(1);
                     return example(i);
-                }), false, "test", new PrintStream(out, true, StandardCharsets.UTF_8), recorder);
+                }),
+                false,
+                "test",
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                recorder);
         List<JsonNode> lines = new ArrayList<>();
         for (String l : Files.readAllLines(dir.resolve("metrics.jsonl"))) lines.add(JSON.readTree(l));
-        return new Outcome(built.value(), persisted, sc.getPersistentRDDs().size(), out.toString(StandardCharsets.UTF_8), lines);
+        return new Outcome(
+                built.value(), persisted, sc.getPersistentRDDs().size(), out.toString(StandardCharsets.UTF_8), lines);
     }
 
     @Test
@@ -129,7 +147,9 @@ class EpochTrainingTest {
         assertEquals(10 * 3 + 2, o.built(), "10 examples x 3 epochs, plus the 2 of the probe built once");
         assertEquals(List.of(before, before, before), o.persistedBeforeEpochs());
         assertEquals(before, o.persistedAfter());
-        long epochLines = o.lines().stream().filter(l -> l.path("kind").asText().equals("epoch")).count();
+        long epochLines = o.lines().stream()
+                .filter(l -> l.path("kind").asText().equals("epoch"))
+                .count();
         assertEquals(3, epochLines);
         for (JsonNode l : o.lines()) {
             if (l.path("kind").asText().equals("epoch")) {
@@ -155,7 +175,9 @@ class EpochTrainingTest {
         for (int epoch = 1; epoch <= 2; epoch++) {
             Set<String> workers = new HashSet<>();
             for (JsonNode l : o.lines()) {
-                if (l.path("kind").asText().equals("iteration") && l.path("epoch").asInt() == epoch) workers.add(l.path("worker").asText());
+                if (l.path("kind").asText().equals("iteration")
+                        && l.path("epoch").asInt() == epoch)
+                    workers.add(l.path("worker").asText());
             }
             assertEquals(2, workers.size(), "epoch " + epoch + " trained on workers " + workers);
         }
@@ -165,7 +187,10 @@ class EpochTrainingTest {
     @Test
     void fewerExamplesThanWorkersSaysWhichWorkersSitIdle() throws Exception {
         Outcome o = train(1, 1, 2, 4, 1, Repartition.Always);
-        assertTrue(o.console().contains("1 training examples per epoch for 2 workers (train.workers): 1 worker(s) get no examples"),
+        assertTrue(
+                o.console()
+                        .contains(
+                                "1 training examples per epoch for 2 workers (train.workers): 1 worker(s) get no examples"),
                 o.console());
     }
 }

@@ -1,12 +1,17 @@
 package io.distill4j.train;
 
-import io.distill4j.config.TrainSettings;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.DistillTerm;
-import io.distill4j.method.HolisticOptions;
+import io.distill4j.config.TrainSettings;
 import io.distill4j.distill.HolisticLoss;
 import io.distill4j.jobs.SparkSessions;
+import io.distill4j.method.HolisticOptions;
 import io.distill4j.model.ContextHead;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.ModelSpec;
@@ -14,6 +19,10 @@ import io.distill4j.model.SegmentationModel;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
 import io.distill4j.util.NativeSetup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -28,16 +37,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Holistic distillation wired by {@link SegmentationObjective} and trained by {@link SparkTrainer}
@@ -57,8 +56,8 @@ class HolisticTrainingTest {
     java.nio.file.Path tmp;
 
     private static ModelBlueprint student() {
-        return SegmentationModel.blueprint(new ModelSpec(Task.SEGMENTATION, "tiny", 4, 1, 4, CLASSES, 16, 32, 3L,
-                ContextHead.NONE, 0.01));
+        return SegmentationModel.blueprint(
+                new ModelSpec(Task.SEGMENTATION, "tiny", 4, 1, 4, CLASSES, 16, 32, 3L, ContextHead.NONE, 0.01));
     }
 
     private static SegmentationObjective objective(HolisticOptions options) {
@@ -73,12 +72,14 @@ class HolisticTrainingTest {
         assertEquals(List.of("logits"), o.teacherOutputsNeeded());
         assertEquals(1, o.holisticTerms().size());
         DistillTerm neck = new DistillTerm(DistillTerm.Kind.HOLISTIC, "neck", "logits", 1.0, 1.0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> SegmentationObjective.of(student(), Map.of("logits", TEACHER_LOGITS), List.of(neck)));
         assertTrue(e.getMessage().contains("holistic@neck") && e.getMessage().contains("logits"), e.getMessage());
         DistillTerm twice = new DistillTerm(DistillTerm.Kind.HOLISTIC, "logits", "logits", 0.5, 1.0);
-        IllegalArgumentException two = assertThrows(IllegalArgumentException.class, () -> SegmentationObjective.of(student(),
-                Map.of("logits", TEACHER_LOGITS), List.of(twice, twice)));
+        IllegalArgumentException two = assertThrows(
+                IllegalArgumentException.class,
+                () -> SegmentationObjective.of(student(), Map.of("logits", TEACHER_LOGITS), List.of(twice, twice)));
         assertTrue(two.getMessage().contains("one holistic"), two.getMessage());
     }
 
@@ -97,7 +98,8 @@ class HolisticTrainingTest {
             for (int c = 0; c < 3; c++) {
                 for (int y = 0; y < 16; y++) {
                     for (int x = 0; x < 32; x++) {
-                        image[(c * 16 + y) * 32 + x] = (float) ((x < 16 ? left : right) * 0.1 * (c + 1) - 1 + 0.1 * random.nextGaussian());
+                        image[(c * 16 + y) * 32 + x] =
+                                (float) ((x < 16 ? left : right) * 0.1 * (c + 1) - 1 + 0.1 * random.nextGaussian());
                     }
                 }
             }
@@ -114,8 +116,11 @@ class HolisticTrainingTest {
             float[] holistic = new float[grid.length + teacher.length];
             System.arraycopy(grid, 0, holistic, 0, grid.length);
             System.arraycopy(teacher, 0, holistic, grid.length, teacher.length);
-            out.add(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {Nd4j.create(image, new long[] {1, 3, 16, 32}, 'c')},
-                    new INDArray[] {Nd4j.create(task, new long[] {1, p}, 'c'), Nd4j.create(holistic, new long[] {1, holistic.length}, 'c')}));
+            out.add(new org.nd4j.linalg.dataset.MultiDataSet(
+                    new INDArray[] {Nd4j.create(image, new long[] {1, 3, 16, 32}, 'c')}, new INDArray[] {
+                        Nd4j.create(task, new long[] {1, p}, 'c'),
+                        Nd4j.create(holistic, new long[] {1, holistic.length}, 'c')
+                    }));
         }
         return out;
     }
@@ -160,32 +165,47 @@ class HolisticTrainingTest {
                     return rounds.describe(report);
                 }
             };
-            ComputationGraph trained = new SparkTrainer(sc, ts).train(net, 1, e -> rdd, null, recorded,
-                    (e, n, m) -> after.add(probe.scores(n).get(OUTPUT)));
+            ComputationGraph trained = new SparkTrainer(sc, ts)
+                    .train(
+                            net,
+                            1,
+                            e -> rdd,
+                            null,
+                            recorded,
+                            (e, n, m) -> after.add(probe.scores(n).get(OUTPUT)));
 
-            System.out.printf("holistic: critic W per round %s; student term before/after each epoch %s / %s%n",
+            System.out.printf(
+                    "holistic: critic W per round %s; student term before/after each epoch %s / %s%n",
                     wasserstein, before, after);
             for (int e = 0; e < 3; e++) {
-                assertTrue(wasserstein.get(e) > 0, "round " + (e + 1) + ": the critic scores teacher maps above the student's: "
-                        + wasserstein);
-                assertTrue(after.get(e) < before.get(e), "epoch " + (e + 1) + ": the student lowers its term against the frozen "
-                        + "critic: " + before + " -> " + after);
+                assertTrue(
+                        wasserstein.get(e) > 0,
+                        "round " + (e + 1) + ": the critic scores teacher maps above the student's: " + wasserstein);
+                assertTrue(
+                        after.get(e) < before.get(e),
+                        "epoch " + (e + 1) + ": the student lowers its term against the frozen " + "critic: " + before
+                                + " -> " + after);
             }
             // The workers trained against the installed critic, which is the one in the network, its
             // configuration (what Spark broadcasts) and its checkpoint bytes.
             HolisticLoss installed = OutputLosses.get(trained, OUTPUT, HolisticLoss.class);
             assertArrayEquals(critics.get(2), installed.critic().params(), 0.0);
-            assertArrayEquals(critics.get(2), OutputLosses.get(ModelFiles.fromBytes(ModelFiles.bytes(trained)), OUTPUT, HolisticLoss.class)
-                    .critic().params(), 0.0);
+            assertArrayEquals(
+                    critics.get(2),
+                    OutputLosses.get(ModelFiles.fromBytes(ModelFiles.bytes(trained)), OUTPUT, HolisticLoss.class)
+                            .critic()
+                            .params(),
+                    0.0);
             for (int e = 1; e <= 3; e++) {
-                assertTrue(fs.exists(run.file(String.format("critic/epoch-%04d.json", e))), "critic state of epoch " + e);
+                assertTrue(
+                        fs.exists(run.file(String.format("critic/epoch-%04d.json", e))), "critic state of epoch " + e);
             }
             // A run resumed after epoch 2 starts from the critic trained before epoch 2, bit for bit.
             HolisticCriticRounds resumed = new HolisticCriticRounds(sc, run, objective, ts);
             resumed.start(3);
             assertArrayEquals(critics.get(1), resumed.critic().params(), 0.0);
-            HolisticCriticRounds missing = new HolisticCriticRounds(sc, new RunDirectory(fs, new Path(tmp.resolve("none").toUri())),
-                    objective, ts);
+            HolisticCriticRounds missing = new HolisticCriticRounds(
+                    sc, new RunDirectory(fs, new Path(tmp.resolve("none").toUri())), objective, ts);
             RuntimeException gone = assertThrows(RuntimeException.class, () -> missing.start(2));
             assertTrue(gone.getMessage().contains("critic/epoch-0001.json"), gone.getMessage());
         } finally {

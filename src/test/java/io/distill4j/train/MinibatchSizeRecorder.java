@@ -1,14 +1,13 @@
 package io.distill4j.train;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loss that delegates to another and records the minibatch size of every gradient it computes:
@@ -26,7 +25,8 @@ public final class MinibatchSizeRecorder implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
+    public double computeScore(
+            INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
         return delegate.computeScore(labels, preOutput, activationFn, mask, average);
     }
 
@@ -42,8 +42,8 @@ public final class MinibatchSizeRecorder implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-                                                          INDArray mask, boolean average) {
+    public Pair<Double, INDArray> computeGradientAndScore(
+            INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
         GRADIENT_BATCH_SIZES.add(preOutput.size(0));
         return delegate.computeGradientAndScore(labels, preOutput, activationFn, mask, average);
     }

@@ -1,8 +1,10 @@
 package io.distill4j.train;
 
-import io.distill4j.config.TrainSettings;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.Distill4jConfig;
+import io.distill4j.config.TrainSettings;
 import io.distill4j.jobs.SparkSessions;
 import io.distill4j.model.ContextHead;
 import io.distill4j.model.ModelBlueprint;
@@ -10,6 +12,10 @@ import io.distill4j.model.ModelSpec;
 import io.distill4j.model.SegmentationModel;
 import io.distill4j.model.Task;
 import io.distill4j.util.NativeSetup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -20,13 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One round of DL4J's synchronous parameter averaging on local[2] equals training two copies of
@@ -40,8 +39,8 @@ class ParameterAveragingTest {
         Distill4jConfig config = ConfigLoader.load(null, List.of("spark.master=\"local[2]\""));
         SparkSession spark = SparkSessions.start(config);
         try {
-            ModelBlueprint bp = SegmentationModel.blueprint(new ModelSpec(Task.SEGMENTATION, "tiny", 4, 1, 4, 19, 16, 32, 3L,
-                    ContextHead.NONE, 0.01));
+            ModelBlueprint bp = SegmentationModel.blueprint(
+                    new ModelSpec(Task.SEGMENTATION, "tiny", 4, 1, 4, 19, 16, 32, 3L, ContextHead.NONE, 0.01));
             SegmentationObjective objective = SegmentationObjective.of(bp, Map.of(), List.of());
             ComputationGraph init = new ComputationGraph(objective.configuration());
             init.init();
@@ -58,7 +57,8 @@ class ParameterAveragingTest {
             TrainSettings ts = new TrainSettings(1, 2, 2, 2, 0.01, 1, 0, Repartition.Never);
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             JavaRDD<MultiDataSet> rdd = sc.parallelize(examples, 2);
-            ComputationGraph averaged = new SparkTrainer(sc, ts).train(init.clone(), 1, e -> rdd, null, (e, n, m) -> { });
+            ComputationGraph averaged =
+                    new SparkTrainer(sc, ts).train(init.clone(), 1, e -> rdd, null, (e, n, m) -> {});
 
             INDArray sum = null;
             for (int w = 0; w < 2; w++) {
@@ -71,8 +71,10 @@ class ParameterAveragingTest {
             }
             INDArray expected = sum.divi(2);
             INDArray got = averaged.params();
-            double rel = got.sub(expected).norm2Number().doubleValue() / expected.norm2Number().doubleValue();
-            double moved = got.sub(init.params()).norm2Number().doubleValue() / init.params().norm2Number().doubleValue();
+            double rel = got.sub(expected).norm2Number().doubleValue()
+                    / expected.norm2Number().doubleValue();
+            double moved = got.sub(init.params()).norm2Number().doubleValue()
+                    / init.params().norm2Number().doubleValue();
             assertTrue(moved > 1e-4, "training changed the parameters (" + moved + ")");
             assertTrue(rel < 1e-5, "averaged parameters differ from the mean of the workers by " + rel);
         } finally {

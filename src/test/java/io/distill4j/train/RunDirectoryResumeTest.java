@@ -1,6 +1,13 @@
 package io.distill4j.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.cache.ModelFiles;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -13,25 +20,34 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import java.nio.file.Files;
-import java.util.Arrays;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Resuming a run whose newest checkpoint was cut short: real DL4J checkpoint zips on the local file system. */
 class RunDirectoryResumeTest {
     @TempDir
     java.nio.file.Path tmp;
 
     static ComputationGraph tinyNet(long seed) {
-        var conf = new NeuralNetConfiguration.Builder().seed(seed).graphBuilder().addInputs("in")
-                .addLayer("hidden", new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.RELU).build(), "in")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(4).nOut(2)
-                        .activation(Activation.IDENTITY).build(), "hidden")
-                .setOutputs("out").build();
+        var conf = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer(
+                        "hidden",
+                        new DenseLayer.Builder()
+                                .nIn(3)
+                                .nOut(4)
+                                .activation(Activation.RELU)
+                                .build(),
+                        "in")
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                                .nIn(4)
+                                .nOut(2)
+                                .activation(Activation.IDENTITY)
+                                .build(),
+                        "hidden")
+                .setOutputs("out")
+                .build();
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
         return net;
@@ -62,8 +78,11 @@ class RunDirectoryResumeTest {
         assertEquals(tinyNet(1).params(), r.loaded().orElseThrow().params(), "the previous checkpoint's parameters");
         assertEquals(List.of("epoch-0002.zip"), r.unreadable());
         String line = r.describe("distill", 3);
-        assertTrue(line.startsWith("[distill] resuming from ") && line.contains("epoch-0001.zip (epoch 1 of 3 done)")
-                && line.contains("epoch-0002.zip is unreadable"), line);
+        assertTrue(
+                line.startsWith("[distill] resuming from ")
+                        && line.contains("epoch-0001.zip (epoch 1 of 3 done)")
+                        && line.contains("epoch-0002.zip is unreadable"),
+                line);
         assertEquals(1, line.lines().count());
         assertFalse(Files.exists(newest), "the unreadable checkpoint must not be tried again");
         assertTrue(Files.exists(newest.resolveSibling("epoch-0002.zip.unreadable")), "moved aside, not deleted");

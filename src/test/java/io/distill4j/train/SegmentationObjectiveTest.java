@@ -1,5 +1,7 @@
 package io.distill4j.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.distill4j.config.DistillTerm;
 import io.distill4j.model.ContextHead;
 import io.distill4j.model.ModelBlueprint;
@@ -7,18 +9,15 @@ import io.distill4j.model.ModelSpec;
 import io.distill4j.model.SegmentationModel;
 import io.distill4j.model.TapInfo;
 import io.distill4j.model.Task;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class SegmentationObjectiveTest {
     @Test
     void twoTermsOfTheSameKindOnTheSameTapGetDistinctOutputs() {
-        ModelBlueprint student = SegmentationModel.blueprint(new ModelSpec(Task.SEGMENTATION, "s", 4, 1, 4, 19, 16, 32, 1L,
-                ContextHead.NONE, 0.01));
+        ModelBlueprint student = SegmentationModel.blueprint(
+                new ModelSpec(Task.SEGMENTATION, "s", 4, 1, 4, 19, 16, 32, 1L, ContextHead.NONE, 0.01));
         TapInfo logits = student.tap("logits");
         DistillTerm soft = new DistillTerm(DistillTerm.Kind.PIXEL_KD, "logits", "logits", 1.0, 4.0);
         DistillTerm sharp = new DistillTerm(DistillTerm.Kind.PIXEL_KD, "logits", "logits", 0.5, 1.0);

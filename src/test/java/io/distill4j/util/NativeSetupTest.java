@@ -1,13 +1,19 @@
 package io.distill4j.util;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.ModelSpec;
+import java.lang.reflect.Field;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
@@ -21,13 +27,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossL2;
-
-import java.lang.reflect.Field;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NativeSetupTest {
 
@@ -45,7 +44,8 @@ class NativeSetupTest {
 
     @Test
     void oneDnnLayerHelpersReportSupported() {
-        assertTrue(NativeSetup.status().layerHelpersActive(),
+        assertTrue(
+                NativeSetup.status().layerHelpersActive(),
                 "BaseMKLDNNHelper.mklDnnEnabled() is false: the org.nd4j.nativeblas.Nd4jCpu shim no longer works");
     }
 
@@ -94,7 +94,11 @@ class NativeSetupTest {
         NativeSetup.setLayerHelpersEnabled(true);
         ModelBlueprint teacher = ModelBlueprint.of(ModelSpec.segmentationTeacher(3, 32, 64));
         GraphBuilder graph = teacher.graphBuilder();
-        graph.addLayer("out", new CnnLossLayer.Builder(new LossL2()).activation(Activation.IDENTITY).build(),
+        graph.addLayer(
+                "out",
+                new CnnLossLayer.Builder(new LossL2())
+                        .activation(Activation.IDENTITY)
+                        .build(),
                 teacher.tap("logits").vertexName());
         ComputationGraph net = new ComputationGraph(graph.setOutputs("out").build());
         net.init();
@@ -103,19 +107,31 @@ class NativeSetupTest {
         int conv = 0, bn = 0, pool = 0;
         for (Layer layer : net.getLayers()) {
             if (layer instanceof ConvolutionLayer c) {
-                assertInstanceOf(MKLDNNConvHelper.class, c.getHelper(), layer.conf().getLayer().getLayerName());
+                assertInstanceOf(
+                        MKLDNNConvHelper.class,
+                        c.getHelper(),
+                        layer.conf().getLayer().getLayerName());
                 conv++;
             } else if (layer instanceof BatchNormalization b) {
-                assertInstanceOf(MKLDNNBatchNormHelper.class, b.getHelper(), layer.conf().getLayer().getLayerName());
+                assertInstanceOf(
+                        MKLDNNBatchNormHelper.class,
+                        b.getHelper(),
+                        layer.conf().getLayer().getLayerName());
                 bn++;
             } else if (layer instanceof SubsamplingLayer s) {
-                assertInstanceOf(MKLDNNSubsamplingHelper.class, s.getHelper(), layer.conf().getLayer().getLayerName());
+                assertInstanceOf(
+                        MKLDNNSubsamplingHelper.class,
+                        s.getHelper(),
+                        layer.conf().getLayer().getLayerName());
                 pool++;
             } else {
                 continue;
             }
-            assertEquals(0, helperFailures(layer), "helper fell back to the built-in path in "
-                    + layer.conf().getLayer().getLayerName());
+            assertEquals(
+                    0,
+                    helperFailures(layer),
+                    "helper fell back to the built-in path in "
+                            + layer.conf().getLayer().getLayerName());
         }
         assertTrue(conv > 10 && bn > 10 && pool == 3, "conv=" + conv + " bn=" + bn + " pool=" + pool);
     }
@@ -128,12 +144,26 @@ class NativeSetupTest {
     void dilatedConvolutionStillFailsInTheOneDnnHelper() throws Exception {
         NativeSetup.setLayerHelpersEnabled(true);
         ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder()
-                .convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("in")
+                .convolutionMode(ConvolutionMode.Same)
+                .graphBuilder()
+                .addInputs("in")
                 .setInputTypes(InputType.convolutional(8, 8, 4))
-                .addLayer("conv", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).dilation(2, 2)
-                        .nOut(4).activation(Activation.IDENTITY).build(), "in")
-                .addLayer("out", new CnnLossLayer.Builder(new LossL2()).activation(Activation.IDENTITY).build(), "conv")
-                .setOutputs("out").build());
+                .addLayer(
+                        "conv",
+                        new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3)
+                                .dilation(2, 2)
+                                .nOut(4)
+                                .activation(Activation.IDENTITY)
+                                .build(),
+                        "in")
+                .addLayer(
+                        "out",
+                        new CnnLossLayer.Builder(new LossL2())
+                                .activation(Activation.IDENTITY)
+                                .build(),
+                        "conv")
+                .setOutputs("out")
+                .build());
         net.init();
         net.outputSingle(Nd4j.randn(1, 4, 8, 8));
         assertEquals(1, helperFailures(net.getLayer("conv")));

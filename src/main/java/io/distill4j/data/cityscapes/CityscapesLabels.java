@@ -15,14 +15,31 @@ public final class CityscapesLabels {
 
     /** Class names in trainId order. */
     public static final List<String> TRAIN_NAMES = List.of(
-            "road", "sidewalk", "building", "wall", "fence", "pole", "traffic light", "traffic sign",
-            "vegetation", "terrain", "sky", "person", "rider", "car", "truck", "bus", "train",
-            "motorcycle", "bicycle");
+            "road",
+            "sidewalk",
+            "building",
+            "wall",
+            "fence",
+            "pole",
+            "traffic light",
+            "traffic sign",
+            "vegetation",
+            "terrain",
+            "sky",
+            "person",
+            "rider",
+            "car",
+            "truck",
+            "bus",
+            "train",
+            "motorcycle",
+            "bicycle");
 
     /** labelId of each trainId, in trainId order. */
     private static final int[] LABEL_IDS = {7, 8, 11, 12, 13, 17, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 31, 32, 33};
 
     private static final int[] TO_TRAIN = new int[256];
+
     static {
         Arrays.fill(TO_TRAIN, IGNORE);
         for (int t = 0; t < LABEL_IDS.length; t++) TO_TRAIN[LABEL_IDS[t]] = t;

@@ -65,15 +65,17 @@ public final class CityscapesLayout {
                 }
                 Path label = labelPath(root, split, city, stem);
                 if (!labels.contains(label.getName())) {
-                    throw new IllegalArgumentException("Cityscapes image " + file.getPath()
-                            + " has no label file: expected " + label);
+                    throw new IllegalArgumentException(
+                            "Cityscapes image " + file.getPath() + " has no label file: expected " + label);
                 }
                 String sampleId = SourceSample.CITYSCAPES + "/" + split + "/" + city + "/" + stem;
-                samples.add(SourceSample.cityscapes(sampleId, split, file.getPath().toString(), label.toString()));
+                samples.add(
+                        SourceSample.cityscapes(sampleId, split, file.getPath().toString(), label.toString()));
             }
         }
         if (samples.isEmpty()) {
-            throw new IllegalArgumentException("Cityscapes split directory " + splitDir + " holds no *" + IMAGE_SUFFIX + " images");
+            throw new IllegalArgumentException(
+                    "Cityscapes split directory " + splitDir + " holds no *" + IMAGE_SUFFIX + " images");
         }
         Collections.sort(samples);
         return samples;

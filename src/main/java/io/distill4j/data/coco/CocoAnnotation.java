@@ -12,8 +12,15 @@ import java.util.Objects;
  * @param area         COCO's area in original pixels (the mask's, not the box's)
  * @param segmentation polygons or RLE; null when the reader was asked to skip segmentations
  */
-public record CocoAnnotation(long id, long imageId, int categoryId, float[] bbox, double area, boolean iscrowd,
-                             CocoSegmentation segmentation) implements Serializable {
+public record CocoAnnotation(
+        long id,
+        long imageId,
+        int categoryId,
+        float[] bbox,
+        double area,
+        boolean iscrowd,
+        CocoSegmentation segmentation)
+        implements Serializable {
 
     public CocoAnnotation {
         Objects.requireNonNull(bbox, "bbox");
@@ -33,8 +40,13 @@ public record CocoAnnotation(long id, long imageId, int categoryId, float[] bbox
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CocoAnnotation a && id == a.id && imageId == a.imageId && categoryId == a.categoryId
-                && Arrays.equals(bbox, a.bbox) && Double.compare(area, a.area) == 0 && iscrowd == a.iscrowd
+        return o instanceof CocoAnnotation a
+                && id == a.id
+                && imageId == a.imageId
+                && categoryId == a.categoryId
+                && Arrays.equals(bbox, a.bbox)
+                && Double.compare(area, a.area) == 0
+                && iscrowd == a.iscrowd
                 && Objects.equals(segmentation, a.segmentation);
     }
 

@@ -20,8 +20,11 @@ public final class CocoInstances {
     private final Map<Long, List<CocoAnnotation>> annotationsByImage;
     private final int annotationCount;
 
-    CocoInstances(String source, List<CocoImage> images, List<CocoCategory> categoriesSortedById,
-                  Map<Long, List<CocoAnnotation>> annotationsByImage) {
+    CocoInstances(
+            String source,
+            List<CocoImage> images,
+            List<CocoCategory> categoriesSortedById,
+            Map<Long, List<CocoAnnotation>> annotationsByImage) {
         this.source = source;
         this.images = List.copyOf(images);
         this.categories = List.copyOf(categoriesSortedById);

@@ -67,7 +67,9 @@ public final class CocoInstancesReader {
                 switch (field) {
                     case "images" -> parse.array(value, field, () -> images.add(parse.image()));
                     case "categories" -> parse.array(value, field, () -> categories.add(parse.category()));
-                    case "annotations" -> parse.array(value, field,
+                    case "annotations" -> parse.array(
+                            value,
+                            field,
                             () -> annotations.add(parse.annotation(annotations.size(), keepSegmentations)));
                     default -> p.skipChildren();
                 }
@@ -81,15 +83,19 @@ public final class CocoInstancesReader {
         // Without these every annotation would be reported as pointing at an unknown id.
         for (String required : List.of("images", "categories", "annotations")) {
             if (!sections.contains(required)) {
-                throw new CocoFormatException(source, "no top-level '" + required + "' array"
-                        + (required.equals("annotations") ? " (an image_info file? distill4j needs instances_*.json)" : ""));
+                throw new CocoFormatException(
+                        source,
+                        "no top-level '" + required + "' array"
+                                + (required.equals("annotations")
+                                        ? " (an image_info file? distill4j needs instances_*.json)"
+                                        : ""));
             }
         }
         return assemble(source, images, categories, annotations);
     }
 
-    private static CocoInstances assemble(String source, List<CocoImage> images, List<CocoCategory> categories,
-                                          List<CocoAnnotation> annotations) {
+    private static CocoInstances assemble(
+            String source, List<CocoImage> images, List<CocoCategory> categories, List<CocoAnnotation> annotations) {
         Set<Long> imageIds = new HashSet<>();
         for (CocoImage image : images) {
             if (!imageIds.add(image.id())) throw new CocoFormatException(source, "duplicate image id " + image.id());
@@ -103,11 +109,12 @@ public final class CocoInstancesReader {
         for (CocoAnnotation a : annotations) {
             if (!annotationIds.add(a.id())) throw new CocoFormatException(source, "duplicate annotation id " + a.id());
             if (!categoryIds.contains(a.categoryId())) {
-                throw new CocoFormatException(source, "annotation " + a.id() + " has unknown category_id " + a.categoryId());
+                throw new CocoFormatException(
+                        source, "annotation " + a.id() + " has unknown category_id " + a.categoryId());
             }
             if (!imageIds.contains(a.imageId())) {
-                throw new CocoFormatException(source, "annotation " + a.id() + " has image_id " + a.imageId()
-                        + " that is not in images");
+                throw new CocoFormatException(
+                        source, "annotation " + a.id() + " has image_id " + a.imageId() + " that is not in images");
             }
             byImage.computeIfAbsent(a.imageId(), k -> new ArrayList<>()).add(a);
         }
@@ -281,12 +288,14 @@ public final class CocoInstancesReader {
         }
 
         private long longValue(String what) throws IOException {
-            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) throw error(what + " must be an integer, found " + p.currentToken());
+            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT)
+                throw error(what + " must be an integer, found " + p.currentToken());
             return p.getLongValue();
         }
 
         private int intValue(String what) throws IOException {
-            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) throw error(what + " must be an integer, found " + p.currentToken());
+            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT)
+                throw error(what + " must be an integer, found " + p.currentToken());
             return p.getIntValue();
         }
 
@@ -303,7 +312,8 @@ public final class CocoInstancesReader {
         }
 
         private String text(String what) throws IOException {
-            if (p.currentToken() != JsonToken.VALUE_STRING) throw error(what + " must be a string, found " + p.currentToken());
+            if (p.currentToken() != JsonToken.VALUE_STRING)
+                throw error(what + " must be a string, found " + p.currentToken());
             return p.getText();
         }
 
@@ -313,7 +323,8 @@ public final class CocoInstancesReader {
 
         CocoFormatException error(String detail) {
             JsonLocation at = p.currentLocation();
-            return new CocoFormatException(source, detail + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+            return new CocoFormatException(
+                    source, detail + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
         }
     }
 }

@@ -56,18 +56,21 @@ public final class CocoLayout {
         CocoInstances coco = new CocoInstancesReader(false).read(fs, json);
         if (coco.annotationCount() == 0) {
             // Images without objects are fine one by one; a whole split without any is a wrong file.
-            throw new CocoFormatException(json.toString(), "holds " + coco.images().size()
-                    + " images but no annotations: nothing to train or evaluate on (an image_info file, or the wrong split?)");
+            throw new CocoFormatException(
+                    json.toString(),
+                    "holds " + coco.images().size()
+                            + " images but no annotations: nothing to train or evaluate on (an image_info file, or the wrong split?)");
         }
         Set<String> present = new HashSet<>();
-        for (FileStatus f : fs.listStatus(imageDir)) if (f.isFile()) present.add(f.getPath().getName());
+        for (FileStatus f : fs.listStatus(imageDir))
+            if (f.isFile()) present.add(f.getPath().getName());
 
         List<SourceSample> samples = new ArrayList<>(coco.images().size());
         for (CocoImage image : coco.images()) {
             Path file = new Path(imageDir, image.fileName());
             if (!present.contains(image.fileName())) {
-                throw new IllegalArgumentException("COCO file " + json + " lists image " + image.id()
-                        + " but " + file + " is missing");
+                throw new IllegalArgumentException(
+                        "COCO file " + json + " lists image " + image.id() + " but " + file + " is missing");
             }
             List<CocoObject> objects = new ArrayList<>();
             for (CocoAnnotation a : coco.annotationsOf(image.id())) objects.add(a.toObject());
@@ -75,7 +78,8 @@ public final class CocoLayout {
             int dot = name.lastIndexOf('.');
             String stem = dot > 0 ? name.substring(0, dot) : name;
             String sampleId = SourceSample.COCO + "/" + split + "/" + stem;
-            samples.add(SourceSample.coco(sampleId, split, file.toString(), image.id(), image.height(), image.width(), objects));
+            samples.add(SourceSample.coco(
+                    sampleId, split, file.toString(), image.id(), image.height(), image.width(), objects));
         }
         Collections.sort(samples);
         return new Listing(coco, samples);

@@ -61,7 +61,8 @@ public final class CocoRle implements Serializable {
                 }
                 int c = s.charAt(p) - 48;
                 if (c < 0 || c > 63) {
-                    throw new IllegalArgumentException("RLE string has invalid character '" + s.charAt(p) + "' at " + p);
+                    throw new IllegalArgumentException(
+                            "RLE string has invalid character '" + s.charAt(p) + "' at " + p);
                 }
                 x |= (long) (c & 0x1f) << shift;
                 more = (c & 0x20) != 0;

@@ -19,7 +19,13 @@ final class Canvas {
     }
 
     /** Kinds of surface texture; each multiplies the base colour by a per-pixel brightness factor. */
-    enum Texture { FLAT, STRIPES, CHECKER, SPECKLE, GRID }
+    enum Texture {
+        FLAT,
+        STRIPES,
+        CHECKER,
+        SPECKLE,
+        GRID
+    }
 
     /** Paints every pixel where {@code mask[y * width + x] != 0}. */
     void paint(byte[] mask, int[] colour, Texture texture, int period, SplittableRandom rng) {
@@ -61,13 +67,14 @@ final class Canvas {
     }
 
     private void set(int y, int x, int[] colour, Texture texture, int period, SplittableRandom rng) {
-        float f = switch (texture) {
-            case FLAT -> 1f;
-            case STRIPES -> ((x + y) / Math.max(1, period)) % 2 == 0 ? 1.12f : 0.88f;
-            case CHECKER -> ((x / Math.max(1, period)) + (y / Math.max(1, period))) % 2 == 0 ? 1.1f : 0.9f;
-            case SPECKLE -> 0.8f + 0.4f * rng.nextFloat();
-            case GRID -> (x % Math.max(2, period) == 0 || y % Math.max(2, period) == 0) ? 0.6f : 1f;
-        };
+        float f =
+                switch (texture) {
+                    case FLAT -> 1f;
+                    case STRIPES -> ((x + y) / Math.max(1, period)) % 2 == 0 ? 1.12f : 0.88f;
+                    case CHECKER -> ((x / Math.max(1, period)) + (y / Math.max(1, period))) % 2 == 0 ? 1.1f : 0.9f;
+                    case SPECKLE -> 0.8f + 0.4f * rng.nextFloat();
+                    case GRID -> (x % Math.max(2, period) == 0 || y % Math.max(2, period) == 0) ? 0.6f : 1f;
+                };
         int i = y * width + x, plane = height * width;
         rgb[i] = (byte) clamp((int) (colour[0] * f));
         rgb[plane + i] = (byte) clamp((int) (colour[1] * f));
@@ -81,8 +88,9 @@ final class Canvas {
     /** A base colour with a random per-image shift of up to +-jitter per channel. */
     static int[] jitter(int[] base, int jitter, SplittableRandom rng) {
         return new int[] {
-                clamp(base[0] + rng.nextInt(-jitter, jitter + 1)),
-                clamp(base[1] + rng.nextInt(-jitter, jitter + 1)),
-                clamp(base[2] + rng.nextInt(-jitter, jitter + 1))};
+            clamp(base[0] + rng.nextInt(-jitter, jitter + 1)),
+            clamp(base[1] + rng.nextInt(-jitter, jitter + 1)),
+            clamp(base[2] + rng.nextInt(-jitter, jitter + 1))
+        };
     }
 }

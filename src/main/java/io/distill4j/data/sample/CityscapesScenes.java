@@ -13,8 +13,16 @@ import java.util.SplittableRandom;
  */
 final class CityscapesScenes {
     static final int UNLABELED = 0, EGO_VEHICLE = 1, OUT_OF_ROI = 3, STATIC = 4;
-    static final int ROAD = 7, SIDEWALK = 8, BUILDING = 11, POLE = 17, TRAFFIC_SIGN = 20, VEGETATION = 21,
-            TERRAIN = 22, SKY = 23, PERSON = 24, CAR = 26;
+    static final int ROAD = 7,
+            SIDEWALK = 8,
+            BUILDING = 11,
+            POLE = 17,
+            TRAFFIC_SIGN = 20,
+            VEGETATION = 21,
+            TERRAIN = 22,
+            SKY = 23,
+            PERSON = 24,
+            CAR = 26;
 
     /** One generated image and its labelIds, both row-major height x width. */
     record Scene(ChwImage image, byte[] labelIds) {}
@@ -75,7 +83,8 @@ final class CityscapesScenes {
             int w = (int) (width * (0.1 + 0.2 * rng.nextDouble()));
             int top = (int) (horizon * (0.05 + 0.6 * rng.nextDouble()));
             if (rng.nextInt(5) > 0) { // a gap now and then lets sky reach the horizon
-                int[] colour = Canvas.jitter(new int[][] {{140, 110, 90}, {120, 120, 125}, {170, 150, 120}}[rng.nextInt(3)], 15, rng);
+                int[] colour = Canvas.jitter(
+                        new int[][] {{140, 110, 90}, {120, 120, 125}, {170, 150, 120}}[rng.nextInt(3)], 15, rng);
                 rect(x, top, x + w, horizon + 2, BUILDING, colour, Texture.GRID, Math.max(3, width / 40));
             }
             x += w;
@@ -108,8 +117,15 @@ final class CityscapesScenes {
         int[] grass = Canvas.jitter(new int[] {110, 150, 70}, 12, rng);
         boolean terrainLeft = rng.nextBoolean();
         // A strip of terrain or sidewalk between buildings and road.
-        rect(0, horizon, width, roadTop, terrainLeft ? TERRAIN : SIDEWALK, terrainLeft ? grass : walk,
-                terrainLeft ? Texture.SPECKLE : Texture.CHECKER, 4);
+        rect(
+                0,
+                horizon,
+                width,
+                roadTop,
+                terrainLeft ? TERRAIN : SIDEWALK,
+                terrainLeft ? grass : walk,
+                terrainLeft ? Texture.SPECKLE : Texture.CHECKER,
+                4);
         double vanish = width * (0.35 + 0.3 * rng.nextDouble());
         double halfTop = width * 0.08, halfBottom = width * (0.38 + 0.1 * rng.nextDouble());
         for (int y = roadTop; y < height; y++) {
@@ -122,8 +138,16 @@ final class CityscapesScenes {
                 boolean marking = onRoad && Math.abs(x - centre) < 1 + t && ((y / 4) % 2 == 0);
                 labels[y * width + x] = (byte) (onRoad ? ROAD : SIDEWALK);
                 if (marking) canvas.put(y, x, new int[] {230, 230, 220});
-                else canvas.paintRect(x, y, x + 1, y + 1, onRoad ? road : walk, onRoad ? Texture.FLAT : Texture.CHECKER,
-                        Math.max(2, width / 50), rng);
+                else
+                    canvas.paintRect(
+                            x,
+                            y,
+                            x + 1,
+                            y + 1,
+                            onRoad ? road : walk,
+                            onRoad ? Texture.FLAT : Texture.CHECKER,
+                            Math.max(2, width / 50),
+                            rng);
             }
         }
     }
@@ -136,7 +160,15 @@ final class CityscapesScenes {
         rect(x, top, x + w, bottom, POLE, Canvas.jitter(new int[] {130, 130, 135}, 10, rng), Texture.FLAT, 1);
         if (rng.nextBoolean()) {
             int s = Math.max(5, width / 30);
-            rect(x - s / 2, top, x - s / 2 + s, top + s, TRAFFIC_SIGN, Canvas.jitter(new int[] {230, 200, 40}, 10, rng), Texture.FLAT, 1);
+            rect(
+                    x - s / 2,
+                    top,
+                    x - s / 2 + s,
+                    top + s,
+                    TRAFFIC_SIGN,
+                    Canvas.jitter(new int[] {230, 200, 40}, 10, rng),
+                    Texture.FLAT,
+                    1);
         }
     }
 
@@ -146,12 +178,21 @@ final class CityscapesScenes {
         int h = (int) (height * (0.06 + 0.16 * t));
         int w = (int) (h * (1.6 + 0.6 * rng.nextDouble()));
         int x = (int) (width * 0.15 + rng.nextDouble() * (width * 0.7 - w));
-        int[] body = Canvas.jitter(new int[][] {{180, 30, 30}, {30, 60, 170}, {220, 220, 220}, {40, 40, 45}}[rng.nextInt(4)], 20, rng);
+        int[] body = Canvas.jitter(
+                new int[][] {{180, 30, 30}, {30, 60, 170}, {220, 220, 220}, {40, 40, 45}}[rng.nextInt(4)], 20, rng);
         rect(x, bottom - h, x + w, bottom - h / 4, CAR, body, Texture.STRIPES, Math.max(2, w / 6));
         rect(x + w / 6, bottom - h - h / 3, x + w - w / 6, bottom - h, CAR, new int[] {50, 70, 90}, Texture.FLAT, 1);
         int wheel = Math.max(2, h / 3);
         rect(x + w / 8, bottom - wheel, x + w / 8 + wheel, bottom, CAR, new int[] {20, 20, 20}, Texture.FLAT, 1);
-        rect(x + w - w / 8 - wheel, bottom - wheel, x + w - w / 8, bottom, CAR, new int[] {20, 20, 20}, Texture.FLAT, 1);
+        rect(
+                x + w - w / 8 - wheel,
+                bottom - wheel,
+                x + w - w / 8,
+                bottom,
+                CAR,
+                new int[] {20, 20, 20},
+                Texture.FLAT,
+                1);
     }
 
     private void person(int roadTop) {
@@ -159,10 +200,21 @@ final class CityscapesScenes {
         int bottom = roadTop + 2 + (int) ((height - roadTop - 2) * t);
         int h = (int) (height * (0.12 + 0.2 * t));
         int w = Math.max(3, h / 3);
-        int x = rng.nextBoolean() ? rng.nextInt(Math.max(1, width / 5)) : width - w - rng.nextInt(Math.max(1, width / 5));
-        int[] clothes = Canvas.jitter(new int[][] {{200, 60, 150}, {60, 170, 170}, {230, 140, 40}}[rng.nextInt(3)], 20, rng);
+        int x = rng.nextBoolean()
+                ? rng.nextInt(Math.max(1, width / 5))
+                : width - w - rng.nextInt(Math.max(1, width / 5));
+        int[] clothes =
+                Canvas.jitter(new int[][] {{200, 60, 150}, {60, 170, 170}, {230, 140, 40}}[rng.nextInt(3)], 20, rng);
         int head = Math.max(2, h / 5);
-        rect(x + w / 4, bottom - h, x + w - w / 4, bottom - h + head, PERSON, Canvas.jitter(new int[] {220, 180, 150}, 10, rng), Texture.FLAT, 1);
+        rect(
+                x + w / 4,
+                bottom - h,
+                x + w - w / 4,
+                bottom - h + head,
+                PERSON,
+                Canvas.jitter(new int[] {220, 180, 150}, 10, rng),
+                Texture.FLAT,
+                1);
         rect(x, bottom - h + head, x + w, bottom - h / 3, PERSON, clothes, Texture.STRIPES, 2);
         rect(x, bottom - h / 3, x + w / 3, bottom, PERSON, new int[] {40, 40, 70}, Texture.FLAT, 1);
         rect(x + w - w / 3, bottom - h / 3, x + w, bottom, PERSON, new int[] {40, 40, 70}, Texture.FLAT, 1);

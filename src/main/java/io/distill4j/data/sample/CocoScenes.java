@@ -38,8 +38,15 @@ final class CocoScenes {
         final double widthFactor;
         final double heightFactor;
 
-        Category(int id, String label, String supercategory, int[] colour, Texture texture, Shape shape,
-                 double widthFactor, double heightFactor) {
+        Category(
+                int id,
+                String label,
+                String supercategory,
+                int[] colour,
+                Texture texture,
+                Shape shape,
+                double widthFactor,
+                double heightFactor) {
             this.id = id;
             this.label = label;
             this.supercategory = supercategory;
@@ -56,7 +63,9 @@ final class CocoScenes {
     }
 
     enum Shape {
-        ELLIPSE(Math.PI / 4), RECTANGLE(1.0), TRIANGLE(0.5);
+        ELLIPSE(Math.PI / 4),
+        RECTANGLE(1.0),
+        TRIANGLE(0.5);
 
         final double fill;
 
@@ -101,7 +110,8 @@ final class CocoScenes {
             int range = rng.nextInt(10);
             // 40% small, 40% medium, 20% large, at most one large object per image.
             int sizeClass = range < 4 ? 0 : range < 8 || large ? 1 : 2;
-            if (s.object(Category.values()[rng.nextInt(Category.values().length)], sizeClass) && sizeClass == 2) large = true;
+            if (s.object(Category.values()[rng.nextInt(Category.values().length)], sizeClass) && sizeClass == 2)
+                large = true;
         }
         s.canvas.addNoise(8, rng);
         return new Scene(s.canvas.toImage(), List.copyOf(s.objects));
@@ -114,8 +124,9 @@ final class CocoScenes {
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 double t = 0.5 + 0.5 * Math.sin(x * fx) * Math.cos(y * fy);
-                canvas.put(y, x, new int[] {(int) (a[0] + (b[0] - a[0]) * t), (int) (a[1] + (b[1] - a[1]) * t),
-                        (int) (a[2] + (b[2] - a[2]) * t)});
+                canvas.put(y, x, new int[] {
+                    (int) (a[0] + (b[0] - a[0]) * t), (int) (a[1] + (b[1] - a[1]) * t), (int) (a[2] + (b[2] - a[2]) * t)
+                });
             }
         }
         int distractors = rng.nextInt(0, 4);
@@ -128,11 +139,12 @@ final class CocoScenes {
     }
 
     private boolean object(Category category, int sizeClass) {
-        double area = switch (sizeClass) {
-            case 0 -> 60 + rng.nextDouble() * 840;
-            case 1 -> 1300 + rng.nextDouble() * 6700;
-            default -> 10_000 + rng.nextDouble() * 6000;
-        };
+        double area =
+                switch (sizeClass) {
+                    case 0 -> 60 + rng.nextDouble() * 840;
+                    case 1 -> 1300 + rng.nextDouble() * 6700;
+                    default -> 10_000 + rng.nextDouble() * 6000;
+                };
         double side = Math.sqrt(area / category.areaPerSide2());
         double maxSide = (Math.min(height, width) - 6) / Math.max(category.widthFactor, category.heightFactor);
         side = Math.min(side, maxSide);
@@ -143,10 +155,11 @@ final class CocoScenes {
         byte[] mask = CocoPolygons.rasterize(polygons, height, width);
         int[] box = tightBox(mask);
         if (box == null) return false;
-        canvas.paint(mask, Canvas.jitter(category.colour, 25, rng), category.texture, Math.max(2, (int) (side / 6)), rng);
+        canvas.paint(
+                mask, Canvas.jitter(category.colour, 25, rng), category.texture, Math.max(2, (int) (side / 6)), rng);
         occupied.add(box);
-        objects.add(new GeneratedObject(category.id, new CocoSegmentation.Polygons(polygons), toBbox(box),
-                count(mask), false));
+        objects.add(new GeneratedObject(
+                category.id, new CocoSegmentation.Polygons(polygons), toBbox(box), count(mask), false));
         return true;
     }
 
@@ -166,8 +179,12 @@ final class CocoScenes {
         if (box == null) return;
         canvas.paint(mask, Canvas.jitter(Category.PERSON.colour, 25, rng), Category.PERSON.texture, 3, rng);
         occupied.add(box);
-        objects.add(new GeneratedObject(Category.PERSON.id,
-                new CocoSegmentation.Rle(CocoRle.fromMask(mask, height, width), compressed), toBbox(box), count(mask), true));
+        objects.add(new GeneratedObject(
+                Category.PERSON.id,
+                new CocoSegmentation.Rle(CocoRle.fromMask(mask, height, width), compressed),
+                toBbox(box),
+                count(mask),
+                true));
     }
 
     /** The category's polygon centred on the origin, rotated by {@code angle} radians. */
@@ -219,8 +236,12 @@ final class CocoScenes {
         if (spanX <= 0 || spanY <= 0) return null;
         for (int attempt = 0; attempt < PLACEMENT_TRIES; attempt++) {
             double dx = 1 - minX + rng.nextDouble() * spanX, dy = 1 - minY + rng.nextDouble() * spanY;
-            int[] box = {(int) Math.floor(minX + dx) - 2, (int) Math.floor(minY + dy) - 2,
-                    (int) Math.ceil(maxX + dx) + 2, (int) Math.ceil(maxY + dy) + 2};
+            int[] box = {
+                (int) Math.floor(minX + dx) - 2,
+                (int) Math.floor(minY + dy) - 2,
+                (int) Math.ceil(maxX + dx) + 2,
+                (int) Math.ceil(maxY + dy) + 2
+            };
             if (overlaps(box)) continue;
             double[] out = new double[shape.length];
             for (int i = 0; i < shape.length; i += 2) {

@@ -12,5 +12,10 @@ import org.apache.hadoop.fs.Path;
  * @param cocoAnnotations  annotations written over both splits, crowd regions included
  * @param cocoCrowdRegions of those, iscrowd = 1 regions (RLE)
  */
-public record GeneratedSample(Path cityscapesRoot, Path cocoRoot, int cityscapesImages, int cocoImages,
-                              int cocoAnnotations, int cocoCrowdRegions) {}
+public record GeneratedSample(
+        Path cityscapesRoot,
+        Path cocoRoot,
+        int cityscapesImages,
+        int cocoImages,
+        int cocoAnnotations,
+        int cocoCrowdRegions) {}

@@ -37,6 +37,7 @@ public final class SampleDatasetGenerator {
     static final List<String> VAL_CITIES = List.of("frankfurt", "lindau", "munster");
     /** Cityscapes' annotated frame is the 20th of each 30-frame snippet. */
     private static final int FRAME = 19;
+
     private static final float JPEG_QUALITY = 0.9f;
     private static final long VAL_IMAGE_ID_BASE = 1_000_000L;
     private static final long VAL_ANNOTATION_ID_BASE = 10_000_000L;
@@ -52,32 +53,55 @@ public final class SampleDatasetGenerator {
         writeCityscapes(fs, cityscapes, "val", VAL_CITIES, cs.valCount(), cs, spec.seed());
         SampleSpec.DatasetSize cc = spec.coco();
         int[] train = writeCoco(fs, coco, "train2017", 1, 1, cc.trainCount(), cc, spec.seed());
-        int[] val = writeCoco(fs, coco, "val2017", VAL_IMAGE_ID_BASE + 1, VAL_ANNOTATION_ID_BASE + 1,
-                cc.valCount(), cc, spec.seed());
-        return new GeneratedSample(cityscapes, coco, cs.trainCount() + cs.valCount(), cc.trainCount() + cc.valCount(),
-                train[0] + val[0], train[1] + val[1]);
+        int[] val = writeCoco(
+                fs, coco, "val2017", VAL_IMAGE_ID_BASE + 1, VAL_ANNOTATION_ID_BASE + 1, cc.valCount(), cc, spec.seed());
+        return new GeneratedSample(
+                cityscapes,
+                coco,
+                cs.trainCount() + cs.valCount(),
+                cc.trainCount() + cc.valCount(),
+                train[0] + val[0],
+                train[1] + val[1]);
     }
 
-    private static void writeCityscapes(FileSystem fs, Path root, String split, List<String> cities, int count,
-                                        SampleSpec.DatasetSize size, long seed) throws IOException {
+    private static void writeCityscapes(
+            FileSystem fs,
+            Path root,
+            String split,
+            List<String> cities,
+            int count,
+            SampleSpec.DatasetSize size,
+            long seed)
+            throws IOException {
         for (int i = 0; i < count; i++) {
             SplittableRandom rng = stream(seed, 1, split, i);
             CityscapesScenes.Scene scene = CityscapesScenes.draw(size.height(), size.width(), rng);
             String city = cities.get(i % cities.size());
             String stem = String.format("%s_%06d_%06d", city, i / cities.size(), FRAME);
-            DataFiles.write(fs, CityscapesLayout.imagePath(root, split, city, stem), ImageOps.encodeRgbPng(scene.image()));
-            DataFiles.write(fs, CityscapesLayout.labelPath(root, split, city, stem),
+            DataFiles.write(
+                    fs, CityscapesLayout.imagePath(root, split, city, stem), ImageOps.encodeRgbPng(scene.image()));
+            DataFiles.write(
+                    fs,
+                    CityscapesLayout.labelPath(root, split, city, stem),
                     ImageOps.encodeLabelPng(new ChwImage(1, size.height(), size.width(), scene.labelIds())));
         }
     }
 
     /** @return {annotations written, crowd regions written} */
-    private static int[] writeCoco(FileSystem fs, Path root, String split, long firstImageId, long firstAnnotationId,
-                                   int count, SampleSpec.DatasetSize size, long seed) throws IOException {
+    private static int[] writeCoco(
+            FileSystem fs,
+            Path root,
+            String split,
+            long firstImageId,
+            long firstAnnotationId,
+            int count,
+            SampleSpec.DatasetSize size,
+            long seed)
+            throws IOException {
         int annotations = 0, crowds = 0;
         long annotationId = firstAnnotationId;
         try (OutputStream out = fs.create(CocoLayout.annotationFile(root, split), true);
-             JsonGenerator json = new JsonFactory().createGenerator(out)) {
+                JsonGenerator json = new JsonFactory().createGenerator(out)) {
             json.useDefaultPrettyPrinter();
             json.writeStartObject();
             json.writeObjectFieldStart("info");
@@ -111,7 +135,9 @@ public final class SampleDatasetGenerator {
                 // The first two images of a split always hold a crowd, one in each RLE form.
                 boolean crowd = i < 2 || rng.nextInt(4) == 0;
                 CocoScenes.Scene scene = CocoScenes.draw(size.height(), size.width(), rng, crowd, i % 2 == 1);
-                DataFiles.write(fs, new Path(new Path(root, split), fileName(imageId)),
+                DataFiles.write(
+                        fs,
+                        new Path(new Path(root, split), fileName(imageId)),
                         ImageOps.encodeRgbJpeg(scene.image(), JPEG_QUALITY));
                 for (GeneratedObject o : scene.objects()) {
                     writeAnnotation(json, annotationId++, imageId, o);
@@ -135,7 +161,8 @@ public final class SampleDatasetGenerator {
         return new int[] {annotations, crowds};
     }
 
-    private static void writeAnnotation(JsonGenerator json, long id, long imageId, GeneratedObject o) throws IOException {
+    private static void writeAnnotation(JsonGenerator json, long id, long imageId, GeneratedObject o)
+            throws IOException {
         json.writeStartObject();
         json.writeFieldName("segmentation");
         if (o.segmentation() instanceof CocoSegmentation.Polygons p) {

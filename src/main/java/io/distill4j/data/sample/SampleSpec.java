@@ -9,6 +9,7 @@ public record SampleSpec(long seed, DatasetSize cityscapes, DatasetSize coco) {
     public static final long DEFAULT_SEED = 20240917L;
     /** Cityscapes' 2:1 aspect at 1/8 of 2048x1024. */
     public static final DatasetSize DEFAULT_CITYSCAPES = new DatasetSize(48, 16, 256, 128);
+
     public static final DatasetSize DEFAULT_COCO = new DatasetSize(48, 16, 192, 192);
 
     public SampleSpec {
@@ -31,12 +32,12 @@ public record SampleSpec(long seed, DatasetSize cityscapes, DatasetSize coco) {
 
         public DatasetSize {
             if (trainCount < 1 || valCount < 1) {
-                throw new IllegalArgumentException("trainCount and valCount must be at least 1, got "
-                        + trainCount + " and " + valCount);
+                throw new IllegalArgumentException(
+                        "trainCount and valCount must be at least 1, got " + trainCount + " and " + valCount);
             }
             if (width < MIN_SIDE || height < MIN_SIDE || width > 4096 || height > 4096) {
-                throw new IllegalArgumentException("width and height must be in " + MIN_SIDE + "..4096, got "
-                        + width + "x" + height);
+                throw new IllegalArgumentException(
+                        "width and height must be in " + MIN_SIDE + "..4096, got " + width + "x" + height);
             }
         }
     }

@@ -3,23 +3,21 @@ package io.distill4j.eval.cityscapes;
 import io.distill4j.data.cityscapes.CityscapesLabels;
 import io.distill4j.eval.MetricsJson;
 import io.distill4j.eval.SegmentationMetrics;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * {@code cityscapes-eval --gt GTFINE_SPLIT_DIR --pred PRED_DIR [--out metrics.json]}: walks
@@ -28,7 +26,9 @@ import java.util.stream.Stream;
  * under PRED_DIR (official submission format, labelIds), maps both to trainIds and accumulates one
  * confusion matrix over the split.
  */
-@Command(name = "cityscapes-eval", mixinStandardHelpOptions = true,
+@Command(
+        name = "cityscapes-eval",
+        mixinStandardHelpOptions = true,
         description = "Cityscapes per-class IoU and mIoU of labelId prediction PNGs against gtFine")
 public final class CityscapesEvalCommand implements Callable<Integer> {
     static final String GT_SUFFIX = "_gtFine_labelIds.png";
@@ -36,22 +36,34 @@ public final class CityscapesEvalCommand implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
 
-    @Option(names = "--gt", paramLabel = "GTFINE_SPLIT_DIR",
+    @Option(
+            names = "--gt",
+            paramLabel = "GTFINE_SPLIT_DIR",
             description = "e.g. cityscapes/gtFine/val (cities as sub-directories, *_gtFine_labelIds.png)")
     private Path gtDir;
 
-    @Option(names = "--pred", paramLabel = "PRED_DIR",
+    @Option(
+            names = "--pred",
+            paramLabel = "PRED_DIR",
             description = "prediction PNGs of labelIds named {city}_{seq}_{frame}*.png (searched recursively)")
     private Path predDir;
 
-    @Option(names = "--out", paramLabel = "metrics.json",
+    @Option(
+            names = "--out",
+            paramLabel = "metrics.json",
             description = "write {\"task\":\"segmentation\",\"miou\":..,\"iou\":{..}} (NaN as null)")
     private Path outFile;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "model name recorded in the JSON (default: the prediction directory name)")
+    @Option(
+            names = "--model",
+            paramLabel = "NAME",
+            description = "model name recorded in the JSON (default: the prediction directory name)")
     private String model;
 
-    @Option(names = "--split", paramLabel = "NAME", description = "split name recorded in the JSON (default: the gt directory name)")
+    @Option(
+            names = "--split",
+            paramLabel = "NAME",
+            description = "split name recorded in the JSON (default: the gt directory name)")
     private String split;
 
     @Spec
@@ -76,8 +88,12 @@ public final class CityscapesEvalCommand implements Callable<Integer> {
             SegmentationMetrics metrics = e.metrics();
             out.print(metrics.toTable(CityscapesLabels.TRAIN_NAMES));
             if (outFile != null) {
-                String modelName = model != null ? model : String.valueOf(predDir.toAbsolutePath().normalize().getFileName());
-                String splitName = split != null ? split : String.valueOf(gtDir.toAbsolutePath().normalize().getFileName());
+                String modelName = model != null
+                        ? model
+                        : String.valueOf(predDir.toAbsolutePath().normalize().getFileName());
+                String splitName = split != null
+                        ? split
+                        : String.valueOf(gtDir.toAbsolutePath().normalize().getFileName());
                 var json = metrics.toMetricsJson(modelName, splitName, CityscapesLabels.TRAIN_NAMES);
                 if (!e.unscored().isEmpty()) {
                     var list = json.putArray(UNSCORED_FIELD);
@@ -86,7 +102,8 @@ public final class CityscapesEvalCommand implements Callable<Integer> {
                 MetricsJson.write(json, outFile);
                 out.println("wrote " + outFile);
             }
-            if (!e.unscored().isEmpty()) err.println(unscoredWarning(e.unscored(), outFile != null ? outFile.toString() : null));
+            if (!e.unscored().isEmpty())
+                err.println(unscoredWarning(e.unscored(), outFile != null ? outFile.toString() : null));
             return 0;
         } catch (IOException e) {
             err.println("cityscapes-eval: " + e.getMessage());
@@ -104,9 +121,12 @@ public final class CityscapesEvalCommand implements Callable<Integer> {
     public record Evaluation(SegmentationMetrics metrics, List<Path> unscored) {}
 
     static String unscoredWarning(List<Path> unscored, String outFile) {
-        String first = unscored.stream().limit(3).map(p -> p.getFileName().toString()).collect(Collectors.joining(", "));
-        return "cityscapes-eval: warning: " + unscored.size() + (unscored.size() == 1 ? " prediction has" : " predictions have")
-                + " no ground truth and " + (unscored.size() == 1 ? "was" : "were") + " not scored (a deleted label, or "
+        String first =
+                unscored.stream().limit(3).map(p -> p.getFileName().toString()).collect(Collectors.joining(", "));
+        return "cityscapes-eval: warning: " + unscored.size()
+                + (unscored.size() == 1 ? " prediction has" : " predictions have")
+                + " no ground truth and " + (unscored.size() == 1 ? "was" : "were")
+                + " not scored (a deleted label, or "
                 + "another split?): " + first + (unscored.size() > 3 ? ", ..." : "")
                 + (outFile != null ? "; all are listed under \"" + UNSCORED_FIELD + "\" in " + outFile : "");
     }
@@ -122,7 +142,9 @@ public final class CityscapesEvalCommand implements Callable<Integer> {
         if (!Files.isDirectory(predDir)) throw new IOException("--pred " + predDir + ": no such directory");
         List<Path> gtFiles;
         try (Stream<Path> s = Files.walk(gtDir)) {
-            gtFiles = s.filter(p -> p.getFileName().toString().endsWith(GT_SUFFIX)).sorted().collect(Collectors.toList());
+            gtFiles = s.filter(p -> p.getFileName().toString().endsWith(GT_SUFFIX))
+                    .sorted()
+                    .collect(Collectors.toList());
         }
         if (gtFiles.isEmpty()) throw new IOException(gtDir + ": no *" + GT_SUFFIX + " files");
         Map<String, Path> predictions = indexPredictions(predDir);
@@ -134,7 +156,8 @@ public final class CityscapesEvalCommand implements Callable<Integer> {
             String base = name.substring(0, name.length() - GT_SUFFIX.length());
             Path predFile = predictions.get(base);
             if (predFile == null) {
-                throw new IOException("no prediction for " + gtFile + " (expected " + base + "*.png under " + predDir + ")");
+                throw new IOException(
+                        "no prediction for " + gtFile + " (expected " + base + "*.png under " + predDir + ")");
             }
             LabelPng.Labels gt = LabelPng.read(gtFile);
             LabelPng.Labels pred = LabelPng.read(predFile);
@@ -151,7 +174,10 @@ public final class CityscapesEvalCommand implements Callable<Integer> {
         }
         java.util.Optional<String> trainIds = suspicion.verdict();
         if (trainIds.isPresent()) throw new IOException("--pred " + predDir + ": " + trainIds.get());
-        List<Path> unscored = predictions.values().stream().filter(p -> !matched.contains(p)).sorted().toList();
+        List<Path> unscored = predictions.values().stream()
+                .filter(p -> !matched.contains(p))
+                .sorted()
+                .toList();
         return new Evaluation(metrics, unscored);
     }
 
@@ -160,7 +186,9 @@ public final class CityscapesEvalCommand implements Callable<Integer> {
         Map<String, Path> index = new HashMap<>();
         List<Path> files;
         try (Stream<Path> s = Files.walk(predDir)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().collect(Collectors.toList());
+            files = s.filter(p -> p.getFileName().toString().endsWith(".png"))
+                    .sorted()
+                    .collect(Collectors.toList());
         }
         for (Path f : files) {
             String[] parts = f.getFileName().toString().replace(".png", "").split("_");

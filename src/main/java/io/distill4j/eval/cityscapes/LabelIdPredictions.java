@@ -24,7 +24,8 @@ public final class LabelIdPredictions {
     public static String fileName(String sourceUri) {
         String name = sourceUri.substring(sourceUri.lastIndexOf('/') + 1);
         String stem = name.endsWith(CityscapesLayout.IMAGE_SUFFIX)
-                ? name.substring(0, name.length() - CityscapesLayout.IMAGE_SUFFIX.length()) : "";
+                ? name.substring(0, name.length() - CityscapesLayout.IMAGE_SUFFIX.length())
+                : "";
         if (stem.split("_").length < 3) {
             throw new IllegalArgumentException("source image " + sourceUri + " is not named {city}_{seq}_{frame}"
                     + CityscapesLayout.IMAGE_SUFFIX + "; cannot name its Cityscapes prediction file");
@@ -45,7 +46,8 @@ public final class LabelIdPredictions {
         for (int t = 0; t < 256; t++) {
             lut[t] = (byte) (t < CityscapesLabels.NUM_CLASSES ? CityscapesLabels.labelId(t) : UNLABELED);
         }
-        byte[] out = ImageOps.resizeNearest(new ChwImage(1, h, w, trainIds), outH, outW).data();
+        byte[] out = ImageOps.resizeNearest(new ChwImage(1, h, w, trainIds), outH, outW)
+                .data();
         for (int i = 0; i < out.length; i++) out[i] = lut[out[i] & 0xFF];
         return out;
     }

@@ -1,10 +1,10 @@
 package io.distill4j.eval.cityscapes;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 
 /**
  * Reads a single-channel 8-bit label PNG (grey or palette) as raw sample values. Raster samples
@@ -12,8 +12,7 @@ import java.nio.file.Path;
  */
 public final class LabelPng {
     /** Labels in row-major order with their size. */
-    public record Labels(int width, int height, byte[] values) {
-    }
+    public record Labels(int width, int height, byte[] values) {}
 
     private LabelPng() {}
 
@@ -22,8 +21,8 @@ public final class LabelPng {
         if (img == null) throw new IOException(file + ": not a readable PNG");
         Raster raster = img.getRaster();
         if (raster.getNumBands() != 1) {
-            throw new IOException(file + ": expected a single-channel label PNG, found "
-                    + raster.getNumBands() + " channels");
+            throw new IOException(
+                    file + ": expected a single-channel label PNG, found " + raster.getNumBands() + " channels");
         }
         int w = img.getWidth();
         int h = img.getHeight();
@@ -38,7 +37,8 @@ public final class LabelPng {
 
     /** Writes 8-bit grey labels, the format {@link #read} and the official scripts accept. */
     public static void write(Path file, int width, int height, byte[] values) throws IOException {
-        if (!ImageIO.write(grey(width, height, values), "png", file.toFile())) throw new IOException(file + ": no PNG writer");
+        if (!ImageIO.write(grey(width, height, values), "png", file.toFile()))
+            throw new IOException(file + ": no PNG writer");
     }
 
     /** The PNG file {@link #write} would write, as bytes (for files on Hadoop file systems). */

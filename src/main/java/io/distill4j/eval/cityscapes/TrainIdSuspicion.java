@@ -1,7 +1,6 @@
 package io.distill4j.eval.cityscapes;
 
 import io.distill4j.data.cityscapes.CityscapesLabels;
-
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -37,9 +36,12 @@ final class TrainIdSuspicion {
             }
         }
         if (total == 0 || unevaluated <= VOID_SHARE * total) return Optional.empty();
-        return Optional.of(String.format("the predictions look like trainIds, not labelIds: every value is in 0..%d and "
-                + "%.1f%% of the pixels carry labelIds Cityscapes does not evaluate (%s); write labelIds (trainId -> labelId, "
-                + "as evaluate.export-predictions does)", CityscapesLabels.NUM_CLASSES - 1, 100.0 * unevaluated / total,
+        return Optional.of(String.format(
+                "the predictions look like trainIds, not labelIds: every value is in 0..%d and "
+                        + "%.1f%% of the pixels carry labelIds Cityscapes does not evaluate (%s); write labelIds (trainId -> labelId, "
+                        + "as evaluate.export-predictions does)",
+                CityscapesLabels.NUM_CLASSES - 1,
+                100.0 * unevaluated / total,
                 examples.stream().limit(6).map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))));
     }
 }

@@ -1,14 +1,12 @@
 package io.distill4j.eval.coco;
 
 import io.distill4j.eval.MetricsJson;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,25 +18,40 @@ import picocli.CommandLine.Spec;
  * [--split NAME]}: the twelve COCOeval bbox numbers for any COCO ground truth and results file,
  * printed in pycocotools' summarize() layout and written at full precision as metrics JSON.
  */
-@Command(name = "coco-eval", mixinStandardHelpOptions = true,
+@Command(
+        name = "coco-eval",
+        mixinStandardHelpOptions = true,
         description = "COCO bbox AP/AR (pycocotools COCOeval rules) of a results JSON against instances JSON",
         footer = {"", "Prints the twelve numbers in pycocotools' summarize() layout."})
 public final class CocoEvalCommand implements Callable<Integer> {
-    @Option(names = "--gt", paramLabel = "instances.json", description = "COCO instances file (images, annotations, categories)")
+    @Option(
+            names = "--gt",
+            paramLabel = "instances.json",
+            description = "COCO instances file (images, annotations, categories)")
     private Path gtFile;
 
-    @Option(names = "--results", paramLabel = "detections.json",
+    @Option(
+            names = "--results",
+            paramLabel = "detections.json",
             description = "COCO results file: [{\"image_id\",\"category_id\",\"bbox\":[x,y,w,h],\"score\"}]")
     private Path resultsFile;
 
-    @Option(names = "--out", paramLabel = "stats.json",
+    @Option(
+            names = "--out",
+            paramLabel = "stats.json",
             description = "write {\"task\":\"detection\",\"stats\":[12 numbers],\"AP\":..} at full precision")
     private Path outFile;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "model name recorded in the JSON (default: results file name)")
+    @Option(
+            names = "--model",
+            paramLabel = "NAME",
+            description = "model name recorded in the JSON (default: results file name)")
     private String model;
 
-    @Option(names = "--split", paramLabel = "NAME", description = "split name recorded in the JSON (default: gt file name)")
+    @Option(
+            names = "--split",
+            paramLabel = "NAME",
+            description = "split name recorded in the JSON (default: gt file name)")
     private String split;
 
     @Spec
@@ -74,7 +87,8 @@ public final class CocoEvalCommand implements Callable<Integer> {
             }
             out.print(stats.summarize());
             if (outFile != null) {
-                String modelName = model != null ? model : resultsFile.getFileName().toString();
+                String modelName =
+                        model != null ? model : resultsFile.getFileName().toString();
                 String splitName = split != null ? split : gtFile.getFileName().toString();
                 MetricsJson.write(stats.toMetricsJson(modelName, splitName), outFile);
                 out.println("wrote " + outFile);

@@ -10,6 +10,7 @@ final class CocoEvalParams {
     static final int[] MAX_DETS = {1, 10, 100};
     /** all, small, medium, large by ground-truth area; both ends inclusive as in COCOeval. */
     static final double[][] AREA_RANGES = {{0, 1e10}, {0, 32 * 32}, {32 * 32, 96 * 96}, {96 * 96, 1e10}};
+
     static final String[] AREA_LABELS = {"all", "small", "medium", "large"};
     /** COCOeval caps the IoU needed for a match just below 1 so that IoU 1 still matches at t = 1. */
     static final double MAX_IOU_THRESHOLD = 1 - 1e-10;

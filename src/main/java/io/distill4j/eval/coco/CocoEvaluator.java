@@ -1,5 +1,12 @@
 package io.distill4j.eval.coco;
 
+import static io.distill4j.eval.coco.CocoEvalParams.AREA_RANGES;
+import static io.distill4j.eval.coco.CocoEvalParams.EPS;
+import static io.distill4j.eval.coco.CocoEvalParams.IOU_THRESHOLDS;
+import static io.distill4j.eval.coco.CocoEvalParams.MAX_DETS;
+import static io.distill4j.eval.coco.CocoEvalParams.MAX_IOU_THRESHOLD;
+import static io.distill4j.eval.coco.CocoEvalParams.RECALL_THRESHOLDS;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -10,13 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static io.distill4j.eval.coco.CocoEvalParams.AREA_RANGES;
-import static io.distill4j.eval.coco.CocoEvalParams.EPS;
-import static io.distill4j.eval.coco.CocoEvalParams.IOU_THRESHOLDS;
-import static io.distill4j.eval.coco.CocoEvalParams.MAX_DETS;
-import static io.distill4j.eval.coco.CocoEvalParams.MAX_IOU_THRESHOLD;
-import static io.distill4j.eval.coco.CocoEvalParams.RECALL_THRESHOLDS;
 
 /**
  * Bounding-box evaluation that reproduces pycocotools' {@code COCOeval(iouType='bbox')} with
@@ -39,8 +39,11 @@ public final class CocoEvaluator {
      * @param imageIds    every evaluated image (also those without ground truth)
      * @param categoryIds the evaluated categories; detections of other categories are not counted
      */
-    public static CocoStats evaluate(Collection<Long> imageIds, Collection<Integer> categoryIds,
-                                     List<CocoGt> groundTruth, List<CocoDetection> detections) {
+    public static CocoStats evaluate(
+            Collection<Long> imageIds,
+            Collection<Integer> categoryIds,
+            List<CocoGt> groundTruth,
+            List<CocoDetection> detections) {
         Map<Integer, String> categories = new HashMap<>();
         for (int c : categoryIds) categories.put(c, String.valueOf(c));
         return evaluate(CocoGroundTruth.of(new ArrayList<>(imageIds), categories, groundTruth), detections);
@@ -56,14 +59,20 @@ public final class CocoEvaluator {
         TreeSet<Integer> used = new TreeSet<>();
         for (CocoDetection d : detections) used.add(d.categoryId());
         for (int c : used) if (gt.categories().containsKey(c)) return;
-        throw new IllegalArgumentException("none of the " + detections.size() + " results has a category_id of the ground truth "
-                + "(results use " + sample(used) + "; ground truth has " + sample(new TreeSet<>(gt.categories().keySet()))
-                + "): results of a model with another label map?");
+        throw new IllegalArgumentException(
+                "none of the " + detections.size() + " results has a category_id of the ground truth "
+                        + "(results use " + sample(used) + "; ground truth has "
+                        + sample(new TreeSet<>(gt.categories().keySet()))
+                        + "): results of a model with another label map?");
     }
 
     private static String sample(TreeSet<Integer> ids) {
-        return ids.size() <= 6 ? ids.toString() : ids.stream().limit(6).map(String::valueOf)
-                .collect(java.util.stream.Collectors.joining(", ", "[", ", ... (" + ids.size() + " ids)]"));
+        return ids.size() <= 6
+                ? ids.toString()
+                : ids.stream()
+                        .limit(6)
+                        .map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(", ", "[", ", ... (" + ids.size() + " ids)]"));
     }
 
     /**
@@ -76,8 +85,8 @@ public final class CocoEvaluator {
         Set<Long> images = new HashSet<>(gt.imageIds());
         for (int i = 0; i < detections.size(); i++) {
             if (!images.contains(detections.get(i).imageId())) {
-                throw new IllegalArgumentException("result " + i + " has image_id " + detections.get(i).imageId()
-                        + ", which is not an image of the ground truth");
+                throw new IllegalArgumentException("result " + i + " has image_id "
+                        + detections.get(i).imageId() + ", which is not an image of the ground truth");
             }
         }
         List<Integer> catIds = new ArrayList<>(new TreeSet<>(gt.categories().keySet()));
@@ -100,11 +109,13 @@ public final class CocoEvaluator {
             CocoGt g = gt.annotations().get(i);
             Integer img = imgIndex.get(g.imageId());
             Integer cat = catIndex.get(g.categoryId());
-            if (img != null && cat != null) gtCells.get(cat * imgIds.size() + img).add(i);
+            if (img != null && cat != null)
+                gtCells.get(cat * imgIds.size() + img).add(i);
         }
         for (CocoDetection d : detections) {
             Integer cat = catIndex.get(d.categoryId());
-            if (cat != null) dtCells.get(cat * imgIds.size() + imgIndex.get(d.imageId())).add(d);
+            if (cat != null)
+                dtCells.get(cat * imgIds.size() + imgIndex.get(d.imageId())).add(d);
         }
 
         int maxDet = MAX_DETS[M - 1];
@@ -162,11 +173,10 @@ public final class CocoEvaluator {
     }
 
     /** One image and category at one area range: COCOeval.evaluateImg. */
-    private record ImageEval(double[] dtScores, boolean[][] dtMatched, boolean[][] dtIgnore, boolean[] gtIgnore) {
-    }
+    private record ImageEval(double[] dtScores, boolean[][] dtMatched, boolean[][] dtIgnore, boolean[] gtIgnore) {}
 
-    private static ImageEval evaluateImage(List<CocoGt> gtsIn, long[] gtIdsIn, List<CocoDetection> dts,
-                                           double[][] iousIn, double[] range) {
+    private static ImageEval evaluateImage(
+            List<CocoGt> gtsIn, long[] gtIdsIn, List<CocoDetection> dts, double[][] iousIn, double[] range) {
         int G = gtsIn.size();
         int D = dts.size();
         boolean[] ignoreIn = new boolean[G];

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -36,11 +35,11 @@ public final class CocoGroundTruth {
      * @param annotations   ground truth in file order
      * @param annotationIds the annotation ids, parallel to {@code annotations}
      */
-    public CocoGroundTruth(List<Long> imageIds, Map<Integer, String> categories, List<CocoGt> annotations,
-                           long[] annotationIds) {
+    public CocoGroundTruth(
+            List<Long> imageIds, Map<Integer, String> categories, List<CocoGt> annotations, long[] annotationIds) {
         if (annotationIds.length != annotations.size()) {
-            throw new IllegalArgumentException(annotationIds.length + " annotation ids for "
-                    + annotations.size() + " annotations");
+            throw new IllegalArgumentException(
+                    annotationIds.length + " annotation ids for " + annotations.size() + " annotations");
         }
         this.imageIds = List.copyOf(new TreeSet<>(imageIds));
         this.categories = Collections.unmodifiableMap(new LinkedHashMap<>(categories));
@@ -84,7 +83,7 @@ public final class CocoGroundTruth {
         boolean sawImages = false;
         boolean sawCategories = false;
         try (InputStream in = Files.newInputStream(file);
-             JsonParser p = new JsonFactory(mapper).createParser(in)) {
+                JsonParser p = new JsonFactory(mapper).createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException(file + ": expected a JSON object");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.getCurrentName();
@@ -92,14 +91,23 @@ public final class CocoGroundTruth {
                 switch (field) {
                     case "images" -> {
                         sawImages = true;
-                        forEachObject(p, value, file, field, (node, i) ->
-                                imageIds.add(requireLong(node, "id", file, field, i)));
+                        forEachObject(
+                                p,
+                                value,
+                                file,
+                                field,
+                                (node, i) -> imageIds.add(requireLong(node, "id", file, field, i)));
                     }
                     case "categories" -> {
                         sawCategories = true;
-                        forEachObject(p, value, file, field, (node, i) -> categories.put(
-                                (int) requireLong(node, "id", file, field, i),
-                                node.path("name").asText(String.valueOf(node.get("id")))));
+                        forEachObject(
+                                p,
+                                value,
+                                file,
+                                field,
+                                (node, i) -> categories.put(
+                                        (int) requireLong(node, "id", file, field, i),
+                                        node.path("name").asText(String.valueOf(node.get("id")))));
                     }
                     case "annotations" -> forEachObject(p, value, file, field, (node, i) -> {
                         annotationIds.add(requireLong(node, "id", file, field, i));
@@ -109,8 +117,10 @@ public final class CocoGroundTruth {
                 }
             }
         } catch (JsonProcessingException e) {
-            throw new IOException(file + ": malformed JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr(), e);
+            throw new IOException(
+                    file + ": malformed JSON: " + e.getOriginalMessage() + " at line "
+                            + e.getLocation().getLineNr(),
+                    e);
         }
         if (!sawImages) throw new IOException(file + ": no \"images\" array (not a COCO instances file?)");
         if (!sawCategories) throw new IOException(file + ": no \"categories\" array (not a COCO instances file?)");
@@ -146,8 +156,15 @@ public final class CocoGroundTruth {
         if (area == null || !area.isNumber()) throw new IOException(file + ": " + where + " needs a numeric \"area\"");
         JsonNode crowd = node.get("iscrowd");
         boolean iscrowd = crowd != null && (crowd.isBoolean() ? crowd.asBoolean() : crowd.asInt() != 0);
-        return new CocoGt(imageId, categoryId, bbox.get(0).asDouble(), bbox.get(1).asDouble(),
-                bbox.get(2).asDouble(), bbox.get(3).asDouble(), area.asDouble(), iscrowd);
+        return new CocoGt(
+                imageId,
+                categoryId,
+                bbox.get(0).asDouble(),
+                bbox.get(1).asDouble(),
+                bbox.get(2).asDouble(),
+                bbox.get(3).asDouble(),
+                area.asDouble(),
+                iscrowd);
     }
 
     private static long requireLong(JsonNode node, String key, Path file, String field, int i) throws IOException {

@@ -6,6 +6,5 @@ package io.distill4j.eval.coco;
  * region is ignored: detections on it are neither true nor false positives). Serializable because
  * the evaluate job collects ground truth from Spark executors.
  */
-public record CocoGt(long imageId, int categoryId, double x, double y, double w, double h, double area,
-                     boolean iscrowd) implements java.io.Serializable {
-}
+public record CocoGt(long imageId, int categoryId, double x, double y, double w, double h, double area, boolean iscrowd)
+        implements java.io.Serializable {}

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,7 +61,7 @@ public final class CocoResultsJson {
     public static List<CocoDetection> read(Path file) throws IOException {
         List<CocoDetection> out = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file);
-             JsonParser p = new JsonFactory(MAPPER).createParser(in)) {
+                JsonParser p = new JsonFactory(MAPPER).createParser(in)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new IOException(file + ": a COCO results file is a JSON array of detections");
             }
@@ -74,8 +73,10 @@ public final class CocoResultsJson {
                 out.add(toDetection(p.readValueAsTree(), file, i++));
             }
         } catch (JsonProcessingException e) {
-            throw new IOException(file + ": malformed JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr(), e);
+            throw new IOException(
+                    file + ": malformed JSON: " + e.getOriginalMessage() + " at line "
+                            + e.getLocation().getLineNr(),
+                    e);
         }
         return out;
     }
@@ -93,7 +94,13 @@ public final class CocoResultsJson {
         }
         for (JsonNode v : bbox) if (!v.isNumber()) throw new IOException(where + ": bbox values must be numbers");
         if (score == null || !score.isNumber()) throw new IOException(where + " needs a numeric \"score\"");
-        return new CocoDetection(image.asLong(), cat.asInt(), bbox.get(0).asDouble(), bbox.get(1).asDouble(),
-                bbox.get(2).asDouble(), bbox.get(3).asDouble(), score.asDouble());
+        return new CocoDetection(
+                image.asLong(),
+                cat.asInt(),
+                bbox.get(0).asDouble(),
+                bbox.get(1).asDouble(),
+                bbox.get(2).asDouble(),
+                bbox.get(3).asDouble(),
+                score.asDouble());
     }
 }

@@ -3,7 +3,6 @@ package io.distill4j.eval.coco;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.eval.MetricsJson;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Collections;
@@ -17,8 +16,19 @@ import java.util.Map;
  */
 public final class CocoStats {
     /** Names of the twelve numbers in COCOeval order; also the metrics.json keys. */
-    public static final List<String> NAMES = List.of("AP", "AP50", "AP75", "AP_small", "AP_medium", "AP_large",
-            "AR1", "AR10", "AR100", "AR_small", "AR_medium", "AR_large");
+    public static final List<String> NAMES = List.of(
+            "AP",
+            "AP50",
+            "AP75",
+            "AP_small",
+            "AP_medium",
+            "AP_large",
+            "AR1",
+            "AR10",
+            "AR100",
+            "AR_small",
+            "AR_medium",
+            "AR_large");
 
     private final double[] stats;
     private final Map<Integer, Double> categoryAp;
@@ -71,9 +81,14 @@ public final class CocoStats {
 
     // ' {:<18} {} @[ IoU={:<9} | area={:>6s} | maxDets={:>3d} ] = {:0.3f}'
     private static void line(StringBuilder sb, boolean ap, String iou, String area, int maxDets, double value) {
-        sb.append(String.format(" %-18s %s @[ IoU=%-9s | area=%6s | maxDets=%3d ] = %s%n",
-                ap ? "Average Precision" : "Average Recall", ap ? "(AP)" : "(AR)",
-                iou == null ? "0.50:0.95" : iou, area, maxDets, threeDecimals(value)));
+        sb.append(String.format(
+                " %-18s %s @[ IoU=%-9s | area=%6s | maxDets=%3d ] = %s%n",
+                ap ? "Average Precision" : "Average Recall",
+                ap ? "(AP)" : "(AR)",
+                iou == null ? "0.50:0.95" : iou,
+                area,
+                maxDets,
+                threeDecimals(value)));
     }
 
     /**

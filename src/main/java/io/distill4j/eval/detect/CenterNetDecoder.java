@@ -1,7 +1,6 @@
 package io.distill4j.eval.detect;
 
 import io.distill4j.eval.coco.CocoDetection;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,13 +47,13 @@ public final class CenterNetDecoder {
      * @param scaleY        origH / inputH
      * @return detections, highest score first (ties: lower class, then row-major position)
      */
-    public List<CocoDetection> decode(long imageId, float[] heatmapLogits, float[] reg, int h, int w,
-                                      double scaleX, double scaleY) {
+    public List<CocoDetection> decode(
+            long imageId, float[] heatmapLogits, float[] reg, int h, int w, double scaleX, double scaleY) {
         int K = categoryIds.length;
         int hw = h * w;
         if (heatmapLogits.length != K * hw) {
-            throw new IllegalArgumentException("heatmap has " + heatmapLogits.length + " values, expected K*h*w = "
-                    + K + "*" + h + "*" + w);
+            throw new IllegalArgumentException(
+                    "heatmap has " + heatmapLogits.length + " values, expected K*h*w = " + K + "*" + h + "*" + w);
         }
         if (reg.length != 4 * hw) {
             throw new IllegalArgumentException("reg has " + reg.length + " values, expected 4*h*w = 4*" + h + "*" + w);
@@ -84,8 +83,14 @@ public final class CenterNetDecoder {
             double bh = reg[hw + cell] * stride;
             double cx = (x + reg[2 * hw + cell]) * stride;
             double cy = (y + reg[3 * hw + cell]) * stride;
-            out.add(new CocoDetection(imageId, categoryIds[c], (cx - bw / 2) * scaleX, (cy - bh / 2) * scaleY,
-                    bw * scaleX, bh * scaleY, score));
+            out.add(new CocoDetection(
+                    imageId,
+                    categoryIds[c],
+                    (cx - bw / 2) * scaleX,
+                    (cy - bh / 2) * scaleY,
+                    bw * scaleX,
+                    bh * scaleY,
+                    score));
         }
         return out;
     }

@@ -16,8 +16,7 @@ public final class CenterNetTargets {
      * @param reg     [4*h*w] CHW: width, height, dx, dy in output-grid units
      * @param mask    [h*w]: 1 at object centres, else 0
      */
-    public record Targets(int numClasses, int height, int width, float[] heatmap, float[] reg, float[] mask) {
-    }
+    public record Targets(int numClasses, int height, int width, float[] heatmap, float[] reg, float[] mask) {}
 
     private CenterNetTargets() {}
 
@@ -30,7 +29,8 @@ public final class CenterNetTargets {
             throw new IllegalArgumentException(boxes.length + " boxes but " + classIdx.length + " class indices");
         }
         if (inputH % stride != 0 || inputW % stride != 0) {
-            throw new IllegalArgumentException("input " + inputH + "x" + inputW + " is not a multiple of stride " + stride);
+            throw new IllegalArgumentException(
+                    "input " + inputH + "x" + inputW + " is not a multiple of stride " + stride);
         }
         int h = inputH / stride;
         int w = inputW / stride;
@@ -41,7 +41,8 @@ public final class CenterNetTargets {
         for (int i = 0; i < boxes.length; i++) {
             int c = classIdx[i];
             if (c < 0 || c >= numClasses) {
-                throw new IllegalArgumentException("box " + i + ": class index " + c + " outside 0.." + (numClasses - 1));
+                throw new IllegalArgumentException(
+                        "box " + i + ": class index " + c + " outside 0.." + (numClasses - 1));
             }
             double bw = boxes[i][2] / stride;
             double bh = boxes[i][3] / stride;

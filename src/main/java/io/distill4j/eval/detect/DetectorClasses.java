@@ -1,7 +1,6 @@
 package io.distill4j.eval.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,19 +27,24 @@ public final class DetectorClasses {
      */
     public static DetectorClasses fromManifest(JsonNode categories, String where) {
         if (!categories.isArray() || categories.isEmpty()) {
-            throw new IllegalArgumentException(where + ": field 'categories' is missing or empty; a detector needs its classes");
+            throw new IllegalArgumentException(
+                    where + ": field 'categories' is missing or empty; a detector needs its classes");
         }
         int[] ids = new int[categories.size()];
         Arrays.fill(ids, -1);
         Map<Integer, String> names = new LinkedHashMap<>();
         for (JsonNode c : categories) {
             int index = c.path("index").asInt(-1);
-            if (index < 0 || index >= ids.length || ids[index] != -1 || !c.path("id").isIntegralNumber()) {
+            if (index < 0
+                    || index >= ids.length
+                    || ids[index] != -1
+                    || !c.path("id").isIntegralNumber()) {
                 throw new IllegalArgumentException(where + ": field 'categories' has a bad or repeated entry " + c);
             }
             ids[index] = c.path("id").asInt();
         }
-        for (JsonNode c : categories) names.put(c.path("id").asInt(), c.path("name").asText(c.path("id").asText()));
+        for (JsonNode c : categories)
+            names.put(c.path("id").asInt(), c.path("name").asText(c.path("id").asText()));
         return new DetectorClasses(ids, names);
     }
 

@@ -3,7 +3,6 @@ package io.distill4j.eval.detect;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.eval.coco.CocoDetection;
 import io.distill4j.eval.coco.CocoGt;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,8 +44,15 @@ public final class ShardBoxes {
         double sy = scaleY(r);
         List<CocoGt> out = new ArrayList<>(cats.length);
         for (int i = 0; i < cats.length; i++) {
-            out.add(new CocoGt(r.imageId(), cats[i], b[4 * i] * sx, b[4 * i + 1] * sy, b[4 * i + 2] * sx,
-                    b[4 * i + 3] * sy, areas[i], crowd[i]));
+            out.add(new CocoGt(
+                    r.imageId(),
+                    cats[i],
+                    b[4 * i] * sx,
+                    b[4 * i + 1] * sy,
+                    b[4 * i + 2] * sx,
+                    b[4 * i + 3] * sy,
+                    areas[i],
+                    crowd[i]));
         }
         return out;
     }
@@ -55,14 +61,15 @@ public final class ShardBoxes {
     public static CocoGt toShardPixels(CocoGt g, ShardRecord r) {
         double sx = scaleX(r);
         double sy = scaleY(r);
-        return new CocoGt(g.imageId(), g.categoryId(), g.x() / sx, g.y() / sy, g.w() / sx, g.h() / sy, g.area(), g.iscrowd());
+        return new CocoGt(
+                g.imageId(), g.categoryId(), g.x() / sx, g.y() / sy, g.w() / sx, g.h() / sy, g.area(), g.iscrowd());
     }
 
     /** A detection in original pixels moved onto the shard image (for pictures). */
     public static CocoDetection toShardPixels(CocoDetection d, ShardRecord r) {
         double sx = scaleX(r);
         double sy = scaleY(r);
-        return new CocoDetection(d.imageId(), d.categoryId(), d.x() / sx, d.y() / sy,
-                d.w() / sx, d.h() / sy, d.score());
+        return new CocoDetection(
+                d.imageId(), d.categoryId(), d.x() / sx, d.y() / sy, d.w() / sx, d.h() / sy, d.score());
     }
 }

@@ -2,8 +2,6 @@ package io.distill4j.eval.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill4j.eval.coco.CocoStats;
-
-import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.imageio.ImageIO;
 
 /**
  * The comparison page of a pipeline: the console's table (every column, the model names linked to
@@ -54,7 +53,8 @@ public final class ComparisonPage {
         this.groups = List.copyOf(groups);
         if (groups.isEmpty()) throw new IllegalArgumentException("nothing to compare");
         if (table.size() - 1 != groups.size()) {
-            throw new IllegalArgumentException("the table has " + (table.size() - 1) + " rows for " + groups.size() + " models");
+            throw new IllegalArgumentException(
+                    "the table has " + (table.size() - 1) + " rows for " + groups.size() + " models");
         }
         this.task = groups.get(0).runs().get(0).metrics().path("task").asText();
     }
@@ -89,23 +89,33 @@ public final class ComparisonPage {
         if (!others.isEmpty()) {
             body.append("<nav>Comparisons in this work directory:");
             for (Link l : others) {
-                body.append(" <a href=\"").append(Html.escape(l.href())).append("\">").append(Html.escape(l.label())).append("</a>");
+                body.append(" <a href=\"")
+                        .append(Html.escape(l.href()))
+                        .append("\">")
+                        .append(Html.escape(l.label()))
+                        .append("</a>");
             }
             body.append("</nav>\n");
         }
         body.append("<p>").append(Html.escape(introduction)).append("</p>\n").append(tableHtml());
         List<Path> charts = new ArrayList<>();
-        LineChart loss = curves("Task loss per epoch (mean over seeds; distillation terms not included)",
-                "task loss", Run::loss, 1);
+        LineChart loss = curves(
+                "Task loss per epoch (mean over seeds; distillation terms not included)", "task loss", Run::loss, 1);
         if (!loss.isEmpty()) charts.add(png(loss, dir.resolve(name + "_loss.png")));
-        LineChart validation = curves("Validation " + headline() + " per epoch (mean over seeds)",
-                "validation " + headline() + " %", Run::validation, 100);
+        LineChart validation = curves(
+                "Validation " + headline() + " per epoch (mean over seeds)",
+                "validation " + headline() + " %",
+                Run::validation,
+                100);
         if (!validation.isEmpty()) charts.add(png(validation, dir.resolve(name + "_validation.png")));
         if (!charts.isEmpty()) {
             body.append("<h2>Training curves</h2>\n<div class=\"charts\">\n");
             for (Path c : charts) {
-                body.append("<img src=\"").append(Html.escape(c.getFileName().toString())).append("\" alt=\"")
-                        .append(Html.escape(c.getFileName().toString())).append("\">\n");
+                body.append("<img src=\"")
+                        .append(Html.escape(c.getFileName().toString()))
+                        .append("\" alt=\"")
+                        .append(Html.escape(c.getFileName().toString()))
+                        .append("\">\n");
             }
             body.append("</div>\n");
         }
@@ -129,15 +139,21 @@ public final class ComparisonPage {
         sb.append("</tr>\n");
         int deltaColumn = -1;
         // the headline's gain, not "time vs baseline"
-        for (int i = table.get(0).length - 1; i >= 0; i--) if (table.get(0)[i].endsWith(headline() + " vs baseline")) deltaColumn = i;
+        for (int i = table.get(0).length - 1; i >= 0; i--)
+            if (table.get(0)[i].endsWith(headline() + " vs baseline")) deltaColumn = i;
         for (int r = 1; r < table.size(); r++) {
             String[] row = table.get(r);
             Group g = groups.get(r - 1);
             sb.append("<tr><td>").append(links(g)).append("</td>");
             for (int i = 1; i < row.length; i++) {
-                String cls = i == deltaColumn && row[i].startsWith("+") && !row[i].equals("+0.00") ? " class=\"pos\""
+                String cls = i == deltaColumn && row[i].startsWith("+") && !row[i].equals("+0.00")
+                        ? " class=\"pos\""
                         : i == deltaColumn && row[i].startsWith("-") ? " class=\"neg\"" : "";
-                sb.append("<td").append(cls).append('>').append(Html.escape(row[i])).append("</td>");
+                sb.append("<td")
+                        .append(cls)
+                        .append('>')
+                        .append(Html.escape(row[i]))
+                        .append("</td>");
             }
             sb.append("</tr>\n");
         }
@@ -150,7 +166,11 @@ public final class ComparisonPage {
         for (int i = 0; i < g.runs().size(); i++) {
             Run run = g.runs().get(i);
             if (i > 0) sb.append(", ");
-            sb.append(a(run.reportHref(), run.id().startsWith(g.name() + "-") ? run.id().substring(g.name().length() + 1) : run.id()));
+            sb.append(a(
+                    run.reportHref(),
+                    run.id().startsWith(g.name() + "-")
+                            ? run.id().substring(g.name().length() + 1)
+                            : run.id()));
         }
         return sb.append(")</small>").toString();
     }
@@ -171,7 +191,9 @@ public final class ComparisonPage {
                 rows.computeIfAbsent(e.getKey(), k -> filledNaN(groups.size()))[gi] = e.getValue();
             }
         }
-        StringBuilder sb = new StringBuilder("<table>\n<tr><th>").append(task.equals("segmentation") ? "class" : "metric").append("</th>");
+        StringBuilder sb = new StringBuilder("<table>\n<tr><th>")
+                .append(task.equals("segmentation") ? "class" : "metric")
+                .append("</th>");
         for (Group g : groups) sb.append("<th>").append(Html.escape(g.name())).append("</th>");
         sb.append("</tr>\n");
         for (Map.Entry<String, double[]> e : rows.entrySet()) {
@@ -180,7 +202,8 @@ public final class ComparisonPage {
             sb.append("<tr><td>").append(Html.escape(e.getKey())).append("</td>");
             for (double v : e.getValue()) {
                 sb.append(v == best && best > 0 && groups.size() > 1 ? "<td class=\"best\">" : "<td>")
-                        .append(Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", 100 * v)).append("</td>");
+                        .append(Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", 100 * v))
+                        .append("</td>");
             }
             sb.append("</tr>\n");
         }
@@ -192,20 +215,24 @@ public final class ComparisonPage {
         Map<String, List<Double>> values = new LinkedHashMap<>();
         for (Run r : g.runs()) {
             if (task.equals("segmentation")) {
-                Iterator<Map.Entry<String, JsonNode>> it = r.metrics().path("iou").fields();
+                Iterator<Map.Entry<String, JsonNode>> it =
+                        r.metrics().path("iou").fields();
                 while (it.hasNext()) {
                     var e = it.next();
                     values.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(score(e.getValue()));
                 }
-                values.computeIfAbsent("mIoU", k -> new ArrayList<>()).add(score(r.metrics().path("miou")));
+                values.computeIfAbsent("mIoU", k -> new ArrayList<>())
+                        .add(score(r.metrics().path("miou")));
             } else {
                 for (String name : CocoStats.NAMES) {
-                    values.computeIfAbsent(name, k -> new ArrayList<>()).add(score(r.metrics().path(name)));
+                    values.computeIfAbsent(name, k -> new ArrayList<>())
+                            .add(score(r.metrics().path(name)));
                 }
             }
         }
         Map<String, Double> means = new LinkedHashMap<>();
-        values.forEach((k, v) -> means.put(k, v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
+        values.forEach((k, v) -> means.put(
+                k, v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
         return means;
     }
 
@@ -221,8 +248,8 @@ public final class ComparisonPage {
     }
 
     /** One line per model: the mean over its seeds at every epoch all of them reached. */
-    private LineChart curves(String chartTitle, String yLabel, java.util.function.Function<Run, List<double[]>> points,
-                             double scale) {
+    private LineChart curves(
+            String chartTitle, String yLabel, java.util.function.Function<Run, List<double[]>> points, double scale) {
         LineChart chart = new LineChart(chartTitle, "epoch", yLabel).integerX();
         for (Group g : groups) {
             Map<Double, double[]> sums = new TreeMap<>(); // epoch -> (sum, count)
@@ -238,8 +265,11 @@ public final class ComparisonPage {
                 if (s[1] == g.runs().size()) mean.add(new double[] {epoch, scale * s[0] / s[1]});
             });
             if (mean.isEmpty()) continue;
-            chart.add(g.name(), new LineChart.Series(mean.stream().mapToDouble(p -> p[0]).toArray(),
-                    mean.stream().mapToDouble(p -> p[1]).toArray()));
+            chart.add(
+                    g.name(),
+                    new LineChart.Series(
+                            mean.stream().mapToDouble(p -> p[0]).toArray(),
+                            mean.stream().mapToDouble(p -> p[1]).toArray()));
         }
         return chart;
     }

@@ -17,7 +17,8 @@ public final class Legend {
     }
 
     private static String swatch(int rgb, String name) {
-        return String.format("<span class=\"key\"><span class=\"swatch\" style=\"background:#%06x\"></span>%s</span>%n",
+        return String.format(
+                "<span class=\"key\"><span class=\"swatch\" style=\"background:#%06x\"></span>%s</span>%n",
                 rgb, Html.escape(name));
     }
 }

@@ -1,5 +1,12 @@
 package io.distill4j.eval.report;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.image.BufferedImage;
+import java.text.DecimalFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -12,14 +19,6 @@ import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.image.BufferedImage;
-import java.text.DecimalFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * A line chart drawn by JFreeChart: named axes with round tick values, a title, a legend and one
  * coloured line per series. The y axis turns logarithmic when positive series span more than two
@@ -29,14 +28,25 @@ public final class LineChart {
     /** One series: x and y values of equal length, in drawing order. */
     public record Series(double[] x, double[] y) {
         public Series {
-            if (x.length != y.length) throw new IllegalArgumentException(x.length + " x values, " + y.length + " y values");
+            if (x.length != y.length)
+                throw new IllegalArgumentException(x.length + " x values, " + y.length + " y values");
         }
     }
 
     /** Tableau 10: distinguishable lines, none of them grey like the grid. */
-    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-            new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf),
-            new Color(0xbcbd22), new Color(0x7f7f7f)};
+    private static final Color[] COLORS = {
+        new Color(0x1f77b4),
+        new Color(0xff7f0e),
+        new Color(0x2ca02c),
+        new Color(0xd62728),
+        new Color(0x9467bd),
+        new Color(0x8c564b),
+        new Color(0xe377c2),
+        new Color(0x17becf),
+        new Color(0xbcbd22),
+        new Color(0x7f7f7f)
+    };
+
     private static final double LOG_SCALE_SPAN = 100;
 
     private final String title;

@@ -2,7 +2,6 @@ package io.distill4j.eval.report;
 
 import io.distill4j.eval.coco.CocoDetection;
 import io.distill4j.eval.coco.CocoGt;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -25,6 +24,7 @@ public final class Pictures {
     public static final int DISAGREE_RGB = 0x00FFFF;
     /** Panels are enlarged until they are about this wide (never shrunk). */
     static final int TARGET_PANEL_WIDTH = 300;
+
     private static final int TITLE = 24;
     private static final int CAPTION = 22;
 
@@ -86,7 +86,8 @@ public final class Pictures {
     /** Each pixel becomes a {@code factor} x {@code factor} block (nearest neighbour, no blur). */
     public static BufferedImage upscale(BufferedImage img, int factor) {
         if (factor == 1) return img;
-        BufferedImage out = new BufferedImage(img.getWidth() * factor, img.getHeight() * factor, BufferedImage.TYPE_INT_RGB);
+        BufferedImage out =
+                new BufferedImage(img.getWidth() * factor, img.getHeight() * factor, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
         g.drawImage(img, 0, 0, out.getWidth(), out.getHeight(), null);
@@ -141,8 +142,14 @@ public final class Pictures {
      * in red with "name score". Boxes are in the image's own pixels and scaled with it, so lines
      * and labels are drawn at the enlarged size and stay legible.
      */
-    public static BufferedImage boxes(byte[] chw, int h, int w, int factor, List<CocoGt> gts, List<CocoDetection> dets,
-                                      Map<Integer, String> categoryNames) {
+    public static BufferedImage boxes(
+            byte[] chw,
+            int h,
+            int w,
+            int factor,
+            List<CocoGt> gts,
+            List<CocoDetection> dets,
+            Map<Integer, String> categoryNames) {
         BufferedImage img = upscale(image(chw, h, w), factor);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -150,8 +157,11 @@ public final class Pictures {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
         for (CocoGt gt : gts) {
             g.setColor(new Color(0x00C000));
-            g.setStroke(gt.iscrowd() ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                    new float[] {5f, 5f}, 0f) : new BasicStroke(2f));
+            g.setStroke(
+                    gt.iscrowd()
+                            ? new BasicStroke(
+                                    2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 5f}, 0f)
+                            : new BasicStroke(2f));
             g.drawRect(px(gt.x(), factor), px(gt.y(), factor), px(gt.w(), factor), px(gt.h(), factor));
         }
         g.setStroke(new BasicStroke(2f));

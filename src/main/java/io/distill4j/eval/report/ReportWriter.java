@@ -8,8 +8,6 @@ import io.distill4j.eval.SegmentationMetrics;
 import io.distill4j.eval.coco.CocoDetection;
 import io.distill4j.eval.coco.CocoGt;
 import io.distill4j.eval.coco.CocoStats;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 /**
  * Writes a run's local {@code report/} directory: {@code metrics.json}, the per-class table as
@@ -84,7 +83,8 @@ public final class ReportWriter {
                 rows.add(new String[] {name, v.isNumber() ? String.format("%.4f", v.asDouble()) : "n/a"});
             }
         } else {
-            throw new IllegalArgumentException("metrics.json task must be segmentation or detection, got '" + task + "'");
+            throw new IllegalArgumentException(
+                    "metrics.json task must be segmentation or detection, got '" + task + "'");
         }
         return rows;
     }
@@ -94,8 +94,9 @@ public final class ReportWriter {
     }
 
     private static String title(JsonNode metrics) {
-        return metrics.path("model").asText("model") + " on " + metrics.path("split").asText("split")
-                + " (" + metrics.path("task").asText() + ")";
+        return metrics.path("model").asText("model") + " on "
+                + metrics.path("split").asText("split") + " ("
+                + metrics.path("task").asText() + ")";
     }
 
     static String htmlTable(List<String[]> rows) {
@@ -103,7 +104,14 @@ public final class ReportWriter {
         for (int i = 0; i < rows.size(); i++) {
             String cell = i == 0 ? "th" : "td";
             sb.append("<tr>");
-            for (String c : rows.get(i)) sb.append('<').append(cell).append('>').append(Html.escape(c)).append("</").append(cell).append('>');
+            for (String c : rows.get(i))
+                sb.append('<')
+                        .append(cell)
+                        .append('>')
+                        .append(Html.escape(c))
+                        .append("</")
+                        .append(cell)
+                        .append('>');
             sb.append("</tr>\n");
         }
         return sb.append("</table>\n").toString();
@@ -119,11 +127,12 @@ public final class ReportWriter {
      * @param teacher  trainIds, or null when the run has no teacher (then no agreement panel)
      * @return the file written
      */
-    public Path addSegmentationSample(String sampleId, byte[] imageChw, int h, int w, byte[] gt,
-                                      byte[] teacher, byte[] student) throws IOException {
+    public Path addSegmentationSample(
+            String sampleId, byte[] imageChw, int h, int w, byte[] gt, byte[] teacher, byte[] student)
+            throws IOException {
         int f = Pictures.scaleFor(w);
-        List<BufferedImage> panels = new ArrayList<>(List.of(Pictures.image(imageChw, h, w),
-                Pictures.overlay(imageChw, gt, h, w)));
+        List<BufferedImage> panels =
+                new ArrayList<>(List.of(Pictures.image(imageChw, h, w), Pictures.overlay(imageChw, gt, h, w)));
         List<String> captions = new ArrayList<>(List.of("image", "ground truth"));
         if (teacher != null) {
             panels.add(Pictures.overlay(imageChw, teacher, h, w));
@@ -135,22 +144,37 @@ public final class ReportWriter {
             int differ = 0;
             for (int i = 0; i < student.length; i++) if (teacher[i] != student[i]) differ++;
             panels.add(Pictures.agreement(imageChw, teacher, student, h, w));
-            captions.add(String.format(Locale.ROOT, "teacher vs student · %.1f%% differ", 100.0 * differ / student.length));
+            captions.add(
+                    String.format(Locale.ROOT, "teacher vs student · %.1f%% differ", 100.0 * differ / student.length));
         }
-        return png(Pictures.strip(sampleId, panels.stream().map(p -> Pictures.upscale(p, f)).toList(), captions),
+        return png(
+                Pictures.strip(
+                        sampleId,
+                        panels.stream().map(p -> Pictures.upscale(p, f)).toList(),
+                        captions),
                 "samples/" + safe(sampleId) + "_strip.png");
     }
 
     /** "mIoU 43.2%" of one prediction against the image's ground truth (classes present in either). */
     static String imageIou(byte[] gt, byte[] prediction) {
-        double miou = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES).add(gt, prediction).meanIou();
+        double miou = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES)
+                .add(gt, prediction)
+                .meanIou();
         return Double.isNaN(miou) ? "mIoU n/a" : String.format(Locale.ROOT, "mIoU %.1f%%", 100 * miou);
     }
 
     /** Ground-truth and detected boxes with class names as {@code samples/<id>_boxes.png}, enlarged. */
-    public Path addDetectionSample(String sampleId, byte[] imageChw, int h, int w, List<CocoGt> gts,
-                                   List<CocoDetection> detections, Map<Integer, String> categoryNames) throws IOException {
-        return png(Pictures.boxes(imageChw, h, w, Pictures.scaleFor(w), gts, detections, categoryNames),
+    public Path addDetectionSample(
+            String sampleId,
+            byte[] imageChw,
+            int h,
+            int w,
+            List<CocoGt> gts,
+            List<CocoDetection> detections,
+            Map<Integer, String> categoryNames)
+            throws IOException {
+        return png(
+                Pictures.boxes(imageChw, h, w, Pictures.scaleFor(w), gts, detections, categoryNames),
                 "samples/" + safe(sampleId) + "_boxes.png");
     }
 
@@ -162,12 +186,20 @@ public final class ReportWriter {
      * @param teacher the teacher's detections, or null when the run has no teacher
      * @return the file written
      */
-    public Path addDetectionStrip(String sampleId, byte[] imageChw, int h, int w, List<CocoGt> gts,
-                                  List<CocoDetection> teacher, List<CocoDetection> detections,
-                                  Map<Integer, String> categoryNames) throws IOException {
+    public Path addDetectionStrip(
+            String sampleId,
+            byte[] imageChw,
+            int h,
+            int w,
+            List<CocoGt> gts,
+            List<CocoDetection> teacher,
+            List<CocoDetection> detections,
+            Map<Integer, String> categoryNames)
+            throws IOException {
         int f = Pictures.scaleFor(w);
         int k = boxesShown(gts.size());
-        List<BufferedImage> panels = new ArrayList<>(List.of(Pictures.boxes(imageChw, h, w, f, gts, List.of(), categoryNames)));
+        List<BufferedImage> panels =
+                new ArrayList<>(List.of(Pictures.boxes(imageChw, h, w, f, gts, List.of(), categoryNames)));
         List<String> captions = new ArrayList<>(List.of("ground truth · " + gts.size() + " boxes"));
         if (teacher != null) {
             panels.add(Pictures.boxes(imageChw, h, w, f, List.of(), best(teacher, k), categoryNames));
@@ -180,11 +212,17 @@ public final class ReportWriter {
 
     /** The {@code k} best-scoring detections: an untrained or low-threshold model's hundred boxes hide the image. */
     static List<CocoDetection> best(List<CocoDetection> detections, int k) {
-        return detections.stream().sorted(java.util.Comparator.comparingDouble(CocoDetection::score).reversed()).limit(k).toList();
+        return detections.stream()
+                .sorted(java.util.Comparator.comparingDouble(CocoDetection::score)
+                        .reversed())
+                .limit(k)
+                .toList();
     }
 
     private static String shown(List<CocoDetection> detections, int k) {
-        return detections.size() <= k ? detections.size() + " detections" : "best " + k + " of " + detections.size() + " detections";
+        return detections.size() <= k
+                ? detections.size() + " detections"
+                : "best " + k + " of " + detections.size() + " detections";
     }
 
     /**
@@ -226,25 +264,33 @@ public final class ReportWriter {
             while (it.hasNext()) {
                 var e = it.next();
                 if (!e.getValue().isNumber() || NOT_SERIES.contains(e.getKey())) continue;
-                (e.getKey().contains("loss") ? loss : other).computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                (e.getKey().contains("loss") ? loss : other)
+                        .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
                         .add(new double[] {x, e.getValue().asDouble()});
             }
         }
         List<Path> written = new ArrayList<>();
         if (!loss.isEmpty()) {
-            written.add(png(chart("Training losses per term", xName, "loss", loss).render(CHART_W, CHART_H), "curves_loss.png"));
+            written.add(png(
+                    chart("Training losses per term", xName, "loss", loss).render(CHART_W, CHART_H),
+                    "curves_loss.png"));
         }
         for (Map.Entry<String, List<double[]>> e : other.entrySet()) {
-            written.add(png(chart(e.getKey() + " per " + xName, xName, e.getKey(), Map.of(e.getKey(), e.getValue()))
-                    .render(CHART_W, CHART_H), "curves_" + safe(e.getKey()) + ".png"));
+            written.add(png(
+                    chart(e.getKey() + " per " + xName, xName, e.getKey(), Map.of(e.getKey(), e.getValue()))
+                            .render(CHART_W, CHART_H),
+                    "curves_" + safe(e.getKey()) + ".png"));
         }
         return written;
     }
 
     private static LineChart chart(String title, String x, String y, Map<String, List<double[]>> data) {
         LineChart chart = new LineChart(title, x, y).integerX();
-        data.forEach((name, points) -> chart.add(name, new LineChart.Series(
-                points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray())));
+        data.forEach((name, points) -> chart.add(
+                name,
+                new LineChart.Series(
+                        points.stream().mapToDouble(p -> p[0]).toArray(),
+                        points.stream().mapToDouble(p -> p[1]).toArray())));
         return chart;
     }
 
@@ -257,16 +303,22 @@ public final class ReportWriter {
             ObjectNode m = MetricsJson.read(metrics);
             segmentation = m.path("task").asText().equals("segmentation");
             body.append("<h2>").append(Html.escape(title(m))).append("</h2>\n").append(htmlTable(tableRows(m)));
-            body.append("<p><a href=\"metrics.json\">metrics.json</a> · <a href=\"per_class.csv\">per_class.csv</a></p>\n");
+            body.append(
+                    "<p><a href=\"metrics.json\">metrics.json</a> · <a href=\"per_class.csv\">per_class.csv</a></p>\n");
         }
         List<String> pngs;
         try (Stream<Path> s = Files.walk(dir)) {
             pngs = s.filter(p -> p.toString().endsWith(".png"))
-                    .map(p -> dir.relativize(p).toString().replace('\\', '/')).sorted().collect(Collectors.toList());
+                    .map(p -> dir.relativize(p).toString().replace('\\', '/'))
+                    .sorted()
+                    .collect(Collectors.toList());
         }
-        List<String> curves = pngs.stream().filter(p -> p.startsWith("curves_"))
-                .sorted(java.util.Comparator.comparing((String p) -> !p.equals("curves_loss.png"))).toList();
-        List<String> samples = pngs.stream().filter(p -> !p.startsWith("curves_")).toList();
+        List<String> curves = pngs.stream()
+                .filter(p -> p.startsWith("curves_"))
+                .sorted(java.util.Comparator.comparing((String p) -> !p.equals("curves_loss.png")))
+                .toList();
+        List<String> samples =
+                pngs.stream().filter(p -> !p.startsWith("curves_")).toList();
         if (!curves.isEmpty()) {
             body.append("<h2>Training curves</h2>\n<div class=\"charts\">\n");
             for (String p : curves) body.append(img(p, "chart " + p));
@@ -276,10 +328,11 @@ public final class ReportWriter {
             body.append("<h2>Samples</h2>\n");
             if (segmentation) {
                 body.append("<p>Each strip: image | ground truth | teacher | student | agreement, enlarged (nearest "
-                        + "neighbour); the label colours are blended half with the image, ignored pixels are black. Captions "
-                        + "give each prediction's mIoU on that image (classes in its ground truth or prediction). The "
-                        + "agreement panel greys the image and marks in cyan the pixels where teacher and student differ."
-                        + "</p>\n").append(Legend.html());
+                                + "neighbour); the label colours are blended half with the image, ignored pixels are black. Captions "
+                                + "give each prediction's mIoU on that image (classes in its ground truth or prediction). The "
+                                + "agreement panel greys the image and marks in cyan the pixels where teacher and student differ."
+                                + "</p>\n")
+                        .append(Legend.html());
             } else {
                 body.append("<p>Each strip: ground truth (green, crowd dashed) | teacher | student detections (red, "
                         + "class name and score; the best-scoring, twice as many as ground-truth boxes, at least 3), "

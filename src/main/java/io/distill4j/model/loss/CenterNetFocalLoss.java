@@ -1,11 +1,10 @@
 package io.distill4j.model.loss;
 
+import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Objects;
 
 /**
  * CenterNet's penalty-reduced pixel-wise focal loss (Zhou et al. 2019) on {@code p = sigmoid(z)}
@@ -25,21 +24,30 @@ public final class CenterNetFocalLoss extends DenseLossFunction {
 
     @JsonProperty("classes")
     private final int classes;
+
     @JsonProperty("height")
     private final int height;
+
     @JsonProperty("width")
     private final int width;
+
     @JsonProperty("alpha")
     private final double alpha;
+
     @JsonProperty("beta")
     private final double beta;
+
     @JsonProperty("weight")
     private final double weight;
 
     @JsonCreator
-    public CenterNetFocalLoss(@JsonProperty("classes") int classes, @JsonProperty("height") int height,
-                              @JsonProperty("width") int width, @JsonProperty("alpha") double alpha,
-                              @JsonProperty("beta") double beta, @JsonProperty("weight") double weight) {
+    public CenterNetFocalLoss(
+            @JsonProperty("classes") int classes,
+            @JsonProperty("height") int height,
+            @JsonProperty("width") int width,
+            @JsonProperty("alpha") double alpha,
+            @JsonProperty("beta") double beta,
+            @JsonProperty("weight") double weight) {
         this.classes = positive("classes", classes);
         this.height = positive("height", height);
         this.width = positive("width", width);
@@ -77,9 +85,12 @@ public final class CenterNetFocalLoss extends DenseLossFunction {
         if (!withGradient) {
             return new Terms(perExample, null);
         }
-        // d/dz of -(1-p)^a log p = -(1-p)^a (1 - p - a p log p); of -(1-y)^b p^a log(1-p) = (1-y)^b p^a (p - a (1-p) log(1-p)).
-        INDArray positiveGrad = notP.sub(p.mul(logP).muli(alpha)).muli(notPAlpha).muli(peak);
-        INDArray negativeGrad = p.sub(notP.mul(logNotP).muli(alpha)).muli(pAlpha).muli(negWeight);
+        // d/dz of -(1-p)^a log p = -(1-p)^a (1 - p - a p log p); of -(1-y)^b p^a log(1-p) = (1-y)^b p^a (p - a (1-p)
+        // log(1-p)).
+        INDArray positiveGrad =
+                notP.sub(p.mul(logP).muli(alpha)).muli(notPAlpha).muli(peak);
+        INDArray negativeGrad =
+                p.sub(notP.mul(logNotP).muli(alpha)).muli(pAlpha).muli(negWeight);
         INDArray gradient = negativeGrad.subi(positiveGrad).muli(scale);
         return new Terms(perExample, gradient);
     }
@@ -110,8 +121,13 @@ public final class CenterNetFocalLoss extends DenseLossFunction {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CenterNetFocalLoss other && classes == other.classes && height == other.height
-                && width == other.width && alpha == other.alpha && beta == other.beta && weight == other.weight;
+        return o instanceof CenterNetFocalLoss other
+                && classes == other.classes
+                && height == other.height
+                && width == other.width
+                && alpha == other.alpha
+                && beta == other.beta
+                && weight == other.weight;
     }
 
     @Override
@@ -121,7 +137,7 @@ public final class CenterNetFocalLoss extends DenseLossFunction {
 
     @Override
     public String toString() {
-        return "CenterNetFocalLoss(classes=" + classes + ", height=" + height + ", width=" + width + ", alpha="
-                + alpha + ", beta=" + beta + ", weight=" + weight + ")";
+        return "CenterNetFocalLoss(classes=" + classes + ", height=" + height + ", width=" + width + ", alpha=" + alpha
+                + ", beta=" + beta + ", weight=" + weight + ")";
     }
 }

@@ -32,8 +32,7 @@ public abstract class DenseLossFunction implements ILossFunction {
      * @param perExample [N, 1] terms whose sum over examples is N * L
      * @param gradient   [N, columns of the output] gradient of that sum, or null when not asked for
      */
-    public record Terms(INDArray perExample, INDArray gradient) {
-    }
+    public record Terms(INDArray perExample, INDArray gradient) {}
 
     /**
      * Evaluates the loss in sum form.
@@ -44,8 +43,8 @@ public abstract class DenseLossFunction implements ILossFunction {
      */
     protected abstract Terms evaluate(INDArray labels, INDArray output, boolean withGradient);
 
-    private Terms terms(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-                        boolean withGradient) {
+    private Terms terms(
+            INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean withGradient) {
         if (mask != null) {
             // The losses normalise over the valid pixels of the whole batch: a per-example DL4J mask
             // would silently change that denominator, so the mask travels in the labels instead.
@@ -54,11 +53,12 @@ public abstract class DenseLossFunction implements ILossFunction {
         }
         if (preOutput.rank() != 2 || labels.rank() != 2) {
             throw new IllegalArgumentException(name() + ": expected 2-d preOutput and labels (flattened NCHW), got "
-                    + java.util.Arrays.toString(preOutput.shape()) + " and " + java.util.Arrays.toString(labels.shape()));
+                    + java.util.Arrays.toString(preOutput.shape()) + " and "
+                    + java.util.Arrays.toString(labels.shape()));
         }
         if (labels.size(0) != preOutput.size(0)) {
-            throw new IllegalArgumentException(name() + ": labels have " + labels.size(0)
-                    + " examples but the output has " + preOutput.size(0));
+            throw new IllegalArgumentException(
+                    name() + ": labels have " + labels.size(0) + " examples but the output has " + preOutput.size(0));
         }
         INDArray output = activationFn.getActivation(preOutput.dup(), true);
         return evaluate(labels.castTo(preOutput.dataType()), output, withGradient);
@@ -69,9 +69,10 @@ public abstract class DenseLossFunction implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-                               boolean average) {
-        INDArray perExample = terms(labels, preOutput, activationFn, mask, false).perExample();
+    public double computeScore(
+            INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
+        INDArray perExample =
+                terms(labels, preOutput, activationFn, mask, false).perExample();
         double sum = perExample.sumNumber().doubleValue();
         return average ? sum / perExample.size(0) : sum;
     }
@@ -83,12 +84,15 @@ public abstract class DenseLossFunction implements ILossFunction {
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        return backprop(activationFn, preOutput, terms(labels, preOutput, activationFn, mask, true).gradient());
+        return backprop(
+                activationFn,
+                preOutput,
+                terms(labels, preOutput, activationFn, mask, true).gradient());
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
-                                                          IActivation activationFn, INDArray mask, boolean average) {
+    public Pair<Double, INDArray> computeGradientAndScore(
+            INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
         Terms terms = terms(labels, preOutput, activationFn, mask, true);
         double sum = terms.perExample().sumNumber().doubleValue();
         double score = average ? sum / terms.perExample().size(0) : sum;
@@ -116,7 +120,8 @@ public abstract class DenseLossFunction implements ILossFunction {
         if (from == 0 && count == array.size(1)) {
             return array;
         }
-        return array.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + count)).dup('c');
+        return array.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + count))
+                .dup('c');
     }
 
     /**

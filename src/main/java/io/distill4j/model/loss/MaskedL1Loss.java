@@ -1,11 +1,10 @@
 package io.distill4j.model.loss;
 
+import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Objects;
 
 /**
  * L1 regression at masked pixels (CenterNet's size/offset heads):
@@ -19,16 +18,22 @@ public final class MaskedL1Loss extends DenseLossFunction {
 
     @JsonProperty("channels")
     private final int channels;
+
     @JsonProperty("height")
     private final int height;
+
     @JsonProperty("width")
     private final int width;
+
     @JsonProperty("weight")
     private final double weight;
 
     @JsonCreator
-    public MaskedL1Loss(@JsonProperty("channels") int channels, @JsonProperty("height") int height,
-                        @JsonProperty("width") int width, @JsonProperty("weight") double weight) {
+    public MaskedL1Loss(
+            @JsonProperty("channels") int channels,
+            @JsonProperty("height") int height,
+            @JsonProperty("width") int width,
+            @JsonProperty("weight") double weight) {
         this.channels = positive("channels", channels);
         this.height = positive("height", height);
         this.width = positive("width", width);
@@ -43,10 +48,14 @@ public final class MaskedL1Loss extends DenseLossFunction {
         requireColumns(output, "predictions", "[N, channels*H*W]", columns);
         requireColumns(labels, "labels", "[N, channels*H*W + H*W] targets then mask", columns + pixels);
         INDArray keep = keepMask(labels, columns, pixels).reshape('c', n, 1, pixels);
-        INDArray difference = output.reshape('c', n, channels, pixels).sub(columns(labels, 0, columns)
-                .reshape('c', n, channels, pixels));
+        INDArray difference = output.reshape('c', n, channels, pixels)
+                .sub(columns(labels, 0, columns).reshape('c', n, channels, pixels));
         double scale = n * weight / Math.max(1.0, keep.sumNumber().doubleValue());
-        INDArray perExample = Transforms.abs(difference, true).muli(keep).sum(1, 2).muli(scale).reshape(n, 1);
+        INDArray perExample = Transforms.abs(difference, true)
+                .muli(keep)
+                .sum(1, 2)
+                .muli(scale)
+                .reshape(n, 1);
         if (!withGradient) {
             return new Terms(perExample, null);
         }
@@ -72,8 +81,11 @@ public final class MaskedL1Loss extends DenseLossFunction {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MaskedL1Loss other && channels == other.channels && height == other.height
-                && width == other.width && weight == other.weight;
+        return o instanceof MaskedL1Loss other
+                && channels == other.channels
+                && height == other.height
+                && width == other.width
+                && weight == other.weight;
     }
 
     @Override
@@ -83,7 +95,7 @@ public final class MaskedL1Loss extends DenseLossFunction {
 
     @Override
     public String toString() {
-        return "MaskedL1Loss(channels=" + channels + ", height=" + height + ", width=" + width + ", weight="
-                + weight + ")";
+        return "MaskedL1Loss(channels=" + channels + ", height=" + height + ", width=" + width + ", weight=" + weight
+                + ")";
     }
 }

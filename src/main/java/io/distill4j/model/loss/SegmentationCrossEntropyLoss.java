@@ -1,12 +1,11 @@
 package io.distill4j.model.loss;
 
+import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Objects;
 
 /**
  * Softmax cross-entropy for semantic segmentation, averaged over the non-ignored pixels of the
@@ -23,20 +22,26 @@ public final class SegmentationCrossEntropyLoss extends DenseLossFunction {
 
     @JsonProperty("classes")
     private final int classes;
+
     @JsonProperty("height")
     private final int height;
+
     @JsonProperty("width")
     private final int width;
+
     @JsonProperty("ignoreLabel")
     private final int ignoreLabel;
+
     @JsonProperty("weight")
     private final double weight;
 
     @JsonCreator
-    public SegmentationCrossEntropyLoss(@JsonProperty("classes") int classes, @JsonProperty("height") int height,
-                                        @JsonProperty("width") int width,
-                                        @JsonProperty("ignoreLabel") int ignoreLabel,
-                                        @JsonProperty("weight") double weight) {
+    public SegmentationCrossEntropyLoss(
+            @JsonProperty("classes") int classes,
+            @JsonProperty("height") int height,
+            @JsonProperty("width") int width,
+            @JsonProperty("ignoreLabel") int ignoreLabel,
+            @JsonProperty("weight") double weight) {
         this.classes = positive("classes", classes);
         this.height = positive("height", height);
         this.width = positive("width", width);
@@ -62,7 +67,8 @@ public final class SegmentationCrossEntropyLoss extends DenseLossFunction {
         requireKnownClasses(labels, valid);
 
         INDArray classIndex = Nd4j.arange(classes).castTo(output.dataType()).reshape(1, classes, 1);
-        INDArray oneHot = labels.reshape('c', n, 1, pixels).sub(classIndex).eq(0).castTo(output.dataType());
+        INDArray oneHot =
+                labels.reshape('c', n, 1, pixels).sub(classIndex).eq(0).castTo(output.dataType());
 
         INDArray logProb = StableMath.logSoftmax(output.reshape('c', n, classes, pixels), 1);
         double validCount = Math.max(1.0, valid.sumNumber().doubleValue());
@@ -72,14 +78,18 @@ public final class SegmentationCrossEntropyLoss extends DenseLossFunction {
         if (!withGradient) {
             return new Terms(perExample, null);
         }
-        INDArray gradient = Transforms.exp(logProb, false).subi(oneHot)
-                .muli(valid.reshape('c', n, 1, pixels)).muli(scale);
+        INDArray gradient = Transforms.exp(logProb, false)
+                .subi(oneHot)
+                .muli(valid.reshape('c', n, 1, pixels))
+                .muli(scale);
         return new Terms(perExample, gradient.reshape('c', n, classes * pixels));
     }
 
     /** Fails, naming the sample and pixel, when a non-ignored label is not a class index. */
     private void requireKnownClasses(INDArray labels, INDArray valid) {
-        INDArray unknown = labels.lt(0).castTo(valid.dataType()).addi(labels.gte(classes).castTo(valid.dataType()))
+        INDArray unknown = labels.lt(0)
+                .castTo(valid.dataType())
+                .addi(labels.gte(classes).castTo(valid.dataType()))
                 .muli(valid);
         if (unknown.sumNumber().doubleValue() == 0) {
             return;
@@ -117,8 +127,12 @@ public final class SegmentationCrossEntropyLoss extends DenseLossFunction {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SegmentationCrossEntropyLoss other && classes == other.classes && height == other.height
-                && width == other.width && ignoreLabel == other.ignoreLabel && weight == other.weight;
+        return o instanceof SegmentationCrossEntropyLoss other
+                && classes == other.classes
+                && height == other.height
+                && width == other.width
+                && ignoreLabel == other.ignoreLabel
+                && weight == other.weight;
     }
 
     @Override

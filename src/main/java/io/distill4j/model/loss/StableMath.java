@@ -9,8 +9,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class StableMath {
 
-    private StableMath() {
-    }
+    private StableMath() {}
 
     /** log softmax of {@code x} along {@code axis}: {@code x - max - log(sum(exp(x - max)))}; a new array. */
     public static INDArray logSoftmax(INDArray x, int axis) {
@@ -21,7 +20,8 @@ public final class StableMath {
 
     /** log sigmoid(x) = min(x, 0) - log(1 + exp(-|x|)), finite for every finite x; a new array. */
     public static INDArray logSigmoid(INDArray x) {
-        INDArray softTail = Transforms.log1p(Transforms.exp(Transforms.abs(x, true).negi(), false), false);
+        INDArray softTail =
+                Transforms.log1p(Transforms.exp(Transforms.abs(x, true).negi(), false), false);
         return Transforms.min(x, 0.0, true).subi(softTail);
     }
 }

@@ -1,8 +1,7 @@
 package io.distill4j.onnx.export;
 
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-
 import java.util.List;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 
 /** {@link ActivationLayer} -> its activation's node (an Identity node for the identity). */
 final class ActivationLayerMapping implements VertexMapping {

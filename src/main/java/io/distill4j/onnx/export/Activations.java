@@ -1,5 +1,8 @@
 package io.distill4j.onnx.export;
 
+import static io.distill4j.onnx.export.OnnxGraphBuilder.real;
+
+import java.util.List;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationELU;
 import org.nd4j.linalg.activations.impl.ActivationHardSigmoid;
@@ -11,10 +14,6 @@ import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
 import org.nd4j.linalg.activations.impl.ActivationSwish;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
-
-import java.util.List;
-
-import static io.distill4j.onnx.export.OnnxGraphBuilder.real;
 
 /**
  * DL4J activation functions as ONNX nodes. Element-wise only: an activation that mixes channels

@@ -1,12 +1,11 @@
 package io.distill4j.onnx.export;
 
+import static io.distill4j.onnx.export.OnnxGraphBuilder.real;
+
+import java.util.List;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.List;
-
-import static io.distill4j.onnx.export.OnnxGraphBuilder.real;
 
 /**
  * {@link BatchNormalization} -> BatchNormalization (inference form, running statistics). With
@@ -38,8 +37,11 @@ final class BatchNormalizationMapping implements VertexMapping {
         double[] gamma = bn.isLockGammaBeta() ? filled(c, bn.getGamma()) : flat(v.param("gamma"));
         double[] beta = bn.isLockGammaBeta() ? filled(c, bn.getBeta()) : flat(v.param("beta"));
         long[] dims = {c};
-        List<String> inputs = List.of(in.name(), g.floats(v.local("scale"), dims, floats(gamma)),
-                g.floats(v.local("bias"), dims, floats(beta)), g.floats(v.local("mean"), dims, floats(mean)),
+        List<String> inputs = List.of(
+                in.name(),
+                g.floats(v.local("scale"), dims, floats(gamma)),
+                g.floats(v.local("bias"), dims, floats(beta)),
+                g.floats(v.local("mean"), dims, floats(mean)),
                 g.floats(v.local("var"), dims, floats(var)));
         // No activation: DL4J M2's batch-norm layer never applies the one its configuration carries
         // (the global default, sigmoid, when none is set); the layer test pins this.

@@ -1,11 +1,10 @@
 package io.distill4j.onnx.export;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@link ConvolutionLayer} -> Conv (+ its activation). DL4J keeps W as [nOut, nIn, kH, kW] and b as
@@ -26,8 +25,19 @@ final class ConvolutionMapping implements VertexMapping {
             inputs.add(g.floats(v.local("b"), new long[] {c.getNOut()}, v.param("b")));
         }
         String pre = Activations.preActivation(v, c.getActivationFn());
-        g.node("Conv", inputs, pre, WindowGeometry.attributes(v, c.getConvolutionMode(), c.getKernelSize(),
-                c.getStride(), c.getPadding(), c.getDilation(), true).toArray(onnx.Onnx.AttributeProto[]::new));
+        g.node(
+                "Conv",
+                inputs,
+                pre,
+                WindowGeometry.attributes(
+                                v,
+                                c.getConvolutionMode(),
+                                c.getKernelSize(),
+                                c.getStride(),
+                                c.getPadding(),
+                                c.getDilation(),
+                                true)
+                        .toArray(onnx.Onnx.AttributeProto[]::new));
         Activations.apply(v, c.getActivationFn(), pre);
         return new ExportedTensor(v.name(), c.getNOut(), WindowGeometry.stride(in.stride(), c.getStride()));
     }

@@ -1,12 +1,11 @@
 package io.distill4j.onnx.export;
 
-import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import static io.distill4j.onnx.export.OnnxGraphBuilder.integer;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static io.distill4j.onnx.export.OnnxGraphBuilder.integer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@link DepthwiseConvolution2D} -> Conv with group = nIn. DL4J keeps the depthwise W as
@@ -32,8 +31,8 @@ final class DepthwiseConvolutionMapping implements VertexMapping {
         if (c.hasBias()) {
             inputs.add(g.floats(v.local("b"), new long[] {nIn * mult}, v.param("b")));
         }
-        var attributes = new ArrayList<>(WindowGeometry.attributes(v, c.getConvolutionMode(), c.getKernelSize(),
-                c.getStride(), c.getPadding(), c.getDilation(), true));
+        var attributes = new ArrayList<>(WindowGeometry.attributes(
+                v, c.getConvolutionMode(), c.getKernelSize(), c.getStride(), c.getPadding(), c.getDilation(), true));
         attributes.add(integer("group", nIn));
         String pre = Activations.preActivation(v, c.getActivationFn());
         g.node("Conv", inputs, pre, attributes.toArray(onnx.Onnx.AttributeProto[]::new));

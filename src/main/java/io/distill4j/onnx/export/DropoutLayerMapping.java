@@ -1,8 +1,7 @@
 package io.distill4j.onnx.export;
 
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-
 import java.util.List;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 
 /** {@link DropoutLayer} -> Identity: dropout only acts in training, and the export is for inference. */
 final class DropoutLayerMapping implements VertexMapping {

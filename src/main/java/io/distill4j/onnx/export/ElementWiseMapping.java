@@ -1,8 +1,7 @@
 package io.distill4j.onnx.export;
 
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-
 import java.util.List;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 
 /**
  * {@link ElementWiseVertex} -> Sum / Sub / Mul / Mean / Max over its inputs (all variadic in
@@ -13,13 +12,14 @@ final class ElementWiseMapping implements VertexMapping {
     public ExportedTensor write(VertexExport v) {
         ElementWiseVertex e = (ElementWiseVertex) v.conf();
         List<String> names = v.inputs().stream().map(ExportedTensor::name).toList();
-        String op = switch (e.getOp()) {
-            case Add -> "Sum";
-            case Subtract -> "Sub";
-            case Product -> "Mul";
-            case Average -> "Mean";
-            case Max -> "Max";
-        };
+        String op =
+                switch (e.getOp()) {
+                    case Add -> "Sum";
+                    case Subtract -> "Sub";
+                    case Product -> "Mul";
+                    case Average -> "Mean";
+                    case Max -> "Max";
+                };
         if (op.equals("Sub") && names.size() != 2) {
             throw v.refuse("Subtract needs two inputs, has " + names.size());
         }

@@ -2,14 +2,11 @@ package io.distill4j.onnx.export;
 
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.storage.Storage;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-
-import java.io.PrintStream;
-import java.util.List;
-import java.util.concurrent.Callable;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,20 +18,35 @@ import picocli.CommandLine.Spec;
  * a distill4j model zip as an ONNX file (docs/deploy.md). Needs no Spark; paths may be local,
  * hdfs:// or s3a:// (Hadoop's default configuration).
  */
-@Command(name = "export-onnx", mixinStandardHelpOptions = true,
+@Command(
+        name = "export-onnx",
+        mixinStandardHelpOptions = true,
         description = "write a trained student (student.zip) as ONNX: body and task outputs, opset 13",
-        footer = {"", "Writes input 'image' [batch,3,H,W] and the task outputs (logits | heatmap, reg) with distill4j.* metadata "
-                + "(task, preprocessing, output strides, classes). See docs/deploy.md."})
+        footer = {
+            "",
+            "Writes input 'image' [batch,3,H,W] and the task outputs (logits | heatmap, reg) with distill4j.* metadata "
+                    + "(task, preprocessing, output strides, classes). See docs/deploy.md."
+        })
 public final class ExportOnnxCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "ZIP", description = "a distill4j DL4J model zip (student.zip, peer.zip, teacher.zip)")
+    @Option(
+            names = "--model",
+            paramLabel = "ZIP",
+            description = "a distill4j DL4J model zip (student.zip, peer.zip, teacher.zip)")
     private String modelFile;
 
-    @Option(names = "--out", paramLabel = "FILE.onnx", description = "the ONNX file to write (default: the model's path with .onnx)")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE.onnx",
+            description = "the ONNX file to write (default: the model's path with .onnx)")
     private String outFile;
 
-    @Option(names = "--size", paramLabel = "trained|dynamic|HxW", defaultValue = "trained",
-            description = "input H and W the file declares: trained (default: the size the model was trained at), dynamic "
-                    + "(any size), or HxW")
+    @Option(
+            names = "--size",
+            paramLabel = "trained|dynamic|HxW",
+            defaultValue = "trained",
+            description =
+                    "input H and W the file declares: trained (default: the size the model was trained at), dynamic "
+                            + "(any size), or HxW")
     private String size;
 
     @Spec
@@ -81,11 +93,25 @@ public final class ExportOnnxCommand implements Callable<Integer> {
     /** One line: task, input, outputs with strides, size of the graph. */
     public static String describe(OnnxExporter.Exported e) {
         StringBuilder b = new StringBuilder();
-        b.append(e.task().name().toLowerCase(java.util.Locale.ROOT)).append(", input image [batch,3,")
-                .append(e.size().isDynamic() ? "height,width" : e.size().height() + "," + e.size().width()).append("], outputs");
-        e.outputs().values().forEach(t -> b.append(' ').append(t.name()).append(" (").append(t.channels())
-                .append(" channels, stride ").append((long) t.stride()).append(')'));
-        return b.append(", ").append(e.nodes()).append(" nodes, opset ").append(OnnxExporter.OPSET).toString();
+        b.append(e.task().name().toLowerCase(java.util.Locale.ROOT))
+                .append(", input image [batch,3,")
+                .append(
+                        e.size().isDynamic()
+                                ? "height,width"
+                                : e.size().height() + "," + e.size().width())
+                .append("], outputs");
+        e.outputs().values().forEach(t -> b.append(' ')
+                .append(t.name())
+                .append(" (")
+                .append(t.channels())
+                .append(" channels, stride ")
+                .append((long) t.stride())
+                .append(')'));
+        return b.append(", ")
+                .append(e.nodes())
+                .append(" nodes, opset ")
+                .append(OnnxExporter.OPSET)
+                .toString();
     }
 
     private static Path defaultTarget(Path model) {

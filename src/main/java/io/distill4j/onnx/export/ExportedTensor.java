@@ -8,5 +8,4 @@ package io.distill4j.onnx.export;
  * @param stride   input pixels per pixel of this tensor (1 for the image; 8 for stride-8 logits);
  *                 0 when the spatial axes are gone (global pooling)
  */
-public record ExportedTensor(String name, long channels, double stride) {
-}
+public record ExportedTensor(String name, long channels, double stride) {}

@@ -1,10 +1,9 @@
 package io.distill4j.onnx.export;
 
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import static io.distill4j.onnx.export.OnnxGraphBuilder.integer;
 
 import java.util.List;
-
-import static io.distill4j.onnx.export.OnnxGraphBuilder.integer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 
 /**
  * {@link GlobalPoolingLayer} over H and W -> GlobalAveragePool / GlobalMaxPool, flattened to
@@ -19,11 +18,13 @@ final class GlobalPoolingMapping implements VertexMapping {
         if (dims != null && !(dims.length == 2 && dims[0] == 2 && dims[1] == 3)) {
             throw v.refuse("pooling dimensions " + java.util.Arrays.toString(dims) + " (only [2, 3] of NCHW)");
         }
-        String op = switch (p.getPoolingType()) {
-            case AVG -> "GlobalAveragePool";
-            case MAX -> "GlobalMaxPool";
-            default -> throw v.refuse("pooling type " + p.getPoolingType() + " has no ONNX mapping (MAX and AVG do)");
-        };
+        String op =
+                switch (p.getPoolingType()) {
+                    case AVG -> "GlobalAveragePool";
+                    case MAX -> "GlobalMaxPool";
+                    default -> throw v.refuse(
+                            "pooling type " + p.getPoolingType() + " has no ONNX mapping (MAX and AVG do)");
+                };
         OnnxGraphBuilder g = v.graph();
         if (p.isCollapseDimensions()) {
             String pooled = g.node(op, List.of(in.name()), v.local("pooled"));
@@ -33,5 +34,4 @@ final class GlobalPoolingMapping implements VertexMapping {
         }
         return new ExportedTensor(v.name(), in.channels(), 0);
     }
-
 }

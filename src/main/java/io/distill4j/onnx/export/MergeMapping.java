@@ -1,10 +1,9 @@
 package io.distill4j.onnx.export;
 
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import static io.distill4j.onnx.export.OnnxGraphBuilder.integer;
 
 import java.util.List;
-
-import static io.distill4j.onnx.export.OnnxGraphBuilder.integer;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 
 /** {@link MergeVertex} (channel concatenation of NCHW maps, axis 1) -> Concat. */
 final class MergeMapping implements VertexMapping {

@@ -1,17 +1,8 @@
 package io.distill4j.onnx.export;
 
-import io.distill4j.onnx.proto.OnnxElementTypes;
 import io.distill4j.model.InputNormalization;
 import io.distill4j.model.Task;
-import onnx.Onnx;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
+import io.distill4j.onnx.proto.OnnxElementTypes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,6 +13,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import onnx.Onnx;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Writes the deployable part of a trained distill4j graph as an ONNX model (opset 13, IR version 7):
@@ -47,8 +46,8 @@ public final class OnnxExporter {
     private OnnxExporter() {}
 
     /** What was exported, for messages and manifests. */
-    public record Exported(Onnx.ModelProto model, Task task, Map<String, ExportedTensor> outputs, SpatialSize size,
-                           int nodes) {}
+    public record Exported(
+            Onnx.ModelProto model, Task task, Map<String, ExportedTensor> outputs, SpatialSize size, int nodes) {}
 
     /** Exports {@code net} declaring the input size it was trained at when the graph tells it, else dynamic. */
     public static Exported export(ComputationGraph net) {
@@ -67,8 +66,9 @@ public final class OnnxExporter {
         ComputationGraphConfiguration conf = net.getConfiguration();
         TaskHeads heads = TaskHeads.of(conf);
         if (conf.getNetworkInputs().size() != 1) {
-            throw new OnnxExportException("the graph has " + conf.getNetworkInputs().size() + " inputs "
-                    + conf.getNetworkInputs() + "; a student has one image input");
+            throw new OnnxExportException(
+                    "the graph has " + conf.getNetworkInputs().size() + " inputs " + conf.getNetworkInputs()
+                            + "; a student has one image input");
         }
         String dl4jInput = conf.getNetworkInputs().get(0);
         List<String> outputVertices = new ArrayList<>(heads.vertices());
@@ -101,8 +101,8 @@ public final class OnnxExporter {
                 inputs.add(tensors.get(in));
             }
             Map<String, INDArray> params = net.getVertex(name).paramTable(false);
-            ExportedTensor out = mapping.write(new VertexExport(name, vertex, inputs, params == null ? Map.of() : params,
-                    graph));
+            ExportedTensor out =
+                    mapping.write(new VertexExport(name, vertex, inputs, params == null ? Map.of() : params, graph));
             tensors.put(name, out);
         }
 
@@ -110,9 +110,16 @@ public final class OnnxExporter {
         for (String vertex : outputVertices) {
             outputs.put(vertex, tensors.get(vertex));
         }
-        Onnx.GraphProto.Builder g = graph.proto().setName(PRODUCER + "-" + heads.task().name().toLowerCase(Locale.ROOT));
-        g.addInput(valueInfo(INPUT, dims(size.isDynamic() ? null : (long) size.height(),
-                size.isDynamic() ? null : (long) size.width(), InputNormalization.CHANNELS, "height", "width")));
+        Onnx.GraphProto.Builder g =
+                graph.proto().setName(PRODUCER + "-" + heads.task().name().toLowerCase(Locale.ROOT));
+        g.addInput(valueInfo(
+                INPUT,
+                dims(
+                        size.isDynamic() ? null : (long) size.height(),
+                        size.isDynamic() ? null : (long) size.width(),
+                        InputNormalization.CHANNELS,
+                        "height",
+                        "width")));
         Map<String, InputType> types = fixedTypes(conf, size);
         for (ExportedTensor t : outputs.values()) {
             InputType type = types.get(t.name());
@@ -132,7 +139,8 @@ public final class OnnxExporter {
                         + " model exported from a DL4J ComputationGraph")
                 .setGraph(g);
         model.addOpsetImportBuilder().setDomain("").setVersion(OPSET);
-        metadata(heads.task(), outputs).forEach((k, v) -> model.addMetadataPropsBuilder().setKey(k).setValue(v));
+        metadata(heads.task(), outputs)
+                .forEach((k, v) -> model.addMetadataPropsBuilder().setKey(k).setValue(v));
         return new Exported(model.build(), heads.task(), outputs, size, g.getNodeCount());
     }
 
@@ -169,7 +177,8 @@ public final class OnnxExporter {
         String head = heads.vertices().get(0);
         for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
             GraphVertex v = conf.getVertices().get(e.getKey());
-            if (e.getValue().contains(head) && v instanceof LayerVertex lv
+            if (e.getValue().contains(head)
+                    && v instanceof LayerVertex lv
                     && lv.getPreProcessor() instanceof CnnToFeedForwardPreProcessor p) {
                 int stride = (int) Math.round(headStride(conf, head));
                 return new SpatialSize((int) p.getInputHeight() * stride, (int) p.getInputWidth() * stride);
@@ -205,8 +214,8 @@ public final class OnnxExporter {
             return Map.of();
         }
         try {
-            return conf.getLayerActivationTypes(InputType.convolutional(size.height(), size.width(),
-                    InputNormalization.CHANNELS));
+            return conf.getLayerActivationTypes(
+                    InputType.convolutional(size.height(), size.width(), InputNormalization.CHANNELS));
         } catch (RuntimeException e) {
             // Shapes of the outputs are then left symbolic: ONNX Runtime infers them anyway.
             return Map.of();
@@ -225,23 +234,38 @@ public final class OnnxExporter {
         return needed;
     }
 
-    private static List<Onnx.TensorShapeProto.Dimension> dims(Long h, Long w, long channels, String hName, String wName) {
+    private static List<Onnx.TensorShapeProto.Dimension> dims(
+            Long h, Long w, long channels, String hName, String wName) {
         List<Onnx.TensorShapeProto.Dimension> d = new ArrayList<>();
         d.add(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("batch").build());
         d.add(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(channels).build());
-        d.add(h == null ? Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam(hName).build()
-                : Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(h).build());
-        d.add(w == null ? Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam(wName).build()
-                : Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(w).build());
+        d.add(
+                h == null
+                        ? Onnx.TensorShapeProto.Dimension.newBuilder()
+                                .setDimParam(hName)
+                                .build()
+                        : Onnx.TensorShapeProto.Dimension.newBuilder()
+                                .setDimValue(h)
+                                .build());
+        d.add(
+                w == null
+                        ? Onnx.TensorShapeProto.Dimension.newBuilder()
+                                .setDimParam(wName)
+                                .build()
+                        : Onnx.TensorShapeProto.Dimension.newBuilder()
+                                .setDimValue(w)
+                                .build());
         return d;
     }
 
     private static Onnx.ValueInfoProto valueInfo(String name, List<Onnx.TensorShapeProto.Dimension> dims) {
-        Onnx.TypeProto.Tensor.Builder t = OnnxElementTypes.set(Onnx.TypeProto.Tensor.newBuilder(), "elem_type",
-                        OnnxElementTypes.FLOAT)
+        Onnx.TypeProto.Tensor.Builder t = OnnxElementTypes.set(
+                        Onnx.TypeProto.Tensor.newBuilder(), "elem_type", OnnxElementTypes.FLOAT)
                 .setShape(Onnx.TensorShapeProto.newBuilder().addAllDim(dims));
-        return Onnx.ValueInfoProto.newBuilder().setName(name)
-                .setType(Onnx.TypeProto.newBuilder().setTensorType(t)).build();
+        return Onnx.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(Onnx.TypeProto.newBuilder().setTensorType(t))
+                .build();
     }
 
     /**
@@ -253,8 +277,8 @@ public final class OnnxExporter {
         if (v != null) {
             return v;
         }
-        try (java.io.InputStream in = OnnxExporter.class.getResourceAsStream(
-                "/META-INF/maven/io.distill4j/distill4j/pom.properties")) {
+        try (java.io.InputStream in =
+                OnnxExporter.class.getResourceAsStream("/META-INF/maven/io.distill4j/distill4j/pom.properties")) {
             if (in != null) {
                 java.util.Properties p = new java.util.Properties();
                 p.load(in);

@@ -1,13 +1,12 @@
 package io.distill4j.onnx.export;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.UUID;
 import onnx.Onnx;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.UUID;
 
 /** ONNX files on any Hadoop file system, written atomically (temp sibling + rename), as model zips are. */
 public final class OnnxFiles {

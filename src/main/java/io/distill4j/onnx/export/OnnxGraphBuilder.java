@@ -1,16 +1,15 @@
 package io.distill4j.onnx.export;
 
 import io.distill4j.onnx.proto.OnnxElementTypes;
-import onnx.Onnx;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.shade.protobuf.ByteString;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import onnx.Onnx;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.protobuf.ByteString;
 
 /**
  * The ONNX graph under construction: nodes, initializers (float32 weights as little-endian raw
@@ -31,8 +30,11 @@ public final class OnnxGraphBuilder {
 
     /** Adds a node computing {@code output} and returns {@code output}. */
     public String node(String opType, List<String> inputs, String output, Onnx.AttributeProto... attributes) {
-        Onnx.NodeProto.Builder n = Onnx.NodeProto.newBuilder().setOpType(opType).setName(output)
-                .addAllInput(inputs).addOutput(claim(output));
+        Onnx.NodeProto.Builder n = Onnx.NodeProto.newBuilder()
+                .setOpType(opType)
+                .setName(output)
+                .addAllInput(inputs)
+                .addOutput(claim(output));
         for (Onnx.AttributeProto a : attributes) {
             n.addAttribute(a);
         }
@@ -53,7 +55,9 @@ public final class OnnxGraphBuilder {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
         graph.addInitializer(OnnxElementTypes.set(Onnx.TensorProto.newBuilder(), "data_type", OnnxElementTypes.FLOAT)
-                .setName(claim(name)).addAllDims(asList(dims)).setRawData(ByteString.copyFrom(b.array())));
+                .setName(claim(name))
+                .addAllDims(asList(dims))
+                .setRawData(ByteString.copyFrom(b.array())));
         return name;
     }
 
@@ -72,13 +76,15 @@ public final class OnnxGraphBuilder {
         ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asLongBuffer().put(values);
         graph.addInitializer(OnnxElementTypes.set(Onnx.TensorProto.newBuilder(), "data_type", OnnxElementTypes.INT64)
-                .setName(claim(name)).addDims(values.length).setRawData(ByteString.copyFrom(b.array())));
+                .setName(claim(name))
+                .addDims(values.length)
+                .setRawData(ByteString.copyFrom(b.array())));
         return name;
     }
 
     public static Onnx.AttributeProto ints(String name, long... values) {
-        Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name)
-                .setType(Onnx.AttributeProto.AttributeType.INTS);
+        Onnx.AttributeProto.Builder a =
+                Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INTS);
         for (long v : values) {
             a.addInts(v);
         }
@@ -90,18 +96,27 @@ public final class OnnxGraphBuilder {
     }
 
     public static Onnx.AttributeProto integer(String name, long value) {
-        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT)
-                .setI(value).build();
+        return Onnx.AttributeProto.newBuilder()
+                .setName(name)
+                .setType(Onnx.AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build();
     }
 
     public static Onnx.AttributeProto real(String name, double value) {
-        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.FLOAT)
-                .setF((float) value).build();
+        return Onnx.AttributeProto.newBuilder()
+                .setName(name)
+                .setType(Onnx.AttributeProto.AttributeType.FLOAT)
+                .setF((float) value)
+                .build();
     }
 
     public static Onnx.AttributeProto string(String name, String value) {
-        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.STRING)
-                .setS(ByteString.copyFromUtf8(value)).build();
+        return Onnx.AttributeProto.newBuilder()
+                .setName(name)
+                .setType(Onnx.AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(value))
+                .build();
     }
 
     /** The graph as built so far (inputs and outputs are added by the exporter). */

@@ -13,8 +13,8 @@ public record SpatialSize(int height, int width) {
 
     public SpatialSize {
         if (height < 0 || width < 0 || (height == 0) != (width == 0)) {
-            throw new IllegalArgumentException("input size must be two positive numbers (or dynamic), cannot be: "
-                    + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "input size must be two positive numbers (or dynamic), cannot be: " + height + "x" + width);
         }
     }
 

@@ -1,12 +1,11 @@
 package io.distill4j.onnx.export;
 
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import static io.distill4j.onnx.export.OnnxGraphBuilder.integer;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static io.distill4j.onnx.export.OnnxGraphBuilder.integer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 
 /**
  * {@link SubsamplingLayer} MAX -> MaxPool (padding never wins, as in DL4J), AVG -> AveragePool
@@ -20,8 +19,14 @@ final class SubsamplingMapping implements VertexMapping {
         ConvolutionMapping.requireNchw(v, s.getCnn2dDataFormat());
         ExportedTensor in = v.input();
         PoolingType type = s.getPoolingType();
-        List<onnx.Onnx.AttributeProto> a = new ArrayList<>(WindowGeometry.attributes(v, s.getConvolutionMode(),
-                s.getKernelSize(), s.getStride(), s.getPadding(), s.getDilation(), type == PoolingType.MAX));
+        List<onnx.Onnx.AttributeProto> a = new ArrayList<>(WindowGeometry.attributes(
+                v,
+                s.getConvolutionMode(),
+                s.getKernelSize(),
+                s.getStride(),
+                s.getPadding(),
+                s.getDilation(),
+                type == PoolingType.MAX));
         String op;
         if (type == PoolingType.MAX) {
             op = "MaxPool";

@@ -1,10 +1,9 @@
 package io.distill4j.onnx.export;
 
 import io.distill4j.model.Task;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
 /**
  * Which vertices of a distill4j graph are its task outputs, found by the names every distill4j model

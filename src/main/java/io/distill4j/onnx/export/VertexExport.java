@@ -1,12 +1,11 @@
 package io.distill4j.onnx.export;
 
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * What a {@link VertexMapping} gets for one DL4J vertex.
@@ -17,8 +16,12 @@ import java.util.Map;
  * @param params the trained parameters by DL4J's parameter key ("W", "b", "gamma", ...)
  * @param graph  where to write nodes and initializers
  */
-public record VertexExport(String name, GraphVertex conf, List<ExportedTensor> inputs, Map<String, INDArray> params,
-                           OnnxGraphBuilder graph) {
+public record VertexExport(
+        String name,
+        GraphVertex conf,
+        List<ExportedTensor> inputs,
+        Map<String, INDArray> params,
+        OnnxGraphBuilder graph) {
 
     /** The layer configuration of a layer vertex (null for other vertices). */
     public Layer layer() {
@@ -50,7 +53,7 @@ public record VertexExport(String name, GraphVertex conf, List<ExportedTensor> i
     /** An exception naming this vertex, its kind and the problem. */
     public OnnxExportException refuse(String problem) {
         Object kind = layer() != null ? layer() : conf;
-        return new OnnxExportException("cannot export vertex '" + name + "' (" + kind.getClass().getSimpleName() + "): "
-                + problem);
+        return new OnnxExportException(
+                "cannot export vertex '" + name + "' (" + kind.getClass().getSimpleName() + "): " + problem);
     }
 }

@@ -1,5 +1,7 @@
 package io.distill4j.onnx.export;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -13,9 +15,6 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The one list of DL4J layer and vertex kinds the exporter can write. Kinds are matched by exact
@@ -46,14 +45,15 @@ public final class VertexMappings {
         Object kind = vertex instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : vertex;
         VertexMapping m = BY_KIND.get(kind.getClass());
         if (m == null) {
-            throw new OnnxExportException("cannot export vertex '" + vertexName + "': " + kind.getClass().getSimpleName()
-                    + " has no ONNX mapping (mapped: " + mappedKinds() + ")");
+            throw new OnnxExportException("cannot export vertex '" + vertexName + "': "
+                    + kind.getClass().getSimpleName() + " has no ONNX mapping (mapped: " + mappedKinds() + ")");
         }
         return m;
     }
 
     /** Simple class names of the mapped kinds, in registration order. */
     public static String mappedKinds() {
-        return String.join(", ", BY_KIND.keySet().stream().map(Class::getSimpleName).toList());
+        return String.join(
+                ", ", BY_KIND.keySet().stream().map(Class::getSimpleName).toList());
     }
 }

@@ -1,13 +1,12 @@
 package io.distill4j.onnx.export;
 
-import onnx.Onnx;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
+import static io.distill4j.onnx.export.OnnxGraphBuilder.ints;
+import static io.distill4j.onnx.export.OnnxGraphBuilder.string;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static io.distill4j.onnx.export.OnnxGraphBuilder.ints;
-import static io.distill4j.onnx.export.OnnxGraphBuilder.string;
+import onnx.Onnx;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 
 /**
  * Kernel, stride, dilation and padding of a DL4J convolution or pooling window as ONNX attributes.
@@ -19,8 +18,14 @@ import static io.distill4j.onnx.export.OnnxGraphBuilder.string;
 final class WindowGeometry {
     private WindowGeometry() {}
 
-    static List<Onnx.AttributeProto> attributes(VertexExport v, ConvolutionMode mode, int[] kernel, int[] stride,
-                                                int[] padding, int[] dilation, boolean withDilation) {
+    static List<Onnx.AttributeProto> attributes(
+            VertexExport v,
+            ConvolutionMode mode,
+            int[] kernel,
+            int[] stride,
+            int[] padding,
+            int[] dilation,
+            boolean withDilation) {
         List<Onnx.AttributeProto> a = new ArrayList<>();
         a.add(ints("kernel_shape", kernel));
         a.add(ints("strides", stride));

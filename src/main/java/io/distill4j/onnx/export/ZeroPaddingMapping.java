@@ -1,10 +1,9 @@
 package io.distill4j.onnx.export;
 
-import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import static io.distill4j.onnx.export.OnnxGraphBuilder.string;
 
 import java.util.List;
-
-import static io.distill4j.onnx.export.OnnxGraphBuilder.string;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 
 /** {@link ZeroPaddingLayer} ([top, bottom, left, right]) -> Pad, constant zero. */
 final class ZeroPaddingMapping implements VertexMapping {

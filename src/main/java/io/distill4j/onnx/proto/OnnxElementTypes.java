@@ -20,8 +20,11 @@ public final class OnnxElementTypes {
     /** Sets the element-type field {@code field} ("data_type", "elem_type") of a builder. */
     public static <B extends Message.Builder> B set(B builder, String field, int type) {
         Descriptors.FieldDescriptor fd = builder.getDescriptorForType().findFieldByName(field);
-        builder.setField(fd, fd.getJavaType() == Descriptors.FieldDescriptor.JavaType.ENUM
-                ? fd.getEnumType().findValueByNumber(type) : Integer.valueOf(type));
+        builder.setField(
+                fd,
+                fd.getJavaType() == Descriptors.FieldDescriptor.JavaType.ENUM
+                        ? fd.getEnumType().findValueByNumber(type)
+                        : Integer.valueOf(type));
         return builder;
     }
 

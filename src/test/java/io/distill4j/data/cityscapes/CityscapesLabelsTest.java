@@ -9,10 +9,26 @@ class CityscapesLabelsTest {
 
     /** docs/evaluation.md's table, written out again: {labelId, trainId, name}. */
     private static final Object[][] TABLE = {
-            {7, 0, "road"}, {8, 1, "sidewalk"}, {11, 2, "building"}, {12, 3, "wall"}, {13, 4, "fence"},
-            {17, 5, "pole"}, {19, 6, "traffic light"}, {20, 7, "traffic sign"}, {21, 8, "vegetation"},
-            {22, 9, "terrain"}, {23, 10, "sky"}, {24, 11, "person"}, {25, 12, "rider"}, {26, 13, "car"},
-            {27, 14, "truck"}, {28, 15, "bus"}, {31, 16, "train"}, {32, 17, "motorcycle"}, {33, 18, "bicycle"}};
+        {7, 0, "road"},
+        {8, 1, "sidewalk"},
+        {11, 2, "building"},
+        {12, 3, "wall"},
+        {13, 4, "fence"},
+        {17, 5, "pole"},
+        {19, 6, "traffic light"},
+        {20, 7, "traffic sign"},
+        {21, 8, "vegetation"},
+        {22, 9, "terrain"},
+        {23, 10, "sky"},
+        {24, 11, "person"},
+        {25, 12, "rider"},
+        {26, 13, "car"},
+        {27, 14, "truck"},
+        {28, 15, "bus"},
+        {31, 16, "train"},
+        {32, 17, "motorcycle"},
+        {33, 18, "bicycle"}
+    };
 
     @Test
     void everyEvaluatedLabelIdMapsToItsTrainIdAndBack() {

@@ -41,9 +41,12 @@ class CityscapesLayoutTest {
 
         List<SourceSample> samples = CityscapesLayout.list(fs, root, "train");
         assertEquals(3, samples.size());
-        assertEquals("cityscapes/train/aachen/aachen_000000_000019", samples.get(0).sampleId());
-        assertEquals("cityscapes/train/aachen/aachen_000001_000019", samples.get(1).sampleId());
-        assertEquals("cityscapes/train/bremen/bremen_000002_000019", samples.get(2).sampleId());
+        assertEquals(
+                "cityscapes/train/aachen/aachen_000000_000019", samples.get(0).sampleId());
+        assertEquals(
+                "cityscapes/train/aachen/aachen_000001_000019", samples.get(1).sampleId());
+        assertEquals(
+                "cityscapes/train/bremen/bremen_000002_000019", samples.get(2).sampleId());
         SourceSample first = samples.get(0);
         assertTrue(first.imageUri().endsWith("leftImg8bit/train/aachen/aachen_000000_000019_leftImg8bit.png"));
         assertTrue(first.labelUri().endsWith("gtFine/train/aachen/aachen_000000_000019_gtFine_labelIds.png"));
@@ -57,10 +60,11 @@ class CityscapesLayoutTest {
         FileSystem fs = FileSystem.getLocal(new Configuration());
         Path root = root();
         touch(fs, CityscapesLayout.imagePath(root, "val", "lindau", "lindau_000000_000019"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CityscapesLayout.list(fs, root, "val"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CityscapesLayout.list(fs, root, "val"));
         assertTrue(e.getMessage().contains("lindau_000000_000019_leftImg8bit.png"), e.getMessage());
-        assertTrue(e.getMessage().contains("gtFine/val/lindau/lindau_000000_000019_gtFine_labelIds.png"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("gtFine/val/lindau/lindau_000000_000019_gtFine_labelIds.png"), e.getMessage());
     }
 
     @Test
@@ -68,8 +72,8 @@ class CityscapesLayoutTest {
         FileSystem fs = FileSystem.getLocal(new Configuration());
         Path root = root();
         fs.mkdirs(new Path(root, "leftImg8bit/val/lindau"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CityscapesLayout.list(fs, root, "val"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CityscapesLayout.list(fs, root, "val"));
         assertTrue(e.getMessage().contains("leftImg8bit/val"), e.getMessage());
         IOException missing = assertThrows(IOException.class, () -> CityscapesLayout.list(fs, root, "test"));
         assertTrue(missing.getMessage().contains("leftImg8bit/test"), missing.getMessage());

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class CocoInstancesReaderTest {
 
     /** Every field form: polygons, RLE with list counts, RLE with string counts, unknown fields, nesting. */
-    static final String JSON = """
+    static final String JSON =
+            """
             {
               "info": {"description": "test", "nested": {"deep": [1, [2, {"x": 3}]]}},
               "licenses": [{"id": 1, "name": "cc", "url": "http://example"}],
@@ -45,8 +46,8 @@ class CocoInstancesReaderTest {
             """;
 
     static CocoInstances read(String json, boolean keep) throws IOException {
-        return new CocoInstancesReader(keep).read(
-                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "ann/instances_test.json");
+        return new CocoInstancesReader(keep)
+                .read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "ann/instances_test.json");
     }
 
     @Test
@@ -78,11 +79,13 @@ class CocoInstancesReaderTest {
         assertFalse(list.compressed());
         assertArrayEquals(expected, list.toMask(3, 4));
 
-        CocoSegmentation.Rle string = assertInstanceOf(CocoSegmentation.Rle.class, coco.annotationsOf(285).get(0).segmentation());
+        CocoSegmentation.Rle string = assertInstanceOf(
+                CocoSegmentation.Rle.class, coco.annotationsOf(285).get(0).segmentation());
         assertTrue(string.compressed());
         assertArrayEquals(expected, string.toMask(3, 4));
 
-        CocoSegmentation.Polygons two = assertInstanceOf(CocoSegmentation.Polygons.class, coco.annotationsOf(285).get(1).segmentation());
+        CocoSegmentation.Polygons two = assertInstanceOf(
+                CocoSegmentation.Polygons.class, coco.annotationsOf(285).get(1).segmentation());
         assertEquals(2, two.polygons().size());
         assertEquals(7, CocoPolygons.area(two.polygons(), 4, 4));
 
@@ -103,8 +106,8 @@ class CocoInstancesReaderTest {
         CocoFormatException e = assertThrows(CocoFormatException.class, () -> read(broken, true));
         assertTrue(e.getMessage().contains("ann/instances_test.json"), e.getMessage());
         assertTrue(e.getMessage().contains("line 3, column 15"), e.getMessage());
-        CocoFormatException truncated = assertThrows(CocoFormatException.class,
-                () -> read(JSON.substring(0, JSON.length() / 2), true));
+        CocoFormatException truncated =
+                assertThrows(CocoFormatException.class, () -> read(JSON.substring(0, JSON.length() / 2), true));
         assertTrue(truncated.getMessage().contains("malformed JSON at line"), truncated.getMessage());
     }
 
@@ -120,7 +123,9 @@ class CocoInstancesReaderTest {
     void unknownImageNamesFileAnnotationAndId() {
         String bad = JSON.replace("\"image_id\": 285, \"category_id\": 3", "\"image_id\": 999, \"category_id\": 3");
         CocoFormatException e = assertThrows(CocoFormatException.class, () -> read(bad, false));
-        assertEquals("COCO file ann/instances_test.json: annotation 13 has image_id 999 that is not in images", e.getMessage());
+        assertEquals(
+                "COCO file ann/instances_test.json: annotation 13 has image_id 999 that is not in images",
+                e.getMessage());
     }
 
     @Test
@@ -136,7 +141,9 @@ class CocoInstancesReaderTest {
         for (String section : new String[] {"images", "categories", "annotations"}) {
             String without = JSON.replace("\"" + section + "\":", "\"" + section + "_renamed\":");
             CocoFormatException e = assertThrows(CocoFormatException.class, () -> read(without, false), section);
-            assertTrue(e.getMessage().startsWith("COCO file ann/instances_test.json: no top-level '" + section + "' array"),
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("COCO file ann/instances_test.json: no top-level '" + section + "' array"),
                     e.getMessage());
         }
     }
@@ -144,10 +151,13 @@ class CocoInstancesReaderTest {
     @Test
     void annotationWithoutIdIsNamedByItsPosition() {
         // The third annotation (#2) loses its id; its bbox comes before anything else could name it.
-        String noId = JSON.replace("{\"id\": 12, \"image_id\": 285, \"category_id\": 1, \"bbox\": [1, 0, 3, 3]",
+        String noId = JSON.replace(
+                "{\"id\": 12, \"image_id\": 285, \"category_id\": 1, \"bbox\": [1, 0, 3, 3]",
                 "{\"bbox\": [1, 0, 3], \"image_id\": 285, \"category_id\": 1");
         CocoFormatException e = assertThrows(CocoFormatException.class, () -> read(noId, false));
-        assertTrue(e.getMessage().contains("annotation #2 (counted from 0): bbox has 3 numbers, expected 4"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("annotation #2 (counted from 0): bbox has 3 numbers, expected 4"),
+                e.getMessage());
         assertFalse(e.getMessage().contains("null"), e.getMessage());
         String lacksId = JSON.replace("{\"id\": 12, ", "{");
         CocoFormatException lacks = assertThrows(CocoFormatException.class, () -> read(lacksId, false));

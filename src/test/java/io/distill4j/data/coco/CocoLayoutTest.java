@@ -23,7 +23,9 @@ class CocoLayoutTest {
 
     private Path tree(FileSystem fs, String... images) throws IOException {
         Path root = new Path(tmp.toUri().toString(), "coco");
-        DataFiles.write(fs, CocoLayout.annotationFile(root, "val2017"),
+        DataFiles.write(
+                fs,
+                CocoLayout.annotationFile(root, "val2017"),
                 CocoInstancesReaderTest.JSON.getBytes(StandardCharsets.UTF_8));
         fs.mkdirs(new Path(root, "val2017"));
         for (String name : images) DataFiles.write(fs, new Path(root, "val2017/" + name), new byte[] {1});
@@ -35,7 +37,8 @@ class CocoLayoutTest {
         FileSystem fs = FileSystem.getLocal(new Configuration());
         Path root = tree(fs, "000000000139.jpg", "000000000285.jpg", "000000000632.jpg");
         List<SourceSample> samples = CocoLayout.list(fs, root, "val2017");
-        assertEquals(List.of("coco/val2017/000000000139", "coco/val2017/000000000285", "coco/val2017/000000000632"),
+        assertEquals(
+                List.of("coco/val2017/000000000139", "coco/val2017/000000000285", "coco/val2017/000000000632"),
                 samples.stream().map(SourceSample::sampleId).toList());
         SourceSample first = samples.get(0);
         assertEquals(139, first.imageId());
@@ -56,7 +59,8 @@ class CocoLayoutTest {
     void missingImageNamesTheJsonAndThePath() throws IOException {
         FileSystem fs = FileSystem.getLocal(new Configuration());
         Path root = tree(fs, "000000000139.jpg", "000000000632.jpg");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CocoLayout.list(fs, root, "val2017"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CocoLayout.list(fs, root, "val2017"));
         assertTrue(e.getMessage().contains("annotations/instances_val2017.json"), e.getMessage());
         assertTrue(e.getMessage().contains("val2017/000000000285.jpg is missing"), e.getMessage());
     }
@@ -79,6 +83,8 @@ class CocoLayoutTest {
         fs.mkdirs(new Path(root, "train2017"));
         DataFiles.write(fs, new Path(root, "train2017/a.jpg"), new byte[] {1});
         CocoFormatException e = assertThrows(CocoFormatException.class, () -> CocoLayout.list(fs, root, "train2017"));
-        assertTrue(e.getMessage().contains("annotations/instances_train2017.json: holds 1 images but no annotations"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("annotations/instances_train2017.json: holds 1 images but no annotations"),
+                e.getMessage());
     }
 }

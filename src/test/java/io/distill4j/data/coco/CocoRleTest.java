@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 class CocoRleTest {
     /** 3 rows x 4 columns, row-major. */
     private static final byte[] MASK = {
-            0, 1, 1, 0,
-            0, 1, 0, 0,
-            0, 0, 0, 1};
+        0, 1, 1, 0,
+        0, 1, 0, 0,
+        0, 0, 0, 1
+    };
     /** Column-major walk: 000 110 100 001 -> runs of 3 zeros, 2 ones, 1 zero, 1 one, 4 zeros, 1 one. */
     private static final int[] COUNTS = {3, 2, 1, 1, 4, 1};
 
@@ -43,7 +44,8 @@ class CocoRleTest {
         // the fourth count 2 is coded as 2 - 5 = -3 -> (-3 & 31) + 48 = 'M'.
         CocoRle rle = CocoRle.ofCounts(5, 10, new int[] {3, 5, 40, 2});
         assertEquals("35X1M", rle.toCompressedString());
-        assertArrayEquals(new int[] {3, 5, 40, 2}, CocoRle.fromString("35X1M", 5, 10).counts());
+        assertArrayEquals(
+                new int[] {3, 5, 40, 2}, CocoRle.fromString("35X1M", 5, 10).counts());
     }
 
     @Test
@@ -77,8 +79,8 @@ class CocoRleTest {
 
     @Test
     void countsThatDoNotCoverTheImageAreRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CocoRle.ofCounts(3, 4, new int[] {3, 2}));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CocoRle.ofCounts(3, 4, new int[] {3, 2}));
         assertEquals("RLE counts sum to 5 but size [3, 4] has 12 pixels", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> CocoRle.fromString("3 2", 3, 4));
     }

@@ -73,20 +73,23 @@ class SampleDatasetGeneratorTest {
         List<SourceSample> val = CityscapesLayout.list(fs, summary.cityscapesRoot(), "val");
         assertEquals(size.trainCount(), train.size());
         assertEquals(size.valCount(), val.size());
-        assertEquals("cityscapes/train/aachen/aachen_000000_000019", train.get(0).sampleId());
+        assertEquals(
+                "cityscapes/train/aachen/aachen_000000_000019", train.get(0).sampleId());
         assertTrue(val.get(0).sampleId().startsWith("cityscapes/val/frankfurt/"));
 
         boolean[] labelIdsSeen = new boolean[256];
         int[] trainIdPixels = new int[256];
         for (SourceSample s : train) {
-            for (byte b : ImageOps.decodeLabelPng(DataFiles.readAll(fs, new Path(s.labelUri()))).data()) {
+            for (byte b : ImageOps.decodeLabelPng(DataFiles.readAll(fs, new Path(s.labelUri())))
+                    .data()) {
                 labelIdsSeen[b & 0xFF] = true;
             }
             ShardRecord r = SampleDecoder.decode(s, fs, size.height() / 2, size.width() / 2);
             assertEquals(size.height(), r.origHeight());
             for (byte b : r.segLabel()) trainIdPixels[b & 0xFF]++;
         }
-        for (int ignored : new int[] {0, 1, 3, 4}) assertTrue(labelIdsSeen[ignored], "labelId " + ignored + " never drawn");
+        for (int ignored : new int[] {0, 1, 3, 4})
+            assertTrue(labelIdsSeen[ignored], "labelId " + ignored + " never drawn");
         // road, sidewalk, building, pole, traffic sign, vegetation, terrain, sky, person, car
         for (int trainId : new int[] {0, 1, 2, 5, 7, 8, 9, 10, 11, 13}) {
             assertTrue(trainIdPixels[trainId] > 0, "trainId " + trainId + " never drawn");
@@ -101,9 +104,14 @@ class SampleDatasetGeneratorTest {
         boolean listRle = false, stringRle = false;
         int[] areaRanges = new int[3];
         for (String split : List.of("train2017", "val2017")) {
-            CocoInstances coco = new CocoInstancesReader(true).read(fs, CocoLayout.annotationFile(summary.cocoRoot(), split));
-            assertEquals(List.of(1, 3, 18, 44, 62), coco.categories().stream().map(CocoCategory::id).toList());
-            assertEquals(split.equals("train2017") ? size.trainCount() : size.valCount(), coco.images().size());
+            CocoInstances coco =
+                    new CocoInstancesReader(true).read(fs, CocoLayout.annotationFile(summary.cocoRoot(), split));
+            assertEquals(
+                    List.of(1, 3, 18, 44, 62),
+                    coco.categories().stream().map(CocoCategory::id).toList());
+            assertEquals(
+                    split.equals("train2017") ? size.trainCount() : size.valCount(),
+                    coco.images().size());
             for (CocoAnnotation a : coco.annotations()) {
                 annotations++;
                 byte[] mask = a.segmentation().toMask(size.height(), size.width());
@@ -120,7 +128,8 @@ class SampleDatasetGeneratorTest {
                     }
                 }
                 assertEquals((double) pixels, a.area(), "area of annotation " + a.id());
-                assertArrayEquals(new float[] {x0, y0, x1 - x0 + 1, y1 - y0 + 1}, a.bbox(), "bbox of annotation " + a.id());
+                assertArrayEquals(
+                        new float[] {x0, y0, x1 - x0 + 1, y1 - y0 + 1}, a.bbox(), "bbox of annotation " + a.id());
                 if (a.segmentation() instanceof CocoSegmentation.Rle r) {
                     assertTrue(a.iscrowd());
                     listRle |= !r.compressed();

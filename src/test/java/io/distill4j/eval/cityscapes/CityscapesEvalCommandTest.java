@@ -1,19 +1,18 @@
 package io.distill4j.eval.cityscapes;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.distill4j.eval.MetricsJson;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.ByteArrayOutputStream;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.distill4j.cli.Cli;
+import io.distill4j.eval.MetricsJson;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CityscapesEvalCommandTest {
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -33,10 +32,12 @@ class CityscapesEvalCommandTest {
         Files.createDirectories(gt.resolve("bonn"));
         Files.createDirectories(pred.resolve("any/depth"));
         // aachen: gt road road car car / road 0 car car ; prediction road car car car / road car car road
-        LabelPng.write(gt.resolve("aachen/aachen_000000_000019_gtFine_labelIds.png"), 4, 2,
-                new byte[] {7, 7, 26, 26, 7, 0, 26, 26});
-        LabelPng.write(pred.resolve("aachen_000000_000019_leftImg8bit_pred.png"), 4, 2,
-                new byte[] {7, 26, 26, 26, 7, 26, 26, 7});
+        LabelPng.write(gt.resolve("aachen/aachen_000000_000019_gtFine_labelIds.png"), 4, 2, new byte[] {
+            7, 7, 26, 26, 7, 0, 26, 26
+        });
+        LabelPng.write(
+                pred.resolve("aachen_000000_000019_leftImg8bit_pred.png"), 4, 2, new byte[] {7, 26, 26, 26, 7, 26, 26, 7
+                });
         // bonn: all road, predicted all road (prediction in a nested folder)
         LabelPng.write(gt.resolve("bonn/bonn_000001_000002_gtFine_labelIds.png"), 2, 1, new byte[] {7, 7});
         LabelPng.write(pred.resolve("any/depth/bonn_000001_000002.png"), 2, 1, new byte[] {7, 7});
@@ -48,8 +49,8 @@ class CityscapesEvalCommandTest {
         Path pred = dir.resolve("pred");
         writeSplit(gt, pred);
         Path out = dir.resolve("report/metrics.json");
-        int rc = run(List.of("--gt", gt.toString(), "--pred", pred.toString(), "--out", out.toString(),
-                "--model", "student"));
+        int rc = run(List.of(
+                "--gt", gt.toString(), "--pred", pred.toString(), "--out", out.toString(), "--model", "student"));
         assertEquals(0, rc, stderr.toString());
         // road: gt 3 (aachen; one ignored pixel skipped) + 2 (bonn); TP 2 + 2; FN 1 (-> car); FP 1 (car -> road)
         //   IoU = 4 / (4 + 1 + 1) = 2/3
@@ -73,13 +74,18 @@ class CityscapesEvalCommandTest {
         Path pred = dir.resolve("pred");
         writeSplit(gt, pred);
         // The same scene written as trainIds: sidewalk 1, building 2, car 13, sky 10.
-        LabelPng.write(pred.resolve("aachen_000000_000019_leftImg8bit_pred.png"), 4, 2, new byte[] {1, 2, 13, 13, 2, 10, 13, 10});
+        LabelPng.write(
+                pred.resolve("aachen_000000_000019_leftImg8bit_pred.png"), 4, 2, new byte[] {1, 2, 13, 13, 2, 10, 13, 10
+                });
         LabelPng.write(pred.resolve("any/depth/bonn_000001_000002.png"), 2, 1, new byte[] {0, 0});
         assertEquals(1, run(List.of("--gt", gt.toString(), "--pred", pred.toString())));
         String e = stderr.toString().trim();
         assertEquals(1, e.lines().count(), e);
-        assertTrue(e.startsWith("cityscapes-eval: --pred " + pred + ": the predictions look like trainIds, not labelIds: "
-                + "every value is in 0..18 and 50.0% of the pixels carry labelIds Cityscapes does not evaluate (1, 2, 10)"), e);
+        assertTrue(
+                e.startsWith(
+                        "cityscapes-eval: --pred " + pred + ": the predictions look like trainIds, not labelIds: "
+                                + "every value is in 0..18 and 50.0% of the pixels carry labelIds Cityscapes does not evaluate (1, 2, 10)"),
+                e);
     }
 
     @Test
@@ -92,11 +98,15 @@ class CityscapesEvalCommandTest {
         Path out = dir.resolve("metrics.json");
         assertEquals(0, run(List.of("--gt", gt.toString(), "--pred", pred.toString(), "--out", out.toString())));
         String e = stderr.toString().trim();
-        assertEquals("cityscapes-eval: warning: 1 prediction has no ground truth and was not scored (a deleted label, or "
-                + "another split?): cologne_000003_000004_leftImg8bit.png; all are listed under \"unscored_predictions\" in "
-                + out, e);
+        assertEquals(
+                "cityscapes-eval: warning: 1 prediction has no ground truth and was not scored (a deleted label, or "
+                        + "another split?): cologne_000003_000004_leftImg8bit.png; all are listed under \"unscored_predictions\" in "
+                        + out,
+                e);
         JsonNode json = MetricsJson.read(out);
-        assertEquals(pred.resolve("cologne_000003_000004_leftImg8bit.png").toString(), json.get("unscored_predictions").get(0).asText());
+        assertEquals(
+                pred.resolve("cologne_000003_000004_leftImg8bit.png").toString(),
+                json.get("unscored_predictions").get(0).asText());
         assertEquals((2.0 / 3 + 0.6) / 2, json.get("miou").asDouble(), 1e-12, "the same scores as without it");
     }
 

@@ -1,15 +1,14 @@
 package io.distill4j.eval.cityscapes;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LabelIdPredictionsTest {
     @TempDir
@@ -17,9 +16,12 @@ class LabelIdPredictionsTest {
 
     @Test
     void predictionIsNamedAfterItsSourceImage() {
-        assertEquals("aachen_000000_000019_leftImg8bit.png", LabelIdPredictions.fileName(
-                "s3a://bucket/cityscapes/leftImg8bit/val/aachen/aachen_000000_000019_leftImg8bit.png"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        assertEquals(
+                "aachen_000000_000019_leftImg8bit.png",
+                LabelIdPredictions.fileName(
+                        "s3a://bucket/cityscapes/leftImg8bit/val/aachen/aachen_000000_000019_leftImg8bit.png"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> LabelIdPredictions.fileName("file:/coco/val2017/000000000139.jpg"));
         assertTrue(e.getMessage().contains("000000000139.jpg"), e.getMessage());
     }
@@ -29,10 +31,11 @@ class LabelIdPredictionsTest {
         // trainIds road(0) car(13) / ignore(255) bicycle(18) at 2x2 -> labelIds 7 26 / 0 33 at 4x6
         byte[] out = LabelIdPredictions.labelIds(new byte[] {0, 13, (byte) 255, 18}, 2, 2, 4, 6);
         byte[] expected = {
-                7, 7, 7, 26, 26, 26,
-                7, 7, 7, 26, 26, 26,
-                0, 0, 0, 33, 33, 33,
-                0, 0, 0, 33, 33, 33};
+            7, 7, 7, 26, 26, 26,
+            7, 7, 7, 26, 26, 26,
+            0, 0, 0, 33, 33, 33,
+            0, 0, 0, 33, 33, 33
+        };
         assertArrayEquals(expected, out);
     }
 

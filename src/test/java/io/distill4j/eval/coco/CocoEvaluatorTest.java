@@ -1,15 +1,14 @@
 package io.distill4j.eval.coco;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hand-made cases with every one of the twelve numbers worked out from the COCOeval rules.
@@ -82,9 +81,9 @@ class CocoEvaluatorTest {
     void detectionsOnACrowdRegionAreIgnoredNotFalsePositives() {
         List<CocoGt> gts = List.of(gt(1, 0, 0, 100, 100), crowd(1, 200, 0, 100, 100));
         List<CocoDetection> dts = List.of(
-                det(1, 210, 10, 50, 50, 0.95),   // inside the crowd: IoU = inter / det area = 1 -> ignored
-                det(1, 0, 0, 100, 100, 0.9),     // on A: TP
-                det(1, 260, 60, 30, 30, 0.85));  // the same crowd again (crowds match many) -> ignored
+                det(1, 210, 10, 50, 50, 0.95), // inside the crowd: IoU = inter / det area = 1 -> ignored
+                det(1, 0, 0, 100, 100, 0.9), // on A: TP
+                det(1, 260, 60, 30, 30, 0.85)); // the same crowd again (crowds match many) -> ignored
         // Counting only the TP: pr = 1 at every recall -> AP 1. Were they FPs, AP would be 0.5.
         // AR1: the top detection is the ignored one, so maxDets=1 finds nothing -> 0.
         assertStats(new double[] {1, 1, 1, -1, -1, 1, 0, 1, 1, -1, -1, 1}, eval(gts, dts));
@@ -94,9 +93,9 @@ class CocoEvaluatorTest {
     void areaRangesSplitSmallMediumAndLargeByGtArea() {
         List<CocoGt> gts = List.of(gt(1, 0, 0, 20, 20), gt(1, 100, 100, 50, 50), gt(1, 200, 0, 200, 200));
         List<CocoDetection> dts = List.of(
-                det(1, 500, 300, 10, 10, 0.95),  // FP, area 100 (small)
-                det(1, 0, 0, 20, 20, 0.9),       // small S
-                det(1, 200, 0, 200, 200, 0.8));  // large L; medium M is missed
+                det(1, 500, 300, 10, 10, 0.95), // FP, area 100 (small)
+                det(1, 0, 0, 20, 20, 0.9), // small S
+                det(1, 200, 0, 200, 200, 0.8)); // large L; medium M is missed
         // all: FP, TP, TP: rc [0, 1/3, 2/3], pr [0, 1/2, 2/3] -> monotone 2/3 everywhere;
         //   r <= 2/3 is r = 0.00..0.66 (67 values) -> AP = 67 * (2/3) / 101 = 134/303.
         // small: L's detection matched the ignored L -> ignored; FP, TP: pr [0, .5] -> .5 at every r.
@@ -132,11 +131,11 @@ class CocoEvaluatorTest {
         // image 1: G1, G2; image 2: G3 (all large). Ranked: d1 .9 TP, d2 .8 FP, d4 .7 FP, d3 .6 TP, d5 .5 TP
         List<CocoGt> gts = List.of(gt(1, 0, 0, 100, 100), gt(1, 200, 0, 100, 100), gt(2, 0, 0, 100, 100));
         List<CocoDetection> dts = List.of(
-                det(1, 0, 0, 100, 100, 0.9),        // d1 -> G1
-                det(1, 600, 600, 100, 100, 0.8),    // d2 FP
-                det(1, 200, 0, 100, 100, 0.6),      // d3 -> G2
-                det(2, 600, 600, 100, 100, 0.7),    // d4 FP
-                det(2, 0, 0, 100, 100, 0.5));       // d5 -> G3
+                det(1, 0, 0, 100, 100, 0.9), // d1 -> G1
+                det(1, 600, 600, 100, 100, 0.8), // d2 FP
+                det(1, 200, 0, 100, 100, 0.6), // d3 -> G2
+                det(2, 600, 600, 100, 100, 0.7), // d4 FP
+                det(2, 0, 0, 100, 100, 0.5)); // d5 -> G3
         // tp 1,1,1,2,3  fp 0,1,2,2,2  npig 3
         // rc 1/3,1/3,1/3,2/3,1   pr 1, 1/2, 1/3, 2/4, 3/5 -> monotone from the right: 1, .6, .6, .6, .6
         // r = 0.00..0.33 (34 values): first rc >= r is index 0 -> 1
@@ -158,7 +157,8 @@ class CocoEvaluatorTest {
 
     @Test
     void detectionOnAnImageOutsideTheGroundTruthIsAnError() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> eval(List.of(gt(1, 0, 0, 10, 10)), List.of(det(99, 0, 0, 10, 10, 0.5))));
         assertTrue(e.getMessage().contains("image_id 99"), e.getMessage());
     }
@@ -166,8 +166,8 @@ class CocoEvaluatorTest {
     @Test
     void detectionsOfCategoriesOutsideTheGroundTruthAreNotCounted() {
         List<CocoGt> gts = List.of(gt(1, 0, 0, 100, 100));
-        List<CocoDetection> dts = List.of(new CocoDetection(1, 99, 600, 600, 100, 100, 0.99),
-                det(1, 0, 0, 100, 100, 0.5));
+        List<CocoDetection> dts =
+                List.of(new CocoDetection(1, 99, 600, 600, 100, 100, 0.99), det(1, 0, 0, 100, 100, 0.5));
         assertEquals(1, eval(gts, dts).get("AP"), TOL);
     }
 

@@ -9,11 +9,13 @@ package io.distill4j.eval.coco;
 final class PycocotoolsFixture {
     private PycocotoolsFixture() {}
 
-    static final String GT = """
+    static final String GT =
+            """
             {"images":[{"id":3165,"file_name":"3165.jpg","height":400,"width":600},{"id":718,"file_name":"718.jpg","height":400,"width":600},{"id":1396,"file_name":"1396.jpg","height":400,"width":600}],"annotations":[{"id":1,"image_id":3165,"category_id":48,"bbox":[242.54974065044132,227.70728994904002,8.0,15.647258167622297],"area":95.14645935810684,"iscrowd":0},{"id":2,"image_id":3165,"category_id":49,"bbox":[251.81070202583712,59.294446502904506,17.604961708094987,165.0],"area":2220.3274904753293,"iscrowd":0},{"id":3,"image_id":718,"category_id":49,"bbox":[76.8281922031187,280.93858325091736,13.400338826350294,250.49880526511632],"area":1927.679972935778,"iscrowd":0},{"id":4,"image_id":718,"category_id":48,"bbox":[105.04097141573565,262.5537550835168,2.4743812497944915,1.0],"area":2.4312810174705226,"iscrowd":1},{"id":5,"image_id":718,"category_id":49,"bbox":[408.2306934923231,136.60087784868398,33.0,145.0],"area":2509.55730682302,"iscrowd":1},{"id":6,"image_id":718,"category_id":48,"bbox":[250.76455708382423,97.23266406150348,216.13576194956045,66.95153837303442],"area":10996.183623556826,"iscrowd":0},{"id":7,"image_id":718,"category_id":48,"bbox":[97.87053423081183,110.99166731222641,167.5432881669981,16.455676588869018],"area":2546.2011421887264,"iscrowd":0},{"id":8,"image_id":718,"category_id":49,"bbox":[122.26877496153298,73.7339346828586,263.24197923785573,162.0],"area":32084.437357626175,"iscrowd":0},{"id":9,"image_id":1396,"category_id":48,"bbox":[148.29747283478994,107.24742107215263,25.39690752144301,80.7300428494386],"area":1558.278432139112,"iscrowd":0},{"id":10,"image_id":1396,"category_id":49,"bbox":[462.51514247314606,101.08765829221684,39.0,202.23733743091458],"area":7672.407180731674,"iscrowd":0},{"id":11,"image_id":1396,"category_id":48,"bbox":[112.69708844587257,65.41075052579194,63.0,80.27860347571695],"area":2870.2294170624873,"iscrowd":0},{"id":12,"image_id":1396,"category_id":49,"bbox":[187.54251561664776,8.292797106719929,225.96180804020037,168.01201556911258],"area":34742.32164176163,"iscrowd":0},{"id":13,"image_id":1396,"category_id":48,"bbox":[493.94525439010766,214.71673843844206,197.0,17.794810277580655],"area":3477.694847600511,"iscrowd":0}],"categories":[{"id":48,"name":"c48"},{"id":49,"name":"c49"}]}
             """;
 
-    static final String RESULTS = """
+    static final String RESULTS =
+            """
             [
             {"image_id":718,"category_id":49,"bbox":[78.7859194884657,71.31630987692313,321.47826610131335,201.40768434281134],"score":0.09269719665005571},
             {"image_id":3165,"category_id":48,"bbox":[242.67683138935894,224.81232706828516,8.968734831590199,12.344508055904134],"score":0.4562631750773002},
@@ -55,10 +57,24 @@ final class PycocotoolsFixture {
             """;
 
     /** E.stats after evaluate(); accumulate(); summarize(), printed with Python's repr. */
-    static final double[] STATS = {0.08961894215737362, 0.26175742574257427, 0.0, 0.49999999999999994, 0.05054455445544554, 0.054101838755304096, 0.05166666666666666, 0.15666666666666665, 0.15666666666666665, 0.5, 0.1125, 0.1};
+    static final double[] STATS = {
+        0.08961894215737362,
+        0.26175742574257427,
+        0.0,
+        0.49999999999999994,
+        0.05054455445544554,
+        0.054101838755304096,
+        0.05166666666666666,
+        0.15666666666666665,
+        0.15666666666666665,
+        0.5,
+        0.1125,
+        0.1
+    };
 
     /** The twelve lines summarize() printed. */
-    static final String SUMMARY = """
+    static final String SUMMARY =
+            """
  Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.090
  Average Precision  (AP) @[ IoU=0.50      | area=   all | maxDets=100 ] = 0.262
  Average Precision  (AP) @[ IoU=0.75      | area=   all | maxDets=100 ] = 0.000

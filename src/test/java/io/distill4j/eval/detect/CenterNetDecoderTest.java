@@ -1,12 +1,11 @@
 package io.distill4j.eval.detect;
 
-import io.distill4j.eval.coco.CocoDetection;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
+import io.distill4j.eval.coco.CocoDetection;
 import java.util.Comparator;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class CenterNetDecoderTest {
     private static final int STRIDE = 4;
@@ -34,7 +33,9 @@ class CenterNetDecoderTest {
         List<CocoDetection> dets = new CenterNetDecoder(COCO_IDS, STRIDE, 100, 0.5)
                 .decode(7, toLogits(t.heatmap()), t.reg(), t.height(), t.width(), sx, sy);
         assertEquals(3, dets.size(), "only the three peaks pass 0.5: " + dets);
-        dets = dets.stream().sorted(Comparator.comparingDouble(CocoDetection::x)).toList();
+        dets = dets.stream()
+                .sorted(Comparator.comparingDouble(CocoDetection::x))
+                .toList();
         double[][] expected = {boxes[0], boxes[1], boxes[2]};
         int[] expectedCats = {1, 90, 1};
         for (int i = 0; i < 3; i++) {
@@ -51,8 +52,8 @@ class CenterNetDecoderTest {
 
     @Test
     void heatmapPeaksAreExactlyOneAtTheCentreCellWithMaskAndOffsets() {
-        CenterNetTargets.Targets t = CenterNetTargets.encode(new double[][] {{10, 10, 20, 12}}, new int[] {1},
-                2, IN_H, IN_W, STRIDE);
+        CenterNetTargets.Targets t =
+                CenterNetTargets.encode(new double[][] {{10, 10, 20, 12}}, new int[] {1}, 2, IN_H, IN_W, STRIDE);
         // centre (20, 16) px -> (5.0, 4.0) cells
         int w = t.width();
         int hw = t.height() * w;
@@ -62,8 +63,8 @@ class CenterNetDecoderTest {
         assertTrue(t.heatmap()[hw + cell + 1] < 1f && t.heatmap()[hw + cell + 1] > 0f, "gaussian falls off");
         assertEquals(1f, t.mask()[cell]);
         assertEquals(1f, sum(t.mask()));
-        assertEquals(5f, t.reg()[cell]);       // 20 px / 4
-        assertEquals(3f, t.reg()[hw + cell]);  // 12 px / 4
+        assertEquals(5f, t.reg()[cell]); // 20 px / 4
+        assertEquals(3f, t.reg()[hw + cell]); // 12 px / 4
         assertEquals(0f, t.reg()[2 * hw + cell]);
         assertEquals(0f, t.reg()[3 * hw + cell]);
     }
@@ -94,14 +95,16 @@ class CenterNetDecoderTest {
         assertEquals(2, top2.size());
         assertEquals(CenterNetDecoder.sigmoid(3), top2.get(0).score(), 1e-12);
         assertEquals(3 - 0.5, top2.get(1).x(), 1e-12, "peak at cell (3, 0): centre 3, box 1 wide");
-        List<CocoDetection> thresholded = new CenterNetDecoder(new int[] {5}, 1, 100, 0.5).decode(1, heat, reg, 4, 4, 1, 1);
+        List<CocoDetection> thresholded =
+                new CenterNetDecoder(new int[] {5}, 1, 100, 0.5).decode(1, heat, reg, 4, 4, 1, 1);
         assertEquals(3, thresholded.size());
     }
 
     @Test
     void shapeMismatchIsRejected() {
         CenterNetDecoder decoder = new CenterNetDecoder(COCO_IDS, STRIDE, 10, 0.1);
-        assertThrows(IllegalArgumentException.class, () -> decoder.decode(1, new float[10], new float[4 * 4], 2, 2, 1, 1));
+        assertThrows(
+                IllegalArgumentException.class, () -> decoder.decode(1, new float[10], new float[4 * 4], 2, 2, 1, 1));
     }
 
     private static float sum(float[] a) {

@@ -1,23 +1,22 @@
 package io.distill4j.eval.report;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.distill4j.data.cityscapes.CityscapesLabels;
 import io.distill4j.eval.MetricsJson;
 import io.distill4j.eval.SegmentationMetrics;
 import io.distill4j.eval.coco.CocoDetection;
 import io.distill4j.eval.coco.CocoGt;
 import io.distill4j.eval.coco.CocoStats;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReportWriterTest {
     private static final int H = 8;
@@ -43,20 +42,25 @@ class ReportWriterTest {
         byte[] teacher = map(0);
         byte[] student = map(0);
         student[5 * W + 7] = 13; // car where the teacher says road
-        Path file = report.addSegmentationSample("cityscapes/val/aachen/aachen_000000_000019",
-                greyImage(), H, W, gt, teacher, student);
+        Path file = report.addSegmentationSample(
+                "cityscapes/val/aachen/aachen_000000_000019", greyImage(), H, W, gt, teacher, student);
         int f = Pictures.scaleFor(W);
         assertTrue(f * W >= 250, "small shards are enlarged to a legible width: " + f * W);
         BufferedImage strip = ImageIO.read(file.toFile());
         assertEquals(5 * W * f, strip.getWidth(), "image | gt | teacher | student | agreement");
         int top = strip.getHeight() - H * f;
         assertTrue(top > 30, "title and caption rows above the panels");
-        assertEquals(0x000000, strip.getRGB(W * f + f / 2, top + f / 2) & 0xFFFFFF, "ignore pixel is black in the gt panel");
-        assertEquals(0x000000, strip.getRGB(W * f + f - 1, top + f - 1) & 0xFFFFFF, "nearest neighbour: the whole block");
+        assertEquals(
+                0x000000, strip.getRGB(W * f + f / 2, top + f / 2) & 0xFFFFFF, "ignore pixel is black in the gt panel");
+        assertEquals(
+                0x000000, strip.getRGB(W * f + f - 1, top + f - 1) & 0xFFFFFF, "nearest neighbour: the whole block");
         int teacherPx = strip.getRGB(2 * W * f + 7 * f + f / 2, top + 5 * f + f / 2) & 0xFFFFFF;
         int studentPx = strip.getRGB(3 * W * f + 7 * f + f / 2, top + 5 * f + f / 2) & 0xFFFFFF;
         assertNotEquals(teacherPx, studentPx, "road vs car overlay colours differ");
-        assertEquals(teacherPx, strip.getRGB(3 * W * f + 6 * f + f / 2, top + 5 * f + f / 2) & 0xFFFFFF, "agreeing pixels look alike");
+        assertEquals(
+                teacherPx,
+                strip.getRGB(3 * W * f + 6 * f + f / 2, top + 5 * f + f / 2) & 0xFFFFFF,
+                "agreeing pixels look alike");
         int agreement = 4 * W * f;
         assertEquals(Pictures.DISAGREE_RGB, strip.getRGB(agreement + 7 * f + f / 2, top + 5 * f + f / 2) & 0xFFFFFF);
         assertNotEquals(Pictures.DISAGREE_RGB, strip.getRGB(agreement + 6 * f + f / 2, top + 5 * f + f / 2) & 0xFFFFFF);
@@ -69,8 +73,11 @@ class ReportWriterTest {
         for (int id = 0; id < CityscapesLabels.NUM_CLASSES; id++) {
             int c = CityscapesPalette.rgb(id);
             double dist = Math.sqrt(Math.pow((c >> 16 & 0xFF) - (d >> 16 & 0xFF), 2)
-                    + Math.pow((c >> 8 & 0xFF) - (d >> 8 & 0xFF), 2) + Math.pow((c & 0xFF) - (d & 0xFF), 2));
-            assertTrue(dist > 120, CityscapesLabels.TRAIN_NAMES.get(id) + " is too close to the disagreement colour: " + dist);
+                    + Math.pow((c >> 8 & 0xFF) - (d >> 8 & 0xFF), 2)
+                    + Math.pow((c & 0xFF) - (d & 0xFF), 2));
+            assertTrue(
+                    dist > 120,
+                    CityscapesLabels.TRAIN_NAMES.get(id) + " is too close to the disagreement colour: " + dist);
         }
     }
 
@@ -91,9 +98,15 @@ class ReportWriterTest {
 
     @Test
     void detectionSampleDrawsBoxesOnTheEnlargedImage(@TempDir Path dir) throws Exception {
-        Path file = new ReportWriter(dir).addDetectionSample("coco/val2017/000000000139", new byte[3 * 60 * 80], 60, 80,
-                List.of(new CocoGt(139, 1, 5, 5, 20, 20, 400, false)),
-                List.of(new CocoDetection(139, 1, 40, 20, 30, 30, 0.87)), Map.of(1, "person"));
+        Path file = new ReportWriter(dir)
+                .addDetectionSample(
+                        "coco/val2017/000000000139",
+                        new byte[3 * 60 * 80],
+                        60,
+                        80,
+                        List.of(new CocoGt(139, 1, 5, 5, 20, 20, 400, false)),
+                        List.of(new CocoDetection(139, 1, 40, 20, 30, 30, 0.87)),
+                        Map.of(1, "person"));
         int f = Pictures.scaleFor(80);
         assertTrue(f > 1);
         BufferedImage img = ImageIO.read(file.toFile());
@@ -110,19 +123,32 @@ class ReportWriterTest {
         List<CocoGt> gt = List.of(new CocoGt(139, 1, 5, 5, 20, 20, 400, false));
         List<CocoDetection> teacher = List.of(new CocoDetection(139, 1, 6, 6, 20, 20, 0.9));
         List<CocoDetection> student = List.of(new CocoDetection(139, 1, 40, 20, 30, 30, 0.87));
-        Path file = new ReportWriter(dir).addDetectionStrip("coco/val2017/000000000139", new byte[3 * 60 * 80], 60, 80,
-                gt, teacher, student, Map.of(1, "person"));
+        Path file = new ReportWriter(dir)
+                .addDetectionStrip(
+                        "coco/val2017/000000000139",
+                        new byte[3 * 60 * 80],
+                        60,
+                        80,
+                        gt,
+                        teacher,
+                        student,
+                        Map.of(1, "person"));
         int f = Pictures.scaleFor(80);
         int pw = 80 * f;
         BufferedImage img = ImageIO.read(file.toFile());
         assertEquals(3 * pw, img.getWidth(), "ground truth | teacher | student");
         int header = img.getHeight() - 60 * f;
         assertEquals(0x00C000, img.getRGB(5 * f, header + 15 * f) & 0xFFFFFF, "gt box edge in the first panel");
-        assertEquals(0, img.getRGB(pw + 5 * f, header + 15 * f) & 0xFFFFFF & 0x00FF00, "no ground truth in the teacher panel");
+        assertEquals(
+                0,
+                img.getRGB(pw + 5 * f, header + 15 * f) & 0xFFFFFF & 0x00FF00,
+                "no ground truth in the teacher panel");
         int edge = img.getRGB(2 * pw + 40 * f, header + 45 * f);
-        assertTrue((edge >> 16 & 0xFF) > 150 && (edge & 0xFF) < 100, "student detection edge is red in the third panel");
-        BufferedImage alone = ImageIO.read(new ReportWriter(dir.resolve("b")).addDetectionStrip("s", new byte[3 * 60 * 80],
-                60, 80, gt, null, student, Map.of(1, "person")).toFile());
+        assertTrue(
+                (edge >> 16 & 0xFF) > 150 && (edge & 0xFF) < 100, "student detection edge is red in the third panel");
+        BufferedImage alone = ImageIO.read(new ReportWriter(dir.resolve("b"))
+                .addDetectionStrip("s", new byte[3 * 60 * 80], 60, 80, gt, null, student, Map.of(1, "person"))
+                .toFile());
         assertEquals(2 * pw, alone.getWidth(), "without a teacher: ground truth | model");
     }
 
@@ -132,13 +158,19 @@ class ReportWriterTest {
         for (int i = 0; i < 10; i++) many.add(new CocoDetection(1, 1, i, i, 5, 5, 0.05 * i));
         assertEquals(3, ReportWriter.boxesShown(1));
         assertEquals(8, ReportWriter.boxesShown(4));
-        assertEquals(List.of(0.45, 0.4, 0.35), ReportWriter.best(many, 3).stream().map(d -> Math.round(d.score() * 100) / 100.0).toList());
+        assertEquals(
+                List.of(0.45, 0.4, 0.35),
+                ReportWriter.best(many, 3).stream()
+                        .map(d -> Math.round(d.score() * 100) / 100.0)
+                        .toList());
     }
 
     @Test
     void curvesComeFromMetricsJsonlWithLossesAndMetricsApart(@TempDir Path dir) throws Exception {
         Path jsonl = dir.resolve("metrics.jsonl");
-        Files.writeString(jsonl, """
+        Files.writeString(
+                jsonl,
+                """
                 {"epoch":0,"iteration":10,"loss":2.5,"loss_kd":1.0}
                 {"epoch":0,"iteration":20,"loss":2.0,"loss_kd":0.8}
                 {"epoch":1,"iteration":30,"loss":1.5,"loss_kd":0.5,"val_miou":0.31}
@@ -146,8 +178,10 @@ class ReportWriterTest {
                 {"epoch":1,"iteration":40,"loss":1.2,"loss_kd":0.4,"val_miou":0.35}
                 """);
         List<Path> charts = new ReportWriter(dir.resolve("report")).writeCurves(jsonl);
-        assertEquals(List.of("curves_loss.png", "curves_val_miou.png"),
-                charts.stream().map(p -> p.getFileName().toString()).toList(), "the validation metric gets its own y axis");
+        assertEquals(
+                List.of("curves_loss.png", "curves_val_miou.png"),
+                charts.stream().map(p -> p.getFileName().toString()).toList(),
+                "the validation metric gets its own y axis");
         BufferedImage loss = ImageIO.read(charts.get(0).toFile());
         assertEquals(ReportWriter.CHART_W, loss.getWidth());
         assertEquals(ReportWriter.CHART_H, loss.getHeight());
@@ -176,23 +210,30 @@ class ReportWriterTest {
         report.writeMetrics(m.toMetricsJson("student", "val", CityscapesLabels.TRAIN_NAMES));
         report.addSegmentationSample("a", greyImage(), H, W, map(0), map(0), map(1));
         report.addSegmentationSample("b", greyImage(), H, W, map(0), null, map(1));
-        Path jsonl = Files.writeString(dir.resolve("metrics.jsonl"), "{\"epoch\":0,\"loss\":1}\n{\"epoch\":1,\"loss\":0.5}\n");
+        Path jsonl = Files.writeString(
+                dir.resolve("metrics.jsonl"), "{\"epoch\":0,\"loss\":1}\n{\"epoch\":1,\"loss\":0.5}\n");
         report.writeCurves(jsonl);
         String html = Files.readString(report.writeIndex("run 42"));
         List<String> pngs;
         try (Stream<Path> s = Files.walk(report.directory())) {
             pngs = s.filter(p -> p.toString().endsWith(".png"))
-                    .map(p -> report.directory().relativize(p).toString().replace('\\', '/')).toList();
+                    .map(p -> report.directory().relativize(p).toString().replace('\\', '/'))
+                    .toList();
         }
         assertEquals(3, pngs.size(), pngs.toString());
         for (String p : pngs) assertTrue(html.contains("src=\"" + p + "\""), p + " missing from index.html");
         assertTrue(html.contains("<td>road</td><td>100.00</td>"), "per-class table in the index");
-        assertTrue(html.contains("class=\"legend\"") && html.contains("#804080") && html.contains("motorcycle"),
+        assertTrue(
+                html.contains("class=\"legend\"") && html.contains("#804080") && html.contains("motorcycle"),
                 "the colour legend names the classes");
         String csv = Files.readString(report.directory().resolve("per_class.csv"));
         assertTrue(csv.startsWith("class,IoU %\nroad,100.00\nsidewalk,n/a\n"), csv);
         assertTrue(Files.exists(report.directory().resolve("per_class.html")));
-        assertEquals("segmentation", MetricsJson.read(report.directory().resolve("metrics.json")).get("task").asText());
+        assertEquals(
+                "segmentation",
+                MetricsJson.read(report.directory().resolve("metrics.json"))
+                        .get("task")
+                        .asText());
     }
 
     @Test

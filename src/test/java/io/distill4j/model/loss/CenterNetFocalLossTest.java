@@ -1,12 +1,12 @@
 package io.distill4j.model.loss;
 
+import static io.distill4j.model.loss.LossTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import static io.distill4j.model.loss.LossTestSupport.*;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CenterNetFocalLossTest {
 
@@ -37,16 +37,20 @@ class CenterNetFocalLossTest {
     @Test
     void scoreEqualsReferenceNormalisedByPeaks() {
         double[][] out = random(72, 2, K * P, 3.0);
-        assertRelativelyEqual(0.5 * ReferenceLosses.centerNetFocal(out, heatmaps(), 2, 4),
-                score(new CenterNetFocalLoss(K, H, W, 2, 4, 0.5), array(heatmaps()), array(out)), "focal");
+        assertRelativelyEqual(
+                0.5 * ReferenceLosses.centerNetFocal(out, heatmaps(), 2, 4),
+                score(new CenterNetFocalLoss(K, H, W, 2, 4, 0.5), array(heatmaps()), array(out)),
+                "focal");
         double[][] noPeaks = random(73, 2, K * P, 0.4);
         for (double[] row : noPeaks) {
             for (int i = 0; i < row.length; i++) {
                 row[i] = Math.abs(row[i]);
             }
         }
-        assertRelativelyEqual(ReferenceLosses.centerNetFocal(out, noPeaks, 2, 4),
-                score(new CenterNetFocalLoss(K, H, W), array(noPeaks), array(out)), "no peaks: divide by 1");
+        assertRelativelyEqual(
+                ReferenceLosses.centerNetFocal(out, noPeaks, 2, 4),
+                score(new CenterNetFocalLoss(K, H, W), array(noPeaks), array(out)),
+                "no peaks: divide by 1");
     }
 
     @Test
@@ -62,8 +66,8 @@ class CenterNetFocalLossTest {
 
     @Test
     void gradientMatchesFiniteDifferences() {
-        assertGradientMatchesFiniteDifferences(new CenterNetFocalLoss(K, H, W, 2, 4, 1.0), array(heatmaps()),
-                array(random(75, 2, K * P, 3.0)));
+        assertGradientMatchesFiniteDifferences(
+                new CenterNetFocalLoss(K, H, W, 2, 4, 1.0), array(heatmaps()), array(random(75, 2, K * P, 3.0)));
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.distill4j.model.loss;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -18,18 +22,12 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Shared checks for the dense losses: double precision, reference comparison, finite differences, graph gradient check. */
 public final class LossTestSupport {
 
     public static final double RELATIVE = 1e-6;
 
-    private LossTestSupport() {
-    }
+    private LossTestSupport() {}
 
     /** Gradient checks and 1e-6 reference comparisons need doubles everywhere. */
     public static void useDoubles() {
@@ -74,11 +72,14 @@ public final class LossTestSupport {
         assertRelativelyEqual(n * batchScore, summed, "score(average=false) must be N times the batch score");
         INDArray scoreArray = loss.computeScoreArray(labels, output, new ActivationIdentity(), null);
         assertEquals(n, scoreArray.size(0), "one score row per example");
-        assertRelativelyEqual(summed, scoreArray.sumNumber().doubleValue(), "score array must sum to the unaveraged score");
+        assertRelativelyEqual(
+                summed, scoreArray.sumNumber().doubleValue(), "score array must sum to the unaveraged score");
 
-        INDArray gradient = loss.computeGradient(labels, output, new ActivationIdentity(), null).div(n);
+        INDArray gradient = loss.computeGradient(labels, output, new ActivationIdentity(), null)
+                .div(n);
         INDArray fromPair = loss.computeGradientAndScore(labels, output, new ActivationIdentity(), null, true)
-                .getSecond().div(n);
+                .getSecond()
+                .div(n);
         double step = 1e-6;
         for (long row = 0; row < output.size(0); row++) {
             for (long col = 0; col < output.size(1); col++) {
@@ -99,17 +100,31 @@ public final class LossTestSupport {
      * The wiring contract: conv (tanh) -> CnnToFeedForwardPreProcessor -> LossLayer(IDENTITY, loss),
      * in double precision; DL4J's own GradientCheckUtil must pass on it.
      */
-    public static ComputationGraph lossGraph(ILossFunction loss, int inChannels, int outChannels, int height,
-                                             int width) {
+    public static ComputationGraph lossGraph(
+            ILossFunction loss, int inChannels, int outChannels, int height, int width) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(7).dataType(DataType.DOUBLE).updater(new NoOp()).weightInit(WeightInit.XAVIER)
+                .seed(7)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp())
+                .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("in")
                 .setInputTypes(InputType.convolutional(height, width, inChannels))
-                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).convolutionMode(ConvolutionMode.Same)
-                        .nOut(outChannels).activation(Activation.TANH).build(), "in")
-                .addLayer("loss", new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(),
-                        new CnnToFeedForwardPreProcessor(height, width, outChannels), "conv")
+                .addLayer(
+                        "conv",
+                        new ConvolutionLayer.Builder(3, 3)
+                                .convolutionMode(ConvolutionMode.Same)
+                                .nOut(outChannels)
+                                .activation(Activation.TANH)
+                                .build(),
+                        "in")
+                .addLayer(
+                        "loss",
+                        new LossLayer.Builder(loss)
+                                .activation(Activation.IDENTITY)
+                                .build(),
+                        new CnnToFeedForwardPreProcessor(height, width, outChannels),
+                        "conv")
                 .setOutputs("loss")
                 .build();
         ComputationGraph graph = new ComputationGraph(conf);
@@ -117,15 +132,20 @@ public final class LossTestSupport {
         return graph;
     }
 
-    public static void assertGraphGradientsCheck(ILossFunction loss, int inChannels, int outChannels, int height,
-                                                 int width, INDArray labels) {
+    public static void assertGraphGradientsCheck(
+            ILossFunction loss, int inChannels, int outChannels, int height, int width, INDArray labels) {
         ComputationGraph graph = lossGraph(loss, inChannels, outChannels, height, width);
         INDArray input = array(random(99, (int) labels.size(0), inChannels * height * width, 1.0))
                 .reshape('c', labels.size(0), inChannels, height, width);
-        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(graph)
-                .inputs(new INDArray[]{input}).labels(new INDArray[]{labels})
-                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
-                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false));
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig()
+                .net(graph)
+                .inputs(new INDArray[] {input})
+                .labels(new INDArray[] {labels})
+                .epsilon(1e-6)
+                .maxRelError(1e-5)
+                .minAbsoluteError(1e-9)
+                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
+                .exitOnFirstError(false));
         assertTrue(ok, "DL4J gradient check of " + loss);
     }
 }

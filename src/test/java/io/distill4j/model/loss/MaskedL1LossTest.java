@@ -1,12 +1,12 @@
 package io.distill4j.model.loss;
 
+import static io.distill4j.model.loss.LossTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import static io.distill4j.model.loss.LossTestSupport.*;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class MaskedL1LossTest {
 
@@ -36,8 +36,10 @@ class MaskedL1LossTest {
     @Test
     void scoreEqualsReferenceOverMaskedPixels() {
         double[][] out = random(82, 2, C * P, 3.0);
-        assertRelativelyEqual(0.1 * ReferenceLosses.maskedL1(out, labels(), C, P),
-                score(new MaskedL1Loss(C, H, W, 0.1), array(labels()), array(out)), "masked L1");
+        assertRelativelyEqual(
+                0.1 * ReferenceLosses.maskedL1(out, labels(), C, P),
+                score(new MaskedL1Loss(C, H, W, 0.1), array(labels()), array(out)),
+                "masked L1");
     }
 
     @Test
@@ -56,8 +58,8 @@ class MaskedL1LossTest {
 
     @Test
     void gradientMatchesFiniteDifferences() {
-        assertGradientMatchesFiniteDifferences(new MaskedL1Loss(C, H, W, 2.0), array(labels()),
-                array(random(84, 2, C * P, 3.0)));
+        assertGradientMatchesFiniteDifferences(
+                new MaskedL1Loss(C, H, W, 2.0), array(labels()), array(random(84, 2, C * P, 3.0)));
     }
 
     @Test

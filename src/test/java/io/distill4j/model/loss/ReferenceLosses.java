@@ -7,8 +7,7 @@ package io.distill4j.model.loss;
  */
 public final class ReferenceLosses {
 
-    private ReferenceLosses() {
-    }
+    private ReferenceLosses() {}
 
     private static double[] logSoftmax(double[] x) {
         double max = Double.NEGATIVE_INFINITY;
@@ -90,8 +89,8 @@ public final class ReferenceLosses {
         return a;
     }
 
-    public static double attentionTransfer(double[][] out, double[][] labels, int cs, int ct, int pixels,
-                                           double beta, double power) {
+    public static double attentionTransfer(
+            double[][] out, double[][] labels, int cs, int ct, int pixels, double beta, double power) {
         double total = 0;
         for (int n = 0; n < out.length; n++) {
             double[] s = normalisedAttention(out[n], cs, pixels, power);
@@ -160,8 +159,7 @@ public final class ReferenceLosses {
         return a;
     }
 
-    public static double pairwise(double[][] out, double[][] labels, int cs, int ct, int height, int width,
-                                  int cell) {
+    public static double pairwise(double[][] out, double[][] labels, int cs, int ct, int height, int width, int cell) {
         double total = 0;
         for (int n = 0; n < out.length; n++) {
             double[][] s = cosineAffinity(out[n], cs, height, width, cell);
@@ -195,8 +193,8 @@ public final class ReferenceLosses {
         return tau * tau * sum / count;
     }
 
-    public static double segmentationCrossEntropy(double[][] out, double[][] labels, int classes, int pixels,
-                                                  int ignore) {
+    public static double segmentationCrossEntropy(
+            double[][] out, double[][] labels, int classes, int pixels, int ignore) {
         double sum = 0;
         int valid = 0;
         for (int n = 0; n < out.length; n++) {

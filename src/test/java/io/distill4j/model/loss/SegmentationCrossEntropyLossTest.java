@@ -1,14 +1,14 @@
 package io.distill4j.model.loss;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import static io.distill4j.model.loss.LossTestSupport.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 class SegmentationCrossEntropyLossTest {
 
@@ -24,14 +24,16 @@ class SegmentationCrossEntropyLossTest {
 
     /** Example 0 ignores pixels 0 and 5, example 1 pixel 3. */
     private static double[][] labels() {
-        return new double[][]{{255, 1, 3, 0, 2, 255}, {2, 2, 0, 255, 1, 3}};
+        return new double[][] {{255, 1, 3, 0, 2, 255}, {2, 2, 0, 255, 1, 3}};
     }
 
     @Test
     void scoreEqualsReferenceOverNonIgnoredPixels() {
         double[][] out = random(61, 2, K * P, 3.0);
-        assertRelativelyEqual(0.4 * ReferenceLosses.segmentationCrossEntropy(out, labels(), K, P, 255),
-                score(new SegmentationCrossEntropyLoss(K, H, W, 255, 0.4), array(labels()), array(out)), "CE");
+        assertRelativelyEqual(
+                0.4 * ReferenceLosses.segmentationCrossEntropy(out, labels(), K, P, 255),
+                score(new SegmentationCrossEntropyLoss(K, H, W, 255, 0.4), array(labels()), array(out)),
+                "CE");
     }
 
     @Test
@@ -57,23 +59,26 @@ class SegmentationCrossEntropyLossTest {
     @Test
     void allIgnoredBatchScoresZero() {
         double[][] ignored = {{255, 255, 255, 255, 255, 255}};
-        assertEquals(0.0, score(new SegmentationCrossEntropyLoss(K, H, W), array(ignored),
-                array(random(63, 1, K * P, 3.0))), 0.0);
+        assertEquals(
+                0.0,
+                score(new SegmentationCrossEntropyLoss(K, H, W), array(ignored), array(random(63, 1, K * P, 3.0))),
+                0.0);
     }
 
     @Test
     void unknownLabelIsReportedWithSampleAndPixel() {
         double[][] bad = labels();
         bad[1][4] = 7;
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> score(
-                new SegmentationCrossEntropyLoss(K, H, W), array(bad), array(random(64, 2, K * P, 1.0))));
+        IllegalArgumentException error = assertThrows(
+                IllegalArgumentException.class,
+                () -> score(new SegmentationCrossEntropyLoss(K, H, W), array(bad), array(random(64, 2, K * P, 1.0))));
         assertTrue(error.getMessage().contains("sample 1 pixel 4"), error.getMessage());
     }
 
     @Test
     void gradientMatchesFiniteDifferences() {
-        assertGradientMatchesFiniteDifferences(new SegmentationCrossEntropyLoss(K, H, W, 255, 1.2),
-                array(labels()), array(random(65, 2, K * P, 3.0)));
+        assertGradientMatchesFiniteDifferences(
+                new SegmentationCrossEntropyLoss(K, H, W, 255, 1.2), array(labels()), array(random(65, 2, K * P, 3.0)));
     }
 
     @Test

@@ -1,20 +1,19 @@
 package io.distill4j.onnx.export;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.nio.FloatBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs exported models in ONNX Runtime and compares them with DL4J, relative to each tensor's scale. */
 public final class OrtSupport {
@@ -31,7 +30,7 @@ public final class OrtSupport {
             try (OrtSession session = env.createSession(model, options)) {
                 float[] data = input.castTo(DataType.FLOAT).dup('c').data().asFloat();
                 try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), input.shape());
-                     OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, x))) {
+                        OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, x))) {
                     Map<String, INDArray> out = new LinkedHashMap<>();
                     for (Map.Entry<String, ai.onnxruntime.OnnxValue> e : result) {
                         OnnxTensor t = (OnnxTensor) e.getValue();
@@ -60,8 +59,10 @@ public final class OrtSupport {
         double scale = expected.amaxNumber().doubleValue();
         double error = expected.sub(actual).amaxNumber().doubleValue();
         double relative = error / Math.max(scale, 1e-12);
-        assertTrue(relative <= RELATIVE_TOLERANCE, what + ": max error " + error + " is " + relative
-                + " of the tensor's scale " + scale + " (tolerance " + RELATIVE_TOLERANCE + ")");
+        assertTrue(
+                relative <= RELATIVE_TOLERANCE,
+                what + ": max error " + error + " is " + relative + " of the tensor's scale " + scale + " (tolerance "
+                        + RELATIVE_TOLERANCE + ")");
         assertTrue(scale > 0, what + ": an all-zero tensor proves nothing");
         return relative;
     }
@@ -81,13 +82,14 @@ public final class OrtSupport {
             }
             for (Map.Entry<String, INDArray> p : params.entrySet()) {
                 INDArray u = Nd4j.rand(p.getValue().dataType(), p.getValue().shape());
-                INDArray value = switch (p.getKey()) {
-                    case "b", "beta", "mean" -> u.subi(0.5).muli(0.4);
-                    case "gamma" -> u.addi(0.5);
-                    case "var" -> u.addi(0.5).muli(u);
-                    case "log10stdev" -> org.nd4j.linalg.ops.transforms.Transforms.log(u.addi(0.5), 10);
-                    default -> null;
-                };
+                INDArray value =
+                        switch (p.getKey()) {
+                            case "b", "beta", "mean" -> u.subi(0.5).muli(0.4);
+                            case "gamma" -> u.addi(0.5);
+                            case "var" -> u.addi(0.5).muli(u);
+                            case "log10stdev" -> org.nd4j.linalg.ops.transforms.Transforms.log(u.addi(0.5), 10);
+                            default -> null;
+                        };
                 if (value != null) {
                     p.getValue().assign(value);
                 }

@@ -36,7 +36,8 @@ public final class PythonInterpreters {
     private static boolean imports(String python, String module) {
         try {
             Process p = new ProcessBuilder(new ArrayList<>(List.of(python, "-c", "import " + module)))
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (java.io.IOException e) {

@@ -1,5 +1,11 @@
 package io.distill4j.onnx.export;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -26,13 +32,6 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * Every mapped DL4J layer and vertex kind, on a small graph built here: ONNX Runtime's output of the
  * exported file equals DL4J's within 1e-4 of the tensor's scale, at odd input sizes (where padding
@@ -41,13 +40,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class VertexMappingsTest {
 
     private static GraphBuilder graph(ConvolutionMode mode, int h, int w) {
-        return new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER)
-                .convolutionMode(mode).graphBuilder().addInputs("image").allowDisconnected(true)
+        return new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .convolutionMode(mode)
+                .graphBuilder()
+                .addInputs("image")
+                .allowDisconnected(true)
                 .setInputTypes(InputType.convolutional(h, w, 3));
     }
 
     private static ConvolutionLayer conv(int kernel, int stride, int nOut, Activation a) {
-        return new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(nOut).activation(a).build();
+        return new ConvolutionLayer.Builder(kernel, kernel)
+                .stride(stride, stride)
+                .nOut(nOut)
+                .activation(a)
+                .build();
     }
 
     /** Builds, randomises, exports (dynamic size) and compares "logits" at batch 2; returns the export. */
@@ -67,10 +76,31 @@ class VertexMappingsTest {
     void sameModeConvolutionsPadLikeDl4jAtOddSizesWithStrideAndDilation() throws Exception {
         GraphBuilder g = graph(ConvolutionMode.Same, 13, 17);
         g.addLayer("a", conv(3, 2, 6, Activation.RELU), "image");
-        g.addLayer("b", new ConvolutionLayer.Builder(3, 3).dilation(2, 2).nOut(5).activation(Activation.TANH).build(), "a");
-        g.addLayer("c", new ConvolutionLayer.Builder(1, 1).stride(2, 2).nOut(4).hasBias(false)
-                .activation(Activation.IDENTITY).build(), "b");
-        g.addLayer("logits", new ConvolutionLayer.Builder(4, 4).stride(1, 1).nOut(3).activation(Activation.IDENTITY).build(), "c");
+        g.addLayer(
+                "b",
+                new ConvolutionLayer.Builder(3, 3)
+                        .dilation(2, 2)
+                        .nOut(5)
+                        .activation(Activation.TANH)
+                        .build(),
+                "a");
+        g.addLayer(
+                "c",
+                new ConvolutionLayer.Builder(1, 1)
+                        .stride(2, 2)
+                        .nOut(4)
+                        .hasBias(false)
+                        .activation(Activation.IDENTITY)
+                        .build(),
+                "b");
+        g.addLayer(
+                "logits",
+                new ConvolutionLayer.Builder(4, 4)
+                        .stride(1, 1)
+                        .nOut(3)
+                        .activation(Activation.IDENTITY)
+                        .build(),
+                "c");
         OnnxExporter.Exported e = check(g, 13, 17);
         assertEquals(4.0, e.outputs().get("logits").stride());
     }
@@ -78,10 +108,24 @@ class VertexMappingsTest {
     @Test
     void truncateModeConvolutionsUseTheExplicitPadding() throws Exception {
         GraphBuilder g = graph(ConvolutionMode.Truncate, 15, 20);
-        g.addLayer("stem", new ConvolutionLayer.Builder(7, 7).stride(2, 2).padding(3, 3).nOut(4)
-                .activation(Activation.RELU).build(), "image");
-        g.addLayer("logits", new ConvolutionLayer.Builder(3, 3).padding(1, 1).dilation(2, 2).nOut(3)
-                .activation(Activation.IDENTITY).build(), "stem");
+        g.addLayer(
+                "stem",
+                new ConvolutionLayer.Builder(7, 7)
+                        .stride(2, 2)
+                        .padding(3, 3)
+                        .nOut(4)
+                        .activation(Activation.RELU)
+                        .build(),
+                "image");
+        g.addLayer(
+                "logits",
+                new ConvolutionLayer.Builder(3, 3)
+                        .padding(1, 1)
+                        .dilation(2, 2)
+                        .nOut(3)
+                        .activation(Activation.IDENTITY)
+                        .build(),
+                "stem");
         check(g, 15, 20);
     }
 
@@ -90,8 +134,18 @@ class VertexMappingsTest {
         GraphBuilder g = graph(ConvolutionMode.Same, 8, 12);
         g.addLayer("conv", conv(3, 1, 6, Activation.IDENTITY), "image");
         g.addLayer("bn_log", new BatchNormalization.Builder().useLogStd(true).build(), "conv");
-        g.addLayer("bn_var", new BatchNormalization.Builder().useLogStd(false).eps(1e-3).build(), "bn_log");
-        g.addLayer("logits", new BatchNormalization.Builder().lockGammaBeta(true).gamma(1.5).beta(-0.25).build(), "bn_var");
+        g.addLayer(
+                "bn_var",
+                new BatchNormalization.Builder().useLogStd(false).eps(1e-3).build(),
+                "bn_log");
+        g.addLayer(
+                "logits",
+                new BatchNormalization.Builder()
+                        .lockGammaBeta(true)
+                        .gamma(1.5)
+                        .beta(-0.25)
+                        .build(),
+                "bn_var");
         check(g, 8, 12);
     }
 
@@ -100,13 +154,26 @@ class VertexMappingsTest {
         GraphBuilder g = graph(ConvolutionMode.Same, 6, 7);
         g.addLayer("conv", conv(3, 1, 4, Activation.IDENTITY), "image");
         String previous = "conv";
-        Object[] kinds = {Activation.RELU6, Activation.LEAKYRELU, Activation.ELU, Activation.SWISH, Activation.TANH,
-            Activation.SOFTPLUS, Activation.HARDSIGMOID, Activation.SIGMOID, new ActivationReLU(2.0, 0.0, 0.0),
-            Activation.IDENTITY, Activation.RELU};
+        Object[] kinds = {
+            Activation.RELU6,
+            Activation.LEAKYRELU,
+            Activation.ELU,
+            Activation.SWISH,
+            Activation.TANH,
+            Activation.SOFTPLUS,
+            Activation.HARDSIGMOID,
+            Activation.SIGMOID,
+            new ActivationReLU(2.0, 0.0, 0.0),
+            Activation.IDENTITY,
+            Activation.RELU
+        };
         for (int i = 0; i < kinds.length; i++) {
             String name = i == kinds.length - 1 ? "logits" : "act" + i;
-            ActivationLayer layer = kinds[i] instanceof Activation a ? new ActivationLayer.Builder().activation(a).build()
-                    : new ActivationLayer.Builder().activation((ActivationReLU) kinds[i]).build();
+            ActivationLayer layer = kinds[i] instanceof Activation a
+                    ? new ActivationLayer.Builder().activation(a).build()
+                    : new ActivationLayer.Builder()
+                            .activation((ActivationReLU) kinds[i])
+                            .build();
             g.addLayer(name, layer, previous);
             // A conv between activations keeps values spread, so each activation is exercised on both signs.
             if (i < kinds.length - 1) {
@@ -121,31 +188,79 @@ class VertexMappingsTest {
     void maxAndAveragePoolingInBothModesWithAndWithoutPaddingInTheDivisor() throws Exception {
         GraphBuilder g = graph(ConvolutionMode.Same, 11, 14);
         g.addLayer("conv", conv(3, 1, 4, Activation.IDENTITY), "image");
-        g.addLayer("max_same", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(3, 3).stride(2, 2).build(), "conv");
-        g.addLayer("max_trunc", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(3, 3).stride(2, 2)
-                .padding(1, 1).convolutionMode(ConvolutionMode.Truncate).build(), "conv");
-        g.addLayer("avg_same", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(3, 3).stride(1, 1)
-                .avgPoolIncludePadInDivisor(false).build(), "max_same");
-        g.addLayer("avg_same_pad", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(3, 3).stride(1, 1)
-                .avgPoolIncludePadInDivisor(true).build(), "max_trunc");
-        g.addLayer("avg_trunc", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2)
-                .convolutionMode(ConvolutionMode.Truncate).build(), "conv");
+        g.addLayer(
+                "max_same",
+                new SubsamplingLayer.Builder(PoolingType.MAX)
+                        .kernelSize(3, 3)
+                        .stride(2, 2)
+                        .build(),
+                "conv");
+        g.addLayer(
+                "max_trunc",
+                new SubsamplingLayer.Builder(PoolingType.MAX)
+                        .kernelSize(3, 3)
+                        .stride(2, 2)
+                        .padding(1, 1)
+                        .convolutionMode(ConvolutionMode.Truncate)
+                        .build(),
+                "conv");
+        g.addLayer(
+                "avg_same",
+                new SubsamplingLayer.Builder(PoolingType.AVG)
+                        .kernelSize(3, 3)
+                        .stride(1, 1)
+                        .avgPoolIncludePadInDivisor(false)
+                        .build(),
+                "max_same");
+        g.addLayer(
+                "avg_same_pad",
+                new SubsamplingLayer.Builder(PoolingType.AVG)
+                        .kernelSize(3, 3)
+                        .stride(1, 1)
+                        .avgPoolIncludePadInDivisor(true)
+                        .build(),
+                "max_trunc");
+        g.addLayer(
+                "avg_trunc",
+                new SubsamplingLayer.Builder(PoolingType.AVG)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Truncate)
+                        .build(),
+                "conv");
         g.addVertex("logits", new MergeVertex(), "avg_same", "avg_same_pad", "max_same");
         OnnxExporter.Exported e = check(g, 11, 14);
         assertEquals(12, e.outputs().get("logits").channels());
         // avg_trunc does not feed the head: it is left out.
-        assertFalse(e.model().getGraph().getNodeList().stream().anyMatch(n -> n.getName().startsWith("avg_trunc")));
+        assertFalse(e.model().getGraph().getNodeList().stream()
+                .anyMatch(n -> n.getName().startsWith("avg_trunc")));
     }
 
     @Test
     void pyramidBranchOfGlobalPoolingNearestUpsamplingAndConcat() throws Exception {
         GraphBuilder g = graph(ConvolutionMode.Same, 8, 16);
         g.addLayer("conv", conv(3, 1, 4, Activation.RELU), "image");
-        g.addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).collapseDimensions(false).build(), "conv");
+        g.addLayer(
+                "gap",
+                new GlobalPoolingLayer.Builder(PoolingType.AVG)
+                        .collapseDimensions(false)
+                        .build(),
+                "conv");
         g.addLayer("gap_up", new Upsampling2D.Builder().size(new int[] {8, 16}).build(), "gap");
-        g.addLayer("gmp", new GlobalPoolingLayer.Builder(PoolingType.MAX).collapseDimensions(false).build(), "conv");
+        g.addLayer(
+                "gmp",
+                new GlobalPoolingLayer.Builder(PoolingType.MAX)
+                        .collapseDimensions(false)
+                        .build(),
+                "conv");
         g.addLayer("gmp_up", new Upsampling2D.Builder().size(new int[] {8, 16}).build(), "gmp");
-        g.addLayer("pool", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 4).stride(2, 4).build(), "conv");
+        g.addLayer(
+                "pool",
+                new SubsamplingLayer.Builder(PoolingType.AVG)
+                        .kernelSize(2, 4)
+                        .stride(2, 4)
+                        .build(),
+                "conv");
         g.addLayer("pool_up", new Upsampling2D.Builder().size(new int[] {2, 4}).build(), "pool");
         g.addVertex("logits", new MergeVertex(), "conv", "gap_up", "gmp_up", "pool_up");
         check(g, 8, 16);
@@ -169,10 +284,24 @@ class VertexMappingsTest {
     void depthwiseConvolutionWithMultiplierStrideAndBias() throws Exception {
         GraphBuilder g = graph(ConvolutionMode.Same, 9, 10);
         g.addLayer("expand", conv(1, 1, 6, Activation.RELU6), "image");
-        g.addLayer("dw", new DepthwiseConvolution2D.Builder(3, 3).stride(2, 2).depthMultiplier(2)
-                .activation(Activation.RELU6).build(), "expand");
-        g.addLayer("dw_trunc", new DepthwiseConvolution2D.Builder(3, 3).padding(1, 1).depthMultiplier(1).hasBias(false)
-                .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build(), "dw");
+        g.addLayer(
+                "dw",
+                new DepthwiseConvolution2D.Builder(3, 3)
+                        .stride(2, 2)
+                        .depthMultiplier(2)
+                        .activation(Activation.RELU6)
+                        .build(),
+                "expand");
+        g.addLayer(
+                "dw_trunc",
+                new DepthwiseConvolution2D.Builder(3, 3)
+                        .padding(1, 1)
+                        .depthMultiplier(1)
+                        .hasBias(false)
+                        .convolutionMode(ConvolutionMode.Truncate)
+                        .activation(Activation.IDENTITY)
+                        .build(),
+                "dw");
         g.addLayer("logits", conv(1, 1, 3, Activation.IDENTITY), "dw_trunc");
         check(g, 9, 10);
     }
@@ -191,7 +320,8 @@ class VertexMappingsTest {
         // s = 0.01 against eps = 1e-5: sqrt(s^2 + eps) and s differ by 5%, so either wrong reading fails.
         for (boolean logStd : new boolean[] {true, false}) {
             GraphBuilder g = graph(ConvolutionMode.Same, 4, 5);
-            g.addLayer("logits", new BatchNormalization.Builder().useLogStd(logStd).build(), "image");
+            g.addLayer(
+                    "logits", new BatchNormalization.Builder().useLogStd(logStd).build(), "image");
             ComputationGraph net = new ComputationGraph(g.setOutputs("logits").build());
             net.init();
             Map<String, INDArray> p = net.getVertex("logits").paramTable(false);
@@ -201,7 +331,12 @@ class VertexMappingsTest {
                 p.get("var").assign(1e-4);
             }
             INDArray x = OrtSupport.input(5, 1, 3, 4, 5);
-            INDArray ort = OrtSupport.run(OnnxExporter.export(net, SpatialSize.DYNAMIC).model().toByteArray(), x).get("logits");
+            INDArray ort = OrtSupport.run(
+                            OnnxExporter.export(net, SpatialSize.DYNAMIC)
+                                    .model()
+                                    .toByteArray(),
+                            x)
+                    .get("logits");
             OrtSupport.assertClose(OrtSupport.dl4j(net, x, "logits"), ort, "useLogStd=" + logStd);
         }
     }
@@ -209,30 +344,68 @@ class VertexMappingsTest {
     @Test
     void batchNormalizationIgnoresItsConfiguredActivationAsDl4jDoes() throws Exception {
         GraphBuilder g = graph(ConvolutionMode.Same, 4, 5);
-        g.addLayer("logits", new BatchNormalization.Builder().activation(Activation.SIGMOID).build(), "image");
+        g.addLayer(
+                "logits",
+                new BatchNormalization.Builder().activation(Activation.SIGMOID).build(),
+                "image");
         OnnxExporter.Exported e = check(g, 4, 5);
-        assertFalse(e.model().getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Sigmoid")));
+        assertFalse(e.model().getGraph().getNodeList().stream()
+                .anyMatch(n -> n.getOpType().equals("Sigmoid")));
     }
 
     @Test
     void aDilatedStridedSameModeConvolutionIsRefusedByName() {
         GraphBuilder g = graph(ConvolutionMode.Same, 8, 8);
-        g.addLayer("logits", new ConvolutionLayer.Builder(3, 3).stride(2, 2).dilation(2, 2).nOut(3).build(), "image");
+        g.addLayer(
+                "logits",
+                new ConvolutionLayer.Builder(3, 3)
+                        .stride(2, 2)
+                        .dilation(2, 2)
+                        .nOut(3)
+                        .build(),
+                "image");
         ComputationGraph net = new ComputationGraph(g.setOutputs("logits").build());
         net.init();
-        OnnxExportException e = assertThrows(OnnxExportException.class, () -> OnnxExporter.export(net, SpatialSize.DYNAMIC));
+        OnnxExportException e =
+                assertThrows(OnnxExportException.class, () -> OnnxExporter.export(net, SpatialSize.DYNAMIC));
         assertTrue(e.getMessage().contains("'logits'") && e.getMessage().contains("dilated"), e.getMessage());
     }
 
     /** conv (no bias, explicit padding) -> BN, as torchvision writes its blocks. */
-    private static String convBn(GraphBuilder g, String name, String in, int k, int stride, int pad, int dilation,
-                                 int nOut, int groupsOfDepthwise) {
+    private static String convBn(
+            GraphBuilder g,
+            String name,
+            String in,
+            int k,
+            int stride,
+            int pad,
+            int dilation,
+            int nOut,
+            int groupsOfDepthwise) {
         if (groupsOfDepthwise > 0) {
-            g.addLayer(name, new DepthwiseConvolution2D.Builder(k, k).stride(stride, stride).padding(pad, pad)
-                    .dilation(dilation, dilation).depthMultiplier(1).hasBias(false).activation(Activation.IDENTITY).build(), in);
+            g.addLayer(
+                    name,
+                    new DepthwiseConvolution2D.Builder(k, k)
+                            .stride(stride, stride)
+                            .padding(pad, pad)
+                            .dilation(dilation, dilation)
+                            .depthMultiplier(1)
+                            .hasBias(false)
+                            .activation(Activation.IDENTITY)
+                            .build(),
+                    in);
         } else {
-            g.addLayer(name, new ConvolutionLayer.Builder(k, k).stride(stride, stride).padding(pad, pad)
-                    .dilation(dilation, dilation).nOut(nOut).hasBias(false).activation(Activation.IDENTITY).build(), in);
+            g.addLayer(
+                    name,
+                    new ConvolutionLayer.Builder(k, k)
+                            .stride(stride, stride)
+                            .padding(pad, pad)
+                            .dilation(dilation, dilation)
+                            .nOut(nOut)
+                            .hasBias(false)
+                            .activation(Activation.IDENTITY)
+                            .build(),
+                    in);
         }
         g.addLayer(name + "_bn", new BatchNormalization.Builder().build(), name);
         return name + "_bn";
@@ -245,31 +418,63 @@ class VertexMappingsTest {
         // MobileNetV2 inverted residual (expand 1x1, depthwise 3x3, ReLU6, linear projection, add).
         GraphBuilder g = graph(ConvolutionMode.Truncate, 64, 96);
         String x = convBn(g, "stem", "image", 7, 2, 3, 1, 8, 0);
-        g.addLayer("stem_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), x);
-        g.addLayer("maxpool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(3, 3).stride(2, 2).padding(1, 1)
-                .build(), "stem_relu");
+        g.addLayer(
+                "stem_relu",
+                new ActivationLayer.Builder().activation(Activation.RELU).build(),
+                x);
+        g.addLayer(
+                "maxpool",
+                new SubsamplingLayer.Builder(PoolingType.MAX)
+                        .kernelSize(3, 3)
+                        .stride(2, 2)
+                        .padding(1, 1)
+                        .build(),
+                "stem_relu");
         String a = convBn(g, "b1_conv1", "maxpool", 3, 2, 1, 1, 16, 0);
-        g.addLayer("b1_relu1", new ActivationLayer.Builder().activation(Activation.RELU).build(), a);
+        g.addLayer(
+                "b1_relu1",
+                new ActivationLayer.Builder().activation(Activation.RELU).build(),
+                a);
         String b = convBn(g, "b1_conv2", "b1_relu1", 3, 1, 1, 1, 16, 0);
         String down = convBn(g, "b1_down", "maxpool", 1, 2, 0, 1, 16, 0);
         g.addVertex("b1_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), b, down);
-        g.addLayer("b1", new ActivationLayer.Builder().activation(Activation.RELU).build(), "b1_add");
+        g.addLayer(
+                "b1", new ActivationLayer.Builder().activation(Activation.RELU).build(), "b1_add");
         String c1 = convBn(g, "b2_conv1", "b1", 1, 1, 0, 1, 8, 0);
-        g.addLayer("b2_relu1", new ActivationLayer.Builder().activation(Activation.RELU).build(), c1);
+        g.addLayer(
+                "b2_relu1",
+                new ActivationLayer.Builder().activation(Activation.RELU).build(),
+                c1);
         String c2 = convBn(g, "b2_conv2", "b2_relu1", 3, 1, 2, 2, 8, 0);
-        g.addLayer("b2_relu2", new ActivationLayer.Builder().activation(Activation.RELU).build(), c2);
+        g.addLayer(
+                "b2_relu2",
+                new ActivationLayer.Builder().activation(Activation.RELU).build(),
+                c2);
         String c3 = convBn(g, "b2_conv3", "b2_relu2", 1, 1, 0, 1, 16, 0);
         g.addVertex("b2_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), c3, "b1");
-        g.addLayer("b2", new ActivationLayer.Builder().activation(Activation.RELU).build(), "b2_add");
+        g.addLayer(
+                "b2", new ActivationLayer.Builder().activation(Activation.RELU).build(), "b2_add");
         String e = convBn(g, "ir_expand", "b2", 1, 1, 0, 1, 48, 0);
-        g.addLayer("ir_relu1", new ActivationLayer.Builder().activation(Activation.RELU6).build(), e);
+        g.addLayer(
+                "ir_relu1",
+                new ActivationLayer.Builder().activation(Activation.RELU6).build(),
+                e);
         // Undilated: DL4J M2 itself fails a dilated depthwise convolution here ("could not create a
         // descriptor for a dilated convolution forward propagation primitive", oneDNN).
         String d = convBn(g, "ir_dw", "ir_relu1", 3, 1, 1, 1, 48, 1);
-        g.addLayer("ir_relu2", new ActivationLayer.Builder().activation(Activation.RELU6).build(), d);
+        g.addLayer(
+                "ir_relu2",
+                new ActivationLayer.Builder().activation(Activation.RELU6).build(),
+                d);
         String p = convBn(g, "ir_project", "ir_relu2", 1, 1, 0, 1, 16, 0);
         g.addVertex("ir", new ElementWiseVertex(ElementWiseVertex.Op.Add), p, "b2");
-        g.addLayer("logits", new ConvolutionLayer.Builder(1, 1).nOut(19).activation(Activation.IDENTITY).build(), "ir");
+        g.addLayer(
+                "logits",
+                new ConvolutionLayer.Builder(1, 1)
+                        .nOut(19)
+                        .activation(Activation.IDENTITY)
+                        .build(),
+                "ir");
         OnnxExporter.Exported exported = check(g, 64, 96);
         assertEquals(8.0, exported.outputs().get("logits").stride());
     }
@@ -281,7 +486,8 @@ class VertexMappingsTest {
         g.addLayer("logits", conv(1, 1, 3, Activation.IDENTITY), "up");
         ComputationGraph net = new ComputationGraph(g.setOutputs("logits").build());
         net.init();
-        OnnxExportException e = assertThrows(OnnxExportException.class, () -> OnnxExporter.export(net, SpatialSize.DYNAMIC));
+        OnnxExportException e =
+                assertThrows(OnnxExportException.class, () -> OnnxExporter.export(net, SpatialSize.DYNAMIC));
         assertTrue(e.getMessage().contains("'up'") && e.getMessage().contains("Deconvolution2D"), e.getMessage());
     }
 
@@ -291,7 +497,8 @@ class VertexMappingsTest {
         g.addLayer("logits", conv(3, 1, 3, Activation.IDENTITY), "image");
         g.addLayer("side_pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "image");
         g.addLayer("side_dense", new DenseLayer.Builder().nOut(5).build(), "side_pool");
-        ComputationGraph net = new ComputationGraph(g.setOutputs("logits", "side_dense").build());
+        ComputationGraph net =
+                new ComputationGraph(g.setOutputs("logits", "side_dense").build());
         net.init();
         OnnxExporter.Exported e = OnnxExporter.export(net, SpatialSize.DYNAMIC);
         assertEquals(1, e.model().getGraph().getOutputCount());
@@ -304,7 +511,8 @@ class VertexMappingsTest {
         g.addLayer("logits", conv(3, 1, 3, Activation.SOFTMAX), "image");
         ComputationGraph net = new ComputationGraph(g.setOutputs("logits").build());
         net.init();
-        OnnxExportException e = assertThrows(OnnxExportException.class, () -> OnnxExporter.export(net, SpatialSize.DYNAMIC));
+        OnnxExportException e =
+                assertThrows(OnnxExportException.class, () -> OnnxExporter.export(net, SpatialSize.DYNAMIC));
         assertTrue(e.getMessage().contains("'logits'") && e.getMessage().contains("softmax"), e.getMessage());
     }
 }
