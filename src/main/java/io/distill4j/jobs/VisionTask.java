@@ -10,7 +10,6 @@ import io.distill4j.train.EpochValidator;
 import io.distill4j.train.TrainingObjective;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -36,7 +35,7 @@ interface VisionTask {
      * ({@code segmentation}, {@code detection}).
      */
     default String id() {
-        return task().name().toLowerCase(Locale.ROOT);
+        return task().id();
     }
 
     /** The shards' {@code dataset} (their manifest's field) that calls for this task. */
