@@ -21,13 +21,13 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * stateless; what a run varies comes in as arguments ({@link Shape} holds what it reads from the
  * shards). Adding a task is one class implementing this and one line in {@link VisionTasks#ALL}.
  *
- * <p>{@link io.distill4j.model.Task} stays the task's name in the lower layers (model specs, the
- * tasks a distillation method supports); this interface is where the stages' behaviour per task
- * lives, so no job branches on the task itself.
+ * <p>{@link io.distill4j.model.Task} is the task in the layers below the jobs (its recorded name,
+ * model builder and output heads; model specs and the tasks a distillation method supports); this
+ * interface is where the stages' behaviour per task lives, so no job branches on the task itself.
  */
 interface VisionTask {
 
-    /** The task's name in the lower layers. */
+    /** The task in the layers below the jobs. */
     Task task();
 
     /**
