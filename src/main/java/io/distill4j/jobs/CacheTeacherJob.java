@@ -196,8 +196,8 @@ public final class CacheTeacherJob {
         keyToOutput.forEach((k, name) -> footerOutputs.put(name, new CacheFooter.Output(codecs.get(k), shapes.get(k))));
         Map<String, String> footer = new LinkedHashMap<>(CacheFooter.of(
                 fp,
-                TaskModels.id(models.task()),
-                shards.classNames(),
+                models.id(),
+                models.task().classNames(shards),
                 teacher.onnx() != null ? teacher.onnx().spec().preprocessing().toString() : preprocessing,
                 view,
                 footerOutputs));
@@ -280,7 +280,7 @@ public final class CacheTeacherJob {
                 preprocessing,
                 view,
                 shards.root().toString(),
-                TaskModels.id(models.task()),
+                models.id(),
                 outs,
                 count,
                 rows);

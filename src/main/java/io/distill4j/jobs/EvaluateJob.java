@@ -5,18 +5,9 @@ import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.ModelForward;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
-import io.distill4j.data.cityscapes.CityscapesLabels;
 import io.distill4j.eval.SegmentationMetrics;
-import io.distill4j.eval.cityscapes.LabelIdPredictions;
-import io.distill4j.eval.cityscapes.LabelPng;
 import io.distill4j.eval.coco.CocoDetection;
-import io.distill4j.eval.coco.CocoEvaluator;
-import io.distill4j.eval.coco.CocoGroundTruth;
-import io.distill4j.eval.coco.CocoGt;
-import io.distill4j.eval.coco.CocoResultsJson;
 import io.distill4j.eval.coco.CocoStats;
-import io.distill4j.eval.detect.DetectorClasses;
-import io.distill4j.eval.detect.ShardBoxes;
 import io.distill4j.eval.report.ReportWriter;
 import io.distill4j.manifest.InputRef;
 import io.distill4j.manifest.Manifests;
@@ -24,7 +15,6 @@ import io.distill4j.manifest.ModelManifest;
 import io.distill4j.manifest.SameShards;
 import io.distill4j.onnx.OnnxModelException;
 import io.distill4j.onnx.OnnxModelSettings;
-import io.distill4j.storage.HadoopConf;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
 import io.distill4j.storage.StageClaims;
@@ -33,18 +23,13 @@ import io.distill4j.storage.Storage;
 import io.distill4j.train.EpochValidator;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -90,27 +75,9 @@ public final class EvaluateJob {
             ComputationGraph net = toModel.apply(training);
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             Shards shards = Shards.open(spark, config.shard().output());
-            String split = config.evaluate().split();
-            int batch = config.cache().batchSize();
             ExecutorModel.Dl4j executor = new ExecutorModel.Dl4j(null, sc.broadcast(ModelFiles.bytes(net)));
             try {
-                if (shards.dataset().equals("coco")) {
-                    DetectorClasses classes = DetectorClasses.fromManifest(
-                            shards.manifest().categories(), new Path(shards.root(), Manifest.FILE_NAME).toString());
-                    DetectionPredictor predictor = new DetectionPredictor(
-                            classes.categoryIds(),
-                            config.evaluate().maxDetections(),
-                            config.evaluate().scoreThreshold());
-                    CocoStats stats = detectionScores(
-                                    shards, split, shards.records(split), executor, batch, predictor, classes)
-                            .stats();
-                    return new EpochValidator.Score("AP", stats.get("AP"), net);
-                }
-                return new EpochValidator.Score(
-                        "mIoU",
-                        segmentationMetrics(sc, shards.records(split), executor, batch, null)
-                                .meanIou(),
-                        net);
+                return VisionTasks.of(shards, "evaluate").validate(sc, config, shards, executor, net);
             } finally {
                 executor.bytes().destroy();
             }
@@ -185,9 +152,8 @@ public final class EvaluateJob {
         String dataset = shards.dataset();
         FileSystem fs = Storage.fs(modelFile, sc.hadoopConfiguration());
         ComputationGraph net = ModelFiles.read(fs, modelFile, false);
-        List<String> heads = dataset.equals("coco")
-                ? List.of(DetectionPredictor.HEATMAP_VERTEX, DetectionPredictor.REG_VERTEX)
-                : List.of(SegmentationPredictor.LOGITS_VERTEX);
+        VisionTask task = VisionTasks.of(shards, "evaluate");
+        List<String> heads = task.heads();
         for (String head : heads) {
             if (!net.getConfiguration().getVertices().containsKey(head)) {
                 throw new StageOutputException("evaluate: model " + modelFile + " has no '" + head + "' vertex, which "
@@ -215,7 +181,7 @@ public final class EvaluateJob {
                 ? batch -> onnx.with(f -> f.apply(batch))
                 : ModelForward.of(net);
         try {
-            return evaluate(sc, shards, new Model(modelName, dir, reportDir, driver, executor), teacher);
+            return evaluate(sc, shards, task, new Model(modelName, dir, reportDir, driver, executor), teacher);
         } finally {
             executor.bytes().destroy();
             if (executor instanceof ExecutorModel.Onnx onnx) io.distill4j.onnx.OnnxSessions.close(onnx.key());
@@ -257,9 +223,7 @@ public final class EvaluateJob {
                 models,
                 shards,
                 io.distill4j.train.Examples.preprocessing(shards.height(), shards.width()));
-        List<String> heads = shards.dataset().equals("coco")
-                ? List.of(DetectionPredictor.HEATMAP_VERTEX, DetectionPredictor.REG_VERTEX)
-                : List.of(SegmentationPredictor.LOGITS_VERTEX);
+        List<String> heads = models.task().heads();
         for (String head : heads) {
             if (onnx.spec().output(head) == null) {
                 throw new OnnxModelException(keyPrefix + ".outputs: evaluate needs an output named '" + head + "' for "
@@ -272,32 +236,28 @@ public final class EvaluateJob {
             ModelForward driver = new io.distill4j.onnx.OnnxForward(
                     io.distill4j.onnx.OnnxSessions.get(onnx.fingerprint(), onnx::bytes, 1, settings.path()),
                     executor.spec());
-            return evaluate(sc, shards, new Model(modelName, curvesDir, reportDir, driver, executor), teacher);
+            return evaluate(
+                    sc, shards, models.task(), new Model(modelName, curvesDir, reportDir, driver, executor), teacher);
         } finally {
             executor.bytes().destroy();
         }
     }
 
+    /** The shards of shard.output, refused when no task reads their dataset. */
     private Shards openShards() {
         Shards shards = Shards.open(spark, config.shard().output());
-        String dataset = shards.dataset();
-        if (!dataset.equals("cityscapes") && !dataset.equals("coco")) {
-            throw new StageOutputException("evaluate: shards " + shards.root() + " have dataset '" + dataset + "' in "
-                    + Manifest.FILE_NAME + "; expected 'cityscapes' or 'coco'");
-        }
+        VisionTasks.of(shards, "evaluate");
         return shards;
     }
 
-    private Evaluated evaluate(JavaSparkContext sc, Shards shards, Model model, Evaluated teacher) {
+    private Evaluated evaluate(JavaSparkContext sc, Shards shards, VisionTask task, Model model, Evaluated teacher) {
         String split = config.evaluate().split();
         sc.setJobGroup(
                 "EVALUATE",
                 "EVALUATE " + model.name() + " (" + shards.dataset() + ", "
                         + model.executor().engine() + ") on " + split + " (" + shards.count(split) + " samples)",
                 false);
-        return shards.dataset().equals("coco")
-                ? detection(sc, shards, model, teacher)
-                : segmentation(sc, shards, model, teacher);
+        return task.evaluate(sc, config, console, shards, model, teacher);
     }
 
     /**
@@ -306,213 +266,10 @@ public final class EvaluateJob {
      *
      * @param dir the run directory whose metrics.jsonl is drawn, or null
      */
-    private record Model(String name, Path dir, Path reportDir, ModelForward forward, ExecutorModel executor) {}
-
-    private Evaluated segmentation(JavaSparkContext sc, Shards shards, Model model, Evaluated teacher) {
-        String split = config.evaluate().split();
-        int batch = config.cache().batchSize();
-        ExecutorModel executor = model.executor();
-        Path predictionsDir =
-                config.evaluate().exportPredictions() ? new Path(model.reportDir(), PREDICTIONS_DIR) : null;
-        if (predictionsDir != null)
-            clearDirectory(Storage.fs(predictionsDir, sc.hadoopConfiguration()), predictionsDir);
-        JavaRDD<ShardRecord> records = shards.records(split);
-        SegmentationMetrics metrics = segmentationMetrics(sc, records, executor, batch, predictionsDir);
-        List<ShardRecord> shown = records.take(config.evaluate().overlays());
-        List<byte[]> shownPreds = SegmentationPredictor.predict(model.forward(), shown, batch);
-        ObjectNode json = metrics.toMetricsJson(model.name(), split, CityscapesLabels.TRAIN_NAMES);
-        List<byte[]> teacherPreds =
-                teacher != null && teacher.predictions().size() == shown.size() ? teacher.predictions() : null;
-        writeReport(sc, model, json, (w, local) -> {
-            java.nio.file.Files.writeString(
-                    local.resolve("per-class.txt"), metrics.toTable(CityscapesLabels.TRAIN_NAMES));
-            for (int i = 0; i < shown.size(); i++) {
-                ShardRecord r = shown.get(i);
-                w.addSegmentationSample(
-                        r.sampleId(),
-                        r.image(),
-                        r.height(),
-                        r.width(),
-                        r.segLabel(),
-                        teacherPreds == null ? null : teacherPreds.get(i),
-                        shownPreds.get(i));
-            }
-        });
-        console.printf(
-                "[evaluate] %s: mIoU %.4f  pixel accuracy %.4f  (%s, %d samples) -> %s%s%n",
-                model.name(),
-                metrics.meanIou(),
-                metrics.pixelAccuracy(),
-                split,
-                shards.count(split),
-                model.reportDir(),
-                predictionsDir == null ? "" : " (labelId PNGs in " + predictionsDir + ")");
-        return new Evaluated(
-                model.name(), "segmentation", metrics, null, json, model.reportDir(), shown, shownPreds, List.of());
-    }
-
-    /**
-     * The confusion matrix of a model over the records, computed on the executors (and labelId PNGs
-     * when asked).
-     */
-    private static SegmentationMetrics segmentationMetrics(
-            JavaSparkContext sc, JavaRDD<ShardRecord> records, ExecutorModel executor, int batch, Path predictionsDir) {
-        HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
-        return records.mapPartitions(it -> {
-                    List<ShardRecord> part = new ArrayList<>();
-                    it.forEachRemaining(part::add);
-                    SegmentationMetrics m = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES);
-                    if (part.isEmpty()) return List.of(m).iterator();
-                    List<byte[]> preds = executor.with(forward -> SegmentationPredictor.predict(forward, part, batch));
-                    for (int i = 0; i < part.size(); i++) {
-                        m.add(part.get(i).segLabel(), preds.get(i));
-                        if (predictionsDir != null) writeLabelIdPng(hadoop, predictionsDir, part.get(i), preds.get(i));
-                    }
-                    return List.of(m).iterator();
-                })
-                .reduce(SegmentationMetrics::merge);
-    }
-
-    /** The official-format PNG of one prediction: labelIds, nearest-neighbour upsampled to the original size. */
-    private static void writeLabelIdPng(HadoopConf hadoop, Path dir, ShardRecord r, byte[] trainIds)
-            throws IOException {
-        Path file = new Path(dir, LabelIdPredictions.fileName(r.sourceUri()));
-        byte[] labelIds = LabelIdPredictions.labelIds(trainIds, r.height(), r.width(), r.origHeight(), r.origWidth());
-        byte[] png = LabelPng.encode(r.origWidth(), r.origHeight(), labelIds);
-        FileSystem fs = Storage.fs(file, hadoop.get());
-        try (FSDataOutputStream out = fs.create(file, true)) {
-            out.write(png);
-        }
-    }
-
-    /** One image's ground truth and detections, as executors hand them to the driver. */
-    private record ImageResult(long imageId, String sampleId, List<CocoGt> groundTruth, List<CocoDetection> detections)
-            implements Serializable {}
-
-    private Evaluated detection(JavaSparkContext sc, Shards shards, Model model, Evaluated teacher) {
-        String split = config.evaluate().split();
-        int batch = config.cache().batchSize();
-        ExecutorModel executor = model.executor();
-        DetectorClasses classes = DetectorClasses.fromManifest(
-                shards.manifest().categories(), new Path(shards.root(), Manifest.FILE_NAME).toString());
-        DetectionPredictor predictor = new DetectionPredictor(
-                classes.categoryIds(),
-                config.evaluate().maxDetections(),
-                config.evaluate().scoreThreshold());
-        JavaRDD<ShardRecord> records = shards.records(split);
-        DetectionScores scores = detectionScores(shards, split, records, executor, batch, predictor, classes);
-        CocoStats stats = scores.stats();
-        List<CocoDetection> detections = scores.detections();
-        ObjectNode json = stats.toMetricsJson(model.name(), split);
-        List<ShardRecord> shown = records.take(config.evaluate().overlays());
-        List<List<CocoDetection>> shownDets = predictor.predict(model.forward(), shown, batch);
-        List<List<CocoDetection>> teacherDets =
-                teacher != null && teacher.detections().size() == shown.size() ? teacher.detections() : null;
-        writeReport(sc, model, json, (w, local) -> {
-            CocoResultsJson.write(detections, local.resolve(DETECTIONS_FILE));
-            java.nio.file.Files.writeString(local.resolve("summary.txt"), stats.summarize());
-            java.nio.file.Files.writeString(local.resolve("per_category.csv"), perCategoryCsv(stats, classes));
-            for (int i = 0; i < shown.size(); i++) {
-                ShardRecord r = shown.get(i);
-                w.addDetectionStrip(
-                        r.sampleId(),
-                        r.image(),
-                        r.height(),
-                        r.width(),
-                        ShardBoxes.groundTruth(r).stream()
-                                .map(g -> ShardBoxes.toShardPixels(g, r))
-                                .toList(),
-                        teacherDets == null ? null : inShardPixels(teacherDets.get(i), r),
-                        inShardPixels(shownDets.get(i), r),
-                        classes.names());
-            }
-        });
-        console.printf(
-                "[evaluate] %s: AP %.4f  AP50 %.4f  AP75 %.4f  (%s, %d images, %d detections) -> %s%n",
-                model.name(),
-                stats.get("AP"),
-                stats.get("AP50"),
-                stats.get("AP75"),
-                split,
-                scores.images(),
-                detections.size(),
-                model.reportDir());
-        return new Evaluated(
-                model.name(), "detection", null, stats, json, model.reportDir(), shown, List.of(), shownDets);
-    }
-
-    /** The twelve COCOeval numbers of a model over the records, its detections and the number of images. */
-    private record DetectionScores(CocoStats stats, int images, List<CocoDetection> detections) {}
-
-    private static DetectionScores detectionScores(
-            Shards shards,
-            String split,
-            JavaRDD<ShardRecord> records,
-            ExecutorModel executor,
-            int batch,
-            DetectionPredictor predictor,
-            DetectorClasses classes) {
-        List<ImageResult> images = new ArrayList<>(records.mapPartitions(it -> {
-                    List<ShardRecord> part = new ArrayList<>();
-                    it.forEachRemaining(part::add);
-                    List<ImageResult> out = new ArrayList<>(part.size());
-                    if (part.isEmpty()) return out.iterator();
-                    List<List<CocoDetection>> dets = executor.with(forward -> predictor.predict(forward, part, batch));
-                    for (int i = 0; i < part.size(); i++) {
-                        ShardRecord r = part.get(i);
-                        out.add(new ImageResult(r.imageId(), r.sampleId(), ShardBoxes.groundTruth(r), dets.get(i)));
-                    }
-                    return out.iterator();
-                })
-                .collect());
-        images.sort(Comparator.comparingLong(ImageResult::imageId));
-        List<Long> imageIds = new ArrayList<>(images.size());
-        List<CocoGt> gts = new ArrayList<>();
-        List<CocoDetection> detections = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            ImageResult r = images.get(i);
-            if (i > 0 && images.get(i - 1).imageId() == r.imageId()) {
-                throw new StageOutputException("shards " + shards.root() + "/" + split + ": samples "
-                        + images.get(i - 1).sampleId() + " and " + r.sampleId() + " share COCO image id "
-                        + r.imageId());
-            }
-            imageIds.add(r.imageId());
-            gts.addAll(r.groundTruth());
-            detections.addAll(r.detections());
-        }
-        return new DetectionScores(
-                CocoEvaluator.evaluate(CocoGroundTruth.of(imageIds, classes.names(), gts), detections),
-                images.size(),
-                detections);
-    }
-
-    private static List<CocoDetection> inShardPixels(List<CocoDetection> dets, ShardRecord r) {
-        return dets.stream().map(d -> ShardBoxes.toShardPixels(d, r)).toList();
-    }
-
-    /** AP@[.50:.95] per category: id, name, AP (-1 where the split has no ground truth of it, as COCOeval). */
-    private static String perCategoryCsv(CocoStats stats, DetectorClasses classes) {
-        StringBuilder sb = new StringBuilder("category_id,name,AP\n");
-        stats.categoryAp().forEach((id, ap) -> sb.append(id)
-                .append(',')
-                .append(classes.names().getOrDefault(id, String.valueOf(id)).replace(",", " "))
-                .append(',')
-                .append(ap)
-                .append('\n'));
-        return sb.toString();
-    }
-
-    private static void clearDirectory(FileSystem fs, Path dir) {
-        try {
-            if (fs.exists(dir)) fs.delete(dir, true);
-            fs.mkdirs(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + dir + ": " + e.getMessage(), e);
-        }
-    }
+    record Model(String name, Path dir, Path reportDir, ModelForward forward, ExecutorModel executor) {}
 
     /** What a task adds to the local report directory beside metrics.json, curves and index.html. */
-    private interface ReportContent {
+    interface ReportContent {
         void write(ReportWriter writer, java.nio.file.Path localDir) throws IOException;
     }
 
@@ -521,7 +278,7 @@ public final class EvaluateJob {
      * on a local disk (Java2D and java.nio); the files are then copied to the report directory,
      * which may be on HDFS or S3.
      */
-    private static void writeReport(JavaSparkContext sc, Model model, ObjectNode json, ReportContent content) {
+    static void writeReport(JavaSparkContext sc, Model model, ObjectNode json, ReportContent content) {
         FileSystem fs = Storage.fs(model.reportDir(), sc.hadoopConfiguration());
         java.nio.file.Path local = null;
         try {

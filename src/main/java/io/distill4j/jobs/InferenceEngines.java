@@ -92,7 +92,6 @@ final class InferenceEngines {
 
     /** The ONNX Runtime expectation for the shards a job holds. */
     static OnnxModels.Expectation expectation(TaskModels models, Shards shards) {
-        return new OnnxModels.Expectation(
-                TaskModels.id(models.task()), shards.height(), shards.width(), models.classes());
+        return new OnnxModels.Expectation(models.id(), shards.height(), shards.width(), models.classes());
     }
 }

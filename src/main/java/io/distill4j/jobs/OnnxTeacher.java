@@ -44,8 +44,7 @@ record OnnxTeacher(byte[] bytes, OnnxModelSpec spec, String fingerprint) {
                 bytes,
                 settings,
                 keyPrefix,
-                new OnnxModels.Expectation(
-                        TaskModels.id(models.task()), shards.height(), shards.width(), models.classes()));
+                new OnnxModels.Expectation(models.id(), shards.height(), shards.width(), models.classes()));
         return new OnnxTeacher(bytes, spec, TeacherFingerprint.ofOnnx(bytes, spec.describe(), preprocessing));
     }
 

@@ -180,16 +180,20 @@ public final class PipelineReport {
      * for segmentation, COCO AP and AP50 for detection.
      */
     private record Headline(
-            String primaryKey, String primaryName, String secondaryKey, String secondaryName, String rules) {
+            String task,
+            String primaryKey,
+            String primaryName,
+            String secondaryKey,
+            String secondaryName,
+            String rules) {
+        /** The headline of the results' task (of the first result; segmentation when unknown or none). */
         static Headline of(List<EvaluateJob.Evaluated> results) {
-            boolean detection = !results.isEmpty() && results.get(0).task().equals("detection");
-            return detection
-                    ? new Headline("AP", "AP", "AP50", "AP50", "COCOeval")
-                    : new Headline("miou", "mIoU", "pixel_accuracy", "pixel acc", "Cityscapes");
-        }
-
-        String task() {
-            return rules.equals("COCOeval") ? "detection" : "segmentation";
+            VisionTask task =
+                    results.isEmpty() ? null : VisionTasks.byId(results.get(0).task());
+            if (task == null) task = VisionTasks.unrecorded();
+            VisionTask.Headline h = task.headline();
+            return new Headline(
+                    task.id(), h.primaryKey(), h.primaryName(), h.secondaryKey(), h.secondaryName(), h.rules());
         }
 
         double primary(EvaluateJob.Evaluated e) {
@@ -252,7 +256,8 @@ public final class PipelineReport {
         try {
             local = java.nio.file.Files.createTempDirectory("distill4j-comparison");
             List<ComparisonPage.Link> others = new ArrayList<>();
-            for (String task : List.of("segmentation", "detection")) {
+            for (VisionTask t : VisionTasks.ALL) {
+                String task = t.id();
                 Path page = taskLocation(config, task).suffix(".html");
                 if (task.equals(h.task()) || fs.exists(page)) others.add(new ComparisonPage.Link(task, page.getName()));
             }

@@ -5,7 +5,6 @@ import io.distill4j.data.ShardRecord;
 import io.distill4j.manifest.InputRef;
 import io.distill4j.manifest.Manifests;
 import io.distill4j.manifest.ShardManifest;
-import io.distill4j.model.Task;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
@@ -123,24 +122,9 @@ public final class Shards {
     }
 
     /**
-     * The task the shards are for, from the manifest's {@code dataset}: cityscapes -> segmentation,
-     * coco -> detection.
+     * The names of the manifest's {@code categories} (COCO shards) in their contiguous index order.
      */
-    public Task task(String stage) {
-        return switch (dataset()) {
-            case "cityscapes" -> Task.SEGMENTATION;
-            case "coco" -> Task.DETECTION;
-            default -> throw new StageOutputException(stage + ": shards " + root + " have dataset '" + dataset()
-                    + "' in " + Manifest.FILE_NAME + "; expected 'cityscapes' or 'coco'");
-        };
-    }
-
-    /**
-     * Class names in channel order: Cityscapes' 19 trainId names, or the COCO categories of the
-     * manifest in their contiguous index order (what the files' footers record for other tools).
-     */
-    public java.util.List<String> classNames() {
-        if (!"coco".equals(dataset())) return io.distill4j.data.cityscapes.CityscapesLabels.TRAIN_NAMES;
+    public java.util.List<String> categoryNames() {
         JsonNode cats = manifest.categories() == null ? Manifest.JSON.createArrayNode() : manifest.categories();
         String[] names = new String[cats.size()];
         for (JsonNode c : cats) {
@@ -169,13 +153,5 @@ public final class Shards {
                     "shards " + root + ": field 'categories' is empty; a detector needs at least one class");
         }
         return ids;
-    }
-
-    /** Refuses a task this build cannot train on. */
-    public void requireSegmentation(String stage) {
-        if (!dataset().equals("cityscapes")) {
-            throw new StageOutputException(stage + ": shards " + root + " hold '" + dataset()
-                    + "'; this stage trains the segmentation models (detection training is not built yet)");
-        }
     }
 }

@@ -76,10 +76,7 @@ public final class ModelBlueprint {
 
     /** The builder for the spec's task. */
     public static ModelBlueprint of(ModelSpec spec) {
-        return switch (spec.task()) {
-            case SEGMENTATION -> SegmentationModel.blueprint(spec);
-            case DETECTION -> DetectionModel.blueprint(spec);
-        };
+        return spec.task().build(spec);
     }
 
     /**

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
+import io.distill4j.model.Task;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -27,12 +28,16 @@ public final class OnnxModels {
     /**
      * What the shards and the stage expect of the file.
      *
-     * @param task    "segmentation" or "detection"
+     * @param task    "segmentation" or "detection" ({@link Task#id()})
      * @param height  the shards' image height
      * @param width   the shards' image width
      * @param classes segmentation classes, or detection categories (heatmap channels)
      */
-    public record Expectation(String task, int height, int width, int classes) {}
+    public record Expectation(String task, int height, int width, int classes) {
+        public Expectation {
+            Task.byId(task); // refuses a name no task has
+        }
+    }
 
     /**
      * @param bytes    the file's content
@@ -171,12 +176,7 @@ public final class OnnxModels {
 
     /** Class logits must have one channel per class; CenterNet's box regression has four. */
     private static void checkHeads(Map<String, int[]> shapes, Expectation expect, String keyPrefix, String src) {
-        Map<String, Integer> channels = new LinkedHashMap<>();
-        if (expect.task().equals("segmentation")) channels.put("logits", expect.classes());
-        else {
-            channels.put("heatmap", expect.classes());
-            channels.put("reg", 4);
-        }
+        Map<String, Integer> channels = Task.byId(expect.task()).headChannels(expect.classes());
         List<String> wrong = new ArrayList<>();
         channels.forEach((name, c) -> {
             int[] s = shapes.get(name);

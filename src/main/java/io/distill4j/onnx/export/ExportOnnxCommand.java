@@ -93,7 +93,7 @@ public final class ExportOnnxCommand implements Callable<Integer> {
     /** One line: task, input, outputs with strides, size of the graph. */
     public static String describe(OnnxExporter.Exported e) {
         StringBuilder b = new StringBuilder();
-        b.append(e.task().name().toLowerCase(java.util.Locale.ROOT))
+        b.append(e.task().id())
                 .append(", input image [batch,3,")
                 .append(
                         e.size().isDynamic()

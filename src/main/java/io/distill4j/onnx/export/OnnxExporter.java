@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import onnx.Onnx;
@@ -111,7 +110,7 @@ public final class OnnxExporter {
             outputs.put(vertex, tensors.get(vertex));
         }
         Onnx.GraphProto.Builder g =
-                graph.proto().setName(PRODUCER + "-" + heads.task().name().toLowerCase(Locale.ROOT));
+                graph.proto().setName(PRODUCER + "-" + heads.task().id());
         g.addInput(valueInfo(
                 INPUT,
                 dims(
@@ -135,8 +134,7 @@ public final class OnnxExporter {
                 .setIrVersion(IR_VERSION)
                 .setProducerName(PRODUCER)
                 .setProducerVersion(version())
-                .setDocString("distill4j " + heads.task().name().toLowerCase(Locale.ROOT)
-                        + " model exported from a DL4J ComputationGraph")
+                .setDocString("distill4j " + heads.task().id() + " model exported from a DL4J ComputationGraph")
                 .setGraph(g);
         model.addOpsetImportBuilder().setDomain("").setVersion(OPSET);
         metadata(heads.task(), outputs)
@@ -147,7 +145,7 @@ public final class OnnxExporter {
     /** The distill4j.* metadata of the convention shared with the ONNX readers. */
     static Map<String, String> metadata(Task task, Map<String, ExportedTensor> outputs) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(KEY_TASK, task.name().toLowerCase(Locale.ROOT));
+        m.put(KEY_TASK, task.id());
         m.put(KEY_INPUT, INPUT);
         m.put(KEY_PREPROCESSING, preprocessing());
         List<String> strides = new ArrayList<>();
