@@ -50,8 +50,11 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * </ul>
  * {@code --skip-stages} measures only the second part, on a work directory an earlier run left.
  * The work directory must not exist or hold a previous run of this bench (it is replaced). Each
- * stage's JVM gets {@code -Xmx4g} ({@code -Dbench.stage-heap=-Xmx8g} to change it); most of a DL4J
- * stage's resident memory is off-heap (ND4J, oneDNN), on top of that.
+ * stage's JVM gets {@code -Xmx4g} ({@code -Dbench.stage-heap=-Xmx8g} to change it: JVM options
+ * separated by spaces, e.g. {@code "-Xms4g -Xmx4g -XX:+AlwaysPreTouch"} to make the whole heap resident
+ * from the start, so that peak RSS minus the heap is exactly what lies outside it); most of a DL4J
+ * stage's resident memory is off-heap (ND4J, oneDNN), on top of that. {@code --stages-only} ends after
+ * the stages' table (docs/performance.md section 15).
  * <pre>
  * mvn -B -o -q -DskipTests package
  * CP=target/test-classes:target/classes:$(cat target/classpath.txt)
@@ -79,10 +82,12 @@ public final class CityscapesBench {
     public static void main(String[] args) throws Exception {
         File conf = null;
         boolean runStages = true;
+        boolean stagesOnly = false;
         List<String> overrides = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--conf")) conf = new File(args[++i]);
             else if (args[i].equals("--skip-stages")) runStages = false;
+            else if (args[i].equals("--stages-only")) stagesOnly = true;
             else overrides.add(args[i]);
         }
         if (conf == null)
@@ -100,6 +105,7 @@ public final class CityscapesBench {
             }
         }
         System.out.println("load average after the stages: " + StudentStepBench.loadAverage());
+        if (stagesOnly) return;
 
         NativeSetup.init();
         Configuration hadoop = new Configuration();
@@ -217,8 +223,9 @@ public final class CityscapesBench {
                 timeFile.toString(),
                 "-f",
                 "%e %U %S %M",
-                ProcessHandle.current().info().command().orElse("java"),
-                System.getProperty("bench.stage-heap", "-Xmx4g")));
+                ProcessHandle.current().info().command().orElse("java")));
+        cmd.addAll(Arrays.asList(
+                System.getProperty("bench.stage-heap", "-Xmx4g").trim().split("\\s+")));
         cmd.addAll(Arrays.asList(Files.readString(java.nio.file.Path.of("target/classes/distill4j-jvm.options"))
                 .trim()
                 .split("\\s+")));

@@ -5,6 +5,7 @@ import io.distill4j.jobs.SparkSessions;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.train.RunDirectory;
+import io.distill4j.util.NativeMemoryExceeded;
 import io.distill4j.util.NativeSetup;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -78,6 +79,8 @@ abstract class StageCommand implements Callable<Integer> {
         }
         // Which native library and how many threads: for the log file, nothing a user acts on.
         org.slf4j.LoggerFactory.getLogger("distill4j.native").info("{}", NativeSetup.init());
+        // The driver's limit; executors set theirs in NativeThreadsPlugin (same key through SparkSessions).
+        NativeSetup.limitNativeMemory(config.spark().nativeMemory());
         SparkSession spark = SparkSessions.start(config);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         try (InterruptNotice notice =
@@ -89,6 +92,8 @@ abstract class StageCommand implements Callable<Integer> {
                         DiskFull.describe(
                                 output(config).location(), output(config).key()),
                         e);
+            Optional<NativeMemoryExceeded> memory = NativeMemoryExceeded.in(e);
+            if (memory.isPresent()) throw memory.get();
             throw e;
         } finally {
             spark.stop();

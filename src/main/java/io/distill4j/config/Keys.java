@@ -83,6 +83,24 @@ final class Keys {
         return v;
     }
 
+    /**
+     * A size in bytes: a plain integer or HOCON's size units ({@code 512m}, {@code 6g}, {@code 6GiB};
+     * k, m, g are powers of 1024), between {@code min} and {@code max}.
+     */
+    long bytesIn(String name, long min, long max) {
+        long v;
+        try {
+            v = read(name, config::getBytes, "a size such as 512m or 6g");
+        } catch (com.typesafe.config.ConfigException.BadValue e) {
+            throw error(
+                    name,
+                    "expected a size such as 512m or 6g, got "
+                            + config.getValue(key(name)).render());
+        }
+        if (v < min || v > max) throw error(name, "must be in " + min + ".." + max + " bytes, got " + v);
+        return v;
+    }
+
     double doubleIn(String name, double min, double max) {
         double v = read(name, config::getDouble, "a number");
         if (!(v >= min && v <= max)) throw error(name, "must be in " + min + ".." + max + ", got " + v);

@@ -12,9 +12,17 @@ import java.util.Map;
  * @param extra       further Spark settings passed through verbatim
  * @param nativeThreads ND4J/oneDNN threads per Spark task; 0 = {@code spark.task.cpus}
  *                    (see {@code io.distill4j.util.NativeSetup#threadsPerTask})
+ * @param nativeMemory bytes of ND4J arrays outside workspaces that libnd4j may hold per JVM (driver
+ *                    and each executor); 0 = no limit (see {@code io.distill4j.util.NativeSetup#limitNativeMemory})
  */
 public record SparkSettings(
-        String master, String appName, String serializer, boolean ui, Map<String, String> extra, int nativeThreads) {
+        String master,
+        String appName,
+        String serializer,
+        boolean ui,
+        Map<String, String> extra,
+        int nativeThreads,
+        long nativeMemory) {
     /** More threads than this per task is a typo, not a machine. */
     static final int MAX_NATIVE_THREADS = 1024;
 
@@ -25,6 +33,7 @@ public record SparkSettings(
                 k.oneOf("serializer", "kryo", "java"),
                 k.bool("ui"),
                 k.stringMap("conf"),
-                k.intIn("native-threads", 0, MAX_NATIVE_THREADS));
+                k.intIn("native-threads", 0, MAX_NATIVE_THREADS),
+                k.bytesIn("native-memory", 0, Long.MAX_VALUE));
     }
 }

@@ -15,11 +15,14 @@ import org.apache.spark.api.plugin.SparkPlugin;
  * thread, in local mode as in executor JVMs: that is where the count is set.
  *
  * <p>The count is {@link NativeSetup#threadsPerTask}: {@value #THREADS_KEY} when positive,
- * else {@code spark.task.cpus}. {@link SparkSessions} registers the plugin and the key.
+ * else {@code spark.task.cpus}. {@link SparkSessions} registers the plugin and the key. The plugin also
+ * sets each executor JVM's ND4J memory limit from {@value #MEMORY_KEY} ({@link NativeSetup#limitNativeMemory}).
  */
 public final class NativeThreadsPlugin implements SparkPlugin {
     /** Spark setting carrying distill4j.spark.native-threads to executors (0 = spark.task.cpus). */
     public static final String THREADS_KEY = "spark.distill4j.nativeThreads";
+    /** Spark setting carrying distill4j.spark.native-memory (bytes, 0 = no limit) to executors. */
+    public static final String MEMORY_KEY = "spark.distill4j.nativeMemory";
 
     @Override
     public DriverPlugin driverPlugin() {
@@ -41,6 +44,8 @@ public final class NativeThreadsPlugin implements SparkPlugin {
                     ctx.conf().getInt("spark.task.cpus", 1),
                     ctx.conf().getInt(THREADS_KEY, 0),
                     Runtime.getRuntime().availableProcessors());
+            long limit = ctx.conf().getLong(MEMORY_KEY, 0L);
+            if (limit > 0) NativeSetup.limitNativeMemory(limit);
         }
 
         @Override

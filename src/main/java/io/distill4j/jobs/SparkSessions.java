@@ -58,6 +58,7 @@ public final class SparkSessions {
         conf.setIfMissing("spark.sql.parquet.columnarReaderBatchSize", "256");
         for (Map.Entry<String, String> e : s.extra().entrySet()) conf.set(e.getKey(), e.getValue());
         nativeThreads(conf, s.nativeThreads());
+        conf.set(NativeThreadsPlugin.MEMORY_KEY, Long.toString(s.nativeMemory()));
         conf.set(
                 "spark.executor.extraJavaOptions",
                 (conf.get("spark.executor.extraJavaOptions", "") + executorOpts).trim());

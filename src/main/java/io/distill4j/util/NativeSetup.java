@@ -103,6 +103,35 @@ public final class NativeSetup {
     }
 
     /**
+     * Limits the bytes of ND4J arrays libnd4j holds in this JVM ({@code distill4j.spark.native-memory});
+     * 0 removes the limit. An allocation past it fails at once with libnd4j's refusal, which
+     * {@link NativeMemoryExceeded#in} turns into one line.
+     *
+     * <p>What counts (probed on M2, docs/performance.md section 15): only arrays allocated outside
+     * workspaces ({@code Nd4j.create}, parameters, gradients, updater state, detached outputs), through
+     * libnd4j's per-device counter on CPU ({@code Environment.setDeviceLimit(0, ...)}). Not counted:
+     * DL4J's workspaces (allocated with {@code mallocHost}), oneDNN's own buffers, and JavaCPP's
+     * {@code maxbytes}. {@code setMaxPrimaryMemory}, {@code setMaxSpecialMemory},
+     * {@code setMaxDeviceMemory}, {@code setGroupLimit} and {@code SD_MAX_PRIMARY_BYTES} do not refuse
+     * anything on the CPU back end.
+     */
+    public static void limitNativeMemory(long bytes) {
+        if (bytes < 0)
+            throw new IllegalArgumentException("native memory limit must be 0 (none) or positive, cannot be: " + bytes);
+        Nd4j.getEnvironment().setDeviceLimit(0, bytes);
+    }
+
+    /** The limit {@link #limitNativeMemory} set, 0 for none. */
+    public static long nativeMemoryLimit() {
+        return Nd4j.getEnvironment().getDeviceLimit(0);
+    }
+
+    /** Bytes of ND4J arrays libnd4j counts against the limit right now. */
+    public static long nativeMemoryCounted() {
+        return Nd4j.getEnvironment().getDeviceCouner(0);
+    }
+
+    /**
      * Threads for one Spark task's ND4J work: {@code override} when positive, else the
      * {@code spark.task.cpus} the scheduler reserves per task (so executor cores / concurrent
      * tasks), never more than the processors this JVM sees and never less than 1.
