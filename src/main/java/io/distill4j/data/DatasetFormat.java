@@ -3,6 +3,7 @@ package io.distill4j.data;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -52,6 +53,12 @@ public interface DatasetFormat extends Serializable {
      * or {@code coco/val2017/000000000139}. Stable across runs: it keys the teacher cache and the views.
      */
     String sampleId(String split, String imagePath);
+
+    /**
+     * Adds one record's share of the shard manifest's {@code class_histogram} to {@code histogram}:
+     * pixels per label value (Cityscapes trainIds, 255 = ignore) or objects per category id (COCO).
+     */
+    void countClasses(ShardRecord r, Map<Integer, Long> histogram);
 
     /**
      * The shard record of a sample whose image is decoded: the format reads and checks its labels

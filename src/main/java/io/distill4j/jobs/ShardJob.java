@@ -244,8 +244,9 @@ public final class ShardJob {
             List<SampleWarning> warned =
                     outcomes.flatMap(o -> o.warnings.iterator()).collect();
             // Partition i is written as file part-0000i: the summaries in partition order are in file order.
-            List<FileSummary> files = new ArrayList<>(
-                    outcomes.mapPartitionsWithIndex(ShardJob::summarise, true).collect());
+            List<FileSummary> files =
+                    new ArrayList<>(outcomes.mapPartitionsWithIndex((i, it) -> summarise(format, i, it), true)
+                            .collect());
             files.sort(java.util.Comparator.comparingInt(FileSummary::partition));
             long rows = 0;
             TreeMap<Integer, Long> histogram = new TreeMap<>();
@@ -265,23 +266,17 @@ public final class ShardJob {
 
     /**
      * The digest and histogram of one partition's good rows (none for a partition without any,
-     * which is written as no file): pixels per trainId (segmentation) or objects per category id.
+     * which is written as no file): the format counts pixels per trainId or objects per category id.
      */
-    private static java.util.Iterator<FileSummary> summarise(int partition, java.util.Iterator<Outcome> it) {
+    private static java.util.Iterator<FileSummary> summarise(
+            DatasetFormat format, int partition, java.util.Iterator<Outcome> it) {
         ShardFingerprint.FileDigest digest = new ShardFingerprint.FileDigest();
         TreeMap<Integer, Long> h = new TreeMap<>();
         while (it.hasNext()) {
             Outcome o = it.next();
             if (o.record == null) continue;
             digest.add(o.digest);
-            ShardRecord r = o.record;
-            if (r.segLabel() != null) {
-                long[] px = new long[256];
-                for (byte b : r.segLabel()) px[b & 0xFF]++;
-                for (int i = 0; i < 256; i++) if (px[i] > 0) h.merge(i, px[i], Long::sum);
-            } else if (r.categoryIds() != null) {
-                for (int id : r.categoryIds()) h.merge(id, 1L, Long::sum);
-            }
+            format.countClasses(o.record, h);
         }
         if (digest.rows() == 0) return java.util.Collections.emptyIterator();
         return List.of(new FileSummary(partition, digest.rows(), digest.finish(), h))

@@ -12,6 +12,7 @@ import io.distill4j.data.SourceSample;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
@@ -52,6 +53,14 @@ public final class CityscapesFormat implements DatasetFormat {
                 ? imagePath.substring(0, imagePath.length() - CityscapesLayout.IMAGE_SUFFIX.length())
                 : imagePath;
         return ID + "/" + split + "/" + stem;
+    }
+
+    /** Pixels per trainId (255 = ignore). */
+    @Override
+    public void countClasses(ShardRecord r, Map<Integer, Long> histogram) {
+        long[] px = new long[256];
+        for (byte b : r.segLabel()) px[b & 0xFF]++;
+        for (int i = 0; i < 256; i++) if (px[i] > 0) histogram.merge(i, px[i], Long::sum);
     }
 
     @Override

@@ -76,6 +76,12 @@ public final class CocoFormat implements DatasetFormat {
         return ID + "/" + split + "/" + stem;
     }
 
+    /** Objects per category id. */
+    @Override
+    public void countClasses(ShardRecord r, Map<Integer, Long> histogram) {
+        for (int id : r.categoryIds()) histogram.merge(id, 1L, Long::sum);
+    }
+
     @Override
     public ShardRecord record(
             SourceSample s, FileSystem fs, ChwImage image, ChwImage resized, List<SampleWarning> warnings) {

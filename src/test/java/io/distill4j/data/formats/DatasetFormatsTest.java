@@ -9,12 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.distill4j.config.DatasetSettings;
 import io.distill4j.data.DatasetClass;
 import io.distill4j.data.DatasetFormat;
+import io.distill4j.data.ShardRecord;
 import io.distill4j.data.SourceSample;
 import io.distill4j.data.cityscapes.CityscapesFormat;
 import io.distill4j.data.cityscapes.CityscapesLabels;
 import io.distill4j.data.coco.CocoFormat;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class DatasetFormatsTest {
@@ -79,5 +82,48 @@ class DatasetFormatsTest {
                         new DatasetClass(2, 18, "dog", "animal")),
                 classes);
         assertTrue(coco.classes(List.of()).isEmpty());
+    }
+
+    @Test
+    void theHistogramCountsPixelsPerTrainIdOrObjectsPerCategory() {
+        ShardRecord seg = new ShardRecord(
+                "cityscapes/val/x/x_0_0",
+                "cityscapes",
+                "val",
+                1,
+                3,
+                1,
+                3,
+                new byte[9],
+                new byte[] {0, 0, (byte) 255},
+                null,
+                null,
+                null,
+                null,
+                -1,
+                "x.png");
+        Map<Integer, Long> h = new TreeMap<>();
+        DatasetFormats.of("cityscapes").countClasses(seg, h);
+        DatasetFormats.of("cityscapes").countClasses(seg, h);
+        assertEquals(Map.of(0, 4L, 255, 2L), h);
+        ShardRecord det = new ShardRecord(
+                "coco/val2017/1",
+                "coco",
+                "val2017",
+                1,
+                1,
+                1,
+                1,
+                new byte[3],
+                null,
+                new float[8],
+                new int[] {18, 1},
+                new float[2],
+                new boolean[2],
+                1,
+                "1.jpg");
+        h.clear();
+        DatasetFormats.of("coco").countClasses(det, h);
+        assertEquals(Map.of(1, 1L, 18, 1L), h);
     }
 }
