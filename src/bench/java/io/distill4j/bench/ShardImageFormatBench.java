@@ -1,10 +1,10 @@
 package io.distill4j.bench;
 
 import io.distill4j.data.*;
-import io.distill4j.data.SampleDecoder;
 import io.distill4j.data.SourceSample;
 import io.distill4j.data.cityscapes.CityscapesLayout;
 import io.distill4j.data.coco.CocoLayout;
+import io.distill4j.data.formats.DatasetFormats;
 import io.distill4j.data.sample.GeneratedSample;
 import io.distill4j.data.sample.SampleDatasetGenerator;
 import io.distill4j.data.sample.SampleSpec;
@@ -88,9 +88,9 @@ public final class ShardImageFormatBench {
     private static void report(String name, FileSystem fs, List<SourceSample> samples, int h, int w, int repeats) {
         // Decode once up front so the column encoders and readers are timed on identical inputs.
         List<ShardRecord> records = new ArrayList<>();
-        for (SourceSample s : samples) records.add(SampleDecoder.decode(s, fs, h, w));
+        for (SourceSample s : samples) records.add(DatasetFormats.decode(s, fs, h, w));
         double decodeRate = rate(repeats, samples.size(), () -> {
-            for (SourceSample s : samples) SampleDecoder.decode(s, fs, h, w);
+            for (SourceSample s : samples) DatasetFormats.decode(s, fs, h, w);
         });
         double decodeSeconds = samples.size() / decodeRate;
 

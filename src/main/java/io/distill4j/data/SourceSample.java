@@ -66,10 +66,6 @@ public record SourceSample(
         return new SourceSample(sampleId, COCO, split, imageUri, null, imageId, origHeight, origWidth, objects);
     }
 
-    public boolean isCityscapes() {
-        return dataset.equals(CITYSCAPES);
-    }
-
     @Override
     public int compareTo(SourceSample o) {
         return sampleId.compareTo(o.sampleId);

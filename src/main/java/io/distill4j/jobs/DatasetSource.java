@@ -1,48 +1,44 @@
 package io.distill4j.jobs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.distill4j.config.DatasetSettings;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.data.DatasetClass;
+import io.distill4j.data.DatasetFormat;
 import io.distill4j.data.SourceSample;
-import io.distill4j.data.cityscapes.CityscapesLabels;
-import io.distill4j.data.cityscapes.CityscapesLayout;
-import io.distill4j.data.coco.CocoCategory;
-import io.distill4j.data.coco.CocoLayout;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.StageOutputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Lists a dataset's samples on the driver (directory walk for Cityscapes, one streaming pass over
- * the annotation JSON for COCO) and describes its classes for the shard manifest.
+ * Lists a dataset's samples on the driver with its {@link DatasetFormat} (directory walk for
+ * Cityscapes, one streaming pass over the annotation JSON for COCO) and describes the classes of the
+ * listed splits for the shard manifest and footers.
  */
 final class DatasetSource {
-    private final DatasetSettings.Kind kind;
+    private final DatasetFormat format;
     private final FileSystem fs;
     private final Path root;
-    private final Map<Integer, CocoCategory> cocoCategories = new LinkedHashMap<>();
+    private final List<DatasetFormat.Listing> listed = new ArrayList<>();
 
-    private DatasetSource(DatasetSettings.Kind kind, FileSystem fs, Path root) {
-        this.kind = kind;
+    private DatasetSource(DatasetFormat format, FileSystem fs, Path root) {
+        this.format = format;
         this.fs = fs;
         this.root = root;
     }
 
-    static DatasetSource open(DatasetSettings.Kind kind, FileSystem fs, Path root) {
-        return new DatasetSource(kind, fs, root);
+    static DatasetSource open(DatasetFormat format, FileSystem fs, Path root) {
+        return new DatasetSource(format, fs, root);
     }
 
     List<SourceSample> list(String split) {
         try {
-            if (kind == DatasetSettings.Kind.CITYSCAPES) return CityscapesLayout.list(fs, root, split);
-            CocoLayout.Listing listing = CocoLayout.listing(fs, root, split);
-            for (CocoCategory c : listing.instances().categories()) cocoCategories.putIfAbsent(c.id(), c);
+            DatasetFormat.Listing listing = format.list(fs, root, split);
+            listed.add(listing);
             return listing.samples();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list split '" + split + "' of " + root + ": " + e.getMessage(), e);
@@ -53,26 +49,18 @@ final class DatasetSource {
         }
     }
 
-    /** Classes in training order: Cityscapes trainIds, or COCO categories with their contiguous index. */
+    /** The classes of the listed splits in training order (the format decides). */
+    List<DatasetClass> classes() {
+        return format.classes(listed);
+    }
+
+    /** {@link #classes()} as the manifest's {@code categories}: index, id, name (and COCO's supercategory). */
     ArrayNode categoriesJson() {
         ArrayNode a = Manifest.JSON.createArrayNode();
-        if (kind == DatasetSettings.Kind.CITYSCAPES) {
-            for (int t = 0; t < CityscapesLabels.NUM_CLASSES; t++) {
-                a.addObject()
-                        .put("index", t)
-                        .put("id", CityscapesLabels.labelId(t))
-                        .put("name", CityscapesLabels.TRAIN_NAMES.get(t));
-            }
-        } else {
-            List<CocoCategory> cats = new ArrayList<>(cocoCategories.values());
-            cats.sort(java.util.Comparator.comparingInt(CocoCategory::id));
-            for (int i = 0; i < cats.size(); i++) {
-                a.addObject()
-                        .put("index", i)
-                        .put("id", cats.get(i).id())
-                        .put("name", cats.get(i).name())
-                        .put("supercategory", cats.get(i).supercategory());
-            }
+        for (DatasetClass c : classes()) {
+            ObjectNode o =
+                    a.addObject().put("index", c.index()).put("id", c.id()).put("name", c.name());
+            if (c.supercategory() != null) o.put("supercategory", c.supercategory());
         }
         return a;
     }

@@ -3,8 +3,10 @@ package io.distill4j.jobs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.config.DistillTerm;
+import io.distill4j.data.DatasetClass;
 import io.distill4j.data.ShardRecord;
-import io.distill4j.data.cityscapes.CityscapesLabels;
+import io.distill4j.data.cityscapes.CityscapesFormat;
+import io.distill4j.data.formats.DatasetFormats;
 import io.distill4j.eval.SegmentationMetrics;
 import io.distill4j.eval.cityscapes.LabelIdPredictions;
 import io.distill4j.eval.cityscapes.LabelPng;
@@ -38,6 +40,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  */
 final class SegmentationTask implements VisionTask {
 
+    /** The classes in label (trainId) order, as the dataset's format lists them. */
+    private static final List<String> CLASS_NAMES = DatasetFormats.of(CityscapesFormat.ID).classes(List.of()).stream()
+            .map(DatasetClass::name)
+            .toList();
+
     @Override
     public Task task() {
         return Task.SEGMENTATION;
@@ -45,7 +52,7 @@ final class SegmentationTask implements VisionTask {
 
     @Override
     public String dataset() {
-        return "cityscapes";
+        return CityscapesFormat.ID;
     }
 
     @Override
@@ -55,17 +62,17 @@ final class SegmentationTask implements VisionTask {
 
     @Override
     public List<String> classNames(Shards shards) {
-        return CityscapesLabels.TRAIN_NAMES;
+        return CLASS_NAMES;
     }
 
     @Override
     public ModelBlueprint teacher(Distill4jConfig config, Shape shape) {
-        return Networks.teacher(config, shape.height(), shape.width());
+        return Networks.teacher(config, CLASS_NAMES.size(), shape.height(), shape.width());
     }
 
     @Override
     public ModelBlueprint student(Distill4jConfig config, Shape shape) {
-        return Networks.student(config, shape.height(), shape.width());
+        return Networks.student(config, CLASS_NAMES.size(), shape.height(), shape.width());
     }
 
     @Override
@@ -135,12 +142,11 @@ final class SegmentationTask implements VisionTask {
         SegmentationMetrics metrics = metrics(sc, records, executor, batch, predictionsDir);
         List<ShardRecord> shown = records.take(config.evaluate().overlays());
         List<byte[]> shownPreds = SegmentationPredictor.predict(model.forward(), shown, batch);
-        ObjectNode json = metrics.toMetricsJson(model.name(), split, CityscapesLabels.TRAIN_NAMES);
+        ObjectNode json = metrics.toMetricsJson(model.name(), split, CLASS_NAMES);
         List<byte[]> teacherPreds =
                 teacher != null && teacher.predictions().size() == shown.size() ? teacher.predictions() : null;
         EvaluateJob.writeReport(sc, model, json, (w, local) -> {
-            java.nio.file.Files.writeString(
-                    local.resolve("per-class.txt"), metrics.toTable(CityscapesLabels.TRAIN_NAMES));
+            java.nio.file.Files.writeString(local.resolve("per-class.txt"), metrics.toTable(CLASS_NAMES));
             for (int i = 0; i < shown.size(); i++) {
                 ShardRecord r = shown.get(i);
                 w.addSegmentationSample(
@@ -173,10 +179,11 @@ final class SegmentationTask implements VisionTask {
     private static SegmentationMetrics metrics(
             JavaSparkContext sc, JavaRDD<ShardRecord> records, ExecutorModel executor, int batch, Path predictionsDir) {
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
+        int classes = CLASS_NAMES.size();
         return records.mapPartitions(it -> {
                     List<ShardRecord> part = new ArrayList<>();
                     it.forEachRemaining(part::add);
-                    SegmentationMetrics m = new SegmentationMetrics(CityscapesLabels.NUM_CLASSES);
+                    SegmentationMetrics m = new SegmentationMetrics(classes);
                     if (part.isEmpty()) return List.of(m).iterator();
                     List<byte[]> preds = executor.with(forward -> SegmentationPredictor.predict(forward, part, batch));
                     for (int i = 0; i < part.size(); i++) {

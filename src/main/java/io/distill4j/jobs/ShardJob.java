@@ -3,12 +3,15 @@ package io.distill4j.jobs;
 import io.distill4j.config.DatasetSettings;
 import io.distill4j.config.ShardSettings;
 import io.distill4j.data.BadSampleException;
+import io.distill4j.data.DatasetClass;
+import io.distill4j.data.DatasetFormat;
 import io.distill4j.data.SampleDecoder;
 import io.distill4j.data.SampleWarning;
 import io.distill4j.data.ShardFingerprint;
 import io.distill4j.data.ShardFooter;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.SourceSample;
+import io.distill4j.data.formats.DatasetFormats;
 import io.distill4j.manifest.DecidingSettings;
 import io.distill4j.manifest.Manifests;
 import io.distill4j.manifest.Provenance;
@@ -92,7 +95,8 @@ public final class ShardJob {
         if (!exists(srcFs, root)) {
             throw new StageOutputException("dataset root " + root + " does not exist (distill4j.dataset.root)");
         }
-        DatasetSource source = DatasetSource.open(dataset.kind(), srcFs, root);
+        DatasetFormat format = DatasetFormats.of(dataset.kind().id());
+        DatasetSource source = DatasetSource.open(format, srcFs, root);
         AtomicOutput output =
                 AtomicOutput.begin(outFs, out, settings.overwrite(), "shard", Shards.KEY, System.out::println);
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
@@ -117,15 +121,14 @@ public final class ShardJob {
                                 settings.numShards(),
                                 settings.compression()),
                         false);
-                SplitResult r = shardSplit(sc, samples, split, hadoop, new Path(output.tempDir(), split));
+                SplitResult r = shardSplit(sc, format, samples, split, hadoop, new Path(output.tempDir(), split));
                 counts.put(split, r.rows);
                 skipped.addAll(r.skipped);
                 warnings.addAll(r.warnings);
                 histograms.put(split, r.histogram);
                 splitFingerprints.put(split, r.fingerprint);
             }
-            addFooters(
-                    sc, output.tempDir(), source.categoriesJson(), ShardFingerprint.shards(splitFingerprints), hadoop);
+            addFooters(sc, output.tempDir(), source.classes(), ShardFingerprint.shards(splitFingerprints), hadoop);
             List<ShardManifest.SkippedSample> sk = skipped.stream()
                     .map(s -> new ShardManifest.SkippedSample(s.sampleId(), s.file(), s.reason()))
                     .toList();
@@ -167,15 +170,8 @@ public final class ShardJob {
      * committed (Spark's writer has no option for it), one Spark task per file.
      */
     private void addFooters(
-            JavaSparkContext sc,
-            Path dir,
-            com.fasterxml.jackson.databind.JsonNode categories,
-            String fingerprint,
-            HadoopConf hadoop) {
-        List<String> classes = new ArrayList<>();
-        if (dataset.kind() == DatasetSettings.Kind.CITYSCAPES)
-            classes.addAll(io.distill4j.data.cityscapes.CityscapesLabels.TRAIN_NAMES);
-        else categories.forEach(c -> classes.add(c.path("name").asText()));
+            JavaSparkContext sc, Path dir, List<DatasetClass> datasetClasses, String fingerprint, HadoopConf hadoop) {
+        List<String> classes = datasetClasses.stream().map(DatasetClass::name).toList();
         for (String split : dataset.splits()) {
             Map<String, String> footer = new LinkedHashMap<>(ShardFooter.of(
                     dataset.kind().id(),
@@ -207,7 +203,12 @@ public final class ShardJob {
             implements Serializable {}
 
     private SplitResult shardSplit(
-            JavaSparkContext sc, List<SourceSample> samples, String split, HadoopConf hadoop, Path dir) {
+            JavaSparkContext sc,
+            DatasetFormat format,
+            List<SourceSample> samples,
+            String split,
+            HadoopConf hadoop,
+            Path dir) {
         int height = settings.height();
         int width = settings.width();
         boolean skip = settings.skipBadSamples();
@@ -220,7 +221,7 @@ public final class ShardJob {
                         FileSystem fs = Storage.fs(new Path(s.imageUri()), hadoop.get());
                         try {
                             List<SampleWarning> warned = new ArrayList<>();
-                            ShardRecord r = SampleDecoder.decode(s, fs, height, width, warned);
+                            ShardRecord r = SampleDecoder.decode(format, s, fs, height, width, warned);
                             // hashed here, while the decoded bytes are in memory: no second pass over the images
                             res.add(new Outcome(r, ShardFingerprint.row(r), null, warned));
                         } catch (BadSampleException e) {
@@ -243,8 +244,9 @@ public final class ShardJob {
             List<SampleWarning> warned =
                     outcomes.flatMap(o -> o.warnings.iterator()).collect();
             // Partition i is written as file part-0000i: the summaries in partition order are in file order.
-            List<FileSummary> files = new ArrayList<>(
-                    outcomes.mapPartitionsWithIndex(ShardJob::summarise, true).collect());
+            List<FileSummary> files =
+                    new ArrayList<>(outcomes.mapPartitionsWithIndex((i, it) -> summarise(format, i, it), true)
+                            .collect());
             files.sort(java.util.Comparator.comparingInt(FileSummary::partition));
             long rows = 0;
             TreeMap<Integer, Long> histogram = new TreeMap<>();
@@ -264,23 +266,17 @@ public final class ShardJob {
 
     /**
      * The digest and histogram of one partition's good rows (none for a partition without any,
-     * which is written as no file): pixels per trainId (segmentation) or objects per category id.
+     * which is written as no file): the format counts pixels per trainId or objects per category id.
      */
-    private static java.util.Iterator<FileSummary> summarise(int partition, java.util.Iterator<Outcome> it) {
+    private static java.util.Iterator<FileSummary> summarise(
+            DatasetFormat format, int partition, java.util.Iterator<Outcome> it) {
         ShardFingerprint.FileDigest digest = new ShardFingerprint.FileDigest();
         TreeMap<Integer, Long> h = new TreeMap<>();
         while (it.hasNext()) {
             Outcome o = it.next();
             if (o.record == null) continue;
             digest.add(o.digest);
-            ShardRecord r = o.record;
-            if (r.segLabel() != null) {
-                long[] px = new long[256];
-                for (byte b : r.segLabel()) px[b & 0xFF]++;
-                for (int i = 0; i < 256; i++) if (px[i] > 0) h.merge(i, px[i], Long::sum);
-            } else if (r.categoryIds() != null) {
-                for (int id : r.categoryIds()) h.merge(id, 1L, Long::sum);
-            }
+            format.countClasses(o.record, h);
         }
         if (digest.rows() == 0) return java.util.Collections.emptyIterator();
         return List.of(new FileSummary(partition, digest.rows(), digest.finish(), h))

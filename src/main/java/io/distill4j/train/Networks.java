@@ -19,14 +19,26 @@ import io.distill4j.model.Task;
 public final class Networks {
     private Networks() {}
 
+    /** The segmentation teacher for the 19 Cityscapes classes (tests and benchmarks). */
     public static ModelBlueprint teacher(Distill4jConfig c, int height, int width) {
-        return SegmentationModel.blueprint(
-                spec("seg-teacher", c.model().teacher(), ContextHead.PYRAMID_POOLING, c, height, width));
+        return teacher(c, CityscapesLabels.NUM_CLASSES, height, width);
     }
 
+    /** The segmentation student for the 19 Cityscapes classes (tests and benchmarks). */
     public static ModelBlueprint student(Distill4jConfig c, int height, int width) {
+        return student(c, CityscapesLabels.NUM_CLASSES, height, width);
+    }
+
+    /** The segmentation teacher (pyramid-pooling context head) with one logit channel per class. */
+    public static ModelBlueprint teacher(Distill4jConfig c, int numClasses, int height, int width) {
         return SegmentationModel.blueprint(
-                spec("seg-student", c.model().student(), ContextHead.NONE, c, height, width));
+                spec("seg-teacher", c.model().teacher(), ContextHead.PYRAMID_POOLING, c, numClasses, height, width));
+    }
+
+    /** The segmentation student (no context head) with one logit channel per class. */
+    public static ModelBlueprint student(Distill4jConfig c, int numClasses, int height, int width) {
+        return SegmentationModel.blueprint(
+                spec("seg-student", c.model().student(), ContextHead.NONE, c, numClasses, height, width));
     }
 
     /** The detection teacher (pyramid-pooling neck) with one heatmap channel per category. */
@@ -58,14 +70,15 @@ public final class Networks {
                 n.backbone());
     }
 
-    private static ModelSpec spec(String name, ModelSettings.Net n, ContextHead head, Distill4jConfig c, int h, int w) {
+    private static ModelSpec spec(
+            String name, ModelSettings.Net n, ContextHead head, Distill4jConfig c, int numClasses, int h, int w) {
         return new ModelSpec(
                 Task.SEGMENTATION,
                 name,
                 n.width(),
                 n.depth(),
                 n.outputStride(),
-                CityscapesLabels.NUM_CLASSES,
+                numClasses,
                 h,
                 w,
                 c.train().seed(),

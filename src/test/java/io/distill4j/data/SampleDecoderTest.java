@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distill4j.data.formats.DatasetFormats;
 import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -56,9 +57,9 @@ class SampleDecoderTest {
         byte[] ids = {7, 7, 8, 8, 26, 26, 1, 1};
         SourceSample s = cityscapes(rgb(2, 4, 100), new ChwImage(1, 2, 4, ids));
         // Halving takes the pixel under each output centre: row 1, columns 1 and 3 (car, ego vehicle).
-        ShardRecord r = SampleDecoder.decode(s, fs, 1, 2);
+        ShardRecord r = DatasetFormats.decode(s, fs, 1, 2);
         assertArrayEquals(new byte[] {13, (byte) 255}, r.segLabel());
-        r = SampleDecoder.decode(s, fs, 2, 4);
+        r = DatasetFormats.decode(s, fs, 2, 4);
         assertArrayEquals(new byte[] {0, 0, 1, 1, 13, 13, (byte) 255, (byte) 255}, r.segLabel());
         assertEquals(2, r.origHeight());
         assertEquals(4, r.origWidth());
@@ -73,7 +74,7 @@ class SampleDecoderTest {
     void cocoBoxesFollowTheStretchResizeAndAreasStayInOriginalPixels() throws IOException {
         CocoObject a = new CocoObject(5, 18, new float[] {10, 20, 40, 30}, 900f, false);
         CocoObject b = new CocoObject(6, 1, new float[] {0, 0, 100, 50}, 4000f, true);
-        ShardRecord r = SampleDecoder.decode(coco(50, 100, rgb(50, 100, 60), a, b), fs, 25, 200);
+        ShardRecord r = DatasetFormats.decode(coco(50, 100, rgb(50, 100, 60), a, b), fs, 25, 200);
         assertArrayEquals(new float[] {20, 10, 80, 15, 0, 0, 200, 25}, r.boxes());
         assertArrayEquals(new int[] {18, 1}, r.categoryIds());
         assertArrayEquals(new float[] {900f, 4000f}, r.areas());
@@ -88,7 +89,7 @@ class SampleDecoderTest {
         String img = write("broken.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2});
         String lab = write("lab.png", ImageOps.encodeLabelPng(new ChwImage(1, 1, 1, new byte[] {7})));
         SourceSample s = SourceSample.cityscapes("cityscapes/val/x/x_000000_000019", "val", img, lab);
-        BadSampleException e = assertThrows(BadSampleException.class, () -> SampleDecoder.decode(s, fs, 4, 4));
+        BadSampleException e = assertThrows(BadSampleException.class, () -> DatasetFormats.decode(s, fs, 4, 4));
         assertEquals("cityscapes/val/x/x_000000_000019", e.sampleId());
         assertEquals(img, e.file());
         assertTrue(
@@ -100,7 +101,7 @@ class SampleDecoderTest {
     @Test
     void labelOfAnotherSizeNamesTheLabelFile() throws IOException {
         SourceSample s = cityscapes(rgb(4, 8, 1), new ChwImage(1, 4, 6, new byte[24]));
-        BadSampleException e = assertThrows(BadSampleException.class, () -> SampleDecoder.decode(s, fs, 4, 4));
+        BadSampleException e = assertThrows(BadSampleException.class, () -> DatasetFormats.decode(s, fs, 4, 4));
         assertEquals(s.labelUri(), e.file());
         assertEquals("label map is 6x4 (WxH) but its image is 8x4", e.reason());
     }
@@ -108,7 +109,7 @@ class SampleDecoderTest {
     @Test
     void imageOfAnotherSizeThanDeclaredIsRejected() throws IOException {
         SourceSample s = coco(48, 64, rgb(50, 64, 1));
-        BadSampleException e = assertThrows(BadSampleException.class, () -> SampleDecoder.decode(s, fs, 32, 32));
+        BadSampleException e = assertThrows(BadSampleException.class, () -> DatasetFormats.decode(s, fs, 32, 32));
         assertEquals(s.imageUri(), e.file());
         assertEquals("decoded image is 64x50 (WxH) but the annotations declare 64x48", e.reason());
     }
@@ -116,7 +117,7 @@ class SampleDecoderTest {
     @Test
     void zeroSizedBoxIsRejectedWithItsAnnotationId() throws IOException {
         SourceSample s = coco(20, 20, rgb(20, 20, 1), new CocoObject(77, 3, new float[] {1, 1, 0, 5}, 0f, false));
-        BadSampleException e = assertThrows(BadSampleException.class, () -> SampleDecoder.decode(s, fs, 10, 10));
+        BadSampleException e = assertThrows(BadSampleException.class, () -> DatasetFormats.decode(s, fs, 10, 10));
         assertEquals("coco/val2017/000000000139", e.sampleId());
         assertTrue(e.reason().startsWith("annotation 77 box"), e.reason());
         assertTrue(e.reason().endsWith("has zero or negative size"), e.reason());
@@ -125,11 +126,11 @@ class SampleDecoderTest {
     @Test
     void boxOutsideTheImageIsRejected() throws IOException {
         SourceSample s = coco(20, 20, rgb(20, 20, 1), new CocoObject(78, 3, new float[] {15, 2, 10, 5}, 50f, false));
-        BadSampleException e = assertThrows(BadSampleException.class, () -> SampleDecoder.decode(s, fs, 10, 10));
+        BadSampleException e = assertThrows(BadSampleException.class, () -> DatasetFormats.decode(s, fs, 10, 10));
         assertTrue(e.reason().contains("annotation 78") && e.reason().contains("outside the 20x20 image"), e.reason());
         // Within the documented tolerance a box that ends a fraction past the border is kept.
         SourceSample edge =
                 coco(20, 20, rgb(20, 20, 1), new CocoObject(79, 3, new float[] {10, 2, 10.4f, 5}, 50f, false));
-        assertEquals(1, SampleDecoder.decode(edge, fs, 10, 10).objectCount());
+        assertEquals(1, DatasetFormats.decode(edge, fs, 10, 10).objectCount());
     }
 }

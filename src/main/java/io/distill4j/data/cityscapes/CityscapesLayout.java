@@ -26,6 +26,8 @@ public final class CityscapesLayout {
     public static final String IMAGE_SUFFIX = "_leftImg8bit.png";
     public static final String LABEL_SUFFIX = "_gtFine_labelIds.png";
 
+    private static final CityscapesFormat FORMAT = new CityscapesFormat();
+
     private CityscapesLayout() {}
 
     /** The label file that belongs to an image stem ({@code city_seq_frame}). */
@@ -68,7 +70,7 @@ public final class CityscapesLayout {
                     throw new IllegalArgumentException(
                             "Cityscapes image " + file.getPath() + " has no label file: expected " + label);
                 }
-                String sampleId = SourceSample.CITYSCAPES + "/" + split + "/" + city + "/" + stem;
+                String sampleId = FORMAT.sampleId(split, city + "/" + name);
                 samples.add(
                         SourceSample.cityscapes(sampleId, split, file.getPath().toString(), label.toString()));
             }

@@ -24,6 +24,8 @@ import org.apache.hadoop.fs.Path;
 public final class CocoLayout {
     public static final String ANNOTATION_DIR = "annotations";
 
+    private static final CocoFormat FORMAT = new CocoFormat();
+
     private CocoLayout() {}
 
     /** {@code root/annotations/instances_{split}.json}. */
@@ -74,10 +76,7 @@ public final class CocoLayout {
             }
             List<CocoObject> objects = new ArrayList<>();
             for (CocoAnnotation a : coco.annotationsOf(image.id())) objects.add(a.toObject());
-            String name = image.fileName();
-            int dot = name.lastIndexOf('.');
-            String stem = dot > 0 ? name.substring(0, dot) : name;
-            String sampleId = SourceSample.COCO + "/" + split + "/" + stem;
+            String sampleId = FORMAT.sampleId(split, image.fileName());
             samples.add(SourceSample.coco(
                     sampleId, split, file.toString(), image.id(), image.height(), image.width(), objects));
         }

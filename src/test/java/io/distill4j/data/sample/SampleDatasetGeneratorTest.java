@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distill4j.data.DataFiles;
 import io.distill4j.data.ImageOps;
-import io.distill4j.data.SampleDecoder;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.SourceSample;
 import io.distill4j.data.cityscapes.CityscapesLayout;
@@ -16,6 +15,7 @@ import io.distill4j.data.coco.CocoInstances;
 import io.distill4j.data.coco.CocoInstancesReader;
 import io.distill4j.data.coco.CocoLayout;
 import io.distill4j.data.coco.CocoSegmentation;
+import io.distill4j.data.formats.DatasetFormats;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +84,7 @@ class SampleDatasetGeneratorTest {
                     .data()) {
                 labelIdsSeen[b & 0xFF] = true;
             }
-            ShardRecord r = SampleDecoder.decode(s, fs, size.height() / 2, size.width() / 2);
+            ShardRecord r = DatasetFormats.decode(s, fs, size.height() / 2, size.width() / 2);
             assertEquals(size.height(), r.origHeight());
             for (byte b : r.segLabel()) trainIdPixels[b & 0xFF]++;
         }
@@ -143,7 +143,7 @@ class SampleDatasetGeneratorTest {
             assertEquals(coco.images().size(), samples.size());
             int objects = 0;
             for (SourceSample s : samples) {
-                ShardRecord r = SampleDecoder.decode(s, fs, 96, 96);
+                ShardRecord r = DatasetFormats.decode(s, fs, 96, 96);
                 objects += r.objectCount();
             }
             assertEquals(coco.annotationCount(), objects);
