@@ -1,6 +1,6 @@
 package io.distill4j.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.function.Supplier;
 import org.apache.hadoop.util.ShutdownHookManager;
 
@@ -20,7 +20,7 @@ final class InterruptNotice implements AutoCloseable {
     private final Runnable hook;
     private volatile boolean finished;
 
-    private InterruptNotice(String command, Supplier<String> kept, PrintStream err) {
+    private InterruptNotice(String command, Supplier<String> kept, PrintWriter err) {
         this.hook = () -> {
             if (finished) return;
             String what;
@@ -35,7 +35,7 @@ final class InterruptNotice implements AutoCloseable {
     }
 
     /** Watches a running command until {@link #close}. */
-    static InterruptNotice watch(String command, Supplier<String> kept, PrintStream err) {
+    static InterruptNotice watch(String command, Supplier<String> kept, PrintWriter err) {
         InterruptNotice n = new InterruptNotice(command, kept, err);
         ShutdownHookManager.get().addShutdownHook(n.hook, PRIORITY);
         return n;

@@ -1,5 +1,6 @@
 package io.distill4j.cli;
 
+import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
@@ -18,12 +19,13 @@ public final class Main {
                 .warn("uncaught exception in thread " + t.getName(), e));
         // Status lines get the time of day; the comparison table and the error lines stay as they are.
         System.setOut(StampedLines.around(System.out));
-        int code = run(Arrays.asList(args), System.out, System.err);
+        PrintStream console = StrayStderr.toLog();
+        int code = run(Arrays.asList(args), System.out, console);
         System.exit(code);
     }
 
     /** Runs a command line and returns the exit code: 0 success, 1 failure, 2 usage error, 130 interrupted. */
-    public static int run(List<String> args, java.io.PrintStream out, java.io.PrintStream err) {
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
         return Cli.execute(new Distill4jCommand(), args, out, err);
     }
 }

@@ -83,8 +83,10 @@ abstract class StageCommand implements Callable<Integer> {
         NativeSetup.limitNativeMemory(config.spark().nativeMemory());
         SparkSession spark = SparkSessions.start(config);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        try (InterruptNotice notice =
-                InterruptNotice.watch(name(), () -> keptWhenInterrupted(config, hadoop), System.err)) {
+        try (InterruptNotice notice = InterruptNotice.watch(
+                name(),
+                () -> keptWhenInterrupted(config, hadoop),
+                spec.commandLine().getErr())) {
             return run(spark, config);
         } catch (Exception | Error e) {
             if (DiskFull.causes(e))
