@@ -6,8 +6,6 @@ import io.distill4j.augment.ViewedSample;
 import io.distill4j.cache.CacheFooter;
 import io.distill4j.cache.CacheParquet;
 import io.distill4j.cache.CacheRow;
-import io.distill4j.cache.ModelFiles;
-import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.cache.TeacherInference;
 import io.distill4j.config.AugmentSettings;
 import io.distill4j.config.CacheSettings;
@@ -17,7 +15,6 @@ import io.distill4j.manifest.CacheManifest;
 import io.distill4j.manifest.DecidingSettings;
 import io.distill4j.manifest.InputRef;
 import io.distill4j.manifest.Manifests;
-import io.distill4j.manifest.Provenance;
 import io.distill4j.manifest.Reuse;
 import io.distill4j.manifest.StageSettings;
 import io.distill4j.model.ModelBlueprint;
@@ -28,7 +25,6 @@ import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
 import io.distill4j.storage.OwnedDirectory;
 import io.distill4j.storage.ShardFiles;
-import io.distill4j.storage.StageClaims;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.tensor.TensorCodec;
@@ -108,19 +104,28 @@ public final class CacheTeacherJob {
             implements Serializable {}
 
     /**
-     * The teacher as this job uses it: fingerprint, what the manifest calls it, and per cached
-     * output the forward pass's name for it ({@code key}: a DL4J vertex, or the ONNX output's
-     * distill4j name), its codec, its CHW shape and what the manifest records as its vertex.
+     * The teacher as this job uses it: the {@link TeacherSource}, and per cached output the forward
+     * pass's name for it ({@code key}: a DL4J vertex, or the ONNX output's distill4j name), its codec,
+     * its CHW shape and what the manifest records as its vertex.
      */
     private record Resolved(
-            String fingerprint,
+            TeacherSource teacher,
             String source,
-            ComputationGraph dl4j,
-            OnnxTeacher onnx,
             Map<String, String> keyToOutput,
             Map<String, String> codecs,
             Map<String, int[]> shapes,
-            Map<String, String> vertices) {}
+            Map<String, String> vertices) {
+        String fingerprint() {
+            return teacher.fingerprint();
+        }
+
+        OnnxTeacher onnx() {
+            return teacher.onnx();
+        }
+    }
+
+    /** Per split, the shard files cached by this run and the rows of the split's cache files. */
+    private record Cached(Map<String, Long> rows, int written, int skipped) {}
 
     public Result run() throws IOException {
         OutputPlacement.requireApart(
@@ -131,30 +136,26 @@ public final class CacheTeacherJob {
                         Storage.path(config.shard().output()),
                         TrainTeacherJob.TEACHER_KEY,
                         Storage.path(config.teacher().dir())));
-        try (StageClaims claims =
-                new StageClaims(spark.sparkContext().hadoopConfiguration(), "cache-teacher", console::println)) {
-            return run(claims);
+        try (StageRun stage = StageRun.start(spark, "cache-teacher", console)) {
+            return run(stage);
         }
     }
 
     /** The run, holding leases on the shards and the teacher and the claim of the cache directory. */
-    private Result run(StageClaims claims) throws IOException {
-        Instant started = Instant.now();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    private Result run(StageRun stage) throws IOException {
+        JavaSparkContext sc = stage.sc();
         CacheSettings cs = config.cache();
-        claims.hold(Storage.path(config.shard().output()));
-        if (!config.teacher().isOnnx())
-            claims.hold(Storage.path(config.teacher().dir()));
+        stage.hold(Storage.path(config.shard().output()));
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "cache-teacher");
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
         String view = cachedView(cs, shards);
         Resolved teacher = config.teacher().isOnnx()
-                ? onnxTeacher(sc, cs, models, shards, preprocessing)
-                : dl4jTeacher(sc, cs, models, shards, preprocessing);
+                ? onnxTeacher(stage, cs, models, shards, preprocessing)
+                : dl4jTeacher(stage, cs, models, shards, preprocessing);
         String fp = teacher.fingerprint();
         Path out = new Path(Storage.path(cs.output()), fp);
-        FileSystem fs = Storage.fs(out, sc.hadoopConfiguration());
+        FileSystem fs = stage.fs(out);
         Map<String, InputRef> inputs = Map.of(
                 "shards",
                 shards.asInput("cache-teacher"),
@@ -165,42 +166,73 @@ public final class CacheTeacherJob {
                                 : config.teacher().dir(),
                         fp));
         StageSettings settings = DecidingSettings.cache(config.resolvedConfig());
-        if (Manifest.exists(fs, out)) {
-            CacheManifest existing = Manifests.read(fs, out, CacheManifest.class);
-            Optional<String> whyNot = Reuse.whyNot(existing, settings, inputs);
-            if (whyNot.isPresent()) {
-                throw new StageOutputException("cache-teacher: the cache " + out + " cannot be reused: " + whyNot.get()
-                        + "; delete it to recompute it, or set cache.output to another directory");
-            }
-            console.println("[cache-teacher] " + out + " is complete for teacher " + fp + "; nothing to do");
-            return new Result(out.toString(), fp, existing.rows(), 0, 0);
-        }
-        OwnedDirectory owned = claims.claim(fs, out, CACHE_KEY, null);
+        if (Manifest.exists(fs, out)) return reuse(fs, out, fp, settings, inputs);
+        OwnedDirectory owned = stage.claim(fs, out, CACHE_KEY);
         startOrResume(owned, settings.fingerprint() + " " + inputs.get("shards").fingerprint());
-        Map<String, String> keyToOutput = teacher.keyToOutput();
-        Map<String, String> codecs = teacher.codecs();
-        Map<String, int[]> shapes = teacher.shapes();
         ExecutorModel model = teacher.onnx() != null
                 ? teacher.onnx().broadcast(sc)
                 : InferenceEngines.executorModel(
                         sc,
                         config.inference(),
-                        teacher.dl4j(),
+                        teacher.teacher().graph(),
                         fp,
-                        List.copyOf(keyToOutput.keySet()),
+                        List.copyOf(teacher.keyToOutput().keySet()),
                         InferenceEngines.expectation(models, shards),
                         "the teacher " + teacher.source(),
                         line -> console.println("[cache-teacher] " + line));
-        HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
+        Map<String, String> footer = footer(teacher, models, shards, preprocessing, view);
+        Cached cached = cacheSplits(stage, cs, shards, out, teacher, model, footer);
+        model.bytes().destroy();
+        CacheManifest m = manifest(
+                stage, cs, teacher, model, preprocessing, view, shards, models, inputs, settings, cached.rows());
+        StageRun.commit(owned, Manifests.toJson(m));
+        console.println("[cache-teacher] wrote " + out);
+        return new Result(out.toString(), fp, cached.rows(), cached.written(), cached.skipped());
+    }
+
+    /** A complete cache: kept when it was computed for these inputs and settings, else refused. */
+    private Result reuse(FileSystem fs, Path out, String fp, StageSettings settings, Map<String, InputRef> inputs) {
+        CacheManifest existing = Manifests.read(fs, out, CacheManifest.class);
+        Optional<String> whyNot = Reuse.whyNot(existing, settings, inputs);
+        if (whyNot.isPresent()) {
+            throw new StageOutputException("cache-teacher: the cache " + out + " cannot be reused: " + whyNot.get()
+                    + "; delete it to recompute it, or set cache.output to another directory");
+        }
+        console.println("[cache-teacher] " + out + " is complete for teacher " + fp + "; nothing to do");
+        return new Result(out.toString(), fp, existing.rows(), 0, 0);
+    }
+
+    /** The footer every cache file carries: teacher, task, classes, preprocessing, view and outputs. */
+    private static Map<String, String> footer(
+            Resolved teacher, TaskModels models, Shards shards, String preprocessing, String view) {
         Map<String, CacheFooter.Output> footerOutputs = new LinkedHashMap<>();
-        keyToOutput.forEach((k, name) -> footerOutputs.put(name, new CacheFooter.Output(codecs.get(k), shapes.get(k))));
-        Map<String, String> footer = new LinkedHashMap<>(CacheFooter.of(
-                fp,
+        teacher.keyToOutput()
+                .forEach((k, name) -> footerOutputs.put(
+                        name,
+                        new CacheFooter.Output(
+                                teacher.codecs().get(k), teacher.shapes().get(k))));
+        return new LinkedHashMap<>(CacheFooter.of(
+                teacher.fingerprint(),
                 models.id(),
                 models.task().classNames(shards),
                 teacher.onnx() != null ? teacher.onnx().spec().preprocessing().toString() : preprocessing,
                 view,
                 footerOutputs));
+    }
+
+    /** Caches the shard files of each split not cached yet, one Spark task per file, and counts each split's rows. */
+    private Cached cacheSplits(
+            StageRun stage,
+            CacheSettings cs,
+            Shards shards,
+            Path out,
+            Resolved teacher,
+            ExecutorModel model,
+            Map<String, String> footer)
+            throws IOException {
+        JavaSparkContext sc = stage.sc();
+        FileSystem fs = stage.fs(out);
+        HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
         int written = 0;
         int skipped = 0;
         Map<String, Long> rows = new LinkedHashMap<>();
@@ -208,17 +240,16 @@ public final class CacheTeacherJob {
             Path splitOut = new Path(out, split);
             fs.mkdirs(splitOut);
             List<String> todo = new ArrayList<>();
-            List<Path> files =
-                    ShardFiles.list(Storage.fs(shards.root(), sc.hadoopConfiguration()), shards.root(), split);
+            List<Path> files = ShardFiles.list(stage.fs(shards.root()), shards.root(), split);
             for (Path f : files) {
                 if (fs.exists(new Path(splitOut, f.getName()))) skipped++;
                 else todo.add(f.toString());
             }
             TaskSpec spec = new TaskSpec(
                     model,
-                    keyToOutput,
-                    codecs,
-                    shapes,
+                    teacher.keyToOutput(),
+                    teacher.codecs(),
+                    teacher.shapes(),
                     cs.batchSize(),
                     cs.compression(),
                     TeacherInference.identityView(shards.height(), shards.width()),
@@ -228,7 +259,7 @@ public final class CacheTeacherJob {
                     config.augment(),
                     cs.viewsPerSample(),
                     cs.viewSeed());
-            sc.setJobGroup(
+            stage.jobGroup(
                     "CACHE-TEACHER",
                     String.format(
                             Locale.ROOT,
@@ -236,10 +267,9 @@ public final class CacheTeacherJob {
                             split,
                             todo.size(),
                             files.size(),
-                            codecs.values(),
-                            fp,
-                            model.engine()),
-                    false);
+                            teacher.codecs().values(),
+                            teacher.fingerprint(),
+                            model.engine()));
             if (!todo.isEmpty()) {
                 sc.parallelize(todo, todo.size()).foreach(file -> cacheOneShard(file, spec));
                 written += todo.size();
@@ -251,14 +281,32 @@ public final class CacheTeacherJob {
                     "[cache-teacher] %s: %d shard files cached (%d already done), %d rows%n",
                     split, todo.size(), files.size() - todo.size(), n);
         }
-        model.bytes().destroy();
+        return new Cached(rows, written, skipped);
+    }
+
+    /** The cache's _manifest.json. */
+    private static CacheManifest manifest(
+            StageRun stage,
+            CacheSettings cs,
+            Resolved teacher,
+            ExecutorModel model,
+            String preprocessing,
+            String view,
+            Shards shards,
+            TaskModels models,
+            Map<String, InputRef> inputs,
+            StageSettings settings,
+            Map<String, Long> rows) {
+        Map<String, String> keyToOutput = teacher.keyToOutput();
         List<CacheManifest.CachedOutput> outs = new ArrayList<>();
         for (Map.Entry<String, String> e : keyToOutput.entrySet()) {
             outs.add(new CacheManifest.CachedOutput(
                     e.getValue(),
                     teacher.vertices().get(e.getKey()),
-                    codecs.get(e.getKey()),
-                    java.util.Arrays.stream(shapes.get(e.getKey())).boxed().toList()));
+                    teacher.codecs().get(e.getKey()),
+                    java.util.Arrays.stream(teacher.shapes().get(e.getKey()))
+                            .boxed()
+                            .toList()));
         }
         Map<String, Long> count = new LinkedHashMap<>();
         int nOutputs = keyToOutput.size();
@@ -268,12 +316,11 @@ public final class CacheTeacherJob {
             OnnxModelSpec os = teacher.onnx().spec();
             onnx = new CacheManifest.OnnxTeacher(os.input(), os.preprocessing().toString(), os.describe());
         }
-        Provenance provenance = Provenance.of(started, sc.master(), null, inputs, settings);
-        CacheManifest m = new CacheManifest(
+        return new CacheManifest(
                 CacheManifest.STAGE,
                 Instant.now().toString(),
-                provenance,
-                fp,
+                stage.provenance(null, inputs, settings),
+                teacher.fingerprint(),
                 teacher.source(),
                 model.engine(),
                 onnx,
@@ -284,10 +331,6 @@ public final class CacheTeacherJob {
                 outs,
                 count,
                 rows);
-        owned.verifyStillOwned();
-        Manifest.write(fs, out, Manifests.toJson(m));
-        console.println("[cache-teacher] wrote " + out);
-        return new Result(out.toString(), fp, rows, written, skipped);
     }
 
     /**
@@ -336,18 +379,15 @@ public final class CacheTeacherJob {
 
     /** teacher.dir's DL4J graph: cache outputs name its taps or vertices; shapes from one forward pass. */
     private Resolved dl4jTeacher(
-            JavaSparkContext sc, CacheSettings cs, TaskModels models, Shards shards, String preprocessing)
+            StageRun stage, CacheSettings cs, TaskModels models, Shards shards, String preprocessing)
             throws IOException {
-        Path teacherDir = Storage.path(config.teacher().dir());
-        FileSystem tfs = Storage.fs(teacherDir, sc.hadoopConfiguration());
-        Path modelFile = new Path(teacherDir, TrainTeacherJob.MODEL_FILE);
-        if (!tfs.exists(modelFile)) {
+        Path modelFile = TeacherSource.modelFile(config);
+        if (!stage.fs(modelFile).exists(modelFile)) {
             throw new StageOutputException("no teacher at " + modelFile + ": run train-teacher first, put a DL4J "
                     + "ComputationGraph zip there (teacher.dir), or set teacher.onnx.path to an ONNX teacher");
         }
-        models.requireTeacherTask(tfs, teacherDir);
-        ComputationGraph teacher = ModelFiles.read(tfs, modelFile, false);
-        String fp = TeacherFingerprint.of(teacher, preprocessing);
+        TeacherSource source = TeacherSource.open(stage, config, models, shards, preprocessing);
+        ComputationGraph teacher = source.graph();
         ModelBlueprint bp = models.teacher();
         Map<String, String> vertexToOutput = new LinkedHashMap<>();
         Map<String, String> codecs = new LinkedHashMap<>();
@@ -364,10 +404,8 @@ public final class CacheTeacherJob {
         Map<String, String> vertices = new LinkedHashMap<>();
         vertexToOutput.keySet().forEach(v -> vertices.put(v, v));
         return new Resolved(
-                fp,
-                modelFile.toString(),
-                teacher,
-                null,
+                source,
+                source.source(config),
                 vertexToOutput,
                 codecs,
                 shapes(teacher, shards.height(), shards.width(), vertexToOutput.keySet()),
@@ -376,9 +414,9 @@ public final class CacheTeacherJob {
 
     /** teacher.onnx: checked against the shards at start-up; cache outputs name its mapped outputs. */
     private Resolved onnxTeacher(
-            JavaSparkContext sc, CacheSettings cs, TaskModels models, Shards shards, String preprocessing) {
-        OnnxTeacher t = OnnxTeacher.open(
-                sc.hadoopConfiguration(), config.teacher().onnx(), OnnxTeacher.KEY, models, shards, preprocessing);
+            StageRun stage, CacheSettings cs, TaskModels models, Shards shards, String preprocessing) {
+        TeacherSource source = TeacherSource.open(stage, config, models, shards, preprocessing);
+        OnnxTeacher t = source.onnx();
         Map<String, String> keyToOutput = new LinkedHashMap<>();
         Map<String, String> codecs = new LinkedHashMap<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();
@@ -396,7 +434,7 @@ public final class CacheTeacherJob {
             shapes.put(o.name(), t.spec().shapes().get(o.name()));
             vertices.put(o.name(), out.onnxName());
         }
-        return new Resolved(t.fingerprint(), t.spec().source(), null, t, keyToOutput, codecs, shapes, vertices);
+        return new Resolved(source, source.source(config), keyToOutput, codecs, shapes, vertices);
     }
 
     private static Map<String, int[]> shapes(ComputationGraph teacher, int h, int w, Iterable<String> vertices) {

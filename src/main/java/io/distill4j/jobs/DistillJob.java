@@ -6,7 +6,6 @@ import io.distill4j.augment.CachedViews;
 import io.distill4j.augment.TrainingViews;
 import io.distill4j.augment.ViewedSample;
 import io.distill4j.cache.ModelFiles;
-import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.cache.TeacherInference;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.config.DistillSettings;
@@ -28,7 +27,6 @@ import io.distill4j.onnx.export.OnnxExporter;
 import io.distill4j.onnx.export.OnnxFiles;
 import io.distill4j.onnx.export.SpatialSize;
 import io.distill4j.storage.OutputPlacement;
-import io.distill4j.storage.StageClaims;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.train.BetweenEpochRounds;
@@ -105,184 +103,78 @@ public final class DistillJob {
                         Storage.path(config.teacher().dir()),
                         CacheTeacherJob.CACHE_KEY,
                         Storage.path(config.cache().output())));
-        try (StageClaims claims =
-                new StageClaims(spark.sparkContext().hadoopConfiguration(), "distill", console::println)) {
-            return run(claims);
+        try (StageRun stage = StageRun.start(spark, "distill", console)) {
+            return run(stage);
         }
     }
 
-    /** The run, holding leases on the shards, teacher and cache it reads and the claim of its run directory. */
-    private Result run(StageClaims claims) throws Exception {
-        Instant started = Instant.now();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        DistillSettings ds = config.distill();
-        claims.hold(Storage.path(config.shard().output()));
-        Shards shards = Shards.open(spark, config.shard().output());
-        TaskModels models = TaskModels.of(config, shards, "distill");
-        String split = shards.trainSplit("distill");
-        Map<String, InputRef> inputs = new LinkedHashMap<>();
-        inputs.put("shards", shards.asInput("distill"));
-        String label = "distill " + ds.runId();
-        ModelBlueprint bp = models.student();
-        String preprocessing = Examples.preprocessing(shards.height(), shards.width());
-        boolean distilling =
-                ds.terms().stream().anyMatch(t -> t.weight() > 0 && !t.kind().teacherFree());
+    /**
+     * What a run reads, resolved (and leased) before its run directory is claimed: the shards and the
+     * task bound to them, the teacher (null for a baseline), its cache (null for an online teacher)
+     * and the teacher outputs the objective may draw on.
+     */
+    private record Plan(
+            Shards shards,
+            TaskModels models,
+            String split,
+            String label,
+            ModelBlueprint bp,
+            String preprocessing,
+            boolean distilling,
+            TeacherSource teacher,
+            TeacherCache cache,
+            Map<String, TapInfo> teacherOutputs,
+            Map<String, InputRef> inputs) {
+        String fingerprint() {
+            return teacher == null ? null : teacher.fingerprint();
+        }
+    }
 
-        Map<String, TapInfo> teacherOutputs = Map.of();
-        TeacherCache cache = null;
-        ComputationGraph onlineTeacher = null;
-        OnnxTeacher onnxTeacher = null;
-        ComputationGraph teacherNet = null;
-        String fingerprint = null;
-        if (distilling && config.teacher().isOnnx()) {
-            refuseGraftingTerms(ds.terms());
-            onnxTeacher = OnnxTeacher.open(
-                    sc.hadoopConfiguration(), config.teacher().onnx(), OnnxTeacher.KEY, models, shards, preprocessing);
-            fingerprint = onnxTeacher.fingerprint();
-            inputs.put("teacher", new InputRef(config.teacher().onnx().path(), fingerprint));
-            if (ds.onlineTeacher()) teacherOutputs = onnxTeacher.taps();
-        } else if (distilling) {
-            Path teacherFile =
-                    new Path(claims.hold(Storage.path(config.teacher().dir())), TrainTeacherJob.MODEL_FILE);
-            models.requireTeacherTask(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile.getParent());
-            ComputationGraph teacher =
-                    ModelFiles.read(Storage.fs(teacherFile, sc.hadoopConfiguration()), teacherFile, false);
-            fingerprint = TeacherFingerprint.of(teacher, preprocessing);
-            teacherNet = teacher;
-            inputs.put("teacher", new InputRef(teacherFile.getParent().toString(), fingerprint));
-            if (ds.onlineTeacher()) {
-                onlineTeacher = teacher;
-                teacherOutputs = models.teacher().taps();
-            }
-        }
-        if (distilling && !ds.onlineTeacher()) {
-            // Either engine's cache: the directory is named by the teacher's fingerprint.
-            claims.hold(new Path(Storage.path(config.cache().output()), fingerprint));
-            cache = TeacherCache.open(spark, config.cache().output(), fingerprint, preprocessing);
-            cache.requireComputedOn(shards, "distill");
-            cache.requireViews(
-                    config.cache().viewsPerSample() == 0
-                            ? TeacherInference.identityView(shards.height(), shards.width())
-                            : CachedViews.describe(
-                                    config.cache().viewsPerSample(),
-                                    config.cache().viewSeed(),
-                                    config.augment()),
-                    "distill");
-            inputs.put("cache", new InputRef(cache.dir().toString(), cache.fingerprint()));
-            teacherOutputs = cache.outputs();
-        }
-        TrainingObjective objective = models.studentObjective(bp, teacherOutputs, ds.terms(), teacherNet);
+    /** The examples of each epoch, the training samples the cache had no output for, and an online DL4J teacher. */
+    private record Data(IntFunction<EpochData<?>> epochs, long missing, ExecutorModel onlineModel) {}
+
+    /** The run, holding leases on the shards, teacher and cache it reads and the claim of its run directory. */
+    private Result run(StageRun stage) throws Exception {
+        JavaSparkContext sc = stage.sc();
+        DistillSettings ds = config.distill();
+        Plan plan = plan(stage, ds);
+        TrainingObjective objective = plan.models()
+                .studentObjective(
+                        plan.bp(),
+                        plan.teacherOutputs(),
+                        ds.terms(),
+                        plan.teacher() == null ? null : plan.teacher().graph());
         List<String> needed = objective.teacherOutputsNeeded();
         TrainingViews views = trainingViews(
-                shards,
+                plan.shards(),
                 ds,
-                distilling,
-                cache != null ? teacherOutputs : Map.of(),
-                cache != null ? cache.viewsPerSample() : 0,
+                plan.distilling(),
+                plan.cache() != null ? plan.teacherOutputs() : Map.of(),
+                plan.cache() != null ? plan.cache().viewsPerSample() : 0,
                 needed);
-        SpatialSize onnxSize = new SpatialSize(shards.height(), shards.width());
+        SpatialSize onnxSize =
+                new SpatialSize(plan.shards().height(), plan.shards().width());
         if (ds.exportOnnx()) {
             // Fail before training, not after it, when the student has a layer the exporter cannot write.
             exportOnnx(exportStudent(objective, null), onnxSize, "distill4j.distill.export-onnx");
         }
 
         Path dir = new Path(Storage.path(ds.runsDir()), ds.runId());
-        FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
-        RunDirectory run = new RunDirectory(claims.claim(fs, dir, RUN_KEY, null));
-        if (run.isComplete()) {
-            if (!overwrite)
-                throw new StageOutputException("run " + dir + " is complete; pass --overwrite to train it again");
-            run.clear();
-        }
-
-        IntFunction<EpochData<?>> data;
-        ExecutorModel onlineModel = null;
+        FileSystem fs = stage.fs(dir);
+        RunDirectory run = stage.claimRun(
+                fs, dir, RUN_KEY, overwrite, "run " + dir + " is complete; pass --overwrite to train it again");
         teacherForwards = sc.sc().longAccumulator("online-teacher-forwards");
-        long missing = 0;
-        if (!distilling) {
-            JavaRDD<ShardRecord> train = shards.records(split);
-            data = epoch -> EpochData.mapped(train, r -> objective.example(views.sample(r, epoch), Map.of()));
-        } else if (cache != null) {
-            Dataset<Row> joined = cache.joinTo(shards.frame(split), split, needed);
-            org.apache.spark.sql.Column anyMissing = null;
-            for (String n : needed) {
-                org.apache.spark.sql.Column c = col(TeacherCache.column(n)).isNull();
-                anyMissing = anyMissing == null ? c : anyMissing.or(c);
-            }
-            missing = joined.filter(anyMissing).count();
-            if (missing > 0 && !ds.skipMissingTeacher()) {
-                List<String> ids = joined.filter(anyMissing)
-                        .select("sample_id")
-                        .limit(3)
-                        .as(org.apache.spark.sql.Encoders.STRING())
-                        .collectAsList();
-                throw new StageOutputException(missing + " training samples have no cached teacher output in "
-                        + cache.dir() + " (e.g. " + String.join(", ", ids)
-                        + "); rerun cache-teacher, or set distill.on-missing-teacher=skip");
-            }
-            Dataset<Row> usable = missing > 0 ? joined.filter(org.apache.spark.sql.functions.not(anyMissing)) : joined;
-            if (missing > 0) console.printf("[%s] skipping %d samples with no cached teacher output%n", label, missing);
-            int[] columns = needed.stream()
-                    .mapToInt(n -> usable.schema().fieldIndex(TeacherCache.column(n)))
-                    .toArray();
-            List<String> names = List.copyOf(needed);
-            JavaRDD<Row> rows = usable.javaRDD();
-            int cachedViews = cache.viewsPerSample();
-            long seed = config.train().seed();
-            data = epoch -> EpochData.mapped(rows, row -> {
-                FaultInjection.maybeHold("distill", "epoch-" + epoch);
-                if (cachedViews > 0) {
-                    // Exact views: the student's input is built from the very view the teacher saw.
-                    ShardRecord r = ShardSchema.fromRow(row);
-                    TeacherCache.CachedView cv = TeacherCache.cachedView(
-                            row, columns, names, CachedViews.pick(seed, epoch, r.sampleId(), cachedViews), cachedViews);
-                    return objective.example(ViewedSample.of(r, cv.view()), cv.teacher());
-                }
-                Map<String, float[]> t = new LinkedHashMap<>();
-                for (int i = 0; i < columns.length; i++)
-                    t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
-                ShardRecord r = ShardSchema.fromRow(row);
-                return objective.example(views.sample(r, epoch), views.teacher(t, epoch, r.sampleId()));
-            });
-        } else if (onnxTeacher != null) {
-            // The ONNX forward pass names its outputs by their distill4j names already.
-            Map<String, String> keyToName = new LinkedHashMap<>();
-            for (String n : needed) keyToName.put(n, n);
-            data = onlineData(shards.records(split), objective, onnxTeacher.broadcast(sc), keyToName, views);
-        } else {
-            Map<String, String> vertexToName = new LinkedHashMap<>();
-            for (String n : needed) vertexToName.put(teacherOutputs.get(n).vertexName(), n);
-            onlineModel = InferenceEngines.executorModel(
-                    sc,
-                    config.inference(),
-                    onlineTeacher,
-                    fingerprint,
-                    List.copyOf(vertexToName.keySet()),
-                    InferenceEngines.expectation(models, shards),
-                    "the teacher " + inputs.get("teacher").path(),
-                    line -> console.printf("[%s] %s%n", label, line));
-            data = onlineData(shards.records(split), objective, onlineModel, vertexToName, views);
-        }
-
-        if (ds.resume() && run.latestCheckpoint().isPresent()) {
-            ResumeCheck.require(
-                    fs,
-                    run.file("config.conf"),
-                    DecidingSettings.distill(config.resolvedConfig()),
-                    DecidingSettings::distill,
-                    "distill4j.train.epochs",
-                    "set distill.resume=false to start it over");
-        }
-        run.writeText("config.conf", config.redactedJson());
-        sc.setJobGroup(
+        Data data = epochData(sc, ds, plan, objective, views, needed);
+        startOrResume(fs, run, ds);
+        String fingerprint = plan.fingerprint();
+        stage.jobGroup(
                 "DISTILL",
                 "DISTILL " + ds.runId() + " terms " + objective.outputNames() + " teacher "
-                        + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"),
-                false);
+                        + (fingerprint == null ? "none" : fingerprint) + (ds.onlineTeacher() ? " online" : " cached"));
         console.printf(
                 "[%s] student %s; outputs %s; teacher %s%n",
-                label,
-                bp.describe(),
+                plan.label(),
+                plan.bp().describe(),
                 objective.outputNames(),
                 fingerprint == null
                         ? "none (baseline)"
@@ -293,11 +185,228 @@ public final class DistillJob {
                 ? new EvaluateJob(spark, config, console).validator(net -> exportStudent(objective, net))
                 : null;
         TrainingDriver.Trained trained = TrainingDriver.run(
-                sc, fs, run, objective, config.train(), data, ds.resume(), label, console, between, validator);
+                sc,
+                fs,
+                run,
+                objective,
+                config.train(),
+                data.epochs(),
+                ds.resume(),
+                plan.label(),
+                console,
+                between,
+                validator);
 
-        ComputationGraph student = exportStudent(objective, trained.net());
+        writeStudents(fs, run, objective, trained.net(), onnxSize, plan.label());
+        // An epoch's time includes the driver's work before it (the holistic critic's round).
+        double secondsPerEpoch = run.metrics().stream()
+                .mapToDouble(m -> m.path("seconds").asDouble()
+                        + m.path("before_epoch").path("seconds").asDouble(0))
+                .average()
+                .orElse(Double.NaN);
+        StageRun.commit(run, Manifests.toJson(manifest(stage, ds, plan, objective, needed, data, secondsPerEpoch)));
+        if (plan.distilling() && ds.onlineTeacher()) {
+            console.printf(
+                    "[%s] online teacher: %d forwards (one per example and epoch trained, plus the probe's)%n",
+                    plan.label(), teacherForwards.value());
+        }
+        console.printf("[%s] wrote %s%n", plan.label(), run.file(STUDENT_FILE));
+        long examples = plan.shards().count(plan.split()) - data.missing();
+        return new Result(dir.toString(), examples, data.missing(), secondsPerEpoch);
+    }
+
+    /** Opens (and leases) what the run reads: the shards, and unless it trains the baseline the teacher and its cache. */
+    private Plan plan(StageRun stage, DistillSettings ds) {
+        stage.hold(Storage.path(config.shard().output()));
+        Shards shards = Shards.open(spark, config.shard().output());
+        TaskModels models = TaskModels.of(config, shards, "distill");
+        String split = shards.trainSplit("distill");
+        Map<String, InputRef> inputs = new LinkedHashMap<>();
+        inputs.put("shards", shards.asInput("distill"));
+        String preprocessing = Examples.preprocessing(shards.height(), shards.width());
+        boolean distilling =
+                ds.terms().stream().anyMatch(t -> t.weight() > 0 && !t.kind().teacherFree());
+        TeacherSource teacher = null;
+        TeacherCache cache = null;
+        Map<String, TapInfo> teacherOutputs = Map.of();
+        if (distilling) {
+            teacher = openTeacher(stage, ds, models, shards, preprocessing, inputs);
+            if (ds.onlineTeacher()) {
+                teacherOutputs = teacher.isOnnx()
+                        ? teacher.onnx().taps()
+                        : models.teacher().taps();
+            } else {
+                cache = openCache(stage, shards, teacher.fingerprint(), preprocessing, inputs);
+                teacherOutputs = cache.outputs();
+            }
+        }
+        return new Plan(
+                shards,
+                models,
+                split,
+                "distill " + ds.runId(),
+                models.student(),
+                preprocessing,
+                distilling,
+                teacher,
+                cache,
+                teacherOutputs,
+                inputs);
+    }
+
+    /** The teacher, loaded and checked once, recorded as the run's "teacher" input. */
+    private TeacherSource openTeacher(
+            StageRun stage,
+            DistillSettings ds,
+            TaskModels models,
+            Shards shards,
+            String preprocessing,
+            Map<String, InputRef> inputs) {
+        if (config.teacher().isOnnx()) refuseGraftingTerms(ds.terms());
+        TeacherSource teacher = TeacherSource.open(stage, config, models, shards, preprocessing);
+        String path = teacher.isOnnx()
+                ? config.teacher().onnx().path()
+                : TeacherSource.modelFile(config).getParent().toString();
+        inputs.put("teacher", new InputRef(path, teacher.fingerprint()));
+        return teacher;
+    }
+
+    /** Either engine's cache: the directory is named by the teacher's fingerprint; checked against the shards and views. */
+    private TeacherCache openCache(
+            StageRun stage, Shards shards, String fingerprint, String preprocessing, Map<String, InputRef> inputs) {
+        stage.hold(new Path(Storage.path(config.cache().output()), fingerprint));
+        TeacherCache cache = TeacherCache.open(spark, config.cache().output(), fingerprint, preprocessing);
+        cache.requireComputedOn(shards, "distill");
+        cache.requireViews(
+                config.cache().viewsPerSample() == 0
+                        ? TeacherInference.identityView(shards.height(), shards.width())
+                        : CachedViews.describe(
+                                config.cache().viewsPerSample(), config.cache().viewSeed(), config.augment()),
+                "distill");
+        inputs.put("cache", new InputRef(cache.dir().toString(), cache.fingerprint()));
+        return cache;
+    }
+
+    /** Each epoch's examples: plain for the baseline, joined to the cache, or built with an online teacher. */
+    private Data epochData(
+            JavaSparkContext sc,
+            DistillSettings ds,
+            Plan plan,
+            TrainingObjective objective,
+            TrainingViews views,
+            List<String> needed) {
+        Shards shards = plan.shards();
+        String split = plan.split();
+        if (!plan.distilling()) {
+            JavaRDD<ShardRecord> train = shards.records(split);
+            return new Data(
+                    epoch -> EpochData.mapped(train, r -> objective.example(views.sample(r, epoch), Map.of())),
+                    0,
+                    null);
+        }
+        if (plan.cache() != null) return cachedData(ds, plan, objective, views, needed);
+        if (plan.teacher().isOnnx()) {
+            // The ONNX forward pass names its outputs by their distill4j names already.
+            Map<String, String> keyToName = new LinkedHashMap<>();
+            for (String n : needed) keyToName.put(n, n);
+            return new Data(
+                    onlineData(
+                            shards.records(split),
+                            objective,
+                            plan.teacher().onnx().broadcast(sc),
+                            keyToName,
+                            views),
+                    0,
+                    null);
+        }
+        Map<String, String> vertexToName = new LinkedHashMap<>();
+        for (String n : needed) vertexToName.put(plan.teacherOutputs().get(n).vertexName(), n);
+        ExecutorModel onlineModel = InferenceEngines.executorModel(
+                sc,
+                config.inference(),
+                plan.teacher().graph(),
+                plan.fingerprint(),
+                List.copyOf(vertexToName.keySet()),
+                InferenceEngines.expectation(plan.models(), shards),
+                "the teacher " + plan.inputs().get("teacher").path(),
+                line -> console.printf("[%s] %s%n", plan.label(), line));
+        return new Data(onlineData(shards.records(split), objective, onlineModel, vertexToName, views), 0, onlineModel);
+    }
+
+    /** The training shards joined to the cache; samples without cached outputs refused, or skipped when configured. */
+    private Data cachedData(
+            DistillSettings ds, Plan plan, TrainingObjective objective, TrainingViews views, List<String> needed) {
+        TeacherCache cache = plan.cache();
+        Dataset<Row> joined = cache.joinTo(plan.shards().frame(plan.split()), plan.split(), needed);
+        org.apache.spark.sql.Column anyMissing = null;
+        for (String n : needed) {
+            org.apache.spark.sql.Column c = col(TeacherCache.column(n)).isNull();
+            anyMissing = anyMissing == null ? c : anyMissing.or(c);
+        }
+        long missing = joined.filter(anyMissing).count();
+        if (missing > 0 && !ds.skipMissingTeacher()) {
+            List<String> ids = joined.filter(anyMissing)
+                    .select("sample_id")
+                    .limit(3)
+                    .as(org.apache.spark.sql.Encoders.STRING())
+                    .collectAsList();
+            throw new StageOutputException(missing + " training samples have no cached teacher output in "
+                    + cache.dir() + " (e.g. " + String.join(", ", ids)
+                    + "); rerun cache-teacher, or set distill.on-missing-teacher=skip");
+        }
+        Dataset<Row> usable = missing > 0 ? joined.filter(org.apache.spark.sql.functions.not(anyMissing)) : joined;
+        if (missing > 0)
+            console.printf("[%s] skipping %d samples with no cached teacher output%n", plan.label(), missing);
+        int[] columns = needed.stream()
+                .mapToInt(n -> usable.schema().fieldIndex(TeacherCache.column(n)))
+                .toArray();
+        List<String> names = List.copyOf(needed);
+        JavaRDD<Row> rows = usable.javaRDD();
+        int cachedViews = cache.viewsPerSample();
+        long seed = config.train().seed();
+        IntFunction<EpochData<?>> epochs = epoch -> EpochData.mapped(rows, row -> {
+            FaultInjection.maybeHold("distill", "epoch-" + epoch);
+            if (cachedViews > 0) {
+                // Exact views: the student's input is built from the very view the teacher saw.
+                ShardRecord r = ShardSchema.fromRow(row);
+                TeacherCache.CachedView cv = TeacherCache.cachedView(
+                        row, columns, names, CachedViews.pick(seed, epoch, r.sampleId(), cachedViews), cachedViews);
+                return objective.example(ViewedSample.of(r, cv.view()), cv.teacher());
+            }
+            Map<String, float[]> t = new LinkedHashMap<>();
+            for (int i = 0; i < columns.length; i++)
+                t.put(names.get(i), TeacherCache.decode(row.getStruct(columns[i])));
+            ShardRecord r = ShardSchema.fromRow(row);
+            return objective.example(views.sample(r, epoch), views.teacher(t, epoch, r.sampleId()));
+        });
+        return new Data(epochs, missing, null);
+    }
+
+    /** Checks a resumed run against its recorded settings, then records this run's (what a later resume checks). */
+    private void startOrResume(FileSystem fs, RunDirectory run, DistillSettings ds) {
+        if (ds.resume() && run.latestCheckpoint().isPresent()) {
+            ResumeCheck.require(
+                    fs,
+                    run.file("config.conf"),
+                    DecidingSettings.distill(config.resolvedConfig()),
+                    DecidingSettings::distill,
+                    "distill4j.train.epochs",
+                    "set distill.resume=false to start it over");
+        }
+        run.writeText("config.conf", config.redactedJson());
+    }
+
+    /** student.zip, with distill.export-onnx student.onnx, and the peer of a mutual-learning run. */
+    private void writeStudents(
+            FileSystem fs,
+            RunDirectory run,
+            TrainingObjective objective,
+            ComputationGraph trained,
+            SpatialSize onnxSize,
+            String label) {
+        ComputationGraph student = exportStudent(objective, trained);
         ModelFiles.write(fs, run.file(STUDENT_FILE), student, false);
-        if (ds.exportOnnx()) {
+        if (config.distill().exportOnnx()) {
             OnnxExporter.Exported onnx = exportOnnx(student, onnxSize, "distill4j.distill.export-onnx");
             OnnxFiles.write(fs, run.file(STUDENT_ONNX_FILE), onnx.model());
             console.printf("[%s] wrote %s: %s%n", label, run.file(STUDENT_ONNX_FILE), ExportOnnxCommand.describe(onnx));
@@ -306,45 +415,51 @@ public final class DistillJob {
             // Mutual (contrastive) learning trained two students; the peer is exported on its own too.
             ComputationGraph peer = new ComputationGraph(objective.studentOnlyConfiguration());
             peer.init();
-            GraphCopies.copyParameters(trained.net(), SegmentationObjective.PEER_PREFIX, peer);
+            GraphCopies.copyParameters(trained, SegmentationObjective.PEER_PREFIX, peer);
             ModelFiles.write(fs, run.file(PEER_FILE), peer, false);
         }
-        // An epoch's time includes the driver's work before it (the holistic critic's round).
-        double secondsPerEpoch = run.metrics().stream()
-                .mapToDouble(m -> m.path("seconds").asDouble()
-                        + m.path("before_epoch").path("seconds").asDouble(0))
-                .average()
-                .orElse(Double.NaN);
+    }
+
+    /** The run's _manifest.json. */
+    private RunManifest manifest(
+            StageRun stage,
+            DistillSettings ds,
+            Plan plan,
+            TrainingObjective objective,
+            List<String> needed,
+            Data data,
+            double secondsPerEpoch) {
         List<RunManifest.Term> terms = new ArrayList<>();
         for (Map.Entry<String, DistillTerm> e : objective.distillationOutputs().entrySet()) {
             DistillTerm t = e.getValue();
             terms.add(new RunManifest.Term(
                     e.getKey(), t.kind().id(), t.studentTap(), t.teacherOutput(), t.weight(), t.tau(), options(t)));
         }
-        ModelFacts facts = models.facts(bp);
-        Provenance provenance = Provenance.of(
-                started, sc.master(), config.train().seed(), inputs, DecidingSettings.distill(config.resolvedConfig()));
-        RunManifest m = new RunManifest(
+        ModelFacts facts = plan.models().facts(plan.bp());
+        Provenance provenance = stage.provenance(
+                config.train().seed(), plan.inputs(), DecidingSettings.distill(config.resolvedConfig()));
+        boolean distilling = plan.distilling();
+        TeacherSource teacher = plan.teacher();
+        long missing = data.missing();
+        return new RunManifest(
                 RunManifest.STAGE,
                 Instant.now().toString(),
                 provenance,
                 ds.runId(),
                 STUDENT_FILE,
                 ds.exportOnnx() ? STUDENT_ONNX_FILE : null,
-                fingerprint,
+                plan.fingerprint(),
                 distilling ? (ds.onlineTeacher() ? "online" : "cached") : "none",
+                !distilling ? null : teacher.source(config),
                 !distilling
                         ? null
-                        : onnxTeacher != null
-                                ? onnxTeacher.spec().source()
-                                : new Path(Storage.path(config.teacher().dir()), TrainTeacherJob.MODEL_FILE).toString(),
-                !distilling
-                        ? null
-                        : onlineModel != null
-                                ? onlineModel.engine()
-                                : cache != null ? cache.engine() : onnxTeacher != null ? "onnx-runtime" : "dl4j",
-                preprocessing,
-                bp.describe(),
+                        : data.onlineModel() != null
+                                ? data.onlineModel().engine()
+                                : plan.cache() != null
+                                        ? plan.cache().engine()
+                                        : teacher.isOnnx() ? "onnx-runtime" : "dl4j",
+                plan.preprocessing(),
+                plan.bp().describe(),
                 facts.task(),
                 facts.dataset(),
                 facts.numClasses(),
@@ -357,16 +472,8 @@ public final class DistillJob {
                 missing,
                 List.copyOf(needed),
                 terms,
-                split,
-                Map.of("train", shards.count(split) - missing));
-        run.complete(Manifests.toJson(m));
-        if (distilling && ds.onlineTeacher()) {
-            console.printf(
-                    "[%s] online teacher: %d forwards (one per example and epoch trained, plus the probe's)%n",
-                    label, teacherForwards.value());
-        }
-        console.printf("[%s] wrote %s%n", label, run.file(STUDENT_FILE));
-        return new Result(dir.toString(), shards.count(split) - missing, missing, secondsPerEpoch);
+                plan.split(),
+                Map.of("train", plan.shards().count(plan.split()) - missing));
     }
 
     /**

@@ -13,8 +13,6 @@ import io.distill4j.manifest.ResumeCheck;
 import io.distill4j.manifest.TeacherManifest;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.storage.OutputPlacement;
-import io.distill4j.storage.StageClaims;
-import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.train.EpochData;
 import io.distill4j.train.EpochValidator;
@@ -60,31 +58,28 @@ public final class TrainTeacherJob {
                 TEACHER_KEY,
                 Storage.path(config.teacher().dir()),
                 Map.of(Shards.KEY, Storage.path(config.shard().output())));
-        try (StageClaims claims =
-                new StageClaims(spark.sparkContext().hadoopConfiguration(), "train-teacher", console::println)) {
-            return run(claims);
+        try (StageRun stage = StageRun.start(spark, "train-teacher", console)) {
+            return run(stage);
         }
     }
 
     /** The run, holding a lease on the shards and the claim of the teacher directory. */
-    private Result run(StageClaims claims) throws Exception {
-        Instant started = Instant.now();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        claims.hold(Storage.path(config.shard().output()));
+    private Result run(StageRun stage) throws Exception {
+        JavaSparkContext sc = stage.sc();
+        stage.hold(Storage.path(config.shard().output()));
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "train-teacher");
         String split = shards.trainSplit("train-teacher");
         InputRef shardsInput = shards.asInput("train-teacher");
         Path dir = Storage.path(config.teacher().dir());
-        FileSystem fs = Storage.fs(dir, sc.hadoopConfiguration());
-        RunDirectory run = new RunDirectory(claims.claim(fs, dir, TEACHER_KEY, null));
-        if (run.isComplete()) {
-            if (!config.teacher().overwrite()) {
-                throw new StageOutputException("teacher " + dir
-                        + " already exists; pass --overwrite (teacher.overwrite=true) " + "to train a new one");
-            }
-            run.clear();
-        }
+        FileSystem fs = stage.fs(dir);
+        RunDirectory run = stage.claimRun(
+                fs,
+                dir,
+                TEACHER_KEY,
+                config.teacher().overwrite(),
+                "teacher " + dir + " already exists; pass --overwrite (teacher.overwrite=true) "
+                        + "to train a new one");
         ModelBlueprint bp = models.teacher();
         TrainingObjective objective = models.teacherObjective(bp);
         console.println("[train-teacher] " + bp.describe());
@@ -100,10 +95,9 @@ public final class TrainTeacherJob {
         }
         // Written before the first epoch: what an interrupted run is resumed against.
         run.writeText("config.conf", config.redactedJson());
-        sc.setJobGroup(
+        stage.jobGroup(
                 "TRAIN-TEACHER",
-                "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count(split) + " samples of " + split,
-                false);
+                "TRAIN-TEACHER " + bp.spec().name() + " on " + shards.count(split) + " samples of " + split);
         JavaRDD<ShardRecord> train = shards.records(split);
         EpochValidator validator = ts.validateEvery() > 0
                 ? new EvaluateJob(spark, config, console).validator(java.util.function.UnaryOperator.identity())
@@ -124,12 +118,8 @@ public final class TrainTeacherJob {
         ModelFiles.write(fs, run.file(MODEL_FILE), net, false);
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
         String fp = TeacherFingerprint.of(net, preprocessing);
-        Provenance provenance = Provenance.of(
-                started,
-                sc.master(),
-                ts.seed(),
-                Map.of("shards", shardsInput),
-                DecidingSettings.teacher(config.resolvedConfig()));
+        Provenance provenance = stage.provenance(
+                ts.seed(), Map.of("shards", shardsInput), DecidingSettings.teacher(config.resolvedConfig()));
         TeacherManifest m = new TeacherManifest(
                 Instant.now().toString(),
                 provenance,
@@ -142,7 +132,7 @@ public final class TrainTeacherJob {
                 shards.root().toString(),
                 split,
                 shards.count(split));
-        run.complete(Manifests.toJson(m));
+        StageRun.commit(run, Manifests.toJson(m));
         console.println("[train-teacher] wrote " + run.file(MODEL_FILE) + " (fingerprint " + fp + ")");
         return new Result(dir.toString(), fp, ts.epochs());
     }
