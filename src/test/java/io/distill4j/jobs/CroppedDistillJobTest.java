@@ -220,4 +220,31 @@ class CroppedDistillJobTest {
                 e.getMessage());
         assertTrue(e.getMessage().contains("teacher.onnx.path"), e.getMessage());
     }
+
+    @Test
+    void crossKdOnCropsGraftsTheTeachersHeadAndSavesTheStudentAlone() throws Exception {
+        DistillJob.Result r = new DistillJob(
+                        spark,
+                        config(
+                                "distill.run-id=crosskd",
+                                "train.epochs=1",
+                                CROP,
+                                TRANSFORM,
+                                "distill.terms=[{kind=crosskd, student-tap=neck, teacher-output=logits, weight=1, tau=2}]"),
+                        false,
+                        quiet)
+                .run();
+        assertEquals(8, r.examples());
+        ComputationGraph checkpoint = ModelSerializer.restoreComputationGraph(
+                work.resolve("runs/crosskd/checkpoints/epoch-0001.zip").toFile(), false);
+        ComputationGraph teacher = ModelSerializer.restoreComputationGraph(
+                work.resolve("teacher/teacher.zip").toFile(), false);
+        assertEquals(
+                teacher.getLayer("logits").params(),
+                checkpoint.getLayer("crosskd_neck_logits").params(),
+                "the grafted teacher head, copied into the crop-sized graph, stays frozen");
+        assertDeployedAtTheShardSize("crosskd");
+        assertTrue(student("crosskd").getConfiguration().getVertices().keySet().stream()
+                .noneMatch(v -> v.startsWith("crosskd_")));
+    }
 }
