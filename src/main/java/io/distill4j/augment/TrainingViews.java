@@ -78,8 +78,6 @@ public final class TrainingViews implements Serializable {
      */
     public static String refusal(
             AugmentSettings a,
-            int shardHeight,
-            int shardWidth,
             boolean distilling,
             boolean online,
             boolean transform,
@@ -96,11 +94,6 @@ public final class TrainingViews implements Serializable {
                     + "or a cache of views-per-sample = 0";
         }
         if (a.isOff()) return null;
-        if (a.inputHeight(shardHeight) != shardHeight || a.inputWidth(shardWidth) != shardWidth) {
-            return "train.augment.crop = [" + a.cropHeight() + ", " + a.cropWidth()
-                    + "]: distill trains at the shard size (" + shardHeight + "x" + shardWidth
-                    + ") so far; set crop = [0, 0] or shard at the crop's size";
-        }
         if (distilling && !online && !transform && cachedViews == 0) {
             return "train.augment is on (" + a.describe()
                     + ") but the teacher cache holds the teacher's outputs on the whole "

@@ -107,9 +107,12 @@ public final class CacheTeacherJob {
      * The teacher as this job uses it: the {@link TeacherSource}, and per cached output the forward
      * pass's name for it ({@code key}: a DL4J vertex, or the ONNX output's distill4j name), its codec,
      * its CHW shape and what the manifest records as its vertex.
+     *
+     * @param graph the DL4J teacher at the size it runs at (the crop of drawn views), null for ONNX
      */
     private record Resolved(
             TeacherSource teacher,
+            ComputationGraph graph,
             String source,
             Map<String, String> keyToOutput,
             Map<String, String> codecs,
@@ -150,9 +153,14 @@ public final class CacheTeacherJob {
         TaskModels models = TaskModels.of(config, shards, "cache-teacher");
         String preprocessing = Examples.preprocessing(shards.height(), shards.width());
         String view = cachedView(cs, shards);
+        // Drawn views are crops of train.augment.crop, and the teacher runs at that size; the whole image at the
+        // shard's.
+        TrainingSize size = cs.viewsPerSample() > 0
+                ? TrainingSize.of(config.augment(), shards.height(), shards.width())
+                : TrainingSize.of(AugmentSettings.OFF, shards.height(), shards.width());
         Resolved teacher = config.teacher().isOnnx()
-                ? onnxTeacher(stage, cs, models, shards, preprocessing)
-                : dl4jTeacher(stage, cs, models, shards, preprocessing);
+                ? onnxTeacher(stage, cs, models, shards, preprocessing, size)
+                : dl4jTeacher(stage, cs, models, shards, preprocessing, size);
         String fp = teacher.fingerprint();
         Path out = new Path(Storage.path(cs.output()), fp);
         FileSystem fs = stage.fs(out);
@@ -174,10 +182,11 @@ public final class CacheTeacherJob {
                 : InferenceEngines.executorModel(
                         sc,
                         config.inference(),
-                        teacher.teacher().graph(),
-                        fp,
+                        teacher.graph(),
+                        // Executors pool deserialized teachers by this key: the crop-sized one is another graph.
+                        size.differs() ? fp + "@" + size.height() + "x" + size.width() : fp,
                         List.copyOf(teacher.keyToOutput().keySet()),
-                        InferenceEngines.expectation(models, shards),
+                        InferenceEngines.expectation(models, size.height(), size.width()),
                         "the teacher " + teacher.source(),
                         line -> console.println("[cache-teacher] " + line));
         Map<String, String> footer = footer(teacher, models, shards, preprocessing, view);
@@ -335,20 +344,11 @@ public final class CacheTeacherJob {
 
     /**
      * What the cache's teacher saw, as its manifest records it: the identity view, or with
-     * cache.views-per-sample the description of the drawn views (the teacher runs at the shard
-     * size, so the views must keep it).
+     * cache.views-per-sample the description of the drawn views (at train.augment.crop's size).
      */
     private String cachedView(CacheSettings cs, Shards shards) {
         if (cs.viewsPerSample() == 0) return TeacherInference.identityView(shards.height(), shards.width());
-        AugmentSettings a = config.augment();
-        if (a.inputHeight(shards.height()) != shards.height() || a.inputWidth(shards.width()) != shards.width()) {
-            throw new StageOutputException(
-                    "cache.views-per-sample = " + cs.viewsPerSample() + " runs the teacher at the shard size ("
-                            + shards.height() + "x" + shards.width() + "), but train.augment.crop = [" + a.cropHeight()
-                            + ", " + a.cropWidth()
-                            + "]; set crop = [0, 0]");
-        }
-        return CachedViews.describe(cs.viewsPerSample(), cs.viewSeed(), a);
+        return CachedViews.describe(cs.viewsPerSample(), cs.viewSeed(), config.augment());
     }
 
     /**
@@ -379,7 +379,7 @@ public final class CacheTeacherJob {
 
     /** teacher.dir's DL4J graph: cache outputs name its taps or vertices; shapes from one forward pass. */
     private Resolved dl4jTeacher(
-            StageRun stage, CacheSettings cs, TaskModels models, Shards shards, String preprocessing)
+            StageRun stage, CacheSettings cs, TaskModels models, Shards shards, String preprocessing, TrainingSize size)
             throws IOException {
         Path modelFile = TeacherSource.modelFile(config);
         if (!stage.fs(modelFile).exists(modelFile)) {
@@ -387,7 +387,7 @@ public final class CacheTeacherJob {
                     + "ComputationGraph zip there (teacher.dir), or set teacher.onnx.path to an ONNX teacher");
         }
         TeacherSource source = TeacherSource.open(stage, config, models, shards, preprocessing);
-        ComputationGraph teacher = source.graph();
+        ComputationGraph teacher = size.teacher(size.models(models), source.graph(), "the teacher " + modelFile);
         ModelBlueprint bp = models.teacher();
         Map<String, String> vertexToOutput = new LinkedHashMap<>();
         Map<String, String> codecs = new LinkedHashMap<>();
@@ -405,16 +405,27 @@ public final class CacheTeacherJob {
         vertexToOutput.keySet().forEach(v -> vertices.put(v, v));
         return new Resolved(
                 source,
+                teacher,
                 source.source(config),
                 vertexToOutput,
                 codecs,
-                shapes(teacher, shards.height(), shards.width(), vertexToOutput.keySet()),
+                shapes(teacher, size.height(), size.width(), vertexToOutput.keySet()),
                 vertices);
     }
 
     /** teacher.onnx: checked against the shards at start-up; cache outputs name its mapped outputs. */
     private Resolved onnxTeacher(
-            StageRun stage, CacheSettings cs, TaskModels models, Shards shards, String preprocessing) {
+            StageRun stage,
+            CacheSettings cs,
+            TaskModels models,
+            Shards shards,
+            String preprocessing,
+            TrainingSize size) {
+        if (size.differs()) {
+            throw new StageOutputException(size.describe() + ": cache.views-per-sample = " + cs.viewsPerSample()
+                    + " would run the ONNX teacher (teacher.onnx.path) on crops, but it runs at the shard size its "
+                    + "file was checked for; use a DL4J teacher (teacher.dir) or set crop = [0, 0]");
+        }
         TeacherSource source = TeacherSource.open(stage, config, models, shards, preprocessing);
         OnnxTeacher t = source.onnx();
         Map<String, String> keyToOutput = new LinkedHashMap<>();
@@ -434,7 +445,7 @@ public final class CacheTeacherJob {
             shapes.put(o.name(), t.spec().shapes().get(o.name()));
             vertices.put(o.name(), out.onnxName());
         }
-        return new Resolved(source, source.source(config), keyToOutput, codecs, shapes, vertices);
+        return new Resolved(source, null, source.source(config), keyToOutput, codecs, shapes, vertices);
     }
 
     private static Map<String, int[]> shapes(ComputationGraph teacher, int h, int w, Iterable<String> vertices) {

@@ -20,6 +20,7 @@ import io.distill4j.manifest.ResumeCheck;
 import io.distill4j.manifest.RunManifest;
 import io.distill4j.method.MethodOptions;
 import io.distill4j.model.ModelBlueprint;
+import io.distill4j.model.SizedGraphs;
 import io.distill4j.model.TapInfo;
 import io.distill4j.onnx.export.ExportOnnxCommand;
 import io.distill4j.onnx.export.OnnxExportException;
@@ -53,6 +54,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -110,18 +112,27 @@ public final class DistillJob {
 
     /**
      * What a run reads, resolved (and leased) before its run directory is claimed: the shards and the
-     * task bound to them, the teacher (null for a baseline), its cache (null for an online teacher)
-     * and the teacher outputs the objective may draw on.
+     * task bound to them, the size the networks train at and the task's models at that size, the
+     * teacher (null for a baseline), its cache (null for an online teacher) and the teacher outputs
+     * the objective may draw on, as they are at the training size.
+     *
+     * @param bp           the student trained, at the training size
+     * @param deployed     the student saved in student.zip, at the shard size
+     * @param teacherGraph the DL4J teacher at the training size (null for a baseline or an ONNX teacher)
      */
     private record Plan(
             Shards shards,
             TaskModels models,
+            TrainingSize size,
+            TaskModels sized,
             String split,
             String label,
             ModelBlueprint bp,
+            ModelBlueprint deployed,
             String preprocessing,
             boolean distilling,
             TeacherSource teacher,
+            ComputationGraph teacherGraph,
             TeacherCache cache,
             Map<String, TapInfo> teacherOutputs,
             Map<String, InputRef> inputs) {
@@ -138,25 +149,27 @@ public final class DistillJob {
         JavaSparkContext sc = stage.sc();
         DistillSettings ds = config.distill();
         Plan plan = plan(stage, ds);
-        TrainingObjective objective = plan.models()
-                .studentObjective(
-                        plan.bp(),
-                        plan.teacherOutputs(),
-                        ds.terms(),
-                        plan.teacher() == null ? null : plan.teacher().graph());
+        TrainingObjective objective =
+                plan.sized().studentObjective(plan.bp(), plan.teacherOutputs(), ds.terms(), plan.teacherGraph());
+        // student.zip holds the student at the shard size, whatever size it trained at.
+        ComputationGraphConfiguration deployed = plan.size().differs()
+                ? plan.models()
+                        .studentObjective(plan.deployed(), Map.of(), List.of(), null)
+                        .studentOnlyConfiguration()
+                : objective.studentOnlyConfiguration();
         List<String> needed = objective.teacherOutputsNeeded();
         TrainingViews views = trainingViews(
                 plan.shards(),
                 ds,
                 plan.distilling(),
-                plan.cache() != null ? plan.teacherOutputs() : Map.of(),
+                plan.cache() != null ? plan.cache().outputs() : Map.of(),
                 plan.cache() != null ? plan.cache().viewsPerSample() : 0,
                 needed);
         SpatialSize onnxSize =
                 new SpatialSize(plan.shards().height(), plan.shards().width());
         if (ds.exportOnnx()) {
             // Fail before training, not after it, when the student has a layer the exporter cannot write.
-            exportOnnx(exportStudent(objective, null), onnxSize, "distill4j.distill.export-onnx");
+            exportOnnx(exportStudent(deployed, null), onnxSize, "distill4j.distill.export-onnx");
         }
 
         Path dir = new Path(Storage.path(ds.runsDir()), ds.runId());
@@ -182,7 +195,7 @@ public final class DistillJob {
         // Driver-side training between epochs, as the terms' methods declare it.
         SparkTrainer.BetweenEpochs between = BetweenEpochRounds.of(sc, run, objective, config.train());
         EpochValidator validator = config.train().validateEvery() > 0
-                ? new EvaluateJob(spark, config, console).validator(net -> exportStudent(objective, net))
+                ? new EvaluateJob(spark, config, console).validator(net -> exportStudent(deployed, net))
                 : null;
         TrainingDriver.Trained trained = TrainingDriver.run(
                 sc,
@@ -197,7 +210,7 @@ public final class DistillJob {
                 between,
                 validator);
 
-        writeStudents(fs, run, objective, trained.net(), onnxSize, plan.label());
+        writeStudents(fs, run, objective, deployed, trained.net(), onnxSize, plan.label());
         // An epoch's time includes the driver's work before it (the holistic critic's round).
         double secondsPerEpoch = run.metrics().stream()
                 .mapToDouble(m -> m.path("seconds").asDouble()
@@ -220,6 +233,8 @@ public final class DistillJob {
         stage.hold(Storage.path(config.shard().output()));
         Shards shards = Shards.open(spark, config.shard().output());
         TaskModels models = TaskModels.of(config, shards, "distill");
+        TrainingSize size = TrainingSize.of(config.augment(), shards.height(), shards.width());
+        TaskModels sized = size.models(models);
         String split = shards.trainSplit("distill");
         Map<String, InputRef> inputs = new LinkedHashMap<>();
         inputs.put("shards", shards.asInput("distill"));
@@ -227,28 +242,45 @@ public final class DistillJob {
         boolean distilling =
                 ds.terms().stream().anyMatch(t -> t.weight() > 0 && !t.kind().teacherFree());
         TeacherSource teacher = null;
+        ComputationGraph teacherGraph = null;
         TeacherCache cache = null;
         Map<String, TapInfo> teacherOutputs = Map.of();
         if (distilling) {
             teacher = openTeacher(stage, ds, models, shards, preprocessing, inputs);
+            if (!teacher.isOnnx())
+                teacherGraph = size.teacher(
+                        sized,
+                        teacher.graph(),
+                        "the teacher " + inputs.get("teacher").path());
             if (ds.onlineTeacher()) {
+                if (teacher.isOnnx() && size.differs()) {
+                    throw new StageOutputException(size.describe() + ": the online ONNX teacher (teacher.onnx.path) "
+                            + "runs at the shard size its file was checked for; use a DL4J teacher (teacher.dir) "
+                            + "or set crop = [0, 0]");
+                }
                 teacherOutputs = teacher.isOnnx()
                         ? teacher.onnx().taps()
-                        : models.teacher().taps();
+                        : sized.teacher().taps();
             } else {
                 cache = openCache(stage, shards, teacher.fingerprint(), preprocessing, inputs);
-                teacherOutputs = cache.outputs();
+                // A cache of the whole image holds shard-sized maps, which the views resample onto the crop;
+                // a cache of drawn views holds them at the crop size already.
+                teacherOutputs = cache.viewsPerSample() == 0 ? size.viewed(cache.outputs()) : cache.outputs();
             }
         }
         return new Plan(
                 shards,
                 models,
+                size,
+                sized,
                 split,
                 "distill " + ds.runId(),
+                sized.student(),
                 models.student(),
                 preprocessing,
                 distilling,
                 teacher,
+                teacherGraph,
                 cache,
                 teacherOutputs,
                 inputs);
@@ -321,13 +353,15 @@ public final class DistillJob {
         }
         Map<String, String> vertexToName = new LinkedHashMap<>();
         for (String n : needed) vertexToName.put(plan.teacherOutputs().get(n).vertexName(), n);
+        TrainingSize size = plan.size();
         ExecutorModel onlineModel = InferenceEngines.executorModel(
                 sc,
                 config.inference(),
-                plan.teacher().graph(),
-                plan.fingerprint(),
+                plan.teacherGraph(),
+                // Executors pool deserialized teachers by this key: the crop-sized one is another graph.
+                size.differs() ? plan.fingerprint() + "@" + size.height() + "x" + size.width() : plan.fingerprint(),
                 List.copyOf(vertexToName.keySet()),
-                InferenceEngines.expectation(plan.models(), shards),
+                InferenceEngines.expectation(plan.models(), size.height(), size.width()),
                 "the teacher " + plan.inputs().get("teacher").path(),
                 line -> console.printf("[%s] %s%n", plan.label(), line));
         return new Data(onlineData(shards.records(split), objective, onlineModel, vertexToName, views), 0, onlineModel);
@@ -401,10 +435,11 @@ public final class DistillJob {
             FileSystem fs,
             RunDirectory run,
             TrainingObjective objective,
+            ComputationGraphConfiguration deployed,
             ComputationGraph trained,
             SpatialSize onnxSize,
             String label) {
-        ComputationGraph student = exportStudent(objective, trained);
+        ComputationGraph student = exportStudent(deployed, trained);
         ModelFiles.write(fs, run.file(STUDENT_FILE), student, false);
         if (config.distill().exportOnnx()) {
             OnnxExporter.Exported onnx = exportOnnx(student, onnxSize, "distill4j.distill.export-onnx");
@@ -416,7 +451,7 @@ public final class DistillJob {
             ComputationGraph peer = new ComputationGraph(objective.studentOnlyConfiguration());
             peer.init();
             GraphCopies.copyParameters(trained, SegmentationObjective.PEER_PREFIX, peer);
-            ModelFiles.write(fs, run.file(PEER_FILE), peer, false);
+            ModelFiles.write(fs, run.file(PEER_FILE), exportStudent(deployed, peer), false);
         }
     }
 
@@ -435,7 +470,7 @@ public final class DistillJob {
             terms.add(new RunManifest.Term(
                     e.getKey(), t.kind().id(), t.studentTap(), t.teacherOutput(), t.weight(), t.tau(), options(t)));
         }
-        ModelFacts facts = plan.models().facts(plan.bp());
+        ModelFacts facts = plan.models().facts(plan.deployed());
         Provenance provenance = stage.provenance(
                 config.train().seed(), plan.inputs(), DecidingSettings.distill(config.resolvedConfig()));
         boolean distilling = plan.distilling();
@@ -459,7 +494,7 @@ public final class DistillJob {
                                         ? plan.cache().engine()
                                         : teacher.isOnnx() ? "onnx-runtime" : "dl4j",
                 plan.preprocessing(),
-                plan.bp().describe(),
+                plan.deployed().describe(),
                 facts.task(),
                 facts.dataset(),
                 facts.numClasses(),
@@ -491,8 +526,6 @@ public final class DistillJob {
             List<String> needed) {
         String refused = TrainingViews.refusal(
                 config.augment(),
-                shards.height(),
-                shards.width(),
                 distilling,
                 ds.onlineTeacher(),
                 ds.transformTeacherViews(),
@@ -550,13 +583,14 @@ public final class DistillJob {
     }
 
     /**
-     * The student body and task output, with the trained parameters copied layer by layer (freshly
-     * initialised when {@code trained} is null).
+     * The student body and task output at the shard size ({@code deployed}), with the trained
+     * parameters copied layer by layer from a graph of any size (freshly initialised when
+     * {@code trained} is null).
      */
-    static ComputationGraph exportStudent(TrainingObjective objective, ComputationGraph trained) {
-        ComputationGraph student = new ComputationGraph(objective.studentOnlyConfiguration());
+    static ComputationGraph exportStudent(ComputationGraphConfiguration deployed, ComputationGraph trained) {
+        if (trained != null) return SizedGraphs.withParameters(deployed, trained);
+        ComputationGraph student = new ComputationGraph(deployed);
         student.init();
-        if (trained != null) GraphCopies.copyParameters(trained, "", student);
         return student;
     }
 

@@ -92,6 +92,11 @@ final class InferenceEngines {
 
     /** The ONNX Runtime expectation for the shards a job holds. */
     static OnnxModels.Expectation expectation(TaskModels models, Shards shards) {
-        return new OnnxModels.Expectation(models.id(), shards.height(), shards.width(), models.classes());
+        return expectation(models, shards.height(), shards.width());
+    }
+
+    /** The ONNX Runtime expectation for a graph run at {@code height x width} (a crop of the shards). */
+    static OnnxModels.Expectation expectation(TaskModels models, int height, int width) {
+        return new OnnxModels.Expectation(models.id(), height, width, models.classes());
     }
 }

@@ -44,6 +44,11 @@ final class TaskModels {
         return new TaskModels(task, config, task.shape(shards), HadoopConf.of(shards.hadoopConfiguration()));
     }
 
+    /** The same task and configuration for networks whose input is {@code height x width} (training on crops). */
+    TaskModels atInputSize(int height, int width) {
+        return new TaskModels(task, config, new VisionTask.Shape(height, width, shape.categoryIds()), hadoop);
+    }
+
     /** The task the shards call for. */
     VisionTask task() {
         return task;

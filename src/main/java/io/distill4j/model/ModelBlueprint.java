@@ -74,6 +74,18 @@ public final class ModelBlueprint {
         if (pretrained != null) pretrained.loadInto(net, this);
     }
 
+    /**
+     * This model for an {@code height x width} input: the same layers with the same parameter shapes
+     * (the pyramid pooling's kernels are the grid divided by the bins, so they follow the size), and
+     * the same pretrained source. Refused with one line naming the spec when the output stride or
+     * the pyramid bins do not divide the size.
+     */
+    public ModelBlueprint atSize(int height, int width) {
+        if (height == spec.inputHeight() && width == spec.inputWidth()) return this;
+        ModelBlueprint sized = of(spec.withInputSize(height, width));
+        return new ModelBlueprint(sized.spec, sized.body, sized.taps, pretrained);
+    }
+
     /** The builder for the spec's task. */
     public static ModelBlueprint of(ModelSpec spec) {
         return spec.task().build(spec);

@@ -70,28 +70,24 @@ class TrainingViewsTest {
     @Test
     void mismatchedTeacherViewsAreRefusedWithTheKeyToChange() {
         Set<String> logits = Set.of("logits");
-        assertNull(TrainingViews.refusal(AugmentSettings.OFF, 32, 64, true, false, false, 0, logits));
-        assertNull(
-                TrainingViews.refusal(JITTER, 32, 64, false, false, false, 0, Set.of()),
-                "the baseline needs no teacher");
-        assertNull(
-                TrainingViews.refusal(JITTER, 32, 64, true, true, false, 0, logits),
-                "the online teacher sees the view");
-        assertNull(TrainingViews.refusal(JITTER, 32, 64, true, false, true, 0, logits));
-        String identityCache = TrainingViews.refusal(JITTER, 32, 64, true, false, false, 0, logits);
+        assertNull(TrainingViews.refusal(AugmentSettings.OFF, true, false, false, 0, logits));
+        assertNull(TrainingViews.refusal(JITTER, false, false, false, 0, Set.of()), "the baseline needs no teacher");
+        assertNull(TrainingViews.refusal(JITTER, true, true, false, 0, logits), "the online teacher sees the view");
+        assertNull(TrainingViews.refusal(JITTER, true, false, true, 0, logits));
+        String identityCache = TrainingViews.refusal(JITTER, true, false, false, 0, logits);
         assertTrue(
                 identityCache.startsWith(
                         "train.augment is on (scale=[0.75,1.5];crop=[0,0];hflip=0.5) but the teacher cache"),
                 identityCache);
         assertTrue(identityCache.contains("distill.teacher-views = transform"), identityCache);
-        assertTrue(TrainingViews.refusal(JITTER, 32, 64, true, true, true, 0, logits)
+        assertTrue(TrainingViews.refusal(JITTER, true, true, true, 0, logits)
                 .startsWith("distill.teacher-views = transform"));
-        assertNull(TrainingViews.refusal(JITTER, 32, 64, true, false, false, 4, logits), "a cache of exact views");
-        assertTrue(TrainingViews.refusal(JITTER, 32, 64, true, false, true, 4, logits)
-                .contains("4 drawn views per sample"));
-        assertTrue(TrainingViews.refusal(JITTER, 32, 64, true, false, true, 0, Set.of("heatmap", "reg"))
+        assertNull(TrainingViews.refusal(JITTER, true, false, false, 4, logits), "a cache of exact views");
+        assertTrue(TrainingViews.refusal(JITTER, true, false, true, 4, logits).contains("4 drawn views per sample"));
+        assertTrue(TrainingViews.refusal(JITTER, true, false, true, 0, Set.of("heatmap", "reg"))
                 .contains("'reg'"));
-        assertTrue(TrainingViews.refusal(new AugmentSettings(1, 1, 16, 32, 0), 32, 64, false, false, false, 0, Set.of())
-                .startsWith("train.augment.crop = [16, 32]"));
+        assertNull(
+                TrainingViews.refusal(new AugmentSettings(1, 1, 16, 32, 0), true, true, false, 0, logits),
+                "a crop smaller than the shard: the networks train at the crop size");
     }
 }

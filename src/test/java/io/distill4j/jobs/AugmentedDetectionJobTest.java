@@ -44,7 +44,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * distill of a COCO detector with train.augment on real local[2] Spark: exact cached views, the online
  * teacher with resume, transformed heatmaps, and the refusal of a transformed 'reg' map. The boxes' own
- * geometry is unit tested in ViewBoxesTest; here the whole job runs on augmented detection examples.
+ * geometry is unit tested in ViewBoxesTest; here the whole job runs on augmented detection examples,
+ * also on crops smaller than the shards.
  */
 @Tag("spark")
 class AugmentedDetectionJobTest {
@@ -239,5 +240,35 @@ class AugmentedDetectionJobTest {
 
     static double relativeDifference(INDArray a, INDArray b) {
         return a.sub(b).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+    }
+
+    @Test
+    void aDetectorTrainsOnCropsWithTheOnlineTeacherAndIsSavedAtTheShardSize() throws Exception {
+        // 16x16 crops of the 32x32 shards: the student and the teacher's pyramid pooling run on a 4x4 grid.
+        String crop = "train.augment={scale=[0.75, 1.25], crop=[16, 16], hflip=0.5}";
+        DistillJob.Result r = new DistillJob(
+                        spark,
+                        config(
+                                "distill.run-id=det-crop",
+                                "train.epochs=1",
+                                crop,
+                                "distill.teacher-mode=online",
+                                HEATMAP_KD),
+                        false,
+                        quiet)
+                .run();
+        assertEquals(6, r.examples());
+        double kd =
+                epochs("det-crop").get(0).path("terms").path("pixel-kd@heatmap").asDouble(Double.NaN);
+        assertTrue(Double.isFinite(kd) && kd > 0, "pixel KD on cropped heatmaps: " + kd);
+        ComputationGraph saved = ModelSerializer.restoreComputationGraph(
+                work.resolve("runs/det-crop/student.zip").toFile(), false);
+        assertEquals(
+                new io.distill4j.onnx.export.SpatialSize(32, 32),
+                io.distill4j.onnx.export.OnnxExporter.trainedSize(saved.getConfiguration()));
+        EvaluateJob.Evaluated e = new EvaluateJob(spark, config("evaluate.split=val2017"), quiet)
+                .evaluate("det-crop", new Path(work.resolve("runs/det-crop").toUri()));
+        assertEquals("detection", e.task());
+        assertTrue(e.stats() != null, "COCOeval ran on the shard-sized student");
     }
 }

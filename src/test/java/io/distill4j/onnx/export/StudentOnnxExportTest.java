@@ -139,6 +139,22 @@ class StudentOnnxExportTest {
     }
 
     @Test
+    void aPyramidPoolingTeacherRebuiltAtTheCropSizeExportsItsPoolingAtThatSize() throws Exception {
+        ModelBlueprint full = ModelBlueprint.of(ModelSpec.segmentationTeacher(19, 64, 128));
+        ComputationGraph trained = studentZipGraph(SegmentationObjective.of(full, Map.of(), List.of()), 13);
+        ModelBlueprint crop = full.atSize(32, 64);
+        ComputationGraph atCrop = io.distill4j.model.SizedGraphs.withParameters(
+                SegmentationObjective.of(crop, Map.of(), List.of()).studentOnlyConfiguration(), trained);
+        OnnxExporter.Exported e = OnnxExporter.export(atCrop);
+        assertEquals(new SpatialSize(32, 64), e.size());
+        INDArray x = OrtSupport.input(4, 2, 3, 32, 64);
+        OrtSupport.assertClose(
+                OrtSupport.dl4j(atCrop, x, "logits"),
+                OrtSupport.run(e.model().toByteArray(), x).get("logits"),
+                "logits of the teacher at 32x64");
+    }
+
+    @Test
     void stride4AndDeeperStudentVariantsExport() throws Exception {
         exportAndCompare(
                 new ModelSpec(Task.SEGMENTATION, "seg-os4", 12, 2, 4, 19, 64, 128, 3L, ContextHead.NONE, 1e-3));
