@@ -54,17 +54,20 @@ class MemoryPreflightTest {
     }
 
     static Distill4jConfig config(String check) {
-        return SparkTestSupport.config(
-                work,
-                sample,
-                "shard.height=64",
-                "shard.width=128",
-                "model.teacher.width=64",
-                "model.teacher.depth=3",
-                "teacher.epochs=1",
-                "teacher.overwrite=true",
-                "train.batch-size-per-worker=4096",
-                "spark.memory-check=" + check);
+        return SparkTestSupport.config(work, sample, settings(check));
+    }
+
+    static String[] settings(String check) {
+        return new String[] {
+            "shard.height=64",
+            "shard.width=128",
+            "model.teacher.width=64",
+            "model.teacher.depth=3",
+            "teacher.epochs=1",
+            "teacher.overwrite=true",
+            "train.batch-size-per-worker=4096",
+            "spark.memory-check=" + check
+        };
     }
 
     /** Every path under the work directory, to show a refused stage left it as it was. */
@@ -116,5 +119,18 @@ class MemoryPreflightTest {
         String console = out.toString(StandardCharsets.UTF_8);
         assertFalse(console.contains("needs about"), console);
         assertTrue(Files.isRegularFile(work.resolve("teacher/teacher.zip")));
+    }
+
+    /** Through the CLI: exit 1 and the one error line; last, since the command stops the Spark session. */
+    @Test
+    @Order(4)
+    void theCommandEndsWithTheOneLineAndWritesNothing() throws Exception {
+        List<String> before = files();
+        CliRun run = CliRun.of(work, sample, "train-teacher", settings("fail"));
+        assertEquals(1, run.code(), run.err());
+        String line = run.errorLine();
+        assertTrue(line.startsWith("distill4j train-teacher: error: train-teacher needs about "), line);
+        assertTrue(line.endsWith("or set distill4j.spark.memory-check=warn to run anyway"), line);
+        assertEquals(before, files());
     }
 }
