@@ -98,6 +98,31 @@ class OffHeapEstimateTest {
         assertTrue(OffHeapEstimate.need(b8) > OffHeapEstimate.need(b4));
     }
 
+    /** Every backbone and both tasks: DL4J reports on each graph, so the check never skips one of distill4j's. */
+    @Test
+    void everyBackboneOfBothTasksHasAnEstimate() {
+        for (String backbone :
+                List.of("compact", "resnet18", "resnet34", "resnet50", "mobilenetv2", "mobilenetv2-0.5")) {
+            String stride = backbone.equals("compact") ? "8" : "16";
+            Distill4jConfig c = ConfigLoader.load(
+                    null, List.of("model.teacher.backbone=" + backbone, "model.teacher.output-stride=" + stride));
+            ComputationGraphConfiguration seg = SegmentationObjective.of(
+                            Networks.teacher(c, 19, 256, 512), Map.of(), List.of())
+                    .configuration();
+            ComputationGraphConfiguration det = io.distill4j.train.DetectionObjective.of(
+                            Networks.detectionTeacher(c, 80, 256, 256), new int[80])
+                    .configuration();
+            long segBytes = OffHeapEstimate.dl4jBytes(
+                    seg, OffHeapEstimate.Use.TRAINING, 4, InputType.convolutional(256, 512, 3));
+            long detBytes = OffHeapEstimate.dl4jBytes(
+                    det, OffHeapEstimate.Use.TRAINING, 4, InputType.convolutional(256, 256, 3));
+            // a figure, and a sane one: more than the batch's input, under 64 GiB at 256x512
+            long input = 4L * 3 * 256 * 512 * 4;
+            assertTrue(segBytes > input && segBytes < 64L << 30, backbone + " segmentation: " + segBytes);
+            assertTrue(detBytes > input / 2 && detBytes < 64L << 30, backbone + " detection: " + detBytes);
+        }
+    }
+
     @Test
     void upsamplingCountsItsOutputNotTheImToColArrayDl4jReports() {
         // A pyramid-pooling branch: 1x1 upsampled to 64x128, as the bench teacher's ppm_bin1_up.
