@@ -87,7 +87,7 @@ final class MemoryPreflight {
                 budget.source());
         var shortfall = OffHeapShortfall.of(stage, need, budget, work.describe(), work.batchKey());
         if (shortfall.isEmpty()) return;
-        if (mode.stops(budget.cluster())) throw shortfall.get();
+        if (mode.stops(budget.enforced())) throw shortfall.get();
         console.println("[" + stage + "] warning: " + shortfall.get().getMessage());
     }
 }

@@ -7,17 +7,18 @@ package io.distill4j.util;
  */
 public enum MemoryCheck {
     /**
-     * Stop on a cluster master, print the line with a local one: a cluster's overhead is a fixed
-     * budget the container is killed past, while MemAvailable is a moment's reading of a machine
-     * other processes share (and can swap or reclaim).
+     * Stop where the budget is enforced (YARN, Kubernetes: a container is killed past heap plus
+     * overhead), print the line elsewhere: a standalone master does not enforce the overhead, and a
+     * local master's MemAvailable is a moment's reading of a machine other processes share (and can
+     * swap or reclaim).
      */
     AUTO,
     FAIL,
     WARN,
     OFF;
 
-    /** Whether a shortfall stops the stage, on a cluster master ({@code cluster}) or a local one. */
-    public boolean stops(boolean cluster) {
-        return this == FAIL || (this == AUTO && cluster);
+    /** Whether a shortfall stops the stage, where the budget is {@code enforced} or not ({@link OffHeapBudget#enforced}). */
+    public boolean stops(boolean enforced) {
+        return this == FAIL || (this == AUTO && enforced);
     }
 }

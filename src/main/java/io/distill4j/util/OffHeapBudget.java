@@ -26,11 +26,14 @@ import java.util.regex.Pattern;
  * heaps, shared by all tasks that run at once.
  *
  * @param bytesPerTask what one task may use outside the heap (0 when nothing is left)
- * @param cluster      whether the master is a cluster's (a fixed container budget) rather than this machine
+ * @param local        whether the tasks run on this machine (a local master) rather than on executors
+ * @param enforced     whether a container is killed past heap plus overhead (YARN, Kubernetes), rather
+ *                     than the figure being a declared size (a standalone master does not enforce it) or
+ *                     a reading of this machine (local masters)
  * @param tasks        the tasks that run at once and share the budget (per executor, or on this machine)
  * @param source       where the figure comes from, for the one-line message
  */
-public record OffHeapBudget(long bytesPerTask, int tasks, boolean cluster, String source) {
+public record OffHeapBudget(long bytesPerTask, int tasks, boolean local, boolean enforced, String source) {
     static final long MIB = 1L << 20;
     /** Spark's floor for the default overhead (YARN and Kubernetes: 384 MiB). */
     static final long MIN_OVERHEAD = 384 * MIB;
@@ -83,17 +86,20 @@ public record OffHeapBudget(long bytesPerTask, int tasks, boolean cluster, Strin
                     + OffHeapEstimate.size(heap) + "))";
         }
         int tasks = Math.max(1, positive(spark, "spark.executor.cores", 1) / taskCpus);
+        boolean enforced = master.startsWith("yarn") || master.startsWith("k8s://");
         return new OffHeapBudget(
                 overhead / tasks,
                 tasks,
-                true,
+                false,
+                enforced,
                 overheadText + " shared by " + tasks + (tasks == 1 ? " task" : " tasks")
-                        + " at once per executor (spark.executor.cores / spark.task.cpus)");
+                        + " at once per executor (spark.executor.cores / spark.task.cpus)"
+                        + (enforced ? "" : "; " + master + " does not enforce it"));
     }
 
     /** What to do to give every task {@code need} bytes: the one-line message's advice. */
     public String raise(long need) {
-        if (cluster)
+        if (!local)
             return "raise " + OVERHEAD_KEY + " to at least " + OffHeapEstimate.size(need * tasks)
                     + (tasks == 1 ? "" : " (" + tasks + " tasks x " + OffHeapEstimate.size(need) + ")");
         return "free memory on this machine or run fewer tasks at once (distill4j.spark.master)";
@@ -106,6 +112,7 @@ public record OffHeapBudget(long bytesPerTask, int tasks, boolean cluster, Strin
         return new OffHeapBudget(
                 free / tasks,
                 tasks,
+                true,
                 false,
                 "this machine's MemAvailable " + OffHeapEstimate.size(memAvailable) + " less the driver heap's unused "
                         + OffHeapEstimate.size(heapUnused) + heaps + ", shared by " + tasks

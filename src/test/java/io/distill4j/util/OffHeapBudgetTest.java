@@ -23,7 +23,8 @@ class OffHeapBudgetTest {
     void onAClusterTheOverheadIsSharedByTheTasksThatRunAtOnceOnAnExecutor() {
         OffHeapBudget b = cluster(
                 Map.of("spark.executor.memoryOverhead", "14g", "spark.executor.cores", "4", "spark.task.cpus", "2"));
-        assertTrue(b.cluster());
+        assertTrue(b.enforced());
+        assertFalse(b.local());
         assertEquals(2, b.tasks());
         assertEquals(7 * GIB, b.bytesPerTask());
         assertTrue(b.source().startsWith("spark.executor.memoryOverhead = 14.0 GiB shared by 2 tasks"), b.source());
@@ -37,6 +38,19 @@ class OffHeapBudgetTest {
         assertEquals(
                 "raise distill4j.spark.conf.\"spark.executor.memoryOverhead\" to at least 3.0 GiB",
                 bare.raise(3 * GIB));
+    }
+
+    @Test
+    void yarnAndKubernetesEnforceTheOverheadAStandaloneMasterDoesNot() {
+        Map<String, String> spark = Map.of("spark.executor.memoryOverhead", "4g");
+        assertTrue(OffHeapBudget.of("yarn", spark, 0, 0, 2).enforced());
+        assertTrue(
+                OffHeapBudget.of("k8s://https://10.0.0.1:6443", spark, 0, 0, 2).enforced());
+        OffHeapBudget standalone = OffHeapBudget.of("spark://10.0.0.1:7077", spark, 0, 0, 2);
+        assertFalse(standalone.enforced());
+        assertFalse(standalone.local());
+        assertEquals(4 * GIB, standalone.bytesPerTask());
+        assertTrue(standalone.source().endsWith("; spark://10.0.0.1:7077 does not enforce it"), standalone.source());
     }
 
     @Test
@@ -58,7 +72,8 @@ class OffHeapBudgetTest {
     @Test
     void aLocalMasterSharesTheMachinesAvailableMemoryLessTheHeapTheDriverMayStillTouch() {
         OffHeapBudget two = OffHeapBudget.of("local[2]", Map.of(), 20 * GIB, 4 * GIB, 8);
-        assertFalse(two.cluster());
+        assertTrue(two.local());
+        assertFalse(two.enforced());
         assertEquals(8 * GIB, two.bytesPerTask());
         assertTrue(two.source().contains("MemAvailable 20.0 GiB less the driver heap's unused 4.0 GiB"), two.source());
         assertTrue(two.raise(GIB).contains("distill4j.spark.master"), two.raise(GIB));

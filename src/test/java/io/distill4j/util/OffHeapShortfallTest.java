@@ -41,7 +41,7 @@ class OffHeapShortfallTest {
     }
 
     @Test
-    void autoStopsOnAClusterAndOnlyWarnsOnThisMachine() {
+    void autoStopsWhereTheOverheadIsEnforcedAndOnlyWarnsElsewhere() {
         assertTrue(MemoryCheck.AUTO.stops(true));
         assertFalse(MemoryCheck.AUTO.stops(false));
         assertTrue(MemoryCheck.FAIL.stops(true));
