@@ -121,9 +121,34 @@ class MemoryPreflightTest {
         assertTrue(Files.isRegularFile(work.resolve("teacher/teacher.zip")));
     }
 
-    /** Through the CLI: exit 1 and the one error line; last, since the command stops the Spark session. */
+    /** The inference stages, on the teacher trained above: cache-teacher and evaluate at batch 4096. */
     @Test
     @Order(4)
+    void cacheTeacherAndEvaluateStopBeforeTheirOutputsToo() throws Exception {
+        Distill4jConfig c = SparkTestSupport.config(work, sample, with(settings("fail"), "cache.batch-size=4096"));
+        List<String> before = files();
+        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+        String cache =
+                Errors.describe(assertThrows(OffHeapShortfall.class, () -> new CacheTeacherJob(spark, c, quiet).run()));
+        assertTrue(cache.startsWith("cache-teacher needs about "), cache);
+        assertTrue(cache.contains("(inference, batch 4096 at 64x128"), cache);
+        assertTrue(cache.contains("or lower distill4j.cache.batch-size,"), cache);
+        String evaluate = Errors.describe(
+                assertThrows(OffHeapShortfall.class, () -> new EvaluateJob(spark, c, quiet).evaluateTeacher()));
+        assertTrue(evaluate.startsWith("evaluate needs about "), evaluate);
+        assertTrue(evaluate.contains("or lower distill4j.cache.batch-size,"), evaluate);
+        assertEquals(before, files(), "no cache directory, no report");
+    }
+
+    private static String[] with(String[] settings, String more) {
+        String[] all = java.util.Arrays.copyOf(settings, settings.length + 1);
+        all[settings.length] = more;
+        return all;
+    }
+
+    /** Through the CLI: exit 1 and the one error line; last, since the command stops the Spark session. */
+    @Test
+    @Order(5)
     void theCommandEndsWithTheOneLineAndWritesNothing() throws Exception {
         List<String> before = files();
         CliRun run = CliRun.of(work, sample, "train-teacher", settings("fail"));
