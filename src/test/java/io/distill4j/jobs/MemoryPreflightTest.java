@@ -140,6 +140,23 @@ class MemoryPreflightTest {
         assertEquals(before, files(), "no cache directory, no report");
     }
 
+    /** distill on the teacher's cache (computed with warn): the student's training at batch 4096 stops it. */
+    @Test
+    @Order(5)
+    void distillStopsBeforeItsRunDirectory() throws Exception {
+        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+        new CacheTeacherJob(spark, config("warn"), quiet).run();
+        Distill4jConfig c = SparkTestSupport.config(work, sample, with(settings("fail"), "model.student.width=24"));
+        List<String> before = files();
+        String line = Errors.describe(
+                assertThrows(OffHeapShortfall.class, () -> new DistillJob(spark, c, false, quiet).run()));
+        assertTrue(line.startsWith("distill needs about "), line);
+        assertTrue(line.contains("(training, batch 4096 at 64x128"), line);
+        assertTrue(line.contains("or lower distill4j.train.batch-size-per-worker,"), line);
+        assertEquals(before, files(), "no run directory");
+        assertFalse(Files.exists(work.resolve("runs")));
+    }
+
     private static String[] with(String[] settings, String more) {
         String[] all = java.util.Arrays.copyOf(settings, settings.length + 1);
         all[settings.length] = more;
@@ -148,7 +165,7 @@ class MemoryPreflightTest {
 
     /** Through the CLI: exit 1 and the one error line; last, since the command stops the Spark session. */
     @Test
-    @Order(5)
+    @Order(6)
     void theCommandEndsWithTheOneLineAndWritesNothing() throws Exception {
         List<String> before = files();
         CliRun run = CliRun.of(work, sample, "train-teacher", settings("fail"));
