@@ -19,18 +19,18 @@ import java.util.regex.Pattern;
  * when unset: {@code spark.executor.memoryOverheadFactor}, 0.10, of {@code spark.executor.memory},
  * at least 384 MiB) shared by the tasks that run at once on one executor
  * ({@code spark.executor.cores / spark.task.cpus}; {@code spark.executor.cores} unset counts as 1, YARN's
- * and Kubernetes' default). With a local master ({@code local}, {@code local[N]}, {@code local[*]},
+ * and Kubernetes' default; a standalone worker's default, all its cores, is not known on the driver). With a local master ({@code local}, {@code local[N]}, {@code local[*]},
  * {@code local-cluster[n,c,m]}) every task is on this machine: its MemAvailable less the heap the
  * driver may still grow into ({@code -Xmx} minus what it uses now, since pages it has not touched
  * are not resident yet and would come out of MemAvailable) and, for local-cluster, the executors'
  * heaps, shared by all tasks that run at once.
  *
  * @param bytesPerTask what one task may use outside the heap (0 when nothing is left)
+ * @param tasks        the tasks that run at once and share the budget (per executor, or on this machine)
  * @param local        whether the tasks run on this machine (a local master) rather than on executors
  * @param enforced     whether a container is killed past heap plus overhead (YARN, Kubernetes), rather
  *                     than the figure being a declared size (a standalone master does not enforce it) or
  *                     a reading of this machine (local masters)
- * @param tasks        the tasks that run at once and share the budget (per executor, or on this machine)
  * @param source       where the figure comes from, for the one-line message
  */
 public record OffHeapBudget(long bytesPerTask, int tasks, boolean local, boolean enforced, String source) {
