@@ -1,5 +1,7 @@
 package io.distill4j.config;
 
+import io.distill4j.util.MemoryCheck;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -14,6 +16,8 @@ import java.util.Map;
  *                    (see {@code io.distill4j.util.NativeSetup#threadsPerTask})
  * @param nativeMemory bytes of ND4J arrays outside workspaces that libnd4j may hold per JVM (driver
  *                    and each executor); 0 = no limit (see {@code io.distill4j.util.NativeSetup#limitNativeMemory})
+ * @param memoryCheck what a DL4J stage does when its off-heap estimate exceeds what a task has
+ *                    ({@link MemoryCheck}; docs/performance.md section 15)
  */
 public record SparkSettings(
         String master,
@@ -22,7 +26,8 @@ public record SparkSettings(
         boolean ui,
         Map<String, String> extra,
         int nativeThreads,
-        long nativeMemory) {
+        long nativeMemory,
+        MemoryCheck memoryCheck) {
     /** More threads than this per task is a typo, not a machine. */
     static final int MAX_NATIVE_THREADS = 1024;
 
@@ -34,6 +39,8 @@ public record SparkSettings(
                 k.bool("ui"),
                 k.stringMap("conf"),
                 k.intIn("native-threads", 0, MAX_NATIVE_THREADS),
-                k.bytesIn("native-memory", 0, Long.MAX_VALUE));
+                k.bytesIn("native-memory", 0, Long.MAX_VALUE),
+                MemoryCheck.valueOf(
+                        k.oneOf("memory-check", "auto", "fail", "warn", "off").toUpperCase(Locale.ROOT)));
     }
 }

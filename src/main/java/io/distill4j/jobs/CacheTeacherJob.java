@@ -30,6 +30,7 @@ import io.distill4j.storage.Storage;
 import io.distill4j.tensor.TensorCodec;
 import io.distill4j.tensor.TensorCodecs;
 import io.distill4j.train.Examples;
+import io.distill4j.util.OffHeapEstimate;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -175,6 +176,22 @@ public final class CacheTeacherJob {
                         fp));
         StageSettings settings = DecidingSettings.cache(config.resolvedConfig());
         if (Manifest.exists(fs, out)) return reuse(fs, out, fp, settings, inputs);
+        if (teacher.onnx() == null) {
+            // Views are inferred at the augmented input size (a crop), the full shard otherwise.
+            boolean views = cs.viewsPerSample() > 0;
+            MemoryPreflight.check(
+                    spark,
+                    config,
+                    "cache-teacher",
+                    new MemoryPreflight.Workload(
+                            List.of(new MemoryPreflight.Model(
+                                    teacher.teacher().graph().getConfiguration(), OffHeapEstimate.Use.INFERENCE)),
+                            cs.batchSize(),
+                            "distill4j.cache.batch-size",
+                            views ? config.augment().inputHeight(shards.height()) : shards.height(),
+                            views ? config.augment().inputWidth(shards.width()) : shards.width()),
+                    console);
+        }
         OwnedDirectory owned = stage.claim(fs, out, CACHE_KEY);
         startOrResume(owned, settings.fingerprint() + " " + inputs.get("shards").fingerprint());
         ExecutorModel model = teacher.onnx() != null

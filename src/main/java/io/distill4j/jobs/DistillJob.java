@@ -40,6 +40,7 @@ import io.distill4j.train.SegmentationObjective;
 import io.distill4j.train.SparkTrainer;
 import io.distill4j.train.TrainingDriver;
 import io.distill4j.train.TrainingObjective;
+import io.distill4j.util.OffHeapEstimate;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -172,6 +173,22 @@ public final class DistillJob {
             exportOnnx(exportStudent(deployed, null), onnxSize, "distill4j.distill.export-onnx");
         }
 
+        List<MemoryPreflight.Model> taskModels = new ArrayList<>();
+        taskModels.add(new MemoryPreflight.Model(objective.configuration(), OffHeapEstimate.Use.TRAINING));
+        if (plan.distilling() && ds.onlineTeacher() && !plan.teacher().isOnnx())
+            taskModels.add(new MemoryPreflight.Model(
+                    plan.teacher().graph().getConfiguration(), OffHeapEstimate.Use.INFERENCE));
+        MemoryPreflight.check(
+                spark,
+                config,
+                "distill",
+                new MemoryPreflight.Workload(
+                        taskModels,
+                        config.train().batchSizePerWorker(),
+                        "distill4j.train.batch-size-per-worker",
+                        config.augment().inputHeight(plan.shards().height()),
+                        config.augment().inputWidth(plan.shards().width())),
+                console);
         Path dir = new Path(Storage.path(ds.runsDir()), ds.runId());
         FileSystem fs = stage.fs(dir);
         RunDirectory run = stage.claimRun(

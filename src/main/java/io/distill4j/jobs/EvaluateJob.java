@@ -21,6 +21,7 @@ import io.distill4j.storage.StageClaims;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.train.EpochValidator;
+import io.distill4j.util.OffHeapEstimate;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -160,6 +161,17 @@ public final class EvaluateJob {
                         + dataset + " shards need (" + shards.root() + "); is it a model of the other task?");
             }
         }
+        MemoryPreflight.check(
+                spark,
+                config,
+                "evaluate",
+                new MemoryPreflight.Workload(
+                        List.of(new MemoryPreflight.Model(net.getConfiguration(), OffHeapEstimate.Use.INFERENCE)),
+                        config.cache().batchSize(),
+                        "distill4j.cache.batch-size",
+                        shards.height(),
+                        shards.width()),
+                console);
         // A report of an older version (no marker) is recognised by its metrics.json.
         Path reportDir = claims.claim(
                         Storage.fs(dir, sc.hadoopConfiguration()),

@@ -20,8 +20,10 @@ import io.distill4j.train.Examples;
 import io.distill4j.train.RunDirectory;
 import io.distill4j.train.TrainingDriver;
 import io.distill4j.train.TrainingObjective;
+import io.distill4j.util.OffHeapEstimate;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -71,6 +73,20 @@ public final class TrainTeacherJob {
         TaskModels models = TaskModels.of(config, shards, "train-teacher");
         String split = shards.trainSplit("train-teacher");
         InputRef shardsInput = shards.asInput("train-teacher");
+        ModelBlueprint bp = models.teacher();
+        TrainingObjective objective = models.teacherObjective(bp);
+        TrainSettings ts = config.train().withEpochs(config.teacher().epochs());
+        MemoryPreflight.check(
+                spark,
+                config,
+                "train-teacher",
+                new MemoryPreflight.Workload(
+                        List.of(new MemoryPreflight.Model(objective.configuration(), OffHeapEstimate.Use.TRAINING)),
+                        ts.batchSizePerWorker(),
+                        "distill4j.train.batch-size-per-worker",
+                        shards.height(),
+                        shards.width()),
+                console);
         Path dir = Storage.path(config.teacher().dir());
         FileSystem fs = stage.fs(dir);
         RunDirectory run = stage.claimRun(
@@ -80,10 +96,7 @@ public final class TrainTeacherJob {
                 config.teacher().overwrite(),
                 "teacher " + dir + " already exists; pass --overwrite (teacher.overwrite=true) "
                         + "to train a new one");
-        ModelBlueprint bp = models.teacher();
-        TrainingObjective objective = models.teacherObjective(bp);
         console.println("[train-teacher] " + bp.describe());
-        TrainSettings ts = config.train().withEpochs(config.teacher().epochs());
         if (run.latestCheckpoint().isPresent()) {
             ResumeCheck.require(
                     fs,

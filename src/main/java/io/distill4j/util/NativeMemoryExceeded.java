@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * bare {@code RuntimeException("Allocation failed: [Requested amount exceeds HOST device limits;
  * Limit bytes: [L]; Requested bytes: [R]]")} (after retrying with {@code System.gc()}), often from
  * inside a Spark task whose text Spark copies into its own exception (measured, docs/performance.md
- * section 15).
+ * section 15). An op's output refused the same way (e.g. a concat) comes as
+ * {@code ND4JIllegalStateException: Op name ... calculateOutputShape failed to execute}, with that
+ * refusal as its cause, so it gets the same line.
  */
 public final class NativeMemoryExceeded extends RuntimeException {
     private static final long serialVersionUID = 1L;

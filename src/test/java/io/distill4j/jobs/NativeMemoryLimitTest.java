@@ -114,6 +114,30 @@ class NativeMemoryLimitTest {
         }
     }
 
+    /**
+     * An op whose output is past the limit: ND4J M2 throws {@code ND4JIllegalStateException: Op name
+     * concat - no output arrays were provided and calculateOutputShape failed to execute}, with libnd4j's
+     * refusal as its cause, which gives the same one line; under the limit the same concat is made.
+     */
+    @Test
+    void anOpOutputPastTheLimitFailsWithTheSameOneLine() {
+        long base = settledCount();
+        try (INDArray a = Nd4j.create(DataType.FLOAT, (16L << 20) / 4);
+                INDArray b = Nd4j.create(DataType.FLOAT, (16L << 20) / 4)) {
+            // 32 MiB held, 24 MiB more allowed: the 32 MiB concat output is refused
+            NativeSetup.limitNativeMemory(base + (56L << 20));
+            RuntimeException e = assertThrows(RuntimeException.class, () -> Nd4j.concat(0, a, b));
+            assertTrue(e.getMessage().contains("calculateOutputShape failed"), e.getMessage());
+            String line = Errors.describe(NativeMemoryExceeded.in(e).orElseThrow());
+            assertTrue(line.startsWith("ND4J native memory limit reached: " + KEY + " = "), line);
+            assertTrue(line.contains(" MiB and a further 32.0 MiB array was refused; raise " + KEY), line);
+            NativeSetup.limitNativeMemory(base + (80L << 20));
+            try (INDArray c = Nd4j.concat(0, a, b)) {
+                assertEquals(8L << 20, c.length());
+            }
+        }
+    }
+
     @Test
     void aNetworkTrainsUnderTheLimitAndFailsOverItWithTheOneLine() {
         ComputationGraph probe = net();
@@ -164,6 +188,23 @@ class NativeMemoryLimitTest {
                             && line.contains(" MiB and a further 128.0 MiB"),
                     line);
             assertEquals(1, line.lines().count());
+            // an op's output refused inside a task: the same line through Spark's exception
+            Exception op = assertThrows(Exception.class, () -> sc.parallelize(List.of(1), 1)
+                    .map(i -> {
+                        // 48 MiB held under the 64 MiB limit, the 48 MiB output refused
+                        try (INDArray a = Nd4j.create(DataType.FLOAT, (24L << 20) / 4);
+                                INDArray b = Nd4j.create(DataType.FLOAT, (24L << 20) / 4);
+                                INDArray c = Nd4j.concat(0, a, b)) {
+                            return c.length();
+                        }
+                    })
+                    .collect());
+            String opLine = Errors.describe(NativeMemoryExceeded.in(op).orElseThrow());
+            assertTrue(opLine.contains(" MiB and a further 48.0 MiB array was refused"), opLine);
+            assertTrue(
+                    java.util.stream.Stream.iterate((Throwable) op, t -> t != null, Throwable::getCause)
+                            .anyMatch(t -> String.valueOf(t.getMessage()).contains("calculateOutputShape failed")),
+                    "the refusal came as the op's failure");
         } finally {
             spark.stop();
         }

@@ -1,0 +1,178 @@
+package io.distill4j.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distill4j.cli.Errors;
+import io.distill4j.config.Distill4jConfig;
+import io.distill4j.util.OffHeapShortfall;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * distill4j.spark.memory-check on a real local Spark stage: train-teacher with the bench's teacher
+ * (width 64, depth 3) at batch 4096 per worker needs far more outside the heap than any machine
+ * running this test has, so with {@code fail} it stops before writing anything, with one line; with
+ * {@code warn} it prints that line and trains (the 8 sample images fit easily); with {@code off} it
+ * trains without a word.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MemoryPreflightTest {
+    @TempDir
+    static java.nio.file.Path tmp;
+
+    static java.nio.file.Path sample;
+    static java.nio.file.Path work;
+    static SparkSession spark;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
+        work = tmp.resolve("work");
+        Distill4jConfig c = config("auto");
+        spark = SparkTestSupport.spark(c);
+        new ShardJob(spark, c.dataset(), c.shard()).run();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) spark.stop();
+    }
+
+    static Distill4jConfig config(String check) {
+        return SparkTestSupport.config(work, sample, settings(check));
+    }
+
+    static String[] settings(String check) {
+        return new String[] {
+            "shard.height=64",
+            "shard.width=128",
+            "model.teacher.width=64",
+            "model.teacher.depth=3",
+            "teacher.epochs=1",
+            "teacher.overwrite=true",
+            "train.batch-size-per-worker=4096",
+            "spark.memory-check=" + check
+        };
+    }
+
+    /** Every path under the work directory, to show a refused stage left it as it was. */
+    static List<String> files() throws Exception {
+        try (Stream<java.nio.file.Path> s = Files.walk(work)) {
+            return s.map(p -> work.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void failStopsTheStageBeforeItWritesAnythingWithOneLine() throws Exception {
+        List<String> before = files();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        OffHeapShortfall e = assertThrows(OffHeapShortfall.class, () -> new TrainTeacherJob(
+                        spark, config("fail"), new PrintStream(out, true, StandardCharsets.UTF_8))
+                .run());
+        String line = Errors.describe(e);
+        assertEquals(e.getMessage(), line);
+        assertEquals(1, line.lines().count());
+        assertTrue(line.startsWith("train-teacher needs about "), line);
+        assertTrue(line.contains(" outside the Java heap per task (training, batch 4096 at 64x128"), line);
+        assertTrue(line.contains("this machine's MemAvailable "), line);
+        assertTrue(line.contains("(local[2])"), line);
+        assertTrue(line.contains("or lower distill4j.train.batch-size-per-worker"), line);
+        assertTrue(line.endsWith("or set distill4j.spark.memory-check=warn to run anyway"), line);
+        assertEquals(before, files(), "nothing written, not even the teacher directory's lock");
+        assertFalse(Files.exists(work.resolve("teacher")));
+    }
+
+    @Test
+    @Order(2)
+    void warnPrintsTheLineAndTrains() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new TrainTeacherJob(spark, config("warn"), new PrintStream(out, true, StandardCharsets.UTF_8)).run();
+        String console = out.toString(StandardCharsets.UTF_8);
+        assertTrue(
+                console.lines().anyMatch(l -> l.startsWith("[train-teacher] warning: train-teacher needs about ")),
+                console);
+        assertTrue(Files.isRegularFile(work.resolve("teacher/teacher.zip")));
+    }
+
+    @Test
+    @Order(3)
+    void offTrainsWithoutAWord() throws Exception {
+        Files.delete(work.resolve("teacher/teacher.zip"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new TrainTeacherJob(spark, config("off"), new PrintStream(out, true, StandardCharsets.UTF_8)).run();
+        String console = out.toString(StandardCharsets.UTF_8);
+        assertFalse(console.contains("needs about"), console);
+        assertTrue(Files.isRegularFile(work.resolve("teacher/teacher.zip")));
+    }
+
+    /** The inference stages, on the teacher trained above: cache-teacher and evaluate at batch 4096. */
+    @Test
+    @Order(4)
+    void cacheTeacherAndEvaluateStopBeforeTheirOutputsToo() throws Exception {
+        Distill4jConfig c = SparkTestSupport.config(work, sample, with(settings("fail"), "cache.batch-size=4096"));
+        List<String> before = files();
+        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+        String cache =
+                Errors.describe(assertThrows(OffHeapShortfall.class, () -> new CacheTeacherJob(spark, c, quiet).run()));
+        assertTrue(cache.startsWith("cache-teacher needs about "), cache);
+        assertTrue(cache.contains("(inference, batch 4096 at 64x128"), cache);
+        assertTrue(cache.contains("or lower distill4j.cache.batch-size,"), cache);
+        String evaluate = Errors.describe(
+                assertThrows(OffHeapShortfall.class, () -> new EvaluateJob(spark, c, quiet).evaluateTeacher()));
+        assertTrue(evaluate.startsWith("evaluate needs about "), evaluate);
+        assertTrue(evaluate.contains("or lower distill4j.cache.batch-size,"), evaluate);
+        assertEquals(before, files(), "no cache directory, no report");
+    }
+
+    /** distill on the teacher's cache (computed with warn): the student's training at batch 4096 stops it. */
+    @Test
+    @Order(5)
+    void distillStopsBeforeItsRunDirectory() throws Exception {
+        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+        new CacheTeacherJob(spark, config("warn"), quiet).run();
+        Distill4jConfig c = SparkTestSupport.config(work, sample, with(settings("fail"), "model.student.width=24"));
+        List<String> before = files();
+        String line = Errors.describe(
+                assertThrows(OffHeapShortfall.class, () -> new DistillJob(spark, c, false, quiet).run()));
+        assertTrue(line.startsWith("distill needs about "), line);
+        assertTrue(line.contains("(training, batch 4096 at 64x128"), line);
+        assertTrue(line.contains("or lower distill4j.train.batch-size-per-worker,"), line);
+        assertEquals(before, files(), "no run directory");
+        assertFalse(Files.exists(work.resolve("runs")));
+    }
+
+    private static String[] with(String[] settings, String more) {
+        String[] all = java.util.Arrays.copyOf(settings, settings.length + 1);
+        all[settings.length] = more;
+        return all;
+    }
+
+    /** Through the CLI: exit 1 and the one error line; last, since the command stops the Spark session. */
+    @Test
+    @Order(6)
+    void theCommandEndsWithTheOneLineAndWritesNothing() throws Exception {
+        List<String> before = files();
+        CliRun run = CliRun.of(work, sample, "train-teacher", settings("fail"));
+        assertEquals(1, run.code(), run.err());
+        String line = run.errorLine();
+        assertTrue(line.startsWith("distill4j train-teacher: error: train-teacher needs about "), line);
+        assertTrue(line.endsWith("or set distill4j.spark.memory-check=warn to run anyway"), line);
+        assertEquals(before, files());
+    }
+}
