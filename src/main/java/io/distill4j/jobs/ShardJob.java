@@ -14,7 +14,6 @@ import io.distill4j.data.SourceSample;
 import io.distill4j.data.formats.DatasetFormats;
 import io.distill4j.manifest.DecidingSettings;
 import io.distill4j.manifest.Manifests;
-import io.distill4j.manifest.Provenance;
 import io.distill4j.manifest.ShardManifest;
 import io.distill4j.storage.AtomicOutput;
 import io.distill4j.storage.HadoopConf;
@@ -104,11 +103,7 @@ public final class ShardJob {
         DatasetSource source = DatasetSource.open(format, srcFs, root);
         AtomicOutput output = stage.begin(stage.fs(out), out, settings.overwrite(), Shards.KEY);
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
-        Map<String, Long> counts = new LinkedHashMap<>();
-        List<Skipped> skipped = new ArrayList<>();
-        List<SampleWarning> warnings = new ArrayList<>();
-        Map<String, Map<String, Long>> histograms = new LinkedHashMap<>();
-        Map<String, String> splitFingerprints = new LinkedHashMap<>();
+        Map<String, SplitResult> splits = new LinkedHashMap<>();
         for (String split : dataset.splits()) {
             List<SourceSample> samples = source.list(split);
             if (samples.isEmpty()) {
@@ -119,25 +114,46 @@ public final class ShardJob {
                     String.format(
                             "SHARD %s/%s: %d samples -> %d shards %s",
                             dataset.kind().id(), split, samples.size(), settings.numShards(), settings.compression()));
-            SplitResult r = shardSplit(sc, format, samples, split, hadoop, new Path(output.tempDir(), split));
-            counts.put(split, r.rows);
-            skipped.addAll(r.skipped);
-            warnings.addAll(r.warnings);
-            histograms.put(split, r.histogram);
-            splitFingerprints.put(split, r.fingerprint);
+            splits.put(split, shardSplit(sc, format, samples, split, hadoop, new Path(output.tempDir(), split)));
         }
-        addFooters(stage, output.tempDir(), source.classes(), ShardFingerprint.shards(splitFingerprints), hadoop);
-        List<ShardManifest.SkippedSample> sk = skipped.stream()
+        Map<String, String> fingerprints = new LinkedHashMap<>();
+        splits.forEach((split, r) -> fingerprints.put(split, r.fingerprint()));
+        addFooters(stage, output.tempDir(), source.classes(), ShardFingerprint.shards(fingerprints), hadoop);
+        Result result = new Result(
+                out.toString(),
+                counts(splits),
+                splits.values().stream().flatMap(r -> r.skipped().stream()).toList(),
+                splits.values().stream().flatMap(r -> r.warnings().stream()).toList());
+        StageRun.commit(output, Manifests.toJson(manifest(stage, root, source, splits, fingerprints, result)));
+        return result;
+    }
+
+    private static Map<String, Long> counts(Map<String, SplitResult> splits) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        splits.forEach((split, r) -> counts.put(split, r.rows()));
+        return counts;
+    }
+
+    /** The shard manifest: counts, class histograms, skipped and warned samples, fingerprints, provenance. */
+    private ShardManifest manifest(
+            StageRun stage,
+            Path root,
+            DatasetSource source,
+            Map<String, SplitResult> splits,
+            Map<String, String> fingerprints,
+            Result result) {
+        Map<String, Map<String, Long>> histograms = new LinkedHashMap<>();
+        splits.forEach((split, r) -> histograms.put(split, r.histogram()));
+        List<ShardManifest.SkippedSample> skipped = result.skipped().stream()
                 .map(s -> new ShardManifest.SkippedSample(s.sampleId(), s.file(), s.reason()))
                 .toList();
-        List<ShardManifest.WarnedSample> wn = warnings.stream()
+        List<ShardManifest.WarnedSample> warned = result.warnings().stream()
                 .map(w -> new ShardManifest.WarnedSample(w.sampleId(), w.file(), w.detail()))
                 .toList();
-        Provenance provenance = stage.provenance(null, Map.of(), DecidingSettings.shard(dataset, settings));
-        ShardManifest m = new ShardManifest(
+        return new ShardManifest(
                 ShardManifest.STAGE,
                 Instant.now().toString(),
-                provenance,
+                stage.provenance(null, Map.of(), DecidingSettings.shard(dataset, settings)),
                 dataset.kind().id(),
                 root.toString(),
                 ShardSchema.IMAGE_FORMAT,
@@ -145,15 +161,13 @@ public final class ShardJob {
                 settings.width(),
                 settings.numShards(),
                 settings.compression(),
-                counts,
+                result.counts(),
                 histograms,
                 source.categoriesJson(),
-                sk,
-                wn,
-                ShardFingerprint.shards(splitFingerprints),
-                splitFingerprints);
-        StageRun.commit(output, Manifests.toJson(m));
-        return new Result(out.toString(), counts, skipped, warnings);
+                skipped,
+                warned,
+                ShardFingerprint.shards(fingerprints),
+                fingerprints);
     }
 
     /**
