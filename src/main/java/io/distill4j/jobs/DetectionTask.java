@@ -13,6 +13,8 @@ import io.distill4j.eval.coco.CocoResultsJson;
 import io.distill4j.eval.coco.CocoStats;
 import io.distill4j.eval.detect.DetectorClasses;
 import io.distill4j.eval.detect.ShardBoxes;
+import io.distill4j.eval.report.TaskReport;
+import io.distill4j.eval.report.TaskReports;
 import io.distill4j.manifest.ModelFacts;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.TapInfo;
@@ -116,8 +118,13 @@ final class DetectionTask implements VisionTask {
     }
 
     @Override
+    public TaskReport report() {
+        return TaskReports.DETECTION;
+    }
+
+    @Override
     public Headline headline() {
-        return new Headline("AP", "AP", "AP50", "AP50", "COCOeval");
+        return new Headline("AP", report().headline(), "AP50", "AP50", "COCOeval");
     }
 
     @Override

@@ -17,7 +17,6 @@ import io.distill4j.onnx.OnnxModelException;
 import io.distill4j.onnx.OnnxModelSettings;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OutputPlacement;
-import io.distill4j.storage.StageClaims;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.train.EpochValidator;
@@ -122,18 +121,17 @@ public final class EvaluateJob {
                 "the report of " + dir,
                 new Path(dir, "report"),
                 Map.of(Shards.KEY, Storage.path(config.shard().output())));
-        try (StageClaims claims =
-                new StageClaims(spark.sparkContext().hadoopConfiguration(), "evaluate", console::println)) {
-            claims.hold(Storage.path(config.shard().output()));
-            claims.hold(dir);
-            return evaluate(modelName, dir, teacher, claims);
+        try (StageRun stage = StageRun.start(spark, "evaluate", console)) {
+            stage.hold(Storage.path(config.shard().output()));
+            stage.hold(dir);
+            return evaluate(stage, modelName, dir, teacher);
         }
     }
 
     /** The evaluation, holding leases on the shards and the model directory and the claim of the report. */
-    private Evaluated evaluate(String modelName, Path dir, Evaluated teacher, StageClaims claims) {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        ModelManifest manifest = Manifests.readModel(Storage.fs(dir, sc.hadoopConfiguration()), dir);
+    private Evaluated evaluate(StageRun stage, String modelName, Path dir, Evaluated teacher) {
+        JavaSparkContext sc = stage.sc();
+        ModelManifest manifest = Manifests.readModel(stage.fs(dir), dir);
         Path modelFile = new Path(dir, manifest.model() == null ? DistillJob.STUDENT_FILE : manifest.model());
         Shards shards = openShards();
         InputRef trainedOn =
@@ -151,8 +149,7 @@ public final class EvaluateJob {
                     + "evaluating it on " + shards.root() + " as it is");
         }
         String dataset = shards.dataset();
-        FileSystem fs = Storage.fs(modelFile, sc.hadoopConfiguration());
-        ComputationGraph net = ModelFiles.read(fs, modelFile, false);
+        ComputationGraph net = ModelFiles.read(stage.fs(modelFile), modelFile, false);
         VisionTask task = VisionTasks.of(shards, "evaluate");
         List<String> heads = task.heads();
         for (String head : heads) {
@@ -173,11 +170,7 @@ public final class EvaluateJob {
                         shards.width()),
                 console);
         // A report of an older version (no marker) is recognised by its metrics.json.
-        Path reportDir = claims.claim(
-                        Storage.fs(dir, sc.hadoopConfiguration()),
-                        new Path(dir, "report"),
-                        "the report of " + dir,
-                        "metrics.json")
+        Path reportDir = stage.claim(stage.fs(dir), new Path(dir, "report"), "the report of " + dir, "metrics.json")
                 .path();
         ExecutorModel executor = InferenceEngines.executorModel(
                 sc,
@@ -193,7 +186,7 @@ public final class EvaluateJob {
                 ? batch -> onnx.with(f -> f.apply(batch))
                 : ModelForward.of(net);
         try {
-            return evaluate(sc, shards, task, new Model(modelName, dir, reportDir, driver, executor), teacher);
+            return evaluate(stage, shards, task, new Model(modelName, dir, reportDir, driver, executor), teacher);
         } finally {
             executor.bytes().destroy();
             if (executor instanceof ExecutorModel.Onnx onnx) io.distill4j.onnx.OnnxSessions.close(onnx.key());
@@ -225,7 +218,22 @@ public final class EvaluateJob {
             Path reportDir,
             Path curvesDir,
             Evaluated teacher) {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        try (StageRun stage = StageRun.start(spark, "evaluate", console)) {
+            stage.hold(Storage.path(config.shard().output()));
+            return evaluateOnnx(stage, modelName, settings, keyPrefix, reportDir, curvesDir, teacher);
+        }
+    }
+
+    /** The ONNX model's evaluation, holding a lease on the shards. */
+    private Evaluated evaluateOnnx(
+            StageRun stage,
+            String modelName,
+            OnnxModelSettings settings,
+            String keyPrefix,
+            Path reportDir,
+            Path curvesDir,
+            Evaluated teacher) {
+        JavaSparkContext sc = stage.sc();
         Shards shards = openShards();
         TaskModels models = TaskModels.of(config, shards, "evaluate");
         OnnxTeacher onnx = OnnxTeacher.open(
@@ -249,7 +257,11 @@ public final class EvaluateJob {
                     io.distill4j.onnx.OnnxSessions.get(onnx.fingerprint(), onnx::bytes, 1, settings.path()),
                     executor.spec());
             return evaluate(
-                    sc, shards, models.task(), new Model(modelName, curvesDir, reportDir, driver, executor), teacher);
+                    stage,
+                    shards,
+                    models.task(),
+                    new Model(modelName, curvesDir, reportDir, driver, executor),
+                    teacher);
         } finally {
             executor.bytes().destroy();
         }
@@ -262,14 +274,13 @@ public final class EvaluateJob {
         return shards;
     }
 
-    private Evaluated evaluate(JavaSparkContext sc, Shards shards, VisionTask task, Model model, Evaluated teacher) {
+    private Evaluated evaluate(StageRun stage, Shards shards, VisionTask task, Model model, Evaluated teacher) {
         String split = config.evaluate().split();
-        sc.setJobGroup(
+        stage.jobGroup(
                 "EVALUATE",
                 "EVALUATE " + model.name() + " (" + shards.dataset() + ", "
-                        + model.executor().engine() + ") on " + split + " (" + shards.count(split) + " samples)",
-                false);
-        return task.evaluate(sc, config, console, shards, model, teacher);
+                        + model.executor().engine() + ") on " + split + " (" + shards.count(split) + " samples)");
+        return task.evaluate(stage.sc(), config, console, shards, model, teacher);
     }
 
     /**

@@ -10,6 +10,8 @@ import io.distill4j.data.formats.DatasetFormats;
 import io.distill4j.eval.SegmentationMetrics;
 import io.distill4j.eval.cityscapes.LabelIdPredictions;
 import io.distill4j.eval.cityscapes.LabelPng;
+import io.distill4j.eval.report.TaskReport;
+import io.distill4j.eval.report.TaskReports;
 import io.distill4j.manifest.ModelFacts;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.TapInfo;
@@ -108,8 +110,13 @@ final class SegmentationTask implements VisionTask {
     }
 
     @Override
+    public TaskReport report() {
+        return TaskReports.SEGMENTATION;
+    }
+
+    @Override
     public Headline headline() {
-        return new Headline("miou", "mIoU", "pixel_accuracy", "pixel acc", "Cityscapes");
+        return new Headline("miou", report().headline(), "pixel_accuracy", "pixel acc", "Cityscapes");
     }
 
     @Override

@@ -14,7 +14,6 @@ import io.distill4j.data.SourceSample;
 import io.distill4j.data.formats.DatasetFormats;
 import io.distill4j.manifest.DecidingSettings;
 import io.distill4j.manifest.Manifests;
-import io.distill4j.manifest.Provenance;
 import io.distill4j.manifest.ShardManifest;
 import io.distill4j.storage.AtomicOutput;
 import io.distill4j.storage.HadoopConf;
@@ -85,84 +84,90 @@ public final class ShardJob {
             implements Serializable {}
 
     public Result run() {
-        Instant started = Instant.now();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Path root = Storage.path(dataset.root());
         Path out = Storage.path(settings.output());
-        FileSystem srcFs = Storage.fs(root, sc.hadoopConfiguration());
-        FileSystem outFs = Storage.fs(out, sc.hadoopConfiguration());
         OutputPlacement.requireApart(Shards.KEY, out, Map.of(DATASET_KEY, root));
+        try (StageRun stage = StageRun.start(spark, "shard", System.out)) {
+            return run(stage, root, out);
+        }
+    }
+
+    /** The run, holding the lock of its output; a failure leaves no temporary sibling behind (StageRun). */
+    private Result run(StageRun stage, Path root, Path out) {
+        JavaSparkContext sc = stage.sc();
+        FileSystem srcFs = stage.fs(root);
         if (!exists(srcFs, root)) {
             throw new StageOutputException("dataset root " + root + " does not exist (distill4j.dataset.root)");
         }
         DatasetFormat format = DatasetFormats.of(dataset.kind().id());
         DatasetSource source = DatasetSource.open(format, srcFs, root);
-        AtomicOutput output =
-                AtomicOutput.begin(outFs, out, settings.overwrite(), "shard", Shards.KEY, System.out::println);
+        AtomicOutput output = stage.begin(stage.fs(out), out, settings.overwrite(), Shards.KEY);
         HadoopConf hadoop = HadoopConf.of(sc.hadoopConfiguration());
-        Map<String, Long> counts = new LinkedHashMap<>();
-        List<Skipped> skipped = new ArrayList<>();
-        List<SampleWarning> warnings = new ArrayList<>();
-        Map<String, Map<String, Long>> histograms = new LinkedHashMap<>();
-        Map<String, String> splitFingerprints = new LinkedHashMap<>();
-        try {
-            for (String split : dataset.splits()) {
-                List<SourceSample> samples = source.list(split);
-                if (samples.isEmpty()) {
-                    throw new StageOutputException("split '" + split + "' of " + root + " has no samples");
-                }
-                sc.setJobGroup(
-                        "SHARD",
-                        String.format(
-                                "SHARD %s/%s: %d samples -> %d shards %s",
-                                dataset.kind().id(),
-                                split,
-                                samples.size(),
-                                settings.numShards(),
-                                settings.compression()),
-                        false);
-                SplitResult r = shardSplit(sc, format, samples, split, hadoop, new Path(output.tempDir(), split));
-                counts.put(split, r.rows);
-                skipped.addAll(r.skipped);
-                warnings.addAll(r.warnings);
-                histograms.put(split, r.histogram);
-                splitFingerprints.put(split, r.fingerprint);
+        Map<String, SplitResult> splits = new LinkedHashMap<>();
+        for (String split : dataset.splits()) {
+            List<SourceSample> samples = source.list(split);
+            if (samples.isEmpty()) {
+                throw new StageOutputException("split '" + split + "' of " + root + " has no samples");
             }
-            addFooters(sc, output.tempDir(), source.classes(), ShardFingerprint.shards(splitFingerprints), hadoop);
-            List<ShardManifest.SkippedSample> sk = skipped.stream()
-                    .map(s -> new ShardManifest.SkippedSample(s.sampleId(), s.file(), s.reason()))
-                    .toList();
-            List<ShardManifest.WarnedSample> wn = warnings.stream()
-                    .map(w -> new ShardManifest.WarnedSample(w.sampleId(), w.file(), w.detail()))
-                    .toList();
-            Provenance provenance =
-                    Provenance.of(started, sc.master(), null, Map.of(), DecidingSettings.shard(dataset, settings));
-            ShardManifest m = new ShardManifest(
-                    ShardManifest.STAGE,
-                    Instant.now().toString(),
-                    provenance,
-                    dataset.kind().id(),
-                    root.toString(),
-                    ShardSchema.IMAGE_FORMAT,
-                    settings.height(),
-                    settings.width(),
-                    settings.numShards(),
-                    settings.compression(),
-                    counts,
-                    histograms,
-                    source.categoriesJson(),
-                    sk,
-                    wn,
-                    ShardFingerprint.shards(splitFingerprints),
-                    splitFingerprints);
-            output.commit(Manifests.toJson(m));
-            return new Result(out.toString(), counts, skipped, warnings);
-        } catch (Exception e) {
-            // Also Spark's SparkException (checked, thrown from Scala undeclared): a failed task must not leave the
-            // temp directory.
-            output.abort();
-            throw e;
+            stage.jobGroup(
+                    "SHARD",
+                    String.format(
+                            "SHARD %s/%s: %d samples -> %d shards %s",
+                            dataset.kind().id(), split, samples.size(), settings.numShards(), settings.compression()));
+            splits.put(split, shardSplit(sc, format, samples, split, hadoop, new Path(output.tempDir(), split)));
         }
+        Map<String, String> fingerprints = new LinkedHashMap<>();
+        splits.forEach((split, r) -> fingerprints.put(split, r.fingerprint()));
+        addFooters(stage, output.tempDir(), source.classes(), ShardFingerprint.shards(fingerprints), hadoop);
+        Result result = new Result(
+                out.toString(),
+                counts(splits),
+                splits.values().stream().flatMap(r -> r.skipped().stream()).toList(),
+                splits.values().stream().flatMap(r -> r.warnings().stream()).toList());
+        StageRun.commit(output, Manifests.toJson(manifest(stage, root, source, splits, fingerprints, result)));
+        return result;
+    }
+
+    private static Map<String, Long> counts(Map<String, SplitResult> splits) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        splits.forEach((split, r) -> counts.put(split, r.rows()));
+        return counts;
+    }
+
+    /** The shard manifest: counts, class histograms, skipped and warned samples, fingerprints, provenance. */
+    private ShardManifest manifest(
+            StageRun stage,
+            Path root,
+            DatasetSource source,
+            Map<String, SplitResult> splits,
+            Map<String, String> fingerprints,
+            Result result) {
+        Map<String, Map<String, Long>> histograms = new LinkedHashMap<>();
+        splits.forEach((split, r) -> histograms.put(split, r.histogram()));
+        List<ShardManifest.SkippedSample> skipped = result.skipped().stream()
+                .map(s -> new ShardManifest.SkippedSample(s.sampleId(), s.file(), s.reason()))
+                .toList();
+        List<ShardManifest.WarnedSample> warned = result.warnings().stream()
+                .map(w -> new ShardManifest.WarnedSample(w.sampleId(), w.file(), w.detail()))
+                .toList();
+        return new ShardManifest(
+                ShardManifest.STAGE,
+                Instant.now().toString(),
+                stage.provenance(null, Map.of(), DecidingSettings.shard(dataset, settings)),
+                dataset.kind().id(),
+                root.toString(),
+                ShardSchema.IMAGE_FORMAT,
+                settings.height(),
+                settings.width(),
+                settings.numShards(),
+                settings.compression(),
+                result.counts(),
+                histograms,
+                source.categoriesJson(),
+                skipped,
+                warned,
+                ShardFingerprint.shards(fingerprints),
+                fingerprints);
     }
 
     /**
@@ -170,7 +175,7 @@ public final class ShardJob {
      * committed (Spark's writer has no option for it), one Spark task per file.
      */
     private void addFooters(
-            JavaSparkContext sc, Path dir, List<DatasetClass> datasetClasses, String fingerprint, HadoopConf hadoop) {
+            StageRun stage, Path dir, List<DatasetClass> datasetClasses, String fingerprint, HadoopConf hadoop) {
         List<String> classes = datasetClasses.stream().map(DatasetClass::name).toList();
         for (String split : dataset.splits()) {
             Map<String, String> footer = new LinkedHashMap<>(ShardFooter.of(
@@ -182,12 +187,14 @@ public final class ShardJob {
                     settings.width(),
                     settings.compression(),
                     fingerprint));
-            List<String> files = ShardFiles.list(Storage.fs(dir, sc.hadoopConfiguration()), dir, split).stream()
+            List<String> files = ShardFiles.list(stage.fs(dir), dir, split).stream()
                     .map(Path::toString)
                     .toList();
             if (files.isEmpty()) continue;
-            sc.setJobGroup("SHARD", "SHARD " + split + ": footer metadata of " + files.size() + " files", false);
-            sc.parallelize(files, files.size()).foreach(f -> ParquetFooters.add(hadoop.get(), new Path(f), footer));
+            stage.jobGroup("SHARD", "SHARD " + split + ": footer metadata of " + files.size() + " files");
+            stage.sc()
+                    .parallelize(files, files.size())
+                    .foreach(f -> ParquetFooters.add(hadoop.get(), new Path(f), footer));
         }
     }
 

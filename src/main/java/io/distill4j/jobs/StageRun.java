@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.manifest.InputRef;
 import io.distill4j.manifest.Provenance;
 import io.distill4j.manifest.StageSettings;
+import io.distill4j.storage.AtomicOutput;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.OwnedDirectory;
 import io.distill4j.storage.StageClaims;
@@ -20,12 +21,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The Spark plumbing every stage that writes in place shares, for the length of one run: the
- * {@link StageClaims} (leases on inputs, the claim of the output), the start time its provenance
- * records, the stage's job group (set by the stage, the caller's restored on {@link #close}), the
- * completeness/--overwrite rule of a run directory and the one commit path (ownership re-checked,
- * then {@code _manifest.json} written). The stages keep what is theirs: inputs, training, manifest
- * fields and console lines.
+ * The Spark plumbing every stage shares, for the length of one run: the {@link StageClaims}
+ * (leases on inputs, the claim of an in-place output or the atomic output begun), the start time
+ * its provenance records, the stage's job group (set by the stage, the caller's restored on
+ * {@link #close}), the completeness/--overwrite rule of a run directory and the one commit path
+ * (ownership re-checked, then {@code _manifest.json} written; an atomic output then renamed into
+ * place). The stages keep what is theirs: inputs, training, manifest fields and console lines.
  */
 final class StageRun implements AutoCloseable {
     // Spark's local properties behind setJobGroup (SparkContext.SPARK_JOB_GROUP_ID and friends).
@@ -82,7 +83,25 @@ final class StageRun implements AutoCloseable {
 
     /** Claims {@code dir} as this run's in-place output ({@link OwnedDirectory#claim}). */
     OwnedDirectory claim(FileSystem fs, Path dir, String key) {
-        return claims.claim(fs, dir, key, null);
+        return claim(fs, dir, key, null);
+    }
+
+    /**
+     * As {@link #claim(FileSystem, Path, String)}, adopting too a directory an older version wrote
+     * before the ownership marker, recognised by its {@code legacyFile}.
+     */
+    OwnedDirectory claim(FileSystem fs, Path dir, String key, String legacyFile) {
+        return claims.claim(fs, dir, key, legacyFile);
+    }
+
+    /**
+     * Begins this run's output written beside {@code target} and renamed into place by
+     * {@link #commit(AtomicOutput, JsonNode)} ({@link AtomicOutput#begin}: a complete output is
+     * refused unless {@code overwrite}); a run that ends without committing removes its temporary
+     * sibling.
+     */
+    AtomicOutput begin(FileSystem fs, Path target, boolean overwrite, String key) {
+        return claims.begin(fs, target, overwrite, key);
     }
 
     /**
@@ -114,12 +133,20 @@ final class StageRun implements AutoCloseable {
         Manifest.write(owned.fs(), owned.path(), manifest);
     }
 
+    /**
+     * Commits an atomic output: its manifest written, then the lock and the target re-checked and
+     * the temporary sibling renamed into place.
+     */
+    static void commit(AtomicOutput output, JsonNode manifest) {
+        output.commit(manifest);
+    }
+
     /** The file system of {@code path} under this run's Hadoop configuration. */
     FileSystem fs(Path path) {
         return Storage.fs(path, sc.hadoopConfiguration());
     }
 
-    /** Releases the leases and claims and restores the job group the caller had (none: cleared). */
+    /** Releases the leases and claims (aborting an uncommitted atomic output) and restores the job group the caller had (none: cleared). */
     @Override
     public void close() {
         try {

@@ -2,6 +2,8 @@ package io.distill4j.jobs;
 
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.config.DistillTerm;
+import io.distill4j.eval.report.TaskReport;
+import io.distill4j.eval.report.TaskReports;
 import io.distill4j.manifest.ModelFacts;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.TapInfo;
@@ -88,6 +90,9 @@ interface VisionTask {
 
     /** The model outputs (vertex names, ONNX output names) inference and evaluation need. */
     List<String> heads();
+
+    /** What this task's report and comparison page show ({@link TaskReports#of} finds it by {@link #id()}). */
+    TaskReport report();
 
     /**
      * How the comparison table reads this task's metrics.json: its two headline numbers and the

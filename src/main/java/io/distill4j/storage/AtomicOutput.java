@@ -33,6 +33,8 @@ public final class AtomicOutput {
     private final Path temp;
     private final OutputLock lock;
     private final OutputMarker.State seen;
+    // Set by commit and abort: an abort after either must not touch what the first one left.
+    private boolean finished;
 
     private AtomicOutput(FileSystem fs, Path target, Path temp, OutputLock lock, OutputMarker.State seen) {
         this.fs = fs;
@@ -121,6 +123,8 @@ public final class AtomicOutput {
      * discarded and the other's output is left as it is.
      */
     public void commit(JsonNode manifest) {
+        if (finished) throw new IllegalStateException("output " + target + " was already committed or aborted");
+        finished = true;
         try {
             Manifest.write(fs, temp, manifest);
             lock.verifyHeld();
@@ -153,8 +157,13 @@ public final class AtomicOutput {
         }
     }
 
-    /** Removes the temporary directory after a failure; the previous output stays untouched. */
+    /**
+     * Removes the temporary directory after a failure; the previous output stays untouched. Does
+     * nothing once this output was committed or aborted.
+     */
     public void abort() {
+        if (finished) return;
+        finished = true;
         try {
             deleteTemp();
         } finally {

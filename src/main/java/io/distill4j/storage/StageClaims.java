@@ -9,9 +9,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * What one stage run holds on storage: a {@link ReaderLease} on each input it reads and the
- * {@link OwnedDirectory} claim of each output it writes in place. Everything is released
- * together when the run ends, however it ends.
+ * What one stage run holds on storage: a {@link ReaderLease} on each input it reads, the
+ * {@link OwnedDirectory} claim of each output it writes in place and each {@link AtomicOutput} it
+ * began. Everything is released together when the run ends, however it ends: an atomic output not
+ * committed by then is aborted (its temporary sibling, which this run created, removed).
  */
 public final class StageClaims implements AutoCloseable {
     private final Configuration conf;
@@ -19,6 +20,7 @@ public final class StageClaims implements AutoCloseable {
     private final Consumer<String> say;
     private final List<ReaderLease> leases = new ArrayList<>();
     private final List<OwnedDirectory> outputs = new ArrayList<>();
+    private final List<AtomicOutput> atomic = new ArrayList<>();
 
     /** @param say where one-line notes go (a lock taken over, leftovers removed, a lease not written) */
     public StageClaims(Configuration conf, String stage, Consumer<String> say) {
@@ -49,8 +51,24 @@ public final class StageClaims implements AutoCloseable {
         return owned;
     }
 
+    /** Begins an output written beside its target and committed by rename ({@link AtomicOutput#begin}). */
+    public AtomicOutput begin(FileSystem fs, Path target, boolean overwrite, String key) {
+        AtomicOutput output = AtomicOutput.begin(fs, target, overwrite, stage, key, say);
+        atomic.add(output);
+        return output;
+    }
+
     @Override
     public void close() {
+        try {
+            atomic.forEach(AtomicOutput::abort);
+        } finally {
+            atomic.clear();
+            closeClaims();
+        }
+    }
+
+    private void closeClaims() {
         outputs.forEach(OwnedDirectory::close);
         outputs.clear();
         leases.forEach(ReaderLease::close);

@@ -270,6 +270,27 @@ class EvaluateJobTest {
                 table);
     }
 
+    @Test
+    void theCallersJobGroupIsRestoredAfterAnEvaluationAndAfterAFailedOne() throws Exception {
+        var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        sc.setJobGroup("PIPELINE", "the whole pipeline", true);
+        try {
+            evaluateSegmentation("seg-groups", 32, 64);
+            assertEquals("PIPELINE", sc.getLocalProperty(StageRun.GROUP_ID));
+            assertEquals("the whole pipeline", sc.getLocalProperty(StageRun.GROUP_DESCRIPTION));
+            // the job group was set by the evaluation above; this one fails inside its run (no model there)
+            Distill4jConfig c =
+                    config("dataset.splits=[val]", "shard.output=\"" + work.resolve("seg-groups-shards") + "\"");
+            Path none = new Path(work.resolve("no-model").toUri());
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    RuntimeException.class, () -> new EvaluateJob(spark, c, quiet).evaluate("none", none));
+            assertEquals("PIPELINE", sc.getLocalProperty(StageRun.GROUP_ID));
+            assertEquals("true", sc.getLocalProperty(StageRun.GROUP_INTERRUPT));
+        } finally {
+            sc.clearJobGroup();
+        }
+    }
+
     /** Shards cityscapes val at {@code height x width}, evaluates a random segmentation net with export on. */
     static EvaluateJob.Evaluated evaluateSegmentation(String name, int height, int width) throws Exception {
         Distill4jConfig c = config(

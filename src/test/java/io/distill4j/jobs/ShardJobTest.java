@@ -143,6 +143,36 @@ class ShardJobTest {
     }
 
     @Test
+    void theCallersJobGroupIsRestoredAfterARunAndAfterAFailedOne() throws Exception {
+        Distill4jConfig c = SparkTestSupport.config(tmp.resolve("w-groups"), sample, "dataset.splits=[val]");
+        var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        sc.setJobGroup("PIPELINE", "the whole pipeline", true);
+        try {
+            new ShardJob(spark, c.dataset(), c.shard()).run();
+            assertEquals("PIPELINE", sc.getLocalProperty(StageRun.GROUP_ID));
+            assertEquals("the whole pipeline", sc.getLocalProperty(StageRun.GROUP_DESCRIPTION));
+            // val is sharded under the stage's group, then the missing split fails the run
+            Distill4jConfig missing = SparkTestSupport.config(
+                    tmp.resolve("w-groups-missing"), sample, "dataset.splits=[val, no-such-split]");
+            Exception e =
+                    assertThrows(Exception.class, () -> new ShardJob(spark, missing.dataset(), missing.shard()).run());
+            assertTrue(io.distill4j.cli.Errors.describe(e).contains("no-such-split"), e.toString());
+            try (var left = Files.list(tmp.resolve("w-groups-missing"))) {
+                assertEquals(
+                        List.of(),
+                        left.map(p -> p.getFileName().toString())
+                                .filter(n -> n.contains(".tmp-"))
+                                .toList(),
+                        "the failed run's temporary sibling is removed");
+            }
+            assertEquals("PIPELINE", sc.getLocalProperty(StageRun.GROUP_ID));
+            assertEquals("true", sc.getLocalProperty(StageRun.GROUP_INTERRUPT));
+        } finally {
+            sc.clearJobGroup();
+        }
+    }
+
+    @Test
     void existingOutputIsRefusedAndKept() throws Exception {
         Distill4jConfig c = SparkTestSupport.config(tmp.resolve("w3"), sample, "dataset.splits=[val]");
         ShardJob.Result r = new ShardJob(spark, c.dataset(), c.shard()).run();

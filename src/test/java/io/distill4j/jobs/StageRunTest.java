@@ -93,4 +93,37 @@ class StageRunTest {
             assertFalse(Files.exists(tmp.resolve("run").resolve("config.conf")));
         }
     }
+
+    @Test
+    void anAtomicOutputIsRenamedIntoPlaceOnCommitAndItsTempRemovedWhenTheRunEndsWithout() throws Exception {
+        Path target = new Path(tmp.resolve("out").toUri());
+        assertThrows(IllegalStateException.class, () -> {
+            try (StageRun stage = StageRun.of(sc, "test", quiet)) {
+                stage.begin(stage.fs(target), target, false, "test.key");
+                throw new IllegalStateException("stage failed");
+            }
+        });
+        try (var left = Files.list(tmp)) {
+            assertEquals(
+                    java.util.List.of(),
+                    left.map(p -> p.getFileName().toString())
+                            .filter(n -> n.contains("out"))
+                            .toList(),
+                    "no temporary sibling, no lock, no output");
+        }
+        try (StageRun stage = StageRun.of(sc, "test", quiet)) {
+            FileSystem fs = stage.fs(target);
+            io.distill4j.storage.AtomicOutput output = stage.begin(fs, target, false, "test.key");
+            Files.writeString(java.nio.file.Path.of(output.tempDir().toUri()).resolve("part-0"), "rows");
+            StageRun.commit(output, JsonNodeFactory.instance.objectNode().put("stage", "test"));
+        }
+        assertTrue(Files.exists(tmp.resolve("out").resolve("part-0")), "committed, and kept when the run closes");
+        assertTrue(Manifest.exists(FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()), target));
+        try (StageRun stage = StageRun.of(sc, "test", quiet)) {
+            FileSystem fs = stage.fs(target);
+            StageOutputException e =
+                    assertThrows(StageOutputException.class, () -> stage.begin(fs, target, false, "test.key"));
+            assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        }
+    }
 }

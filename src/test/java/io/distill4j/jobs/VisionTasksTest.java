@@ -47,6 +47,15 @@ class VisionTasksTest {
     }
 
     @Test
+    void eachTaskSuppliesTheReportItsRecordedNameFinds() {
+        for (VisionTask t : VisionTasks.ALL) {
+            assertEquals(t.id(), t.report().task());
+            assertSame(t.report(), io.distill4j.eval.report.TaskReports.of(t.id()));
+            assertEquals(t.report().headline(), t.headline().primaryName());
+        }
+    }
+
+    @Test
     void headsAreThePredictorsVertices() {
         assertEquals(List.of("logits"), VisionTasks.forDataset("cityscapes").heads());
         assertEquals(List.of("heatmap", "reg"), VisionTasks.forDataset("coco").heads());

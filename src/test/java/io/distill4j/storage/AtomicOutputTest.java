@@ -40,6 +40,20 @@ class AtomicOutputTest {
     }
 
     @Test
+    void anAbortAfterTheCommitTouchesNeitherTheOutputNorTheNextRunsLock() throws Exception {
+        Path target = new Path(tmp.toUri().toString(), "out");
+        AtomicOutput first = AtomicOutput.begin(fs(), target, false);
+        first.commit(manifest("first"));
+        AtomicOutput next = AtomicOutput.begin(fs(), target, true);
+        first.abort();
+        assertEquals("first", Manifest.read(fs(), target).path("tag").asText());
+        assertTrue(fs().exists(next.tempDir()), "the next run's temporary sibling is its own");
+        next.commit(manifest("next"));
+        assertEquals("next", Manifest.read(fs(), target).path("tag").asText());
+        assertThrows(IllegalStateException.class, () -> next.commit(manifest("again")));
+    }
+
+    @Test
     void existingCompleteOutputIsRefusedWithoutOverwrite() throws Exception {
         Path target = new Path(tmp.toUri().toString(), "out");
         AtomicOutput.begin(fs(), target, false).commit(manifest("a"));

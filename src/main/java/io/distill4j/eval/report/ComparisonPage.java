@@ -1,12 +1,10 @@
 package io.distill4j.eval.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.distill4j.eval.coco.CocoStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +39,7 @@ public final class ComparisonPage {
     private final String introduction;
     private final List<String[]> table;
     private final List<Group> groups;
-    private final String task;
+    private final TaskReport task;
 
     /**
      * @param markdownTable the console's table (header, rule, one row per group in the order of {@code groups})
@@ -56,7 +54,8 @@ public final class ComparisonPage {
             throw new IllegalArgumentException(
                     "the table has " + (table.size() - 1) + " rows for " + groups.size() + " models");
         }
-        this.task = groups.get(0).runs().get(0).metrics().path("task").asText();
+        this.task = TaskReports.of(
+                groups.get(0).runs().get(0).metrics().path("task").asText());
     }
 
     /** Header then data rows of a GitHub markdown table; the |---| rule is dropped. */
@@ -119,7 +118,9 @@ public final class ComparisonPage {
             }
             body.append("</div>\n");
         }
-        body.append(task.equals("segmentation") ? "<h2>Per-class IoU %</h2>\n" : "<h2>COCO metrics %</h2>\n")
+        body.append("<h2>")
+                .append(Html.escape(task.scoresTitle()))
+                .append("</h2>\n")
                 .append(sideBySideHtml());
         Path page = dir.resolve(name + ".html");
         Files.writeString(page, Html.page(title, body.toString()));
@@ -129,7 +130,7 @@ public final class ComparisonPage {
     }
 
     private String headline() {
-        return task.equals("segmentation") ? "mIoU" : "AP";
+        return task.headline();
     }
 
     /** The console's table; the model cell links to each seed's report. */
@@ -192,7 +193,7 @@ public final class ComparisonPage {
             }
         }
         StringBuilder sb = new StringBuilder("<table>\n<tr><th>")
-                .append(task.equals("segmentation") ? "class" : "metric")
+                .append(Html.escape(task.scoresLabel()))
                 .append("</th>");
         for (Group g : groups) sb.append("<th>").append(Html.escape(g.name())).append("</th>");
         sb.append("</tr>\n");
@@ -214,31 +215,13 @@ public final class ComparisonPage {
     Map<String, Double> meanScores(Group g) {
         Map<String, List<Double>> values = new LinkedHashMap<>();
         for (Run r : g.runs()) {
-            if (task.equals("segmentation")) {
-                Iterator<Map.Entry<String, JsonNode>> it =
-                        r.metrics().path("iou").fields();
-                while (it.hasNext()) {
-                    var e = it.next();
-                    values.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(score(e.getValue()));
-                }
-                values.computeIfAbsent("mIoU", k -> new ArrayList<>())
-                        .add(score(r.metrics().path("miou")));
-            } else {
-                for (String name : CocoStats.NAMES) {
-                    values.computeIfAbsent(name, k -> new ArrayList<>())
-                            .add(score(r.metrics().path(name)));
-                }
-            }
+            task.scores(r.metrics()).forEach((k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>())
+                    .add(v));
         }
         Map<String, Double> means = new LinkedHashMap<>();
         values.forEach((k, v) -> means.put(
                 k, v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
         return means;
-    }
-
-    /** A number, or NaN for missing, null and COCOeval's -1 ("no ground truth in this setting"). */
-    private static double score(JsonNode v) {
-        return v.isNumber() && v.asDouble() != -1 ? v.asDouble() : Double.NaN;
     }
 
     private static double[] filledNaN(int n) {

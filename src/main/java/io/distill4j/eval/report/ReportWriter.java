@@ -7,7 +7,6 @@ import io.distill4j.eval.MetricsJson;
 import io.distill4j.eval.SegmentationMetrics;
 import io.distill4j.eval.coco.CocoDetection;
 import io.distill4j.eval.coco.CocoGt;
-import io.distill4j.eval.coco.CocoStats;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -63,34 +62,9 @@ public final class ReportWriter {
         return file;
     }
 
-    /** Header row then data rows: (class, IoU %) for segmentation, (metric, value) for detection. */
+    /** Header row then data rows of the task metrics.json records: (class, IoU %) or (metric, value). */
     static List<String[]> tableRows(JsonNode metrics) {
-        List<String[]> rows = new ArrayList<>();
-        String task = metrics.path("task").asText();
-        if (task.equals("segmentation")) {
-            rows.add(new String[] {"class", "IoU %"});
-            Iterator<Map.Entry<String, JsonNode>> it = metrics.path("iou").fields();
-            while (it.hasNext()) {
-                var e = it.next();
-                rows.add(new String[] {e.getKey(), percent(e.getValue())});
-            }
-            rows.add(new String[] {"mIoU", percent(metrics.path("miou"))});
-            rows.add(new String[] {"pixel accuracy", percent(metrics.path("pixel_accuracy"))});
-        } else if (task.equals("detection")) {
-            rows.add(new String[] {"metric", "value"});
-            for (String name : CocoStats.NAMES) {
-                JsonNode v = metrics.path(name);
-                rows.add(new String[] {name, v.isNumber() ? String.format("%.4f", v.asDouble()) : "n/a"});
-            }
-        } else {
-            throw new IllegalArgumentException(
-                    "metrics.json task must be segmentation or detection, got '" + task + "'");
-        }
-        return rows;
-    }
-
-    private static String percent(JsonNode v) {
-        return v.isNumber() ? String.format("%.2f", 100 * v.asDouble()) : "n/a";
+        return TaskReports.of(metrics.path("task").asText()).tableRows(metrics);
     }
 
     private static String title(JsonNode metrics) {
@@ -298,10 +272,11 @@ public final class ReportWriter {
     public Path writeIndex(String title) throws IOException {
         StringBuilder body = new StringBuilder();
         Path metrics = dir.resolve("metrics.json");
-        boolean segmentation = true;
+        // pictures without metrics.json are label overlays, the only kind older reports drew
+        TaskReport task = TaskReports.SEGMENTATION;
         if (Files.exists(metrics)) {
             ObjectNode m = MetricsJson.read(metrics);
-            segmentation = m.path("task").asText().equals("segmentation");
+            task = TaskReports.of(m.path("task").asText());
             body.append("<h2>").append(Html.escape(title(m))).append("</h2>\n").append(htmlTable(tableRows(m)));
             body.append(
                     "<p><a href=\"metrics.json\">metrics.json</a> · <a href=\"per_class.csv\">per_class.csv</a></p>\n");
@@ -326,18 +301,7 @@ public final class ReportWriter {
         }
         if (!samples.isEmpty()) {
             body.append("<h2>Samples</h2>\n");
-            if (segmentation) {
-                body.append("<p>Each strip: image | ground truth | teacher | student | agreement, enlarged (nearest "
-                                + "neighbour); the label colours are blended half with the image, ignored pixels are black. Captions "
-                                + "give each prediction's mIoU on that image (classes in its ground truth or prediction). The "
-                                + "agreement panel greys the image and marks in cyan the pixels where teacher and student differ."
-                                + "</p>\n")
-                        .append(Legend.html());
-            } else {
-                body.append("<p>Each strip: ground truth (green, crowd dashed) | teacher | student detections (red, "
-                        + "class name and score; the best-scoring, twice as many as ground-truth boxes, at least 3), "
-                        + "enlarged (nearest neighbour).</p>\n");
-            }
+            body.append(task.samplesHtml());
             for (String p : samples) body.append(img(p, "sample " + p));
         }
         Path index = dir.resolve("index.html");
