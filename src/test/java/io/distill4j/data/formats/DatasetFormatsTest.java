@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.distill4j.config.DatasetSettings;
 import io.distill4j.data.DatasetClass;
 import io.distill4j.data.DatasetFormat;
+import io.distill4j.data.DetectionLabels;
+import io.distill4j.data.SegmentationLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.SourceSample;
 import io.distill4j.data.cityscapes.CityscapesFormat;
@@ -95,11 +97,7 @@ class DatasetFormatsTest {
                 1,
                 3,
                 new byte[9],
-                new byte[] {0, 0, (byte) 255},
-                null,
-                null,
-                null,
-                null,
+                new SegmentationLabels(new byte[] {0, 0, (byte) 255}),
                 -1,
                 "x.png");
         Map<Integer, Long> h = new TreeMap<>();
@@ -115,11 +113,7 @@ class DatasetFormatsTest {
                 1,
                 1,
                 new byte[3],
-                null,
-                new float[8],
-                new int[] {18, 1},
-                new float[2],
-                new boolean[2],
+                new DetectionLabels(new float[8], new int[] {18, 1}, new float[2], new boolean[2]),
                 1,
                 "1.jpg");
         h.clear();
