@@ -20,6 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 
 class DatasetFormatsTest {
@@ -46,6 +48,23 @@ class DatasetFormatsTest {
     void anUnknownIdIsRefusedNamingTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatasetFormats.of("voc"));
         assertEquals("unknown dataset 'voc': distill4j reads cityscapes, coco", e.getMessage());
+    }
+
+    @Test
+    void aSampleOfAnUnknownDatasetIsRefusedByTheFormatsList() throws Exception {
+        SourceSample voc = new SourceSample("voc/train/1", "voc", "train", "file:/1.jpg", null, 1, 4, 4, List.of());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> DatasetFormats.decode(voc, FileSystem.getLocal(new Configuration()), 2, 2));
+        assertEquals("unknown dataset 'voc': distill4j reads cityscapes, coco", e.getMessage());
+    }
+
+    @Test
+    void aCityscapesSampleWithoutItsLabelFileIsRefusedNamingIt() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SourceSample.cityscapes("cityscapes/val/a/a_1", "val", "file:/a_1_leftImg8bit.png", null));
+        assertEquals("sample cityscapes/val/a/a_1: a Cityscapes sample needs a label file", e.getMessage());
     }
 
     @Test
