@@ -7,6 +7,7 @@ import io.distill4j.augment.ViewedSample;
 import io.distill4j.config.AugmentSettings;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.Distill4jConfig;
+import io.distill4j.data.SegmentationLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.model.ModelBlueprint;
 import io.distill4j.model.TapInfo;
@@ -132,11 +133,7 @@ public final class AugmentBench {
                 1024,
                 2048,
                 image,
-                label,
-                null,
-                null,
-                null,
-                null,
+                new SegmentationLabels(label),
                 -1,
                 "file:/bench.png");
     }

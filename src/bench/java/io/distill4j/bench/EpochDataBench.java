@@ -3,6 +3,7 @@ package io.distill4j.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.TrainSettings;
+import io.distill4j.data.SegmentationLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.jobs.SparkSessions;
 import io.distill4j.model.ContextHead;
@@ -74,11 +75,7 @@ public final class EpochDataBench {
                         height,
                         width,
                         image,
-                        label,
-                        null,
-                        null,
-                        null,
-                        null,
+                        new SegmentationLabels(label),
                         i,
                         "synthetic"));
             }

@@ -4,6 +4,7 @@ import io.distill4j.cache.CacheParquet;
 import io.distill4j.cache.CacheRow;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.Distill4jConfig;
+import io.distill4j.data.SegmentationLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.jobs.ShardSchema;
 import io.distill4j.jobs.SparkSessions;
@@ -250,11 +251,7 @@ public final class InputBench {
                     h,
                     w,
                     image,
-                    label,
-                    null,
-                    null,
-                    null,
-                    null,
+                    new SegmentationLabels(label),
                     -1,
                     "synthetic://" + i));
         }

@@ -2,6 +2,7 @@ package io.distill4j.bench;
 
 import io.distill4j.data.ChwImage;
 import io.distill4j.data.ImageOps;
+import io.distill4j.data.SegmentationLabels;
 import io.distill4j.data.ShardFingerprint;
 import io.distill4j.data.ShardRecord;
 import java.util.Locale;
@@ -44,11 +45,7 @@ public final class ShardFingerprintBench {
                 h,
                 w,
                 rgb,
-                labels,
-                null,
-                null,
-                null,
-                null,
+                new SegmentationLabels(labels),
                 -1,
                 "bench");
         long sink = 0;

@@ -113,12 +113,13 @@ public final class ShardImageFormatBench {
                 throughput(pngImage, decodeSeconds, samples.size())
                         / throughput(rawImage, decodeSeconds, samples.size()),
                 pngImage.readRate / rawImage.readRate);
-        if (records.get(0).segLabel() != null) {
-            Row rawLabel = measure(records, repeats, r -> r.segLabel(), bytes -> bytes.clone());
+        if (records.get(0).labels() instanceof SegmentationLabels) {
+            Row rawLabel = measure(records, repeats, r -> r.segmentation().trainIds(), bytes -> bytes.clone());
             Row pngLabel = measure(
                     records,
                     repeats,
-                    r -> ImageOps.encodeLabelPng(new ChwImage(1, r.height(), r.width(), r.segLabel())),
+                    r -> ImageOps.encodeLabelPng(new ChwImage(
+                            1, r.height(), r.width(), r.segmentation().trainIds())),
                     bytes -> ImageOps.decodeLabelPng(bytes).data());
             print(name, "seg_label", "raw", rawLabel, decodeSeconds, samples.size());
             print(name, "seg_label", "png", pngLabel, decodeSeconds, samples.size());

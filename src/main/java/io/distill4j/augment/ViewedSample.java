@@ -1,5 +1,8 @@
 package io.distill4j.augment;
 
+import io.distill4j.data.DetectionLabels;
+import io.distill4j.data.SampleLabels;
+import io.distill4j.data.SegmentationLabels;
 import io.distill4j.data.ShardRecord;
 
 /**
@@ -14,26 +17,10 @@ public final class ViewedSample {
     public static ShardRecord of(ShardRecord r, View v) {
         if (v.isIdentity(r.height(), r.width())) return r;
         byte[] image = Resample.image(r.image(), r.height(), r.width(), v);
-        byte[] label = r.segLabel() == null ? null : Resample.labels(r.segLabel(), r.height(), r.width(), v);
-        float[] boxes = null;
-        int[] categories = null;
-        float[] areas = null;
-        boolean[] crowd = null;
-        if (r.boxes() != null) {
-            ViewBoxes.Moved m = ViewBoxes.apply(r.boxes(), v);
-            boxes = m.boxes();
-            int[] ids = r.categoryIds();
-            float[] a = r.areas();
-            boolean[] c = r.iscrowd();
-            categories = new int[m.kept().length];
-            areas = new float[m.kept().length];
-            crowd = new boolean[m.kept().length];
-            for (int i = 0; i < m.kept().length; i++) {
-                categories[i] = ids[m.kept()[i]];
-                areas[i] = a[m.kept()[i]];
-                crowd[i] = c[m.kept()[i]];
-            }
-        }
+        SampleLabels labels = r.labels()
+                .match(
+                        seg -> new SegmentationLabels(Resample.labels(seg.trainIds(), r.height(), r.width(), v)),
+                        det -> moved(det, v));
         return new ShardRecord(
                 r.sampleId(),
                 r.dataset(),
@@ -43,12 +30,26 @@ public final class ViewedSample {
                 r.origHeight(),
                 r.origWidth(),
                 image,
-                label,
-                boxes,
-                categories,
-                areas,
-                crowd,
+                labels,
                 r.imageId(),
                 r.sourceUri());
+    }
+
+    /** The objects whose boxes the view keeps, each with its category, area and crowd flag. */
+    private static DetectionLabels moved(DetectionLabels d, View v) {
+        ViewBoxes.Moved m = ViewBoxes.apply(d.boxes(), v);
+        int[] ids = d.categoryIds();
+        float[] a = d.areas();
+        boolean[] c = d.iscrowd();
+        int[] kept = m.kept();
+        int[] categories = new int[kept.length];
+        float[] areas = new float[kept.length];
+        boolean[] crowd = new boolean[kept.length];
+        for (int i = 0; i < kept.length; i++) {
+            categories[i] = ids[kept[i]];
+            areas[i] = a[kept[i]];
+            crowd[i] = c[kept[i]];
+        }
+        return new DetectionLabels(m.boxes(), categories, areas, crowd);
     }
 }

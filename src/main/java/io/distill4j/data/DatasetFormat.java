@@ -10,7 +10,7 @@ import org.apache.hadoop.fs.Path;
 /**
  * One source dataset's format: everything the shard stage does differently for Cityscapes and COCO.
  * A format walks a split of its source layout into {@link SourceSample}s, names its samples, turns a
- * sample's labels (a labelId map, or annotated boxes) into the label fields of a {@link ShardRecord},
+ * sample's labels (a labelId map, or annotated boxes) into the {@link SampleLabels} of a {@link ShardRecord},
  * and says which classes the shards hold. Formats are stateless; the list of them is
  * {@code io.distill4j.data.formats.DatasetFormats.ALL}, looked up by {@link #id()}.
  *
@@ -62,7 +62,7 @@ public interface DatasetFormat extends Serializable {
 
     /**
      * The shard record of a sample whose image is decoded: the format reads and checks its labels
-     * and fills the record's label fields.
+     * and builds the record's labels of its own kind.
      *
      * @param image    the decoded source image
      * @param resized  the image resized to the shards' size

@@ -33,30 +33,32 @@ public final class ShardFingerprint {
                 .putInt(r.width())
                 .array());
         bytes(md, r.image());
-        bytes(md, r.segLabel());
-        if (r.boxes() == null) bytes(md, null);
+        // The label columns as the Parquet row has them, so existing shards keep their fingerprint.
+        LabelColumns c = LabelColumns.of(r.labels());
+        bytes(md, c.segLabel());
+        if (c.boxes() == null) bytes(md, null);
         else {
-            ByteBuffer b = ByteBuffer.allocate(4 * r.boxes().length).order(ByteOrder.LITTLE_ENDIAN);
-            for (float f : r.boxes()) b.putFloat(f);
+            ByteBuffer b = ByteBuffer.allocate(4 * c.boxes().length).order(ByteOrder.LITTLE_ENDIAN);
+            for (float f : c.boxes()) b.putFloat(f);
             bytes(md, b.array());
         }
-        if (r.categoryIds() == null) bytes(md, null);
+        if (c.categoryIds() == null) bytes(md, null);
         else {
-            ByteBuffer b = ByteBuffer.allocate(4 * r.categoryIds().length).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i : r.categoryIds()) b.putInt(i);
+            ByteBuffer b = ByteBuffer.allocate(4 * c.categoryIds().length).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i : c.categoryIds()) b.putInt(i);
             bytes(md, b.array());
         }
-        if (r.areas() == null) bytes(md, null);
+        if (c.areas() == null) bytes(md, null);
         else {
-            ByteBuffer b = ByteBuffer.allocate(4 * r.areas().length).order(ByteOrder.LITTLE_ENDIAN);
-            for (float f : r.areas()) b.putFloat(f);
+            ByteBuffer b = ByteBuffer.allocate(4 * c.areas().length).order(ByteOrder.LITTLE_ENDIAN);
+            for (float f : c.areas()) b.putFloat(f);
             bytes(md, b.array());
         }
-        if (r.iscrowd() == null) bytes(md, null);
+        if (c.iscrowd() == null) bytes(md, null);
         else {
-            byte[] c = new byte[r.iscrowd().length];
-            for (int i = 0; i < c.length; i++) c[i] = (byte) (r.iscrowd()[i] ? 1 : 0);
-            bytes(md, c);
+            byte[] crowd = new byte[c.iscrowd().length];
+            for (int i = 0; i < crowd.length; i++) crowd[i] = (byte) (c.iscrowd()[i] ? 1 : 0);
+            bytes(md, crowd);
         }
         return md.digest();
     }

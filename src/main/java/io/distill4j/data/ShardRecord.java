@@ -8,7 +8,9 @@ import java.util.Objects;
  * One training sample after decode and resize: one row of the shard Parquet files.
  *
  * <p>Arrays are copied in and out, so a record is an immutable value; {@link #equals} and
- * {@link #hashCode} compare array contents (a plain record would compare array identity).
+ * {@link #hashCode} compare array contents (a plain record would compare array identity). The
+ * labels are one typed value whose kind the dataset decides; the record has no field that is null
+ * for one dataset (the Parquet columns that are: {@link LabelColumns}).
  *
  * @param sampleId    stable id from the dataset path (see {@link SourceSample#sampleId()})
  * @param dataset     {@code cityscapes} or {@code coco}
@@ -18,12 +20,7 @@ import java.util.Objects;
  * @param origHeight  height of the decoded source image
  * @param origWidth   width of the decoded source image
  * @param image       uint8 RGB in CHW order after resize, length {@code 3 * height * width}
- * @param segLabel    uint8 trainIds, row-major {@code height * width}, 255 = ignore; null for COCO
- * @param boxes       {@code x, y, w, h} per object in resized pixel coordinates; null for Cityscapes
- * @param categoryIds original COCO category id per object; null for Cityscapes
- * @param areas       annotation area per object in ORIGINAL image pixels, as COCO gives it (COCOeval's
- *                    small/medium/large ranges use it); null for Cityscapes
- * @param iscrowd     crowd flag per object; null for Cityscapes
+ * @param labels      the trainId map (Cityscapes) or the annotated boxes (COCO)
  * @param imageId     COCO image id, -1 for Cityscapes
  * @param sourceUri   the image file the record was decoded from
  */
@@ -36,11 +33,7 @@ public record ShardRecord(
         int origHeight,
         int origWidth,
         byte[] image,
-        byte[] segLabel,
-        float[] boxes,
-        int[] categoryIds,
-        float[] areas,
-        boolean[] iscrowd,
+        SampleLabels labels,
         long imageId,
         String sourceUri)
         implements Serializable {
@@ -50,6 +43,7 @@ public record ShardRecord(
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(sourceUri, "sourceUri");
         if (height <= 0 || width <= 0) {
             throw new IllegalArgumentException(
@@ -59,34 +53,8 @@ public record ShardRecord(
             throw new IllegalArgumentException("sample " + sampleId + ": image has " + image.length
                     + " bytes, expected 3*" + height + "*" + width);
         }
-        if (segLabel != null && segLabel.length != height * width) {
-            throw new IllegalArgumentException("sample " + sampleId + ": segLabel has " + segLabel.length
-                    + " bytes, expected " + height + "*" + width);
-        }
-        if (boxes != null) {
-            int n = boxes.length / 4;
-            if (boxes.length % 4 != 0
-                    || categoryIds == null
-                    || areas == null
-                    || iscrowd == null
-                    || categoryIds.length != n
-                    || areas.length != n
-                    || iscrowd.length != n) {
-                throw new IllegalArgumentException("sample " + sampleId + ": boxes (" + boxes.length
-                        + " floats), categoryIds, areas and iscrowd must describe the same objects");
-            }
-        }
+        labels.requireFits(sampleId, height, width);
         image = image.clone();
-        segLabel = segLabel == null ? null : segLabel.clone();
-        boxes = boxes == null ? null : boxes.clone();
-        categoryIds = categoryIds == null ? null : categoryIds.clone();
-        areas = areas == null ? null : areas.clone();
-        iscrowd = iscrowd == null ? null : iscrowd.clone();
-    }
-
-    /** Number of annotated objects (0 for Cityscapes). */
-    public int objectCount() {
-        return boxes == null ? 0 : boxes.length / 4;
     }
 
     @Override
@@ -94,29 +62,26 @@ public record ShardRecord(
         return image.clone();
     }
 
-    @Override
-    public byte[] segLabel() {
-        return segLabel == null ? null : segLabel.clone();
+    /**
+     * The segmentation map of a segmentation sample.
+     *
+     * @throws IllegalArgumentException naming the sample when it is labelled with boxes
+     */
+    public SegmentationLabels segmentation() {
+        if (labels instanceof SegmentationLabels s) return s;
+        throw new IllegalArgumentException(
+                "sample " + sampleId + " of dataset '" + dataset + "' is labelled with boxes, not a segmentation map");
     }
 
-    @Override
-    public float[] boxes() {
-        return boxes == null ? null : boxes.clone();
-    }
-
-    @Override
-    public int[] categoryIds() {
-        return categoryIds == null ? null : categoryIds.clone();
-    }
-
-    @Override
-    public float[] areas() {
-        return areas == null ? null : areas.clone();
-    }
-
-    @Override
-    public boolean[] iscrowd() {
-        return iscrowd == null ? null : iscrowd.clone();
+    /**
+     * The boxes of a detection sample.
+     *
+     * @throws IllegalArgumentException naming the sample when it is labelled with a segmentation map
+     */
+    public DetectionLabels detection() {
+        if (labels instanceof DetectionLabels d) return d;
+        throw new IllegalArgumentException(
+                "sample " + sampleId + " of dataset '" + dataset + "' is labelled with a segmentation map, not boxes");
     }
 
     @Override
@@ -132,27 +97,19 @@ public record ShardRecord(
                 && imageId == r.imageId
                 && sourceUri.equals(r.sourceUri)
                 && Arrays.equals(image, r.image)
-                && Arrays.equals(segLabel, r.segLabel)
-                && Arrays.equals(boxes, r.boxes)
-                && Arrays.equals(categoryIds, r.categoryIds)
-                && Arrays.equals(areas, r.areas)
-                && Arrays.equals(iscrowd, r.iscrowd);
+                && labels.equals(r.labels);
     }
 
     @Override
     public int hashCode() {
         int h = Objects.hash(sampleId, dataset, split, height, width, origHeight, origWidth, imageId, sourceUri);
         h = 31 * h + Arrays.hashCode(image);
-        h = 31 * h + Arrays.hashCode(segLabel);
-        h = 31 * h + Arrays.hashCode(boxes);
-        h = 31 * h + Arrays.hashCode(categoryIds);
-        h = 31 * h + Arrays.hashCode(areas);
-        return 31 * h + Arrays.hashCode(iscrowd);
+        return 31 * h + labels.hashCode();
     }
 
     @Override
     public String toString() {
         return "ShardRecord[" + sampleId + ", " + height + "x" + width + " (orig " + origHeight + "x" + origWidth
-                + "), objects=" + objectCount() + ", seg=" + (segLabel != null) + ", source=" + sourceUri + "]";
+                + "), " + labels + ", source=" + sourceUri + "]";
     }
 }

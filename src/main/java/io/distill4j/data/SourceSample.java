@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param sampleId   stable id derived from the dataset path, e.g.
  *                   {@code cityscapes/train/aachen/aachen_000000_000019} or {@code coco/val2017/000000000139}
- * @param dataset    {@link #CITYSCAPES} or {@link #COCO}
+ * @param dataset    the id of its {@link DatasetFormat}: {@link #CITYSCAPES} or {@link #COCO}
  * @param split      the split's directory name ({@code train}, {@code val2017}, ...)
  * @param imageUri   the image file (a Hadoop path string)
  * @param labelUri   the label map file (Cityscapes), null for COCO
@@ -39,18 +39,16 @@ public record SourceSample(
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(imageUri, "imageUri");
-        if (!dataset.equals(CITYSCAPES) && !dataset.equals(COCO)) {
-            throw new IllegalArgumentException("sample " + sampleId + ": unknown dataset '" + dataset + "'");
-        }
-        if (dataset.equals(CITYSCAPES) && labelUri == null) {
-            throw new IllegalArgumentException("sample " + sampleId + ": a Cityscapes sample needs a label file");
-        }
+        // Which datasets exist is the formats' list: DatasetFormats refuses a sample of another one.
         // List.copyOf makes an immutable, serializable copy.
         objects = objects == null ? List.of() : List.copyOf(objects);
     }
 
     /** A Cityscapes image and its labelIds map; sizes are known only after decoding. */
     public static SourceSample cityscapes(String sampleId, String split, String imageUri, String labelUri) {
+        if (labelUri == null) {
+            throw new IllegalArgumentException("sample " + sampleId + ": a Cityscapes sample needs a label file");
+        }
         return new SourceSample(sampleId, CITYSCAPES, split, imageUri, labelUri, -1, -1, -1, List.of());
     }
 

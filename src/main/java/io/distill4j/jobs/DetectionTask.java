@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.config.DistillTerm;
 import io.distill4j.data.ShardRecord;
+import io.distill4j.data.coco.CocoFormat;
 import io.distill4j.eval.coco.CocoDetection;
 import io.distill4j.eval.coco.CocoEvaluator;
 import io.distill4j.eval.coco.CocoGroundTruth;
@@ -51,7 +52,7 @@ final class DetectionTask implements VisionTask {
 
     @Override
     public String dataset() {
-        return "coco";
+        return CocoFormat.ID;
     }
 
     @Override

@@ -161,7 +161,7 @@ final class SegmentationTask implements VisionTask {
                         r.image(),
                         r.height(),
                         r.width(),
-                        r.segLabel(),
+                        r.segmentation().trainIds(),
                         teacherPreds == null ? null : teacherPreds.get(i),
                         shownPreds.get(i));
             }
@@ -194,7 +194,7 @@ final class SegmentationTask implements VisionTask {
                     if (part.isEmpty()) return List.of(m).iterator();
                     List<byte[]> preds = executor.with(forward -> SegmentationPredictor.predict(forward, part, batch));
                     for (int i = 0; i < part.size(); i++) {
-                        m.add(part.get(i).segLabel(), preds.get(i));
+                        m.add(part.get(i).segmentation().trainIds(), preds.get(i));
                         if (predictionsDir != null) writeLabelIdPng(hadoop, predictionsDir, part.get(i), preds.get(i));
                     }
                     return List.of(m).iterator();

@@ -1,5 +1,6 @@
 package io.distill4j.jobs;
 
+import io.distill4j.data.LabelColumns;
 import io.distill4j.data.ShardRecord;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -39,6 +40,7 @@ public final class ShardSchema {
     private ShardSchema() {}
 
     public static Row toRow(ShardRecord r) {
+        LabelColumns labels = LabelColumns.of(r.labels());
         return RowFactory.create(
                 r.sampleId(),
                 r.dataset(),
@@ -48,18 +50,26 @@ public final class ShardSchema {
                 r.origHeight(),
                 r.origWidth(),
                 r.image(),
-                r.segLabel(),
-                boxed(r.boxes()),
-                boxed(r.categoryIds()),
-                boxed(r.areas()),
-                boxed(r.iscrowd()),
+                labels.segLabel(),
+                boxed(labels.boxes()),
+                boxed(labels.categoryIds()),
+                boxed(labels.areas()),
+                boxed(labels.iscrowd()),
                 r.imageId(),
                 r.sourceUri());
     }
 
+    /** @throws IllegalArgumentException naming the sample when its label columns are not one kind's */
     public static ShardRecord fromRow(Row row) {
+        String sampleId = row.getString(0);
+        LabelColumns labels = new LabelColumns(
+                row.isNullAt(8) ? null : (byte[]) row.get(8),
+                row.isNullAt(9) ? null : floats(row.getList(9)),
+                row.isNullAt(10) ? null : ints(row.getList(10)),
+                row.isNullAt(11) ? null : floats(row.getList(11)),
+                row.isNullAt(12) ? null : bools(row.getList(12)));
         return new ShardRecord(
-                row.getString(0),
+                sampleId,
                 row.getString(1),
                 row.getString(2),
                 row.getInt(3),
@@ -67,11 +77,7 @@ public final class ShardSchema {
                 row.getInt(5),
                 row.getInt(6),
                 (byte[]) row.get(7),
-                row.isNullAt(8) ? null : (byte[]) row.get(8),
-                row.isNullAt(9) ? null : floats(row.getList(9)),
-                row.isNullAt(10) ? null : ints(row.getList(10)),
-                row.isNullAt(11) ? null : floats(row.getList(11)),
-                row.isNullAt(12) ? null : bools(row.getList(12)),
+                labels.labels(sampleId),
                 row.getLong(13),
                 row.getString(14));
     }

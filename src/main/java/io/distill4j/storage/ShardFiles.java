@@ -1,5 +1,6 @@
 package io.distill4j.storage;
 
+import io.distill4j.data.LabelColumns;
 import io.distill4j.data.ShardRecord;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -56,8 +57,15 @@ public final class ShardFiles {
     }
 
     private static ShardRecord toRecord(Group g) {
+        String sampleId = g.getString("sample_id", 0);
+        LabelColumns labels = new LabelColumns(
+                has(g, "seg_label") ? g.getBinary("seg_label", 0).getBytes() : null,
+                has(g, "boxes") ? floats(g.getGroup("boxes", 0)) : null,
+                has(g, "category_ids") ? ints(g.getGroup("category_ids", 0)) : null,
+                has(g, "areas") ? floats(g.getGroup("areas", 0)) : null,
+                has(g, "iscrowd") ? bools(g.getGroup("iscrowd", 0)) : null);
         return new ShardRecord(
-                g.getString("sample_id", 0),
+                sampleId,
                 g.getString("dataset", 0),
                 g.getString("split", 0),
                 g.getInteger("height", 0),
@@ -65,11 +73,7 @@ public final class ShardFiles {
                 g.getInteger("orig_height", 0),
                 g.getInteger("orig_width", 0),
                 g.getBinary("image", 0).getBytes(),
-                has(g, "seg_label") ? g.getBinary("seg_label", 0).getBytes() : null,
-                has(g, "boxes") ? floats(g.getGroup("boxes", 0)) : null,
-                has(g, "category_ids") ? ints(g.getGroup("category_ids", 0)) : null,
-                has(g, "areas") ? floats(g.getGroup("areas", 0)) : null,
-                has(g, "iscrowd") ? bools(g.getGroup("iscrowd", 0)) : null,
+                labels.labels(sampleId),
                 g.getLong("image_id", 0),
                 g.getString("source_uri", 0));
     }

@@ -1,5 +1,6 @@
 package io.distill4j.train;
 
+import io.distill4j.data.DetectionLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.eval.detect.CenterNetTargets;
 import io.distill4j.model.TapInfo;
@@ -27,15 +28,12 @@ public final class DetectionExamples {
      * @param categoryIds the COCO category id of each heatmap channel
      */
     public static CenterNetTargets.Targets targets(ShardRecord r, int[] categoryIds, int stride) {
-        if (r.boxes() == null) {
-            throw new IllegalArgumentException("sample " + r.sampleId() + " of dataset '" + r.dataset()
-                    + "' has no boxes; detection training needs COCO shards");
-        }
+        DetectionLabels labels = r.detection();
         Map<Integer, Integer> channel = new HashMap<>();
         for (int i = 0; i < categoryIds.length; i++) channel.put(categoryIds[i], i);
-        float[] flat = r.boxes();
-        int[] ids = r.categoryIds();
-        boolean[] crowd = r.iscrowd();
+        float[] flat = labels.boxes();
+        int[] ids = labels.categoryIds();
+        boolean[] crowd = labels.iscrowd();
         List<double[]> boxes = new ArrayList<>();
         List<Integer> classes = new ArrayList<>();
         for (int i = 0; i < ids.length; i++) {

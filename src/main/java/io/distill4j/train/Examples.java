@@ -1,5 +1,6 @@
 package io.distill4j.train;
 
+import io.distill4j.data.SegmentationLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.method.LabelLayout;
 import io.distill4j.model.InputNormalization;
@@ -107,17 +108,10 @@ public final class Examples {
         for (int row = 0; row < 3 * h; row++) {
             for (int x = 0; x < w; x++) flipped[row * w + x] = image[row * w + w - 1 - x];
         }
-        byte[] label = r.segLabel();
-        byte[] flippedLabel = null;
-        if (label != null) {
-            flippedLabel = new byte[label.length];
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) flippedLabel[y * w + x] = label[y * w + w - 1 - x];
-            }
-        }
-        if (r.boxes() != null) {
-            throw new IllegalArgumentException(
-                    "sample " + r.sampleId() + ": flipped views are made for segmentation samples only");
+        byte[] label = r.segmentation().trainIds();
+        byte[] flippedLabel = new byte[label.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) flippedLabel[y * w + x] = label[y * w + w - 1 - x];
         }
         return new ShardRecord(
                 r.sampleId(),
@@ -128,11 +122,7 @@ public final class Examples {
                 r.origHeight(),
                 r.origWidth(),
                 flipped,
-                flippedLabel,
-                null,
-                null,
-                null,
-                null,
+                new SegmentationLabels(flippedLabel),
                 r.imageId(),
                 r.sourceUri());
     }
@@ -141,7 +131,8 @@ public final class Examples {
         TapInfo logits = objective.logits();
         // The network's input; a holistic term's label also holds it, averaged to the logits grid.
         float[] normalized = InputNormalization.normalizeChw(r.image(), r.height(), r.width());
-        byte[] grid = labelsAtGrid(r.segLabel(), r.height(), r.width(), logits.height(), logits.width());
+        byte[] trainIds = r.segmentation().trainIds();
+        byte[] grid = labelsAtGrid(trainIds, r.height(), r.width(), logits.height(), logits.width());
         int hw = grid.length;
         INDArray[] labels = new INDArray[objective.outputNames().size()];
         float[] task = new float[hw];
@@ -181,7 +172,7 @@ public final class Examples {
                 TapInfo tap = term.teacherTap();
                 float[] mask = tap.height() == logits.height() && tap.width() == logits.width()
                         ? valid
-                        : validMask(labelsAtGrid(r.segLabel(), r.height(), r.width(), tap.height(), tap.width()));
+                        : validMask(labelsAtGrid(trainIds, r.height(), r.width(), tap.height(), tap.width()));
                 row = new float[t.length + mask.length];
                 System.arraycopy(t, 0, row, 0, t.length);
                 System.arraycopy(mask, 0, row, t.length, mask.length);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distill4j.config.AugmentSettings;
+import io.distill4j.data.SegmentationLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.model.TapInfo;
 import java.util.Map;
@@ -30,11 +31,7 @@ class TrainingViewsTest {
                 1024,
                 2048,
                 image,
-                label,
-                null,
-                null,
-                null,
-                null,
+                new SegmentationLabels(label),
                 -1,
                 "file:/a.png");
     }
@@ -50,7 +47,9 @@ class TrainingViewsTest {
             ShardRecord seen = views.sample(r, epoch);
             assertEquals(32, seen.height());
             assertArrayEquals(Resample.image(r.image(), 32, 64, v), seen.image());
-            assertArrayEquals(Resample.labels(r.segLabel(), 32, 64, v), seen.segLabel());
+            assertArrayEquals(
+                    Resample.labels(r.segmentation().trainIds(), 32, 64, v),
+                    seen.segmentation().trainIds());
             float[] t = views.teacher(Map.of("logits", logits, "neck", new float[] {1}), epoch, r.sampleId())
                     .get("logits");
             assertArrayEquals(Resample.map(logits, 2, 8, 16, 32, 64, v), t);

@@ -3,6 +3,7 @@ package io.distill4j.augment;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.distill4j.data.DetectionLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.eval.detect.CenterNetTargets;
 import io.distill4j.train.DetectionExamples;
@@ -20,11 +21,7 @@ class ViewBoxesTest {
                 64,
                 64,
                 new byte[3 * 32 * 32],
-                null,
-                boxes,
-                ids,
-                new float[n],
-                new boolean[n],
+                new DetectionLabels(boxes, ids, new float[n], new boolean[n]),
                 1,
                 "file:/x.jpg");
     }
@@ -87,7 +84,7 @@ class ViewBoxesTest {
         // A box seen through a crop at (8, 8) of scale 1 has the targets of the box moved by (-8, -8).
         ShardRecord r = coco(new float[] {10, 12, 8, 6, 0, 0, 4, 4}, new int[] {1, 1});
         ShardRecord viewed = ViewedSample.of(r, new View(8, 8, 16, 16, 16, 16, false));
-        assertArrayEquals(new float[] {2, 4, 8, 6}, viewed.boxes(), "the second box is outside the crop");
+        assertArrayEquals(new float[] {2, 4, 8, 6}, viewed.detection().boxes(), "the second box is outside the crop");
         ShardRecord moved = new ShardRecord(
                 "m",
                 "coco",
@@ -97,11 +94,7 @@ class ViewBoxesTest {
                 64,
                 64,
                 new byte[3 * 16 * 16],
-                null,
-                new float[] {2, 4, 8, 6},
-                new int[] {1},
-                new float[1],
-                new boolean[1],
+                new DetectionLabels(new float[] {2, 4, 8, 6}, new int[] {1}, new float[1], new boolean[1]),
                 1,
                 "file:/x.jpg");
         int[] categories = {1};

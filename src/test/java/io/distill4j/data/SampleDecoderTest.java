@@ -2,7 +2,6 @@ package io.distill4j.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,14 +57,16 @@ class SampleDecoderTest {
         SourceSample s = cityscapes(rgb(2, 4, 100), new ChwImage(1, 2, 4, ids));
         // Halving takes the pixel under each output centre: row 1, columns 1 and 3 (car, ego vehicle).
         ShardRecord r = DatasetFormats.decode(s, fs, 1, 2);
-        assertArrayEquals(new byte[] {13, (byte) 255}, r.segLabel());
+        assertArrayEquals(new byte[] {13, (byte) 255}, r.segmentation().trainIds());
         r = DatasetFormats.decode(s, fs, 2, 4);
-        assertArrayEquals(new byte[] {0, 0, 1, 1, 13, 13, (byte) 255, (byte) 255}, r.segLabel());
+        assertArrayEquals(
+                new byte[] {0, 0, 1, 1, 13, 13, (byte) 255, (byte) 255},
+                r.segmentation().trainIds());
         assertEquals(2, r.origHeight());
         assertEquals(4, r.origWidth());
         assertEquals(3 * 2 * 4, r.image().length);
         assertEquals(100, r.image()[5] & 0xFF);
-        assertNull(r.boxes());
+        assertThrows(IllegalArgumentException.class, r::detection);
         assertEquals(-1, r.imageId());
         assertEquals(s.imageUri(), r.sourceUri());
     }
@@ -75,13 +76,14 @@ class SampleDecoderTest {
         CocoObject a = new CocoObject(5, 18, new float[] {10, 20, 40, 30}, 900f, false);
         CocoObject b = new CocoObject(6, 1, new float[] {0, 0, 100, 50}, 4000f, true);
         ShardRecord r = DatasetFormats.decode(coco(50, 100, rgb(50, 100, 60), a, b), fs, 25, 200);
-        assertArrayEquals(new float[] {20, 10, 80, 15, 0, 0, 200, 25}, r.boxes());
-        assertArrayEquals(new int[] {18, 1}, r.categoryIds());
-        assertArrayEquals(new float[] {900f, 4000f}, r.areas());
-        assertArrayEquals(new boolean[] {false, true}, r.iscrowd());
+        assertArrayEquals(
+                new float[] {20, 10, 80, 15, 0, 0, 200, 25}, r.detection().boxes());
+        assertArrayEquals(new int[] {18, 1}, r.detection().categoryIds());
+        assertArrayEquals(new float[] {900f, 4000f}, r.detection().areas());
+        assertArrayEquals(new boolean[] {false, true}, r.detection().iscrowd());
         assertEquals(139, r.imageId());
-        assertEquals(2, r.objectCount());
-        assertNull(r.segLabel());
+        assertEquals(2, r.detection().objectCount());
+        assertThrows(IllegalArgumentException.class, r::segmentation);
     }
 
     @Test
@@ -131,6 +133,6 @@ class SampleDecoderTest {
         // Within the documented tolerance a box that ends a fraction past the border is kept.
         SourceSample edge =
                 coco(20, 20, rgb(20, 20, 1), new CocoObject(79, 3, new float[] {10, 2, 10.4f, 5}, 50f, false));
-        assertEquals(1, DatasetFormats.decode(edge, fs, 10, 10).objectCount());
+        assertEquals(1, DatasetFormats.decode(edge, fs, 10, 10).detection().objectCount());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ class ShardFingerprintTest {
         java.util.Arrays.fill(image, pixel);
         byte[] seg = new byte[4];
         java.util.Arrays.fill(seg, label);
-        return new ShardRecord(id, "cityscapes", "train", 2, 2, 4, 4, image, seg, null, null, null, null, -1, source);
+        return new ShardRecord(id, "cityscapes", "train", 2, 2, 4, 4, image, new SegmentationLabels(seg), -1, source);
     }
 
     private static String fingerprint(ShardRecord... rows) {
@@ -56,11 +57,7 @@ class ShardFingerprintTest {
                 4,
                 4,
                 new byte[12],
-                null,
-                new float[] {0, 0, 1, 1},
-                new int[] {3},
-                new float[] {4},
-                new boolean[] {false},
+                new DetectionLabels(new float[] {0, 0, 1, 1}, new int[] {3}, new float[] {4}, new boolean[] {false}),
                 1,
                 "/c");
         ShardRecord b = new ShardRecord(
@@ -72,14 +69,70 @@ class ShardFingerprintTest {
                 4,
                 4,
                 new byte[12],
-                null,
-                new float[] {0, 0, 1, 1},
-                new int[] {5},
-                new float[] {4},
-                new boolean[] {false},
+                new DetectionLabels(new float[] {0, 0, 1, 1}, new int[] {5}, new float[] {4}, new boolean[] {false}),
                 1,
                 "/c");
         assertFalse(java.util.Arrays.equals(ShardFingerprint.row(a), ShardFingerprint.row(b)));
         assertArrayEquals(ShardFingerprint.row(a), ShardFingerprint.row(a));
+    }
+
+    /**
+     * Row digests of shards written before the labels became a typed value (computed with that
+     * code): the labels hash as their Parquet columns, so existing shards keep their fingerprint.
+     */
+    @Test
+    void rowDigestsAreThoseOfTheNullableColumnLayout() {
+        byte[] image = new byte[12];
+        for (int i = 0; i < image.length; i++) image[i] = (byte) i;
+        ShardRecord seg = new ShardRecord(
+                "cityscapes/train/a/a_1",
+                "cityscapes",
+                "train",
+                2,
+                2,
+                4,
+                4,
+                image,
+                new SegmentationLabels(new byte[] {0, 1, (byte) 255, 18}),
+                -1,
+                "/a.png");
+        ShardRecord det = new ShardRecord(
+                "coco/train2017/000000000001",
+                "coco",
+                "train2017",
+                2,
+                2,
+                4,
+                4,
+                image,
+                new DetectionLabels(
+                        new float[] {0, 0.5f, 1, 1.25f, 1, 1, 1, 1},
+                        new int[] {3, 90},
+                        new float[] {4.5f, 2},
+                        new boolean[] {false, true}),
+                1,
+                "/c.jpg");
+        ShardRecord empty = new ShardRecord(
+                "coco/train2017/000000000002",
+                "coco",
+                "train2017",
+                2,
+                2,
+                4,
+                4,
+                image,
+                new DetectionLabels(new float[0], new int[0], new float[0], new boolean[0]),
+                2,
+                "/d.jpg");
+        HexFormat hex = HexFormat.of();
+        assertEquals(
+                "90d48b648364721c5ed5bc8de8d5cd6f805f85c8743119f9c1ca1483687d9bb8",
+                hex.formatHex(ShardFingerprint.row(seg)));
+        assertEquals(
+                "591b52c817264e88dded07d3e03e3cec20faba00909f7835f3c82a96a142a24b",
+                hex.formatHex(ShardFingerprint.row(det)));
+        assertEquals(
+                "ff3a13bd38ac6d05ebb528e4a4ecb09d9a4ae166bf98d19af55ffbe34cf527f6",
+                hex.formatHex(ShardFingerprint.row(empty)));
     }
 }

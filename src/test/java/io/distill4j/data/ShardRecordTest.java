@@ -1,13 +1,17 @@
 package io.distill4j.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.lang.reflect.RecordComponent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,13 +27,24 @@ class ShardRecordTest {
                 10,
                 20,
                 image,
-                null,
-                boxes,
-                new int[] {18},
-                new float[] {12f},
-                new boolean[] {false},
+                new DetectionLabels(boxes, new int[] {18}, new float[] {12f}, new boolean[] {false}),
                 139,
                 "file:/c/val2017/000000000139.jpg");
+    }
+
+    private static ShardRecord cityscapes(byte[] trainIds) {
+        return new ShardRecord(
+                "cityscapes/val/a/a_1",
+                "cityscapes",
+                "val",
+                1,
+                2,
+                1024,
+                2048,
+                new byte[6],
+                new SegmentationLabels(trainIds),
+                -1,
+                "file:/c/a/a_1_leftImg8bit.png");
     }
 
     @Test
@@ -48,7 +63,7 @@ class ShardRecordTest {
         ShardRecord r = coco(image, new float[] {1, 2, 3, 4});
         image[0] = 9;
         r.image()[1] = 9;
-        r.boxes()[0] = 9;
+        r.detection().boxes()[0] = 9;
         assertEquals(coco(new byte[6], new float[] {1, 2, 3, 4}), r);
     }
 
@@ -61,9 +76,79 @@ class ShardRecordTest {
     }
 
     @Test
+    void segmentationMapOfTheWrongSizeIsRejectedWithTheSampleId() {
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> cityscapes(new byte[] {1, 2, 3}));
+        assertEquals("sample cityscapes/val/a/a_1: segLabel has 3 bytes, expected 1*2", e.getMessage());
+    }
+
+    @Test
+    void detectionArraysThatCountDifferentObjectsAreRejected() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new DetectionLabels(new float[8], new int[1], new float[2], new boolean[2]));
+        assertEquals("boxes (8 floats), categoryIds, areas and iscrowd must describe the same objects", e.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new DetectionLabels(new float[4], new int[1], null, new boolean[1]),
+                "a missing array");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new DetectionLabels(new float[6], new int[1], new float[1], new boolean[1]),
+                "boxes not in fours");
+    }
+
+    @Test
+    void aDetectionRecordHasNoSegmentationMapToAskFor() {
+        ShardRecord r = coco(new byte[6], new float[] {1, 2, 3, 4});
+        assertInstanceOf(DetectionLabels.class, r.labels());
+        assertEquals(1, r.detection().objectCount());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::segmentation);
+        assertEquals(
+                "sample coco/val2017/000000000139 of dataset 'coco' is labelled with boxes, not a segmentation map",
+                e.getMessage());
+    }
+
+    @Test
+    void aSegmentationRecordHasNoBoxesToAskFor() {
+        ShardRecord r = cityscapes(new byte[] {0, (byte) 255});
+        assertInstanceOf(SegmentationLabels.class, r.labels());
+        assertArrayEquals(new byte[] {0, (byte) 255}, r.segmentation().trainIds());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::detection);
+        assertEquals(
+                "sample cityscapes/val/a/a_1 of dataset 'cityscapes' is labelled with a segmentation map, not boxes",
+                e.getMessage());
+    }
+
+    @Test
+    void noAccessorOfEitherKindReturnsNull() throws Exception {
+        for (ShardRecord r : List.of(cityscapes(new byte[2]), coco(new byte[6], new float[] {1, 2, 3, 4}))) {
+            for (RecordComponent c : ShardRecord.class.getRecordComponents()) {
+                assertNotNull(c.getAccessor().invoke(r), r.sampleId() + ": " + c.getName());
+            }
+            for (RecordComponent c : r.labels().getClass().getRecordComponents()) {
+                assertNotNull(c.getAccessor().invoke(r.labels()), r.sampleId() + ": labels " + c.getName());
+            }
+        }
+    }
+
+    @Test
+    void labelArraysAreCopiedInAndOut() {
+        byte[] trainIds = {1, 2};
+        ShardRecord r = cityscapes(trainIds);
+        trainIds[0] = 9;
+        r.segmentation().trainIds()[1] = 9;
+        assertEquals(cityscapes(new byte[] {1, 2}), r);
+        assertNotEquals(cityscapes(new byte[] {1, 3}), r);
+        assertEquals(cityscapes(new byte[] {1, 2}).hashCode(), r.hashCode());
+    }
+
+    @Test
     void recordAndSourceSampleSurviveJavaSerialization() throws Exception {
         ShardRecord r = coco(new byte[] {1, 2, 3, 4, 5, 6}, new float[] {1, 2, 3, 4});
         assertEquals(r, roundTrip(r));
+        ShardRecord seg = cityscapes(new byte[] {7, (byte) 255});
+        assertEquals(seg, roundTrip(seg));
         SourceSample s = SourceSample.coco(
                 "coco/val2017/000000000139",
                 "val2017",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.distill4j.data.DetectionLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.eval.coco.CocoDetection;
 import io.distill4j.eval.coco.CocoEvaluator;
@@ -57,23 +58,22 @@ class DetectionPredictorTest {
                 origH,
                 origW,
                 new byte[3 * H * W],
-                null,
-                boxes,
-                categoryIds,
-                areas,
-                new boolean[origBoxes.length],
+                new DetectionLabels(boxes, categoryIds, areas, new boolean[origBoxes.length]),
                 imageId,
                 "file:/coco/val2017/" + imageId + ".jpg");
     }
 
     /** The head output a perfect model gives: the ground-truth heatmap as logits and the exact regression. */
     private static List<CocoDetection> perfectOutputDecoded(DetectionPredictor predictor, ShardRecord r) {
-        float[] b = r.boxes();
-        double[][] boxes = new double[r.objectCount()][];
-        int[] classes = new int[r.objectCount()];
+        float[] b = r.detection().boxes();
+        double[][] boxes = new double[r.detection().objectCount()][];
+        int[] classes = new int[r.detection().objectCount()];
         for (int i = 0; i < boxes.length; i++) {
             boxes[i] = new double[] {b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]};
-            classes[i] = java.util.Arrays.stream(CATEGORY_IDS).boxed().toList().indexOf(r.categoryIds()[i]);
+            classes[i] = java.util.Arrays.stream(CATEGORY_IDS)
+                    .boxed()
+                    .toList()
+                    .indexOf(r.detection().categoryIds()[i]);
         }
         CenterNetTargets.Targets t = CenterNetTargets.encode(boxes, classes, CATEGORY_IDS.length, H, W, STRIDE);
         float[] logits = new float[t.heatmap().length];

@@ -266,7 +266,7 @@ class LocalClusterTest {
         long ignored = 0;
         for (Path f : shardFiles("val")) {
             for (ShardRecord s : ShardFiles.read(new Configuration(), f))
-                for (byte b : s.segLabel()) if ((b & 0xFF) == 255) ignored++;
+                for (byte b : s.segmentation().trainIds()) if ((b & 0xFF) == 255) ignored++;
         }
         assertEquals(4L * 32 * 64 - ignored, e.metrics().totalPixels());
         JsonNode m = new ObjectMapper()

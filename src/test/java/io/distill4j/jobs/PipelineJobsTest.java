@@ -629,7 +629,7 @@ class PipelineJobsTest {
         long n = 0;
         for (Path f : ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "val")) {
             for (ShardRecord r : ShardFiles.read(new Configuration(), f))
-                for (byte b : r.segLabel()) if ((b & 0xFF) == 255) n++;
+                for (byte b : r.segmentation().trainIds()) if ((b & 0xFF) == 255) n++;
         }
         return n;
     }

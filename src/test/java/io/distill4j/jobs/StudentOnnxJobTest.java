@@ -147,8 +147,8 @@ class StudentOnnxJobTest {
             float[] l = logits.get(NDArrayIndex.point(i)).dup('c').data().asFloat();
             byte[] ort = SegmentationPredictor.argmaxUpsampled(
                     l, (int) logits.size(1), (int) logits.size(2), (int) logits.size(3), r.height(), r.width());
-            fromDl4j.add(r.segLabel(), dl4j.get(i));
-            fromOrt.add(r.segLabel(), ort);
+            fromDl4j.add(r.segmentation().trainIds(), dl4j.get(i));
+            fromOrt.add(r.segmentation().trainIds(), ort);
             for (int p = 0; p < ort.length; p++) {
                 if (ort[p] != dl4j.get(i)[p]) differing++;
                 predicted.add(ort[p] & 0xFF);

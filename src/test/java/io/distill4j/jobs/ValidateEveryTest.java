@@ -103,7 +103,7 @@ class ValidateEveryTest {
         SegmentationMetrics m = new SegmentationMetrics(19);
         List<byte[]> preds =
                 SegmentationPredictor.predict(bestNet, val, c.cache().batchSize());
-        for (int i = 0; i < val.size(); i++) m.add(val.get(i).segLabel(), preds.get(i));
+        for (int i = 0; i < val.size(); i++) m.add(val.get(i).segmentation().trainIds(), preds.get(i));
         assertEquals(best.path("value").asDouble(), m.meanIou(), 1e-9);
         assertTrue(Files.exists(run.resolve(DistillJob.STUDENT_FILE)), "the last model stays the stage's output");
     }

@@ -2,6 +2,7 @@ package io.distill4j.onnx;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.distill4j.data.SegmentationLabels;
 import io.distill4j.data.ShardRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,11 +40,8 @@ public record PyTorchReference(Path onnx, JsonNode json, List<ShardRecord> image
                         h,
                         w,
                         one,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
+                        // The reference runs only the forward pass: the labels are never read.
+                        new SegmentationLabels(new byte[h * w]),
                         i,
                         "test://" + name + "/" + i));
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distill4j.config.DistillTerm;
+import io.distill4j.data.DetectionLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.eval.detect.CenterNetTargets;
 import io.distill4j.model.ContextHead;
@@ -44,11 +45,11 @@ class DetectionObjectiveTest {
                 64,
                 64,
                 image,
-                null,
-                new float[] {10, 18, 8, 8, 0, 0, 12, 6, 20, 0, 10, 10},
-                new int[] {18, 3, 3},
-                new float[] {256, 288, 400},
-                new boolean[] {false, false, true},
+                new DetectionLabels(
+                        new float[] {10, 18, 8, 8, 0, 0, 12, 6, 20, 0, 10, 10},
+                        new int[] {18, 3, 3},
+                        new float[] {256, 288, 400},
+                        new boolean[] {false, false, true}),
                 1L,
                 "mem:s1");
     }

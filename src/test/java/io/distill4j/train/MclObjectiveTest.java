@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distill4j.config.DistillTerm;
+import io.distill4j.data.SegmentationLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.distill.MutualContrastiveLoss;
 import io.distill4j.model.ContextHead;
@@ -47,7 +48,7 @@ class MclObjectiveTest {
         for (int i = 0; i < label.length; i++) label[i] = (byte) (i % w < w / 2 ? 1 : 2);
         label[3] = (byte) 255;
         return new ShardRecord(
-                id, "cityscapes", "train", h, w, h, w, image, label, null, null, null, null, -1, "file:/" + id);
+                id, "cityscapes", "train", h, w, h, w, image, new SegmentationLabels(label), -1, "file:/" + id);
     }
 
     @Test

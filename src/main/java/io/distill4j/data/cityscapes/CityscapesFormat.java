@@ -7,6 +7,7 @@ import io.distill4j.data.DatasetFormat;
 import io.distill4j.data.ImageOps;
 import io.distill4j.data.SampleDecoder;
 import io.distill4j.data.SampleWarning;
+import io.distill4j.data.SegmentationLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.SourceSample;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class CityscapesFormat implements DatasetFormat {
     @Override
     public void countClasses(ShardRecord r, Map<Integer, Long> histogram) {
         long[] px = new long[256];
-        for (byte b : r.segLabel()) px[b & 0xFF]++;
+        for (byte b : r.segmentation().trainIds()) px[b & 0xFF]++;
         for (int i = 0; i < 256; i++) if (px[i] > 0) histogram.merge(i, px[i], Long::sum);
     }
 
@@ -76,11 +77,7 @@ public final class CityscapesFormat implements DatasetFormat {
                 image.height(),
                 image.width(),
                 resized.data(),
-                seg,
-                null,
-                null,
-                null,
-                null,
+                new SegmentationLabels(seg),
                 -1,
                 s.imageUri());
     }

@@ -5,6 +5,7 @@ import io.distill4j.data.ChwImage;
 import io.distill4j.data.CocoObject;
 import io.distill4j.data.DatasetClass;
 import io.distill4j.data.DatasetFormat;
+import io.distill4j.data.DetectionLabels;
 import io.distill4j.data.SampleWarning;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.SourceSample;
@@ -79,7 +80,7 @@ public final class CocoFormat implements DatasetFormat {
     /** Objects per category id. */
     @Override
     public void countClasses(ShardRecord r, Map<Integer, Long> histogram) {
-        for (int id : r.categoryIds()) histogram.merge(id, 1L, Long::sum);
+        for (int id : r.detection().categoryIds()) histogram.merge(id, 1L, Long::sum);
     }
 
     @Override
@@ -121,11 +122,7 @@ public final class CocoFormat implements DatasetFormat {
                 image.height(),
                 image.width(),
                 resized.data(),
-                null,
-                boxes,
-                categories,
-                areas,
-                crowd,
+                new DetectionLabels(boxes, categories, areas, crowd),
                 s.imageId(),
                 s.imageUri());
     }

@@ -1,5 +1,6 @@
 package io.distill4j.eval.detect;
 
+import io.distill4j.data.DetectionLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.eval.coco.CocoDetection;
 import io.distill4j.eval.coco.CocoGt;
@@ -31,15 +32,12 @@ public final class ShardBoxes {
      * resized floats.
      */
     public static List<CocoGt> groundTruth(ShardRecord r) {
-        if (r.boxes() == null) {
-            throw new IllegalArgumentException("sample " + r.sampleId() + " of dataset '" + r.dataset()
-                    + "' has no boxes; detection ground truth needs COCO shards");
-        }
+        DetectionLabels labels = r.detection();
         if (r.imageId() < 0) throw new IllegalArgumentException("sample " + r.sampleId() + " has no COCO image id");
-        float[] b = r.boxes();
-        int[] cats = r.categoryIds();
-        float[] areas = r.areas();
-        boolean[] crowd = r.iscrowd();
+        float[] b = labels.boxes();
+        int[] cats = labels.categoryIds();
+        float[] areas = labels.areas();
+        boolean[] crowd = labels.iscrowd();
         double sx = scaleX(r);
         double sy = scaleY(r);
         List<CocoGt> out = new ArrayList<>(cats.length);

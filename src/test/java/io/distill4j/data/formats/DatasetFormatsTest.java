@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.distill4j.config.DatasetSettings;
 import io.distill4j.data.DatasetClass;
 import io.distill4j.data.DatasetFormat;
+import io.distill4j.data.DetectionLabels;
+import io.distill4j.data.SegmentationLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.SourceSample;
 import io.distill4j.data.cityscapes.CityscapesFormat;
@@ -18,6 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 
 class DatasetFormatsTest {
@@ -44,6 +48,23 @@ class DatasetFormatsTest {
     void anUnknownIdIsRefusedNamingTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatasetFormats.of("voc"));
         assertEquals("unknown dataset 'voc': distill4j reads cityscapes, coco", e.getMessage());
+    }
+
+    @Test
+    void aSampleOfAnUnknownDatasetIsRefusedByTheFormatsList() throws Exception {
+        SourceSample voc = new SourceSample("voc/train/1", "voc", "train", "file:/1.jpg", null, 1, 4, 4, List.of());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> DatasetFormats.decode(voc, FileSystem.getLocal(new Configuration()), 2, 2));
+        assertEquals("unknown dataset 'voc': distill4j reads cityscapes, coco", e.getMessage());
+    }
+
+    @Test
+    void aCityscapesSampleWithoutItsLabelFileIsRefusedNamingIt() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SourceSample.cityscapes("cityscapes/val/a/a_1", "val", "file:/a_1_leftImg8bit.png", null));
+        assertEquals("sample cityscapes/val/a/a_1: a Cityscapes sample needs a label file", e.getMessage());
     }
 
     @Test
@@ -95,11 +116,7 @@ class DatasetFormatsTest {
                 1,
                 3,
                 new byte[9],
-                new byte[] {0, 0, (byte) 255},
-                null,
-                null,
-                null,
-                null,
+                new SegmentationLabels(new byte[] {0, 0, (byte) 255}),
                 -1,
                 "x.png");
         Map<Integer, Long> h = new TreeMap<>();
@@ -115,11 +132,7 @@ class DatasetFormatsTest {
                 1,
                 1,
                 new byte[3],
-                null,
-                new float[8],
-                new int[] {18, 1},
-                new float[2],
-                new boolean[2],
+                new DetectionLabels(new float[8], new int[] {18, 1}, new float[2], new boolean[2]),
                 1,
                 "1.jpg");
         h.clear();

@@ -86,7 +86,7 @@ class SampleDatasetGeneratorTest {
             }
             ShardRecord r = DatasetFormats.decode(s, fs, size.height() / 2, size.width() / 2);
             assertEquals(size.height(), r.origHeight());
-            for (byte b : r.segLabel()) trainIdPixels[b & 0xFF]++;
+            for (byte b : r.segmentation().trainIds()) trainIdPixels[b & 0xFF]++;
         }
         for (int ignored : new int[] {0, 1, 3, 4})
             assertTrue(labelIdsSeen[ignored], "labelId " + ignored + " never drawn");
@@ -144,7 +144,7 @@ class SampleDatasetGeneratorTest {
             int objects = 0;
             for (SourceSample s : samples) {
                 ShardRecord r = DatasetFormats.decode(s, fs, 96, 96);
-                objects += r.objectCount();
+                objects += r.detection().objectCount();
             }
             assertEquals(coco.annotationCount(), objects);
         }
