@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
+import io.distill4j.onnx.export.OnnxExporter;
+import io.distill4j.onnx.export.SpatialSize;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.util.NativeSetup;
 import io.distill4j.util.NativeStatus;
@@ -272,6 +274,54 @@ class LocalClusterTest {
         JsonNode m = new ObjectMapper()
                 .readTree(work.resolve("runs/kd/report/metrics.json").toFile());
         assertTrue(m.has("miou") && Double.isFinite(m.path("miou").asDouble()), m.toString());
+    }
+
+    @Test
+    @Order(6)
+    void augmentedCropsTrainOnExecutorsWithTheOnlineTeacherAndWithTransformedMaps() throws Exception {
+        // Executors in their own JVMs get the student and the online teacher built at the crop size
+        // (16x32 of the 32x64 shards) and draw the views themselves; the saved student is at the shard size.
+        String augment = "train.augment={scale=[0.75, 1.5], crop=[16, 32], hflip=0.5}";
+        String kd = "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]";
+        for (String[] mode : List.of(
+                new String[] {"crop-online", "distill.teacher-mode=online"},
+                new String[] {"crop-transform", "distill.teacher-views=transform"})) {
+            Distill4jConfig c = config(
+                    LocalClusterSupport.overrides(),
+                    "distill.run-id=" + mode[0],
+                    mode[1],
+                    augment,
+                    "train.epochs=1",
+                    kd);
+            DistillJob.Result r =
+                    timed("distill, " + mode[0] + " (1 epoch)", () -> new DistillJob(spark, c, false, quiet).run());
+            assertEquals(8, r.examples(), mode[0]);
+            List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/" + mode[0] + "/metrics.jsonl")));
+            assertEquals(1, lines.size(), mode[0]);
+            double v = new ObjectMapper()
+                    .readTree(lines.get(0))
+                    .path("terms")
+                    .path("pixel-kd@logits")
+                    .asDouble(Double.NaN);
+            assertTrue(Double.isFinite(v) && v > 0, lines.get(0));
+            ComputationGraph trained = ModelSerializer.restoreComputationGraph(
+                    work.resolve("runs/" + mode[0] + "/checkpoints/epoch-0001.zip")
+                            .toFile(),
+                    false);
+            assertEquals(
+                    new SpatialSize(16, 32),
+                    OnnxExporter.trainedSize(trained.getConfiguration()),
+                    mode[0] + ": the executors trained the graph at the crop size");
+            ComputationGraph student = ModelSerializer.restoreComputationGraph(
+                    work.resolve("runs/" + mode[0] + "/student.zip").toFile(), false);
+            INDArray out = student.feedForward(Nd4j.rand(DataType.FLOAT, 1, 3, 32, 64), false)
+                    .get("logits");
+            assertEquals(
+                    List.of(1L, 19L, 8L, 16L),
+                    Arrays.stream(out.shape()).boxed().toList(),
+                    mode[0]);
+            assertFalse(out.isNaN().any(), mode[0] + ": student output has NaN");
+        }
     }
 
     /** The per-epoch summary lines of a metrics.jsonl (per-iteration lines are interleaved). */
