@@ -246,6 +246,27 @@ class OnnxPipelineJobsTest {
     }
 
     @Test
+    @Order(4)
+    void anOnlineOnnxTeacherOnCropsSmallerThanTheShardsIsRefusedNamingTheKeys() {
+        // The ONNX file was checked at the shard size (32x64); it cannot be rebuilt at the crop like a DL4J graph.
+        StageOutputException e = assertThrows(StageOutputException.class, () -> new DistillJob(
+                        spark,
+                        seg(
+                                "distill.run-id=online-onnx-crop",
+                                "train.epochs=1",
+                                "distill.teacher-mode=online",
+                                "train.augment={scale=[1, 1], crop=[16, 32], hflip=0}",
+                                "distill.terms=[{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]"),
+                        false,
+                        quiet)
+                .run());
+        assertTrue(e.getMessage().startsWith("train.augment.crop = [16, 32]"), e.getMessage());
+        assertTrue(e.getMessage().contains("the online ONNX teacher (teacher.onnx.path)"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        assertFalse(Files.exists(work.resolve("runs/online-onnx-crop")), "nothing written for a refused run");
+    }
+
+    @Test
     @Order(5)
     void crossKdIsRefusedForAnOnnxTeacher() {
         StageOutputException e = assertThrows(StageOutputException.class, () -> new DistillJob(
