@@ -201,6 +201,42 @@ class S3PipelineTest {
     }
 
     @Test
+    @Order(7)
+    void exactViewsAtTheCropAreCachedOnS3AndDistillTrainsOnThem() throws Exception {
+        // Runs after the leftovers check: its outputs sit beside the committed ones under their own keys.
+        String[] views = {
+            "train.augment={scale=[0.75, 1.5], crop=[16, 32], hflip=0.5}",
+            "cache.views-per-sample=2",
+            "cache.output=\"" + WORK + "/teacher-cache-views\"",
+            "distill.teacher-views=exact"
+        };
+        CacheTeacherJob.Result r = new CacheTeacherJob(spark, config(views), console).run();
+        assertEquals(16L, r.rows().get("train"), "8 samples x 2 views x logits");
+        assertTrue(Manifest.exists(fs, new Path(r.dir())), r.dir());
+        List<String> recorded = spark.read()
+                .parquet(r.dir() + "/train")
+                .select("view")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
+        assertEquals(16, recorded.size());
+        for (String v : recorded) {
+            io.distill4j.augment.View view = io.distill4j.augment.View.parse(v);
+            assertEquals(List.of(16, 32), List.of(view.outHeight(), view.outWidth()), v);
+        }
+
+        List<String> run = new ArrayList<>(List.of(views));
+        run.addAll(List.of(
+                "distill.run-id=views",
+                "train.epochs=1",
+                "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]"));
+        DistillJob.Result d = new DistillJob(spark, config(run.toArray(String[]::new)), false, console).run();
+        assertEquals(8, d.examples());
+        assertEquals(0, d.missingTeacher());
+        assertTrue(Manifest.exists(fs, new Path(WORK + "/runs/views")));
+        assertTrue(read(new Path(WORK + "/runs/views/metrics.jsonl")).contains("pixel-kd@logits"));
+    }
+
+    @Test
     @Order(6)
     void everyStageOutputIsCommittedWithoutLeftovers() throws Exception {
         Map<String, byte[]> objects = allObjects();
