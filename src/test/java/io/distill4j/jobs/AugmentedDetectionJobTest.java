@@ -15,6 +15,7 @@ import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.sample.SampleDatasetGenerator;
 import io.distill4j.data.sample.SampleSpec;
+import io.distill4j.model.SizedGraphs;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.tensor.TensorCodecs;
@@ -240,6 +241,67 @@ class AugmentedDetectionJobTest {
 
     static double relativeDifference(INDArray a, INDArray b) {
         return a.sub(b).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+    }
+
+    @Test
+    void cachedViewsOfADetectorAtTheCropReproduceItsHeatmapThereAndDistillTrainsOnThem() throws Exception {
+        // 16x16 crops of the 32x32 shards: the teacher runs at the crop size with teacher.zip's parameters.
+        String crop = "train.augment={scale=[0.75, 1.25], crop=[16, 16], hflip=0.5}";
+        String k = "cache.views-per-sample=2";
+        String root = "cache.output=\"" + tmp.resolve("crop-views-cache") + "\"";
+        Distill4jConfig c = config(crop, k, root);
+        CacheTeacherJob.Result r = new CacheTeacherJob(spark, c, quiet).run();
+        assertEquals(12L, r.rows().get("train2017"), "6 samples x 2 views x heatmap");
+        TaskModels sized = TaskModels.of(
+                        c, Shards.open(spark, work.resolve("shards").toUri().toString()), "test")
+                .atInputSize(16, 16);
+        ComputationGraph teacher = SizedGraphs.withParameters(
+                sized.teacherObjective(sized.teacher()).configuration(),
+                ModelSerializer.restoreComputationGraph(
+                        work.resolve("teacher/teacher.zip").toFile(), false));
+        Configuration conf = new Configuration();
+        Map<String, ShardRecord> shards = new HashMap<>();
+        List<Path> files = ShardFiles.list(
+                FileSystem.getLocal(conf), new Path(work.resolve("shards").toUri()), "train2017");
+        for (Path f : files) for (ShardRecord s : ShardFiles.read(conf, f)) shards.put(s.sampleId(), s);
+        int checked = 0;
+        for (Path f : files) {
+            for (CacheRow row : CacheParquet.read(conf, new Path(new Path(r.dir(), "train2017"), f.getName()))) {
+                View v = View.parse(row.view());
+                assertEquals(List.of(16, 16), List.of(v.outHeight(), v.outWidth()), row.view());
+                ShardRecord seen = ViewedSample.of(shards.get(row.sampleId()), v);
+                float[] direct = teacher.feedForward(new INDArray[] {Examples.image(seen)}, false, false)
+                        .get("heatmap")
+                        .dup('c')
+                        .data()
+                        .asFloat();
+                float[] cached = TensorCodecs.forSpec(row.tensor().codec()).decode(row.tensor());
+                assertEquals(direct.length, cached.length, "the heatmap on the crop's grid");
+                for (int i = 0; i < direct.length; i++) {
+                    assertEquals(
+                            direct[i],
+                            cached[i],
+                            Math.abs(direct[i]) * 1e-3 + 1e-4,
+                            row.sampleId() + " view " + row.view() + " heatmap " + i);
+                }
+                checked++;
+            }
+        }
+        assertEquals(12, checked);
+
+        DistillJob.Result exact = new DistillJob(
+                        spark,
+                        config("distill.run-id=det-crop-exact", "train.epochs=1", crop, k, root, HEATMAP_KD),
+                        false,
+                        quiet)
+                .run();
+        assertEquals(6, exact.examples());
+        double kd = epochs("det-crop-exact")
+                .get(0)
+                .path("terms")
+                .path("pixel-kd@heatmap")
+                .asDouble(Double.NaN);
+        assertTrue(Double.isFinite(kd) && kd > 0, "pixel KD on cached cropped heatmaps: " + kd);
     }
 
     @Test
