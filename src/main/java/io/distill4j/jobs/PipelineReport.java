@@ -112,8 +112,8 @@ public final class PipelineReport {
                 + " rules over the whole split; mean ± sample standard deviation over the seeds "
                 + config.pipeline().seeds() + " (the teacher is trained once).\n\n" + table;
         Path dir = location(config).getParent();
-        try (OwnedDirectory owned =
-                OwnedDirectory.claim(fs, dir, "pipeline", "distill4j.work-dir", "comparison.md", System.out::println)) {
+        try (StageRun stage = StageRun.start(spark, "pipeline", System.out)) {
+            OwnedDirectory owned = stage.claim(fs, dir, "distill4j.work-dir", "comparison.md");
             Storage.writeText(fs, location(config), doc);
             Storage.writeText(fs, taskLocation(config, h.task()).suffix(".md"), doc);
             writeHtml(
