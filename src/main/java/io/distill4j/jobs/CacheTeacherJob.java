@@ -177,8 +177,6 @@ public final class CacheTeacherJob {
         StageSettings settings = DecidingSettings.cache(config.resolvedConfig());
         if (Manifest.exists(fs, out)) return reuse(fs, out, fp, settings, inputs);
         if (teacher.onnx() == null) {
-            // Views are inferred at the augmented input size (a crop), the full shard otherwise.
-            boolean views = cs.viewsPerSample() > 0;
             MemoryPreflight.check(
                     spark,
                     config,
@@ -188,8 +186,8 @@ public final class CacheTeacherJob {
                                     teacher.teacher().graph().getConfiguration(), OffHeapEstimate.Use.INFERENCE)),
                             cs.batchSize(),
                             "distill4j.cache.batch-size",
-                            views ? config.augment().inputHeight(shards.height()) : shards.height(),
-                            views ? config.augment().inputWidth(shards.width()) : shards.width()),
+                            size.height(),
+                            size.width()),
                     console);
         }
         OwnedDirectory owned = stage.claim(fs, out, CACHE_KEY);

@@ -186,8 +186,8 @@ public final class DistillJob {
                         taskModels,
                         config.train().batchSizePerWorker(),
                         "distill4j.train.batch-size-per-worker",
-                        config.augment().inputHeight(plan.shards().height()),
-                        config.augment().inputWidth(plan.shards().width())),
+                        plan.size().height(),
+                        plan.size().width()),
                 console);
         Path dir = new Path(Storage.path(ds.runsDir()), ds.runId());
         FileSystem fs = stage.fs(dir);
