@@ -67,7 +67,6 @@ class SampleDecoderTest {
         assertEquals(3 * 2 * 4, r.image().length);
         assertEquals(100, r.image()[5] & 0xFF);
         assertThrows(IllegalArgumentException.class, r::detection);
-        assertEquals(-1, r.imageId());
         assertEquals(s.imageUri(), r.sourceUri());
     }
 
@@ -81,7 +80,7 @@ class SampleDecoderTest {
         assertArrayEquals(new int[] {18, 1}, r.detection().categoryIds());
         assertArrayEquals(new float[] {900f, 4000f}, r.detection().areas());
         assertArrayEquals(new boolean[] {false, true}, r.detection().iscrowd());
-        assertEquals(139, r.imageId());
+        assertEquals(139, r.detection().imageId());
         assertEquals(2, r.detection().objectCount());
         assertThrows(IllegalArgumentException.class, r::segmentation);
     }

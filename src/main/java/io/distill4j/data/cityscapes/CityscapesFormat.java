@@ -78,7 +78,6 @@ public final class CityscapesFormat implements DatasetFormat {
                 image.width(),
                 resized.data(),
                 new SegmentationLabels(seg),
-                -1,
                 s.imageUri());
     }
 

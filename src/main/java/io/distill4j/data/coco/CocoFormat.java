@@ -122,8 +122,7 @@ public final class CocoFormat implements DatasetFormat {
                 image.height(),
                 image.width(),
                 resized.data(),
-                new DetectionLabels(boxes, categories, areas, crowd),
-                s.imageId(),
+                new DetectionLabels(s.imageId(), boxes, categories, areas, crowd),
                 s.imageUri());
     }
 

@@ -117,7 +117,6 @@ class DatasetFormatsTest {
                 3,
                 new byte[9],
                 new SegmentationLabels(new byte[] {0, 0, (byte) 255}),
-                -1,
                 "x.png");
         Map<Integer, Long> h = new TreeMap<>();
         DatasetFormats.of("cityscapes").countClasses(seg, h);
@@ -132,8 +131,7 @@ class DatasetFormatsTest {
                 1,
                 1,
                 new byte[3],
-                new DetectionLabels(new float[8], new int[] {18, 1}, new float[2], new boolean[2]),
-                1,
+                new DetectionLabels(1, new float[8], new int[] {18, 1}, new float[2], new boolean[2]),
                 "1.jpg");
         h.clear();
         DatasetFormats.of("coco").countClasses(det, h);
