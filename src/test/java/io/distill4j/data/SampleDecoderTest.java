@@ -103,7 +103,7 @@ class SampleDecoderTest {
     void labelOfAnotherSizeNamesTheLabelFile() throws IOException {
         SourceSample s = cityscapes(rgb(4, 8, 1), new ChwImage(1, 4, 6, new byte[24]));
         BadSampleException e = assertThrows(BadSampleException.class, () -> DatasetFormats.decode(s, fs, 4, 4));
-        assertEquals(s.labelUri(), e.file());
+        assertEquals(s.labelMap().uri(), e.file());
         assertEquals("label map is 6x4 (WxH) but its image is 8x4", e.reason());
     }
 
