@@ -142,6 +142,20 @@ class ShardSchemaTest {
         assertEquals(sorted(RECORDS), sorted(back));
     }
 
+    /**
+     * A shard file ShardSchema wrote at commit 22661c8, when the COCO image id was a field of
+     * ShardRecord and -1 for Cityscapes, from these same records: it reads back as them, both ways.
+     */
+    @Test
+    void aShardWrittenBeforeTheImageIdMovedIntoTheLabelsReadsBackTheSame() {
+        String file = "src/test/resources/shards/written-at-22661c8.parquet";
+        assertEquals(sorted(RECORDS), sorted(ShardFiles.read(new Configuration(), new Path(file))));
+        List<ShardRecord> viaSql = spark.read().parquet(file).orderBy("sample_id").collectAsList().stream()
+                .map(ShardSchema::fromRow)
+                .toList();
+        assertEquals(sorted(RECORDS), viaSql);
+    }
+
     private static List<ShardRecord> sorted(List<ShardRecord> records) {
         return records.stream()
                 .sorted(Comparator.comparing(ShardRecord::sampleId))
