@@ -134,7 +134,6 @@ public final class AugmentBench {
                 2048,
                 image,
                 new SegmentationLabels(label),
-                -1,
                 "file:/bench.png");
     }
 }

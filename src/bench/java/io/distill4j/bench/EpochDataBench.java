@@ -76,7 +76,6 @@ public final class EpochDataBench {
                         width,
                         image,
                         new SegmentationLabels(label),
-                        i,
                         "synthetic"));
             }
             JavaRDD<ShardRecord> records = sc.parallelize(list, 2);

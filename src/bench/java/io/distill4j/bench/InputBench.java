@@ -252,7 +252,6 @@ public final class InputBench {
                     w,
                     image,
                     new SegmentationLabels(label),
-                    -1,
                     "synthetic://" + i));
         }
         return out;

@@ -46,7 +46,6 @@ public final class ShardFingerprintBench {
                 w,
                 rgb,
                 new SegmentationLabels(labels),
-                -1,
                 "bench");
         long sink = 0;
         for (int i = 0; i < 2; i++) {

@@ -31,11 +31,10 @@ public final class ViewedSample {
                 r.origWidth(),
                 image,
                 labels,
-                r.imageId(),
                 r.sourceUri());
     }
 
-    /** The objects whose boxes the view keeps, each with its category, area and crowd flag. */
+    /** The objects whose boxes the view keeps, each with its category, area and crowd flag; the same image. */
     private static DetectionLabels moved(DetectionLabels d, View v) {
         ViewBoxes.Moved m = ViewBoxes.apply(d.boxes(), v);
         int[] ids = d.categoryIds();
@@ -50,6 +49,6 @@ public final class ViewedSample {
             areas[i] = a[kept[i]];
             crowd[i] = c[kept[i]];
         }
-        return new DetectionLabels(m.boxes(), categories, areas, crowd);
+        return new DetectionLabels(d.imageId(), m.boxes(), categories, areas, crowd);
     }
 }

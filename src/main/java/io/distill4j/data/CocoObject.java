@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * One COCO annotation as the shard job needs it: box {@code [x, y, w, h]} in original image pixels,
  * the original (non-contiguous) category id, the annotation area in original pixels as COCO gives it
- * (COCOeval's area ranges use it), and the crowd flag. Lives beside {@link SourceSample} so that the
+ * (COCOeval's area ranges use it), and the crowd flag. Lives beside {@link CocoImageAnnotations} so that the
  * data package does not depend on the COCO reader.
  */
 public record CocoObject(long annotationId, int categoryId, float[] bbox, float area, boolean iscrowd)

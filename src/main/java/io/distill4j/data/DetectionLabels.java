@@ -4,18 +4,20 @@ import java.util.Arrays;
 import java.util.function.Function;
 
 /**
- * A detection sample's labels: its annotated objects, the i-th object in each array. Copied in and
- * out, so the value is immutable; equality compares contents.
+ * A detection sample's labels: the COCO image they annotate and its annotated objects, the i-th
+ * object in each array. Copied in and out, so the value is immutable; equality compares contents.
  *
+ * @param imageId     the COCO image id, which ground truth and results files key the image by
  * @param boxes       {@code x, y, w, h} per object in resized pixel coordinates
  * @param categoryIds original COCO category id per object
  * @param areas       annotation area per object in ORIGINAL image pixels, as COCO gives it (COCOeval's
  *                    small/medium/large ranges use it)
  * @param iscrowd     crowd flag per object
  */
-public record DetectionLabels(float[] boxes, int[] categoryIds, float[] areas, boolean[] iscrowd)
+public record DetectionLabels(long imageId, float[] boxes, int[] categoryIds, float[] areas, boolean[] iscrowd)
         implements SampleLabels {
-    private static final long serialVersionUID = 1L;
+    // 2: the image id moved here from ShardRecord; a stream without it must not read back as image 0.
+    private static final long serialVersionUID = 2L;
 
     /** @throws IllegalArgumentException when an array is missing or the arrays count different objects */
     public DetectionLabels {
@@ -75,6 +77,7 @@ public record DetectionLabels(float[] boxes, int[] categoryIds, float[] areas, b
     @Override
     public boolean equals(Object o) {
         return o instanceof DetectionLabels d
+                && imageId == d.imageId
                 && Arrays.equals(boxes, d.boxes)
                 && Arrays.equals(categoryIds, d.categoryIds)
                 && Arrays.equals(areas, d.areas)
@@ -83,7 +86,8 @@ public record DetectionLabels(float[] boxes, int[] categoryIds, float[] areas, b
 
     @Override
     public int hashCode() {
-        int h = Arrays.hashCode(boxes);
+        int h = Long.hashCode(imageId);
+        h = 31 * h + Arrays.hashCode(boxes);
         h = 31 * h + Arrays.hashCode(categoryIds);
         h = 31 * h + Arrays.hashCode(areas);
         return 31 * h + Arrays.hashCode(iscrowd);
@@ -91,6 +95,6 @@ public record DetectionLabels(float[] boxes, int[] categoryIds, float[] areas, b
 
     @Override
     public String toString() {
-        return "DetectionLabels[" + objectCount() + " objects]";
+        return "DetectionLabels[image " + imageId + ", " + objectCount() + " objects]";
     }
 }

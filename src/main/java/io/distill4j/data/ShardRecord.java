@@ -10,7 +10,8 @@ import java.util.Objects;
  * <p>Arrays are copied in and out, so a record is an immutable value; {@link #equals} and
  * {@link #hashCode} compare array contents (a plain record would compare array identity). The
  * labels are one typed value whose kind the dataset decides; the record has no field that is null
- * for one dataset (the Parquet columns that are: {@link LabelColumns}).
+ * or -1 for one dataset (the Parquet columns that are: {@link LabelColumns}). A detection sample's
+ * COCO image id is part of its labels ({@link DetectionLabels#imageId()}).
  *
  * @param sampleId    stable id from the dataset path (see {@link SourceSample#sampleId()})
  * @param dataset     {@code cityscapes} or {@code coco}
@@ -20,8 +21,7 @@ import java.util.Objects;
  * @param origHeight  height of the decoded source image
  * @param origWidth   width of the decoded source image
  * @param image       uint8 RGB in CHW order after resize, length {@code 3 * height * width}
- * @param labels      the trainId map (Cityscapes) or the annotated boxes (COCO)
- * @param imageId     COCO image id, -1 for Cityscapes
+ * @param labels      the trainId map (Cityscapes) or the annotated boxes and image id (COCO)
  * @param sourceUri   the image file the record was decoded from
  */
 public record ShardRecord(
@@ -34,7 +34,6 @@ public record ShardRecord(
         int origWidth,
         byte[] image,
         SampleLabels labels,
-        long imageId,
         String sourceUri)
         implements Serializable {
 
@@ -94,7 +93,6 @@ public record ShardRecord(
                 && width == r.width
                 && origHeight == r.origHeight
                 && origWidth == r.origWidth
-                && imageId == r.imageId
                 && sourceUri.equals(r.sourceUri)
                 && Arrays.equals(image, r.image)
                 && labels.equals(r.labels);
@@ -102,7 +100,7 @@ public record ShardRecord(
 
     @Override
     public int hashCode() {
-        int h = Objects.hash(sampleId, dataset, split, height, width, origHeight, origWidth, imageId, sourceUri);
+        int h = Objects.hash(sampleId, dataset, split, height, width, origHeight, origWidth, sourceUri);
         h = 31 * h + Arrays.hashCode(image);
         return 31 * h + labels.hashCode();
     }

@@ -8,27 +8,15 @@ import java.util.Objects;
  * One sample as a dataset layout lists it, before any file is read: small, serializable, sortable by
  * id, so the shard job can list on the driver and decode on the executors.
  *
- * @param sampleId   stable id derived from the dataset path, e.g.
- *                   {@code cityscapes/train/aachen/aachen_000000_000019} or {@code coco/val2017/000000000139}
- * @param dataset    the id of its {@link DatasetFormat}: {@link #CITYSCAPES} or {@link #COCO}
- * @param split      the split's directory name ({@code train}, {@code val2017}, ...)
- * @param imageUri   the image file (a Hadoop path string)
- * @param labelUri   the label map file (Cityscapes), null for COCO
- * @param imageId    COCO image id, -1 for Cityscapes
- * @param origHeight image height declared by the annotations (COCO), -1 when unknown before decoding
- * @param origWidth  image width declared by the annotations (COCO), -1 when unknown before decoding
- * @param objects    COCO annotations of this image (empty for Cityscapes and for COCO images without any)
+ * @param sampleId stable id derived from the dataset path, e.g.
+ *                 {@code cityscapes/train/aachen/aachen_000000_000019} or {@code coco/val2017/000000000139}
+ * @param dataset  the id of its {@link DatasetFormat}: {@link #CITYSCAPES} or {@link #COCO}
+ * @param split    the split's directory name ({@code train}, {@code val2017}, ...)
+ * @param imageUri the image file (a Hadoop path string)
+ * @param labels   where its labels come from: a label map file (Cityscapes) or the image's COCO
+ *                 annotations
  */
-public record SourceSample(
-        String sampleId,
-        String dataset,
-        String split,
-        String imageUri,
-        String labelUri,
-        long imageId,
-        int origHeight,
-        int origWidth,
-        List<CocoObject> objects)
+public record SourceSample(String sampleId, String dataset, String split, String imageUri, SourceLabels labels)
         implements Serializable, Comparable<SourceSample> {
 
     public static final String CITYSCAPES = "cityscapes";
@@ -39,9 +27,8 @@ public record SourceSample(
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(imageUri, "imageUri");
+        Objects.requireNonNull(labels, "labels");
         // Which datasets exist is the formats' list: DatasetFormats refuses a sample of another one.
-        // List.copyOf makes an immutable, serializable copy.
-        objects = objects == null ? List.of() : List.copyOf(objects);
     }
 
     /** A Cityscapes image and its labelIds map; sizes are known only after decoding. */
@@ -49,7 +36,7 @@ public record SourceSample(
         if (labelUri == null) {
             throw new IllegalArgumentException("sample " + sampleId + ": a Cityscapes sample needs a label file");
         }
-        return new SourceSample(sampleId, CITYSCAPES, split, imageUri, labelUri, -1, -1, -1, List.of());
+        return new SourceSample(sampleId, CITYSCAPES, split, imageUri, new LabelMapFile(labelUri));
     }
 
     /** A COCO image with the size its annotation file declares and its annotations. */
@@ -58,10 +45,40 @@ public record SourceSample(
             String split,
             String imageUri,
             long imageId,
-            int origHeight,
-            int origWidth,
+            int declaredHeight,
+            int declaredWidth,
             List<CocoObject> objects) {
-        return new SourceSample(sampleId, COCO, split, imageUri, null, imageId, origHeight, origWidth, objects);
+        return new SourceSample(
+                sampleId,
+                COCO,
+                split,
+                imageUri,
+                new CocoImageAnnotations(imageId, declaredHeight, declaredWidth, objects));
+    }
+
+    /**
+     * The label map file of a segmentation sample.
+     *
+     * @throws IllegalArgumentException naming the sample when it lists another kind of labels
+     */
+    public LabelMapFile labelMap() {
+        if (labels instanceof LabelMapFile f) return f;
+        throw otherKind("a label map file");
+    }
+
+    /**
+     * The COCO annotations of a detection sample.
+     *
+     * @throws IllegalArgumentException naming the sample when it lists another kind of labels
+     */
+    public CocoImageAnnotations cocoAnnotations() {
+        if (labels instanceof CocoImageAnnotations a) return a;
+        throw otherKind("COCO annotations");
+    }
+
+    private IllegalArgumentException otherKind(String wanted) {
+        return new IllegalArgumentException(
+                "sample " + sampleId + " of dataset '" + dataset + "' lists " + labels.describe() + ", not " + wanted);
     }
 
     @Override

@@ -1,6 +1,6 @@
 /**
  * The pure data layer of the shard job: a source sample as listed from a dataset layout
- * ({@link io.distill4j.data.SourceSample}), its decoded and resized training form
+ * ({@link io.distill4j.data.SourceSample}, with one kind of {@link io.distill4j.data.SourceLabels}), its decoded and resized training form
  * ({@link io.distill4j.data.ShardRecord}, labelled with one kind of
  * {@link io.distill4j.data.SampleLabels}), the decoder between them ({@link io.distill4j.data.SampleDecoder})
  * and the image operations it uses ({@link io.distill4j.data.ImageOps}); what differs per dataset is a

@@ -78,7 +78,8 @@ public final class DetectionPredictor implements java.io.Serializable {
                     + "divide the " + r.height() + "x" + r.width() + " input by one stride");
         }
         CenterNetDecoder decoder = new CenterNetDecoder(categoryIds, r.width() / w, maxDetections, scoreThreshold);
-        return decoder.decode(r.imageId(), heatmapLogits, reg, h, w, ShardBoxes.scaleX(r), ShardBoxes.scaleY(r));
+        return decoder.decode(
+                r.detection().imageId(), heatmapLogits, reg, h, w, ShardBoxes.scaleX(r), ShardBoxes.scaleY(r));
     }
 
     private static INDArray nchw(Map<String, INDArray> acts, String vertex) {

@@ -230,7 +230,8 @@ final class DetectionTask implements VisionTask {
                     List<List<CocoDetection>> dets = executor.with(forward -> predictor.predict(forward, part, batch));
                     for (int i = 0; i < part.size(); i++) {
                         ShardRecord r = part.get(i);
-                        out.add(new ImageResult(r.imageId(), r.sampleId(), ShardBoxes.groundTruth(r), dets.get(i)));
+                        out.add(new ImageResult(
+                                r.detection().imageId(), r.sampleId(), ShardBoxes.groundTruth(r), dets.get(i)));
                     }
                     return out.iterator();
                 })

@@ -55,7 +55,7 @@ public final class ShardSchema {
                 boxed(labels.categoryIds()),
                 boxed(labels.areas()),
                 boxed(labels.iscrowd()),
-                r.imageId(),
+                labels.imageId(),
                 r.sourceUri());
     }
 
@@ -67,7 +67,8 @@ public final class ShardSchema {
                 row.isNullAt(9) ? null : floats(row.getList(9)),
                 row.isNullAt(10) ? null : ints(row.getList(10)),
                 row.isNullAt(11) ? null : floats(row.getList(11)),
-                row.isNullAt(12) ? null : bools(row.getList(12)));
+                row.isNullAt(12) ? null : bools(row.getList(12)),
+                row.getLong(13));
         return new ShardRecord(
                 sampleId,
                 row.getString(1),
@@ -78,7 +79,6 @@ public final class ShardSchema {
                 row.getInt(6),
                 (byte[]) row.get(7),
                 labels.labels(sampleId),
-                row.getLong(13),
                 row.getString(14));
     }
 

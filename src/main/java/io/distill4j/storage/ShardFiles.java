@@ -63,7 +63,8 @@ public final class ShardFiles {
                 has(g, "boxes") ? floats(g.getGroup("boxes", 0)) : null,
                 has(g, "category_ids") ? ints(g.getGroup("category_ids", 0)) : null,
                 has(g, "areas") ? floats(g.getGroup("areas", 0)) : null,
-                has(g, "iscrowd") ? bools(g.getGroup("iscrowd", 0)) : null);
+                has(g, "iscrowd") ? bools(g.getGroup("iscrowd", 0)) : null,
+                g.getLong("image_id", 0));
         return new ShardRecord(
                 sampleId,
                 g.getString("dataset", 0),
@@ -74,7 +75,6 @@ public final class ShardFiles {
                 g.getInteger("orig_width", 0),
                 g.getBinary("image", 0).getBytes(),
                 labels.labels(sampleId),
-                g.getLong("image_id", 0),
                 g.getString("source_uri", 0));
     }
 

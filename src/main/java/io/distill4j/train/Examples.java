@@ -123,7 +123,6 @@ public final class Examples {
                 r.origWidth(),
                 flipped,
                 new SegmentationLabels(flippedLabel),
-                r.imageId(),
                 r.sourceUri());
     }
 

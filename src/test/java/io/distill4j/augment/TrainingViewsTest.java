@@ -32,7 +32,6 @@ class TrainingViewsTest {
                 2048,
                 image,
                 new SegmentationLabels(label),
-                -1,
                 "file:/a.png");
     }
 

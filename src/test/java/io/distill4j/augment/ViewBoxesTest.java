@@ -21,8 +21,7 @@ class ViewBoxesTest {
                 64,
                 64,
                 new byte[3 * 32 * 32],
-                new DetectionLabels(boxes, ids, new float[n], new boolean[n]),
-                1,
+                new DetectionLabels(139, boxes, ids, new float[n], new boolean[n]),
                 "file:/x.jpg");
     }
 
@@ -85,6 +84,7 @@ class ViewBoxesTest {
         ShardRecord r = coco(new float[] {10, 12, 8, 6, 0, 0, 4, 4}, new int[] {1, 1});
         ShardRecord viewed = ViewedSample.of(r, new View(8, 8, 16, 16, 16, 16, false));
         assertArrayEquals(new float[] {2, 4, 8, 6}, viewed.detection().boxes(), "the second box is outside the crop");
+        assertEquals(139, viewed.detection().imageId(), "a view is of the same COCO image");
         ShardRecord moved = new ShardRecord(
                 "m",
                 "coco",
@@ -94,8 +94,7 @@ class ViewBoxesTest {
                 64,
                 64,
                 new byte[3 * 16 * 16],
-                new DetectionLabels(new float[] {2, 4, 8, 6}, new int[] {1}, new float[1], new boolean[1]),
-                1,
+                new DetectionLabels(1, new float[] {2, 4, 8, 6}, new int[] {1}, new float[1], new boolean[1]),
                 "file:/x.jpg");
         int[] categories = {1};
         CenterNetTargets.Targets a = DetectionExamples.targets(viewed, categories, 4);

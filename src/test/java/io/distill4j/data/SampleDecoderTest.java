@@ -67,7 +67,6 @@ class SampleDecoderTest {
         assertEquals(3 * 2 * 4, r.image().length);
         assertEquals(100, r.image()[5] & 0xFF);
         assertThrows(IllegalArgumentException.class, r::detection);
-        assertEquals(-1, r.imageId());
         assertEquals(s.imageUri(), r.sourceUri());
     }
 
@@ -81,7 +80,7 @@ class SampleDecoderTest {
         assertArrayEquals(new int[] {18, 1}, r.detection().categoryIds());
         assertArrayEquals(new float[] {900f, 4000f}, r.detection().areas());
         assertArrayEquals(new boolean[] {false, true}, r.detection().iscrowd());
-        assertEquals(139, r.imageId());
+        assertEquals(139, r.detection().imageId());
         assertEquals(2, r.detection().objectCount());
         assertThrows(IllegalArgumentException.class, r::segmentation);
     }
@@ -104,7 +103,7 @@ class SampleDecoderTest {
     void labelOfAnotherSizeNamesTheLabelFile() throws IOException {
         SourceSample s = cityscapes(rgb(4, 8, 1), new ChwImage(1, 4, 6, new byte[24]));
         BadSampleException e = assertThrows(BadSampleException.class, () -> DatasetFormats.decode(s, fs, 4, 4));
-        assertEquals(s.labelUri(), e.file());
+        assertEquals(s.labelMap().uri(), e.file());
         assertEquals("label map is 6x4 (WxH) but its image is 8x4", e.reason());
     }
 

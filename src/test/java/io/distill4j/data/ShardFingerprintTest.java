@@ -16,7 +16,7 @@ class ShardFingerprintTest {
         java.util.Arrays.fill(image, pixel);
         byte[] seg = new byte[4];
         java.util.Arrays.fill(seg, label);
-        return new ShardRecord(id, "cityscapes", "train", 2, 2, 4, 4, image, new SegmentationLabels(seg), -1, source);
+        return new ShardRecord(id, "cityscapes", "train", 2, 2, 4, 4, image, new SegmentationLabels(seg), source);
     }
 
     private static String fingerprint(ShardRecord... rows) {
@@ -57,8 +57,7 @@ class ShardFingerprintTest {
                 4,
                 4,
                 new byte[12],
-                new DetectionLabels(new float[] {0, 0, 1, 1}, new int[] {3}, new float[] {4}, new boolean[] {false}),
-                1,
+                new DetectionLabels(1, new float[] {0, 0, 1, 1}, new int[] {3}, new float[] {4}, new boolean[] {false}),
                 "/c");
         ShardRecord b = new ShardRecord(
                 "c1",
@@ -69,8 +68,7 @@ class ShardFingerprintTest {
                 4,
                 4,
                 new byte[12],
-                new DetectionLabels(new float[] {0, 0, 1, 1}, new int[] {5}, new float[] {4}, new boolean[] {false}),
-                1,
+                new DetectionLabels(1, new float[] {0, 0, 1, 1}, new int[] {5}, new float[] {4}, new boolean[] {false}),
                 "/c");
         assertFalse(java.util.Arrays.equals(ShardFingerprint.row(a), ShardFingerprint.row(b)));
         assertArrayEquals(ShardFingerprint.row(a), ShardFingerprint.row(a));
@@ -94,7 +92,6 @@ class ShardFingerprintTest {
                 4,
                 image,
                 new SegmentationLabels(new byte[] {0, 1, (byte) 255, 18}),
-                -1,
                 "/a.png");
         ShardRecord det = new ShardRecord(
                 "coco/train2017/000000000001",
@@ -106,11 +103,11 @@ class ShardFingerprintTest {
                 4,
                 image,
                 new DetectionLabels(
+                        1,
                         new float[] {0, 0.5f, 1, 1.25f, 1, 1, 1, 1},
                         new int[] {3, 90},
                         new float[] {4.5f, 2},
                         new boolean[] {false, true}),
-                1,
                 "/c.jpg");
         ShardRecord empty = new ShardRecord(
                 "coco/train2017/000000000002",
@@ -121,8 +118,7 @@ class ShardFingerprintTest {
                 4,
                 4,
                 image,
-                new DetectionLabels(new float[0], new int[0], new float[0], new boolean[0]),
-                2,
+                new DetectionLabels(2, new float[0], new int[0], new float[0], new boolean[0]),
                 "/d.jpg");
         HexFormat hex = HexFormat.of();
         assertEquals(

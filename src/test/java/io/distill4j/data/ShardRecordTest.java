@@ -27,8 +27,7 @@ class ShardRecordTest {
                 10,
                 20,
                 image,
-                new DetectionLabels(boxes, new int[] {18}, new float[] {12f}, new boolean[] {false}),
-                139,
+                new DetectionLabels(139, boxes, new int[] {18}, new float[] {12f}, new boolean[] {false}),
                 "file:/c/val2017/000000000139.jpg");
     }
 
@@ -43,7 +42,6 @@ class ShardRecordTest {
                 2048,
                 new byte[6],
                 new SegmentationLabels(trainIds),
-                -1,
                 "file:/c/a/a_1_leftImg8bit.png");
     }
 
@@ -86,15 +84,15 @@ class ShardRecordTest {
     void detectionArraysThatCountDifferentObjectsAreRejected() {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> new DetectionLabels(new float[8], new int[1], new float[2], new boolean[2]));
+                () -> new DetectionLabels(139, new float[8], new int[1], new float[2], new boolean[2]));
         assertEquals("boxes (8 floats), categoryIds, areas and iscrowd must describe the same objects", e.getMessage());
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new DetectionLabels(new float[4], new int[1], null, new boolean[1]),
+                () -> new DetectionLabels(139, new float[4], new int[1], null, new boolean[1]),
                 "a missing array");
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new DetectionLabels(new float[6], new int[1], new float[1], new boolean[1]),
+                () -> new DetectionLabels(139, new float[6], new int[1], new float[1], new boolean[1]),
                 "boxes not in fours");
     }
 
@@ -107,6 +105,26 @@ class ShardRecordTest {
         assertEquals(
                 "sample coco/val2017/000000000139 of dataset 'coco' is labelled with boxes, not a segmentation map",
                 e.getMessage());
+    }
+
+    @Test
+    void theCocoImageIdIsPartOfADetectionRecordsLabels() {
+        ShardRecord r = coco(new byte[6], new float[] {1, 2, 3, 4});
+        assertEquals(139, r.detection().imageId());
+        ShardRecord other = new ShardRecord(
+                r.sampleId(),
+                r.dataset(),
+                r.split(),
+                r.height(),
+                r.width(),
+                r.origHeight(),
+                r.origWidth(),
+                r.image(),
+                new DetectionLabels(
+                        140, new float[] {1, 2, 3, 4}, new int[] {18}, new float[] {12f}, new boolean[] {false}),
+                r.sourceUri());
+        assertNotEquals(r, other, "another image under the same sample id");
+        assertEquals("DetectionLabels[image 139, 1 objects]", r.labels().toString());
     }
 
     @Test
@@ -147,6 +165,7 @@ class ShardRecordTest {
     void recordAndSourceSampleSurviveJavaSerialization() throws Exception {
         ShardRecord r = coco(new byte[] {1, 2, 3, 4, 5, 6}, new float[] {1, 2, 3, 4});
         assertEquals(r, roundTrip(r));
+        assertEquals(139, ((ShardRecord) roundTrip(r)).detection().imageId());
         ShardRecord seg = cityscapes(new byte[] {7, (byte) 255});
         assertEquals(seg, roundTrip(seg));
         SourceSample s = SourceSample.coco(

@@ -58,8 +58,7 @@ class DetectionPredictorTest {
                 origH,
                 origW,
                 new byte[3 * H * W],
-                new DetectionLabels(boxes, categoryIds, areas, new boolean[origBoxes.length]),
-                imageId,
+                new DetectionLabels(imageId, boxes, categoryIds, areas, new boolean[origBoxes.length]),
                 "file:/coco/val2017/" + imageId + ".jpg");
     }
 

@@ -62,7 +62,6 @@ class ShardSchemaTest {
             2048,
             image(2, 3, 1),
             new SegmentationLabels(new byte[] {0, 1, 18, (byte) 255, 7, 7}),
-            -1,
             "file:/c/leftImg8bit/val/a/a_000000_000019_leftImg8bit.png");
 
     private static final ShardRecord COCO = new ShardRecord(
@@ -75,11 +74,11 @@ class ShardSchemaTest {
             640,
             image(2, 3, 2),
             new DetectionLabels(
+                    139,
                     new float[] {0.5f, 0.25f, 1.5f, 1f, 0, 0, 3, 2},
                     new int[] {18, 90},
                     new float[] {1234.5f, 99f},
                     new boolean[] {false, true}),
-            139,
             "file:/c/val2017/000000000139.jpg");
 
     private static final ShardRecord COCO_WITHOUT_OBJECTS = new ShardRecord(
@@ -91,8 +90,7 @@ class ShardSchemaTest {
             640,
             586,
             image(2, 3, 3),
-            new DetectionLabels(new float[0], new int[0], new float[0], new boolean[0]),
-            285,
+            new DetectionLabels(285, new float[0], new int[0], new float[0], new boolean[0]),
             "file:/c/val2017/000000000285.jpg");
 
     private static final List<ShardRecord> RECORDS = List.of(CITYSCAPES, COCO, COCO_WITHOUT_OBJECTS);
@@ -126,6 +124,10 @@ class ShardSchemaTest {
             assertFalse(coco.isNullAt(read.schema().fieldIndex(c)), "coco " + c);
         }
         assertTrue(coco.isNullAt(read.schema().fieldIndex("seg_label")));
+        // image_id is not nullable: a segmentation row has -1, as shards written before the labels held it.
+        assertEquals(-1L, cityscapes.getLong(read.schema().fieldIndex("image_id")));
+        assertEquals(139L, coco.getLong(read.schema().fieldIndex("image_id")));
+        assertEquals(139L, back.get(1).detection().imageId());
     }
 
     @Test
@@ -138,6 +140,20 @@ class ShardSchemaTest {
                 .flatMap(f -> ShardFiles.read(conf, f.getPath()).stream())
                 .toList();
         assertEquals(sorted(RECORDS), sorted(back));
+    }
+
+    /**
+     * A shard file ShardSchema wrote at commit 22661c8, when the COCO image id was a field of
+     * ShardRecord and -1 for Cityscapes, from these same records: it reads back as them, both ways.
+     */
+    @Test
+    void aShardWrittenBeforeTheImageIdMovedIntoTheLabelsReadsBackTheSame() {
+        String file = "src/test/resources/shards/written-at-22661c8.parquet";
+        assertEquals(sorted(RECORDS), sorted(ShardFiles.read(new Configuration(), new Path(file))));
+        List<ShardRecord> viaSql = spark.read().parquet(file).orderBy("sample_id").collectAsList().stream()
+                .map(ShardSchema::fromRow)
+                .toList();
+        assertEquals(sorted(RECORDS), viaSql);
     }
 
     private static List<ShardRecord> sorted(List<ShardRecord> records) {

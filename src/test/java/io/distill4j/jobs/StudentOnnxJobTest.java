@@ -227,7 +227,7 @@ class StudentOnnxJobTest {
         int w = (int) heat.size(3);
         for (int i = 0; i < val.size(); i++) {
             ShardRecord r = val.get(i);
-            imageIds.add(r.imageId());
+            imageIds.add(r.detection().imageId());
             gts.addAll(ShardBoxes.groundTruth(r));
             fromDl4j.addAll(dl4j.get(i));
             fromOrt.addAll(predictor.decode(

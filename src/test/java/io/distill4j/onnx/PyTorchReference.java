@@ -42,7 +42,6 @@ public record PyTorchReference(Path onnx, JsonNode json, List<ShardRecord> image
                         one,
                         // The reference runs only the forward pass: the labels are never read.
                         new SegmentationLabels(new byte[h * w]),
-                        i,
                         "test://" + name + "/" + i));
             }
             return new PyTorchReference(DIR.resolve(j.path("onnx").asText()), j, images);

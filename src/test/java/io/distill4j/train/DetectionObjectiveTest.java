@@ -46,11 +46,11 @@ class DetectionObjectiveTest {
                 64,
                 image,
                 new DetectionLabels(
+                        1L,
                         new float[] {10, 18, 8, 8, 0, 0, 12, 6, 20, 0, 10, 10},
                         new int[] {18, 3, 3},
                         new float[] {256, 288, 400},
                         new boolean[] {false, false, true}),
-                1L,
                 "mem:s1");
     }
 

@@ -48,7 +48,7 @@ class MclObjectiveTest {
         for (int i = 0; i < label.length; i++) label[i] = (byte) (i % w < w / 2 ? 1 : 2);
         label[3] = (byte) 255;
         return new ShardRecord(
-                id, "cityscapes", "train", h, w, h, w, image, new SegmentationLabels(label), -1, "file:/" + id);
+                id, "cityscapes", "train", h, w, h, w, image, new SegmentationLabels(label), "file:/" + id);
     }
 
     @Test

@@ -78,7 +78,6 @@ public final class CityscapesFormat implements DatasetFormat {
                 image.width(),
                 resized.data(),
                 new SegmentationLabels(seg),
-                -1,
                 s.imageUri());
     }
 
@@ -89,16 +88,17 @@ public final class CityscapesFormat implements DatasetFormat {
             int targetHeight,
             int targetWidth,
             List<SampleWarning> warnings) {
+        String labelUri = s.labelMap().uri();
         ChwImage labels;
         try {
-            labels = ImageOps.decodeLabelPng(SampleDecoder.read(s, fs, s.labelUri()));
+            labels = ImageOps.decodeLabelPng(SampleDecoder.read(s, fs, labelUri));
         } catch (IllegalArgumentException e) {
-            throw new BadSampleException(s.sampleId(), s.labelUri(), "cannot decode label map: " + e.getMessage(), e);
+            throw new BadSampleException(s.sampleId(), labelUri, "cannot decode label map: " + e.getMessage(), e);
         }
         if (labels.height() != image.height() || labels.width() != image.width()) {
             throw new BadSampleException(
                     s.sampleId(),
-                    s.labelUri(),
+                    labelUri,
                     "label map is " + labels.width() + "x" + labels.height() + " (WxH) but its image is "
                             + image.width() + "x" + image.height());
         }
@@ -107,7 +107,7 @@ public final class CityscapesFormat implements DatasetFormat {
             long pixels = outside.values().stream().mapToLong(Long::longValue).sum();
             warnings.add(new SampleWarning(
                     s.sampleId(),
-                    s.labelUri(),
+                    labelUri,
                     pixels + " of " + labels.data().length
                             + " pixels have label ids outside the Cityscapes table (0.." + CityscapesLabels.MAX_LABEL_ID
                             + "): "

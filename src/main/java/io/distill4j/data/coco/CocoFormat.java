@@ -2,6 +2,7 @@ package io.distill4j.data.coco;
 
 import io.distill4j.data.BadSampleException;
 import io.distill4j.data.ChwImage;
+import io.distill4j.data.CocoImageAnnotations;
 import io.distill4j.data.CocoObject;
 import io.distill4j.data.DatasetClass;
 import io.distill4j.data.DatasetFormat;
@@ -86,14 +87,15 @@ public final class CocoFormat implements DatasetFormat {
     @Override
     public ShardRecord record(
             SourceSample s, FileSystem fs, ChwImage image, ChwImage resized, List<SampleWarning> warnings) {
-        if (image.height() != s.origHeight() || image.width() != s.origWidth()) {
+        CocoImageAnnotations annotations = s.cocoAnnotations();
+        if (image.height() != annotations.declaredHeight() || image.width() != annotations.declaredWidth()) {
             throw new BadSampleException(
                     s.sampleId(),
                     s.imageUri(),
                     "decoded image is " + image.width() + "x" + image.height() + " (WxH) but the annotations declare "
-                            + s.origWidth() + "x" + s.origHeight());
+                            + annotations.declaredWidth() + "x" + annotations.declaredHeight());
         }
-        List<CocoObject> objects = s.objects();
+        List<CocoObject> objects = annotations.objects();
         int n = objects.size();
         float[] boxes = new float[4 * n];
         int[] categories = new int[n];
@@ -122,8 +124,7 @@ public final class CocoFormat implements DatasetFormat {
                 image.height(),
                 image.width(),
                 resized.data(),
-                new DetectionLabels(boxes, categories, areas, crowd),
-                s.imageId(),
+                new DetectionLabels(annotations.imageId(), boxes, categories, areas, crowd),
                 s.imageUri());
     }
 

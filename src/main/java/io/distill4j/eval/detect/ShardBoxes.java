@@ -30,10 +30,11 @@ public final class ShardBoxes {
      * category ids, areas (stored in original pixels) and crowd flags, in annotation order.
      * Boxes come back within float rounding of the instances file: the shards store them as
      * resized floats.
+     *
+     * @throws IllegalArgumentException naming the sample when it is labelled with a segmentation map
      */
     public static List<CocoGt> groundTruth(ShardRecord r) {
         DetectionLabels labels = r.detection();
-        if (r.imageId() < 0) throw new IllegalArgumentException("sample " + r.sampleId() + " has no COCO image id");
         float[] b = labels.boxes();
         int[] cats = labels.categoryIds();
         float[] areas = labels.areas();
@@ -43,7 +44,7 @@ public final class ShardBoxes {
         List<CocoGt> out = new ArrayList<>(cats.length);
         for (int i = 0; i < cats.length; i++) {
             out.add(new CocoGt(
-                    r.imageId(),
+                    labels.imageId(),
                     cats[i],
                     b[4 * i] * sx,
                     b[4 * i + 1] * sy,

@@ -49,10 +49,9 @@ class CityscapesLayoutTest {
                 "cityscapes/train/bremen/bremen_000002_000019", samples.get(2).sampleId());
         SourceSample first = samples.get(0);
         assertTrue(first.imageUri().endsWith("leftImg8bit/train/aachen/aachen_000000_000019_leftImg8bit.png"));
-        assertTrue(first.labelUri().endsWith("gtFine/train/aachen/aachen_000000_000019_gtFine_labelIds.png"));
+        assertTrue(first.labelMap().uri().endsWith("gtFine/train/aachen/aachen_000000_000019_gtFine_labelIds.png"));
         assertEquals("train", first.split());
-        assertEquals(-1, first.imageId());
-        assertTrue(first.objects().isEmpty());
+        assertThrows(IllegalArgumentException.class, first::cocoAnnotations);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distill4j.data.CocoImageAnnotations;
 import io.distill4j.data.CocoObject;
 import io.distill4j.data.DataFiles;
 import io.distill4j.data.SourceSample;
@@ -41,18 +42,20 @@ class CocoLayoutTest {
                 List.of("coco/val2017/000000000139", "coco/val2017/000000000285", "coco/val2017/000000000632"),
                 samples.stream().map(SourceSample::sampleId).toList());
         SourceSample first = samples.get(0);
-        assertEquals(139, first.imageId());
-        assertEquals(3, first.origHeight());
-        assertEquals(4, first.origWidth());
+        CocoImageAnnotations annotations = first.cocoAnnotations();
+        assertEquals(139, annotations.imageId());
+        assertEquals(3, annotations.declaredHeight());
+        assertEquals(4, annotations.declaredWidth());
         assertTrue(first.imageUri().endsWith("val2017/000000000139.jpg"));
-        assertEquals(2, first.objects().size());
-        CocoObject crowd = first.objects().get(1);
+        assertEquals(2, annotations.objects().size());
+        assertThrows(IllegalArgumentException.class, first::labelMap);
+        CocoObject crowd = annotations.objects().get(1);
         assertEquals(11, crowd.annotationId());
         assertEquals(1, crowd.categoryId());
         assertArrayEquals(new float[] {1, 0, 2, 3}, crowd.bbox());
         assertEquals(4f, crowd.area());
         assertTrue(crowd.iscrowd());
-        assertTrue(samples.get(2).objects().isEmpty());
+        assertTrue(samples.get(2).cocoAnnotations().objects().isEmpty());
     }
 
     @Test

@@ -7,15 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distill4j.config.DatasetSettings;
+import io.distill4j.data.ChwImage;
+import io.distill4j.data.CocoImageAnnotations;
 import io.distill4j.data.DatasetClass;
 import io.distill4j.data.DatasetFormat;
 import io.distill4j.data.DetectionLabels;
+import io.distill4j.data.LabelMapFile;
 import io.distill4j.data.SegmentationLabels;
 import io.distill4j.data.ShardRecord;
 import io.distill4j.data.SourceSample;
 import io.distill4j.data.cityscapes.CityscapesFormat;
 import io.distill4j.data.cityscapes.CityscapesLabels;
 import io.distill4j.data.coco.CocoFormat;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +56,36 @@ class DatasetFormatsTest {
 
     @Test
     void aSampleOfAnUnknownDatasetIsRefusedByTheFormatsList() throws Exception {
-        SourceSample voc = new SourceSample("voc/train/1", "voc", "train", "file:/1.jpg", null, 1, 4, 4, List.of());
+        SourceSample voc = new SourceSample(
+                "voc/train/1", "voc", "train", "file:/1.jpg", new CocoImageAnnotations(1, 4, 4, List.of()));
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
                 () -> DatasetFormats.decode(voc, FileSystem.getLocal(new Configuration()), 2, 2));
         assertEquals("unknown dataset 'voc': distill4j reads cityscapes, coco", e.getMessage());
+    }
+
+    @Test
+    void aFormatHandedTheOtherKindOfLabelSourceRefusesItNamingTheSample() throws Exception {
+        FileSystem fs = FileSystem.getLocal(new Configuration());
+        ChwImage image = new ChwImage(3, 2, 2, new byte[12]);
+        SourceSample labelMap =
+                new SourceSample("coco/val2017/1", "coco", "val2017", "file:/1.jpg", new LabelMapFile("file:/1.png"));
+        assertEquals(
+                "sample coco/val2017/1 of dataset 'coco' lists a label map file, not COCO annotations",
+                assertThrows(IllegalArgumentException.class, () -> DatasetFormats.of("coco")
+                                .record(labelMap, fs, image, image, new ArrayList<>()))
+                        .getMessage());
+        SourceSample annotations = new SourceSample(
+                "cityscapes/val/a/a_1",
+                "cityscapes",
+                "val",
+                "file:/a.png",
+                new CocoImageAnnotations(1, 2, 2, List.of()));
+        assertEquals(
+                "sample cityscapes/val/a/a_1 of dataset 'cityscapes' lists COCO annotations, not a label map file",
+                assertThrows(IllegalArgumentException.class, () -> DatasetFormats.of("cityscapes")
+                                .record(annotations, fs, image, image, new ArrayList<>()))
+                        .getMessage());
     }
 
     @Test
@@ -117,7 +146,6 @@ class DatasetFormatsTest {
                 3,
                 new byte[9],
                 new SegmentationLabels(new byte[] {0, 0, (byte) 255}),
-                -1,
                 "x.png");
         Map<Integer, Long> h = new TreeMap<>();
         DatasetFormats.of("cityscapes").countClasses(seg, h);
@@ -132,8 +160,7 @@ class DatasetFormatsTest {
                 1,
                 1,
                 new byte[3],
-                new DetectionLabels(new float[8], new int[] {18, 1}, new float[2], new boolean[2]),
-                1,
+                new DetectionLabels(1, new float[8], new int[] {18, 1}, new float[2], new boolean[2]),
                 "1.jpg");
         h.clear();
         DatasetFormats.of("coco").countClasses(det, h);

@@ -80,7 +80,8 @@ class SampleDatasetGeneratorTest {
         boolean[] labelIdsSeen = new boolean[256];
         int[] trainIdPixels = new int[256];
         for (SourceSample s : train) {
-            for (byte b : ImageOps.decodeLabelPng(DataFiles.readAll(fs, new Path(s.labelUri())))
+            for (byte b : ImageOps.decodeLabelPng(
+                            DataFiles.readAll(fs, new Path(s.labelMap().uri())))
                     .data()) {
                 labelIdsSeen[b & 0xFF] = true;
             }
