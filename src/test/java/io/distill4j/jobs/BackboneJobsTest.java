@@ -1,5 +1,6 @@
 package io.distill4j.jobs;
 
+import static io.distill4j.jobs.SparkJobFixture.QUIET;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,25 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.cache.ModelFiles;
-import io.distill4j.config.Distill4jConfig;
 import io.distill4j.model.PretrainedWeightsException;
 import io.distill4j.storage.Manifest;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -37,59 +32,31 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 @Tag("spark")
 class BackboneJobsTest {
-    @TempDir
-    static java.nio.file.Path tmp;
+    /** Both networks at output stride 8 (a 4x8 grid), so the student's logits meet the teacher's. */
+    @RegisterExtension
+    static final SparkJobFixture job = SparkJobFixture.testSample()
+            .with("model.teacher.output-stride=8", "model.student.output-stride=8")
+            .sharded()
+            .teacher("teacher.epochs=1")
+            .cached();
 
-    static java.nio.file.Path sample;
-    static java.nio.file.Path work;
-    static SparkSession spark;
-    static final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
     static final java.nio.file.Path MOBILENET =
             java.nio.file.Path.of("src/test/resources/backbones/mobilenet_v2_w025.onnx");
     static final String CWD = "distill.terms=[{kind=cwd, student-tap=logits, teacher-output=logits, weight=1, tau=4}]";
 
-    @BeforeAll
-    static void start() throws Exception {
-        sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
-        work = tmp.resolve("work");
-        Distill4jConfig c = config();
-        spark = SparkTestSupport.spark(c);
-        new ShardJob(spark, c.dataset(), c.shard()).run();
-        new TrainTeacherJob(spark, config("teacher.epochs=1"), quiet).run();
-        new CacheTeacherJob(spark, config(), quiet).run();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
-    }
-
-    /** Both networks at output stride 8 (a 4x8 grid), so the student's logits meet the teacher's. */
-    static Distill4jConfig config(String... extra) {
-        String[] all = new String[extra.length + 2];
-        all[0] = "model.teacher.output-stride=8";
-        all[1] = "model.student.output-stride=8";
-        System.arraycopy(extra, 0, all, 2, extra.length);
-        return SparkTestSupport.config(work, sample, all);
-    }
-
     @Test
     void resNet18StudentDistilsWithCwdThroughSpark() throws Exception {
-        DistillJob.Result r = new DistillJob(
-                        spark,
-                        config("distill.run-id=resnet18-cwd", "model.student.backbone=resnet18", CWD, "train.epochs=1"),
-                        false,
-                        quiet)
-                .run();
+        DistillJob.Result r =
+                job.distill("distill.run-id=resnet18-cwd", "model.student.backbone=resnet18", CWD, "train.epochs=1");
         assertEquals(8, r.examples());
-        List<JsonNode> epochs = epochLines(work.resolve("runs/resnet18-cwd/metrics.jsonl"));
+        List<JsonNode> epochs = MetricsJsonl.epochs(job.work().resolve("runs/resnet18-cwd/metrics.jsonl"));
         assertEquals(1, epochs.size());
         for (JsonNode e : epochs) {
             assertTrue(Double.isFinite(e.path("score").asDouble()), e.toString());
             assertTrue(e.path("terms").toString().contains("cwd"), e.toString());
         }
         FileSystem fs = FileSystem.getLocal(new Configuration());
-        Path dir = new Path(work.resolve("runs/resnet18-cwd").toUri());
+        Path dir = new Path(job.work().resolve("runs/resnet18-cwd").toUri());
         assertTrue(Manifest.read(fs, dir).path("architecture").asText().contains("backbone=resnet18"));
         ComputationGraph student = ModelFiles.read(fs, new Path(dir, DistillJob.STUDENT_FILE), false);
         assertTrue(student.getLayer("layer4.1.conv2") != null, "torchvision's layer names in the exported student");
@@ -101,39 +68,33 @@ class BackboneJobsTest {
     @Test
     void studentStartsFromTheOnnxBackboneAndAFoldedFileIsRefused() throws Exception {
         String folded = "src/test/resources/backbones/mobilenet_v2_w025_folded.onnx";
-        PretrainedWeightsException e = assertThrows(PretrainedWeightsException.class, () -> new DistillJob(
-                        spark,
-                        config(
-                                "distill.run-id=folded",
-                                "model.student.backbone=mobilenetv2-0.25",
-                                "model.student.init=\"" + folded + "\"",
-                                CWD,
-                                "train.epochs=1"),
-                        false,
-                        quiet)
-                .run());
+        PretrainedWeightsException e = assertThrows(
+                PretrainedWeightsException.class,
+                () -> job.distill(
+                        "distill.run-id=folded",
+                        "model.student.backbone=mobilenetv2-0.25",
+                        "model.student.init=\"" + folded + "\"",
+                        CWD,
+                        "train.epochs=1"));
         assertTrue(
                 e.getMessage().startsWith(folded + ": no tensor 'features.0.0.weight' and no BatchNormalization node"),
                 e.getMessage());
-        assertFalse(Files.exists(work.resolve("runs/folded/" + DistillJob.STUDENT_FILE)));
+        assertFalse(Files.exists(job.work().resolve("runs/folded/" + DistillJob.STUDENT_FILE)));
 
         // A learning rate too small to move a weight: the trained student still holds the file's convolutions.
-        new DistillJob(
-                        spark,
-                        config(
-                                "distill.run-id=init",
-                                "model.student.backbone=mobilenetv2-0.25",
-                                "model.student.init=\"" + MOBILENET + "\"",
-                                CWD,
-                                "train.epochs=1",
-                                "train.learning-rate=1e-9"),
-                        false,
-                        quiet)
-                .run();
+        job.distill(
+                "distill.run-id=init",
+                "model.student.backbone=mobilenetv2-0.25",
+                "model.student.init=\"" + MOBILENET + "\"",
+                CWD,
+                "train.epochs=1",
+                "train.learning-rate=1e-9");
         FileSystem fs = FileSystem.getLocal(new Configuration());
         ComputationGraph student = ModelFiles.read(
                 fs,
-                new Path(work.resolve("runs/init/" + DistillJob.STUDENT_FILE).toUri()),
+                new Path(job.work()
+                        .resolve("runs/init/" + DistillJob.STUDENT_FILE)
+                        .toUri()),
                 false);
         INDArray file = onnxTensor("features.0.0.weight");
         assertTrue(student.getLayer("features.0.0").getParam("W").equalsWithEps(file, 1e-6), "stem conv from the file");
@@ -145,16 +106,16 @@ class BackboneJobsTest {
 
     @Test
     void aDl4jTeacherStartsFromTheOnnxBackboneToo() throws Exception {
-        java.nio.file.Path dir = work.resolve("teacher-init");
+        java.nio.file.Path dir = job.work().resolve("teacher-init");
         new TrainTeacherJob(
-                        spark,
-                        config(
+                        job.spark(),
+                        job.config(
                                 "teacher.dir=\"" + dir + "\"",
                                 "model.teacher.backbone=mobilenetv2-0.25",
                                 "model.teacher.init=\"" + MOBILENET + "\"",
                                 "teacher.epochs=1",
                                 "train.learning-rate=1e-9"),
-                        quiet)
+                        QUIET)
                 .run();
         ComputationGraph teacher = ModelFiles.read(
                 FileSystem.getLocal(new Configuration()),
@@ -184,15 +145,5 @@ class BackboneJobsTest {
             }
         }
         throw new AssertionError("no tensor " + name + " in " + MOBILENET);
-    }
-
-    private static List<JsonNode> epochLines(java.nio.file.Path metrics) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> out = new java.util.ArrayList<>();
-        for (String l : Files.readAllLines(metrics)) {
-            JsonNode n = json.readTree(l);
-            if (n.path("kind").asText().equals("epoch")) out.add(n);
-        }
-        return out;
     }
 }

@@ -3,22 +3,17 @@ package io.distill4j.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.cache.ModelFiles;
 import io.distill4j.cache.TeacherFingerprint;
 import io.distill4j.train.Examples;
 import io.distill4j.util.NativeSetup;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Assumptions;
@@ -46,11 +41,7 @@ class BadInputCliTest {
         NativeSetup.init();
         sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
         work = tmp.resolve("work");
-        CliRun shard = cli("shard");
-        assertEquals(0, shard.code(), shard.err());
-        FaultTestSupport.writeUntrainedTeacher(SparkTestSupport.config(work, sample), 32, 64, 0);
-        CliRun cache = cli("cache-teacher");
-        assertEquals(0, cache.code(), cache.err());
+        FaultTestSupport.commitThroughCli(work, sample);
     }
 
     static CliRun cli(String subcommand, String... extra) {
@@ -73,26 +64,6 @@ class BadInputCliTest {
         return "\"" + p + "\"";
     }
 
-    static Path copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path t = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) Files.createDirectories(t);
-                else Files.copy(f, t, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-        return to;
-    }
-
-    /**
-     * Replaces a file's bytes and drops Hadoop's {@code .NAME.crc} beside it, as a copy from HDFS or
-     * S3 (which keep no such files) would: the Parquet reader, not the local checksum, meets the damage.
-     */
-    static void replaceBytes(Path file, byte[] bytes) throws IOException {
-        Files.write(file, bytes);
-        Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
-    }
-
     static Path firstPart(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().startsWith("part-")
@@ -111,10 +82,10 @@ class BadInputCliTest {
 
     @Test
     void truncatedShardFileIsNamed() throws Exception {
-        Path shards = copyTree(work.resolve("shards"), tmp.resolve("truncated-shards"));
+        Path shards = BrokenCopies.copyTree(work.resolve("shards"), tmp.resolve("truncated-shards"));
         Path part = firstPart(shards.resolve("train"));
         byte[] bytes = Files.readAllBytes(part);
-        replaceBytes(part, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        BrokenCopies.replaceBytes(part, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         String line = failsLeavingOutputsIntact(
                 "cache-teacher", "shard.output=" + q(shards), "cache.output=" + q(tmp.resolve("cache-of-truncated")));
         assertTrue(line.contains(part.getFileName().toString()), line);
@@ -123,13 +94,13 @@ class BadInputCliTest {
     @Test
     void corruptTeacherCacheFileIsNamed() throws Exception {
         Path cacheRoot = tmp.resolve("corrupt-cache");
-        Path cache = copyTree(
+        Path cache = BrokenCopies.copyTree(
                 committedCache(),
                 cacheRoot.resolve(committedCache().getFileName().toString()));
         Path part = firstPart(cache.resolve("train"));
         byte[] garbage = new byte[(int) Files.size(part)];
         new java.util.Random(7).nextBytes(garbage);
-        replaceBytes(part, garbage);
+        BrokenCopies.replaceBytes(part, garbage);
         String line = failsLeavingOutputsIntact(
                 "distill",
                 "cache.output=" + q(cacheRoot),
@@ -159,7 +130,7 @@ class BadInputCliTest {
 
         // A's cache under B's fingerprint (renamed by hand): its manifest gives it away.
         Path renamedRoot = tmp.resolve("renamed-cache");
-        copyTree(committedCache(), renamedRoot.resolve(fpB));
+        BrokenCopies.copyTree(committedCache(), renamedRoot.resolve(fpB));
         String renamed = failsLeavingOutputsIntact(
                 "distill",
                 "teacher.dir=" + q(teacherB),
@@ -241,46 +212,16 @@ class BadInputCliTest {
 
     @Test
     void zeroSizedCocoBoxNamesTheSampleAndAnnotation() throws Exception {
-        Path coco = copyTree(sample.resolve("coco"), tmp.resolve("coco-zero-box"));
-        Path json;
-        try (Stream<Path> s = Files.list(coco.resolve("annotations"))) {
-            json = s.filter(p -> p.getFileName().toString().matches("instances_train.*\\.json"))
-                    .findFirst()
-                    .orElseThrow();
-        }
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = (ObjectNode) mapper.readTree(json.toFile());
-        ObjectNode ann = (ObjectNode) root.path("annotations").get(0);
-        ((ArrayNode) ann.path("bbox")).set(2, 0.0);
-        replaceBytes(json, mapper.writeValueAsBytes(root));
-        String line = failsLeavingOutputsIntact(
-                "shard",
-                "dataset.kind=coco",
-                "dataset.splits=[train2017]",
-                "dataset.root=" + q(coco),
-                "shard.height=32",
-                "shard.width=32",
-                "shard.output=" + q(tmp.resolve("shards-coco")));
+        ObjectNode[] ann = new ObjectNode[1];
+        Path json = BrokenCopies.cocoWithEditedTrainJson(sample, tmp.resolve("coco-zero-box"), root -> {
+            ann[0] = (ObjectNode) root.path("annotations").get(0);
+            ((ArrayNode) ann[0].path("bbox")).set(2, 0.0);
+        });
+        String line = cocoShardFails(json, "shards-coco");
         assertTrue(
-                line.contains("annotation " + ann.path("id").asLong()) && line.contains("zero or negative size"), line);
+                line.contains("annotation " + ann[0].path("id").asLong()) && line.contains("zero or negative size"),
+                line);
         assertTrue(line.contains("sample "), line);
-    }
-
-    /** A copy of the sample's COCO tree whose train annotation file {@code edit} rewrites; returns that file. */
-    static Path cocoCopyWithEditedTrainJson(String name, java.util.function.Consumer<ObjectNode> edit)
-            throws IOException {
-        Path coco = copyTree(sample.resolve("coco"), tmp.resolve(name));
-        Path json;
-        try (Stream<Path> s = Files.list(coco.resolve("annotations"))) {
-            json = s.filter(p -> p.getFileName().toString().matches("instances_train.*\\.json"))
-                    .findFirst()
-                    .orElseThrow();
-        }
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = (ObjectNode) mapper.readTree(json.toFile());
-        edit.accept(root);
-        replaceBytes(json, mapper.writeValueAsBytes(root));
-        return json;
     }
 
     static String cocoShardFails(Path json, String outName) throws IOException {
@@ -297,14 +238,16 @@ class BadInputCliTest {
 
     @Test
     void cocoSplitWithoutAnnotationsIsRefusedNamingTheFile() throws Exception {
-        Path json = cocoCopyWithEditedTrainJson("coco-no-annotations", root -> root.putArray("annotations"));
+        Path json = BrokenCopies.cocoWithEditedTrainJson(
+                sample, tmp.resolve("coco-no-annotations"), root -> root.putArray("annotations"));
         String line = cocoShardFails(json, "shards-coco-empty");
         assertTrue(line.contains(json.getFileName().toString()) && line.contains("but no annotations"), line);
     }
 
     @Test
     void cocoJsonWithoutCategoriesNamesTheMissingArray() throws Exception {
-        Path json = cocoCopyWithEditedTrainJson("coco-no-categories", root -> root.remove("categories"));
+        Path json = BrokenCopies.cocoWithEditedTrainJson(
+                sample, tmp.resolve("coco-no-categories"), root -> root.remove("categories"));
         String line = cocoShardFails(json, "shards-coco-nocat");
         assertTrue(
                 line.contains(json.getFileName().toString()) && line.contains("no top-level 'categories' array"), line);
@@ -324,17 +267,8 @@ class BadInputCliTest {
 
     @Test
     void labelMapOfAnotherSizeThanItsImageNamesTheFile() throws Exception {
-        Path city = copyTree(sample.resolve("cityscapes"), tmp.resolve("cityscapes-odd-size"));
-        Path label;
-        try (Stream<Path> s = Files.walk(city.resolve("gtFine/train"))) {
-            label = s.filter(p -> p.getFileName().toString().endsWith("_gtFine_labelIds.png"))
-                    .sorted()
-                    .findFirst()
-                    .orElseThrow();
-        }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(new BufferedImage(50, 30, BufferedImage.TYPE_BYTE_GRAY), "png", png);
-        replaceBytes(label, png.toByteArray());
+        Path city = tmp.resolve("cityscapes-odd-size");
+        Path label = BrokenCopies.labelMapOfAnotherSize(sample, city);
         String line = failsLeavingOutputsIntact(
                 "shard", "dataset.root=" + q(city), "shard.output=" + q(tmp.resolve("shards-odd")));
         assertTrue(line.contains(label.getFileName().toString()) && line.contains("50x30"), line);

@@ -96,6 +96,12 @@ final class ChildJvm implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Waits for the child to exit and fails, with the end of its log, unless it exited with 0. */
+    void awaitSuccess(long seconds) throws InterruptedException {
+        int code = await(seconds);
+        if (code != 0) throw new AssertionError(name + " failed with exit code " + code + tail());
+    }
+
     /** Polls {@code condition} until it holds; fails naming {@code what} when the child exits first or time runs out. */
     void awaitCondition(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

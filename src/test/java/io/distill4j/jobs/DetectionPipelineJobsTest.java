@@ -1,5 +1,6 @@
 package io.distill4j.jobs;
 
+import static io.distill4j.jobs.SparkJobFixture.QUIET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,15 +12,12 @@ import io.distill4j.cache.CacheParquet;
 import io.distill4j.cache.CacheRow;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
-import io.distill4j.data.sample.SampleDatasetGenerator;
-import io.distill4j.data.sample.SampleSpec;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.tensor.TensorCodecs;
 import io.distill4j.train.DetectionObjective;
 import io.distill4j.train.Examples;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
@@ -28,17 +26,14 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -48,47 +43,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 @Tag("spark")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DetectionPipelineJobsTest {
-    @TempDir
-    static java.nio.file.Path tmp;
-
-    static java.nio.file.Path sample;
-    static java.nio.file.Path work;
-    static SparkSession spark;
-    static final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-
-    @BeforeAll
-    static void start() throws Exception {
-        // Only the COCO half is used: the Cityscapes half is kept at the generator's minimum.
-        sample = tmp.resolve("sample");
-        Files.createDirectories(sample);
-        SampleDatasetGenerator.generate(
-                fs(),
-                new Path(sample.toUri()),
-                new SampleSpec(11, new SampleSpec.DatasetSize(1, 1, 64, 64), new SampleSpec.DatasetSize(6, 3, 96, 96)));
-        work = tmp.resolve("work");
-        Distill4jConfig c = config();
-        spark = SparkTestSupport.spark(c);
-        new ShardJob(spark, c.dataset(), c.shard()).run();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
-    }
-
-    /** COCO sample shards at 32x32 (an 8x8 heatmap grid at stride 4), tiny detectors. */
-    static Distill4jConfig config(String... extra) {
-        List<String> all = new java.util.ArrayList<>(List.of(
-                "dataset.kind=coco",
-                "dataset.root=\"" + sample.resolve("coco") + "\"",
-                "dataset.splits=[train2017, val2017]",
-                "shard.height=32",
-                "shard.width=32",
-                "cache.splits=[train2017]",
-                "cache.outputs=[{name=heatmap, codec=fp16}, {name=head_feat, codec=int8}]"));
-        all.addAll(List.of(extra));
-        return SparkTestSupport.config(work, sample, all.toArray(new String[0]));
-    }
+    @RegisterExtension
+    static final SparkJobFixture job = SparkJobFixture.cocoSample()
+            .with("cache.outputs=[{name=heatmap, codec=fp16}, {name=head_feat, codec=int8}]")
+            .sharded();
 
     static FileSystem fs() throws Exception {
         return FileSystem.getLocal(new Configuration());
@@ -97,8 +55,9 @@ class DetectionPipelineJobsTest {
     @Test
     @Order(1)
     void teacherTrainsOnCocoShardsAndItsManifestSaysDetection() throws Exception {
-        TrainTeacherJob.Result r = new TrainTeacherJob(spark, config("teacher.epochs=1"), quiet).run();
-        ObjectNode m = Manifest.read(fs(), new Path(work.resolve("teacher").toUri()));
+        TrainTeacherJob.Result r = new TrainTeacherJob(job.spark(), job.config("teacher.epochs=1"), QUIET).run();
+        ObjectNode m =
+                Manifest.read(fs(), new Path(job.work().resolve("teacher").toUri()));
         assertEquals(r.fingerprint(), m.path("fingerprint").asText());
         assertEquals("detection", m.path("task").asText());
         assertEquals("coco", m.path("dataset").asText());
@@ -107,7 +66,7 @@ class DetectionPipelineJobsTest {
         int classes = m.path("num_classes").asInt();
         assertEquals(classes, m.path("categories").size());
         ComputationGraph teacher = ModelSerializer.restoreComputationGraph(
-                work.resolve("teacher/teacher.zip").toFile(), false);
+                job.work().resolve("teacher/teacher.zip").toFile(), false);
         assertEquals(
                 List.of(
                         DetectionObjective.HEATMAP_OUTPUT,
@@ -116,22 +75,22 @@ class DetectionPipelineJobsTest {
                 teacher.getConfiguration().getNetworkOutputs());
         assertEquals(
                 1,
-                epochLines(Files.readAllLines(work.resolve("teacher/metrics.jsonl")))
+                epochLines(Files.readAllLines(job.work().resolve("teacher/metrics.jsonl")))
                         .size());
     }
 
     @Test
     @Order(2)
     void cachedHeatmapAndFeaturesEqualTheTeachersDirectOutputWithinCodecError() throws Exception {
-        CacheTeacherJob.Result r = new CacheTeacherJob(spark, config(), quiet).run();
+        CacheTeacherJob.Result r = new CacheTeacherJob(job.spark(), job.config(), QUIET).run();
         assertEquals(12L, r.rows().get("train2017"), "6 samples x 2 outputs");
         assertEquals(
                 "detection", Manifest.read(fs(), new Path(r.dir())).path("task").asText());
         ComputationGraph teacher = ModelSerializer.restoreComputationGraph(
-                work.resolve("teacher/teacher.zip").toFile(), false);
+                job.work().resolve("teacher/teacher.zip").toFile(), false);
         Configuration conf = new Configuration();
         List<Path> shardFiles =
-                ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train2017");
+                ShardFiles.list(fs(), new Path(job.work().resolve("shards").toUri()), "train2017");
         ShardRecord s = ShardFiles.read(conf, shardFiles.get(0)).get(0);
         Map<String, INDArray> acts = teacher.feedForward(new INDArray[] {Examples.image(s)}, false, false);
         float[] heatmap = acts.get("heatmap").dup('c').data().asFloat();
@@ -158,14 +117,14 @@ class DetectionPipelineJobsTest {
     @Test
     @Order(3)
     void distillingTheHeatmapLowersTheLossesAndExportsADetector() throws Exception {
-        Distill4jConfig c = config(
+        Distill4jConfig c = job.config(
                 "distill.run-id=det-kd",
                 "train.epochs=3",
                 "distill.terms=[{kind=pixel-kd, student-tap=heatmap, teacher-output=heatmap, weight=1, tau=1},"
                         + "{kind=cwd, student-tap=head_feat, teacher-output=head_feat, weight=1, tau=1}]");
-        DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
+        DistillJob.Result r = new DistillJob(job.spark(), c, false, QUIET).run();
         assertEquals(6, r.examples());
-        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/det-kd/metrics.jsonl")));
+        List<String> lines = epochLines(Files.readAllLines(job.work().resolve("runs/det-kd/metrics.jsonl")));
         assertEquals(3, lines.size());
         ObjectMapper json = new ObjectMapper();
         JsonNode first = json.readTree(lines.get(0));
@@ -176,12 +135,13 @@ class DetectionPipelineJobsTest {
                             < first.path("terms").path(term).asDouble(),
                     term + ": " + first.path("terms") + " -> " + last.path("terms"));
         }
-        ObjectNode m = Manifest.read(fs(), new Path(work.resolve("runs/det-kd").toUri()));
+        ObjectNode m =
+                Manifest.read(fs(), new Path(job.work().resolve("runs/det-kd").toUri()));
         assertEquals("detection", m.path("task").asText());
         assertEquals("coco", m.path("dataset").asText());
         assertEquals("pixel-kd@heatmap", m.path("terms").get(0).path("output").asText());
         ComputationGraph student = ModelSerializer.restoreComputationGraph(
-                work.resolve("runs/det-kd/student.zip").toFile(), false);
+                job.work().resolve("runs/det-kd/student.zip").toFile(), false);
         assertEquals(
                 List.of(
                         DetectionObjective.HEATMAP_OUTPUT,
@@ -201,13 +161,12 @@ class DetectionPipelineJobsTest {
     @Test
     @Order(4)
     void aSegmentationTeacherIsRefusedOnCocoShards() throws Exception {
-        Path teacherDir = new Path(work.resolve("teacher").toUri());
+        Path teacherDir = new Path(job.work().resolve("teacher").toUri());
         ObjectNode m = Manifest.read(fs(), teacherDir);
         m.put("task", "segmentation");
         Manifest.write(fs(), teacherDir, m);
-        StageOutputException e = assertThrows(
-                StageOutputException.class,
-                () -> new DistillJob(spark, config("distill.run-id=wrong-teacher"), false, quiet).run());
+        StageOutputException e =
+                assertThrows(StageOutputException.class, () -> job.distill("distill.run-id=wrong-teacher"));
         assertTrue(e.getMessage().contains("teacher.dir") && e.getMessage().contains("segmentation"), e.getMessage());
     }
 

@@ -47,32 +47,15 @@ class DriverCrashTest {
         sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
         work = tmp.resolve("work");
         try (ChildJvm shard = driver(List.of(), "shard")) {
-            assertEquals(0, shard.await(240), "shard failed" + shard.tail());
+            shard.awaitSuccess(240);
         }
         FaultTestSupport.writeUntrainedTeacher(SparkTestSupport.config(work, sample), 32, 64, 0);
     }
 
     /** {@code java ... io.distill4j.cli.Main SUBCOMMAND <test settings> extra...} with extra JVM properties. */
     static ChildJvm driver(List<String> properties, String subcommand, String... extra) {
-        List<String> jvm = new ArrayList<>(List.of(
-                "-Xmx1536m",
-                "-Djava.awt.headless=true",
-                "-Dlog4j2.configurationFile="
-                        + Path.of("jobs/conf/log4j2.properties").toAbsolutePath()));
-        jvm.addAll(List.of(LocalClusterSupport.java17Options().split(" ")));
-        for (String p : properties) jvm.add("-D" + p);
-        List<String> args = new ArrayList<>();
-        args.add(subcommand);
-        args.addAll(SparkTestSupport.overrides(
-                work.toString(), sample.resolve("cityscapes").toString(), extra));
-        return ChildJvm.start(
-                subcommand + "-" + (++runs),
-                ChildJvm.projectClasspath(),
-                jvm,
-                "io.distill4j.cli.Main",
-                args,
-                Map.of(),
-                tmp.resolve("logs"));
+        return new CliJvm(work, sample, tmp.resolve("logs"))
+                .start(subcommand + "-" + (++runs), properties, Map.of(), subcommand, extra);
     }
 
     static Path cacheDir() throws Exception {

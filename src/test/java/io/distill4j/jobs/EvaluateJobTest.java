@@ -1,5 +1,6 @@
 package io.distill4j.jobs;
 
+import static io.distill4j.jobs.SparkJobFixture.QUIET;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +26,6 @@ import io.distill4j.model.Task;
 import io.distill4j.storage.Manifest;
 import io.distill4j.train.Examples;
 import io.distill4j.train.RunDirectory;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,13 +38,10 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossL2;
@@ -56,13 +53,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossL2;
  */
 @Tag("spark")
 class EvaluateJobTest {
-    @TempDir
-    static java.nio.file.Path tmp;
-
-    static java.nio.file.Path sample;
-    static java.nio.file.Path work;
-    static SparkSession spark;
-    static final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+    @RegisterExtension
+    static final SparkJobFixture job = SparkJobFixture.testSample();
 
     /** Per-class heatmap biases of the test detector: distinct scores, highest for the last class. */
     static final float[] HEATMAP_BIAS = {-1.0f, -0.5f, 0.0f, 0.5f, 1.0f};
@@ -74,29 +66,13 @@ class EvaluateJobTest {
 
     static final float BOX_H_CELLS = 3f;
 
-    @BeforeAll
-    static void start() throws Exception {
-        sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
-        work = tmp.resolve("work");
-        spark = SparkTestSupport.spark(SparkTestSupport.config(work, sample));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
-    }
-
     static FileSystem fs() throws Exception {
         return FileSystem.getLocal(new Configuration());
     }
 
-    static Distill4jConfig config(String... extra) {
-        return SparkTestSupport.config(work, sample, extra);
-    }
-
     /** A model directory as train-teacher leaves it: teacher.zip and a manifest naming it. */
     static Path saveModel(String name, ComputationGraph net, int height, int width) throws Exception {
-        Path dir = new Path(work.resolve(name).toUri());
+        Path dir = new Path(job.work().resolve(name).toUri());
         ModelFiles.write(fs(), new Path(dir, TrainTeacherJob.MODEL_FILE), net, false);
         String preprocessing = Examples.preprocessing(height, width);
         ObjectNode m = Manifest.create("train-teacher");
@@ -124,20 +100,20 @@ class EvaluateJobTest {
 
     @Test
     void detectionWritesCocoResultsInOriginalPixelsWithTheStatsCocoEvalComputes() throws Exception {
-        Distill4jConfig c = config(
+        Distill4jConfig c = job.config(
                 "dataset.kind=coco",
-                "dataset.root=\"" + sample.resolve("coco") + "\"",
+                "dataset.root=\"" + job.sample().resolve("coco") + "\"",
                 "dataset.splits=[val2017]",
                 "shard.height=48",
                 "shard.width=48",
-                "shard.output=\"" + work.resolve("coco-shards") + "\"",
+                "shard.output=\"" + job.work().resolve("coco-shards") + "\"",
                 "evaluate.split=val2017",
                 "evaluate.max-detections=1000",
                 "evaluate.score-threshold=0.1",
                 "evaluate.overlays=2");
-        new ShardJob(spark, c.dataset(), c.shard()).run();
+        new ShardJob(job.spark(), c.dataset(), c.shard()).run();
         JsonNode categories = Manifest.read(
-                        fs(), new Path(work.resolve("coco-shards").toUri()))
+                        fs(), new Path(job.work().resolve("coco-shards").toUri()))
                 .path("categories");
         int[] ids = new int[categories.size()];
         for (JsonNode cat : categories)
@@ -160,8 +136,8 @@ class EvaluateJobTest {
                         .reshape(1, 4));
         Path dir = saveModel("det", net, 48, 48);
 
-        EvaluateJob.Evaluated e = new EvaluateJob(spark, c, quiet).evaluate("det", dir);
-        java.nio.file.Path report = work.resolve("det/report");
+        EvaluateJob.Evaluated e = new EvaluateJob(job.spark(), c, QUIET).evaluate("det", dir);
+        java.nio.file.Path report = job.work().resolve("det/report");
         ObjectMapper json = new ObjectMapper();
 
         // metrics.json: the detection contract
@@ -176,7 +152,7 @@ class EvaluateJobTest {
 
         // detections.json: COCO results with original ids and boxes in original (96x96) pixels
         JsonNode gtFile = json.readTree(
-                sample.resolve("coco/annotations/instances_val2017.json").toFile());
+                job.sample().resolve("coco/annotations/instances_val2017.json").toFile());
         Set<Long> imageIds = new HashSet<>();
         gtFile.path("images").forEach(i -> imageIds.add(i.path("id").asLong()));
         JsonNode dets =
@@ -213,19 +189,20 @@ class EvaluateJobTest {
         tiles.forEach((k, v) -> assertEquals(cells, v.size(), "every cell once for " + k));
 
         // the standalone coco-eval on the instances file and detections.json gives the same numbers
-        java.nio.file.Path statsFile = tmp.resolve("coco-eval-stats.json");
+        java.nio.file.Path statsFile = job.dir().resolve("coco-eval-stats.json");
         int rc = io.distill4j.cli.Cli.execute(
-                new CocoEvalCommand(quiet, quiet),
+                new CocoEvalCommand(QUIET, QUIET),
                 List.of(
                         "--gt",
-                        sample.resolve("coco/annotations/instances_val2017.json")
+                        job.sample()
+                                .resolve("coco/annotations/instances_val2017.json")
                                 .toString(),
                         "--results",
                         report.resolve(EvaluateJob.DETECTIONS_FILE).toString(),
                         "--out",
                         statsFile.toString()),
-                quiet,
-                quiet);
+                QUIET,
+                QUIET);
         assertEquals(0, rc);
         JsonNode standalone = json.readTree(statsFile.toFile()).path("stats");
         for (int i = 0; i < 12; i++) {
@@ -252,14 +229,14 @@ class EvaluateJobTest {
         Path wrong = saveModel("seg-on-coco", build(SegmentationModel.blueprint(segSpec), "logits"), 48, 48);
         var refused = org.junit.jupiter.api.Assertions.assertThrows(
                 io.distill4j.storage.StageOutputException.class,
-                () -> new EvaluateJob(spark, c, quiet).evaluate("seg-on-coco", wrong));
+                () -> new EvaluateJob(job.spark(), c, QUIET).evaluate("seg-on-coco", wrong));
         assertTrue(
                 refused.getMessage().contains("seg-on-coco/teacher.zip")
                         && refused.getMessage().contains("'heatmap'"),
                 refused.getMessage());
 
         // the comparison table of `evaluate` shows the detection headline numbers
-        String table = PipelineReport.write(spark, c, List.of(e));
+        String table = PipelineReport.write(job.spark(), c, List.of(e));
         assertTrue(table.startsWith("| model | seeds | AP | AP50 | AP vs baseline |"), table);
         assertTrue(
                 table.contains(String.format(
@@ -272,18 +249,19 @@ class EvaluateJobTest {
 
     @Test
     void theCallersJobGroupIsRestoredAfterAnEvaluationAndAfterAFailedOne() throws Exception {
-        var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+                job.spark().sparkContext());
         sc.setJobGroup("PIPELINE", "the whole pipeline", true);
         try {
             evaluateSegmentation("seg-groups", 32, 64);
             assertEquals("PIPELINE", sc.getLocalProperty(StageRun.GROUP_ID));
             assertEquals("the whole pipeline", sc.getLocalProperty(StageRun.GROUP_DESCRIPTION));
             // the job group was set by the evaluation above; this one fails inside its run (no model there)
-            Distill4jConfig c =
-                    config("dataset.splits=[val]", "shard.output=\"" + work.resolve("seg-groups-shards") + "\"");
-            Path none = new Path(work.resolve("no-model").toUri());
+            Distill4jConfig c = job.config(
+                    "dataset.splits=[val]", "shard.output=\"" + job.work().resolve("seg-groups-shards") + "\"");
+            Path none = new Path(job.work().resolve("no-model").toUri());
             org.junit.jupiter.api.Assertions.assertThrows(
-                    RuntimeException.class, () -> new EvaluateJob(spark, c, quiet).evaluate("none", none));
+                    RuntimeException.class, () -> new EvaluateJob(job.spark(), c, QUIET).evaluate("none", none));
             assertEquals("PIPELINE", sc.getLocalProperty(StageRun.GROUP_ID));
             assertEquals("true", sc.getLocalProperty(StageRun.GROUP_INTERRUPT));
         } finally {
@@ -293,21 +271,21 @@ class EvaluateJobTest {
 
     /** Shards cityscapes val at {@code height x width}, evaluates a random segmentation net with export on. */
     static EvaluateJob.Evaluated evaluateSegmentation(String name, int height, int width) throws Exception {
-        Distill4jConfig c = config(
+        Distill4jConfig c = job.config(
                 "dataset.splits=[val]",
                 "shard.height=" + height,
                 "shard.width=" + width,
-                "shard.output=\"" + work.resolve(name + "-shards") + "\"",
+                "shard.output=\"" + job.work().resolve(name + "-shards") + "\"",
                 "evaluate.export-predictions=true");
-        new ShardJob(spark, c.dataset(), c.shard()).run();
+        new ShardJob(job.spark(), c.dataset(), c.shard()).run();
         ModelSpec spec =
                 new ModelSpec(Task.SEGMENTATION, "seg-test", 4, 1, 4, 19, height, width, 5L, ContextHead.NONE, 1e-3);
         ComputationGraph net = build(SegmentationModel.blueprint(spec), "logits");
-        return new EvaluateJob(spark, c, quiet).evaluate(name, saveModel(name, net, height, width));
+        return new EvaluateJob(job.spark(), c, QUIET).evaluate(name, saveModel(name, net, height, width));
     }
 
     static List<ShardRecord> valRecords(String name) {
-        return Shards.open(spark, work.resolve(name + "-shards").toString())
+        return Shards.open(job.spark(), job.work().resolve(name + "-shards").toString())
                 .records("val")
                 .collect();
     }
@@ -316,7 +294,7 @@ class EvaluateJobTest {
     void exportedLabelIdPngsGiveTheJobsMiouUnderCityscapesEval() throws Exception {
         // shards at the sample's own 128x64, so the job and cityscapes-eval score the same pixels
         EvaluateJob.Evaluated e = evaluateSegmentation("seg-full", 64, 128);
-        java.nio.file.Path predictions = work.resolve("seg-full/report").resolve(EvaluateJob.PREDICTIONS_DIR);
+        java.nio.file.Path predictions = job.work().resolve("seg-full/report").resolve(EvaluateJob.PREDICTIONS_DIR);
         try (var s = Files.list(predictions)) {
             assertEquals(
                     4,
@@ -324,7 +302,7 @@ class EvaluateJobTest {
                             .count());
         }
         SegmentationMetrics official =
-                CityscapesEvalCommand.evaluate(sample.resolve("cityscapes/gtFine/val"), predictions);
+                CityscapesEvalCommand.evaluate(job.sample().resolve("cityscapes/gtFine/val"), predictions);
         assertEquals(e.metrics().totalPixels(), official.totalPixels());
         assertArrayEquals(e.metrics().iou(), official.iou(), 1e-12);
         assertEquals(e.metrics().meanIou(), official.meanIou(), 1e-12);
@@ -336,7 +314,7 @@ class EvaluateJobTest {
     @Test
     void exportedPngsHoldThePredictedLabelIdsAtTheOriginalSize() throws Exception {
         EvaluateJob.Evaluated e = evaluateSegmentation("seg-small", 32, 64);
-        java.nio.file.Path predictions = work.resolve("seg-small/report").resolve(EvaluateJob.PREDICTIONS_DIR);
+        java.nio.file.Path predictions = job.work().resolve("seg-small/report").resolve(EvaluateJob.PREDICTIONS_DIR);
         assertEquals(4, e.samples().size());
         for (int i = 0; i < e.samples().size(); i++) {
             ShardRecord r = e.samples().get(i);

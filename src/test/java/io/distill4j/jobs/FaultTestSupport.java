@@ -39,6 +39,18 @@ final class FaultTestSupport {
         ModelFiles.write(FileSystem.getLocal(new Configuration()), file, teacher, false);
     }
 
+    /**
+     * What the CLI fault tests start from: the sample sharded into {@code work}, an untrained teacher
+     * and its teacher cache, each committed through the in-process command line ({@link CliRun}).
+     */
+    static void commitThroughCli(java.nio.file.Path work, java.nio.file.Path sample) throws IOException {
+        CliRun shard = CliRun.of(work, sample, "shard");
+        org.junit.jupiter.api.Assertions.assertEquals(0, shard.code(), shard.err());
+        writeUntrainedTeacher(SparkTestSupport.config(work, sample), 32, 64, 0);
+        CliRun cache = CliRun.of(work, sample, "cache-teacher");
+        org.junit.jupiter.api.Assertions.assertEquals(0, cache.code(), cache.err());
+    }
+
     /** Every file under {@code dir} with its size, modification time and content hash: equal maps mean untouched. */
     static Map<String, String> fingerprintTree(java.nio.file.Path dir) throws IOException {
         Map<String, String> m = new TreeMap<>();

@@ -1,5 +1,6 @@
 package io.distill4j.jobs;
 
+import static io.distill4j.jobs.SparkJobFixture.QUIET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,6 @@ import io.distill4j.onnx.OnnxModels;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.tensor.TensorCodecs;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,19 +22,17 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code inference.engine}: the sample teacher, trained by train-teacher, cached once by DL4J and
@@ -51,35 +49,21 @@ class InferenceEngineJobsTest {
 
     private static final List<String> TAPS = List.of("stage1", "stage2", "stage3", "neck", "logits");
 
-    @TempDir
-    static java.nio.file.Path tmp;
+    @RegisterExtension
+    static final SparkJobFixture job = SparkJobFixture.testSample().sharded();
 
-    static java.nio.file.Path sample;
-    static java.nio.file.Path work;
-    static SparkSession spark;
-    static final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
     static final Map<String, CacheTeacherJob.Result> caches = new LinkedHashMap<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
-        work = tmp.resolve("work");
-        Distill4jConfig c = config("dl4j");
-        spark = SparkTestSupport.spark(c);
-        new ShardJob(spark, c.dataset(), c.shard()).run();
-        new TrainTeacherJob(spark, config("dl4j", "teacher.epochs=1"), quiet).run();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
+    static void teacher() throws Exception {
+        new TrainTeacherJob(job.spark(), config("dl4j", "teacher.epochs=1"), QUIET).run();
     }
 
     /** Every tap of the teacher cached as fp32, into a cache root of the engine's own. */
     static Distill4jConfig config(String engine, String... extra) {
         List<String> all = new ArrayList<>(List.of(
                 "inference.engine=" + engine,
-                "cache.output=\"" + work.resolve("cache-" + engine) + "\"",
+                "cache.output=\"" + job.work().resolve("cache-" + engine) + "\"",
                 "cache.outputs=["
                         + String.join(
                                 ", ",
@@ -87,7 +71,7 @@ class InferenceEngineJobsTest {
                                         .map(t -> "{name=" + t + ", codec=fp32}")
                                         .toList()) + "]"));
         all.addAll(List.of(extra));
-        return SparkTestSupport.config(work, sample, all.toArray(String[]::new));
+        return job.config(all.toArray(String[]::new));
     }
 
     static FileSystem fs() throws Exception {
@@ -97,7 +81,8 @@ class InferenceEngineJobsTest {
     /** sample id -> output -> decoded CHW floats, over every file of a cache split. */
     static Map<String, Map<String, float[]>> read(String cacheDir) throws Exception {
         Map<String, Map<String, float[]>> all = new LinkedHashMap<>();
-        for (Path f : ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train")) {
+        for (Path f :
+                ShardFiles.list(fs(), new Path(job.work().resolve("shards").toUri()), "train")) {
             for (CacheRow row :
                     CacheParquet.read(new Configuration(), new Path(new Path(cacheDir, "train"), f.getName()))) {
                 all.computeIfAbsent(row.sampleId(), k -> new LinkedHashMap<>())
@@ -113,7 +98,7 @@ class InferenceEngineJobsTest {
     @Order(1)
     void bothEnginesCacheTheTeacherUnderItsFingerprintAndAgreeOnEveryTensor() throws Exception {
         for (String engine : List.of("dl4j", "onnx-runtime")) {
-            caches.put(engine, new CacheTeacherJob(spark, config(engine), quiet).run());
+            caches.put(engine, new CacheTeacherJob(job.spark(), config(engine), QUIET).run());
             ObjectNode m = Manifest.read(fs(), new Path(caches.get(engine).dir()));
             assertEquals(engine, m.path("engine").asText(), "the manifest names the engine that ran");
         }
@@ -160,11 +145,11 @@ class InferenceEngineJobsTest {
             String other = made.equals("dl4j") ? "onnx-runtime" : "dl4j";
             Distill4jConfig c = config(
                     other,
-                    "cache.output=\"" + work.resolve("cache-" + made) + "\"",
+                    "cache.output=\"" + job.work().resolve("cache-" + made) + "\"",
                     "distill.run-id=from-" + made,
                     "train.epochs=1",
                     terms);
-            DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
+            DistillJob.Result r = new DistillJob(job.spark(), c, false, QUIET).run();
             assertEquals(8, r.examples(), "the cache made by " + made);
             ObjectNode m = Manifest.read(fs(), new Path(r.runDir()));
             assertEquals(made, m.path("teacher_engine").asText());
@@ -178,7 +163,9 @@ class InferenceEngineJobsTest {
     @Order(3)
     void cacheTeacherWithTheOtherEngineReusesTheCompleteCache() throws Exception {
         CacheTeacherJob.Result again = new CacheTeacherJob(
-                        spark, config("onnx-runtime", "cache.output=\"" + work.resolve("cache-dl4j") + "\""), quiet)
+                        job.spark(),
+                        config("onnx-runtime", "cache.output=\"" + job.work().resolve("cache-dl4j") + "\""),
+                        QUIET)
                 .run();
         assertEquals(caches.get("dl4j").dir(), again.dir());
         assertEquals(0, again.filesWritten(), "the engine is not part of what the cache is");
@@ -188,7 +175,7 @@ class InferenceEngineJobsTest {
     @Order(4)
     void theOnlineTeacherRunsInOnnxRuntime() throws Exception {
         DistillJob.Result r = new DistillJob(
-                        spark,
+                        job.spark(),
                         config(
                                 "onnx-runtime",
                                 "distill.run-id=online",
@@ -196,7 +183,7 @@ class InferenceEngineJobsTest {
                                 "distill.teacher-mode=online",
                                 "distill.terms=[{kind=cwd, student-tap=stage2, teacher-output=stage2, weight=1, tau=2}]"),
                         false,
-                        quiet)
+                        QUIET)
                 .run();
         assertEquals(8, r.examples());
         ObjectNode m = Manifest.read(fs(), new Path(r.runDir()));
@@ -207,11 +194,11 @@ class InferenceEngineJobsTest {
     @Test
     @Order(5)
     void evaluateScoresTheTeacherAndAStudentTheSameWithEitherEngine() throws Exception {
-        Path teacher = new Path(work.resolve("teacher").toUri());
-        Path student = new Path(work.resolve("runs/from-dl4j").toUri());
+        Path teacher = new Path(job.work().resolve("teacher").toUri());
+        Path student = new Path(job.work().resolve("runs/from-dl4j").toUri());
         for (Path dir : List.of(teacher, student)) {
-            EvaluateJob.Evaluated d = new EvaluateJob(spark, config("dl4j"), quiet).evaluate("m", dir);
-            EvaluateJob.Evaluated o = new EvaluateJob(spark, config("onnx-runtime"), quiet).evaluate("m", dir);
+            EvaluateJob.Evaluated d = new EvaluateJob(job.spark(), config("dl4j"), QUIET).evaluate("m", dir);
+            EvaluateJob.Evaluated o = new EvaluateJob(job.spark(), config("onnx-runtime"), QUIET).evaluate("m", dir);
             assertEquals(d.metrics().totalPixels(), o.metrics().totalPixels());
             // Arg-max over logits equal within 1e-4 of their scale: at most a near-tie pixel may flip.
             assertEquals(
@@ -238,7 +225,7 @@ class InferenceEngineJobsTest {
         net.init();
         List<String> lines = new ArrayList<>();
         ExecutorModel m = InferenceEngines.executorModel(
-                JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                JavaSparkContext.fromSparkContext(job.spark().sparkContext()),
                 new InferenceSettings(InferenceSettings.Engine.ONNX_RUNTIME),
                 net,
                 "fallback",

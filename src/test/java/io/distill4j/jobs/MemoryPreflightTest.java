@@ -1,5 +1,6 @@
 package io.distill4j.jobs;
 
+import static io.distill4j.jobs.SparkJobFixture.QUIET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,16 +13,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * distill4j.spark.memory-check on a real local Spark stage: train-teacher with the bench's teacher
@@ -32,48 +31,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MemoryPreflightTest {
-    @TempDir
-    static java.nio.file.Path tmp;
+    @RegisterExtension
+    static final SparkJobFixture job = SparkJobFixture.testSample()
+            .with(
+                    "shard.height=64",
+                    "shard.width=128",
+                    "model.teacher.width=64",
+                    "model.teacher.depth=3",
+                    "teacher.epochs=1",
+                    "teacher.overwrite=true",
+                    "train.batch-size-per-worker=4096")
+            .sharded();
 
-    static java.nio.file.Path sample;
-    static java.nio.file.Path work;
-    static SparkSession spark;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
-        work = tmp.resolve("work");
-        Distill4jConfig c = config("auto");
-        spark = SparkTestSupport.spark(c);
-        new ShardJob(spark, c.dataset(), c.shard()).run();
+    /** The class's settings with {@code spark.memory-check=check}, then {@code more}. */
+    static String[] settings(String check, String... more) {
+        List<String> all = new ArrayList<>(List.of("spark.memory-check=" + check));
+        all.addAll(List.of(more));
+        return job.settings(all.toArray(String[]::new));
     }
 
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
-    }
-
-    static Distill4jConfig config(String check) {
-        return SparkTestSupport.config(work, sample, settings(check));
-    }
-
-    static String[] settings(String check) {
-        return new String[] {
-            "shard.height=64",
-            "shard.width=128",
-            "model.teacher.width=64",
-            "model.teacher.depth=3",
-            "teacher.epochs=1",
-            "teacher.overwrite=true",
-            "train.batch-size-per-worker=4096",
-            "spark.memory-check=" + check
-        };
+    static Distill4jConfig config(String check, String... more) {
+        return SparkTestSupport.config(job.work(), job.sample(), settings(check, more));
     }
 
     /** Every path under the work directory, to show a refused stage left it as it was. */
     static List<String> files() throws Exception {
-        try (Stream<java.nio.file.Path> s = Files.walk(work)) {
-            return s.map(p -> work.relativize(p).toString()).sorted().toList();
+        try (Stream<java.nio.file.Path> s = Files.walk(job.work())) {
+            return s.map(p -> job.work().relativize(p).toString()).sorted().toList();
         }
     }
 
@@ -83,7 +67,7 @@ class MemoryPreflightTest {
         List<String> before = files();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         OffHeapShortfall e = assertThrows(OffHeapShortfall.class, () -> new TrainTeacherJob(
-                        spark, config("fail"), new PrintStream(out, true, StandardCharsets.UTF_8))
+                        job.spark(), config("fail"), new PrintStream(out, true, StandardCharsets.UTF_8))
                 .run());
         String line = Errors.describe(e);
         assertEquals(e.getMessage(), line);
@@ -95,46 +79,45 @@ class MemoryPreflightTest {
         assertTrue(line.contains("or lower distill4j.train.batch-size-per-worker"), line);
         assertTrue(line.endsWith("or set distill4j.spark.memory-check=warn to run anyway"), line);
         assertEquals(before, files(), "nothing written, not even the teacher directory's lock");
-        assertFalse(Files.exists(work.resolve("teacher")));
+        assertFalse(Files.exists(job.work().resolve("teacher")));
     }
 
     @Test
     @Order(2)
     void warnPrintsTheLineAndTrains() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new TrainTeacherJob(spark, config("warn"), new PrintStream(out, true, StandardCharsets.UTF_8)).run();
+        new TrainTeacherJob(job.spark(), config("warn"), new PrintStream(out, true, StandardCharsets.UTF_8)).run();
         String console = out.toString(StandardCharsets.UTF_8);
         assertTrue(
                 console.lines().anyMatch(l -> l.startsWith("[train-teacher] warning: train-teacher needs about ")),
                 console);
-        assertTrue(Files.isRegularFile(work.resolve("teacher/teacher.zip")));
+        assertTrue(Files.isRegularFile(job.work().resolve("teacher/teacher.zip")));
     }
 
     @Test
     @Order(3)
     void offTrainsWithoutAWord() throws Exception {
-        Files.delete(work.resolve("teacher/teacher.zip"));
+        Files.delete(job.work().resolve("teacher/teacher.zip"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new TrainTeacherJob(spark, config("off"), new PrintStream(out, true, StandardCharsets.UTF_8)).run();
+        new TrainTeacherJob(job.spark(), config("off"), new PrintStream(out, true, StandardCharsets.UTF_8)).run();
         String console = out.toString(StandardCharsets.UTF_8);
         assertFalse(console.contains("needs about"), console);
-        assertTrue(Files.isRegularFile(work.resolve("teacher/teacher.zip")));
+        assertTrue(Files.isRegularFile(job.work().resolve("teacher/teacher.zip")));
     }
 
     /** The inference stages, on the teacher trained above: cache-teacher and evaluate at batch 4096. */
     @Test
     @Order(4)
     void cacheTeacherAndEvaluateStopBeforeTheirOutputsToo() throws Exception {
-        Distill4jConfig c = SparkTestSupport.config(work, sample, with(settings("fail"), "cache.batch-size=4096"));
+        Distill4jConfig c = config("fail", "cache.batch-size=4096");
         List<String> before = files();
-        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-        String cache =
-                Errors.describe(assertThrows(OffHeapShortfall.class, () -> new CacheTeacherJob(spark, c, quiet).run()));
+        String cache = Errors.describe(
+                assertThrows(OffHeapShortfall.class, () -> new CacheTeacherJob(job.spark(), c, QUIET).run()));
         assertTrue(cache.startsWith("cache-teacher needs about "), cache);
         assertTrue(cache.contains("(inference, batch 4096 at 64x128"), cache);
         assertTrue(cache.contains("or lower distill4j.cache.batch-size,"), cache);
         String evaluate = Errors.describe(
-                assertThrows(OffHeapShortfall.class, () -> new EvaluateJob(spark, c, quiet).evaluateTeacher()));
+                assertThrows(OffHeapShortfall.class, () -> new EvaluateJob(job.spark(), c, QUIET).evaluateTeacher()));
         assertTrue(evaluate.startsWith("evaluate needs about "), evaluate);
         assertTrue(evaluate.contains("or lower distill4j.cache.batch-size,"), evaluate);
         assertEquals(before, files(), "no cache directory, no report");
@@ -144,23 +127,16 @@ class MemoryPreflightTest {
     @Test
     @Order(5)
     void distillStopsBeforeItsRunDirectory() throws Exception {
-        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-        new CacheTeacherJob(spark, config("warn"), quiet).run();
-        Distill4jConfig c = SparkTestSupport.config(work, sample, with(settings("fail"), "model.student.width=24"));
+        new CacheTeacherJob(job.spark(), config("warn"), QUIET).run();
+        Distill4jConfig c = config("fail", "model.student.width=24");
         List<String> before = files();
         String line = Errors.describe(
-                assertThrows(OffHeapShortfall.class, () -> new DistillJob(spark, c, false, quiet).run()));
+                assertThrows(OffHeapShortfall.class, () -> new DistillJob(job.spark(), c, false, QUIET).run()));
         assertTrue(line.startsWith("distill needs about "), line);
         assertTrue(line.contains("(training, batch 4096 at 64x128"), line);
         assertTrue(line.contains("or lower distill4j.train.batch-size-per-worker,"), line);
         assertEquals(before, files(), "no run directory");
-        assertFalse(Files.exists(work.resolve("runs")));
-    }
-
-    private static String[] with(String[] settings, String more) {
-        String[] all = java.util.Arrays.copyOf(settings, settings.length + 1);
-        all[settings.length] = more;
-        return all;
+        assertFalse(Files.exists(job.work().resolve("runs")));
     }
 
     /** Through the CLI: exit 1 and the one error line; last, since the command stops the Spark session. */
@@ -168,7 +144,7 @@ class MemoryPreflightTest {
     @Order(6)
     void theCommandEndsWithTheOneLineAndWritesNothing() throws Exception {
         List<String> before = files();
-        CliRun run = CliRun.of(work, sample, "train-teacher", settings("fail"));
+        CliRun run = CliRun.of(job.work(), job.sample(), "train-teacher", settings("fail"));
         assertEquals(1, run.code(), run.err());
         String line = run.errorLine();
         assertTrue(line.startsWith("distill4j train-teacher: error: train-teacher needs about "), line);

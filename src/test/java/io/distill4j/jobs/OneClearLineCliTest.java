@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distill4j.util.NativeSetup;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -42,11 +38,11 @@ class OneClearLineCliTest {
         sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
         work = tmp.resolve("work");
         try (ChildJvm shard = driver(List.of(), "shard")) {
-            assertEquals(0, shard.await(240), "shard failed" + shard.tail());
+            shard.awaitSuccess(240);
         }
         FaultTestSupport.writeUntrainedTeacher(SparkTestSupport.config(work, sample), 32, 64, 0);
         try (ChildJvm cache = driver(List.of(), "cache-teacher")) {
-            assertEquals(0, cache.await(240), "cache-teacher failed" + cache.tail());
+            cache.awaitSuccess(240);
         }
     }
 
@@ -56,26 +52,14 @@ class OneClearLineCliTest {
 
     /** {@code java ... io.distill4j.cli.Main SUBCOMMAND <test settings> extra...}; its log4j file is {@link #logFile}. */
     static ChildJvm driver(List<String> properties, String subcommand, String... extra) {
-        List<String> jvm = new ArrayList<>(List.of(
-                "-Xmx1536m",
-                "-Djava.awt.headless=true",
-                "-Dlog4j2.configurationFile="
-                        + Path.of("jobs/conf/log4j2.properties").toAbsolutePath()));
-        jvm.addAll(List.of(LocalClusterSupport.java17Options().split(" ")));
-        for (String p : properties) jvm.add("-D" + p);
-        List<String> args = new ArrayList<>();
-        args.add(subcommand);
-        args.addAll(SparkTestSupport.overrides(
-                work.toString(), sample.resolve("cityscapes").toString(), extra));
         runs++;
-        return ChildJvm.start(
-                subcommand + "-" + runs,
-                ChildJvm.projectClasspath(),
-                jvm,
-                "io.distill4j.cli.Main",
-                args,
-                Map.of("DISTILL4J_LOG", logFile(runs).toString()),
-                tmp.resolve("console"));
+        return new CliJvm(work, sample, tmp.resolve("console"))
+                .start(
+                        subcommand + "-" + runs,
+                        properties,
+                        Map.of("DISTILL4J_LOG", logFile(runs).toString()),
+                        subcommand,
+                        extra);
     }
 
     static String q(Path p) {
@@ -104,17 +88,8 @@ class OneClearLineCliTest {
 
     @Test
     void perSampleErrorInsideASparkTaskIsOneLineOnTheConsoleAndTheDetailIsInTheLogFile() throws Exception {
-        Path city = BadInputCliTest.copyTree(sample.resolve("cityscapes"), tmp.resolve("cityscapes-odd-size"));
-        Path label;
-        try (Stream<Path> s = Files.walk(city.resolve("gtFine/train"))) {
-            label = s.filter(p -> p.getFileName().toString().endsWith("_gtFine_labelIds.png"))
-                    .sorted()
-                    .findFirst()
-                    .orElseThrow();
-        }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(new BufferedImage(50, 30, BufferedImage.TYPE_BYTE_GRAY), "png", png);
-        BadInputCliTest.replaceBytes(label, png.toByteArray());
+        Path city = tmp.resolve("cityscapes-odd-size");
+        BrokenCopies.labelMapOfAnotherSize(sample, city);
 
         List<String> console =
                 failing("shard", "dataset.root=" + q(city), "shard.output=" + q(tmp.resolve("shards-odd")));
@@ -228,7 +203,7 @@ class OneClearLineCliTest {
         }
         Path second = run.resolve("checkpoints/epoch-0002.zip");
         byte[] bytes = Files.readAllBytes(second);
-        BadInputCliTest.replaceBytes(second, java.util.Arrays.copyOf(bytes, bytes.length / 3));
+        BrokenCopies.replaceBytes(second, java.util.Arrays.copyOf(bytes, bytes.length / 3));
         try (ChildJvm rerun = driver(List.of(), "distill", "train.epochs=3", "distill.run-id=truncated")) {
             assertEquals(0, rerun.await(240), "distill rerun failed" + rerun.tail());
             List<String> resumed = lines(rerun).stream()

@@ -1,5 +1,6 @@
 package io.distill4j.jobs;
 
+import static io.distill4j.jobs.SparkJobFixture.QUIET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,8 +13,6 @@ import io.distill4j.cache.CacheParquet;
 import io.distill4j.cache.CacheRow;
 import io.distill4j.config.Distill4jConfig;
 import io.distill4j.data.ShardRecord;
-import io.distill4j.data.sample.SampleDatasetGenerator;
-import io.distill4j.data.sample.SampleSpec;
 import io.distill4j.onnx.OnnxForward;
 import io.distill4j.onnx.OnnxModelException;
 import io.distill4j.onnx.OnnxModelSettings;
@@ -24,7 +23,6 @@ import io.distill4j.storage.Manifest;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.tensor.TensorCodecs;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,15 +31,13 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -57,33 +53,13 @@ class OnnxPipelineJobsTest {
     static final java.nio.file.Path ONNX =
             java.nio.file.Path.of("src/test/resources/onnx").toAbsolutePath();
 
-    @TempDir
-    static java.nio.file.Path tmp;
-
-    static java.nio.file.Path sample;
-    static java.nio.file.Path work;
-    static SparkSession spark;
-    static final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+    /** Cityscapes at the segmentation teacher's 32x64 (8 train, 4 val), COCO at the detector's 96x96. */
+    @RegisterExtension
+    static final SparkJobFixture job = SparkJobFixture.testSample().sharded();
 
     @BeforeAll
-    static void start() throws Exception {
-        sample = tmp.resolve("sample");
-        Files.createDirectories(sample);
-        // Cityscapes at the segmentation teacher's 32x64 (8 train, 4 val), COCO at the detector's 96x96.
-        SampleDatasetGenerator.generate(
-                fs(),
-                new Path(sample.toUri()),
-                new SampleSpec(
-                        11, new SampleSpec.DatasetSize(8, 4, 128, 64), new SampleSpec.DatasetSize(6, 3, 96, 96)));
-        work = tmp.resolve("work");
-        spark = SparkTestSupport.spark(seg());
-        new ShardJob(spark, seg().dataset(), seg().shard()).run();
-        new ShardJob(spark, det().dataset(), det().shard()).run();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
+    static void cocoShards() throws Exception {
+        new ShardJob(job.spark(), det().dataset(), det().shard()).run();
     }
 
     static List<String> segOverrides(String... extra) {
@@ -97,26 +73,26 @@ class OnnxPipelineJobsTest {
     }
 
     static Distill4jConfig seg(String... extra) {
-        return SparkTestSupport.config(work, sample, segOverrides(extra).toArray(String[]::new));
+        return job.config(segOverrides(extra).toArray(String[]::new));
     }
 
     /** COCO shards at 96x96 under their own directories; the detector needs nothing but its path. */
     static Distill4jConfig det(String... extra) {
         List<String> all = new ArrayList<>(List.of(
                 "dataset.kind=coco",
-                "dataset.root=\"" + sample.resolve("coco") + "\"",
+                "dataset.root=\"" + job.sample().resolve("coco") + "\"",
                 "dataset.splits=[train2017, val2017]",
                 "shard.height=96",
                 "shard.width=96",
-                "shard.output=\"" + work.resolve("shards-coco") + "\"",
-                "teacher.dir=\"" + work.resolve("teacher-coco") + "\"",
-                "distill.runs-dir=\"" + work.resolve("runs-coco") + "\"",
+                "shard.output=\"" + job.work().resolve("shards-coco") + "\"",
+                "teacher.dir=\"" + job.work().resolve("teacher-coco") + "\"",
+                "distill.runs-dir=\"" + job.work().resolve("runs-coco") + "\"",
                 "teacher.onnx.path=\"" + ONNX.resolve("det_teacher.onnx") + "\"",
                 "cache.splits=[train2017]",
                 "cache.outputs=[{name=heatmap, codec=fp32}, {name=reg, codec=fp16}]",
                 "evaluate.split=val2017"));
         all.addAll(List.of(extra));
-        return SparkTestSupport.config(work, sample, all.toArray(String[]::new));
+        return job.config(all.toArray(String[]::new));
     }
 
     static FileSystem fs() throws Exception {
@@ -138,7 +114,7 @@ class OnnxPipelineJobsTest {
     @Order(1)
     void aFileThatDoesNotFitIsRefusedAtStartUpNamingTheKey() throws Exception {
         OnnxModelException e = assertThrows(OnnxModelException.class, () -> new CacheTeacherJob(
-                        spark, seg("teacher.onnx.outputs=[{onnx=seg_out, name=logits, stride=8}]"), quiet)
+                        job.spark(), seg("teacher.onnx.outputs=[{onnx=seg_out, name=logits, stride=8}]"), QUIET)
                 .run());
         assertTrue(
                 e.getMessage().startsWith("distill4j.teacher.onnx.outputs: 'seg_out' of ")
@@ -146,22 +122,22 @@ class OnnxPipelineJobsTest {
                 e.getMessage());
         StageOutputException s = assertThrows(
                 StageOutputException.class,
-                () -> new CacheTeacherJob(spark, seg("cache.outputs=[{name=stage2, codec=fp16}]"), quiet).run());
+                () -> new CacheTeacherJob(job.spark(), seg("cache.outputs=[{name=stage2, codec=fp16}]"), QUIET).run());
         assertTrue(
                 s.getMessage().startsWith("cache.outputs: the ONNX teacher ")
                         && s.getMessage().contains("'stage2'")
                         && s.getMessage().contains("[logits, neck]"),
                 s.getMessage());
-        assertFalse(Files.exists(work.resolve("teacher-cache")), "nothing is written before the checks pass");
+        assertFalse(Files.exists(job.work().resolve("teacher-cache")), "nothing is written before the checks pass");
     }
 
     @Test
     @Order(2)
     void onnxTeachersOutputsAreCachedOnTheExecutors() throws Exception {
         Distill4jConfig c = seg();
-        CacheTeacherJob.Result r = new CacheTeacherJob(spark, c, quiet).run();
+        CacheTeacherJob.Result r = new CacheTeacherJob(job.spark(), c, QUIET).run();
         assertEquals(16L, r.rows().get("train"), "8 samples x 2 outputs");
-        assertFalse(Files.exists(work.resolve("teacher")), "no DL4J teacher was needed");
+        assertFalse(Files.exists(job.work().resolve("teacher")), "no DL4J teacher was needed");
         ObjectNode m = Manifest.read(fs(), new Path(r.dir()));
         assertEquals("onnx-runtime", m.path("engine").asText());
         assertEquals(
@@ -173,7 +149,8 @@ class OnnxPipelineJobsTest {
         byte[] bytes = Files.readAllBytes(ONNX.resolve("seg_teacher.onnx"));
         OnnxModelSpec spec = OnnxModels.resolve(
                 bytes, c.teacher().onnx(), "k", new OnnxModels.Expectation("segmentation", 32, 64, 19));
-        for (Path f : ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train")) {
+        for (Path f :
+                ShardFiles.list(fs(), new Path(job.work().resolve("shards").toUri()), "train")) {
             List<ShardRecord> samples = ShardFiles.read(new Configuration(), f);
             Map<String, INDArray> direct;
             try (var session = OnnxSessions.open(bytes, 1, "test")) {
@@ -191,13 +168,13 @@ class OnnxPipelineJobsTest {
             }
         }
         // A rerun finds the complete cache; another output map is another teacher.
-        assertEquals(0, new CacheTeacherJob(spark, c, quiet).run().filesWritten());
+        assertEquals(0, new CacheTeacherJob(job.spark(), c, QUIET).run().filesWritten());
         String other = new CacheTeacherJob(
-                        spark,
+                        job.spark(),
                         seg(
                                 "teacher.onnx.outputs=[{onnx=seg_out, name=logits, stride=4}]",
                                 "cache.outputs=[{name=logits, codec=fp16}]"),
-                        quiet)
+                        QUIET)
                 .run()
                 .fingerprint();
         assertFalse(other.equals(r.fingerprint()), "the output map is part of the fingerprint");
@@ -211,12 +188,12 @@ class OnnxPipelineJobsTest {
                 "train.epochs=1",
                 "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2},"
                         + "{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]");
-        DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
+        DistillJob.Result r = new DistillJob(job.spark(), c, false, QUIET).run();
         assertEquals(8, r.examples());
         ObjectNode m = Manifest.read(fs(), new Path(r.runDir()));
         assertEquals("onnx-runtime", m.path("teacher_engine").asText());
         assertEquals("cached", m.path("teacher_mode").asText());
-        List<String> lines = Files.readAllLines(work.resolve("runs/kd-onnx/metrics.jsonl")).stream()
+        List<String> lines = Files.readAllLines(job.work().resolve("runs/kd-onnx/metrics.jsonl")).stream()
                 .filter(l -> !l.contains("\"kind\":\"iteration\""))
                 .toList();
         JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1)).path("terms");
@@ -230,14 +207,14 @@ class OnnxPipelineJobsTest {
     @Order(4)
     void theOnlineTeacherRunsTheOnnxFileInTheDataPipeline() throws Exception {
         DistillJob.Result r = new DistillJob(
-                        spark,
+                        job.spark(),
                         seg(
                                 "distill.run-id=online-onnx",
                                 "train.epochs=1",
                                 "distill.teacher-mode=online",
                                 "distill.terms=[{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]"),
                         false,
-                        quiet)
+                        QUIET)
                 .run();
         assertEquals(8, r.examples());
         ObjectNode m = Manifest.read(fs(), new Path(r.runDir()));
@@ -250,7 +227,7 @@ class OnnxPipelineJobsTest {
     void anOnlineOnnxTeacherOnCropsSmallerThanTheShardsIsRefusedNamingTheKeys() {
         // The ONNX file was checked at the shard size (32x64); it cannot be rebuilt at the crop like a DL4J graph.
         StageOutputException e = assertThrows(StageOutputException.class, () -> new DistillJob(
-                        spark,
+                        job.spark(),
                         seg(
                                 "distill.run-id=online-onnx-crop",
                                 "train.epochs=1",
@@ -258,41 +235,41 @@ class OnnxPipelineJobsTest {
                                 "train.augment={scale=[1, 1], crop=[16, 32], hflip=0}",
                                 "distill.terms=[{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]"),
                         false,
-                        quiet)
+                        QUIET)
                 .run());
         assertTrue(e.getMessage().startsWith("train.augment.crop = [16, 32]"), e.getMessage());
         assertTrue(e.getMessage().contains("the online ONNX teacher (teacher.onnx.path)"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
-        assertFalse(Files.exists(work.resolve("runs/online-onnx-crop")), "nothing written for a refused run");
+        assertFalse(Files.exists(job.work().resolve("runs/online-onnx-crop")), "nothing written for a refused run");
     }
 
     @Test
     @Order(5)
     void crossKdIsRefusedForAnOnnxTeacher() {
         StageOutputException e = assertThrows(StageOutputException.class, () -> new DistillJob(
-                        spark,
+                        job.spark(),
                         seg(
                                 "distill.run-id=x",
                                 "distill.terms=[{kind=crosskd, student-tap=neck, teacher-output=logits, weight=1, tau=1}]"),
                         false,
-                        quiet)
+                        QUIET)
                 .run());
         assertTrue(e.getMessage().startsWith("distill.terms: crosskd grafts the teacher's layers"), e.getMessage());
-        assertFalse(Files.exists(work.resolve("runs/x")));
+        assertFalse(Files.exists(job.work().resolve("runs/x")));
     }
 
     @Test
     @Order(6)
     void evaluateScoresTheOnnxTeacherAndAnOnnxStudent() throws Exception {
-        EvaluateJob job = new EvaluateJob(spark, seg(), quiet);
-        EvaluateJob.Evaluated teacher = job.evaluateTeacher();
+        EvaluateJob evaluate = new EvaluateJob(job.spark(), seg(), QUIET);
+        EvaluateJob.Evaluated teacher = evaluate.evaluateTeacher();
         JsonNode metrics = new ObjectMapper()
-                .readTree(work.resolve("teacher/report/metrics.json").toFile());
+                .readTree(job.work().resolve("teacher/report/metrics.json").toFile());
         assertEquals("segmentation", metrics.path("task").asText());
         assertEquals(teacher.metrics().meanIou(), metrics.path("miou").asDouble(), 1e-9);
         // A student in distill4j's ONNX convention needs only its path (what evaluate --model does).
-        java.nio.file.Path report = work.resolve("student-onnx-report");
-        EvaluateJob.Evaluated student = job.evaluateOnnx(
+        java.nio.file.Path report = job.work().resolve("student-onnx-report");
+        EvaluateJob.Evaluated student = evaluate.evaluateOnnx(
                 "seg_student",
                 OnnxModelSettings.fromFile(ONNX.resolve("seg_student.onnx").toString()),
                 "evaluate --model",
@@ -303,12 +280,14 @@ class OnnxPipelineJobsTest {
         assertTrue(student.metrics().pixelAccuracy() >= 0 && student.metrics().pixelAccuracy() <= 1);
         // The comparison table takes the ONNX teacher's row, which has no stage output of its own.
         String table = PipelineReport.write(
-                spark,
+                job.spark(),
                 seg(),
                 List.of(
                         teacher,
-                        job.evaluate(
-                                "kd-onnx", new Path(work.resolve("runs/kd-onnx").toUri()), teacher)));
+                        evaluate.evaluate(
+                                "kd-onnx",
+                                new Path(job.work().resolve("runs/kd-onnx").toUri()),
+                                teacher)));
         assertTrue(table.lines().anyMatch(l -> l.startsWith("| teacher | 1 |") && l.endsWith("| (teacher) |")), table);
         assertTrue(table.lines().anyMatch(l -> l.startsWith("| kd-onnx | 1 |")), table);
     }
@@ -316,31 +295,31 @@ class OnnxPipelineJobsTest {
     @Test
     @Order(7)
     void cocoChainRunsWithADetectionTeacherThatCarriesItsOwnMetadata() throws Exception {
-        CacheTeacherJob.Result r = new CacheTeacherJob(spark, det(), quiet).run();
+        CacheTeacherJob.Result r = new CacheTeacherJob(job.spark(), det(), QUIET).run();
         assertEquals(12L, r.rows().get("train2017"), "6 images x 2 outputs");
         assertEquals(
                 "detection", Manifest.read(fs(), new Path(r.dir())).path("task").asText());
         DistillJob.Result d = new DistillJob(
-                        spark,
+                        job.spark(),
                         det(
                                 "distill.run-id=det-onnx",
                                 "train.epochs=1",
                                 "distill.terms=[{kind=pixel-kd, student-tap=heatmap, teacher-output=heatmap, weight=1, tau=1}]"),
                         false,
-                        quiet)
+                        QUIET)
                 .run();
         assertEquals(6, d.examples());
-        EvaluateJob.Evaluated t = new EvaluateJob(spark, det(), quiet).evaluateTeacher();
+        EvaluateJob.Evaluated t = new EvaluateJob(job.spark(), det(), QUIET).evaluateTeacher();
         assertEquals("detection", t.task());
         assertEquals(12, t.json().path("stats").size());
         // The segmentation student file is refused on COCO shards, naming the file's own task.
-        OnnxModelException e = assertThrows(OnnxModelException.class, () -> new EvaluateJob(spark, det(), quiet)
+        OnnxModelException e = assertThrows(OnnxModelException.class, () -> new EvaluateJob(job.spark(), det(), QUIET)
                 .evaluateOnnx(
                         "s",
                         OnnxModelSettings.fromFile(
                                 ONNX.resolve("seg_student.onnx").toString()),
                         "evaluate --model",
-                        new Path(work.resolve("x").toUri()),
+                        new Path(job.work().resolve("x").toUri()),
                         null,
                         null));
         assertTrue(

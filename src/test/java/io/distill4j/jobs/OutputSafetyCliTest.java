@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,11 +40,7 @@ class OutputSafetyCliTest {
         NativeSetup.init();
         sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
         work = tmp.resolve("work");
-        CliRun shard = cli("shard");
-        assertEquals(0, shard.code(), shard.err());
-        FaultTestSupport.writeUntrainedTeacher(SparkTestSupport.config(work, sample), 32, 64, 0);
-        CliRun cache = cli("cache-teacher");
-        assertEquals(0, cache.code(), cache.err());
+        FaultTestSupport.commitThroughCli(work, sample);
     }
 
     static CliRun cli(String subcommand, String... extra) {
@@ -54,25 +49,8 @@ class OutputSafetyCliTest {
 
     /** {@code java ... io.distill4j.cli.Main SUBCOMMAND <test settings> extra...} in its own JVM. */
     static ChildJvm driver(List<String> properties, String subcommand, String... extra) {
-        List<String> jvm = new ArrayList<>(List.of(
-                "-Xmx1536m",
-                "-Djava.awt.headless=true",
-                "-Dlog4j2.configurationFile="
-                        + Path.of("jobs/conf/log4j2.properties").toAbsolutePath()));
-        jvm.addAll(List.of(LocalClusterSupport.java17Options().split(" ")));
-        for (String p : properties) jvm.add("-D" + p);
-        List<String> args = new ArrayList<>();
-        args.add(subcommand);
-        args.addAll(SparkTestSupport.overrides(
-                work.toString(), sample.resolve("cityscapes").toString(), extra));
-        return ChildJvm.start(
-                subcommand + "-" + UUID.randomUUID(),
-                ChildJvm.projectClasspath(),
-                jvm,
-                "io.distill4j.cli.Main",
-                args,
-                Map.of(),
-                tmp.resolve("logs"));
+        return new CliJvm(work, sample, tmp.resolve("logs"))
+                .start(subcommand + "-" + UUID.randomUUID(), properties, Map.of(), subcommand, extra);
     }
 
     /** A tree's fingerprint without reader leases, whose heartbeats change while a reader runs. */

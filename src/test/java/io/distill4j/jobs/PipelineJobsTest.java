@@ -1,5 +1,6 @@
 package io.distill4j.jobs;
 
+import static io.distill4j.jobs.SparkJobFixture.QUIET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,7 +18,6 @@ import io.distill4j.storage.ShardFiles;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.tensor.TensorCodecs;
 import io.distill4j.train.Examples;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,17 +28,14 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -49,41 +46,17 @@ import org.nd4j.linalg.factory.Nd4j;
 @Tag("spark")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineJobsTest {
-    @TempDir
-    static java.nio.file.Path tmp;
-
-    static java.nio.file.Path sample;
-    static java.nio.file.Path work;
-    static SparkSession spark;
-    static final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-
-    @BeforeAll
-    static void start() throws Exception {
-        sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
-        work = tmp.resolve("work");
-        Distill4jConfig c = config();
-        spark = SparkTestSupport.spark(c);
-        new ShardJob(spark, c.dataset(), c.shard()).run();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
-    }
-
-    static Distill4jConfig config(String... extra) {
-        String[] all = new String[extra.length + 1];
-        all[0] = "cache.outputs=[{name=logits, codec=fp16}, {name=neck, codec=int8}]";
-        System.arraycopy(extra, 0, all, 1, extra.length);
-        return SparkTestSupport.config(work, sample, all);
-    }
+    @RegisterExtension
+    static final SparkJobFixture job = SparkJobFixture.testSample()
+            .with("cache.outputs=[{name=logits, codec=fp16}, {name=neck, codec=int8}]")
+            .sharded();
 
     static FileSystem fs() throws Exception {
         return FileSystem.getLocal(new Configuration());
     }
 
     static Path cacheDir() throws Exception {
-        java.nio.file.Path root = work.resolve("teacher-cache");
+        java.nio.file.Path root = job.work().resolve("teacher-cache");
         try (var s = Files.list(root)) {
             return new Path(s.filter(Files::isDirectory)
                     .filter(p -> !p.getFileName().toString().startsWith("."))
@@ -96,12 +69,13 @@ class PipelineJobsTest {
     @Test
     @Order(1)
     void teacherTrainsAndRecordsItsFingerprint() throws Exception {
-        TrainTeacherJob.Result r = new TrainTeacherJob(spark, config(), quiet).run();
-        ObjectNode m = Manifest.read(fs(), new Path(work.resolve("teacher").toUri()));
+        TrainTeacherJob.Result r = new TrainTeacherJob(job.spark(), job.config(), QUIET).run();
+        ObjectNode m =
+                Manifest.read(fs(), new Path(job.work().resolve("teacher").toUri()));
         assertEquals(r.fingerprint(), m.path("fingerprint").asText());
         assertEquals(16, r.fingerprint().length());
-        assertTrue(Files.isRegularFile(work.resolve("teacher/teacher.zip")));
-        List<String> lines = Files.readAllLines(work.resolve("teacher/metrics.jsonl"));
+        assertTrue(Files.isRegularFile(job.work().resolve("teacher/teacher.zip")));
+        List<String> lines = Files.readAllLines(job.work().resolve("teacher/metrics.jsonl"));
         assertEquals(2, epochLines(lines).size(), "one summary line per epoch");
         // 8 samples, 2 workers x batch 4, averaging every minibatch: one minibatch per worker per epoch
         assertEquals(
@@ -113,13 +87,13 @@ class PipelineJobsTest {
     @Test
     @Order(2)
     void cachedRowsEqualDirectTeacherOutputWithinCodecError() throws Exception {
-        CacheTeacherJob.Result r = new CacheTeacherJob(spark, config(), quiet).run();
+        CacheTeacherJob.Result r = new CacheTeacherJob(job.spark(), job.config(), QUIET).run();
         assertEquals(16L, r.rows().get("train"), "8 samples x 2 outputs");
         ComputationGraph teacher = ModelSerializer.restoreComputationGraph(
-                work.resolve("teacher/teacher.zip").toFile(), false);
+                job.work().resolve("teacher/teacher.zip").toFile(), false);
         Configuration conf = new Configuration();
         List<Path> shardFiles =
-                ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train");
+                ShardFiles.list(fs(), new Path(job.work().resolve("shards").toUri()), "train");
         ShardRecord s = ShardFiles.read(conf, shardFiles.get(0)).get(0);
         Map<String, INDArray> acts = teacher.feedForward(new INDArray[] {Examples.image(s)}, false, false);
         float[] logits = acts.get("logits").dup('c').data().asFloat();
@@ -146,7 +120,7 @@ class PipelineJobsTest {
     @Test
     @Order(3)
     void cacheIsPlainParquetWithOneRowPerSampleAndOutput() throws Exception {
-        List<Row> rows = spark.read().parquet(cacheDir() + "/train").collectAsList();
+        List<Row> rows = job.spark().read().parquet(cacheDir() + "/train").collectAsList();
         assertEquals(16, rows.size());
         Set<String> keys = new HashSet<>();
         for (Row r : rows)
@@ -162,23 +136,23 @@ class PipelineJobsTest {
     void interruptedCacheRunResumesAndCachesEverySampleExactlyOnce() throws Exception {
         Path dir = cacheDir();
         List<Path> shardFiles =
-                ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train");
+                ShardFiles.list(fs(), new Path(job.work().resolve("shards").toUri()), "train");
         // Simulate a crash after the first shard file: its output exists, the rest and the manifest do not.
         fs().delete(new Path(dir, Manifest.FILE_NAME), false);
         fs().delete(new Path(new Path(dir, "train"), shardFiles.get(1).getName()), false);
         // The rerun's task for the missing file fails once on purpose; the job fails and commits nothing.
         System.setProperty("distill4j-fault.cache-teacher", shardFiles.get(1).getName());
         try {
-            assertThrows(Exception.class, () -> new CacheTeacherJob(spark, config(), quiet).run());
+            assertThrows(Exception.class, () -> new CacheTeacherJob(job.spark(), job.config(), QUIET).run());
             assertFalse(Manifest.exists(fs(), dir));
-            CacheTeacherJob.Result r = new CacheTeacherJob(spark, config(), quiet).run();
+            CacheTeacherJob.Result r = new CacheTeacherJob(job.spark(), job.config(), QUIET).run();
             assertEquals(1, r.filesWritten());
             assertEquals(1, r.filesSkipped());
             assertEquals(16L, r.rows().get("train"));
         } finally {
             System.clearProperty("distill4j-fault.cache-teacher");
         }
-        List<Row> rows = spark.read().parquet(dir + "/train").collectAsList();
+        List<Row> rows = job.spark().read().parquet(dir + "/train").collectAsList();
         Set<String> keys = new HashSet<>();
         for (Row r : rows) assertTrue(keys.add(r.getString(0) + "/" + r.getString(1)), "duplicate " + r.getString(0));
         assertEquals(16, keys.size());
@@ -187,13 +161,13 @@ class PipelineJobsTest {
     @Test
     @Order(5)
     void distillationLowersItsLossesAndExportsALoadableStudent() throws Exception {
-        Distill4jConfig c = config(
+        Distill4jConfig c = job.config(
                 "distill.run-id=kd",
                 "train.epochs=4",
                 "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2},"
                         + "{kind=cwd, student-tap=neck, teacher-output=neck, weight=1, tau=2}]");
-        DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
-        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/kd/metrics.jsonl")));
+        DistillJob.Result r = new DistillJob(job.spark(), c, false, QUIET).run();
+        List<String> lines = epochLines(Files.readAllLines(job.work().resolve("runs/kd/metrics.jsonl")));
         assertEquals(4, lines.size());
         ObjectMapper json = new ObjectMapper();
         JsonNode first = json.readTree(lines.get(0)).path("terms");
@@ -202,7 +176,7 @@ class PipelineJobsTest {
             assertTrue(last.path(term).asDouble() < first.path(term).asDouble(), term + ": " + first + " -> " + last);
         }
         ComputationGraph student = ModelSerializer.restoreComputationGraph(
-                work.resolve("runs/kd/student.zip").toFile(), false);
+                job.work().resolve("runs/kd/student.zip").toFile(), false);
         assertEquals(
                 List.of("task"), student.getConfiguration().getNetworkOutputs(), "no distillation outputs exported");
         assertTrue(
@@ -220,22 +194,16 @@ class PipelineJobsTest {
     @Order(6)
     void resumedRunEqualsUninterruptedRun() throws Exception {
         String terms = "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]";
-        new DistillJob(spark, config("distill.run-id=full", "train.epochs=3", terms), false, quiet).run();
-        new DistillJob(spark, config("distill.run-id=split", "train.epochs=1", terms), false, quiet).run();
+        job.distill("distill.run-id=full", "train.epochs=3", terms);
+        job.distill("distill.run-id=split", "train.epochs=1", terms);
         // "Crash" after epoch 1: the run has its checkpoint but no manifest; rerun with the full budget.
-        fs().delete(new Path(work.resolve("runs/split/_manifest.json").toUri()), false);
-        new DistillJob(spark, config("distill.run-id=split", "train.epochs=3", terms), false, quiet).run();
-        INDArray a = ModelSerializer.restoreComputationGraph(
-                        work.resolve("runs/full/student.zip").toFile(), false)
-                .params();
-        INDArray b = ModelSerializer.restoreComputationGraph(
-                        work.resolve("runs/split/student.zip").toFile(), false)
-                .params();
-        double diff = a.sub(b).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+        DistillRuns.dropManifest(job.work(), "split");
+        job.distill("distill.run-id=split", "train.epochs=3", terms);
+        double diff = DistillRuns.relativeDifference(job.work(), "full", "split");
         assertTrue(diff < 1e-4, "relative parameter difference " + diff);
         assertEquals(
                 3,
-                epochLines(Files.readAllLines(work.resolve("runs/split/metrics.jsonl")))
+                epochLines(Files.readAllLines(job.work().resolve("runs/split/metrics.jsonl")))
                         .size());
     }
 
@@ -243,12 +211,12 @@ class PipelineJobsTest {
     @Order(7)
     void missingOrMismatchedCacheIsRefusedWithTheReason() throws Exception {
         String terms = "distill.terms=[{kind=pixel-kd, student-tap=logits, teacher-output=logits, weight=1, tau=2}]";
-        StageOutputException missing = assertThrows(StageOutputException.class, () -> new DistillJob(
-                        spark,
-                        config("distill.run-id=m1", terms, "cache.output=\"" + tmp.resolve("empty-cache") + "\""),
-                        false,
-                        quiet)
-                .run());
+        StageOutputException missing = assertThrows(
+                StageOutputException.class,
+                () -> job.distill(
+                        "distill.run-id=m1",
+                        terms,
+                        "cache.output=\"" + job.dir().resolve("empty-cache") + "\""));
         assertTrue(missing.getMessage().contains("no teacher cache for teacher"), missing.getMessage());
 
         ObjectNode m = Manifest.read(fs(), cacheDir());
@@ -256,9 +224,8 @@ class PipelineJobsTest {
         m.put("preprocessing", "resize=16x32;normalize=none");
         Manifest.write(fs(), cacheDir(), m);
         try {
-            StageOutputException e = assertThrows(
-                    StageOutputException.class,
-                    () -> new DistillJob(spark, config("distill.run-id=m2", terms), false, quiet).run());
+            StageOutputException e =
+                    assertThrows(StageOutputException.class, () -> job.distill("distill.run-id=m2", terms));
             assertTrue(e.getMessage().contains("field 'preprocessing'"), e.getMessage());
         } finally {
             Manifest.write(fs(), cacheDir(), original);
@@ -267,23 +234,18 @@ class PipelineJobsTest {
         // Samples the cache lacks: refused by default, skipped and counted on request.
         Path victim = new Path(
                 new Path(cacheDir(), "train"),
-                ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "train")
+                ShardFiles.list(fs(), new Path(job.work().resolve("shards").toUri()), "train")
                         .get(0)
                         .getName());
-        java.nio.file.Path saved = tmp.resolve("saved.parquet");
+        java.nio.file.Path saved = job.dir().resolve("saved.parquet");
         Files.copy(java.nio.file.Path.of(victim.toUri()), saved);
         fs().delete(victim, false);
         try {
-            StageOutputException e = assertThrows(
-                    StageOutputException.class,
-                    () -> new DistillJob(spark, config("distill.run-id=m3", terms), false, quiet).run());
+            StageOutputException e =
+                    assertThrows(StageOutputException.class, () -> job.distill("distill.run-id=m3", terms));
             assertTrue(e.getMessage().contains("have no cached teacher output"), e.getMessage());
-            DistillJob.Result r = new DistillJob(
-                            spark,
-                            config("distill.run-id=m4", terms, "train.epochs=1", "distill.on-missing-teacher=skip"),
-                            false,
-                            quiet)
-                    .run();
+            DistillJob.Result r =
+                    job.distill("distill.run-id=m4", terms, "train.epochs=1", "distill.on-missing-teacher=skip");
             assertEquals(4, r.missingTeacher());
             assertEquals(4, r.examples());
         } finally {
@@ -294,10 +256,10 @@ class PipelineJobsTest {
     @Test
     @Order(8)
     void evaluateWritesTheMetricsContract() throws Exception {
-        EvaluateJob.Evaluated e = new EvaluateJob(spark, config(), quiet)
-                .evaluate("kd", new Path(work.resolve("runs/kd").toUri()));
+        EvaluateJob.Evaluated e = new EvaluateJob(job.spark(), job.config(), QUIET)
+                .evaluate("kd", new Path(job.work().resolve("runs/kd").toUri()));
         JsonNode m = new ObjectMapper()
-                .readTree(work.resolve("runs/kd/report/metrics.json").toFile());
+                .readTree(job.work().resolve("runs/kd/report/metrics.json").toFile());
         assertEquals("segmentation", m.path("task").asText());
         assertEquals("kd", m.path("model").asText());
         assertEquals("val", m.path("split").asText());
@@ -308,18 +270,18 @@ class PipelineJobsTest {
     @Test
     @Order(9)
     void crossKdTrainsTheStudentThroughTheTeachersFrozenHead() throws Exception {
-        Distill4jConfig c = config(
+        Distill4jConfig c = job.config(
                 "distill.run-id=crosskd",
                 "train.epochs=3",
                 "distill.terms=[{kind=crosskd, student-tap=neck, teacher-output=logits, weight=1, tau=2}]");
-        new DistillJob(spark, c, false, quiet).run();
+        new DistillJob(job.spark(), c, false, QUIET).run();
         ComputationGraph last = ModelSerializer.restoreComputationGraph(
-                work.resolve("runs/crosskd/checkpoints/epoch-0003.zip").toFile(), false);
+                job.work().resolve("runs/crosskd/checkpoints/epoch-0003.zip").toFile(), false);
         ComputationGraph teacher = ModelSerializer.restoreComputationGraph(
-                work.resolve("teacher/teacher.zip").toFile(), false);
+                job.work().resolve("teacher/teacher.zip").toFile(), false);
         INDArray frozen = last.getLayer("crosskd_neck_logits").params();
         assertEquals(teacher.getLayer("logits").params(), frozen, "the grafted teacher head stays frozen");
-        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/crosskd/metrics.jsonl")));
+        List<String> lines = epochLines(Files.readAllLines(job.work().resolve("runs/crosskd/metrics.jsonl")));
         ObjectMapper json = new ObjectMapper();
         double first =
                 json.readTree(lines.get(0)).path("terms").path("crosskd@neck").asDouble();
@@ -327,7 +289,7 @@ class PipelineJobsTest {
                 json.readTree(lines.get(2)).path("terms").path("crosskd@neck").asDouble();
         assertTrue(end < first, "CrossKD loss " + first + " -> " + end);
         ComputationGraph student = ModelSerializer.restoreComputationGraph(
-                work.resolve("runs/crosskd/student.zip").toFile(), false);
+                job.work().resolve("runs/crosskd/student.zip").toFile(), false);
         assertTrue(
                 student.getConfiguration().getVertices().keySet().stream().noneMatch(v -> v.startsWith("crosskd_")),
                 "no teacher layers in the exported student");
@@ -336,12 +298,12 @@ class PipelineJobsTest {
     @Test
     @Order(10)
     void mutualLearningTrainsTwoStudentsAndExportsEach() throws Exception {
-        Distill4jConfig c = config(
+        Distill4jConfig c = job.config(
                 "distill.run-id=mutual",
                 "train.epochs=3",
                 "distill.terms=[{kind=mutual, student-tap=logits, teacher-output=none, weight=1, tau=1}]");
-        DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
-        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/mutual/metrics.jsonl")));
+        DistillJob.Result r = new DistillJob(job.spark(), c, false, QUIET).run();
+        List<String> lines = epochLines(Files.readAllLines(job.work().resolve("runs/mutual/metrics.jsonl")));
         ObjectMapper json = new ObjectMapper();
         JsonNode first = json.readTree(lines.get(0)).path("terms");
         JsonNode last = json.readTree(lines.get(2)).path("terms");
@@ -350,9 +312,9 @@ class PipelineJobsTest {
         }
         assertTrue(last.has("mutual@logits"), last.toString());
         ComputationGraph a = ModelSerializer.restoreComputationGraph(
-                work.resolve("runs/mutual/student.zip").toFile(), false);
+                job.work().resolve("runs/mutual/student.zip").toFile(), false);
         ComputationGraph b = ModelSerializer.restoreComputationGraph(
-                work.resolve("runs/mutual/peer.zip").toFile(), false);
+                job.work().resolve("runs/mutual/peer.zip").toFile(), false);
         assertEquals(a.numParams(), b.numParams());
         assertFalse(a.params().equals(b.params()), "two different students");
         assertTrue(a.getConfiguration().getVertices().keySet().stream().noneMatch(v -> v.startsWith("peer_")));
@@ -366,20 +328,20 @@ class PipelineJobsTest {
     @Test
     @Order(11)
     void mutualContrastiveLearningTrainsTwoStudentsAndExportsEachWithoutItsHeads() throws Exception {
-        Distill4jConfig c = config(
+        Distill4jConfig c = job.config(
                 "distill.run-id=mcl",
                 "train.epochs=2",
                 "distill.terms=[{kind=l-mcl, student-tap=\"neck,logits\", teacher-output=logits, weight=1, tau=0.2}]");
-        DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
-        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/mcl/metrics.jsonl")));
+        DistillJob.Result r = new DistillJob(job.spark(), c, false, QUIET).run();
+        List<String> lines = epochLines(Files.readAllLines(job.work().resolve("runs/mcl/metrics.jsonl")));
         JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1)).path("terms");
         for (String term : List.of("task", "peer_task", "l-mcl@neck~logits", "l-mcl@logits~logits")) {
             assertTrue(Double.isFinite(last.path(term).asDouble(Double.NaN)), term + " in " + last);
         }
         ComputationGraph a = ModelSerializer.restoreComputationGraph(
-                work.resolve("runs/mcl/student.zip").toFile(), false);
+                job.work().resolve("runs/mcl/student.zip").toFile(), false);
         ComputationGraph b = ModelSerializer.restoreComputationGraph(
-                work.resolve("runs/mcl/peer.zip").toFile(), false);
+                job.work().resolve("runs/mcl/peer.zip").toFile(), false);
         assertEquals(a.numParams(), b.numParams());
         assertFalse(a.params().equals(b.params()), "two different students");
         for (ComputationGraph g : List.of(a, b)) {
@@ -389,7 +351,7 @@ class PipelineJobsTest {
                     g.getConfiguration().getVertices().keySet().toString());
         }
         JsonNode manifest = new ObjectMapper()
-                .readTree(work.resolve("runs/mcl/_manifest.json").toFile());
+                .readTree(job.work().resolve("runs/mcl/_manifest.json").toFile());
         assertEquals("none", manifest.path("teacher_mode").asText());
         assertEquals(2, manifest.path("terms").size(), "one term per tap pair");
         assertEquals(0, r.missingTeacher());
@@ -402,7 +364,7 @@ class PipelineJobsTest {
                 java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
                         .anyMatch(d -> new java.io.File(d, "jupyter").canExecute()),
                 "Jupyter is not installed (apt-get install jupyter-nbconvert python3-pandas python3-matplotlib python3-ipykernel)");
-        java.nio.file.Path out = tmp.resolve("overview.ipynb");
+        java.nio.file.Path out = job.dir().resolve("overview.ipynb");
         ProcessBuilder pb = new ProcessBuilder(
                         "jupyter",
                         "nbconvert",
@@ -413,7 +375,7 @@ class PipelineJobsTest {
                         "--output",
                         out.toString())
                 .redirectErrorStream(true);
-        pb.environment().put("DISTILL4J_WORK", work.toString());
+        pb.environment().put("DISTILL4J_WORK", job.work().toString());
         Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), log);
@@ -431,23 +393,25 @@ class PipelineJobsTest {
     @Test
     @Order(13)
     void comparisonTableShowsTimeAndCacheBytesEachMethodCosts() throws Exception {
-        Distill4jConfig c = config();
-        EvaluateJob job = new EvaluateJob(spark, c, quiet);
-        EvaluateJob.Evaluated teacher =
-                job.evaluate("teacher", new Path(work.resolve("teacher").toUri()));
+        Distill4jConfig c = job.config();
+        EvaluateJob evaluate = new EvaluateJob(job.spark(), c, QUIET);
+        EvaluateJob.Evaluated teacher = evaluate.evaluate(
+                "teacher", new Path(job.work().resolve("teacher").toUri()));
         // The mutual run stands in for the baseline row here: like a baseline it reads no teacher.
         List<EvaluateJob.Evaluated> rows = List.of(
                 teacher,
-                job.evaluate("baseline", new Path(work.resolve("runs/mutual").toUri()), teacher),
-                job.evaluate("kd", new Path(work.resolve("runs/kd").toUri()), teacher));
-        String table = PipelineReport.write(spark, c, rows);
+                evaluate.evaluate(
+                        "baseline", new Path(job.work().resolve("runs/mutual").toUri()), teacher),
+                evaluate.evaluate("kd", new Path(job.work().resolve("runs/kd").toUri()), teacher));
+        String table = PipelineReport.write(job.spark(), c, rows);
         // The kd run reads every cached output (fp16 logits, int8 neck), so its cache bytes are the
         // train split's Parquet files on disk per sample, not the codecs' raw payload.
         java.io.File[] parts = new java.io.File(cacheDir().toUri().getPath(), "train")
                 .listFiles(f -> f.getName().endsWith(".parquet"));
         long onDisk = 0;
         for (java.io.File f : parts) onDisk += f.length();
-        long samples = spark.read()
+        long samples = job.spark()
+                .read()
                 .parquet(cacheDir() + "/train")
                 .select("sample_id")
                 .distinct()
@@ -467,7 +431,7 @@ class PipelineJobsTest {
                 .orElseThrow();
         assertEquals("1.00x", baselineRow.split("\\|")[7].trim());
         assertEquals("0", baselineRow.split("\\|")[8].trim(), "a run without a teacher reads no cache");
-        assertTrue(Files.readString(work.resolve("report/comparison.md")).contains(kdRow));
+        assertTrue(Files.readString(job.work().resolve("report/comparison.md")).contains(kdRow));
     }
 
     @Test
@@ -475,12 +439,12 @@ class PipelineJobsTest {
     void darkRankTransfersTheTeachersRankingThroughTheDistillJob() throws Exception {
         // alpha = 30: pooled ReLU features of different images are nearly parallel, so at the paper's
         // alpha = 3 every score is near 0 and the ranking barely trains (docs/methods-darkrank.md).
-        Distill4jConfig c = config(
+        Distill4jConfig c = job.config(
                 "distill.run-id=darkrank",
                 "train.epochs=4",
                 "distill.terms=[{kind=darkrank, student-tap=neck, teacher-output=neck, weight=1, mode=hard, list-size=3, alpha=30}]");
-        DistillJob.Result r = new DistillJob(spark, c, false, quiet).run();
-        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/darkrank/metrics.jsonl")));
+        DistillJob.Result r = new DistillJob(job.spark(), c, false, QUIET).run();
+        List<String> lines = epochLines(Files.readAllLines(job.work().resolve("runs/darkrank/metrics.jsonl")));
         ObjectMapper json = new ObjectMapper();
         double first =
                 json.readTree(lines.get(0)).path("terms").path("darkrank@neck").asDouble(Double.NaN);
@@ -490,7 +454,7 @@ class PipelineJobsTest {
                 .asDouble(Double.NaN);
         assertTrue(last < first, "DarkRank loss " + first + " -> " + last);
         JsonNode manifest =
-                json.readTree(work.resolve("runs/darkrank/_manifest.json").toFile());
+                json.readTree(job.work().resolve("runs/darkrank/_manifest.json").toFile());
         assertEquals(
                 List.of("neck"),
                 java.util.stream.StreamSupport.stream(
@@ -507,15 +471,15 @@ class PipelineJobsTest {
         String terms =
                 "distill.terms=[{kind=holistic, student-tap=logits, teacher-output=logits, weight=0.1, critic-steps=5,"
                         + " critic-warmup-steps=20, critic-batch=4, critic-images=8, critic-hidden=8}]";
-        new DistillJob(spark, config("distill.run-id=hol-full", "train.epochs=3", terms), false, quiet).run();
-        new DistillJob(spark, config("distill.run-id=hol-split", "train.epochs=1", terms), false, quiet).run();
+        job.distill("distill.run-id=hol-full", "train.epochs=3", terms);
+        job.distill("distill.run-id=hol-split", "train.epochs=1", terms);
         // "Crash" after epoch 1: checkpoint and critic state are there, the manifest is not; rerun with the full
         // budget.
-        fs().delete(new Path(work.resolve("runs/hol-split/_manifest.json").toUri()), false);
-        new DistillJob(spark, config("distill.run-id=hol-split", "train.epochs=3", terms), false, quiet).run();
+        DistillRuns.dropManifest(job.work(), "hol-split");
+        job.distill("distill.run-id=hol-split", "train.epochs=3", terms);
 
         ObjectMapper json = new ObjectMapper();
-        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/hol-full/metrics.jsonl")));
+        List<String> lines = epochLines(Files.readAllLines(job.work().resolve("runs/hol-full/metrics.jsonl")));
         assertEquals(3, lines.size());
         for (String l : lines) {
             JsonNode before = json.readTree(l).path("before_epoch");
@@ -533,14 +497,13 @@ class PipelineJobsTest {
                         .asInt(),
                 "warm-up + steps");
         INDArray a = ModelSerializer.restoreComputationGraph(
-                        work.resolve("runs/hol-full/student.zip").toFile(), false)
+                        job.work().resolve("runs/hol-full/student.zip").toFile(), false)
                 .params();
         ComputationGraph split = ModelSerializer.restoreComputationGraph(
-                work.resolve("runs/hol-split/student.zip").toFile(), false);
+                job.work().resolve("runs/hol-split/student.zip").toFile(), false);
         assertEquals(
                 List.of("task"), split.getConfiguration().getNetworkOutputs(), "the critic is not part of the student");
-        double diff = a.sub(split.params()).norm2Number().doubleValue()
-                / a.norm2Number().doubleValue();
+        double diff = DistillRuns.relativeDifference(a, split.params());
         assertTrue(diff < 1e-4, "resumed vs uninterrupted student: relative parameter difference " + diff);
         double[] full = criticParams(json, "hol-full"), resumed = criticParams(json, "hol-split");
         double num = 0, den = 0;
@@ -550,7 +513,7 @@ class PipelineJobsTest {
         }
         assertTrue(Math.sqrt(num / den) < 1e-4, "resumed vs uninterrupted critic of epoch 3: " + Math.sqrt(num / den));
         JsonNode manifest =
-                json.readTree(work.resolve("runs/hol-full/_manifest.json").toFile());
+                json.readTree(job.work().resolve("runs/hol-full/_manifest.json").toFile());
         assertEquals("holistic", manifest.path("terms").get(0).path("kind").asText());
         assertEquals(
                 List.of("logits"),
@@ -567,14 +530,14 @@ class PipelineJobsTest {
         String terms =
                 "distill.terms=[{kind=l-mcl, student-tap=\"neck,logits\", teacher-output=logits, weight=1, tau=0.2,"
                         + " layer-weights=meta, meta-steps=1, meta-learning-rate=0.01}]";
-        new DistillJob(spark, config("distill.run-id=meta-full", "train.epochs=3", terms), false, quiet).run();
-        new DistillJob(spark, config("distill.run-id=meta-split", "train.epochs=1", terms), false, quiet).run();
+        job.distill("distill.run-id=meta-full", "train.epochs=3", terms);
+        job.distill("distill.run-id=meta-split", "train.epochs=1", terms);
         // "Crash" after epoch 1: checkpoint and meta state are there, the manifest is not; rerun with the full budget.
-        fs().delete(new Path(work.resolve("runs/meta-split/_manifest.json").toUri()), false);
-        new DistillJob(spark, config("distill.run-id=meta-split", "train.epochs=3", terms), false, quiet).run();
+        DistillRuns.dropManifest(job.work(), "meta-split");
+        job.distill("distill.run-id=meta-split", "train.epochs=3", terms);
 
         ObjectMapper json = new ObjectMapper();
-        List<String> lines = epochLines(Files.readAllLines(work.resolve("runs/meta-full/metrics.jsonl")));
+        List<String> lines = epochLines(Files.readAllLines(job.work().resolve("runs/meta-full/metrics.jsonl")));
         assertEquals(3, lines.size());
         for (String l : lines) {
             JsonNode before = json.readTree(l).path("before_epoch");
@@ -585,18 +548,20 @@ class PipelineJobsTest {
             }
         }
         INDArray a = ModelSerializer.restoreComputationGraph(
-                        work.resolve("runs/meta-full/student.zip").toFile(), false)
+                        job.work().resolve("runs/meta-full/student.zip").toFile(), false)
                 .params();
         INDArray b = ModelSerializer.restoreComputationGraph(
-                        work.resolve("runs/meta-split/student.zip").toFile(), false)
+                        job.work().resolve("runs/meta-split/student.zip").toFile(), false)
                 .params();
         double diff = a.sub(b).norm2Number().doubleValue() / a.norm2Number().doubleValue();
         assertTrue(diff < 1e-4, "resumed vs uninterrupted student: relative parameter difference " + diff);
-        JsonNode full = json.readTree(
-                        work.resolve("runs/meta-full/meta/epoch-0003.json").toFile())
+        JsonNode full = json.readTree(job.work()
+                        .resolve("runs/meta-full/meta/epoch-0003.json")
+                        .toFile())
                 .path("params");
-        JsonNode resumed = json.readTree(
-                        work.resolve("runs/meta-split/meta/epoch-0003.json").toFile())
+        JsonNode resumed = json.readTree(job.work()
+                        .resolve("runs/meta-split/meta/epoch-0003.json")
+                        .toFile())
                 .path("params");
         for (String pair : List.of("l-mcl@neck~logits", "l-mcl@logits~logits")) {
             double num = 0, den = 0;
@@ -613,8 +578,9 @@ class PipelineJobsTest {
     }
 
     private static double[] criticParams(ObjectMapper json, String run) throws Exception {
-        JsonNode n = json.readTree(
-                        work.resolve("runs/" + run + "/critic/epoch-0003.json").toFile())
+        JsonNode n = json.readTree(job.work()
+                        .resolve("runs/" + run + "/critic/epoch-0003.json")
+                        .toFile())
                 .path("params");
         double[] out = new double[n.size()];
         for (int i = 0; i < out.length; i++) out[i] = n.get(i).asDouble();
@@ -627,7 +593,8 @@ class PipelineJobsTest {
 
     private static long countIgnored() throws Exception {
         long n = 0;
-        for (Path f : ShardFiles.list(fs(), new Path(work.resolve("shards").toUri()), "val")) {
+        for (Path f :
+                ShardFiles.list(fs(), new Path(job.work().resolve("shards").toUri()), "val")) {
             for (ShardRecord r : ShardFiles.read(new Configuration(), f))
                 for (byte b : r.segmentation().trainIds()) if ((b & 0xFF) == 255) n++;
         }

@@ -1,5 +1,6 @@
 package io.distill4j.jobs;
 
+import static io.distill4j.jobs.SparkJobFixture.QUIET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -23,7 +24,6 @@ import io.distill4j.manifest.TeacherManifest;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.storage.StageOutputException;
-import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,15 +34,13 @@ import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Provenance of every stage output under a real local[2] Spark: the shards' content fingerprint,
@@ -52,41 +50,23 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("spark")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProvenanceJobsTest {
-    @TempDir
-    static java.nio.file.Path tmp;
+    @RegisterExtension
+    static final SparkJobFixture job = SparkJobFixture.testSample()
+            .with("teacher.epochs=1", "train.epochs=1")
+            .sharded();
 
-    static java.nio.file.Path sample;
     static java.nio.file.Path otherImages;
-    static java.nio.file.Path work;
-    static SparkSession spark;
-    static final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
 
     @BeforeAll
-    static void start() throws Exception {
-        sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
+    static void generateOtherImages() throws Exception {
         // The same layout and sample ids with other images: what a reshard in place can bring.
-        otherImages = tmp.resolve("other");
+        otherImages = job.dir().resolve("other");
         java.nio.file.Files.createDirectories(otherImages);
         SampleDatasetGenerator.generate(
                 fs(),
                 new Path(otherImages.toUri()),
                 new SampleSpec(
                         12, new SampleSpec.DatasetSize(8, 4, 128, 64), new SampleSpec.DatasetSize(6, 3, 96, 96)));
-        work = tmp.resolve("work");
-        Distill4jConfig c = config();
-        spark = SparkTestSupport.spark(c);
-        new ShardJob(spark, c.dataset(), c.shard()).run();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
-    }
-
-    static Distill4jConfig config(String... extra) {
-        List<String> all = new ArrayList<>(List.of("teacher.epochs=1", "train.epochs=1"));
-        all.addAll(List.of(extra));
-        return SparkTestSupport.config(work, sample, all.toArray(String[]::new));
     }
 
     static FileSystem fs() throws Exception {
@@ -95,11 +75,11 @@ class ProvenanceJobsTest {
 
     /** As the jobs name it (file:/..., without the trailing slash a directory URI has). */
     static Path dir(String relative) {
-        return new Path(work.resolve(relative).toUri().toString().replaceAll("/$", ""));
+        return new Path(job.work().resolve(relative).toUri().toString().replaceAll("/$", ""));
     }
 
     static Path cacheDir() throws Exception {
-        try (var s = java.nio.file.Files.list(work.resolve("teacher-cache"))) {
+        try (var s = java.nio.file.Files.list(job.work().resolve("teacher-cache"))) {
             return dir("teacher-cache/"
                     + s.filter(java.nio.file.Files::isDirectory)
                             .filter(p -> !p.getFileName().toString().startsWith("."))
@@ -136,10 +116,10 @@ class ProvenanceJobsTest {
     @Test
     @Order(2)
     void everyManifestHasItsProvenanceAndReadsBackIntoItsRecord() throws Exception {
-        Distill4jConfig c = config("distill.run-id=kd");
-        TrainTeacherJob.Result teacher = new TrainTeacherJob(spark, c, quiet).run();
-        CacheTeacherJob.Result cache = new CacheTeacherJob(spark, c, quiet).run();
-        new DistillJob(spark, c, false, quiet).run();
+        Distill4jConfig c = job.config("distill.run-id=kd");
+        TrainTeacherJob.Result teacher = new TrainTeacherJob(job.spark(), c, QUIET).run();
+        CacheTeacherJob.Result cache = new CacheTeacherJob(job.spark(), c, QUIET).run();
+        new DistillJob(job.spark(), c, false, QUIET).run();
         String shardsFp =
                 Manifests.read(fs(), dir("shards"), ShardManifest.class).fingerprint();
 
@@ -198,26 +178,25 @@ class ProvenanceJobsTest {
         String before = Manifests.read(fs(), dir("shards"), ShardManifest.class).fingerprint();
         Set<String> idsBefore = sampleIds();
         Distill4jConfig reshard =
-                config("dataset.root=\"" + otherImages.resolve("cityscapes") + "\"", "shard.overwrite=true");
-        new ShardJob(spark, reshard.dataset(), reshard.shard()).run();
+                job.config("dataset.root=\"" + otherImages.resolve("cityscapes") + "\"", "shard.overwrite=true");
+        new ShardJob(job.spark(), reshard.dataset(), reshard.shard()).run();
         String after = Manifests.read(fs(), dir("shards"), ShardManifest.class).fingerprint();
         assertNotEquals(before, after, "other images, other fingerprint");
         assertEquals(idsBefore, sampleIds(), "the same sample ids: a join by id alone cannot tell");
 
         Path cache = cacheDir();
-        StageOutputException d = assertThrows(
-                StageOutputException.class,
-                () -> new DistillJob(spark, config("distill.run-id=kd-stale"), false, quiet).run());
+        StageOutputException d = assertThrows(StageOutputException.class, () -> job.distill("distill.run-id=kd-stale"));
         assertNamesBoth(d.getMessage(), cache, before, after);
-        assertFalse(java.nio.file.Files.exists(work.resolve("runs/kd-stale/_manifest.json")));
+        assertFalse(java.nio.file.Files.exists(job.work().resolve("runs/kd-stale/_manifest.json")));
 
-        StageOutputException e = assertThrows(StageOutputException.class, () -> new EvaluateJob(spark, config(), quiet)
-                .evaluate("kd", dir("runs/kd")));
+        StageOutputException e =
+                assertThrows(StageOutputException.class, () -> new EvaluateJob(job.spark(), job.config(), QUIET)
+                        .evaluate("kd", dir("runs/kd")));
         assertNamesBoth(e.getMessage(), dir("runs/kd"), before, after);
-        assertFalse(java.nio.file.Files.exists(work.resolve("runs/kd/report/metrics.json")));
+        assertFalse(java.nio.file.Files.exists(job.work().resolve("runs/kd/report/metrics.json")));
 
-        StageOutputException c =
-                assertThrows(StageOutputException.class, () -> new CacheTeacherJob(spark, config(), quiet).run());
+        StageOutputException c = assertThrows(
+                StageOutputException.class, () -> new CacheTeacherJob(job.spark(), job.config(), QUIET).run());
         assertTrue(c.getMessage().contains("its input shards") && c.getMessage().contains(after), c.getMessage());
     }
 
@@ -232,9 +211,13 @@ class ProvenanceJobsTest {
             for (String stage : List.of("train-teacher", "distill")) {
                 StageOutputException e = assertThrows(StageOutputException.class, () -> {
                     if (stage.equals("train-teacher")) {
-                        new TrainTeacherJob(spark, config("teacher.dir=\"" + tmp.resolve("t-old") + "\""), quiet).run();
+                        new TrainTeacherJob(
+                                        job.spark(),
+                                        job.config("teacher.dir=\"" + job.dir().resolve("t-old") + "\""),
+                                        QUIET)
+                                .run();
                     } else {
-                        new DistillJob(spark, config("distill.run-id=old", "distill.terms=[]"), false, quiet).run();
+                        job.distill("distill.run-id=old", "distill.terms=[]");
                     }
                 });
                 assertTrue(
@@ -252,24 +235,20 @@ class ProvenanceJobsTest {
     void anInterruptedRunResumesOnlyWithTheSettingsItWasTrainingWith() throws Exception {
         // Teacher-free terms: test 3 left shards that the cached teacher outputs no longer match.
         String terms = "distill.terms=[{kind=mutual, student-tap=logits, teacher-output=logits, weight=1.0, tau=1.0}]";
-        new DistillJob(spark, config("distill.run-id=cut", terms), false, quiet).run();
+        job.distill("distill.run-id=cut", terms);
         fs().delete(new Path(dir("runs/cut"), Manifest.FILE_NAME), false); // "killed" after epoch 1 of 1
-        StageOutputException e = assertThrows(StageOutputException.class, () -> new DistillJob(
-                        spark,
-                        config("distill.run-id=cut", "train.epochs=2", terms.replace("weight=1.0", "weight=0.5")),
-                        false,
-                        quiet)
-                .run());
+        StageOutputException e = assertThrows(
+                StageOutputException.class,
+                () -> job.distill("distill.run-id=cut", "train.epochs=2", terms.replace("weight=1.0", "weight=0.5")));
         System.out.println("[provenance] " + e.getMessage());
         assertTrue(
                 e.getMessage().contains("distill4j.distill.terms is ")
                         && e.getMessage().contains("distill.resume=false"),
                 e.getMessage());
-        DistillJob.Result r =
-                new DistillJob(spark, config("distill.run-id=cut", "train.epochs=2", terms), false, quiet).run();
+        DistillJob.Result r = job.distill("distill.run-id=cut", "train.epochs=2", terms);
         assertEquals(
                 2,
-                java.nio.file.Files.readAllLines(work.resolve("runs/cut/metrics.jsonl")).stream()
+                java.nio.file.Files.readAllLines(job.work().resolve("runs/cut/metrics.jsonl")).stream()
                         .filter(l -> l.contains("\"kind\":\"epoch\""))
                         .count(),
                 "more epochs: the same run, extended");
@@ -285,8 +264,9 @@ class ProvenanceJobsTest {
     }
 
     static Set<String> sampleIds() {
-        return new TreeSet<>(spark.read()
-                .parquet(work.resolve("shards/train").toString())
+        return new TreeSet<>(job.spark()
+                .read()
+                .parquet(job.work().resolve("shards/train").toString())
                 .select("sample_id")
                 .as(org.apache.spark.sql.Encoders.STRING())
                 .collectAsList());

@@ -1,5 +1,6 @@
 package io.distill4j.jobs;
 
+import static io.distill4j.jobs.SparkJobFixture.QUIET;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,14 +32,12 @@ import java.util.List;
 import java.util.Map;
 import onnx.Onnx;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -52,52 +51,41 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 @Tag("spark")
 class StudentOnnxJobTest {
-    @TempDir
-    static java.nio.file.Path tmp;
+    @RegisterExtension
+    static final SparkJobFixture job = SparkJobFixture.testSample()
+            .with("distill.run-id=base", "distill.terms=[]", "train.epochs=3", "distill.export-onnx=true")
+            .sharded();
 
-    static java.nio.file.Path work;
-    static SparkSession spark;
     static Distill4jConfig config;
     static Distill4jConfig coco;
-    static final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
 
     @BeforeAll
     static void trainOneStudent() throws Exception {
-        java.nio.file.Path sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
-        work = tmp.resolve("work");
-        config = SparkTestSupport.config(
-                work, sample, "distill.run-id=base", "distill.terms=[]", "train.epochs=3", "distill.export-onnx=true");
-        spark = SparkTestSupport.spark(config);
-        new ShardJob(spark, config.dataset(), config.shard()).run();
-        new DistillJob(spark, config, false, quiet).run();
+        config = job.config();
+        job.distill();
         // The COCO half of the same sample: a CenterNet student at 32x32 (an 8x8 grid at stride 4).
         coco = SparkTestSupport.config(
-                work,
-                sample,
+                job.work(),
+                job.sample(),
                 "dataset.kind=coco",
-                "dataset.root=\"" + sample.resolve("coco") + "\"",
+                "dataset.root=\"" + job.sample().resolve("coco") + "\"",
                 "dataset.splits=[train2017, val2017]",
                 "shard.height=32",
                 "shard.width=32",
-                "shard.output=\"" + work.resolve("coco-shards") + "\"",
-                "distill.runs-dir=\"" + work.resolve("coco-runs") + "\"",
+                "shard.output=\"" + job.work().resolve("coco-shards") + "\"",
+                "distill.runs-dir=\"" + job.work().resolve("coco-runs") + "\"",
                 "distill.run-id=det",
                 "distill.terms=[]",
                 "train.epochs=3",
                 "distill.export-onnx=true",
                 "evaluate.split=val2017");
-        new ShardJob(spark, coco.dataset(), coco.shard()).run();
-        new DistillJob(spark, coco, false, quiet).run();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
+        new ShardJob(job.spark(), coco.dataset(), coco.shard()).run();
+        new DistillJob(job.spark(), coco, false, QUIET).run();
     }
 
     @Test
     void theRunHoldsStudentOnnxAndItsManifestNamesIt() throws Exception {
-        java.nio.file.Path run = work.resolve("runs/base");
+        java.nio.file.Path run = job.work().resolve("runs/base");
         assertTrue(Files.isRegularFile(run.resolve(DistillJob.STUDENT_ONNX_FILE)));
         JsonNode manifest =
                 new ObjectMapper().readTree(run.resolve("_manifest.json").toFile());
@@ -125,12 +113,12 @@ class StudentOnnxJobTest {
 
     @Test
     void onnxRuntimePredictionsScoreTheSameMiouAsDl4jOnTheValShards() throws Exception {
-        java.nio.file.Path run = work.resolve("runs/base");
+        java.nio.file.Path run = job.work().resolve("runs/base");
         ComputationGraph student = ModelSerializer.restoreComputationGraph(
                 run.resolve("student.zip").toFile(), false);
         byte[] onnx = Files.readAllBytes(run.resolve(DistillJob.STUDENT_ONNX_FILE));
         List<ShardRecord> val =
-                Shards.open(spark, config.shard().output()).records("val").collect();
+                Shards.open(job.spark(), config.shard().output()).records("val").collect();
         assertEquals(4, val.size());
 
         List<byte[]> dl4j = SegmentationPredictor.predict(student, val, 3);
@@ -163,15 +151,15 @@ class StudentOnnxJobTest {
     @Test
     void evaluateScoresTheExportedStudentOnnxLikeItsStudentZip() throws Exception {
         // What a user runs: evaluate on the run (DL4J) and evaluate --model student.onnx (ONNX Runtime).
-        EvaluateJob job = new EvaluateJob(spark, config, quiet);
-        java.nio.file.Path run = work.resolve("runs/base");
-        EvaluateJob.Evaluated dl4j = job.evaluate("base", new Path(run.toUri()));
-        EvaluateJob.Evaluated onnx = job.evaluateOnnx(
+        EvaluateJob evaluate = new EvaluateJob(job.spark(), config, QUIET);
+        java.nio.file.Path run = job.work().resolve("runs/base");
+        EvaluateJob.Evaluated dl4j = evaluate.evaluate("base", new Path(run.toUri()));
+        EvaluateJob.Evaluated onnx = evaluate.evaluateOnnx(
                 "base-onnx",
                 OnnxModelSettings.fromFile(
                         run.resolve(DistillJob.STUDENT_ONNX_FILE).toString()),
                 "evaluate --model",
-                new Path(work.resolve("base-onnx-report").toUri()),
+                new Path(job.work().resolve("base-onnx-report").toUri()),
                 null,
                 null);
         assertEquals(dl4j.metrics().meanIou(), onnx.metrics().meanIou(), 1e-12);
@@ -180,15 +168,15 @@ class StudentOnnxJobTest {
 
     @Test
     void evaluateScoresTheExportedDetectorOnnxLikeItsStudentZip() throws Exception {
-        EvaluateJob job = new EvaluateJob(spark, coco, quiet);
-        java.nio.file.Path run = work.resolve("coco-runs/det");
-        EvaluateJob.Evaluated dl4j = job.evaluate("det", new Path(run.toUri()));
-        EvaluateJob.Evaluated onnx = job.evaluateOnnx(
+        EvaluateJob evaluate = new EvaluateJob(job.spark(), coco, QUIET);
+        java.nio.file.Path run = job.work().resolve("coco-runs/det");
+        EvaluateJob.Evaluated dl4j = evaluate.evaluate("det", new Path(run.toUri()));
+        EvaluateJob.Evaluated onnx = evaluate.evaluateOnnx(
                 "det-onnx",
                 OnnxModelSettings.fromFile(
                         run.resolve(DistillJob.STUDENT_ONNX_FILE).toString()),
                 "evaluate --model",
-                new Path(work.resolve("det-onnx-report").toUri()),
+                new Path(job.work().resolve("det-onnx-report").toUri()),
                 null,
                 null);
         for (String k : new String[] {"AP", "AP50", "AP75", "AR100"}) {
@@ -202,11 +190,11 @@ class StudentOnnxJobTest {
 
     @Test
     void onnxRuntimeDetectionsScoreTheSameCocoStatsAsDl4jOnTheValShards() throws Exception {
-        java.nio.file.Path run = work.resolve("coco-runs/det");
+        java.nio.file.Path run = job.work().resolve("coco-runs/det");
         ComputationGraph student = ModelSerializer.restoreComputationGraph(
                 run.resolve("student.zip").toFile(), false);
         byte[] onnx = Files.readAllBytes(run.resolve(DistillJob.STUDENT_ONNX_FILE));
-        Shards shards = Shards.open(spark, coco.shard().output());
+        Shards shards = Shards.open(job.spark(), coco.shard().output());
         List<ShardRecord> val = shards.records("val2017").collect();
         DetectorClasses classes = DetectorClasses.fromManifest(shards.manifest().categories(), "coco shards");
         DetectionPredictor predictor = new DetectionPredictor(classes.categoryIds(), 100, 0.01);
@@ -256,16 +244,16 @@ class StudentOnnxJobTest {
 
     @Test
     void exportOnnxCommandWritesTheSameModelFromStudentZip() throws Exception {
-        java.nio.file.Path run = work.resolve("runs/base");
-        java.nio.file.Path out = tmp.resolve("cli/student.onnx");
+        java.nio.file.Path run = job.work().resolve("runs/base");
+        java.nio.file.Path out = job.dir().resolve("cli/student.onnx");
         Files.createDirectories(out.getParent());
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         PrintStream cliOut = new PrintStream(stdout, true, StandardCharsets.UTF_8);
         int code = io.distill4j.cli.Cli.execute(
-                new ExportOnnxCommand(cliOut, quiet),
+                new ExportOnnxCommand(cliOut, QUIET),
                 List.of("--model", run.resolve("student.zip").toString(), "--out", out.toString()),
                 cliOut,
-                quiet);
+                QUIET);
         assertEquals(0, code);
         assertTrue(
                 stdout.toString(StandardCharsets.UTF_8).contains("logits (19 channels, stride 4)"), stdout.toString());
@@ -284,7 +272,7 @@ class StudentOnnxJobTest {
     @Test
     void helpListsExportOnnx() {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        assertEquals(0, Main.run(List.of("--help"), new PrintStream(stdout, true, StandardCharsets.UTF_8), quiet));
+        assertEquals(0, Main.run(List.of("--help"), new PrintStream(stdout, true, StandardCharsets.UTF_8), QUIET));
         assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("  export-onnx "), stdout.toString());
     }
 
@@ -295,8 +283,8 @@ class StudentOnnxJobTest {
                 List.of(
                         "export-onnx",
                         "--model",
-                        tmp.resolve("nope/student.zip").toString()),
-                quiet,
+                        job.dir().resolve("nope/student.zip").toString()),
+                QUIET,
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(1, code);
         String first = err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");

@@ -1,5 +1,6 @@
 package io.distill4j.jobs;
 
+import static io.distill4j.jobs.SparkJobFixture.QUIET;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,13 +17,10 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * train.validate-every on a real local[2] Spark: the student and the teacher are scored on the val
@@ -31,54 +29,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("spark")
 class ValidateEveryTest {
-    @TempDir
-    static java.nio.file.Path tmp;
-
-    static java.nio.file.Path sample;
-    static java.nio.file.Path work;
-    static SparkSession spark;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sample = SparkTestSupport.generateSample(tmp.resolve("sample"));
-        work = tmp.resolve("work");
-        Distill4jConfig c = SparkTestSupport.config(work, sample);
-        spark = SparkTestSupport.spark(c);
-        new ShardJob(spark, c.dataset(), c.shard()).run();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
-    }
-
-    private static List<JsonNode> epochLines(java.nio.file.Path metrics) throws Exception {
-        return Files.readAllLines(metrics).stream()
-                .filter(l -> !l.isBlank())
-                .map(l -> {
-                    try {
-                        return io.distill4j.storage.Manifest.JSON.readTree(l);
-                    } catch (Exception e) {
-                        throw new AssertionError(l, e);
-                    }
-                })
-                .filter(n -> n.path("kind").asText().equals("epoch"))
-                .toList();
-    }
+    @RegisterExtension
+    static final SparkJobFixture job = SparkJobFixture.testSample().sharded();
 
     @Test
     void studentIsScoredOnValEveryNEpochsAndAfterTheLastAndTheBestIsKept() throws Exception {
-        Distill4jConfig c = SparkTestSupport.config(
-                work,
-                sample,
-                "distill.run-id=validated",
-                "distill.terms=[]",
-                "train.epochs=3",
-                "train.validate-every=2");
+        Distill4jConfig c =
+                job.config("distill.run-id=validated", "distill.terms=[]", "train.epochs=3", "train.validate-every=2");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new DistillJob(spark, c, false, new PrintStream(out, true)).run();
-        java.nio.file.Path run = work.resolve("runs/validated");
-        List<JsonNode> lines = epochLines(run.resolve("metrics.jsonl"));
+        new DistillJob(job.spark(), c, false, new PrintStream(out, true)).run();
+        java.nio.file.Path run = job.work().resolve("runs/validated");
+        List<JsonNode> lines = MetricsJsonl.epochs(run.resolve("metrics.jsonl"));
         assertEquals(3, lines.size());
         assertTrue(lines.get(0).path("validation").isMissingNode(), "epoch 1 is not validated");
         JsonNode v2 = lines.get(1).path("validation");
@@ -98,7 +59,7 @@ class ValidateEveryTest {
                 FileSystem.getLocal(new Configuration()),
                 new Path(run.resolve(TrainingDriver.BEST_FILE).toUri()),
                 false);
-        Shards shards = Shards.open(spark, c.shard().output());
+        Shards shards = Shards.open(job.spark(), c.shard().output());
         List<ShardRecord> val = shards.records(c.evaluate().split()).collect();
         SegmentationMetrics m = new SegmentationMetrics(19);
         List<byte[]> preds =
@@ -110,30 +71,29 @@ class ValidateEveryTest {
 
     @Test
     void teacherIsValidatedToo() throws Exception {
-        Distill4jConfig c = SparkTestSupport.config(
-                work, sample, "teacher.dir=\"" + work.resolve("teacher-v") + "\"", "train.validate-every=1");
-        new TrainTeacherJob(spark, c, new PrintStream(java.io.OutputStream.nullOutputStream())).run();
-        List<JsonNode> lines = epochLines(work.resolve("teacher-v/metrics.jsonl"));
+        Distill4jConfig c =
+                job.config("teacher.dir=\"" + job.work().resolve("teacher-v") + "\"", "train.validate-every=1");
+        new TrainTeacherJob(job.spark(), c, QUIET).run();
+        List<JsonNode> lines = MetricsJsonl.epochs(job.work().resolve("teacher-v/metrics.jsonl"));
         assertEquals(2, lines.size());
         for (JsonNode l : lines) assertTrue(l.path("validation").path("value").isNumber(), l.toString());
-        assertTrue(Files.exists(work.resolve("teacher-v").resolve(TrainingDriver.BEST_FILE)));
+        assertTrue(Files.exists(job.work().resolve("teacher-v").resolve(TrainingDriver.BEST_FILE)));
     }
 
     @Test
     void offWritesNoScoreAndNoBestModel() throws Exception {
-        Distill4jConfig c = SparkTestSupport.config(work, sample, "distill.run-id=unvalidated", "distill.terms=[]");
+        Distill4jConfig c = job.config("distill.run-id=unvalidated", "distill.terms=[]");
         assertEquals(0, c.train().validateEvery(), "off by default");
-        new DistillJob(spark, c, false, new PrintStream(java.io.OutputStream.nullOutputStream())).run();
-        java.nio.file.Path run = work.resolve("runs/unvalidated");
-        for (JsonNode l : epochLines(run.resolve("metrics.jsonl")))
+        new DistillJob(job.spark(), c, false, QUIET).run();
+        java.nio.file.Path run = job.work().resolve("runs/unvalidated");
+        for (JsonNode l : MetricsJsonl.epochs(run.resolve("metrics.jsonl")))
             assertTrue(l.path("validation").isMissingNode());
         assertFalse(Files.exists(run.resolve(TrainingDriver.BEST_FILE)));
     }
 
     @Test
     void negativeIntervalIsRejectedByName() {
-        var e = assertThrows(
-                ConfigException.class, () -> SparkTestSupport.config(work, sample, "train.validate-every=-1"));
+        var e = assertThrows(ConfigException.class, () -> job.config("train.validate-every=-1"));
         assertTrue(e.getMessage().contains("validate-every"), e.getMessage());
     }
 }
