@@ -30,7 +30,6 @@ import io.distill4j.storage.Storage;
 import io.distill4j.tensor.TensorCodec;
 import io.distill4j.tensor.TensorCodecs;
 import io.distill4j.train.Examples;
-import io.distill4j.util.OffHeapEstimate;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -176,14 +175,23 @@ public final class CacheTeacherJob {
                         fp));
         StageSettings settings = DecidingSettings.cache(config.resolvedConfig());
         if (Manifest.exists(fs, out)) return reuse(fs, out, fp, settings, inputs);
-        if (teacher.onnx() == null) {
+        // The engine is picked before the check, which estimates the engine that runs, and before the claim.
+        InferenceEngines.Choice engine = teacher.onnx() != null
+                ? null
+                : InferenceEngines.choose(
+                        config.inference(),
+                        teacher.graph(),
+                        List.copyOf(teacher.keyToOutput().keySet()),
+                        InferenceEngines.expectation(models, size.height(), size.width()),
+                        "the teacher " + teacher.source(),
+                        line -> console.println("[cache-teacher] " + line));
+        if (engine != null) {
             MemoryPreflight.check(
                     spark,
                     config,
                     "cache-teacher",
                     new MemoryPreflight.Workload(
-                            List.of(new MemoryPreflight.Model(
-                                    teacher.teacher().graph().getConfiguration(), OffHeapEstimate.Use.INFERENCE)),
+                            List.of(new MemoryPreflight.Model(engine.net().getConfiguration(), engine.use())),
                             cs.batchSize(),
                             "distill4j.cache.batch-size",
                             size.height(),
@@ -192,18 +200,10 @@ public final class CacheTeacherJob {
         }
         OwnedDirectory owned = stage.claim(fs, out, CACHE_KEY);
         startOrResume(owned, settings.fingerprint() + " " + inputs.get("shards").fingerprint());
-        ExecutorModel model = teacher.onnx() != null
+        ExecutorModel model = engine == null
                 ? teacher.onnx().broadcast(sc)
-                : InferenceEngines.executorModel(
-                        sc,
-                        config.inference(),
-                        teacher.graph(),
-                        // Executors pool deserialized teachers by this key: the crop-sized one is another graph.
-                        size.differs() ? fp + "@" + size.height() + "x" + size.width() : fp,
-                        List.copyOf(teacher.keyToOutput().keySet()),
-                        InferenceEngines.expectation(models, size.height(), size.width()),
-                        "the teacher " + teacher.source(),
-                        line -> console.println("[cache-teacher] " + line));
+                // Executors pool deserialized teachers by this key: the crop-sized one is another graph.
+                : engine.ship(sc, size.differs() ? fp + "@" + size.height() + "x" + size.width() : fp);
         Map<String, String> footer = footer(teacher, models, shards, preprocessing, view);
         Cached cached = cacheSplits(stage, cs, shards, out, teacher, model, footer);
         model.bytes().destroy();

@@ -173,11 +173,15 @@ public final class DistillJob {
             exportOnnx(exportStudent(deployed, null), onnxSize, "distill4j.distill.export-onnx");
         }
 
+        // A DL4J online teacher's engine is picked before the check, which estimates the engine that runs.
+        InferenceEngines.Choice onlineTeacher =
+                plan.distilling() && ds.onlineTeacher() && !plan.teacher().isOnnx()
+                        ? onlineTeacher(plan, needed)
+                        : null;
         List<MemoryPreflight.Model> taskModels = new ArrayList<>();
         taskModels.add(new MemoryPreflight.Model(objective.configuration(), OffHeapEstimate.Use.TRAINING));
-        if (plan.distilling() && ds.onlineTeacher() && !plan.teacher().isOnnx())
-            taskModels.add(new MemoryPreflight.Model(
-                    plan.teacher().graph().getConfiguration(), OffHeapEstimate.Use.INFERENCE));
+        if (onlineTeacher != null)
+            taskModels.add(new MemoryPreflight.Model(onlineTeacher.net().getConfiguration(), onlineTeacher.use()));
         MemoryPreflight.check(
                 spark,
                 config,
@@ -194,7 +198,7 @@ public final class DistillJob {
         RunDirectory run = stage.claimRun(
                 fs, dir, RUN_KEY, overwrite, "run " + dir + " is complete; pass --overwrite to train it again");
         teacherForwards = sc.sc().longAccumulator("online-teacher-forwards");
-        Data data = epochData(sc, ds, plan, objective, views, needed);
+        Data data = epochData(sc, ds, plan, objective, views, needed, onlineTeacher);
         startOrResume(fs, run, ds);
         String fingerprint = plan.fingerprint();
         stage.jobGroup(
@@ -343,7 +347,8 @@ public final class DistillJob {
             Plan plan,
             TrainingObjective objective,
             TrainingViews views,
-            List<String> needed) {
+            List<String> needed,
+            InferenceEngines.Choice onlineTeacher) {
         Shards shards = plan.shards();
         String split = plan.split();
         if (!plan.distilling()) {
@@ -368,20 +373,32 @@ public final class DistillJob {
                     0,
                     null);
         }
+        TrainingSize size = plan.size();
+        ExecutorModel onlineModel = onlineTeacher.ship(
+                sc,
+                // Executors pool deserialized teachers by this key: the crop-sized one is another graph.
+                size.differs() ? plan.fingerprint() + "@" + size.height() + "x" + size.width() : plan.fingerprint());
+        Map<String, String> vertexToName = vertexToName(plan, needed);
+        return new Data(onlineData(shards.records(split), objective, onlineModel, vertexToName, views), 0, onlineModel);
+    }
+
+    /** The DL4J teacher's output vertices the terms need, each to the name the examples use. */
+    private static Map<String, String> vertexToName(Plan plan, List<String> needed) {
         Map<String, String> vertexToName = new LinkedHashMap<>();
         for (String n : needed) vertexToName.put(plan.teacherOutputs().get(n).vertexName(), n);
+        return vertexToName;
+    }
+
+    /** The engine the online DL4J teacher (at the training size) runs on, with the outputs the terms need. */
+    private InferenceEngines.Choice onlineTeacher(Plan plan, List<String> needed) {
         TrainingSize size = plan.size();
-        ExecutorModel onlineModel = InferenceEngines.executorModel(
-                sc,
+        return InferenceEngines.choose(
                 config.inference(),
                 plan.teacherGraph(),
-                // Executors pool deserialized teachers by this key: the crop-sized one is another graph.
-                size.differs() ? plan.fingerprint() + "@" + size.height() + "x" + size.width() : plan.fingerprint(),
-                List.copyOf(vertexToName.keySet()),
+                List.copyOf(vertexToName(plan, needed).keySet()),
                 InferenceEngines.expectation(plan.models(), size.height(), size.width()),
                 "the teacher " + plan.inputs().get("teacher").path(),
                 line -> console.printf("[%s] %s%n", plan.label(), line));
-        return new Data(onlineData(shards.records(split), objective, onlineModel, vertexToName, views), 0, onlineModel);
     }
 
     /** The training shards joined to the cache; samples without cached outputs refused, or skipped when configured. */

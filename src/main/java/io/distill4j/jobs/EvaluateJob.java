@@ -20,7 +20,6 @@ import io.distill4j.storage.OutputPlacement;
 import io.distill4j.storage.StageOutputException;
 import io.distill4j.storage.Storage;
 import io.distill4j.train.EpochValidator;
-import io.distill4j.util.OffHeapEstimate;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -158,12 +157,20 @@ public final class EvaluateJob {
                         + dataset + " shards need (" + shards.root() + "); is it a model of the other task?");
             }
         }
+        // The engine is picked before the check, which estimates the engine that runs, and before the claim.
+        InferenceEngines.Choice engine = InferenceEngines.choose(
+                config.inference(),
+                net,
+                heads,
+                InferenceEngines.expectation(TaskModels.of(config, shards, "evaluate"), shards),
+                "the model " + modelFile,
+                line -> console.println("[evaluate] " + line));
         MemoryPreflight.check(
                 spark,
                 config,
                 "evaluate",
                 new MemoryPreflight.Workload(
-                        List.of(new MemoryPreflight.Model(net.getConfiguration(), OffHeapEstimate.Use.INFERENCE)),
+                        List.of(new MemoryPreflight.Model(net.getConfiguration(), engine.use())),
                         config.cache().batchSize(),
                         "distill4j.cache.batch-size",
                         shards.height(),
@@ -172,15 +179,7 @@ public final class EvaluateJob {
         // A report of an older version (no marker) is recognised by its metrics.json.
         Path reportDir = stage.claim(stage.fs(dir), new Path(dir, "report"), "the report of " + dir, "metrics.json")
                 .path();
-        ExecutorModel executor = InferenceEngines.executorModel(
-                sc,
-                config.inference(),
-                net,
-                "eval:" + modelFile + ":" + System.nanoTime(),
-                heads,
-                InferenceEngines.expectation(TaskModels.of(config, shards, "evaluate"), shards),
-                "the model " + modelFile,
-                line -> console.println("[evaluate] " + line));
+        ExecutorModel executor = engine.ship(sc, "eval:" + modelFile + ":" + System.nanoTime());
         // The report's pictures are drawn on the driver with the same engine.
         ModelForward driver = executor instanceof ExecutorModel.Onnx onnx
                 ? batch -> onnx.with(f -> f.apply(batch))

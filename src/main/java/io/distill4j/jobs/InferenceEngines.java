@@ -12,6 +12,7 @@ import io.distill4j.onnx.export.ExportedTensor;
 import io.distill4j.onnx.export.OnnxExportException;
 import io.distill4j.onnx.export.OnnxExporter;
 import io.distill4j.onnx.export.SpatialSize;
+import io.distill4j.util.OffHeapEstimate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -30,13 +31,10 @@ final class InferenceEngines {
     private InferenceEngines() {}
 
     /**
-     * @param net      the graph (teacher.zip or a student)
-     * @param key      names the executors' instances: the DL4J pool ({@link ExecutorModel.Dl4j}), and with
-     *                 the outputs the JVM's ONNX Runtime session; null for a DL4J graph deserialized per call
-     * @param outputs  the vertices the callers read (heads and taps); the heads are always exported
-     * @param task     the task and class count the shards call for (checked against the export)
-     * @param what     the model in messages, e.g. "the teacher work/teacher/teacher.zip"
-     * @param console  where the one-line fallback notice goes
+     * Decides the engine and ships the graph in one step: {@link #choose} then {@link Choice#ship}.
+     *
+     * @param key names the executors' instances: the DL4J pool ({@link ExecutorModel.Dl4j}), and with
+     *            the outputs the JVM's ONNX Runtime session; null for a DL4J graph deserialized per call
      */
     static ExecutorModel executorModel(
             JavaSparkContext sc,
@@ -47,17 +45,54 @@ final class InferenceEngines {
             OnnxModels.Expectation task,
             String what,
             Consumer<String> console) {
+        return choose(settings, net, outputs, task, what, console).ship(sc, key);
+    }
+
+    /**
+     * The engine {@code net} will run on, decided on the driver before the stage claims its output
+     * (the pre-flight memory check estimates the engine that runs): exported to ONNX and checked by
+     * ONNX Runtime when {@code inference.engine = onnx-runtime} and the exporter can write it, DL4J
+     * otherwise (the stage says why in one line).
+     *
+     * @param outputs  the vertices the callers read (heads and taps); the heads are always exported
+     * @param task     the task and class count the shards call for (checked against the export)
+     * @param what     the model in messages, e.g. "the teacher work/teacher/teacher.zip"
+     * @param console  where the one-line fallback notice goes
+     */
+    static Choice choose(
+            InferenceSettings settings,
+            ComputationGraph net,
+            List<String> outputs,
+            OnnxModels.Expectation task,
+            String what,
+            Consumer<String> console) {
         if (settings.onnxRuntime()) {
             try {
-                Exported e = export(net, outputs, task, what);
-                return new ExecutorModel.Onnx(
-                        "dl4j-export:" + key + ":" + String.join(",", outputs), e.spec(), sc.broadcast(e.bytes()));
+                return new Choice(net, outputs, export(net, outputs, task, what));
             } catch (OnnxExportException | OnnxModelException e) {
                 console.accept("inference.engine = onnx-runtime, but " + what + " cannot run in ONNX Runtime ("
                         + e.getMessage() + "); running it in DL4J");
             }
         }
-        return new ExecutorModel.Dl4j(key, sc.broadcast(ModelFiles.bytes(net)));
+        return new Choice(net, outputs, null);
+    }
+
+    /** A graph and the engine that runs it: ONNX Runtime on {@code onnx} when exported, DL4J when null. */
+    record Choice(ComputationGraph net, List<String> outputs, Exported onnx) {
+        /** How the memory check counts it. */
+        OffHeapEstimate.Use use() {
+            return onnx != null ? OffHeapEstimate.Use.ONNX_RUNTIME : OffHeapEstimate.Use.INFERENCE;
+        }
+
+        /** Broadcasts the model's bytes; {@code key} as for {@link #executorModel}. */
+        ExecutorModel ship(JavaSparkContext sc, String key) {
+            if (onnx != null)
+                return new ExecutorModel.Onnx(
+                        "dl4j-export:" + key + ":" + String.join(",", outputs),
+                        onnx.spec(),
+                        sc.broadcast(onnx.bytes()));
+            return new ExecutorModel.Dl4j(key, sc.broadcast(ModelFiles.bytes(net)));
+        }
     }
 
     /** An exported graph: the ONNX bytes and how to feed and read them. */

@@ -6,6 +6,7 @@ import io.distill4j.util.OffHeapBudget;
 import io.distill4j.util.OffHeapEstimate;
 import io.distill4j.util.OffHeapShortfall;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +27,18 @@ import scala.Tuple2;
 final class MemoryPreflight {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MemoryPreflight.class);
 
-    /** A model the stage runs in every task, and how. */
+    /** A model the stage runs in every task, and how (an inference model: on the engine {@link InferenceEngines#choose} picked). */
     record Model(ComputationGraphConfiguration conf, OffHeapEstimate.Use use) {}
 
     /** What one task of a stage runs: its models on batches of {@code batch} images of height x width. */
     record Workload(List<Model> models, int batch, String batchKey, int height, int width) {
         String describe() {
             String uses = models.stream()
-                    .map(m -> m.use() == OffHeapEstimate.Use.TRAINING ? "training" : "inference")
+                    .map(m -> switch (m.use()) {
+                        case TRAINING -> "training";
+                        case INFERENCE -> "inference";
+                        case ONNX_RUNTIME -> "inference in ONNX Runtime";
+                    })
                     .distinct()
                     .reduce((a, b) -> a + " + " + b)
                     .orElse("no model");
@@ -52,18 +57,18 @@ final class MemoryPreflight {
     static void check(SparkSession spark, Distill4jConfig config, String stage, Workload work, PrintStream console) {
         MemoryCheck mode = config.spark().memoryCheck();
         if (mode == MemoryCheck.OFF) return;
-        long dl4j = 0;
+        List<OffHeapEstimate.Figure> figures = new ArrayList<>();
         try {
             for (Model m : work.models()) {
                 InputType[] inputs = new InputType[m.conf().getNetworkInputs().size()];
                 java.util.Arrays.fill(inputs, InputType.convolutional(work.height(), work.width(), 3));
-                dl4j += OffHeapEstimate.dl4jBytes(m.conf(), m.use(), work.batch(), inputs);
+                figures.add(OffHeapEstimate.figure(m.conf(), m.use(), work.batch(), inputs));
             }
         } catch (IllegalArgumentException e) {
             console.println("[" + stage + "] memory check skipped: " + e.getMessage());
             return;
         }
-        long need = OffHeapEstimate.need(dl4j);
+        long need = OffHeapEstimate.need(figures);
         SparkConf conf = spark.sparkContext().getConf();
         Map<String, String> settings = new HashMap<>();
         for (Tuple2<String, String> t : conf.getAll()) settings.put(t._1(), t._2());

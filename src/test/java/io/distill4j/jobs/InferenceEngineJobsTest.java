@@ -14,6 +14,7 @@ import io.distill4j.onnx.OnnxModels;
 import io.distill4j.storage.Manifest;
 import io.distill4j.storage.ShardFiles;
 import io.distill4j.tensor.TensorCodecs;
+import io.distill4j.util.OffHeapEstimate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -235,6 +237,17 @@ class InferenceEngineJobsTest {
                 lines::add);
         try {
             assertInstanceOf(ExecutorModel.Dl4j.class, m);
+            // The memory check counts it as DL4J inference, the engine that runs it.
+            assertEquals(
+                    OffHeapEstimate.Use.INFERENCE,
+                    InferenceEngines.choose(
+                                    new InferenceSettings(InferenceSettings.Engine.ONNX_RUNTIME),
+                                    net,
+                                    List.of("features"),
+                                    new OnnxModels.Expectation("segmentation", 32, 64, 19),
+                                    "the model x.zip",
+                                    line -> {})
+                            .use());
             assertEquals(1, lines.size(), lines.toString());
             assertTrue(
                     lines.get(0)
@@ -245,5 +258,41 @@ class InferenceEngineJobsTest {
         } finally {
             m.bytes().destroy();
         }
+    }
+
+    /** The teacher exports: the memory check counts it as ONNX Runtime's with that engine, DL4J's with the other. */
+    @Test
+    @Order(7)
+    void theEngineIsChosenBeforeTheStageShipsTheModel() throws Exception {
+        ComputationGraph teacher = ModelSerializer.restoreComputationGraph(
+                job.work().resolve("teacher/teacher.zip").toFile(), false);
+        OnnxModels.Expectation task = new OnnxModels.Expectation("segmentation", 32, 64, 19);
+        InferenceEngines.Choice onnx = InferenceEngines.choose(
+                new InferenceSettings(InferenceSettings.Engine.ONNX_RUNTIME),
+                teacher,
+                List.of("logits"),
+                task,
+                "the teacher",
+                line -> {
+                    throw new AssertionError(line);
+                });
+        assertEquals(OffHeapEstimate.Use.ONNX_RUNTIME, onnx.use());
+        ExecutorModel shipped =
+                onnx.ship(JavaSparkContext.fromSparkContext(job.spark().sparkContext()), "choice");
+        try {
+            assertInstanceOf(ExecutorModel.Onnx.class, shipped);
+        } finally {
+            shipped.bytes().destroy();
+        }
+        assertEquals(
+                OffHeapEstimate.Use.INFERENCE,
+                InferenceEngines.choose(
+                                new InferenceSettings(InferenceSettings.Engine.DL4J),
+                                teacher,
+                                List.of("logits"),
+                                task,
+                                "the teacher",
+                                line -> {})
+                        .use());
     }
 }

@@ -6,8 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.LocalSparkCluster;
 
 /**
  * Spark's {@code local-cluster[executors,cores,memoryMiB]} master from a plain Maven test JVM: a
@@ -56,19 +58,46 @@ final class LocalClusterSupport {
      * until every executor has registered, so jobs do not run on whichever started first.
      */
     static String[] overrides(String... executorProperties) {
+        return overrides(MASTER, Map.of("spark.cores.max", Integer.toString(EXECUTORS)), executorProperties);
+    }
+
+    /**
+     * The same for any multi-JVM {@code master} (a standalone master from {@link #standalone}), with
+     * {@code spark} settings added to the session's (they must name {@code spark.cores.max}, against
+     * which the session waits for its executors).
+     */
+    static String[] overrides(String master, Map<String, String> spark, String... executorProperties) {
         StringBuilder javaOpts = new StringBuilder(java17Options());
         for (String p : executorProperties) javaOpts.append(" -D").append(p);
-        List<String> o = new ArrayList<>();
-        o.add("spark.master=\"" + MASTER + "\"");
-        o.add("spark.conf={"
+        StringBuilder conf = new StringBuilder("spark.conf={"
                 + "\"spark.executor.extraJavaOptions\"=\"" + javaOpts.toString().trim() + "\", "
                 + "\"spark.executor.memory\"=\"1536m\", "
                 + "\"spark.task.maxFailures\"=\"4\", "
-                // Standalone waits for registered executors only against an expected core count.
-                + "\"spark.cores.max\"=\"" + EXECUTORS + "\", "
+                // Standalone waits for registered executors only against an expected core count (spark.cores.max).
                 + "\"spark.scheduler.minRegisteredResourcesRatio\"=\"1.0\", "
-                + "\"spark.scheduler.maxRegisteredResourcesWaitingTime\"=\"90s\"}");
-        return o.toArray(String[]::new);
+                + "\"spark.scheduler.maxRegisteredResourcesWaitingTime\"=\"90s\"");
+        spark.forEach((k, v) ->
+                conf.append(", \"").append(k).append("\"=\"").append(v).append('"'));
+        return new String[] {"spark.master=\"" + master + "\"", conf.append('}').toString()};
+    }
+
+    /** A standalone master and its worker inside this JVM, at {@code master} (spark://host:port). */
+    record Standalone(LocalSparkCluster cluster, String master) implements AutoCloseable {
+        @Override
+        public void close() {
+            cluster.stop();
+        }
+    }
+
+    /**
+     * A standalone master and one worker of {@code cores} cores and {@code memoryMiB} inside this JVM
+     * (Spark's {@code LocalSparkCluster}, what a local-cluster master starts), whose executors are
+     * separate JVMs; unlike local-cluster, the session sees a {@code spark://} master. Call
+     * {@link #enter} first; close it after the session has stopped.
+     */
+    static Standalone standalone(int cores, int memoryMiB) {
+        LocalSparkCluster cluster = LocalSparkCluster.apply(1, cores, memoryMiB, new SparkConf(false));
+        return new Standalone(cluster, cluster.start()[0]);
     }
 
     /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distill4j.cli.Errors;
 import io.distill4j.config.Distill4jConfig;
+import io.distill4j.util.OffHeapEstimate;
 import io.distill4j.util.OffHeapShortfall;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -105,11 +106,15 @@ class MemoryPreflightTest {
         assertTrue(Files.isRegularFile(job.work().resolve("teacher/teacher.zip")));
     }
 
-    /** The inference stages, on the teacher trained above: cache-teacher and evaluate at batch 4096. */
+    /**
+     * The inference stages, on the teacher trained above: cache-teacher and evaluate at batch 4096 with
+     * inference.engine = dl4j (DL4J's inference figure of the teacher at that batch exceeds any machine;
+     * ONNX Runtime's is far smaller, about 13 GiB, so with the default engine a large machine would fit it).
+     */
     @Test
     @Order(4)
     void cacheTeacherAndEvaluateStopBeforeTheirOutputsToo() throws Exception {
-        Distill4jConfig c = config("fail", "cache.batch-size=4096");
+        Distill4jConfig c = config("fail", "cache.batch-size=4096", "inference.engine=dl4j");
         List<String> before = files();
         String cache = Errors.describe(
                 assertThrows(OffHeapShortfall.class, () -> new CacheTeacherJob(job.spark(), c, QUIET).run()));
@@ -119,8 +124,47 @@ class MemoryPreflightTest {
         String evaluate = Errors.describe(
                 assertThrows(OffHeapShortfall.class, () -> new EvaluateJob(job.spark(), c, QUIET).evaluateTeacher()));
         assertTrue(evaluate.startsWith("evaluate needs about "), evaluate);
+        assertTrue(evaluate.contains("(inference, batch 4096 at 64x128"), evaluate);
         assertTrue(evaluate.contains("or lower distill4j.cache.batch-size,"), evaluate);
         assertEquals(before, files(), "no cache directory, no report");
+    }
+
+    /** The line says how each model runs: DL4J training, DL4J inference, or inference in ONNX Runtime. */
+    @Test
+    @Order(4)
+    void theWorkloadNamesTheEngineThatRunsEachModel() {
+        var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer(
+                        "c",
+                        new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3)
+                                .nIn(3)
+                                .nOut(4)
+                                .build(),
+                        "in")
+                .setOutputs("c")
+                .build();
+        assertEquals(
+                "inference in ONNX Runtime, batch 4 at 64x128",
+                new MemoryPreflight.Workload(
+                                List.of(new MemoryPreflight.Model(conf, OffHeapEstimate.Use.ONNX_RUNTIME)),
+                                4,
+                                "distill4j.cache.batch-size",
+                                64,
+                                128)
+                        .describe());
+        assertEquals(
+                "training + inference in ONNX Runtime, batch 8 at 64x128",
+                new MemoryPreflight.Workload(
+                                List.of(
+                                        new MemoryPreflight.Model(conf, OffHeapEstimate.Use.TRAINING),
+                                        new MemoryPreflight.Model(conf, OffHeapEstimate.Use.ONNX_RUNTIME)),
+                                8,
+                                "distill4j.train.batch-size-per-worker",
+                                64,
+                                128)
+                        .describe());
     }
 
     /** distill on the teacher's cache (computed with warn): the student's training at batch 4096 stops it. */
