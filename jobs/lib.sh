@@ -34,13 +34,16 @@ jvm_opens() { cat "$TARGET/classes/distill4j-jvm.options"; }
 # The driver JVM's options, in JVM_OPTIONS: -Xmx from DISTILL4J_HEAP (default 6g; a java heap size
 # such as 12g or 8192m), then JAVA_OPTS and DISTILL4J_JAVA_OPTS word by word, kept as given (the JVM
 # takes the last -Xmx, so one in them still wins). Returns 2 with one line for a malformed size.
+# -XX:MaxNewSize=256m: collect the garbage that owns ND4J's native memory within seconds, as executors
+# do (SparkSessions.YOUNG_GENERATION_CAP; docs/performance.md section 15, "Long runs"); a later
+# -XX:MaxNewSize or -Xmn in JAVA_OPTS or DISTILL4J_JAVA_OPTS wins.
 jvm_options() {
   local heap="${DISTILL4J_HEAP:-6g}"
   if [[ ! "$heap" =~ ^[0-9]+[kKmMgGtT]?$ ]]; then
     log "DISTILL4J_HEAP=$heap is not a heap size such as 6g, 12g or 8192m"
     return 2
   fi
-  JVM_OPTIONS=("-Xmx$heap")
+  JVM_OPTIONS=("-Xmx$heap" "-XX:MaxNewSize=256m")
   # shellcheck disable=SC2206
   JVM_OPTIONS+=(${JAVA_OPTS:-} ${DISTILL4J_JAVA_OPTS:-})
 }

@@ -31,6 +31,22 @@ public final class SparkSessions {
             "org.eclipse.deeplearning4j.helpers.disable",
             "false");
 
+    /**
+     * The executors' cap on G1's young generation. ND4J arrays hold native memory that is freed only
+     * when the Java objects owning them are collected; with G1's default sizing a multi-gigabyte heap
+     * collects its young generation every few seconds to tens of seconds, and a distill task's native
+     * memory kept growing over hundreds of iterations. A small young generation collects that garbage
+     * within seconds (docs/performance.md section 15, "Long runs"). The launcher gives the local driver
+     * the same option.
+     */
+    static final String YOUNG_GENERATION_CAP = "-XX:MaxNewSize=256m";
+
+    /** {@code options} with {@link #YOUNG_GENERATION_CAP} added, unless they size the young generation themselves. */
+    static String withYoungGenerationCap(String options) {
+        if (options.contains("NewSize") || options.contains("-Xmn") || options.contains("NewRatio")) return options;
+        return (options + " " + YOUNG_GENERATION_CAP).trim();
+    }
+
     public static SparkSession start(Distill4jConfig config) {
         SparkSettings s = config.spark();
         StringBuilder executorOpts = new StringBuilder();
@@ -61,7 +77,7 @@ public final class SparkSessions {
         conf.set(NativeThreadsPlugin.MEMORY_KEY, Long.toString(s.nativeMemory()));
         conf.set(
                 "spark.executor.extraJavaOptions",
-                (conf.get("spark.executor.extraJavaOptions", "") + executorOpts).trim());
+                withYoungGenerationCap((conf.get("spark.executor.extraJavaOptions", "") + executorOpts).trim()));
         for (Map.Entry<String, String> e : config.hadoop().entrySet())
             conf.set("spark.hadoop." + e.getKey(), e.getValue());
         return SparkSession.builder().config(conf).getOrCreate();

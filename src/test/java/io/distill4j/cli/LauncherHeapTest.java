@@ -57,6 +57,17 @@ class LauncherHeapTest {
     }
 
     @Test
+    void youngGenerationIsCappedUnlessTheUserSizesIt() throws Exception {
+        Result capped = jvmWith(Map.of());
+        assertEquals(0, capped.code, capped.out);
+        assertTrue(capped.out.contains("option -Xmx6g\noption -XX:MaxNewSize=256m\n"), capped.out);
+        Result own = jvmWith(Map.of("JAVA_OPTS", "-XX:MaxNewSize=1g -XX:+PrintFlagsFinal"));
+        assertEquals(0, own.code, own.out);
+        // The JVM takes the last occurrence: the user's 1 GiB, not the launcher's 256 MiB.
+        assertTrue(own.out.matches("(?s).*size_t MaxNewSize\\s+= 1073741824 .*"), own.out);
+    }
+
+    @Test
     void malformedHeapIsOneLine() throws Exception {
         Result r = jvmWith(Map.of("DISTILL4J_HEAP", "6 GB"));
         assertEquals(2, r.code, r.out);
