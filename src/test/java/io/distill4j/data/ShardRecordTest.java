@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.lang.reflect.RecordComponent;
 import java.util.List;
+import org.apache.commons.lang3.SerializationUtils;
 import org.junit.jupiter.api.Test;
 
 class ShardRecordTest {
@@ -164,10 +161,11 @@ class ShardRecordTest {
     @Test
     void recordAndSourceSampleSurviveJavaSerialization() throws Exception {
         ShardRecord r = coco(new byte[] {1, 2, 3, 4, 5, 6}, new float[] {1, 2, 3, 4});
-        assertEquals(r, roundTrip(r));
-        assertEquals(139, ((ShardRecord) roundTrip(r)).detection().imageId());
+        assertEquals(r, SerializationUtils.roundtrip(r));
+        assertEquals(
+                139, ((ShardRecord) SerializationUtils.roundtrip(r)).detection().imageId());
         ShardRecord seg = cityscapes(new byte[] {7, (byte) 255});
-        assertEquals(seg, roundTrip(seg));
+        assertEquals(seg, SerializationUtils.roundtrip(seg));
         SourceSample s = SourceSample.coco(
                 "coco/val2017/000000000139",
                 "val2017",
@@ -176,16 +174,6 @@ class ShardRecordTest {
                 10,
                 20,
                 List.of(new CocoObject(1, 18, new float[] {1, 2, 3, 4}, 12f, false)));
-        assertEquals(s, roundTrip(s));
-    }
-
-    private static Object roundTrip(Object o) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(o);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return in.readObject();
-        }
+        assertEquals(s, SerializationUtils.roundtrip(s));
     }
 }

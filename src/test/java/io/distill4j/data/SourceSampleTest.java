@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.lang3.SerializationUtils;
 import org.junit.jupiter.api.Test;
 
 class SourceSampleTest {
@@ -68,7 +65,7 @@ class SourceSampleTest {
     @Test
     void bothKindsSurviveJavaSerialization() throws Exception {
         for (SourceSample s : List.of(cityscapes(), coco(List.of(CROWD)), coco(List.of()))) {
-            assertEquals(s, roundTrip(s));
+            assertEquals(s, SerializationUtils.roundtrip(s));
         }
         assertNotEquals(coco(List.of(CROWD)), coco(List.of()), "the objects take part in equality");
     }
@@ -78,15 +75,5 @@ class SourceSampleTest {
         List<SourceSample> samples = new ArrayList<>(List.of(coco(List.of()), cityscapes()));
         java.util.Collections.sort(samples);
         assertEquals(List.of(cityscapes(), coco(List.of())), samples);
-    }
-
-    private static Object roundTrip(Object o) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(o);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return in.readObject();
-        }
     }
 }

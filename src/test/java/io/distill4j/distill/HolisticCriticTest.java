@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
+import org.apache.commons.lang3.SerializationUtils;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -284,7 +281,7 @@ class HolisticCriticTest {
     void criticSurvivesJavaSerialization() throws Exception {
         Random random = new Random(26);
         HolisticCritic critic = withRandomBias(new HolisticCritic(CLASSES, HIDDEN, KERNEL, 27), random);
-        HolisticCritic copy = roundTrip(critic);
+        HolisticCritic copy = SerializationUtils.roundtrip(critic);
         double[] q = probabilityMap(random, CLASSES, H, W);
         double[] image = gaussian(random, 3 * H * W);
         assertArrayEquals(critic.params(), copy.params());
@@ -361,7 +358,7 @@ class HolisticCriticTest {
                     original.step(),
                     original.m(),
                     original.v());
-            CriticAdam deserialised = roundTrip(original);
+            CriticAdam deserialised = SerializationUtils.roundtrip(original);
             double[] a = params;
             double[] b = params.clone();
             double[] c = params.clone();
@@ -482,17 +479,6 @@ class HolisticCriticTest {
     private static void assertMessageNames(String fragment, Runnable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
         assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' names '" + fragment + "'");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T roundTrip(T value) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return (T) in.readObject();
-        }
     }
 
     private static double norm(double[] values) {

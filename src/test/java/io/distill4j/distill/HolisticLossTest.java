@@ -3,11 +3,8 @@ package io.distill4j.distill;
 import static io.distill4j.model.loss.LossTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.Arrays;
+import org.apache.commons.lang3.SerializationUtils;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
@@ -122,14 +119,7 @@ class HolisticLossTest {
     @Test
     void javaSerializationKeepsTheCriticForSparksBroadcast() throws Exception {
         HolisticLoss original = new HolisticLoss(C, H, W, 1.0, 0.5, critic(16));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream o = new ObjectOutputStream(bytes)) {
-            o.writeObject(original);
-        }
-        HolisticLoss copy;
-        try (ObjectInputStream i = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            copy = (HolisticLoss) i.readObject();
-        }
+        HolisticLoss copy = SerializationUtils.roundtrip(original);
         INDArray out = array(random(17, N, C * P, 1.0));
         assertEquals(score(original, labels(18), out), score(copy, labels(18), out), 0.0);
     }

@@ -11,11 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distill4j.model.loss.LossTestSupport;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.Arrays;
+import org.apache.commons.lang3.SerializationUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -214,13 +211,7 @@ class MetaWeightedContrastiveLossTest {
         // A configuration written before anchor weights existed still reads as uniform.
         String uniformJson = JsonMappers.getMapper().writeValueAsString(new MutualContrastiveLoss(D, 0.1, 1, 1, 1, 1));
         assertTrue(!uniformJson.contains("anchorWeights"), uniformJson);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(loss);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            assertEquals(loss, in.readObject());
-        }
+        assertEquals(loss, SerializationUtils.roundtrip(loss));
     }
 
     @Test

@@ -3,11 +3,8 @@ package io.distill4j.eval;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.List;
+import org.apache.commons.lang3.SerializationUtils;
 import org.junit.jupiter.api.Test;
 
 class SegmentationMetricsTest {
@@ -65,14 +62,7 @@ class SegmentationMetricsTest {
         SegmentationMetrics a = new SegmentationMetrics(4).add(gt1, pr1);
         SegmentationMetrics b = new SegmentationMetrics(4).add(gt2, pr2);
         // survives Java serialization (as a Spark accumulator value would)
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(b);
-        }
-        SegmentationMetrics bCopy;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            bCopy = (SegmentationMetrics) in.readObject();
-        }
+        SegmentationMetrics bCopy = SerializationUtils.roundtrip(b);
         SegmentationMetrics merged = a.merge(bCopy);
         SegmentationMetrics whole =
                 new SegmentationMetrics(4).add(new byte[] {0, 1, 2, 3, 3, I}, new byte[] {0, 2, 2, 3, 0, 1});
