@@ -200,10 +200,7 @@ public final class CacheTeacherJob {
         }
         OwnedDirectory owned = stage.claim(fs, out, CACHE_KEY);
         startOrResume(owned, settings.fingerprint() + " " + inputs.get("shards").fingerprint());
-        ExecutorModel model = engine == null
-                ? teacher.onnx().broadcast(sc)
-                // Executors pool deserialized teachers by this key: the crop-sized one is another graph.
-                : engine.ship(sc, size.differs() ? fp + "@" + size.height() + "x" + size.width() : fp);
+        ExecutorModel model = engine == null ? teacher.onnx().broadcast(sc) : engine.ship(sc, size.poolKey(fp));
         Map<String, String> footer = footer(teacher, models, shards, preprocessing, view);
         Cached cached = cacheSplits(stage, cs, shards, out, teacher, model, footer);
         model.bytes().destroy();

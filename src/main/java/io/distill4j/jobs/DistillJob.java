@@ -373,11 +373,7 @@ public final class DistillJob {
                     0,
                     null);
         }
-        TrainingSize size = plan.size();
-        ExecutorModel onlineModel = onlineTeacher.ship(
-                sc,
-                // Executors pool deserialized teachers by this key: the crop-sized one is another graph.
-                size.differs() ? plan.fingerprint() + "@" + size.height() + "x" + size.width() : plan.fingerprint());
+        ExecutorModel onlineModel = onlineTeacher.ship(sc, plan.size().poolKey(plan.fingerprint()));
         Map<String, String> vertexToName = vertexToName(plan, needed);
         return new Data(onlineData(shards.records(split), objective, onlineModel, vertexToName, views), 0, onlineModel);
     }

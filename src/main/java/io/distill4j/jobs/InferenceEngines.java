@@ -31,24 +31,6 @@ final class InferenceEngines {
     private InferenceEngines() {}
 
     /**
-     * Decides the engine and ships the graph in one step: {@link #choose} then {@link Choice#ship}.
-     *
-     * @param key names the executors' instances: the DL4J pool ({@link ExecutorModel.Dl4j}), and with
-     *            the outputs the JVM's ONNX Runtime session; null for a DL4J graph deserialized per call
-     */
-    static ExecutorModel executorModel(
-            JavaSparkContext sc,
-            InferenceSettings settings,
-            ComputationGraph net,
-            String key,
-            List<String> outputs,
-            OnnxModels.Expectation task,
-            String what,
-            Consumer<String> console) {
-        return choose(settings, net, outputs, task, what, console).ship(sc, key);
-    }
-
-    /**
      * The engine {@code net} will run on, decided on the driver before the stage claims its output
      * (the pre-flight memory check estimates the engine that runs): exported to ONNX and checked by
      * ONNX Runtime when {@code inference.engine = onnx-runtime} and the exporter can write it, DL4J
@@ -84,7 +66,12 @@ final class InferenceEngines {
             return onnx != null ? OffHeapEstimate.Use.ONNX_RUNTIME : OffHeapEstimate.Use.INFERENCE;
         }
 
-        /** Broadcasts the model's bytes; {@code key} as for {@link #executorModel}. */
+        /**
+         * Broadcasts the model's bytes.
+         *
+         * @param key names the executors' instances: the DL4J pool ({@link ExecutorModel.Dl4j}), and with
+         *            the outputs the JVM's ONNX Runtime session
+         */
         ExecutorModel ship(JavaSparkContext sc, String key) {
             if (onnx != null)
                 return new ExecutorModel.Onnx(

@@ -75,6 +75,14 @@ record TrainingSize(int height, int width, int shardHeight, int shardWidth) {
         return out;
     }
 
+    /**
+     * The key executors pool a deserialized graph of {@code fingerprint} by: the graph rebuilt at a
+     * crop is another graph than the shard-sized one.
+     */
+    String poolKey(String fingerprint) {
+        return differs() ? fingerprint + "@" + height + "x" + width : fingerprint;
+    }
+
     /** The key and both sizes, e.g. {@code train.augment.crop = [32, 64] (shards 64x128)}. */
     String describe() {
         return KEY + " = [" + height + ", " + width + "] (shards " + shardHeight + "x" + shardWidth + ")";

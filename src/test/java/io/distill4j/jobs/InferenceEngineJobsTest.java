@@ -226,28 +226,19 @@ class InferenceEngineJobsTest {
                 .build());
         net.init();
         List<String> lines = new ArrayList<>();
-        ExecutorModel m = InferenceEngines.executorModel(
-                JavaSparkContext.fromSparkContext(job.spark().sparkContext()),
+        InferenceEngines.Choice choice = InferenceEngines.choose(
                 new InferenceSettings(InferenceSettings.Engine.ONNX_RUNTIME),
                 net,
-                "fallback",
                 List.of("features"),
                 new OnnxModels.Expectation("segmentation", 32, 64, 19),
                 "the model x.zip",
                 lines::add);
+        ExecutorModel m =
+                choice.ship(JavaSparkContext.fromSparkContext(job.spark().sparkContext()), "fallback");
         try {
             assertInstanceOf(ExecutorModel.Dl4j.class, m);
             // The memory check counts it as DL4J inference, the engine that runs it.
-            assertEquals(
-                    OffHeapEstimate.Use.INFERENCE,
-                    InferenceEngines.choose(
-                                    new InferenceSettings(InferenceSettings.Engine.ONNX_RUNTIME),
-                                    net,
-                                    List.of("features"),
-                                    new OnnxModels.Expectation("segmentation", 32, 64, 19),
-                                    "the model x.zip",
-                                    line -> {})
-                            .use());
+            assertEquals(OffHeapEstimate.Use.INFERENCE, choice.use());
             assertEquals(1, lines.size(), lines.toString());
             assertTrue(
                     lines.get(0)
